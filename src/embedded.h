@@ -1,0 +1,17 @@
+/* Files compiled into the binary: the built-in rules and their Lua libraries (rules/), and the
+ * bundled plugin packs (plugins/). Generated at build time by cmake/embed.cmake. */
+#ifndef POSTLINT_EMBEDDED_H
+#define POSTLINT_EMBEDDED_H
+
+#include <stddef.h>
+
+struct embedded_file {
+	const char *name; /* path inside its folder, e.g. "invite-conversation.lua", "lib/words.lua" */
+	const char *data;
+	size_t len;
+};
+
+extern const struct embedded_file builtin_rule_files[];
+extern const size_t builtin_rule_files_count;
+
+#endif

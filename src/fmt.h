@@ -1,0 +1,48 @@
+/* Output formats: one file per format, chosen from the formatters[] table.
+ *
+ * A formatter sees each file's sorted report with the post it came from (for source lines),
+ * then the run's summary. Formatters print; nothing else in the pipeline does. */
+#ifndef POSTLINT_FMT_H
+#define POSTLINT_FMT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "finding.h"
+#include "post.h"
+
+struct summary {
+	size_t files;
+	size_t files_with_problems;
+	size_t errors, warnings, infos;
+	size_t fixable;    /* findings with a safe fix */
+	size_t suggestive; /* findings with suggestions only */
+};
+
+struct fmt_ctx {
+	FILE *out;
+	bool color;
+	bool quiet; /* errors only */
+	void *state; /* the formatter's own */
+};
+
+struct formatter {
+	const char *name;
+	void (*begin)(struct fmt_ctx *ctx);
+	/* post may be NULL when the file could not be read */
+	void (*file)(struct fmt_ctx *ctx, const struct report *report, const struct post *post);
+	void (*end)(struct fmt_ctx *ctx, const struct summary *summary);
+};
+
+extern const struct formatter fmt_text;
+extern const struct formatter fmt_json;
+
+/* The formatter called name, or NULL. */
+const struct formatter *fmt_find(const char *name);
+/* "text, json" */
+const char *fmt_names(void);
+
+/* Whether the finding is shown under ctx (quiet hides non-errors). */
+bool fmt_shows(const struct fmt_ctx *ctx, const struct finding *f);
+
+#endif

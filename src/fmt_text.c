@@ -1,0 +1,213 @@
+/* The human format: "path:line:col severity message [rule]", the source line with a caret
+ * under the range, and the fix or suggestions; then a summary. Colour only when asked. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "unicode.h"
+#include "util/buf.h"
+
+/* Source lines wider than this are shown as a window around the range. */
+#define MAX_SNIPPET_COLUMNS 120
+#define MAX_QUOTED 60
+
+#define RESET "\033[0m"
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define BLUE "\033[34m"
+#define CYAN "\033[36m"
+
+static const char *paint(const struct fmt_ctx *ctx, const char *code)
+{
+	return ctx->color ? code : "";
+}
+
+static const char *severity_color(enum severity s)
+{
+	return s == SEVERITY_ERROR ? RED : s == SEVERITY_WARNING ? YELLOW : BLUE;
+}
+
+/* Appends s[0..n) for display: control characters shown escaped, long text shortened. */
+static void add_quoted(struct buf *b, const char *s, size_t n)
+{
+	buf_addc(b, '"');
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (shown >= MAX_QUOTED && (c & 0xC0) != 0x80) {
+			buf_adds(b, "...");
+			break;
+		}
+		if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '"')
+			buf_adds(b, "\\\"");
+		else if (c < 0x20 || c == 0x7F)
+			buf_addf(b, "\\x%02X", c);
+		else
+			buf_addc(b, (char)c);
+		if ((c & 0xC0) != 0x80)
+			shown++;
+	}
+	buf_addc(b, '"');
+}
+
+static void describe_edit(struct buf *b, const struct edit *e, const struct post *post)
+{
+	if (e->start == e->end) {
+		int line, col;
+		post_line_col(post, e->start, &line, &col);
+		buf_adds(b, "insert ");
+		add_quoted(b, e->text, e->text_len);
+		buf_addf(b, " at %d:%d", line, col);
+	} else if (e->text_len == 0) {
+		buf_adds(b, "delete ");
+		add_quoted(b, post->text + e->start, e->end - e->start);
+	} else {
+		buf_adds(b, "replace ");
+		add_quoted(b, post->text + e->start, e->end - e->start);
+		buf_adds(b, " with ");
+		add_quoted(b, e->text, e->text_len);
+	}
+}
+
+static void describe_edits(struct buf *b, const struct edit *edits, size_t n,
+			   const struct post *post)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_adds(b, "; ");
+		describe_edit(b, &edits[i], post);
+	}
+}
+
+/* The line holding the finding, with a caret line under its range. */
+static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct finding *f,
+		    const struct post *post)
+{
+	size_t ls, le;
+	if (!post_line_range(post, f->line, &ls, &le))
+		return;
+	size_t start = f->start < ls ? ls : f->start > le ? le : f->start;
+	size_t end = f->end_line == f->line ? (f->end > le ? le : f->end) : le;
+	if (end < start)
+		end = start;
+	/* window: keep the range visible on long lines */
+	size_t from = ls, to = le;
+	if (uni_display_width(post->text, ls, le) > MAX_SNIPPET_COLUMNS) {
+		from = start;
+		size_t back = 0;
+		while (from > ls && back < 30) {
+			from--;
+			while (from > ls && ((unsigned char)post->text[from] & 0xC0) == 0x80)
+				from--;
+			back++;
+		}
+		to = from;
+		while (to < le && uni_display_width(post->text, from, to) < MAX_SNIPPET_COLUMNS) {
+			to++;
+			while (to < le && ((unsigned char)post->text[to] & 0xC0) == 0x80)
+				to++;
+		}
+		if (end > to)
+			end = to;
+	}
+	char gutter[32];
+	int gw = snprintf(gutter, sizeof(gutter), "%5d | ", f->line);
+	buf_addf(b, "%s%s%s", paint(ctx, DIM), gutter, paint(ctx, RESET));
+	if (from > ls)
+		buf_adds(b, "...");
+	for (size_t i = from; i < to; i++) {
+		char c = post->text[i];
+		buf_addc(b, c == '\t' ? ' ' : ((unsigned char)c < 0x20 ? '?' : c));
+	}
+	if (to < le)
+		buf_adds(b, "...");
+	buf_addc(b, '\n');
+	buf_addf(b, "%s%*s| %s", paint(ctx, DIM), gw - 2, "", paint(ctx, RESET));
+	size_t pad = uni_display_width(post->text, from, start) + (from > ls ? 3 : 0);
+	size_t width = uni_display_width(post->text, start, end);
+	for (size_t i = 0; i < pad; i++)
+		buf_addc(b, ' ');
+	buf_adds(b, paint(ctx, severity_color(f->severity)));
+	for (size_t i = 0; i < (width ? width : 1); i++)
+		buf_addc(b, '^');
+	buf_adds(b, paint(ctx, RESET));
+	if (f->end_line > f->line)
+		buf_addf(b, " (to line %d)", f->end_line);
+	buf_addc(b, '\n');
+}
+
+static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct post *post)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < r->findings.len; i++) {
+		const struct finding *f = &r->findings.items[i];
+		if (!fmt_shows(ctx, f))
+			continue;
+		buf_addf(&b, "%s%s:%d:%d%s %s%s%s %s %s[%s]%s\n", paint(ctx, BOLD), r->path, f->line,
+			 f->column, paint(ctx, RESET), paint(ctx, severity_color(f->severity)),
+			 severity_name(f->severity), paint(ctx, RESET), f->message, paint(ctx, DIM),
+			 f->rule, paint(ctx, RESET));
+		if (post && !post->binary)
+			snippet(&b, ctx, f, post);
+		if (f->nfix && post) {
+			buf_addf(&b, "  %sfix:%s ", paint(ctx, GREEN), paint(ctx, RESET));
+			describe_edits(&b, f->fix, f->nfix, post);
+			buf_addc(&b, '\n');
+		}
+		for (size_t k = 0; k < f->nsuggestions && post; k++) {
+			const struct suggestion *s = &f->suggestions[k];
+			buf_addf(&b, "  %ssuggestion:%s %s", paint(ctx, CYAN), paint(ctx, RESET), s->title);
+			if (s->nedits) {
+				buf_adds(&b, ": ");
+				describe_edits(&b, s->edits, s->nedits, post);
+			}
+			buf_addc(&b, '\n');
+		}
+		buf_addc(&b, '\n');
+	}
+	fwrite(b.ptr, 1, b.len, ctx->out);
+	buf_release(&b);
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void text_end(struct fmt_ctx *ctx, const struct summary *s)
+{
+	size_t problems = s->errors + (ctx->quiet ? 0 : s->warnings + s->infos);
+	if (problems == 0) {
+		if (!ctx->quiet)
+			fprintf(ctx->out, "%s%zu %s checked, no problems%s\n", paint(ctx, GREEN), s->files,
+				plural(s->files, "file", "files"), paint(ctx, RESET));
+		return;
+	}
+	fprintf(ctx->out, "%s%s%zu %s (%zu %s, %zu %s", paint(ctx, BOLD),
+		paint(ctx, s->errors ? RED : YELLOW), problems, plural(problems, "problem", "problems"),
+		s->errors, plural(s->errors, "error", "errors"), ctx->quiet ? 0 : s->warnings,
+		plural(ctx->quiet ? 0 : s->warnings, "warning", "warnings"));
+	if (s->infos && !ctx->quiet)
+		fprintf(ctx->out, ", %zu info", s->infos);
+	fprintf(ctx->out, ") in %zu of %zu %s%s\n", s->files_with_problems, s->files,
+		plural(s->files, "file", "files"), paint(ctx, RESET));
+	if (s->fixable || s->suggestive)
+		fprintf(ctx->out, "%zu with a safe fix, %zu with suggestions to review\n", s->fixable,
+			s->suggestive);
+}
+
+static void text_begin(struct fmt_ctx *ctx)
+{
+	(void)ctx;
+}
+
+const struct formatter fmt_text = { "text", text_begin, text_file, text_end };

@@ -1,0 +1,114 @@
+/* Language guess from front matter, script and function words (see lang.h). */
+#include "lang.h"
+
+#include <string.h>
+
+#include "unicode.h"
+
+struct language {
+	const char *code;
+	const char *const *words; /* NULL-terminated, folded */
+};
+
+static const char *const en[] = { "the", "and", "is", "are", "was", "you", "your", "my", "i",
+	"we", "our", "this", "that", "with", "for", "of", "to", "it", "have", "has", "just", "what",
+	"how", "not", "be", "will", "can", "do", "at", "on", "about", "me", "so", "but", "if",
+	"they", "from", "i'm", "it's", "don't", NULL };
+static const char *const es[] = { "el", "la", "los", "las", "de", "que", "y", "en", "un", "una",
+	"es", "por", "para", "con", "no", "mi", "tu", "su", "al", "lo", "como", "más", "pero",
+	"hoy", "muy", "este", "esta", "yo", "te", "se", "qué", "cómo", "del", "nuestro", NULL };
+static const char *const de[] = { "der", "die", "das", "und", "ist", "ich", "nicht", "mit",
+	"auf", "für", "den", "dem", "ein", "eine", "zu", "es", "wir", "sie", "du", "ihr", "mein",
+	"meine", "heute", "auch", "noch", "nur", "jetzt", "bei", "im", "wie", "was", "von", "unser",
+	"unsere", NULL };
+static const char *const fr[] = { "le", "la", "les", "et", "est", "je", "nous", "vous", "une",
+	"des", "pour", "dans", "avec", "sur", "pas", "que", "qui", "mon", "ce", "au", "du", "en",
+	"ne", "très", NULL };
+static const char *const pt[] = { "o", "a", "os", "as", "de", "que", "e", "é", "um", "uma",
+	"para", "com", "não", "meu", "minha", "você", "na", "no", "em", "do", "da", "mais", "mas",
+	NULL };
+static const char *const it[] = { "il", "lo", "la", "e", "è", "di", "che", "un", "una", "per",
+	"con", "non", "sono", "mio", "ho", "del", "della", "nel", "ma", "anche", NULL };
+static const char *const nl[] = { "de", "het", "een", "en", "is", "ik", "je", "niet", "van",
+	"op", "met", "voor", "dat", "wij", "mijn", "zijn", "ook", NULL };
+
+/* In order of preference when scores tie. */
+static const struct language latin_languages[] = {
+	{ "en", en }, { "es", es }, { "de", de }, { "fr", fr }, { "pt", pt }, { "it", it }, { "nl", nl },
+};
+#define NLATIN (sizeof(latin_languages) / sizeof(*latin_languages))
+
+static bool listed(const char *const *list, const char *w, size_t n)
+{
+	for (; *list; list++)
+		if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+			return true;
+	return false;
+}
+
+static void set_lang(struct post *p, const char *code, size_t n)
+{
+	size_t i = 0;
+	for (; i < n && i < sizeof(p->lang) - 1 && code[i] != '-' && code[i] != '_'; i++) {
+		char c = code[i];
+		p->lang[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	}
+	p->lang[i] = '\0';
+}
+
+void lang_guess(struct post *p)
+{
+	const struct value *declared = value_map_get(p->meta, "lang");
+	if (declared && declared->type == VALUE_STRING && declared->string_len > 0) {
+		set_lang(p, declared->string, declared->string_len);
+		return;
+	}
+	p->lang_guessed = true;
+	size_t kana = 0, hangul = 0, han = 0, latin = 0;
+	size_t score[NLATIN] = { 0 };
+	const struct token *words = p->tokens[TOK_WORD].items;
+	for (size_t i = 0; i < p->tokens[TOK_WORD].len; i++) {
+		const struct token *w = &words[i];
+		if (w->flags & TF_QUOTED)
+			continue; /* a quotation may be in another language than the post */
+		int32_t cp;
+		if (uni_decode(p->text + w->start, w->end - w->start, &cp) < 0)
+			continue;
+		switch (uni_script_of(cp)) {
+		case SCRIPT_HIRAGANA:
+		case SCRIPT_KATAKANA:
+			kana++;
+			break;
+		case SCRIPT_HANGUL:
+			hangul++;
+			break;
+		case SCRIPT_HAN:
+			han++;
+			break;
+		case SCRIPT_LATIN: {
+			latin++;
+			const char *norm = p->norms.ptr + w->norm_off;
+			for (size_t k = 0; k < NLATIN; k++)
+				if (listed(latin_languages[k].words, norm, w->norm_len))
+					score[k]++;
+			break;
+		}
+		default:
+			break;
+		}
+	}
+	if (kana > 0 && kana + han >= latin) {
+		set_lang(p, "ja", 2);
+	} else if (hangul > latin) {
+		set_lang(p, "ko", 2);
+	} else if (han > latin) {
+		set_lang(p, "zh", 2);
+	} else {
+		size_t best = 0;
+		for (size_t k = 1; k < NLATIN; k++)
+			if (score[k] > score[best])
+				best = k;
+		if (score[best] > 0)
+			set_lang(p, latin_languages[best].code, 2);
+	}
+}

@@ -1,0 +1,20 @@
+/* The Lua-facing API of postlint, one C file per module (lite src/api style):
+ *   api_lint.c   the `lint` library: phrase lists, folding, graphemes
+ *   api_post.c   the post object handed to check(post, ctx)
+ *   api_report.c ctx:report{...}, copied into struct finding at once
+ * Registry layout (keys are addresses of statics, see each file):
+ *   registry[&host_template_key]  table of safe globals copied into every environment
+ *   registry[&host_modules_key]   { [module_root*] = { [name] = module value } }
+ */
+#ifndef POSTLINT_API_H
+#define POSTLINT_API_H
+
+#include <lua.h>
+
+#define API_TYPE_PHRASES "postlint.phrases"
+#define API_TYPE_POST_HANDLE "postlint.post_handle"
+
+/* Pushes the `lint` library table. */
+int api_open_lint(lua_State *L);
+
+#endif

@@ -1,0 +1,71 @@
+/* Declarations shared by the lua/api_*.c files and the session that drives them. */
+#ifndef POSTLINT_API_INTERNAL_H
+#define POSTLINT_API_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "finding.h"
+#include "post.h"
+
+/* What a rule sees of a post beyond the post model: settings from the effective config. */
+struct post_view {
+	struct post *post;
+	const char *const *default_platforms; /* NULL-terminated; used when front matter has none */
+	const char *default_lang;             /* used when the language cannot be told */
+};
+
+/* Which words post:find considers. */
+struct api_word_filter {
+	bool quoted; /* words inside quotations */
+	bool links;  /* words of link text */
+};
+
+bool api_word_usable(const struct post *p, size_t i, const struct api_word_filter *filter);
+/* Length in words of the longest phrase of the set matching at word i (0: none); the phrase's
+ * source text is returned through phrase/phrase_len. */
+size_t api_phrases_match_at(const void *set, const struct post *p, size_t i,
+			    const struct api_word_filter *filter, const char **phrase,
+			    size_t *phrase_len);
+/* Pushes s folded like word norms (NFC, case folding, plain apostrophes). */
+void api_push_folded(lua_State *L, const char *s, size_t n);
+
+/* Creates the post metatable (once per state). */
+void api_open_post_meta(lua_State *L);
+/* Pushes the post table for view, one per (post, origin): rules of one origin share it, rules
+ * of different plugins never see each other's changes. */
+void api_push_post(lua_State *L, const struct post_view *view, const void *origin);
+/* Ends the current post: every post table handed out now raises when used, so a rule that
+ * kept one cannot read freed memory later. */
+void api_release_posts(lua_State *L);
+/* Pushes a value tree as Lua data (maps as tables, lists as sequences). */
+void api_push_value(lua_State *L, const struct value *v);
+/* Converts the Lua value at idx into children of parent (a list or map; key for maps): plain
+ * data only (nil, booleans, numbers, strings, tables of those, 16 levels at most). Raises on
+ * anything else, naming `what`; whatever was converted already is owned by parent, so a raise
+ * leaks nothing. */
+void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what);
+
+/* The rule run in progress, for ctx:report. */
+struct rule_run {
+	struct post *post;
+	struct report *report;
+	const char *rule_id;
+	enum severity severity; /* effective severity of the rule for this post */
+	bool severity_forced;   /* set by config or --rule: wins over a report's own severity */
+	size_t reported;
+	/* The finding being built: it owns what was copied so far, so a Lua error in the
+	 * middle of ctx:report leaks nothing (the session releases it after the call). */
+	struct finding pending;
+};
+
+/* Most findings one rule may report on one post; more are dropped with a note. */
+#define API_MAX_REPORTS 1000
+
+/* Pushes a new ctx table for a rule: ctx.id, ctx:report. The options field is set by the
+ * caller. Reports go to the rule_run that host_context() returns at the time of the call. */
+void api_push_ctx(lua_State *L, const char *rule_id);
+
+#endif

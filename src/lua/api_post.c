@@ -1,0 +1,383 @@
+/* The post object rules receive: a read-only table whose fields are built on first use
+ * from the C post model and then cached in the table (plain table reads afterwards).
+ *
+ *   post.path, post.text, post.body, post.meta, post.platforms, post.lang, post.kind,
+ *   post.parts, post.words, post.sentences, post.links, post.images, post.hashtags,
+ *   post.mentions, post.emoji, post.quotes
+ *   post:line_col(offset) -> line, column
+ *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
+ *
+ * Ranges are 1-based and inclusive: first = C start + 1, last = C end (string.find's
+ * convention), so post.text:sub(t.first, t.last) is the token's text. */
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "lua/api.h"
+#include "lua/api_internal.h"
+#include "lua/host.h"
+
+struct post_handle {
+	const struct post_view *view; /* NULL once the post's run is over */
+};
+
+static char handle_key, posts_key, handles_key;
+
+static const struct post_view *check_view(lua_State *L, int table)
+{
+	if (!lua_istable(L, table) || lua_rawgetp(L, table, &handle_key) != LUA_TUSERDATA)
+		luaL_error(L, "expected a post (call methods as post:method(...))");
+	struct post_handle *h = lua_touserdata(L, -1);
+	lua_pop(L, 1);
+	if (!h->view)
+		luaL_error(L, "this post is no longer valid: rules must not keep a post after "
+			      "check returns");
+	return h->view;
+}
+
+static void set_range(lua_State *L, size_t start, size_t end)
+{
+	lua_pushinteger(L, (lua_Integer)start + 1);
+	lua_setfield(L, -2, "first");
+	lua_pushinteger(L, (lua_Integer)end);
+	lua_setfield(L, -2, "last");
+}
+
+static void set_text(lua_State *L, const struct post *p, const char *field, size_t a, size_t b)
+{
+	lua_pushlstring(L, p->text + a, b - a);
+	lua_setfield(L, -2, field);
+}
+
+static void set_flag(lua_State *L, const char *field, bool on)
+{
+	if (on) {
+		lua_pushboolean(L, 1);
+		lua_setfield(L, -2, field);
+	}
+}
+
+static void set_int(lua_State *L, const char *field, lua_Integer n)
+{
+	lua_pushinteger(L, n);
+	lua_setfield(L, -2, field);
+}
+
+static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
+		       const struct token *t)
+{
+	lua_createtable(L, 0, 8);
+	set_range(L, t->start, t->end);
+	set_int(L, "part", (lua_Integer)t->part + 1);
+	switch (kind) {
+	case TOK_WORD:
+		set_text(L, p, "text", t->start, t->end);
+		lua_pushlstring(L, p->norms.ptr + t->norm_off, t->norm_len);
+		lua_setfield(L, -2, "norm");
+		if (t->sentence != UINT32_MAX)
+			set_int(L, "sentence", (lua_Integer)t->sentence + 1);
+		set_flag(L, "quoted", t->flags & TF_QUOTED);
+		set_flag(L, "link", t->flags & TF_LINK);
+		set_flag(L, "heading", t->flags & TF_HEADING);
+		break;
+	case TOK_SENTENCE:
+		set_text(L, p, "text", t->start, t->end);
+		set_int(L, "first_word", (lua_Integer)t->first_word + 1);
+		set_int(L, "last_word", (lua_Integer)(t->first_word + t->nwords));
+		set_flag(L, "question", t->flags & TF_QUESTION);
+		set_flag(L, "quoted", t->flags & TF_QUOTED);
+		break;
+	case TOK_LINK:
+		set_text(L, p, "text", t->inner_start, t->inner_end);
+		lua_pushstring(L, t->url ? t->url : "");
+		lua_setfield(L, -2, "url");
+		lua_pushstring(L, t->flags & TF_BARE ? "bare" : t->flags & TF_AUTOLINK ? "autolink"
+										   : "markdown");
+		lua_setfield(L, -2, "kind");
+		set_int(L, "text_first", (lua_Integer)t->inner_start + 1);
+		set_int(L, "text_last", (lua_Integer)t->inner_end);
+		set_flag(L, "quoted", t->start < p->len && (p->cls[t->start] & CLS_QUOTE));
+		break;
+	case TOK_IMAGE:
+		set_text(L, p, "alt", t->inner_start, t->inner_end);
+		lua_pushstring(L, t->url ? t->url : "");
+		lua_setfield(L, -2, "url");
+		break;
+	case TOK_HASHTAG:
+		set_text(L, p, "text", t->start, t->end);
+		set_text(L, p, "tag", t->inner_start, t->inner_end);
+		break;
+	case TOK_MENTION:
+		set_text(L, p, "text", t->start, t->end);
+		set_text(L, p, "name", t->inner_start, t->inner_end);
+		if (t->inner_end + 1 < t->end)
+			set_text(L, p, "domain", t->inner_end + 1, t->end);
+		break;
+	case TOK_EMOJI:
+		set_text(L, p, "text", t->start, t->end);
+		break;
+	case TOK_QUOTE:
+		set_text(L, p, "text", t->inner_start, t->inner_end);
+		lua_pushstring(L, t->flags & TF_BLOCK ? "block" : "marks");
+		lua_setfield(L, -2, "kind");
+		set_int(L, "text_first", (lua_Integer)t->inner_start + 1);
+		set_int(L, "text_last", (lua_Integer)t->inner_end);
+		break;
+	default:
+		break;
+	}
+}
+
+static void push_tokens(lua_State *L, struct post *p, enum token_kind kind)
+{
+	post_tokens(p);
+	size_t n = p->tokens[kind].len;
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		push_token(L, p, kind, &p->tokens[kind].items[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void push_platforms(lua_State *L, const struct post_view *view)
+{
+	const struct value *v = value_map_get(view->post->meta, "platform");
+	if (!v)
+		v = value_map_get(view->post->meta, "platforms");
+	lua_newtable(L);
+	lua_Integer n = 0;
+	if (v && v->type == VALUE_STRING) {
+		api_push_folded(L, v->string, v->string_len);
+		lua_rawseti(L, -2, ++n);
+	} else if (v && v->type == VALUE_LIST) {
+		for (size_t i = 0; i < v->len; i++) {
+			if (v->items[i]->type != VALUE_STRING)
+				continue;
+			api_push_folded(L, v->items[i]->string, v->items[i]->string_len);
+			lua_rawseti(L, -2, ++n);
+		}
+	} else if (view->default_platforms) {
+		for (const char *const *d = view->default_platforms; *d; d++) {
+			lua_pushstring(L, *d);
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+}
+
+static void push_parts(lua_State *L, const struct post *p)
+{
+	lua_createtable(L, (int)p->parts.len, 0);
+	for (size_t i = 0; i < p->parts.len; i++) {
+		const struct post_part *part = &p->parts.items[i];
+		lua_createtable(L, 0, 4);
+		set_range(L, part->start, part->end);
+		set_text(L, p, "text", part->start, part->end);
+		set_int(L, "index", (lua_Integer)i + 1);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static int m_line_col(lua_State *L);
+static int m_find(lua_State *L);
+
+/* __index(post, key): build the field, cache it with rawset, return it. */
+static int post_index(lua_State *L)
+{
+	const struct post_view *view = check_view(L, 1);
+	struct post *p = view->post;
+	const char *k = lua_tostring(L, 2);
+	if (!k || lua_type(L, 2) != LUA_TSTRING)
+		return 0;
+	if (strcmp(k, "line_col") == 0) {
+		lua_pushcfunction(L, m_line_col);
+		return 1;
+	}
+	if (strcmp(k, "find") == 0) {
+		lua_pushcfunction(L, m_find);
+		return 1;
+	}
+	static const struct {
+		const char *name;
+		enum token_kind kind;
+	} token_fields[] = {
+		{ "words", TOK_WORD },       { "sentences", TOK_SENTENCE }, { "links", TOK_LINK },
+		{ "images", TOK_IMAGE },     { "hashtags", TOK_HASHTAG },   { "mentions", TOK_MENTION },
+		{ "emoji", TOK_EMOJI },      { "quotes", TOK_QUOTE },
+	};
+	bool found = true;
+	for (size_t i = 0; i < sizeof(token_fields) / sizeof(*token_fields); i++) {
+		if (strcmp(k, token_fields[i].name) == 0) {
+			push_tokens(L, p, token_fields[i].kind);
+			goto cache;
+		}
+	}
+	if (strcmp(k, "path") == 0) {
+		lua_pushstring(L, p->path);
+	} else if (strcmp(k, "text") == 0) {
+		lua_pushlstring(L, p->text, p->len);
+	} else if (strcmp(k, "body") == 0) {
+		lua_createtable(L, 0, 3);
+		set_range(L, p->body_start, p->body_end);
+		set_text(L, p, "text", p->body_start, p->body_end);
+	} else if (strcmp(k, "meta") == 0) {
+		api_push_value(L, p->meta);
+	} else if (strcmp(k, "platforms") == 0) {
+		push_platforms(L, view);
+	} else if (strcmp(k, "parts") == 0) {
+		push_parts(L, p);
+	} else if (strcmp(k, "lang") == 0) {
+		post_tokens(p);
+		if (p->lang[0])
+			lua_pushstring(L, p->lang);
+		else if (view->default_lang && view->default_lang[0])
+			lua_pushstring(L, view->default_lang);
+		else
+			lua_pushnil(L);
+	} else if (strcmp(k, "kind") == 0) {
+		const char *kind = value_map_string(p->meta, "kind");
+		if (kind)
+			api_push_folded(L, kind, strlen(kind));
+		else
+			lua_pushnil(L);
+	} else {
+		found = false;
+	}
+	if (!found)
+		return 0;
+cache:
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+static int post_newindex(lua_State *L)
+{
+	return luaL_error(L, "the post is read-only (tried to set '%s')", luaL_tolstring(L, 2, NULL));
+}
+
+/* post:line_col(offset) -> line, column (1-based; column in code points) */
+static int m_line_col(lua_State *L)
+{
+	const struct post_view *view = check_view(L, 1);
+	lua_Integer off = luaL_checkinteger(L, 2);
+	if (off < 1)
+		off = 1;
+	int line, column;
+	post_line_col(view->post, (size_t)off - 1, &line, &column);
+	lua_pushinteger(L, line);
+	lua_pushinteger(L, column);
+	return 2;
+}
+
+bool api_word_usable(const struct post *p, size_t i, const struct api_word_filter *filter)
+{
+	uint16_t flags = p->tokens[TOK_WORD].items[i].flags;
+	if ((flags & TF_QUOTED) && !filter->quoted)
+		return false;
+	if ((flags & TF_LINK) && !filter->links)
+		return false;
+	return true;
+}
+
+static bool opt_bool(lua_State *L, int opts, const char *field, bool dflt)
+{
+	if (lua_isnoneornil(L, opts))
+		return dflt;
+	int t = lua_getfield(L, opts, field);
+	bool v = t == LUA_TNIL ? dflt : lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+/* post:find(phrases [, opts]) -> list of { first, last, text, phrase } */
+static int m_find(lua_State *L)
+{
+	const struct post_view *view = check_view(L, 1);
+	const void *set = luaL_checkudata(L, 2, API_TYPE_PHRASES);
+	if (!lua_isnoneornil(L, 3))
+		luaL_checktype(L, 3, LUA_TTABLE);
+	struct api_word_filter filter = { .quoted = opt_bool(L, 3, "quoted", false),
+					  .links = opt_bool(L, 3, "links", true) };
+	struct post *p = view->post;
+	post_tokens(p);
+	lua_newtable(L);
+	lua_Integer n = 0;
+	size_t nwords = p->tokens[TOK_WORD].len;
+	const struct token *words = p->tokens[TOK_WORD].items;
+	for (size_t i = 0; i < nwords;) {
+		const char *phrase;
+		size_t phrase_len, m = 0;
+		if (api_word_usable(p, i, &filter))
+			m = api_phrases_match_at(set, p, i, &filter, &phrase, &phrase_len);
+		if (!m) {
+			i++;
+			continue;
+		}
+		lua_createtable(L, 0, 5);
+		set_range(L, words[i].start, words[i + m - 1].end);
+		set_text(L, p, "text", words[i].start, words[i + m - 1].end);
+		lua_pushlstring(L, phrase, phrase_len);
+		lua_setfield(L, -2, "phrase");
+		set_int(L, "word", (lua_Integer)i + 1);
+		lua_rawseti(L, -2, ++n);
+		i += m;
+	}
+	return 1;
+}
+
+void api_open_post_meta(lua_State *L)
+{
+	luaL_newmetatable(L, "postlint.post");
+	lua_pushcfunction(L, post_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, post_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "post");
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &posts_key);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &handles_key);
+}
+
+void api_push_post(lua_State *L, const struct post_view *view, const void *origin)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &posts_key);
+	if (lua_rawgetp(L, -1, origin) == LUA_TTABLE) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	lua_newtable(L);
+	struct post_handle *h = lua_newuserdatauv(L, sizeof(*h), 0);
+	h->view = view;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &handles_key);
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+	lua_rawsetp(L, -2, &handle_key);
+	luaL_setmetatable(L, "postlint.post");
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, origin);
+	lua_remove(L, -2);
+}
+
+void api_release_posts(lua_State *L)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &handles_key);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		struct post_handle *h = lua_touserdata(L, -1);
+		if (h)
+			h->view = NULL;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &handles_key);
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &posts_key);
+}

@@ -1,0 +1,189 @@
+/* Reading a rule's `tests` table into C (see ruletest.h), and Lua-pattern message checks. */
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "lua/api_internal.h"
+#include "lua/host.h"
+#include "ruletest.h"
+#include "util/xalloc.h"
+
+struct read_call {
+	const struct rule *rule;
+	struct rule_tests *out; /* owns whatever was read so far */
+};
+
+static char *dup_field(lua_State *L, int t, const char *field, size_t *len, bool required,
+		       const char *what)
+{
+	int type = lua_getfield(L, t, field);
+	if (type == LUA_TNIL && !required) {
+		lua_pop(L, 1);
+		return NULL;
+	}
+	if (type != LUA_TSTRING)
+		luaL_error(L, "%s: '%s' must be a string", what, field);
+	size_t n;
+	const char *s = lua_tolstring(L, -1, &n);
+	char *copy = xstrndup(s, n);
+	if (len)
+		*len = n;
+	lua_pop(L, 1);
+	return copy;
+}
+
+static void read_case(lua_State *L, int idx, struct rule_test_case *c, const char *what)
+{
+	idx = lua_absindex(L, idx);
+	if (lua_type(L, idx) == LUA_TSTRING) {
+		size_t n;
+		const char *s = lua_tolstring(L, idx, &n);
+		c->text = xstrndup(s, n);
+		c->text_len = n;
+		return;
+	}
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s must be a string or a table with 'text'", what);
+	c->text = dup_field(L, idx, "text", &c->text_len, true, what);
+	c->lang = dup_field(L, idx, "lang", NULL, false, what);
+	if (lua_getfield(L, idx, "options") != LUA_TNIL) {
+		struct value *holder = value_new(VALUE_LIST);
+		c->options = holder; /* owned now; replaced by its child below */
+		api_to_value(L, -1, holder, NULL, what);
+		c->options = holder->items[0];
+		holder->len = 0;
+		value_free(holder);
+		if (c->options->type == VALUE_LIST && c->options->len == 0) {
+			value_free(c->options);
+			c->options = value_new(VALUE_MAP);
+		}
+		if (c->options->type != VALUE_MAP)
+			luaL_error(L, "%s: 'options' must be a table of option = value", what);
+	}
+	lua_pop(L, 1);
+	int pt = lua_getfield(L, idx, "platform");
+	if (pt == LUA_TSTRING) {
+		c->platforms = xcalloc(2, sizeof(char *));
+		c->platforms[0] = xstrdup(lua_tostring(L, -1));
+	} else if (pt != LUA_TNIL) {
+		luaL_error(L, "%s: 'platform' must be a string", what);
+	}
+	lua_pop(L, 1);
+	if (c->valid)
+		return;
+	int et = lua_getfield(L, idx, "errors");
+	if (et == LUA_TNUMBER) {
+		c->count = (long)lua_tointeger(L, -1);
+	} else if (et == LUA_TTABLE) {
+		c->count = -1;
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_geti(L, -1, i);
+			c->errors = xrealloc(c->errors, (c->nerrors + 1) * sizeof(*c->errors));
+			struct expected_error *e = &c->errors[c->nerrors++];
+			memset(e, 0, sizeof(*e));
+			if (lua_type(L, -1) == LUA_TSTRING) {
+				e->message = xstrdup(lua_tostring(L, -1));
+			} else if (lua_istable(L, -1)) {
+				e->message = dup_field(L, -1, "message", NULL, false, what);
+				lua_getfield(L, -1, "line");
+				e->line = (int)lua_tointeger(L, -1);
+				lua_getfield(L, -2, "column");
+				e->column = (int)lua_tointeger(L, -1);
+				lua_pop(L, 2);
+			} else {
+				luaL_error(L, "%s: each expected error is a table or a message", what);
+			}
+			lua_pop(L, 1);
+		}
+	} else {
+		luaL_error(L, "%s: 'errors' must be a count or a list of expected errors", what);
+	}
+	lua_pop(L, 1);
+	if (lua_getfield(L, idx, "output") != LUA_TNIL) {
+		if (!lua_isstring(L, -1))
+			luaL_error(L, "%s: 'output' must be a string", what);
+		size_t n;
+		const char *s = lua_tolstring(L, -1, &n);
+		c->output = xstrndup(s, n);
+		c->output_len = n;
+		c->has_output = true;
+	}
+	lua_pop(L, 1);
+}
+
+static int read_tests(lua_State *L)
+{
+	struct read_call *rc = lua_touserdata(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, rc->rule->ref);
+	if (lua_getfield(L, -1, "tests") != LUA_TTABLE)
+		return 0;
+	int tests = lua_gettop(L);
+	static const char *const groups[] = { "valid", "invalid" };
+	for (int g = 0; g < 2; g++) {
+		int type = lua_getfield(L, tests, groups[g]);
+		if (type == LUA_TNIL) {
+			lua_pop(L, 1);
+			continue;
+		}
+		if (type != LUA_TTABLE)
+			return luaL_error(L, "%s: tests.%s must be a list", rc->rule->file, groups[g]);
+		lua_Integer n = luaL_len(L, -1);
+		for (lua_Integer i = 1; i <= n; i++) {
+			struct rule_tests *out = rc->out;
+			out->cases = xrealloc(out->cases, (out->ncases + 1) * sizeof(*out->cases));
+			struct rule_test_case *c = &out->cases[out->ncases++];
+			memset(c, 0, sizeof(*c));
+			c->valid = g == 0;
+			c->index = (int)i;
+			char what[300];
+			snprintf(what, sizeof(what), "%s: tests.%s[%d]", rc->rule->file, groups[g], (int)i);
+			lua_geti(L, -1, i);
+			read_case(L, -1, c, what);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	return 0;
+}
+
+int ruletest_read(struct session *s, const struct rule *rule, struct rule_tests *out,
+		  struct buf *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct read_call rc = { rule, out };
+	struct host_error herr;
+	if (host_call(s->host, read_tests, &rc, 0, &herr) < 0) {
+		buf_adds(err, herr.message);
+		return -1;
+	}
+	return 0;
+}
+
+struct match_call {
+	const char *pattern, *message;
+	bool matched;
+};
+
+static int match_message(lua_State *L)
+{
+	struct match_call *m = lua_touserdata(L, 1);
+	lua_pushstring(L, m->message);
+	lua_getfield(L, -1, "find"); /* through the string metatable */
+	lua_insert(L, -2);
+	lua_pushstring(L, m->pattern);
+	lua_call(L, 2, 1);
+	m->matched = !lua_isnil(L, -1);
+	return 0;
+}
+
+bool ruletest_message_matches(struct session *s, const char *pattern, const char *message)
+{
+	if (strcmp(pattern, message) == 0)
+		return true;
+	struct match_call m = { pattern, message, false };
+	struct host_error err;
+	if (host_call(s->host, match_message, &m, 1000000, &err) < 0)
+		return false; /* not a valid pattern: only equality counts */
+	return m.matched;
+}

@@ -1,0 +1,145 @@
+/* Plain data between Lua and C: value trees (front matter, options) in and out of Lua. */
+#include <stdio.h>
+
+#include <lauxlib.h>
+
+#include "lua/api_internal.h"
+
+#define MAX_DEPTH 16
+
+void api_push_value(lua_State *L, const struct value *v)
+{
+	luaL_checkstack(L, 4, "data is nested too deeply");
+	switch (v ? v->type : VALUE_NIL) {
+	case VALUE_NIL:
+		lua_pushnil(L);
+		break;
+	case VALUE_BOOL:
+		lua_pushboolean(L, v->boolean);
+		break;
+	case VALUE_NUMBER:
+		if (v->number >= -9007199254740992.0 && v->number <= 9007199254740992.0 &&
+		    v->number == (lua_Number)(lua_Integer)v->number)
+			lua_pushinteger(L, (lua_Integer)v->number);
+		else
+			lua_pushnumber(L, v->number);
+		break;
+	case VALUE_STRING:
+		lua_pushlstring(L, v->string, v->string_len);
+		break;
+	case VALUE_LIST:
+		lua_createtable(L, (int)v->len, 0);
+		for (size_t i = 0; i < v->len; i++) {
+			api_push_value(L, v->items[i]);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+		break;
+	case VALUE_MAP:
+		lua_createtable(L, 0, (int)v->len);
+		for (size_t i = 0; i < v->len; i++) {
+			if (v->items[i]->type == VALUE_NIL)
+				continue;
+			api_push_value(L, v->items[i]);
+			lua_setfield(L, -2, v->keys[i]);
+		}
+		break;
+	}
+}
+
+static void attach(struct value *parent, const char *key, struct value *child)
+{
+	if (parent->type == VALUE_MAP)
+		value_map_set(parent, key, child);
+	else
+		value_list_push(parent, child);
+}
+
+/* A table is a list when its keys are exactly 1..n (and it is not empty, unless it has
+ * no keys at all: {} is an empty list). */
+static bool is_sequence(lua_State *L, int idx, lua_Integer *n)
+{
+	lua_Integer count = 0, max = 0;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		if (!lua_isinteger(L, -1)) {
+			lua_pop(L, 1);
+			return false;
+		}
+		lua_Integer k = lua_tointeger(L, -1);
+		if (k < 1) {
+			lua_pop(L, 1);
+			return false;
+		}
+		if (k > max)
+			max = k;
+		count++;
+	}
+	*n = count;
+	return count == max;
+}
+
+static void convert(lua_State *L, int idx, struct value *parent, const char *key,
+		    const char *what, int depth)
+{
+	idx = lua_absindex(L, idx);
+	switch (lua_type(L, idx)) {
+	case LUA_TNIL:
+		attach(parent, key, value_new(VALUE_NIL));
+		return;
+	case LUA_TBOOLEAN:
+		attach(parent, key, value_new_bool(lua_toboolean(L, idx)));
+		return;
+	case LUA_TNUMBER:
+		attach(parent, key, value_new_number((double)lua_tonumber(L, idx)));
+		return;
+	case LUA_TSTRING: {
+		size_t len;
+		const char *s = lua_tolstring(L, idx, &len);
+		attach(parent, key, value_new_string(s, len));
+		return;
+	}
+	case LUA_TTABLE:
+		break;
+	default:
+		luaL_error(L, "%s: a %s is not plain data (use strings, numbers, booleans and tables)",
+			   what, luaL_typename(L, idx));
+		return;
+	}
+	if (depth >= MAX_DEPTH)
+		luaL_error(L, "%s: tables are nested too deeply", what);
+	lua_Integer n;
+	bool list = is_sequence(L, idx, &n);
+	struct value *t = value_new(list ? VALUE_LIST : VALUE_MAP);
+	attach(parent, key, t); /* owned by the parent from now on */
+	if (list) {
+		for (lua_Integer i = 1; i <= n; i++) {
+			lua_rawgeti(L, idx, i);
+			convert(L, -1, t, NULL, what, depth + 1);
+			lua_pop(L, 1);
+		}
+		return;
+	}
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		/* mixed tables like { "warning", max = 2 }: integer keys become "1", "2", ... */
+		char numkey[32];
+		const char *k;
+		if (lua_type(L, -2) == LUA_TSTRING) {
+			k = lua_tostring(L, -2);
+		} else if (lua_isinteger(L, -2)) {
+			snprintf(numkey, sizeof(numkey), "%lld", (long long)lua_tointeger(L, -2));
+			k = numkey;
+		} else {
+			luaL_error(L, "%s: table keys must be strings or integers", what);
+			return;
+		}
+		convert(L, -1, t, k, what, depth + 1);
+		lua_pop(L, 1);
+	}
+}
+
+void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what)
+{
+	convert(L, idx, parent, key, what, 0);
+}

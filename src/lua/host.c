@@ -1,0 +1,604 @@
+/* The sandboxed Lua state: allocator cap, instruction budget, protected calls (see host.h). */
+#include "lua/host.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "lua/api.h"
+#include "util/xalloc.h"
+
+_Static_assert(LUA_VERSION_NUM == 504, "postlint needs Lua 5.4");
+
+/* The hook runs every HOOK_STEP instructions and charges them to the budget. */
+#define HOOK_STEP 1000
+/* What print() may write per state, so a chatty rule cannot flood an editor's log. */
+#define PRINT_CAP (64 * 1024)
+/* Largest module file require() will read. */
+#define MODULE_MAX_BYTES (4u << 20)
+
+struct host {
+	lua_State *L;
+	size_t used, limit;
+	long long budget_left, budget_total;
+	bool budget_tripped;
+	bool reset_needed;
+	size_t printed;
+	struct host_error *err; /* of the call in progress */
+	void *ctx;
+};
+
+static char template_key, libs_key, modules_key;
+
+/* ---- memory, budget, errors ----------------------------------------------------------- */
+
+static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	struct host *h = ud;
+	size_t old = ptr ? osize : 0;
+	if (nsize == 0) {
+		free(ptr);
+		h->used -= old;
+		return NULL;
+	}
+	/* refuse growth past the cap; Lua then collects garbage and retries, or raises
+	 * "not enough memory" (LUA_ERRMEM) */
+	if (nsize > old && h->used - old + nsize > h->limit)
+		return NULL;
+	void *p = realloc(ptr, nsize);
+	if (!p)
+		return NULL;
+	h->used = h->used - old + nsize;
+	return p;
+}
+
+struct host *host_of(lua_State *L)
+{
+	void *ud = NULL;
+	lua_getallocf(L, &ud);
+	return ud;
+}
+
+/* Charges HOOK_STEP instructions. Once the budget is gone the flag stays set and the hook is
+ * re-armed to fire on every instruction of every thread, so a rule's own pcall, xpcall or
+ * coroutine cannot swallow the error and carry on (tech-notes 1.4, redis luaMaskCountHook). */
+static void budget_hook(lua_State *L, lua_Debug *ar)
+{
+	struct host *h = host_of(L);
+	if (!h->budget_tripped) {
+		h->budget_left -= HOOK_STEP;
+		if (h->budget_left > 0)
+			return;
+		h->budget_tripped = true;
+	}
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+	/* luaL_error would name the caller's line; name the running function's line instead */
+	lua_getinfo(L, "Sl", ar);
+	lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d million instructions)",
+			ar->short_src, ar->currentline, (int)(h->budget_total / 1000000));
+	lua_error(L);
+}
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* Message handler: records where the error happened and a traceback, returns the message. */
+static int message_handler(lua_State *L)
+{
+	struct host *h = host_of(L);
+	const char *msg;
+	if (lua_type(L, 1) == LUA_TSTRING || lua_type(L, 1) == LUA_TNUMBER) {
+		msg = lua_tostring(L, 1);
+	} else if (!h->budget_tripped && luaL_callmeta(L, 1, "__tostring") &&
+		   lua_type(L, -1) == LUA_TSTRING) {
+		msg = lua_tostring(L, -1);
+	} else {
+		msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+	}
+	if (h->err) {
+		lua_Debug ar;
+		h->err->where[0] = '\0';
+		for (int level = 0; lua_getstack(L, level, &ar); level++) {
+			lua_getinfo(L, "Sl", &ar);
+			if (ar.currentline > 0 && (strcmp(ar.what, "Lua") == 0 || strcmp(ar.what, "main") == 0)) {
+				snprintf(h->err->where, sizeof(h->err->where), "%s:%d", ar.short_src,
+					 ar.currentline);
+				break;
+			}
+		}
+		luaL_traceback(L, L, msg, 1);
+		copy_text(h->err->traceback, sizeof(h->err->traceback), lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_pushstring(L, msg);
+	return 1;
+}
+
+static int on_panic(lua_State *L)
+{
+	const char *msg = lua_tostring(L, -1);
+	fprintf(stderr, "postlint: internal error: unprotected Lua error: %s\n", msg ? msg : "?");
+	exit(2);
+}
+
+/* Warnings only come from finalizer errors, and __gc is refused: drop them. */
+static void on_warning(void *ud, const char *msg, int tocont)
+{
+	(void)ud;
+	(void)msg;
+	(void)tocont;
+}
+
+/* ---- the sandbox's replacements for unsafe base functions ----------------------------- */
+
+static int f_setmetatable(lua_State *L)
+{
+	int t = lua_type(L, 2);
+	luaL_checktype(L, 1, LUA_TTABLE);
+	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+	if (t == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "setmetatable: __gc metamethods are not allowed in rules");
+		lua_pop(L, 1);
+	}
+	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
+		return luaL_error(L, "cannot change a protected metatable");
+	lua_settop(L, 2);
+	lua_setmetatable(L, 1);
+	return 1;
+}
+
+static int f_collectgarbage(lua_State *L)
+{
+	const char *opt = luaL_optstring(L, 1, "collect");
+	if (strcmp(opt, "count") != 0)
+		return luaL_error(L, "collectgarbage('%s') is not allowed in rules (only 'count')", opt);
+	int kb = lua_gc(L, LUA_GCCOUNT, 0);
+	int b = lua_gc(L, LUA_GCCOUNTB, 0);
+	lua_pushnumber(L, (lua_Number)kb + ((lua_Number)b / 1024));
+	return 1;
+}
+
+static int f_print(lua_State *L)
+{
+	struct host *h = host_of(L);
+	int n = lua_gettop(L);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (int i = 1; i <= n; i++) {
+		size_t len;
+		const char *s = luaL_tolstring(L, i, &len);
+		if (i > 1)
+			luaL_addchar(&b, '\t');
+		luaL_addvalue(&b);
+		(void)s;
+		(void)len;
+	}
+	luaL_pushresult(&b);
+	size_t len;
+	const char *s = lua_tolstring(L, -1, &len);
+	if (h->printed < PRINT_CAP) {
+		if (len > PRINT_CAP - h->printed)
+			len = PRINT_CAP - h->printed;
+		fprintf(stderr, "postlint: print: %.*s\n", (int)len, s);
+		h->printed += len;
+	}
+	return 0;
+}
+
+/* load(chunk [, chunkname [, mode [, env]]]): text only; without env, the caller's own
+ * environment (the real globals are never reachable). */
+static int f_load(lua_State *L)
+{
+	size_t len;
+	const char *s = lua_type(L, 1) == LUA_TSTRING ? lua_tolstring(L, 1, &len) : NULL;
+	const char *chunkname = luaL_optstring(L, 2, "=(load)");
+	const char *mode = luaL_optstring(L, 3, "t");
+	if (!s) {
+		luaL_pushfail(L);
+		lua_pushliteral(L, "load: rules may only load source text given as a string");
+		return 2;
+	}
+	if (strchr(mode, 'b')) {
+		luaL_pushfail(L);
+		lua_pushliteral(L, "load: binary chunks are not allowed in rules");
+		return 2;
+	}
+	int env = lua_isnone(L, 4) ? lua_upvalueindex(1) : 4;
+	if (luaL_loadbufferx(L, s, len, chunkname, "t") != LUA_OK) {
+		luaL_pushfail(L);
+		lua_insert(L, -2);
+		return 2;
+	}
+	lua_pushvalue(L, env);
+	if (!lua_setupvalue(L, -2, 1))
+		lua_pop(L, 1);
+	return 1;
+}
+
+/* ---- require: modules of the rule's own folder only ------------------------------------ */
+
+static bool valid_module_name(const char *name)
+{
+	size_t seg = 0;
+	for (const char *p = name; *p; p++) {
+		char c = *p;
+		if (c == '.') {
+			if (seg == 0)
+				return false;
+			seg = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+		seg++;
+	}
+	return seg > 0;
+}
+
+/* Pushes the module's source as a string, or raises. */
+static void push_module_source(lua_State *L, const struct module_root *root, const char *rel)
+{
+	if (!root->dir) {
+		for (size_t i = 0; i < root->nfiles; i++) {
+			if (strcmp(root->files[i].name, rel) == 0) {
+				lua_pushlstring(L, root->files[i].data, root->files[i].len);
+				return;
+			}
+		}
+		luaL_error(L, "module '%s' not found in %s", rel, root->display);
+		return;
+	}
+	/* Resolve symlinks and refuse anything outside the folder. All C allocations here are
+	 * released before the next Lua call that could raise. */
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s", root->dir, rel);
+	char *real = realpath(path, NULL);
+	char *real_root = realpath(root->dir, NULL);
+	bool inside = real && real_root && strncmp(real, real_root, strlen(real_root)) == 0 &&
+		      real[strlen(real_root)] == '/';
+	struct stat st;
+	bool ok = inside && stat(real, &st) == 0 && S_ISREG(st.st_mode) &&
+		  (size_t)st.st_size <= MODULE_MAX_BYTES;
+	size_t size = ok ? (size_t)st.st_size : 0;
+	if (ok)
+		snprintf(path, sizeof(path), "%s", real);
+	free(real);
+	free(real_root);
+	if (!ok)
+		luaL_error(L, "module '%s' not found in %s", rel, root->display);
+	char *data = lua_newuserdatauv(L, size ? size : 1, 0);
+	FILE *f = fopen(path, "rb");
+	size_t got = f ? fread(data, 1, size, f) : 0;
+	if (f)
+		fclose(f);
+	if (got != size)
+		luaL_error(L, "cannot read module '%s' in %s", rel, root->display);
+	lua_pushlstring(L, data, size);
+	lua_remove(L, -2);
+}
+
+static int f_require(lua_State *L)
+{
+	const struct module_root *root = lua_touserdata(L, lua_upvalueindex(1));
+	const char *name = luaL_checkstring(L, 1);
+	if (!valid_module_name(name))
+		return luaL_error(L, "require: '%s' is not a module name (rules may only require "
+				  "modules of their own folder, like 'lib.words')", name);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &modules_key);
+	if (lua_rawgetp(L, -1, root) == LUA_TNIL) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, -3, root);
+	}
+	int cache = lua_gettop(L);
+	if (lua_getfield(L, cache, name) != LUA_TNIL) {
+		if (lua_islightuserdata(L, -1))
+			return luaL_error(L, "require: module '%s' requires itself", name);
+		return 1;
+	}
+	lua_pop(L, 1);
+	lua_pushlightuserdata(L, (void *)&modules_key); /* marks "loading" */
+	lua_setfield(L, cache, name);
+
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (const char *p = name; *p; p++)
+		luaL_addchar(&b, *p == '.' ? '/' : *p);
+	luaL_addstring(&b, ".lua");
+	luaL_pushresult(&b);
+	const char *rel = lua_tostring(L, -1);
+	push_module_source(L, root, rel);
+	lua_pushfstring(L, "@%s/%s", root->display, rel);
+	host_push_env(L, root);
+	size_t len;
+	const char *src = lua_tolstring(L, -3, &len);
+	host_load_chunk(L, src, len, lua_tostring(L, -2), lua_gettop(L));
+	lua_call(L, 0, 1);
+	if (lua_isnil(L, -1)) {
+		lua_pop(L, 1);
+		lua_pushboolean(L, 1);
+	}
+	lua_pushvalue(L, -1);
+	lua_setfield(L, cache, name);
+	return 1;
+}
+
+/* ---- environments ----------------------------------------------------------------------- */
+
+static void shallow_copy(lua_State *L, int index)
+{
+	index = lua_absindex(L, index);
+	lua_newtable(L);
+	lua_pushnil(L);
+	while (lua_next(L, index)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, -4);
+	}
+}
+
+void host_push_env(lua_State *L, const struct module_root *root)
+{
+	lua_newtable(L);
+	int env = lua_gettop(L);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &template_key);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pushvalue(L, -2);
+		lua_insert(L, -2);
+		lua_rawset(L, env);
+	}
+	lua_pop(L, 1);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pushvalue(L, -2); /* name */
+		shallow_copy(L, -2);  /* own copy of the library table */
+		lua_rawset(L, env);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	lua_pushvalue(L, env);
+	lua_setfield(L, env, "_G");
+	lua_pushvalue(L, env);
+	lua_pushcclosure(L, f_load, 1);
+	lua_setfield(L, env, "load");
+	if (root) {
+		lua_pushlightuserdata(L, (void *)root);
+		lua_pushcclosure(L, f_require, 1);
+		lua_setfield(L, env, "require");
+	}
+}
+
+void host_push_empty_env(lua_State *L)
+{
+	lua_newtable(L);
+}
+
+void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
+		     int env_index)
+{
+	env_index = lua_absindex(L, env_index);
+	if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK)
+		lua_error(L);
+	lua_pushvalue(L, env_index);
+	if (!lua_setupvalue(L, -2, 1))
+		lua_pop(L, 1);
+}
+
+/* ---- state setup ---------------------------------------------------------------------- */
+
+static int setup_state(lua_State *L)
+{
+	static const struct {
+		const char *name;
+		lua_CFunction open;
+	} libs[] = {
+		{ LUA_GNAME, luaopen_base },        { LUA_STRLIBNAME, luaopen_string },
+		{ LUA_TABLIBNAME, luaopen_table },  { LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 },  { LUA_COLIBNAME, luaopen_coroutine },
+	};
+	luaL_checkversion(L);
+	for (size_t i = 0; i < sizeof(libs) / sizeof(*libs); i++) {
+		luaL_requiref(L, libs[i].name, libs[i].open, 1);
+		lua_pop(L, 1);
+	}
+	lua_pushglobaltable(L);
+	int g = lua_gettop(L);
+
+	/* Strip what no environment may see, from the real tables too (a leaked reference to
+	 * them must expose nothing). String methods resolve through the real string table. */
+	static const char *const unsafe_globals[] = { "dofile", "loadfile", "load", "require",
+		"collectgarbage", "print", "warn", "setmetatable", NULL };
+	for (const char *const *n = unsafe_globals; *n; n++) {
+		lua_pushnil(L);
+		lua_setfield(L, g, *n);
+	}
+	lua_getfield(L, g, LUA_STRLIBNAME);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+	/* math.random would make output differ from run to run; the 5.3 compatibility functions
+	 * Debian compiles in would make rules break on other builds */
+	static const char *const unsafe_math[] = { "random", "randomseed", "pow", "ldexp", "frexp",
+		"cosh", "sinh", "tanh", "log10", NULL };
+	lua_getfield(L, g, LUA_MATHLIBNAME);
+	for (const char *const *n = unsafe_math; *n; n++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, *n);
+	}
+	lua_pop(L, 1);
+	/* getmetatable("") must not hand out the real string table */
+	lua_pushliteral(L, "");
+	if (lua_getmetatable(L, -1)) {
+		lua_pushliteral(L, "string");
+		lua_setfield(L, -2, "__metatable");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+
+	/* os: only the clock and calendar functions */
+	luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 0);
+	lua_newtable(L);
+	static const char *const os_safe[] = { "time", "date", "clock", "difftime", NULL };
+	for (const char *const *n = os_safe; *n; n++) {
+		lua_getfield(L, -2, *n);
+		lua_setfield(L, -2, *n);
+	}
+	lua_remove(L, -2);
+	int os = lua_gettop(L);
+
+	/* libraries: copied per environment */
+	lua_newtable(L);
+	int libt = lua_gettop(L);
+	static const char *const lib_names[] = { LUA_STRLIBNAME, LUA_TABLIBNAME, LUA_MATHLIBNAME,
+		LUA_UTF8LIBNAME, LUA_COLIBNAME, NULL };
+	for (const char *const *n = lib_names; *n; n++) {
+		lua_getfield(L, g, *n);
+		lua_setfield(L, libt, *n);
+		lua_pushnil(L);
+		lua_setfield(L, g, *n);
+	}
+	lua_pushvalue(L, os);
+	lua_setfield(L, libt, "os");
+	api_open_lint(L);
+	lua_setfield(L, libt, "lint");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &libs_key);
+	lua_pop(L, 1); /* os */
+
+	/* template: the remaining safe base functions plus the replacements */
+	lua_newtable(L);
+	int tmpl = lua_gettop(L);
+	static const char *const base_safe[] = { "assert", "error", "ipairs", "next", "pairs",
+		"pcall", "xpcall", "rawequal", "rawget", "rawlen", "rawset", "select", "tonumber",
+		"tostring", "type", "getmetatable", "_VERSION", NULL };
+	for (const char *const *n = base_safe; *n; n++) {
+		lua_getfield(L, g, *n);
+		lua_setfield(L, tmpl, *n);
+	}
+	lua_pushcfunction(L, f_setmetatable);
+	lua_setfield(L, tmpl, "setmetatable");
+	lua_pushcfunction(L, f_collectgarbage);
+	lua_setfield(L, tmpl, "collectgarbage");
+	lua_pushcfunction(L, f_print);
+	lua_setfield(L, tmpl, "print");
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &template_key);
+
+	lua_newtable(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &modules_key);
+	lua_pop(L, 1); /* globals */
+	return 0;
+}
+
+struct host *host_new(const struct host_limits *limits)
+{
+	struct host *h = xcalloc(1, sizeof(*h));
+	h->limit = limits && limits->memory ? limits->memory : HOST_DEFAULT_MEMORY;
+	h->L = lua_newstate(host_alloc, h);
+	if (!h->L) {
+		free(h);
+		return NULL;
+	}
+	lua_atpanic(h->L, on_panic);
+	lua_setwarnf(h->L, on_warning, h);
+	struct host_error err;
+	if (host_call(h, setup_state, NULL, 0, &err) < 0) {
+		fprintf(stderr, "postlint: cannot set up Lua: %s\n", err.message);
+		host_free(h);
+		return NULL;
+	}
+	h->reset_needed = false;
+	return h;
+}
+
+void host_free(struct host *h)
+{
+	if (!h)
+		return;
+	if (h->L)
+		lua_close(h->L);
+	free(h);
+}
+
+lua_State *host_state(struct host *h)
+{
+	return h->L;
+}
+
+void host_set_context(struct host *h, void *ctx)
+{
+	h->ctx = ctx;
+}
+
+void *host_context(struct host *h)
+{
+	return h->ctx;
+}
+
+void host_set_memory_limit(struct host *h, size_t bytes)
+{
+	h->limit = bytes;
+}
+
+bool host_needs_reset(const struct host *h)
+{
+	return h->reset_needed;
+}
+
+int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,
+	      struct host_error *err)
+{
+	lua_State *L = h->L;
+	memset(err, 0, sizeof(*err));
+	h->err = err;
+	h->budget_tripped = false;
+	h->budget_total = h->budget_left = instructions;
+	if (instructions > 0)
+		lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
+	else
+		lua_sethook(L, NULL, 0, 0);
+	int base = lua_gettop(L);
+	int status = LUA_ERRMEM;
+	if (lua_checkstack(L, 4)) {
+		lua_pushcfunction(L, message_handler);
+		lua_pushcfunction(L, fn);
+		lua_pushlightuserdata(L, ud);
+		status = lua_pcall(L, 1, 0, base + 1);
+	}
+	if (status != LUA_OK) {
+		if (h->budget_tripped) {
+			err->kind = HOST_ERR_BUDGET;
+		} else if (status == LUA_ERRMEM) {
+			err->kind = HOST_ERR_MEMORY;
+			snprintf(err->message, sizeof(err->message),
+				 "memory limit exceeded (%zu MB for rules)", h->limit >> 20);
+		} else {
+			err->kind = status == LUA_ERRSYNTAX ? HOST_ERR_SYNTAX : HOST_ERR_RUNTIME;
+		}
+		if (err->kind != HOST_ERR_MEMORY) {
+			const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+			if (status == LUA_ERRERR)
+				msg = "error while handling an error (a __tostring that fails or loops?)";
+			copy_text(err->message, sizeof(err->message), msg ? msg : "unknown error");
+		}
+		if (err->kind == HOST_ERR_BUDGET || err->kind == HOST_ERR_MEMORY)
+			h->reset_needed = true;
+	}
+	lua_settop(L, base);
+	lua_sethook(L, NULL, 0, 0);
+	h->err = NULL;
+	if (status != LUA_OK && (err->kind == HOST_ERR_MEMORY || err->kind == HOST_ERR_BUDGET))
+		lua_gc(L, LUA_GCCOLLECT, 0);
+	return status == LUA_OK ? 0 : -1;
+}

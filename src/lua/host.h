@@ -1,0 +1,86 @@
+/* One sandboxed Lua 5.4 state: capped memory, an instruction budget per call, protected calls
+ * with tracebacks, and fresh environments for rule and config chunks.
+ *
+ * A host is used by one thread. Every Lua operation goes through host_call, which runs a C
+ * function under lua_pcall with a message handler, so no Lua error can reach the panic handler
+ * and abort. After a call that ran out of budget or memory the state is still consistent, but
+ * host_needs_reset says it should be rebuilt before it is trusted again (tech-notes 1.7).
+ *
+ * Sandbox (DESIGN section 6): only base, string, table, math, utf8 and coroutine are opened,
+ * plus os.time/os.date/os.clock; no io, os, debug or package; load accepts text only and runs
+ * in the caller's environment; string.dump, dofile, loadfile and math.random are gone;
+ * setmetatable refuses __gc (finalizers run with hooks off, so they could loop forever);
+ * collectgarbage only answers "count". Each environment gets its own copies of the library
+ * tables, so one rule cannot replace another's string.find. */
+#ifndef POSTLINT_HOST_H
+#define POSTLINT_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "embedded.h"
+
+#define HOST_DEFAULT_INSTRUCTIONS 20000000LL /* per rule call; about 0.1 s */
+#define HOST_DEFAULT_MEMORY (64u << 20)      /* per state, plus 4x the post size */
+
+struct host_limits {
+	long long instructions;
+	size_t memory;
+};
+
+enum host_error_kind {
+	HOST_OK,
+	HOST_ERR_RUNTIME,
+	HOST_ERR_SYNTAX,
+	HOST_ERR_BUDGET,
+	HOST_ERR_MEMORY,
+};
+
+struct host_error {
+	enum host_error_kind kind;
+	char message[1024]; /* one line: "file:line: what went wrong" where known */
+	char where[256];    /* innermost Lua frame, "file:line", or "" */
+	char traceback[2048];
+};
+
+/* Where `require` looks: an embedded file set or a folder on disk. */
+struct module_root {
+	const char *display; /* prefix for chunk names, e.g. "rules" or "plugins/brand" */
+	const char *dir;     /* folder on disk, or NULL for embedded files */
+	const struct embedded_file *files;
+	size_t nfiles;
+};
+
+struct host;
+
+struct host *host_new(const struct host_limits *limits);
+void host_free(struct host *h);
+lua_State *host_state(struct host *h);
+struct host *host_of(lua_State *L);
+
+/* Opaque pointer for the API layers (the current run's context). */
+void host_set_context(struct host *h, void *ctx);
+void *host_context(struct host *h);
+
+/* Memory cap for the state from now on (e.g. raised for a large post). */
+void host_set_memory_limit(struct host *h, size_t bytes);
+/* Runs fn(L) with ud as a light userdata argument, protected, under an instruction budget of
+ * `instructions` (0: unlimited, for host-internal work). Returns 0, or -1 with *err. */
+int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,
+	      struct host_error *err);
+bool host_needs_reset(const struct host *h);
+
+/* --- for use inside host_call --- */
+
+/* Pushes a new environment table for a chunk whose require resolves inside root. */
+void host_push_env(lua_State *L, const struct module_root *root);
+/* Loads src as a text chunk named chunkname and sets its _ENV to the table at env_index.
+ * Pushes the function; raises on syntax errors. */
+void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
+		     int env_index);
+/* Pushes an empty environment with no library functions at all (for .lintrc). */
+void host_push_empty_env(lua_State *L);
+
+#endif

@@ -1,0 +1,417 @@
+/* postlint: argv -> options -> command -> exit code. The only place that calls exit codes
+ * by name and decides what goes to stdout and stderr. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lua.h>
+#include <yaml.h>
+
+#include "cli.h"
+#include "config.h"
+#include "fmt.h"
+#include "post.h"
+#include "ruletest.h"
+#include "session.h"
+#include "source.h"
+#include "unicode.h"
+#include "util/xalloc.h"
+#include "version.h"
+
+enum exit_code {
+	EXIT_OK = 0,       /* no problem at error level, warnings within --max-warnings */
+	EXIT_PROBLEMS = 1, /* problems found */
+	EXIT_TROUBLE = 2,  /* usage, configuration, I/O or rule errors */
+};
+
+static void print_lines(FILE *f, const char *prefix, const char *text)
+{
+	if (!text)
+		return;
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n)
+			fprintf(f, "%s%.*s\n", prefix, (int)n, p);
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+static struct session_options session_options_of(const struct cli *cli)
+{
+	return (struct session_options){ .rules_dir = cli->rules_dir, .overrides = cli->overrides,
+					 .noverrides = cli->noverrides, .only = cli->only };
+}
+
+/* Rule files that failed to load: printed once, and they make the run a failure. */
+static bool report_load_errors(const struct session *s)
+{
+	for (size_t i = 0; i < s->rules->nerrors; i++)
+		fprintf(stderr, "postlint: %s\n", s->rules->errors[i]);
+	return s->rules->nerrors > 0;
+}
+
+static void count(struct summary *sum, const struct report *r)
+{
+	sum->files++;
+	if (r->findings.len)
+		sum->files_with_problems++;
+	for (size_t i = 0; i < r->findings.len; i++) {
+		const struct finding *f = &r->findings.items[i];
+		if (f->severity == SEVERITY_ERROR)
+			sum->errors++;
+		else if (f->severity == SEVERITY_WARNING)
+			sum->warnings++;
+		else
+			sum->infos++;
+		if (f->nfix)
+			sum->fixable++;
+		else if (f->nsuggestions)
+			sum->suggestive++;
+	}
+}
+
+static bool use_color(const struct cli *cli)
+{
+	if (cli->color_set)
+		return cli->color;
+	const char *no = getenv("NO_COLOR");
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
+/* Configs that failed their check against the rules: their files are not linted. */
+struct bad_configs {
+	const struct config **items;
+	size_t len;
+};
+
+static bool is_bad(const struct bad_configs *bad, const struct config *c)
+{
+	for (size_t i = 0; i < bad->len; i++)
+		if (bad->items[i] == c)
+			return true;
+	return false;
+}
+
+static int cmd_lint(const struct cli *cli)
+{
+	bool trouble = false;
+	struct config_store *configs = config_store_new(cli->config_path);
+	struct source_list files = { 0 };
+	struct buf errors = BUF_INIT;
+	if (source_collect(cli->args, cli->nargs, configs, &files, &errors))
+		trouble = true;
+	print_lines(stderr, "postlint: ", errors.ptr);
+	buf_reset(&errors);
+	if (config_store_errors(configs)) {
+		print_lines(stderr, "postlint: ", config_store_errors(configs));
+		trouble = true;
+	}
+	struct session_options opts = session_options_of(cli);
+	struct session *s = session_new(&opts, configs);
+	if (!s) {
+		fprintf(stderr, "postlint: cannot create a Lua state\n");
+		config_store_free(configs);
+		source_list_release(&files);
+		buf_release(&errors);
+		return EXIT_TROUBLE;
+	}
+	trouble |= report_load_errors(s);
+	struct bad_configs bad = { xcalloc(config_store_count(configs) + 1, sizeof(void *)), 0 };
+	for (size_t i = 0; i < config_store_count(configs); i++) {
+		const struct config *c = config_store_get(configs, i);
+		if (config_check_rules(c, s->rules, &errors)) {
+			bad.items[bad.len++] = c;
+			trouble = true;
+		}
+	}
+	if (session_check_cli(s, &errors)) {
+		print_lines(stderr, "postlint: ", errors.ptr);
+		free(bad.items);
+		buf_release(&errors);
+		session_free(s);
+		config_store_free(configs);
+		source_list_release(&files);
+		return EXIT_TROUBLE;
+	}
+	print_lines(stderr, "postlint: ", errors.ptr);
+
+	const struct formatter *fmt = fmt_find(cli->format);
+	struct fmt_ctx ctx = { .out = stdout, .color = use_color(cli), .quiet = cli->quiet };
+	struct summary sum = { 0 };
+	fmt->begin(&ctx);
+	for (size_t i = 0; i < files.len; i++) {
+		const struct source_file *f = &files.items[i];
+		if (!f->config || is_bad(&bad, f->config))
+			continue; /* its .lintrc is broken: already reported */
+		struct report r;
+		report_init(&r, f->display);
+		char *data;
+		size_t len;
+		struct buf err = BUF_INIT;
+		if (source_read(f->abs_path, &data, &len, &err) < 0) {
+			report_addf(&r, RULE_IO_ERROR, SEVERITY_ERROR, 0, 0, "%s", err.ptr);
+			report_locate(&r, NULL);
+			r.skipped = true;
+			trouble = true;
+			fmt->file(&ctx, &r, NULL);
+			count(&sum, &r);
+		} else {
+			struct post *post = post_new(f->display, data, len);
+			size_t rule_errors = s->rule_errors;
+			session_lint(s, post, f->abs_path, f->config, &r);
+			trouble |= s->rule_errors > rule_errors;
+			fmt->file(&ctx, &r, post);
+			count(&sum, &r);
+			post_free(post);
+		}
+		buf_release(&err);
+		report_release(&r);
+	}
+	fmt->end(&ctx, &sum);
+	fflush(stdout);
+
+	free(bad.items);
+	buf_release(&errors);
+	session_free(s);
+	config_store_free(configs);
+	source_list_release(&files);
+	if (trouble)
+		return EXIT_TROUBLE;
+	if (sum.errors > 0)
+		return EXIT_PROBLEMS;
+	if (cli->max_warnings >= 0 && sum.warnings > (size_t)cli->max_warnings)
+		return EXIT_PROBLEMS;
+	return EXIT_OK;
+}
+
+/* A session for the commands that look at rules: built-ins plus the plugins of the
+ * .lintrc that governs the working directory (or --config). */
+static struct session *rules_session(const struct cli *cli, struct config_store **configs,
+				     const struct config **cfg)
+{
+	*configs = config_store_new(cli->config_path);
+	char *cwd = source_absolute(".");
+	*cfg = config_store_for(*configs, cwd, true);
+	free(cwd);
+	print_lines(stderr, "postlint: ", config_store_errors(*configs));
+	struct session_options opts = session_options_of(cli);
+	return session_new(&opts, *configs);
+}
+
+static int cmd_rules(const struct cli *cli)
+{
+	struct config_store *configs;
+	const struct config *cfg;
+	struct session *s = rules_session(cli, &configs, &cfg);
+	if (!s) {
+		config_store_free(configs);
+		return EXIT_TROUBLE;
+	}
+	bool trouble = report_load_errors(s);
+	for (size_t i = 0; i < s->rules->nrules; i++) {
+		const struct rule *r = &s->rules->rules[i];
+		if (!session_rule_available(s, r, cfg))
+			continue;
+		const struct rule_origin *o = &s->rules->origins[r->origin];
+		printf("%-24s %-8s %-8s %s%s%s%s\n", r->id, severity_name(r->severity),
+		       r->fixable ? "fixable" : "", r->summary, o->builtin ? "" : " [",
+		       o->builtin ? "" : o->name, o->builtin ? "" : "]");
+	}
+	session_free(s);
+	config_store_free(configs);
+	return trouble ? EXIT_TROUBLE : EXIT_OK;
+}
+
+static void describe_default(struct buf *b, const struct value *v)
+{
+	switch (v->type) {
+	case VALUE_STRING:
+		buf_addf(b, "\"%s\"", v->string);
+		break;
+	case VALUE_NUMBER:
+		buf_addf(b, "%g", v->number);
+		break;
+	case VALUE_BOOL:
+		buf_adds(b, v->boolean ? "true" : "false");
+		break;
+	case VALUE_LIST:
+		buf_addf(b, "{ %zu entries }", v->len);
+		break;
+	case VALUE_MAP:
+		buf_addf(b, "{ %zu keys }", v->len);
+		break;
+	default:
+		buf_adds(b, "nil");
+	}
+}
+
+static int cmd_explain(const struct cli *cli)
+{
+	struct config_store *configs;
+	const struct config *cfg;
+	struct session *s = rules_session(cli, &configs, &cfg);
+	if (!s) {
+		config_store_free(configs);
+		return EXIT_TROUBLE;
+	}
+	report_load_errors(s);
+	const char *id = cli->args[0];
+	const struct rule *r = ruleset_find(s->rules, id);
+	int rc = EXIT_OK;
+	if (!r) {
+		fprintf(stderr, "postlint: unknown rule '%s' (see `postlint rules`)\n", id);
+		rc = EXIT_TROUBLE;
+	} else {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s: %s\n\n", r->id, r->summary);
+		buf_addf(&b, "severity: %s    fixable: %s    source: %s\n\n", severity_name(r->severity),
+			 r->fixable ? "yes" : "no", r->file);
+		buf_adds(&b, r->docs);
+		if (b.ptr[b.len - 1] != '\n')
+			buf_addc(&b, '\n');
+		if (r->options->len) {
+			buf_adds(&b, "\noptions (set in .lintrc: rules = { [\"");
+			buf_adds(&b, r->id);
+			buf_adds(&b, "\"] = { \"warning\", option = value } }):\n");
+			for (size_t i = 0; i < r->options->len; i++) {
+				buf_addf(&b, "  %-22s default ", r->options->keys[i]);
+				describe_default(&b, r->options->items[i]);
+				buf_addc(&b, '\n');
+			}
+		}
+		fputs(b.ptr, stdout);
+		buf_release(&b);
+	}
+	session_free(s);
+	config_store_free(configs);
+	return rc;
+}
+
+static int cmd_print_config(const struct cli *cli)
+{
+	struct config_store *configs = config_store_new(cli->config_path);
+	char *abs = source_absolute(cli->print_config_path);
+	const struct config *cfg = config_store_for(configs, abs, false);
+	int rc = EXIT_OK;
+	if (!cfg) {
+		print_lines(stderr, "postlint: ", config_store_errors(configs));
+		rc = EXIT_TROUBLE;
+	} else {
+		struct session_options opts = session_options_of(cli);
+		struct session *s = session_new(&opts, configs);
+		struct buf errors = BUF_INIT, out = BUF_INIT;
+		if (!s || report_load_errors(s) || config_check_rules(cfg, s->rules, &errors)) {
+			print_lines(stderr, "postlint: ", errors.ptr);
+			rc = EXIT_TROUBLE;
+		} else {
+			config_describe(cfg, s->rules, abs, &out);
+			fputs(out.ptr, stdout);
+		}
+		buf_release(&errors);
+		buf_release(&out);
+		session_free(s);
+	}
+	free(abs);
+	config_store_free(configs);
+	return rc;
+}
+
+static const struct session *test_session;
+static size_t test_first_origin;
+
+static bool want_test(const struct session *s, const struct rule *r)
+{
+	(void)s;
+	return r->origin >= test_first_origin;
+}
+
+static int cmd_test(const struct cli *cli)
+{
+	struct config_store *configs = config_store_new(NULL);
+	struct session_options opts = session_options_of(cli);
+	struct session *s = session_new(&opts, configs);
+	if (!s) {
+		config_store_free(configs);
+		return EXIT_TROUBLE;
+	}
+	test_session = s;
+	/* with paths: their rules only (folders as plugins, .lua files alone) */
+	test_first_origin = cli->nargs ? s->rules->norigins : 0;
+	size_t builtin_errors = s->rules->nerrors;
+	for (size_t i = 0; i < cli->nargs; i++) {
+		const char *p = cli->args[i];
+		size_t n = strlen(p);
+		if (n > 4 && strcmp(p + n - 4, ".lua") == 0)
+			ruleset_load_file(s->rules, p);
+		else
+			ruleset_load_plugin(s->rules, p, p, p);
+	}
+	bool trouble = false;
+	for (size_t i = cli->nargs ? builtin_errors : 0; i < s->rules->nerrors; i++) {
+		fprintf(stderr, "postlint: %s\n", s->rules->errors[i]);
+		trouble = true;
+	}
+	struct ruletest_totals totals = { 0 };
+	ruletest_run(s, want_test, stdout, cli->verbose, &totals);
+	printf("%zu passed, %zu failed\n", totals.passed, totals.failed);
+	session_free(s);
+	config_store_free(configs);
+	if (trouble)
+		return EXIT_TROUBLE;
+	return totals.failed ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+static void print_version(void)
+{
+	printf("postlint %s\n", POSTLINT_VERSION);
+	printf("  %s, libgit2 %s, utf8proc %s, libyaml %s\n", LUA_RELEASE, source_git_version(),
+	       uni_library_version(), yaml_get_version_string());
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli;
+	struct buf err = BUF_INIT;
+	if (cli_parse(argc, argv, &cli, &err) < 0) {
+		fprintf(stderr, "postlint: %s\n", err.ptr);
+		buf_release(&err);
+		cli_release(&cli);
+		return EXIT_TROUBLE;
+	}
+	buf_release(&err);
+	source_git_init();
+	int rc = EXIT_OK;
+	switch (cli.command) {
+	case CMD_LINT:
+		rc = cmd_lint(&cli);
+		break;
+	case CMD_RULES:
+		rc = cmd_rules(&cli);
+		break;
+	case CMD_EXPLAIN:
+		rc = cmd_explain(&cli);
+		break;
+	case CMD_TEST:
+		rc = cmd_test(&cli);
+		break;
+	case CMD_PRINT_CONFIG:
+		rc = cmd_print_config(&cli);
+		break;
+	case CMD_VERSION:
+		print_version();
+		break;
+	case CMD_HELP: {
+		struct buf usage = BUF_INIT;
+		cli_usage(&usage);
+		fputs(usage.ptr, stdout);
+		buf_release(&usage);
+		break;
+	}
+	}
+	source_git_shutdown();
+	cli_release(&cli);
+	return rc;
+}

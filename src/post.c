@@ -1,0 +1,234 @@
+/* The post model: bytes, front matter, line table and thread parts (tokens: token.c). */
+#include "post.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang.h"
+#include "token.h"
+#include "unicode.h"
+#include "util/xalloc.h"
+
+static void build_line_table(struct post *p)
+{
+	size_t cap = 16;
+	p->line_starts = xmalloc(cap * sizeof(size_t));
+	p->line_starts[0] = 0;
+	p->nlines = 1;
+	for (size_t i = 0; i < p->len; i++) {
+		char c = p->text[i];
+		if (c != '\n' && c != '\r')
+			continue;
+		if (c == '\r' && i + 1 < p->len && p->text[i + 1] == '\n')
+			i++; /* CRLF is one line break */
+		xgrow((void **)&p->line_starts, &cap, p->nlines + 1, sizeof(size_t));
+		p->line_starts[p->nlines++] = i + 1;
+	}
+}
+
+static int line_of(const struct post *p, size_t offset)
+{
+	size_t lo = 0, hi = p->nlines;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->line_starts[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (int)lo;
+}
+
+void post_line_col(const struct post *p, size_t offset, int *line, int *column)
+{
+	if (offset > p->len)
+		offset = p->len;
+	int l = line_of(p, offset);
+	size_t i = p->line_starts[l];
+	int col = 1;
+	while (i < offset) {
+		int32_t cp;
+		int n = uni_decode(p->text + i, p->len - i, &cp);
+		i += n > 0 ? (size_t)n : 1;
+		col++;
+	}
+	*line = l + 1;
+	*column = col;
+}
+
+bool post_line_range(const struct post *p, int line, size_t *start, size_t *end)
+{
+	if (line < 1 || (size_t)line > p->nlines)
+		return false;
+	size_t s = p->line_starts[line - 1];
+	size_t e = (size_t)line < p->nlines ? p->line_starts[line] : p->len;
+	while (e > s && (p->text[e - 1] == '\n' || p->text[e - 1] == '\r'))
+		e--;
+	*start = s;
+	*end = e;
+	return true;
+}
+
+size_t post_part_at(const struct post *p, size_t offset)
+{
+	for (size_t i = 0; i < p->parts.len; i++)
+		if (offset < p->parts.items[i].end)
+			return i;
+	return p->parts.len ? p->parts.len - 1 : 0;
+}
+
+/* Thread markers: "1/", "2/5", "(3/5)", optionally after a thread emoji, at a line start. */
+static bool is_part_marker(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (n - i >= 4 && memcmp(s + i, "\xF0\x9F\xA7\xB5", 4) == 0) { /* U+1F9F5 thread */
+		i += 4;
+		while (i < n && s[i] == ' ')
+			i++;
+	}
+	if (i < n && s[i] == '(')
+		i++;
+	size_t digits = 0;
+	while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4)
+		i++, digits++;
+	if (!digits || i >= n || s[i] != '/')
+		return false;
+	i++;
+	while (i < n && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i < n && s[i] == ')')
+		i++;
+	return i == n || s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n';
+}
+
+static bool is_separator(const char *s, size_t n)
+{
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	return n == 3 && memcmp(s, "---", 3) == 0;
+}
+
+static bool is_fence(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	return n - i >= 3 && (memcmp(s + i, "```", 3) == 0 || memcmp(s + i, "~~~", 3) == 0);
+}
+
+/* Splits the body into thread parts at "---" lines (dropped) and at numbered markers (kept).
+ * Fenced code blocks are never split. */
+static void split_parts(struct post *p)
+{
+	size_t part_start = p->body_start;
+	bool has_content = false, in_fence = false;
+	size_t line = p->body_start;
+	while (line < p->body_end) {
+		const char *nl = memchr(p->text + line, '\n', p->body_end - line);
+		size_t end = nl ? (size_t)(nl - p->text) : p->body_end;
+		size_t next = nl ? end + 1 : p->body_end;
+		const char *s = p->text + line;
+		size_t n = end - line;
+		if (is_fence(s, n)) {
+			in_fence = !in_fence;
+		} else if (!in_fence && is_separator(s, n)) {
+			if (has_content) {
+				VEC_PUSH(&p->parts, ((struct post_part){ part_start, line }));
+				has_content = false;
+			}
+			part_start = next;
+			line = next;
+			continue;
+		} else if (!in_fence && has_content && is_part_marker(s, n)) {
+			VEC_PUSH(&p->parts, ((struct post_part){ part_start, line }));
+			part_start = line;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') {
+				has_content = true;
+				break;
+			}
+		}
+		line = next;
+	}
+	if (has_content || p->parts.len == 0)
+		VEC_PUSH(&p->parts, ((struct post_part){ part_start, p->body_end }));
+}
+
+struct post *post_new(const char *path, char *text, size_t len)
+{
+	struct post *p = xcalloc(1, sizeof(*p));
+	p->path = xstrdup(path);
+	p->text = xrealloc(text, len + 1);
+	p->text[len] = '\0';
+	p->len = len;
+	buf_init(&p->norms);
+	p->has_bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
+	p->binary = memchr(p->text, '\0', len < 8000 ? len : 8000) != NULL;
+	p->first_invalid_utf8 = uni_first_invalid(p->text, len);
+	build_line_table(p);
+
+	p->body_start = p->has_bom ? 3 : 0;
+	p->body_end = len;
+	size_t ys, ye, bs;
+	switch (frontmatter_locate(p->text, len, &ys, &ye, &bs)) {
+	case FRONTMATTER_NONE:
+		break;
+	case FRONTMATTER_UNTERMINATED:
+		p->has_front_matter = true;
+		p->front_matter_failed = true;
+		p->front_matter_error.offset = p->body_start;
+		strcpy(p->front_matter_error.message,
+		       "front matter is not closed: add a line '---' after its last key");
+		p->body_start = len;
+		break;
+	case FRONTMATTER_FOUND:
+		p->has_front_matter = true;
+		p->body_start = bs;
+		if (!p->binary &&
+		    frontmatter_parse(p->text, ys, ye, line_of(p, ys) + 1, &p->meta,
+				      &p->front_matter_error) < 0)
+			p->front_matter_failed = true;
+		break;
+	}
+	if (!p->meta)
+		p->meta = value_new(VALUE_MAP);
+	split_parts(p);
+	return p;
+}
+
+void post_tokens(struct post *p)
+{
+	if (p->tokenized)
+		return;
+	p->tokenized = true;
+	p->cls = xcalloc(p->len + 1, sizeof(*p->cls));
+	if (p->binary)
+		return;
+	for (size_t i = 0; i < p->parts.len; i++)
+		markdown_scan(p->text, p->parts.items[i].start, p->parts.items[i].end, p->cls, &p->md);
+	token_scan(p);
+	lang_guess(p);
+}
+
+void post_free(struct post *p)
+{
+	if (!p)
+		return;
+	for (int k = 0; k < TOK_KINDS; k++) {
+		for (size_t i = 0; i < p->tokens[k].len; i++)
+			free(p->tokens[k].items[i].url);
+		VEC_FREE(&p->tokens[k]);
+	}
+	markdown_release(&p->md);
+	buf_release(&p->norms);
+	VEC_FREE(&p->parts);
+	value_free(p->meta);
+	free(p->cls);
+	free(p->line_starts);
+	free(p->text);
+	free(p->path);
+	free(p);
+}

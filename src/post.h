@@ -1,0 +1,104 @@
+/* The post model: one draft's bytes, its front matter, body, thread parts, line table and
+ * (on demand) its Markdown structure and tokens.
+ *
+ * Ownership: a post owns its bytes and everything computed from them. Every offset is a byte
+ * offset into post->text (the whole file, front matter included), so rule ranges and fixes
+ * land exactly where they point. Tokens are ranges, never copies, except a word's folded form
+ * (kept in post->norms) and a link's URL. */
+#ifndef POSTLINT_POST_H
+#define POSTLINT_POST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frontmatter.h"
+#include "markdown.h"
+#include "util/buf.h"
+#include "util/vec.h"
+#include "value.h"
+
+enum token_kind {
+	TOK_WORD,
+	TOK_SENTENCE,
+	TOK_LINK,
+	TOK_IMAGE,
+	TOK_HASHTAG,
+	TOK_MENTION,
+	TOK_EMOJI,
+	TOK_QUOTE,
+	TOK_KINDS
+};
+
+enum token_flag {
+	TF_QUOTED = 1 << 0,   /* inside a block quotation or quotation marks */
+	TF_LINK = 1 << 1,     /* inside the visible text of a link */
+	TF_HEADING = 1 << 2,  /* inside a heading */
+	TF_QUESTION = 1 << 3, /* sentences: ends with a question mark */
+	TF_BLOCK = 1 << 4,    /* quotes: a '>' block (else quotation marks) */
+	TF_BARE = 1 << 5,     /* links: a URL written in the text, not Markdown */
+	TF_AUTOLINK = 1 << 6, /* links: <https://...> */
+};
+
+struct token {
+	size_t start, end;             /* [start, end) in post->text */
+	size_t inner_start, inner_end; /* link text, image alt, quote content, tag name */
+	size_t norm_off, norm_len;     /* words: NFC case-folded form in post->norms */
+	char *url;                     /* links and images (owned) */
+	uint32_t first_word, nwords;   /* sentences: their words in tokens[TOK_WORD] */
+	uint32_t sentence;             /* words: index of their sentence, or UINT32_MAX */
+	uint16_t flags;
+	uint16_t part; /* thread part, 0-based */
+};
+
+struct post_part {
+	size_t start, end;
+};
+
+struct post {
+	char *path; /* display path (owned) */
+	char *text; /* the file's bytes (owned); text[len] is a NUL for convenience */
+	size_t len;
+	bool has_bom;
+
+	bool has_front_matter;
+	size_t body_start, body_end;
+	struct value *meta; /* front matter map; an empty map when there is none */
+	bool front_matter_failed;
+	struct frontmatter_error front_matter_error;
+
+	size_t first_invalid_utf8; /* == len when the text is valid UTF-8 */
+	bool binary;               /* NUL bytes: not a text file */
+
+	size_t *line_starts;
+	size_t nlines;
+
+	VEC(struct post_part) parts;
+
+	/* Computed by post_tokens() on first use. */
+	bool tokenized;
+	uint16_t *cls; /* CLS_* bits per byte */
+	struct markdown md;
+	VEC(struct token) tokens[TOK_KINDS];
+	struct buf norms;
+	char lang[8]; /* "en", "es", "de", "ja", ... or "" when unknown */
+	bool lang_guessed;
+};
+
+/* Builds a post from file bytes; takes ownership of text (malloc'd, len bytes, may be
+ * unterminated: the post reallocates to add a NUL). Never fails: problems are recorded. */
+struct post *post_new(const char *path, char *text, size_t len);
+void post_free(struct post *post);
+
+/* Computes the Markdown structure and tokens once; later calls return at once. */
+void post_tokens(struct post *post);
+
+/* 1-based line and column (in code points) of a byte offset; offsets past the end map to the
+ * end of the last line. */
+void post_line_col(const struct post *post, size_t offset, int *line, int *column);
+/* Byte range [*start, *end) of 1-based line n, without its line break. */
+bool post_line_range(const struct post *post, int line, size_t *start, size_t *end);
+/* The thread part holding offset (0-based). */
+size_t post_part_at(const struct post *post, size_t offset);
+
+#endif

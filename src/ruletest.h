@@ -1,0 +1,67 @@
+/* Rule tests: the `tests` table of a rule, as data, and running it.
+ *
+ *   tests = {
+ *     valid = { "whole file text", { text = "...", options = {...}, platform = "x", lang = "de" } },
+ *     invalid = { { text = "...", errors = 1 },
+ *                 { text = "...", errors = { { message = "pattern", line = 5, column = 1 } },
+ *                   output = "whole file text after applying the fixes" } },
+ *   }
+ * A valid case passes when the rule reports nothing; an invalid case when it reports the
+ * given number of problems (or exactly the listed ones, in order of position) and, with
+ * `output`, when applying its fixes gives that text. A message matches when it is equal or
+ * when the expectation, as a Lua pattern, finds it. */
+#ifndef POSTLINT_RULETEST_H
+#define POSTLINT_RULETEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "session.h"
+#include "value.h"
+
+struct expected_error {
+	char *message; /* NULL: any */
+	int line, column; /* 0: any */
+};
+
+struct rule_test_case {
+	bool valid;
+	int index; /* 1-based within valid or invalid */
+	char *text;
+	size_t text_len;
+	struct value *options; /* map or NULL */
+	char **platforms;      /* NULL-terminated or NULL */
+	char *lang;
+	long count; /* expected number of problems; -1 when errors lists them */
+	struct expected_error *errors;
+	size_t nerrors;
+	char *output;
+	size_t output_len;
+	bool has_output;
+};
+
+struct rule_tests {
+	struct rule_test_case *cases;
+	size_t ncases;
+};
+
+/* Reads rule's tests from its table (in the session's host). Returns 0, or -1 with a
+ * message in err (a malformed tests table). */
+int ruletest_read(struct session *s, const struct rule *rule, struct rule_tests *out,
+		  struct buf *err);
+void ruletest_release(struct rule_tests *t);
+
+/* Whether message matches the expectation (equality, or a Lua pattern match). */
+bool ruletest_message_matches(struct session *s, const char *pattern, const char *message);
+
+struct ruletest_totals {
+	size_t passed, failed;
+};
+
+/* Runs the tests of every rule for which want(rule) is true, printing TAP-like lines to out.
+ * Rules without tests, or without an invalid case, fail. */
+void ruletest_run(struct session *s, bool (*want)(const struct session *, const struct rule *),
+		  FILE *out, bool verbose, struct ruletest_totals *totals);
+
+#endif

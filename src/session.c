@@ -1,0 +1,344 @@
+/* The lint pipeline (see session.h). */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "lua/api_internal.h"
+#include "lua/host.h"
+#include "suppress.h"
+#include "util/xalloc.h"
+
+/* Instructions a rule may spend per byte of post on top of the configured budget, so that
+ * long posts are not cut short by a limit meant for runaway rules. */
+#define INSTRUCTIONS_PER_BYTE 50
+#define MEMORY_PER_BYTE 4
+
+static void load_rules(struct session *s)
+{
+	s->rules = ruleset_new(s->host);
+	ruleset_load_builtin(s->rules, s->opts.rules_dir);
+	/* every plugin folder once, in the order the configs name them */
+	for (size_t i = 0; i < config_store_count(s->configs); i++) {
+		const struct config *c = config_store_get(s->configs, i);
+		for (size_t p = 0; c->plugin_dirs && c->plugin_dirs[p]; p++) {
+			bool loaded = false;
+			for (size_t o = 0; o < s->rules->norigins; o++)
+				if (s->rules->origins[o].dir &&
+				    strcmp(s->rules->origins[o].dir, c->plugin_dirs[p]) == 0)
+					loaded = true;
+			if (!loaded)
+				ruleset_load_plugin(s->rules, c->plugins[p], c->plugin_dirs[p],
+						    c->plugins[p]);
+		}
+	}
+}
+
+struct session *session_new(const struct session_options *opts, struct config_store *configs)
+{
+	struct host_limits limits = { HOST_DEFAULT_INSTRUCTIONS, HOST_DEFAULT_MEMORY };
+	struct host *h = host_new(&limits);
+	if (!h)
+		return NULL;
+	struct session *s = xcalloc(1, sizeof(*s));
+	s->opts = *opts;
+	s->configs = configs;
+	s->host = h;
+	load_rules(s);
+	return s;
+}
+
+void session_free(struct session *s)
+{
+	if (!s)
+		return;
+	ruleset_free(s->rules);
+	host_free(s->host);
+	free(s);
+}
+
+/* After a rule ran out of budget or memory, start over with a fresh state (tech-notes 1.7):
+ * nothing a broken run left behind can reach the next post. */
+static void reset_host(struct session *s)
+{
+	ruleset_free(s->rules);
+	host_free(s->host);
+	struct host_limits limits = { HOST_DEFAULT_INSTRUCTIONS, HOST_DEFAULT_MEMORY };
+	s->host = host_new(&limits);
+	if (!s->host) {
+		fprintf(stderr, "postlint: cannot create a new Lua state\n");
+		exit(2);
+	}
+	load_rules(s);
+}
+
+size_t session_check_cli(struct session *s, struct buf *errors)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < s->opts.noverrides; i++) {
+		if (!ruleset_find(s->rules, s->opts.overrides[i].id)) {
+			buf_addf(errors, "--rule: unknown rule '%s' (see `postlint rules`)\n",
+				 s->opts.overrides[i].id);
+			count++;
+		}
+	}
+	for (char **id = s->opts.only; id && *id; id++) {
+		if (!ruleset_find(s->rules, *id)) {
+			buf_addf(errors, "--only: unknown rule '%s' (see `postlint rules`)\n", *id);
+			count++;
+		}
+	}
+	return count;
+}
+
+bool session_rule_available(const struct session *s, const struct rule *r, const struct config *cfg)
+{
+	const struct rule_origin *o = &s->rules->origins[r->origin];
+	return o->builtin || (cfg && config_has_plugin(cfg, o->dir));
+}
+
+struct check_call {
+	const struct rule *rule;
+	const void *origin;
+	const struct post_view *view;
+	const struct value *options; /* overrides, or NULL */
+	bool cache_options;          /* the overrides outlive the session (config, not a test) */
+};
+
+/* Pushes the rule's options: its defaults with the overrides on top, cached per overrides
+ * table (configs live as long as the session). */
+static void push_options(lua_State *L, const struct rule *r, const struct value *overrides,
+			 bool cache)
+{
+	if (!cache) {
+		api_push_value(L, r->options);
+		for (size_t i = 0; overrides && i < overrides->len; i++) {
+			api_push_value(L, overrides->items[i]);
+			lua_setfield(L, -2, overrides->keys[i]);
+		}
+		return;
+	}
+	lua_rawgeti(L, LUA_REGISTRYINDEX, r->options_cache_ref);
+	const void *key = overrides ? (const void *)overrides : (const void *)r;
+	if (lua_rawgetp(L, -1, key) == LUA_TTABLE) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	api_push_value(L, r->options);
+	for (size_t i = 0; overrides && i < overrides->len; i++) {
+		api_push_value(L, overrides->items[i]);
+		lua_setfield(L, -2, overrides->keys[i]);
+	}
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, key);
+	lua_remove(L, -2);
+}
+
+/* Protected: check(post, ctx). */
+static int call_check(lua_State *L)
+{
+	const struct check_call *c = lua_touserdata(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ref);
+	lua_getfield(L, -1, "check");
+	api_push_post(L, c->view, c->origin);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ctx_ref);
+	push_options(L, c->rule, c->options, c->cache_options);
+	lua_setfield(L, -2, "options");
+	lua_call(L, 2, 0);
+	return 0;
+}
+
+static int call_release(lua_State *L)
+{
+	api_release_posts(L);
+	return 0;
+}
+
+static void run_rule(struct session *s, size_t index, const struct post_view *view,
+		     enum severity severity, bool forced, const struct value *options,
+		     bool cache_options, const struct config *cfg, struct report *report)
+{
+	struct post *post = view->post;
+	const struct rule *r = &s->rules->rules[index];
+	struct rule_run run = { .post = post, .report = report, .rule_id = r->id,
+				.severity = severity, .severity_forced = forced };
+	struct check_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
+				   .view = view, .options = options, .cache_options = cache_options };
+	long long budget = cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS;
+	size_t memory = cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY;
+	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
+	host_set_context(s->host, &run);
+	struct host_error err;
+	int rc = host_call(s->host, call_check, &call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
+			   &err);
+	host_set_context(s->host, NULL);
+	finding_release(&run.pending);
+	if (run.reported > API_MAX_REPORTS)
+		report_addf(report, r->id, SEVERITY_INFO, post->body_start, post->body_start,
+			    "rule '%s' reported %zu problems here; only the first %d are shown",
+			    r->id, run.reported, API_MAX_REPORTS);
+	if (rc == 0)
+		return;
+	s->rule_errors++;
+	const char *what = err.kind == HOST_ERR_BUDGET ? "was stopped"
+			   : err.kind == HOST_ERR_MEMORY ? "was stopped"
+							 : "failed";
+	if (err.kind == HOST_ERR_MEMORY && err.where[0])
+		report_addf(report, RULE_ERROR, SEVERITY_ERROR, post->body_start, post->body_start,
+			    "rule '%s' %s: %s: %s", r->id, what, err.where, err.message);
+	else
+		report_addf(report, RULE_ERROR, SEVERITY_ERROR, post->body_start, post->body_start,
+			    "rule '%s' %s: %s", r->id, what, err.message);
+	if (host_needs_reset(s->host))
+		reset_host(s);
+}
+
+static void release_posts(struct session *s)
+{
+	struct host_error err;
+	host_call(s->host, call_release, NULL, 0, &err);
+}
+
+/* Rules turned off in front matter: lint: { disable: [ids] } */
+static bool disabled_by_front_matter(const struct post *post, const char *id)
+{
+	const struct value *lint = value_map_get(post->meta, "lint");
+	const struct value *list = value_map_get(lint, "disable");
+	if (!list)
+		return false;
+	if (list->type == VALUE_STRING)
+		return strcmp(list->string, id) == 0;
+	for (size_t i = 0; list->type == VALUE_LIST && i < list->len; i++)
+		if (list->items[i]->type == VALUE_STRING && strcmp(list->items[i]->string, id) == 0)
+			return true;
+	return false;
+}
+
+static bool rule_exists(const char *id, void *ud)
+{
+	struct session *s = ud;
+	return ruleset_find(s->rules, id) != NULL || strcmp(id, RULE_ERROR) == 0;
+}
+
+static void check_front_matter_switches(struct session *s, const struct post *post,
+					struct report *report)
+{
+	const struct value *lint = value_map_get(post->meta, "lint");
+	if (!lint)
+		return;
+	if (lint->type != VALUE_MAP) {
+		report_addf(report, RULE_FRONT_MATTER, SEVERITY_ERROR, post->body_start,
+			    post->body_start, "front matter 'lint' must be a mapping like "
+					      "'lint: { disable: [rule-id] }'");
+		return;
+	}
+	const struct value *list = value_map_get(lint, "disable");
+	for (size_t i = 0; list && list->type == VALUE_LIST && i < list->len; i++) {
+		const struct value *v = list->items[i];
+		if (v->type == VALUE_STRING && !rule_exists(v->string, s))
+			report_addf(report, RULE_DIRECTIVE, SEVERITY_WARNING, post->body_start,
+				    post->body_start, "unknown rule '%s' in front matter lint.disable "
+						      "(line %d)", v->string, v->line);
+	}
+}
+
+/* Host findings before any rule runs; returns false when the post cannot be linted. */
+static bool check_input(struct post *post, struct report *report)
+{
+	if (post->binary) {
+		report_addf(report, RULE_NOT_TEXT, SEVERITY_ERROR, 0, 0,
+			    "not a text file (it contains NUL bytes), so it was not linted");
+		report->skipped = true;
+		return false;
+	}
+	if (post->front_matter_failed) {
+		size_t off = post->front_matter_error.offset;
+		report_addf(report, RULE_FRONT_MATTER, SEVERITY_ERROR, off, off, "%s",
+			    post->front_matter_error.message);
+		return false;
+	}
+	if (post->first_invalid_utf8 < post->len) {
+		size_t off = post->first_invalid_utf8;
+		report_addf(report, RULE_ENCODING, SEVERITY_ERROR, off, off + 1,
+			    "invalid UTF-8 (byte 0x%02X): save the file as UTF-8; the rest was "
+			    "linted with this byte ignored", (unsigned char)post->text[off]);
+	}
+	return true;
+}
+
+static void finish(struct post *post, struct report *report)
+{
+	report_locate(report, post);
+	report_sort(report);
+}
+
+void session_lint(struct session *s, struct post *post, const char *abs_path,
+		  const struct config *cfg, struct report *report)
+{
+	if (!check_input(post, report)) {
+		finish(post, report);
+		return;
+	}
+	post_tokens(post);
+	struct post_view view = { .post = post,
+				  .default_platforms = cfg ? config_platforms_for(cfg, abs_path) : NULL,
+				  .default_lang = cfg ? config_lang_for(cfg, abs_path) : NULL };
+	if (!view.default_lang)
+		view.default_lang = "en";
+	for (size_t i = 0; i < s->rules->nrules; i++) {
+		const struct rule *r = &s->rules->rules[i];
+		if (!r->has_check || !session_rule_available(s, r, cfg))
+			continue;
+		enum severity severity = r->severity;
+		bool forced = false;
+		const struct value *options = NULL;
+		if (cfg)
+			config_rule_for(cfg, abs_path, r->id, &severity, &forced, &options);
+		for (size_t k = 0; k < s->opts.noverrides; k++) {
+			const struct rule_override *o = &s->opts.overrides[k];
+			if (strcmp(o->id, r->id) != 0)
+				continue;
+			severity = o->use_default ? (r->severity ? r->severity : SEVERITY_WARNING)
+						  : o->severity;
+			forced = !o->use_default;
+		}
+		if (s->opts.only) {
+			bool listed = false;
+			for (char **id = s->opts.only; *id; id++)
+				listed |= strcmp(*id, r->id) == 0;
+			if (!listed)
+				continue;
+		}
+		if (severity == SEVERITY_OFF || disabled_by_front_matter(post, r->id))
+			continue;
+		run_rule(s, i, &view, severity, forced, options, true, cfg, report);
+	}
+	release_posts(s);
+	check_front_matter_switches(s, post, report);
+	suppress_apply(post, report, rule_exists, s);
+	finish(post, report);
+}
+
+void session_lint_one(struct session *s, struct post *post, const struct rule *rule,
+		      const struct value *options, const char *const *platforms, const char *lang,
+		      struct report *report)
+{
+	if (!check_input(post, report)) {
+		finish(post, report);
+		return;
+	}
+	post_tokens(post);
+	struct post_view view = { .post = post, .default_platforms = platforms,
+				  .default_lang = lang ? lang : "en" };
+	size_t index = ruleset_index(s->rules, rule);
+	if (rule->has_check)
+		run_rule(s, index, &view, rule->severity ? rule->severity : SEVERITY_WARNING, false,
+			 options, false, NULL, report);
+	release_posts(s);
+	suppress_apply(post, report, rule_exists, s);
+	finish(post, report);
+}

@@ -1,0 +1,55 @@
+/* Which files a run lints, and reading them.
+ *
+ * source_fs.c walks paths and folders (honouring .lintrc include/exclude and .gitignore);
+ * source_git.c is the only libgit2 client. A source file knows its absolute path (for
+ * config), its display path (relative to the working directory when inside it) and the
+ * config that governs it. */
+#ifndef POSTLINT_SOURCE_H
+#define POSTLINT_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "util/buf.h"
+
+struct source_file {
+	char *abs_path;
+	char *display;
+	const struct config *config; /* NULL when its .lintrc is broken */
+};
+
+struct source_list {
+	struct source_file *items;
+	size_t len, cap;
+};
+
+/* Collects the files to lint from paths (files and folders), or with no paths from the
+ * project at the working directory: the folder of the nearest .lintrc up to the repository
+ * root, else the repository root, else the working directory. Missing paths are appended to
+ * errors ("cannot read 'x': ..."). Returns the number of such errors. */
+size_t source_collect(char *const *paths, size_t npaths, struct config_store *configs,
+		      struct source_list *out, struct buf *errors);
+void source_list_release(struct source_list *list);
+
+/* Reads a whole file. Returns 0, or -1 with a message in err. */
+int source_read(const char *path, char **data, size_t *len, struct buf *err);
+
+/* Absolute, normalised form of path (need not exist); malloc'd. */
+char *source_absolute(const char *path);
+/* path relative to the working directory when inside it, else path itself; malloc'd. */
+char *source_display(const char *abs_path);
+
+/* --- source_git.c --- */
+struct git_repo;
+/* The repository containing path (a folder), or NULL outside any repository. */
+struct git_repo *source_git_open(const char *path);
+void source_git_close(struct git_repo *repo);
+/* Its work tree root (absolute, no trailing slash), or NULL for a bare repository. */
+const char *source_git_workdir(const struct git_repo *repo);
+bool source_git_ignored(struct git_repo *repo, const char *abs_path);
+void source_git_init(void);
+void source_git_shutdown(void);
+const char *source_git_version(void);
+
+#endif

@@ -1,0 +1,243 @@
+/* Files and folders on disk: collecting posts and reading them. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "util/xalloc.h"
+
+/* Posts larger than this are refused rather than read into memory. */
+#define MAX_POST_BYTES ((size_t)256 << 20)
+
+char *source_absolute(const char *path)
+{
+	struct buf b = BUF_INIT;
+	if (path[0] != '/') {
+		char cwd[PATH_MAX];
+		if (getcwd(cwd, sizeof(cwd)))
+			buf_adds(&b, cwd);
+	}
+	buf_addc(&b, '/');
+	buf_adds(&b, path);
+	/* normalise: drop "." and empty segments, resolve ".." lexically */
+	char *raw = buf_detach(&b, NULL);
+	char **segs = xcalloc(strlen(raw) + 1, sizeof(char *));
+	size_t n = 0;
+	for (char *tok = strtok(raw, "/"); tok; tok = strtok(NULL, "/")) {
+		if (strcmp(tok, ".") == 0)
+			continue;
+		if (strcmp(tok, "..") == 0) {
+			if (n)
+				n--;
+			continue;
+		}
+		segs[n++] = tok;
+	}
+	for (size_t i = 0; i < n; i++) {
+		buf_addc(&b, '/');
+		buf_adds(&b, segs[i]);
+	}
+	if (n == 0)
+		buf_addc(&b, '/');
+	free(segs);
+	free(raw);
+	return buf_detach(&b, NULL);
+}
+
+char *source_display(const char *abs_path)
+{
+	char cwd[PATH_MAX];
+	if (getcwd(cwd, sizeof(cwd))) {
+		size_t n = strlen(cwd);
+		if (strcmp(cwd, "/") == 0)
+			return xstrdup(abs_path + 1);
+		if (strncmp(abs_path, cwd, n) == 0 && abs_path[n] == '/')
+			return xstrdup(abs_path + n + 1);
+	}
+	return xstrdup(abs_path);
+}
+
+int source_read(const char *path, char **data, size_t *len, struct buf *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		buf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	struct buf b = BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > MAX_POST_BYTES) {
+			fclose(f);
+			buf_release(&b);
+			buf_addf(err, "cannot read '%s': larger than %zu MB", path, MAX_POST_BYTES >> 20);
+			return -1;
+		}
+		buf_add(&b, chunk, n);
+	}
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		buf_release(&b);
+		buf_addf(err, "cannot read '%s': %s", path, strerror(e));
+		return -1;
+	}
+	fclose(f);
+	*data = buf_detach(&b, len);
+	return 0;
+}
+
+static void add_file(struct source_list *out, const char *abs, const struct config *c)
+{
+	for (size_t i = 0; i < out->len; i++)
+		if (strcmp(out->items[i].abs_path, abs) == 0)
+			return; /* named twice */
+	xgrow((void **)&out->items, &out->cap, out->len + 1, sizeof(*out->items));
+	out->items[out->len++] = (struct source_file){ xstrdup(abs), source_display(abs), c };
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct walk {
+	struct config_store *configs;
+	struct git_repo *repo;
+	struct source_list *out;
+};
+
+static void walk_dir(struct walk *w, const char *dir, int depth)
+{
+	if (depth > 64)
+		return;
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		/* hidden entries (.git, .cache) and dependency folders are never posts */
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0)
+			continue;
+		xgrow((void **)&names, &cap, n + 1, sizeof(char *));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(char *), compare_names);
+	for (size_t i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+		buf_addf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", names[i]);
+		struct stat st;
+		/* lstat: symlinked folders are not followed (no loops, no escaping the tree) */
+		if (lstat(path.ptr, &st) == 0 && !(w->repo && source_git_ignored(w->repo, path.ptr))) {
+			if (S_ISDIR(st.st_mode)) {
+				walk_dir(w, path.ptr, depth + 1);
+			} else if (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) &&
+							   stat(path.ptr, &st) == 0 &&
+							   S_ISREG(st.st_mode))) {
+				const struct config *c = config_store_for(w->configs, path.ptr, false);
+				if (c && config_wants(c, path.ptr))
+					add_file(w->out, path.ptr, c);
+			}
+		}
+		buf_release(&path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static bool has_entry(const char *dir, const char *name)
+{
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+	struct stat st;
+	bool ok = stat(p.ptr, &st) == 0;
+	buf_release(&p);
+	return ok;
+}
+
+/* The folder of the nearest .lintrc from cwd up to the repository root, else the
+ * repository's root, else cwd. */
+static char *project_root(const char *cwd, struct git_repo *repo)
+{
+	char *dir = xstrdup(cwd);
+	for (;;) {
+		if (has_entry(dir, ".lintrc"))
+			return dir;
+		if (has_entry(dir, ".git") || strcmp(dir, "/") == 0)
+			break;
+		char *slash = strrchr(dir, '/');
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	}
+	free(dir);
+	if (repo && source_git_workdir(repo))
+		return xstrdup(source_git_workdir(repo));
+	return xstrdup(cwd);
+}
+
+size_t source_collect(char *const *paths, size_t npaths, struct config_store *configs,
+		      struct source_list *out, struct buf *errors)
+{
+	size_t nerrors = 0;
+	char *cwd = source_absolute(".");
+	struct git_repo *repo = source_git_open(cwd);
+	struct walk w = { configs, repo, out };
+	if (npaths == 0) {
+		char *root = project_root(cwd, repo);
+		config_store_for(configs, root, true);
+		walk_dir(&w, root, 0);
+		free(root);
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		char *abs = source_absolute(paths[i]);
+		struct stat st;
+		if (stat(abs, &st) != 0) {
+			buf_addf(errors, "cannot read '%s': %s\n", paths[i], strerror(errno));
+			nerrors++;
+		} else if (S_ISDIR(st.st_mode)) {
+			struct git_repo *own = source_git_open(abs);
+			w.repo = own;
+			config_store_for(configs, abs, true);
+			walk_dir(&w, abs, 0);
+			source_git_close(own);
+			w.repo = repo;
+		} else {
+			/* a file named explicitly is linted whatever its extension or include say,
+			 * but exclude still applies (pre-commit passes every staged file) */
+			const struct config *c = config_store_for(configs, abs, false);
+			bool excluded = false;
+			if (c && c->exclude) {
+				struct config probe = *c;
+				probe.include = NULL;
+				static char no_suffix[] = "";
+				static char *any_ext[] = { no_suffix, NULL };
+				probe.extensions = any_ext;
+				excluded = !config_wants(&probe, abs);
+			}
+			if (!excluded)
+				add_file(out, abs, c);
+		}
+		free(abs);
+	}
+	source_git_close(repo);
+	free(cwd);
+	return nerrors;
+}
+
+void source_list_release(struct source_list *list)
+{
+	for (size_t i = 0; i < list->len; i++) {
+		free(list->items[i].abs_path);
+		free(list->items[i].display);
+	}
+	free(list->items);
+	memset(list, 0, sizeof(*list));
+}

@@ -1,0 +1,283 @@
+/* Unicode services built on utf8proc (the only includer of utf8proc.h). */
+#include "unicode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "util/xalloc.h"
+
+/* Debian's .pc file says 2.6.0 for the 2.8.0 library, so check the header instead
+ * (tech-notes 3): stateful grapheme breaking needs 2.x with Unicode 13+. */
+_Static_assert(UTF8PROC_VERSION_MAJOR > 2 ||
+		       (UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR >= 6),
+	       "postlint needs utf8proc 2.6 or newer");
+
+int uni_decode(const char *s, size_t len, int32_t *cp)
+{
+	if (len == 0) {
+		*cp = -1;
+		return -1;
+	}
+	unsigned char c = (unsigned char)s[0];
+	if (c < 0x80) { /* the common case, without a library call */
+		*cp = c;
+		return 1;
+	}
+	utf8proc_int32_t out;
+	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s,
+					      (utf8proc_ssize_t)(len > 4 ? 4 : len), &out);
+	if (n <= 0) {
+		*cp = -1;
+		return -1;
+	}
+	*cp = out;
+	return (int)n;
+}
+
+size_t uni_first_invalid(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		int32_t cp;
+		int n = uni_decode(s + i, len - i, &cp);
+		if (n < 0)
+			return i;
+		i += (size_t)n;
+	}
+	return len;
+}
+
+enum uni_class uni_classify(int32_t cp)
+{
+	if (cp < 0)
+		return UNI_OTHER;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
+		return UNI_LETTER;
+	case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+		return UNI_MARK;
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return UNI_NUMBER;
+	case UTF8PROC_CATEGORY_PC: case UTF8PROC_CATEGORY_PD: case UTF8PROC_CATEGORY_PS:
+	case UTF8PROC_CATEGORY_PE: case UTF8PROC_CATEGORY_PI: case UTF8PROC_CATEGORY_PF:
+	case UTF8PROC_CATEGORY_PO:
+		return UNI_PUNCT;
+	case UTF8PROC_CATEGORY_SM: case UTF8PROC_CATEGORY_SC: case UTF8PROC_CATEGORY_SK:
+	case UTF8PROC_CATEGORY_SO:
+		return UNI_SYMBOL;
+	case UTF8PROC_CATEGORY_ZS: case UTF8PROC_CATEGORY_ZL: case UTF8PROC_CATEGORY_ZP:
+		return UNI_SPACE;
+	default:
+		return UNI_OTHER;
+	}
+}
+
+enum uni_script uni_script_of(int32_t cp)
+{
+	if (cp < 0x0250)
+		return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp >= 0xC0
+			       ? SCRIPT_LATIN : SCRIPT_OTHER;
+	if (cp >= 0x0370 && cp <= 0x03FF)
+		return SCRIPT_GREEK;
+	if (cp >= 0x0400 && cp <= 0x052F)
+		return SCRIPT_CYRILLIC;
+	if (cp >= 0x0590 && cp <= 0x05FF)
+		return SCRIPT_HEBREW;
+	if ((cp >= 0x0600 && cp <= 0x06FF) || (cp >= 0x0750 && cp <= 0x077F))
+		return SCRIPT_ARABIC;
+	if (cp >= 0x1E00 && cp <= 0x1EFF)
+		return SCRIPT_LATIN;
+	if (cp >= 0x3040 && cp <= 0x309F)
+		return SCRIPT_HIRAGANA;
+	if ((cp >= 0x30A0 && cp <= 0x30FF) || (cp >= 0x31F0 && cp <= 0x31FF) ||
+	    (cp >= 0xFF66 && cp <= 0xFF9F))
+		return SCRIPT_KATAKANA;
+	if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	    (cp >= 0x20000 && cp <= 0x2FA1F) || (cp >= 0xF900 && cp <= 0xFAFF))
+		return SCRIPT_HAN;
+	if ((cp >= 0xAC00 && cp <= 0xD7AF) || (cp >= 0x1100 && cp <= 0x11FF))
+		return SCRIPT_HANGUL;
+	return SCRIPT_OTHER;
+}
+
+bool uni_is_space(int32_t cp)
+{
+	if (cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v')
+		return true;
+	return cp > 0x7F && uni_classify(cp) == UNI_SPACE;
+}
+
+bool uni_is_upper(int32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z';
+	return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
+}
+
+bool uni_is_lower(int32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'a' && cp <= 'z';
+	return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
+}
+
+bool uni_is_word_char(int32_t cp)
+{
+	if (cp < 0x80)
+		return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+	enum uni_class c = uni_classify(cp);
+	return c == UNI_LETTER || c == UNI_MARK || c == UNI_NUMBER;
+}
+
+bool uni_is_extended_pictographic(int32_t cp)
+{
+	if (cp < 0xA9)
+		return false;
+	int bc = utf8proc_get_property(cp)->boundclass;
+	return bc == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC || bc == UTF8PROC_BOUNDCLASS_E_ZWG;
+}
+
+bool uni_is_regional_indicator(int32_t cp)
+{
+	return cp >= 0x1F1E6 && cp <= 0x1F1FF;
+}
+
+static char *map_with(const char *s, size_t len, size_t *out_len, utf8proc_option_t options)
+{
+	utf8proc_uint8_t *out = NULL;
+	if (len == 0) {
+		if (out_len)
+			*out_len = 0;
+		return xcalloc(1, 1);
+	}
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+					  &out, options);
+	if (n < 0) {
+		free(out);
+		return NULL;
+	}
+	if (out_len)
+		*out_len = (size_t)n;
+	return (char *)out;
+}
+
+char *uni_fold(const char *s, size_t len, size_t *out_len)
+{
+	return map_with(s, len, out_len, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
+long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len)
+{
+	const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD;
+	utf8proc_ssize_t need = utf8proc_decompose((const utf8proc_uint8_t *)s,
+						   (utf8proc_ssize_t)len, buf,
+						   buf ? (utf8proc_ssize_t)cap : 0, opts);
+	if (need < 0)
+		return -1;
+	if (!buf || (size_t)need > cap)
+		return (long)need;
+	utf8proc_ssize_t n = utf8proc_reencode(buf, need, opts);
+	if (n < 0)
+		return -1;
+	if (out_len)
+		*out_len = (size_t)n;
+	return (long)need;
+}
+
+char *uni_nfc(const char *s, size_t len, size_t *out_len)
+{
+	return map_with(s, len, out_len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+size_t uni_grapheme_end(const char *s, size_t len, size_t pos)
+{
+	int32_t prev;
+	int n = uni_decode(s + pos, len - pos, &prev);
+	if (n < 0)
+		return pos + 1;
+	size_t i = pos + (size_t)n;
+	utf8proc_int32_t state = 0;
+	while (i < len) {
+		int32_t cp;
+		n = uni_decode(s + i, len - i, &cp);
+		if (n < 0)
+			break;
+		if (utf8proc_grapheme_break_stateful(prev, cp, &state))
+			break;
+		prev = cp;
+		i += (size_t)n;
+	}
+	return i;
+}
+
+size_t uni_grapheme_count(const char *s, size_t len)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < len; i = uni_grapheme_end(s, len, i))
+		count++;
+	return count;
+}
+
+bool uni_cluster_is_emoji(const char *s, size_t start, size_t end)
+{
+	bool pictograph = false;
+	size_t i = start;
+	while (i < end) {
+		int32_t cp;
+		int n = uni_decode(s + i, end - i, &cp);
+		if (n < 0)
+			return false;
+		if (uni_is_regional_indicator(cp) || cp == 0x20E3)
+			return true;
+		if (uni_is_extended_pictographic(cp)) {
+			if (cp >= 0x2000)
+				return true;
+			pictograph = true; /* (c) and (r): emoji only with FE0F */
+		}
+		if (cp == 0xFE0F && pictograph)
+			return true;
+		i += (size_t)n;
+	}
+	return false;
+}
+
+size_t uni_display_width(const char *s, size_t start, size_t end)
+{
+	size_t width = 0;
+	for (size_t i = start; i < end;) {
+		size_t e = uni_grapheme_end(s, end, i);
+		int cluster = 0;
+		bool emoji_style = false;
+		for (size_t j = i; j < e;) {
+			int32_t cp;
+			int n = uni_decode(s + j, e - j, &cp);
+			if (n < 0) {
+				cluster = cluster > 1 ? cluster : 1;
+				j++;
+				continue;
+			}
+			int w = cp == '\t' ? 1 : utf8proc_charwidth(cp);
+			if (cp == 0xFE0F || uni_is_regional_indicator(cp))
+				emoji_style = true;
+			if (w > cluster)
+				cluster = w;
+			j += (size_t)n;
+		}
+		width += (size_t)(emoji_style ? 2 : cluster);
+		i = e;
+	}
+	return width;
+}
+
+int uni_encode(int32_t cp, char *out)
+{
+	return (int)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
+}
+
+const char *uni_library_version(void)
+{
+	return utf8proc_version();
+}

@@ -1,0 +1,114 @@
+/* Growable NUL-terminated byte buffer. */
+#include "util/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+static char empty_buf[1];
+
+void buf_init(struct buf *b)
+{
+	b->ptr = empty_buf;
+	b->len = b->cap = 0;
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->cap)
+		free(b->ptr);
+	buf_init(b);
+}
+
+void buf_reset(struct buf *b)
+{
+	if (!b->ptr)
+		buf_init(b);
+	b->len = 0;
+	if (b->cap)
+		b->ptr[0] = '\0';
+}
+
+void buf_grow(struct buf *b, size_t extra)
+{
+	if (!b->ptr)
+		buf_init(b);
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t ncap = b->cap ? b->cap : 64;
+	while (ncap < need)
+		ncap *= 2;
+	if (b->cap) {
+		b->ptr = xrealloc(b->ptr, ncap);
+	} else {
+		b->ptr = xmalloc(ncap);
+		b->ptr[0] = '\0';
+	}
+	b->cap = ncap;
+}
+
+void buf_add(struct buf *b, const void *data, size_t len)
+{
+	buf_grow(b, len);
+	memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n <= 0)
+		return;
+	buf_grow(b, (size_t)n);
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *p;
+	if (!b->ptr || !b->cap) {
+		p = xstrdup("");
+		if (len)
+			*len = 0;
+	} else {
+		p = b->ptr;
+		if (len)
+			*len = b->len;
+	}
+	buf_init(b);
+	return p;
+}
+
+void buf_truncate(struct buf *b, size_t len)
+{
+	if (len >= b->len)
+		return;
+	b->len = len;
+	b->ptr[len] = '\0';
+}

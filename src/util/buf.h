@@ -1,0 +1,31 @@
+/* A growable byte buffer, always NUL-terminated (git's strbuf, smaller).
+ *
+ * Invariants: after buf_init, ptr is never NULL and ptr[len] == '\0'. The buffer owns ptr;
+ * buf_detach hands ownership to the caller and leaves the buffer empty and reusable. */
+#ifndef POSTLINT_BUF_H
+#define POSTLINT_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *ptr;
+	size_t len, cap;
+};
+
+#define BUF_INIT { NULL, 0, 0 }
+
+void buf_init(struct buf *b);
+void buf_release(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_grow(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+char *buf_detach(struct buf *b, size_t *len);
+/* Cuts the buffer to len bytes (len <= b->len). */
+void buf_truncate(struct buf *b, size_t len);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef POSTLINT_VERSION_H
+#define POSTLINT_VERSION_H
+#define POSTLINT_VERSION "0.1.0"
+#endif
