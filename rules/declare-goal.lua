@@ -1,0 +1,145 @@
+-- Golden rules 4 and 5 (seed 004): "decide what outcomes you want from the outset", and
+-- "measure outcomes that relate to the engagement as opposed to just likes, follows, and
+-- retweets".
+local words = require("lib.words")
+local edit = require("lib.edit")
+
+-- Where the front matter's "goal:" value is: first and last offsets of the value text.
+local function goal_value_range(post)
+  local fm_end = post.body.first - 1
+  local text = post.text
+  local pos = 1
+  while pos <= fm_end do
+    local eol = text:find("\n", pos, true) or (fm_end + 1)
+    local line = text:sub(pos, eol - 1)
+    local key, value_start = line:match("^(goal%s*:%s*)()")
+    if key then
+      local value = line:sub(value_start):gsub("%s*#.*$", ""):gsub("%s+$", "")
+      if value ~= "" then
+        local first = pos + value_start - 1
+        return first, first + #value - 1
+      end
+      return nil
+    end
+    pos = eol + 1
+  end
+  return nil
+end
+
+local function vanity_words(post, extra)
+  local set = {}
+  for _, lang in ipairs({ "en", post.lang }) do
+    local W = lang and words(lang)
+    if W then
+      for _, v in ipairs(W.data.vanity) do
+        set[lint.fold(v)] = true
+      end
+    end
+  end
+  for _, v in ipairs(extra) do
+    set[lint.fold(v)] = true
+  end
+  return set
+end
+
+return {
+  id = "declare-goal",
+  summary = "Decide the outcome first: every post states a goal that is not a vanity count",
+  docs = [[
+"Decide what outcomes you want from your social media activities from the outset", and
+"measure outcomes that relate specifically to the engagement as opposed to just likes, follows,
+and retweets."
+
+Every post declares in its front matter what it is for, before it is written:
+
+    ---
+    platform: linkedin
+    goal: feedback on the pricing page draft
+    ---
+
+The rule reports a post without `goal:`, and a goal that is a vanity count (likes, follows,
+followers, retweets, impressions, views, reach, "go viral"): suggest an engagement outcome
+instead - replies, feedback, a conversation, sign-ups from people who asked. Extra vanity words
+go in the `vanity` option; `suggested` is the goal the suggestions propose.]],
+  severity = "warning",
+  options = { vanity = {}, suggested = "replies" },
+
+  check = function(post, ctx)
+    local goal = post.meta.goal
+    if goal == nil then
+      local first, last = 1, 0
+      local insertion
+      if post.body.first > 1 then
+        -- front matter exists: add the key after its opening line
+        local open_end = post.text:find("\n", 1, true)
+        first, last = 1, (open_end or 2) - 1
+        if post.text:sub(last, last) == "\r" then
+          last = last - 1
+        end
+        insertion = edit.insert(open_end + 1, "goal: " .. ctx.options.suggested .. "\n")
+      else
+        first, last = edit.first_line(post)
+        local start = post.text:sub(1, 3) == "\239\187\191" and 4 or 1
+        insertion = edit.insert(start, "---\ngoal: " .. ctx.options.suggested .. "\n---\n")
+      end
+      ctx:report{
+        message = "No goal: decide the outcome before writing and state it as 'goal:' in the front matter",
+        first = first, last = last,
+        suggestions = { { title = "Declare the outcome you want", edits = { insertion } } },
+      }
+      return
+    end
+    local goals = type(goal) == "table" and goal or { goal }
+    local vanity = vanity_words(post, ctx.options.vanity)
+    for _, g in ipairs(goals) do
+      local found
+      if type(g) ~= "string" and type(g) ~= "number" then
+        found = nil
+      else
+        for _, w in ipairs(lint.words(tostring(g))) do
+          if vanity[w] then
+            found = w
+            break
+          end
+        end
+        if not found and vanity[lint.fold(tostring(g))] then
+          found = tostring(g)
+        end
+      end
+      if found then
+        local first, last = goal_value_range(post)
+        local suggestions = {}
+        if first then
+          suggestions[1] = { title = "Aim for engagement, not a vanity count",
+            edits = { { first = first, last = last, text = ctx.options.suggested } } }
+        else
+          suggestions[1] = { title = "Aim for engagement (replies, feedback, a conversation) instead" }
+        end
+        ctx:report{
+          message = "The goal '" .. tostring(g) .. "' is a vanity count (" .. found
+            .. "): measure engagement such as replies or feedback",
+          first = first or 1, last = last or 0,
+          suggestions = suggestions,
+        }
+        return
+      end
+    end
+  end,
+
+  tests = {
+    valid = {
+      "---\nplatform: x\ngoal: replies from people who tried the beta\n---\nHello.",
+      "---\ngoal: [feedback, conversation]\n---\nHello.",
+      { text = "---\nlang: es\ngoal: conversación con clientes\n---\nHola.", options = { vanity = {} } },
+    },
+    invalid = {
+      { text = "---\nplatform: x\n---\nOur launch post.",
+        errors = { { message = "^No goal", line = 1, column = 1 } } },
+      { text = "Just a draft without front matter.", errors = 1 },
+      { text = "---\ngoal: more likes\n---\nHello.",
+        errors = { { message = "vanity count %(likes%)", line = 2, column = 7 } } },
+      { text = "---\ngoal: go viral # fingers crossed\n---\nHello.", errors = 1 },
+      { text = "---\ngoal: signups\n---\nHello.", options = { vanity = { "signups" } }, errors = 1 },
+    },
+  },
+}

@@ -1,0 +1,961 @@
+-- What the golden rules need to know about a post, computed once and shared by them.
+--
+--   local analysis = require("lib.analysis")
+--   local a = analysis.of(post)   -- nil when postlint has no word lists for post.lang
+--
+-- The key idea is "own words": the post's words minus quotations, retweeted text, link text,
+-- hashtags, mentions and emoji (the tokenizer already leaves the last four out). Each golden
+-- rule asks a question about the own words:
+--   a.invitation  does the post ask readers to reply?            (invite-conversation)
+--   a.sales       how hard does it push an offer?                (no-sales-push)
+--   a.share       is it someone else's content without comment?  (share-needs-commentary)
+--   a.quote       is it a quotation and nothing else?            (no-bare-quote)
+--   a.self        is it about the poster and never the reader?   (self-focus)
+-- plus a.topic (a word or two for suggestions) and a.W (the word lists).
+local words_for = require("lib.words")
+
+local M = {}
+local cache = setmetatable({}, { __mode = "k" })
+
+-- Hashtags that mark a post as a quotation, in any language.
+local QUOTE_TAGS = {
+  quote = true, quotes = true, quoteoftheday = true, qotd = true, quotestoliveby = true,
+  dailyquote = true, quotesdaily = true, inspirationalquotes = true, motivationalquotes = true,
+  wisdomquotes = true, lifequotes = true, zitat = true, zitate = true, ["名言"] = true,
+  cita = true, citas = true, frasedeldia = true, citation = true,
+}
+-- Hashtags that disclose a paid post.
+local DISCLOSURE_TAGS = {
+  ad = true, ads = true, sponsored = true, spon = true, anzeige = true, werbung = true,
+  publi = true, publicidad = true, affiliate = true, partner = true, ["pr"] = true,
+}
+local DASHES = { ["-"] = true, ["--"] = true, ["—"] = true, ["–"] = true, ["―"] = true,
+  ["~"] = true }
+
+---------------------------------------------------------------------------------------------
+-- small helpers
+
+local function trim(s)
+  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+end
+
+-- Lua patterns work on bytes, so multi-byte punctuation is compared as code points here.
+local QUESTION_MARKS = { [0x3F] = true, [0xFF1F] = true, [0x203D] = true, [0x2048] = true,
+  [0x2049] = true, [0x2047] = true }
+local EXCLAMATION_MARKS = { [0x21] = true, [0xFF01] = true, [0x203D] = true, [0x203C] = true,
+  [0x2048] = true, [0x2049] = true }
+local CLOSERS = { [0x20] = true, [0x09] = true, [0x22] = true, [0x27] = true, [0x29] = true,
+  [0x2E] = true, [0x3002] = true, [0x201D] = true, [0x2019] = true, [0xBB] = true,
+  [0x300D] = true, [0x300F] = true }
+
+local function codepoints(text)
+  local cps = {}
+  local ok = pcall(function()
+    for _, c in utf8.codes(text) do
+      cps[#cps + 1] = c
+    end
+  end)
+  return ok and cps or {}
+end
+
+-- The marks ending a sentence: has_question, has_exclamation.
+local function ending_marks(text)
+  local cps = codepoints(text)
+  local q, x = false, false
+  for i = #cps, 1, -1 do
+    local c = cps[i]
+    if QUESTION_MARKS[c] or EXCLAMATION_MARKS[c] then
+      q = q or QUESTION_MARKS[c] or false
+      x = x or EXCLAMATION_MARKS[c] or false
+    elseif not CLOSERS[c] then
+      break
+    end
+  end
+  return q, x
+end
+
+-- text without trailing code points of the given set
+local function strip_end(text, set)
+  local cps = codepoints(text)
+  local n = #cps
+  while n > 0 and set[cps[n]] do
+    n = n - 1
+  end
+  local out = {}
+  for i = 1, n do
+    out[i] = utf8.char(cps[i])
+  end
+  return table.concat(out)
+end
+
+local DASH_PREFIXES = { "—", "–", "―", "--", "-", "~" }
+
+local function starts_with_dash(text)
+  for _, d in ipairs(DASH_PREFIXES) do
+    if text:sub(1, #d) == d then
+      return true
+    end
+  end
+  return false
+end
+
+local function is_upper_initial(text)
+  local c = text:sub(1, 1)
+  if c:match("%u") then
+    return true
+  end
+  -- non-ASCII capitals: compare with the folded form
+  local first = text:match("^[%z\1-\127\194-\244][\128-\191]*")
+  return first ~= nil and #first > 1 and lint.fold(first) ~= first
+end
+
+-- Matches of a word list over the whole post (quoted text included), sorted by position.
+-- Substring languages (Japanese) search the text; the others match on word boundaries.
+local function find(a, name)
+  local found = a.found[name]
+  if found then
+    return found
+  end
+  if a.W.substring then
+    found = {}
+    local text, from = a.post.text, a.post.body.first
+    for _, phrase in ipairs(a.W.data[name] or {}) do
+      local init = from
+      while true do
+        local s, e = text:find(phrase, init, true)
+        if not s then
+          break
+        end
+        found[#found + 1] = { first = s, last = e, text = phrase, phrase = phrase }
+        init = e + 1
+      end
+    end
+    table.sort(found, function(x, y)
+      return x.first < y.first
+    end)
+  elseif a.W.phrases[name] then
+    found = a.post:find(a.W.phrases[name], { quoted = true })
+  else
+    found = {}
+  end
+  a.found[name] = found
+  return found
+end
+
+-- Where an offset is: "quote" (a quotation), "rt" (retweeted text), or "own".
+local function region(a, pos)
+  if a.all_quoted then
+    return "quote"
+  end
+  for _, q in ipairs(a.quote_spans) do
+    if pos >= q.first and pos <= q.last then
+      return "quote"
+    end
+  end
+  if a.rt_first and pos >= a.rt_first then
+    return "rt"
+  end
+  return "own"
+end
+
+-- Matches of list `name` inside [first, last] whose region is accepted by `want`
+-- (a set like { own = true, rt = true }).
+local function matches(a, name, first, last, want)
+  local out = {}
+  for _, m in ipairs(find(a, name)) do
+    if m.first >= first and m.last <= last and want[region(a, m.first)] then
+      out[#out + 1] = m
+    end
+  end
+  return out
+end
+
+local OWN = { own = true }
+local NOT_QUOTED = { own = true, rt = true }
+
+---------------------------------------------------------------------------------------------
+-- structure: retweets, quotations, own words
+
+local function find_retweet(a)
+  local post, text = a.post, a.post.text
+  for i, w in ipairs(post.words) do
+    if (w.norm == "rt" or w.norm == "mt") and w.text ~= "mt" and not w.quoted then
+      local after = text:sub(w.last + 1, w.last + 3)
+      -- "RT @user", "RT:", "RT@user", or a post that starts with "RT"
+      if after:match("^@") or after:match("^:") or after:match("^%s+@") or i == 1 then
+        return w.first
+      end
+    end
+  end
+  return nil
+end
+
+local function find_quotes(a)
+  local post = a.post
+  a.quote_spans, a.quote_tokens = {}, {}
+  for _, q in ipairs(post.quotes) do
+    -- a quote-tweet ("@user: ...") is a share, not a quotation
+    if q.text:sub(1, 1) == "@" then
+      a.quote_tweet = a.quote_tweet or q
+    end
+    a.quote_spans[#a.quote_spans + 1] = q
+    a.quote_tokens[#a.quote_tokens + 1] = q
+  end
+  a.quote_tagged = false
+  for _, h in ipairs(post.hashtags) do
+    if QUOTE_TAGS[lint.fold(h.tag)] then
+      a.quote_tagged = true
+    end
+  end
+  for _, m in ipairs(find(a, "framing")) do
+    local p = lint.fold(m.phrase)
+    if p:find("quote") or p:find("zitat") or p:find("cita") or p:find("名言") then
+      a.quote_tagged = true
+    end
+  end
+  -- "#quote" with no quotation marks: the whole text is the quotation
+  local marked = false
+  for _, q in ipairs(a.quote_tokens) do
+    if #q.text >= 8 then
+      marked = true
+    end
+  end
+  a.all_quoted = a.quote_tagged and not marked
+end
+
+local function own_words(a)
+  local post = a.post
+  a.own, a.own_in_sentence = {}, {}
+  for i, w in ipairs(post.words) do
+    if not w.link and region(a, w.first) == "own" then
+      a.own[#a.own + 1] = i
+      local s = w.sentence
+      if s then
+        local list = a.own_in_sentence[s]
+        if not list then
+          list = {}
+          a.own_in_sentence[s] = list
+        end
+        list[#list + 1] = i
+      end
+    end
+  end
+  a.own_sentences = {}
+  for si, s in ipairs(post.sentences) do
+    if a.own_in_sentence[si] then
+      a.own_sentences[#a.own_sentences + 1] = si
+    end
+  end
+end
+
+---------------------------------------------------------------------------------------------
+-- invitation: questions and requests to readers
+
+local function starts_with_list(a, si, name)
+  local s = a.post.sentences[si]
+  local first_own = a.own_in_sentence[si] and a.own_in_sentence[si][1]
+  if not first_own then
+    return false
+  end
+  local first = a.post.words[first_own].first
+  for _, m in ipairs(find(a, name)) do
+    if m.first == first and m.last <= s.last then
+      return true
+    end
+  end
+  return false
+end
+
+local function sentence_has(a, si, name, want)
+  local s = a.post.sentences[si]
+  return #matches(a, name, s.first, s.last, want or OWN) > 0
+end
+
+local function sentence_words(a, si)
+  local out = {}
+  for _, i in ipairs(a.own_in_sentence[si] or {}) do
+    out[#out + 1] = a.post.words[i]
+  end
+  return out
+end
+
+-- Is the sentence a question? Question marks, Japanese "か" endings, and (without a mark)
+-- an auxiliary verb followed by "anyone"/"you": "does anyone have a contact at ...".
+local function is_question(a, si)
+  local post, s = a.post, a.post.sentences[si]
+  local words = sentence_words(a, si)
+  if #words == 0 then
+    return false
+  end
+  if s.question then
+    -- "#doyoureallyneedthat?": the mark belongs to a hashtag, not to a sentence
+    local last_word = words[#words]
+    for _, h in ipairs(post.hashtags) do
+      if h.first > last_word.last and h.last <= s.last then
+        return false
+      end
+    end
+    return true
+  end
+  if a.W.substring then
+    local t = strip_end(s.text, { [0x3002] = true, [0xFF01] = true, [0x21] = true,
+      [0x20] = true })
+    return t:sub(-3) == "か" or t:sub(-6) == "かな"
+  end
+  local aux = a.W.sets.question_aux
+  if words[1] and aux[words[1].norm] and words[2] then
+    local second = words[2].norm
+    return a.W.sets.second_person[second] or a.W.sets.reader_groups[second] or false
+  end
+  return false
+end
+
+local function has_negation(words)
+  for i = 1, 4 do
+    local w = words[i]
+    if w and (w.norm == "not" or w.norm:sub(-3) == "n't" or w.norm == "nicht"
+      or w.norm == "kein" or w.norm == "no") then
+      return true
+    end
+  end
+  return false
+end
+
+local function title_case(words, skip_first)
+  local counted, caps = 0, 0
+  for i, w in ipairs(words) do
+    if (i > 1 or not skip_first) and #w.text >= 3 and w.text:match("%a") then
+      counted = counted + 1
+      if is_upper_initial(w.text) then
+        caps = caps + 1
+      end
+    end
+  end
+  return counted >= 2 and caps / counted >= 0.6
+end
+
+-- The text between the end of a sentence and the next link, if only spaces and separators
+-- stand between them on the same line.
+local function link_follows(a, si)
+  local s = a.post.sentences[si]
+  for _, l in ipairs(a.post.links) do
+    if l.first > s.last then
+      local gap = a.post.text:sub(s.last + 1, l.first - 1)
+      return not gap:find("\n") and not gap:find("%w")
+    end
+  end
+  return false
+end
+
+local function analyze_invitation(a)
+  local post, W = a.post, a.W
+  local leading_mention = #post.mentions > 0 and post.mentions[1].first == post.body.first
+  local questions, genuine, genuine_at = {}, false, {}
+  local own_sentences = a.own_sentences
+  for k, si in ipairs(own_sentences) do
+    local s = post.sentences[si]
+    local words = sentence_words(a, si)
+    local q = is_question(a, si)
+    local request = sentence_has(a, si, "request_phrases")
+    local info = { sentence = s, index = si, question = q, request = request }
+    if q then
+      local addressed = sentence_has(a, si, "second_person") or sentence_has(a, si, "reader_groups")
+        or (leading_mention and k <= 2)
+      local qrequest = false
+      for _, w in ipairs(words) do
+        if W.sets.question_requests[w.norm] then
+          qrequest = true
+        end
+      end
+      request = request or qrequest
+      local advice = sentence_has(a, si, "advice")
+      local has_q, has_x = ending_marks(s.text)
+      local exclaimed = has_q and has_x
+      local short = #words <= 2
+      local self_directed = starts_with_list(a, si, "self_questions") and not advice
+      local first = words[1] and words[1].norm
+      -- "how can you not love ...", "who doesn't love ...", "why wouldn't you ..."
+      local rhetorical = sentence_has(a, si, "rhetorical")
+        or (first and W.sets.rhetorical_wh and W.sets.rhetorical_wh[first]
+          and has_negation({ words[2], words[3], words[4], words[5] }) and not advice)
+      local hook = a.sales_raw >= 2 and starts_with_list(a, si, "hook_starters")
+      local headline = not addressed and not request and not advice
+        and (title_case(words, true) or link_follows(a, si))
+      local answered = false
+      local next_si = own_sentences[k + 1]
+      if next_si and not addressed and not request and not advice then
+        answered = not is_question(a, next_si)
+      end
+      if next_si and starts_with_list(a, next_si, "answer_starters") then
+        answered = true
+      end
+      info.addressed, info.short, info.hook, info.self_directed = addressed, short, hook,
+        self_directed
+      info.genuine = request and not hook and not exclaimed
+        or not (exclaimed or short or self_directed or rhetorical or hook or headline or answered)
+    else
+      info.genuine = request
+    end
+    if info.genuine then
+      genuine = true
+      genuine_at[si] = true
+    end
+    questions[#questions + 1] = info
+  end
+  a.invitation = { genuine = genuine, sentences = questions, genuine_at = genuine_at }
+end
+
+---------------------------------------------------------------------------------------------
+-- sales push
+
+local WEIGHTS = { cta = 2, giveaway = 2, offer = 1, urgency = 1, launch = 1, price = 1,
+  disclosure = 1 }
+
+local function price_matches(a)
+  local out = {}
+  local text = a.post.text
+  local from, to = a.post.body.first, a.post.body.last
+  local body = text:sub(from, to)
+  local patterns = {
+    "[%$€£¥]%s?%d[%d,%.]*", "%d[%d,%.]*%s?[%$€£¥]", "%d[%d,%.]*%s?円", "%d[%d,%.]*%s?EUR",
+    "%d[%d,%.]*%s?USD", "/mo%f[%W]", "/month", "per month", "a month",
+  }
+  for _, p in ipairs(patterns) do
+    local init = 1
+    while true do
+      local s, e = body:find(p, init)
+      if not s then
+        break
+      end
+      out[#out + 1] = { first = from + s - 1, last = from + e - 1, text = body:sub(s, e) }
+      init = e + 1
+    end
+  end
+  return out
+end
+
+local function percent_off(a)
+  local out = {}
+  local text = a.post.text
+  local from = a.post.body.first
+  local body = text:sub(from, a.post.body.last)
+  local folded = body:lower()
+  for _, p in ipairs({ "%d+%s?%%%s?off", "%d+%s?%%%s?rabatt", "%d+%s?%%%s?de descuento",
+    "%d+%s?%%%s?dto", "%d+%s?[%%％]%s?オフ", "%d+%s?%%%s?discount" }) do
+    local init = 1
+    while true do
+      local s, e = folded:find(p, init)
+      if not s then
+        break
+      end
+      out[#out + 1] = { first = from + s - 1, last = from + e - 1, text = body:sub(s, e) }
+      init = e + 1
+    end
+  end
+  return out
+end
+
+local function analyze_sales(a)
+  local post, W = a.post, a.W
+  local body_first, body_last = post.body.first, post.body.last
+  local found, categories, score = {}, {}, 0
+  local function add(category, m)
+    if region(a, m.first) == "quote" then
+      return
+    end
+    found[#found + 1] = { category = category, match = m }
+    categories[category] = true
+  end
+  for _, name in ipairs({ "cta", "giveaway", "offer", "urgency", "launch" }) do
+    for _, m in ipairs(matches(a, name, body_first, body_last, NOT_QUOTED)) do
+      local ok = true
+      -- "buy", "order", "shop" ... are calls to action only as imperatives
+      if name == "cta" and W.sets.imperative_only[lint.fold(m.phrase)] and m.word then
+        local w = post.words[m.word]
+        local s = w.sentence and post.sentences[w.sentence]
+        ok = s ~= nil and s.first_word == m.word
+      end
+      if ok then
+        add(name, m)
+      end
+    end
+  end
+  for _, m in ipairs(percent_off(a)) do
+    add("offer", m)
+  end
+  for _, m in ipairs(price_matches(a)) do
+    add("price", m)
+  end
+  for _, h in ipairs(post.hashtags) do
+    if DISCLOSURE_TAGS[lint.fold(h.tag)] then
+      add("disclosure", h)
+    end
+  end
+  local others = 0
+  for category in pairs(categories) do
+    score = score + WEIGHTS[category]
+    others = others + 1
+  end
+  if others > 0 then
+    if #matches(a, "ownership", body_first, body_last, NOT_QUOTED) > 0 then
+      score = score + 1
+      categories.ownership = true
+    end
+    for _, l in ipairs(post.links) do
+      if region(a, l.first) ~= "quote" then
+        score = score + 1
+        categories.link = true
+        break
+      end
+    end
+  end
+  table.sort(found, function(x, y)
+    if x.match.first ~= y.match.first then
+      return x.match.first < y.match.first
+    end
+    return x.category < y.category
+  end)
+  a.sales_raw = score
+  a.sales = { score = score, found = found, categories = categories }
+end
+
+---------------------------------------------------------------------------------------------
+-- shares without commentary
+
+-- Word indices covered by matches of list `name` among own words.
+local function covered_by(a, name, into)
+  for _, m in ipairs(find(a, name)) do
+    if region(a, m.first) == "own" then
+      for i, w in ipairs(a.post.words) do
+        if w.first >= m.first and w.last <= m.last then
+          into[i] = true
+        end
+      end
+    end
+  end
+end
+
+-- Splits a sentence's own words into segments at " - ", " | ", ":", dashes and line breaks:
+-- a share's title usually stands in a segment of its own.
+local function segments(a, si)
+  local post = a.post
+  local out, current = {}, {}
+  local prev
+  for _, i in ipairs(a.own_in_sentence[si] or {}) do
+    local w = post.words[i]
+    if prev then
+      local gap = post.text:sub(prev.last + 1, w.first - 1)
+      if gap:find("\n") or gap:find("%s%-+%s") or gap:find(":", 1, true)
+        or gap:find("|", 1, true) or gap:find("—", 1, true) or gap:find("–", 1, true) then
+        out[#out + 1] = current
+        current = {}
+      end
+    end
+    current[#current + 1] = { index = i, word = w }
+    prev = w
+  end
+  if #current > 0 then
+    out[#out + 1] = current
+  end
+  return out
+end
+
+local function analyze_share(a, threshold)
+  local post, W = a.post, a.W
+  local items = {}
+  if a.rt_first then
+    items[#items + 1] = { kind = "retweet", first = a.rt_first, last = a.rt_first + 1 }
+  end
+  if a.quote_tweet then
+    items[#items + 1] = { kind = "quote-tweet", first = a.quote_tweet.first,
+      last = a.quote_tweet.last }
+  end
+  local own_media = #matches(a, "own_media", post.body.first, post.body.last, OWN) > 0
+  local is_sales = a.sales_raw >= threshold
+  for _, l in ipairs(post.links) do
+    local r = region(a, l.first)
+    if r == "own" and not own_media and not is_sales then
+      items[#items + 1] = { kind = "link", first = l.first, last = l.last, link = l }
+    end
+  end
+  a.share = { items = items }
+  if #items == 0 then
+    return
+  end
+  table.sort(items, function(x, y)
+    return x.first < y.first
+  end)
+
+  -- what is left of the own words once titles, framing and reactions are taken out
+  local removed = {}
+  covered_by(a, "framing", removed)
+  covered_by(a, "interjections", removed)
+  local titled = W.lang == "en" or W.lang == "es"
+  for _, si in ipairs(a.own_sentences) do
+    for _, seg in ipairs(segments(a, si)) do
+      local ws = {}
+      for _, e in ipairs(seg) do
+        ws[#ws + 1] = e.word
+      end
+      if titled and title_case(ws, true) and not a.invitation.genuine_at[si] then
+        for _, e in ipairs(seg) do
+          removed[e.index] = true
+        end
+      end
+    end
+  end
+  local content, person = 0, false
+  local remaining = {}
+  for _, i in ipairs(a.own) do
+    local w = post.words[i]
+    if not removed[i] then
+      remaining[#remaining + 1] = w
+      if W.sets.first_person[w.norm] or W.sets.second_person[w.norm] then
+        person = true
+      elseif not W.sets.stopwords[w.norm] and w.norm:find("%a") then
+        content = content + 1
+      end
+    end
+  end
+  a.share.content = content
+  a.share.person = person
+  a.share.remaining = remaining
+end
+
+---------------------------------------------------------------------------------------------
+-- bare quotations
+
+local function analyze_quote(a)
+  local post, W = a.post, a.W
+  local q = { quoted = false }
+  a.quote = q
+  local longest
+  for _, t in ipairs(a.quote_tokens) do
+    if t.text:sub(1, 1) ~= "@" and (not longest or #t.text > #longest.text) then
+      longest = t
+    end
+  end
+  if not longest and not a.quote_tagged then
+    return
+  end
+  q.quoted = true
+  q.token = longest
+  q.tagged = a.quote_tagged
+  if a.all_quoted then
+    q.remaining = {}
+    return
+  end
+  -- words outside the quotation marks
+  local inside = function(w)
+    for _, t in ipairs(a.quote_tokens) do
+      if w.first >= t.first and w.last <= t.last then
+        return true
+      end
+    end
+    return false
+  end
+  local removed = {}
+  covered_by(a, "framing", removed)
+  covered_by(a, "interjections", removed)
+  -- RT markers and retweeted framing around a retweeted quotation
+  if a.rt_first then
+    for i, w in ipairs(post.words) do
+      if w.first >= a.rt_first and (w.norm == "rt" or w.norm == "mt"
+        or W.sets.interjections[w.norm]) then
+        removed[i] = true
+      end
+    end
+  end
+  -- attribution: after a dash following the quotation, or "Name:" before it
+  local sentences = post.sentences
+  local function attribution_sentence(si)
+    local s = sentences[si]
+    local words, person = {}, false
+    for i = s.first_word, s.last_word do
+      local w = post.words[i]
+      if not inside(w) then
+        words[#words + 1] = i
+        if W.sets.first_person[w.norm] or W.sets.second_person[w.norm] then
+          person = true
+        end
+      end
+    end
+    return words, person
+  end
+  for si, s in ipairs(sentences) do
+    local lead = trim(post.text:sub(s.first, math.min(s.last, s.first + 3)))
+    local dash = starts_with_dash(lead)
+    local after_quote = false
+    for _, t in ipairs(a.quote_tokens) do
+      local gap = post.text:sub(t.last + 1, s.first - 1)
+      if t.last < s.first and not gap:find("%w") then
+        after_quote = true
+      end
+      -- the dash can also sit inside the quote's own sentence: '"..." - Name'
+      if t.last >= s.first and t.last < s.last then
+        local rest = trim(post.text:sub(t.last + 1, s.last))
+        if starts_with_dash(rest) then
+          dash, after_quote = true, true
+        end
+      end
+    end
+    if dash and after_quote then
+      local words, person = attribution_sentence(si)
+      if #words <= 7 and not person then
+        for _, i in ipairs(words) do
+          removed[i] = true
+        end
+      end
+    end
+  end
+  -- "Kawasaki: "..."" - a name and a colon right before the quotation
+  for _, t in ipairs(a.quote_tokens) do
+    local before = post.text:sub(post.body.first, t.first - 1)
+    local line = before:match("([^\n]*)$") or ""
+    if line:match(":%s*$") then
+      local n = 0
+      for _ in line:gmatch("[^%s:]+") do
+        n = n + 1
+      end
+      if n <= 4 then
+        for i, w in ipairs(post.words) do
+          if w.last < t.first and w.first >= t.first - #line then
+            removed[i] = true
+          end
+        end
+      end
+    end
+  end
+  local remaining = {}
+  for i, w in ipairs(post.words) do
+    if not inside(w) and not removed[i] and not w.link then
+      remaining[#remaining + 1] = w
+    end
+  end
+  -- a lone name left over at the end ("... #SXSW Lavelle") is an attribution too
+  if #remaining <= 2 then
+    local all_names = true
+    for _, w in ipairs(remaining) do
+      if not is_upper_initial(w.text) or W.sets.stopwords[w.norm] then
+        all_names = false
+      end
+    end
+    if all_names then
+      remaining = {}
+    end
+  end
+  q.remaining = remaining
+  q.inside_words = 0
+  for _, w in ipairs(post.words) do
+    if inside(w) then
+      q.inside_words = q.inside_words + 1
+    end
+  end
+end
+
+---------------------------------------------------------------------------------------------
+-- self focus
+
+local function elided_subject(a)
+  local post, W = a.post, a.W
+  local si = a.own_sentences[1]
+  if not si then
+    return false
+  end
+  local idx = a.own_in_sentence[si]
+  for k = 1, math.min(2, #idx) do
+    local w = post.words[idx[k]]
+    for _, m in ipairs(find(a, "elided_starts")) do
+      if m.first == w.first then
+        return true
+      end
+    end
+    local n = w.norm
+    if W.lang == "en" and #n >= 5 and not W.sets.not_elided[n] and is_upper_initial(w.text)
+      and (n:sub(-2) == "ed" or n:sub(-3) == "ing") then
+      return true
+    end
+    if not W.sets.framing[n] then
+      break
+    end
+  end
+  return false
+end
+
+local function analyze_self(a, self_names)
+  local post, W = a.post, a.W
+  local s = { own = #a.own }
+  a.self = s
+  if #a.own == 0 then
+    return
+  end
+  local first, last = post.body.first, post.body.last
+  local firsts = matches(a, "first_person", first, last, OWN)
+  s.first_person = firsts
+  s.selfref = #firsts > 0 or elided_subject(a)
+  for _, h in ipairs(post.hashtags) do
+    if W.sets.self_hashtags[lint.fold(h.tag)] then
+      s.selfref = true
+    end
+  end
+  if self_names and #self_names > 0 then
+    local names = lint.phrases(self_names)
+    for _, m in ipairs(post:find(names)) do
+      if region(a, m.first) == "own" then
+        s.selfref = true
+        firsts[#firsts + 1] = m
+      end
+    end
+  end
+  -- turning to the reader
+  local turn = #matches(a, "second_person", first, last, OWN) > 0
+    or #matches(a, "reader_groups", first, last, OWN) > 0
+  local thanks = #matches(a, "thanks", first, last, OWN)
+  local not_thanks = #matches(a, "not_thanks", first, last, OWN)
+  if thanks > not_thanks then
+    turn = true
+  end
+  for _, info in ipairs(a.invitation.sentences) do
+    if info.genuine then
+      turn = true
+    elseif info.question and not info.self_directed and (not info.short or info.hook) then
+      turn = true
+    end
+  end
+  s.turns = turn
+  -- mainly about something else: a quotation, a retweet, or a link put forward
+  local external = a.rt_first ~= nil or a.quote_tweet ~= nil
+  for _, t in ipairs(a.quote_tokens) do
+    local _, n = t.text:gsub("%S+", "")
+    if n >= 3 then
+      external = true
+    end
+  end
+  for _, item in ipairs(a.share.items) do
+    if item.kind == "link" then
+      local possessive = #matches(a, "first_person_possessive", first, last, OWN) > 0
+      local pointing = #matches(a, "item_words", first, last, OWN) > 0
+      if not possessive or pointing then
+        external = true
+      end
+    end
+  end
+  s.external = external
+end
+
+---------------------------------------------------------------------------------------------
+-- topic, for suggestions
+
+local function split_camel(tag)
+  if not tag:find("%l%u") then
+    return tag:lower()
+  end
+  return (tag:gsub("(%l)(%u)", "%1 %2")):lower()
+end
+
+local function analyze_topic(a)
+  local post, W = a.post, a.W
+  local best, best_score = nil, 0
+  local scores, display, order = {}, {}, {}
+  local function bump(key, shown, amount, pos)
+    if not scores[key] then
+      order[#order + 1] = key
+      scores[key] = 0
+      display[key] = shown
+      order[key] = pos
+    end
+    scores[key] = scores[key] + amount
+  end
+  for i, w in ipairs(post.words) do
+    local n = w.norm
+    if not W.sets.stopwords[n] and not W.sets.first_person[n] and not W.sets.second_person[n]
+      and not W.sets.interjections[n] and not W.sets.framing[n]
+      and lint.graphemes(n) >= 4 and n:find("%a") then
+      local proper = is_upper_initial(w.text) and (w.sentence == nil
+        or post.sentences[w.sentence].first_word ~= i)
+      bump(n, proper and w.text or n, proper and 2 or 1, i)
+    end
+  end
+  for k, h in ipairs(post.hashtags) do
+    local key = lint.fold(h.tag)
+    if not QUOTE_TAGS[key] and not DISCLOSURE_TAGS[key] and lint.graphemes(h.tag) >= 4 then
+      bump(key, split_camel(h.tag), 1.5, 100000 + k)
+    end
+  end
+  for _, key in ipairs(order) do
+    local sc = scores[key]
+    if sc > best_score then
+      best, best_score = key, sc
+    end
+  end
+  a.topic = best and display[best] or nil
+end
+
+---------------------------------------------------------------------------------------------
+
+local function analyze(post)
+  local W = words_for(post.lang)
+  if not W then
+    return nil
+  end
+  local a = { post = post, W = W, found = {} }
+  a.rt_first = find_retweet(a)
+  find_quotes(a)
+  own_words(a)
+  analyze_sales(a)
+  analyze_invitation(a)
+  analyze_quote(a)
+  analyze_topic(a)
+  return a
+end
+
+-- The analysis of post (cached), or nil when its language has no word lists.
+-- Parts that depend on a rule's options are computed by the functions below.
+function M.of(post)
+  local a = cache[post]
+  if a == nil then
+    a = analyze(post) or false
+    cache[post] = a
+  end
+  return a or nil
+end
+
+-- Shares, given the sales threshold that makes a link a call to action.
+function M.share(a, sales_threshold)
+  if not a.share or a.share_threshold ~= sales_threshold then
+    analyze_share(a, sales_threshold)
+    a.share_threshold = sales_threshold
+  end
+  return a.share
+end
+
+function M.self(a, self_names, sales_threshold)
+  M.share(a, sales_threshold)
+  analyze_self(a, self_names)
+  return a.self
+end
+
+M.matches = matches
+M.region = region
+M.is_upper_initial = is_upper_initial
+
+-- The end of the last own sentence (where a closing question goes), or the body's end.
+function M.closing_point(a)
+  local post = a.post
+  local si = a.own_sentences[#a.own_sentences]
+  if si then
+    return post.sentences[si]
+  end
+  return nil
+end
+
+-- Fills a template from the word lists with the topic, or uses its generic form.
+function M.phrase(a, name)
+  local t = a.W.data.templates
+  if a.topic and t[name .. "_topic"] then
+    return string.format(t[name .. "_topic"], a.topic)
+  end
+  return t[name]
+end
+
+return M
