@@ -13,7 +13,9 @@ struct language {
 static const char *const en[] = { "the", "and", "is", "are", "was", "you", "your", "my", "i",
 	"we", "our", "this", "that", "with", "for", "of", "to", "it", "have", "has", "just", "what",
 	"how", "not", "be", "will", "can", "do", "at", "on", "about", "me", "so", "but", "if",
-	"they", "from", "i'm", "it's", "don't", NULL };
+	"they", "from", "i'm", "it's", "don't", "by", "his", "her", "he", "she", "an", "than",
+	"who", "or", "as", "their", "them", "were", "would", "could", "should", "been", "there",
+	"when", "all", "one", "out", "up", "more", "like", NULL };
 static const char *const es[] = { "el", "la", "los", "las", "de", "que", "y", "en", "un", "una",
 	"es", "por", "para", "con", "no", "mi", "tu", "su", "al", "lo", "como", "más", "pero",
 	"hoy", "muy", "este", "esta", "yo", "te", "se", "qué", "cómo", "del", "nuestro", NULL };
@@ -104,11 +106,16 @@ void lang_guess(struct post *p)
 	} else if (han > latin) {
 		set_lang(p, "zh", 2);
 	} else {
-		size_t best = 0;
+		/* a language needs a lead: one shared word ("a", "de") is no evidence, and with
+		 * none the configured default decides */
+		size_t best = 0, second = 0;
 		for (size_t k = 1; k < NLATIN; k++)
 			if (score[k] > score[best])
 				best = k;
-		if (score[best] > 0)
+		for (size_t k = 0; k < NLATIN; k++)
+			if (k != best && score[k] > second)
+				second = score[k];
+		if (score[best] > second && (score[best] >= 2 || best == 0))
 			set_lang(p, latin_languages[best].code, 2);
 	}
 }

@@ -597,6 +597,11 @@ static void scan_sentences(struct scanner *s)
 			last = i + (size_t)n;
 		bool question = false, cjk = false;
 		if (!(cl & CLS_SPECIAL) && is_terminator(cp, &question, &cjk)) {
+			/* '?', '!' and ellipses end a sentence even when the next one follows
+			 * without a space ("sale?Im looking", "hold...can you help"), as posts
+			 * are often typed; a lone '.' needs a space ("3.5", "e.g.x") */
+			size_t dots = cp == '.';
+			bool strong = cp != '.';
 			size_t j = i + (size_t)n;
 			while (j < s->end && (s->cls[j] & CLS_TEXT)) {
 				int32_t c2;
@@ -605,6 +610,8 @@ static void scan_sentences(struct scanner *s)
 				if (is_terminator(c2, &q2, &k2)) {
 					question |= q2;
 					cjk |= k2;
+					dots += c2 == '.';
+					strong |= c2 != '.';
 				} else if (!is_closer(c2)) {
 					break;
 				}
@@ -612,7 +619,9 @@ static void scan_sentences(struct scanner *s)
 			}
 			int32_t next;
 			cp_at(s, j, s->end, &next);
-			bool boundary = cjk || j >= s->end || next < 0 || uni_is_space(next) ||
+			bool glued = (strong || dots >= 2) && next >= 0 && uni_is_word_char(next) &&
+				     uni_classify(next) != UNI_NUMBER;
+			bool boundary = cjk || glued || j >= s->end || next < 0 || uni_is_space(next) ||
 					!(s->cls[j] & CLS_TEXT) || next == '\n';
 			if (boundary) {
 				end_sentence(s, start, j, question);

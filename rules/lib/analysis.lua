@@ -89,6 +89,25 @@ local function strip_end(text, set)
 end
 
 local DASH_PREFIXES = { "—", "–", "―", "--", "-", "~" }
+local DASH_CODES = { [0x2D] = true, [0x2014] = true, [0x2013] = true, [0x2015] = true,
+  [0x7E] = true }
+
+-- text without leading spaces, emoji and symbols (but not dashes, letters or digits), as
+-- in '🎶 — The Beatles'
+local function skip_decoration(text)
+  local cps = codepoints(text)
+  local skip = 0
+  for _, c in ipairs(cps) do
+    if DASH_CODES[c] or (c < 0x80 and string.char(c):match("[%w@#]")) then
+      break
+    end
+    if c >= 0x80 and lint.words(utf8.char(c))[1] then
+      break -- a letter of another script
+    end
+    skip = skip + #utf8.char(c)
+  end
+  return text:sub(skip + 1)
+end
 
 local function starts_with_dash(text)
   for _, d in ipairs(DASH_PREFIXES) do
@@ -251,15 +270,20 @@ end
 ---------------------------------------------------------------------------------------------
 -- invitation: questions and requests to readers
 
-local function starts_with_list(a, si, name)
+-- Whether a phrase of list `name` starts at one of the first `within` own words of the
+-- sentence (1 by default: the sentence starts with it).
+local function starts_with_list(a, si, name, within)
   local s = a.post.sentences[si]
-  local first_own = a.own_in_sentence[si] and a.own_in_sentence[si][1]
-  if not first_own then
+  local own = a.own_in_sentence[si]
+  if not own then
     return false
   end
-  local first = a.post.words[first_own].first
+  local starts = {}
+  for k = 1, math.min(within or 1, #own) do
+    starts[a.post.words[own[k]].first] = true
+  end
   for _, m in ipairs(find(a, name)) do
-    if m.first == first and m.last <= s.last then
+    if starts[m.first] and m.last <= s.last then
       return true
     end
   end
@@ -291,7 +315,9 @@ local function is_question(a, si)
     -- "#doyoureallyneedthat?": the mark belongs to a hashtag, not to a sentence
     local last_word = words[#words]
     for _, h in ipairs(post.hashtags) do
-      if h.first > last_word.last and h.last <= s.last then
+      local after = post.text:sub(h.last + 1, h.last + 3)
+      if h.first > last_word.last and h.last < s.last
+        and (after:sub(1, 1) == "?" or after == "？") then
         return false
       end
     end
@@ -321,12 +347,15 @@ local function has_negation(words)
   return false
 end
 
-local function title_case(words, skip_first)
+-- Headline capitalisation: most words that are not function words start with a capital
+-- (or carry one, like "iPad"). stop is the language's set of function words.
+local function title_case(words, skip_first, stop)
   local counted, caps = 0, 0
   for i, w in ipairs(words) do
-    if (i > 1 or not skip_first) and #w.text >= 3 and w.text:match("%a") then
+    if (i > 1 or not skip_first) and #w.text >= 3 and w.text:match("%a")
+      and not (stop and stop[w.norm]) then
       counted = counted + 1
-      if is_upper_initial(w.text) then
+      if is_upper_initial(w.text) or w.text:find("%u") then
         caps = caps + 1
       end
     end
@@ -378,9 +407,10 @@ local function analyze_invitation(a)
       local rhetorical = sentence_has(a, si, "rhetorical")
         or (first and W.sets.rhetorical_wh and W.sets.rhetorical_wh[first]
           and has_negation({ words[2], words[3], words[4], words[5] }) and not advice)
-      local hook = a.sales_raw >= 2 and starts_with_list(a, si, "hook_starters")
+      -- "Want 50% off?", "SXSW attendees - need a scanner?": a hook opens the sentence
+      local hook = a.sales_raw >= 2 and starts_with_list(a, si, "hook_starters", 3)
       local headline = not addressed and not request and not advice
-        and (title_case(words, true) or link_follows(a, si))
+        and (title_case(words, true, W.sets.stopwords) or link_follows(a, si))
       local answered = false
       local next_si = own_sentences[k + 1]
       if next_si and not addressed and not request and not advice then
@@ -597,7 +627,7 @@ local function analyze_share(a, threshold)
       for _, e in ipairs(seg) do
         ws[#ws + 1] = e.word
       end
-      if titled and title_case(ws, true) and not a.invitation.genuine_at[si] then
+      if titled and title_case(ws, true, W.sets.stopwords) and not a.invitation.genuine_at[si] then
         for _, e in ipairs(seg) do
           removed[e.index] = true
         end
@@ -683,7 +713,7 @@ local function analyze_quote(a)
     return words, person
   end
   for si, s in ipairs(sentences) do
-    local lead = trim(post.text:sub(s.first, math.min(s.last, s.first + 3)))
+    local lead = skip_decoration(post.text:sub(s.first, s.last))
     local dash = starts_with_dash(lead)
     local after_quote = false
     for _, t in ipairs(a.quote_tokens) do
@@ -693,7 +723,7 @@ local function analyze_quote(a)
       end
       -- the dash can also sit inside the quote's own sentence: '"..." - Name'
       if t.last >= s.first and t.last < s.last then
-        local rest = trim(post.text:sub(t.last + 1, s.last))
+        local rest = skip_decoration(post.text:sub(t.last + 1, s.last))
         if starts_with_dash(rest) then
           dash, after_quote = true, true
         end
@@ -732,7 +762,17 @@ local function analyze_quote(a)
       remaining[#remaining + 1] = w
     end
   end
-  -- a lone name left over at the end ("... #SXSW Lavelle") is an attribution too
+  -- a lone name left over at the end ("... #SXSW Lavelle") is an attribution too, and so is
+  -- a short trailing name in a post tagged as a quotation ('"..." margaret lee #quotes')
+  local person = false
+  for _, w in ipairs(remaining) do
+    if W.sets.first_person[w.norm] or W.sets.second_person[w.norm] then
+      person = true
+    end
+  end
+  if a.quote_tagged and #remaining <= 3 and not person then
+    remaining = {}
+  end
   if #remaining <= 2 then
     local all_names = true
     for _, w in ipairs(remaining) do
