@@ -887,48 +887,93 @@ end
 -- topic, for suggestions
 
 local function split_camel(tag)
-  if not tag:find("%l%u") then
-    return tag:lower()
+  local words = {}
+  for part in tag:gsub("(%l)(%u)", "%1 %2"):gmatch("%S+") do
+    words[#words + 1] = part:match("^%u%u") and part or part:lower()
   end
-  return (tag:gsub("(%l)(%u)", "%1 %2")):lower()
+  return table.concat(words, " "), #words
 end
 
+-- Every single word of every list: such words (calls to action, reactions, pronouns) are
+-- never the topic.
+local function list_words(W)
+  if W.all_words then
+    return W.all_words
+  end
+  local set = {}
+  for name, list in pairs(W.data) do
+    if type(list) == "table" and name ~= "templates" then
+      for _, phrase in ipairs(list) do
+        for _, w in ipairs(lint.words(phrase)) do
+          set[w] = true
+        end
+      end
+    end
+  end
+  W.all_words = set
+  return set
+end
+
+-- A topic for suggestions, only when the post makes one clear; otherwise nil and the
+-- suggestion uses its generic wording (better than a wrong word):
+--   1. a CamelCase hashtag ("#SocialMediaTips" -> "social media tips");
+--   2. a name in the middle of a sentence ("the new Vantage Analytics dashboard");
+--   3. a content word the post repeats.
 local function analyze_topic(a)
   local post, W = a.post, a.W
-  local best, best_score = nil, 0
-  local scores, display, order = {}, {}, {}
-  local function bump(key, shown, amount, pos)
-    if not scores[key] then
-      order[#order + 1] = key
-      scores[key] = 0
-      display[key] = shown
-      order[key] = pos
+  local skip = list_words(W)
+  for _, h in ipairs(post.hashtags) do
+    local key = lint.fold(h.tag)
+    local phrase, n = split_camel(h.tag)
+    if not QUOTE_TAGS[key] and not DISCLOSURE_TAGS[key] and n >= 2 then
+      a.topic = phrase
+      return
     end
-    scores[key] = scores[key] + amount
+  end
+  local own = {}
+  for _, i in ipairs(a.own) do
+    own[i] = true
+  end
+  local best, run = nil, {}
+  local function close_run()
+    if #run > 0 and (not best or #run > #best) then
+      best = run
+    end
+    run = {}
   end
   for i, w in ipairs(post.words) do
+    local s = w.sentence and post.sentences[w.sentence]
+    local initial = s and s.first_word == i
+    local name = own[i] and not initial and is_upper_initial(w.text) and not w.text:match("^%u+$")
+      and not skip[w.norm] and not W.sets.stopwords[w.norm]
+    if name then
+      run[#run + 1] = w.text
+    else
+      close_run()
+    end
+  end
+  close_run()
+  if best then
+    a.topic = table.concat(best, " ")
+    return
+  end
+  local counts, first_seen = {}, {}
+  for _, i in ipairs(a.own) do
+    local w = post.words[i]
     local n = w.norm
-    if not W.sets.stopwords[n] and not W.sets.first_person[n] and not W.sets.second_person[n]
-      and not W.sets.interjections[n] and not W.sets.framing[n]
-      and lint.graphemes(n) >= 4 and n:find("%a") then
-      local proper = is_upper_initial(w.text) and (w.sentence == nil
-        or post.sentences[w.sentence].first_word ~= i)
-      bump(n, proper and w.text or n, proper and 2 or 1, i)
+    if not skip[n] and not W.sets.stopwords[n] and lint.graphemes(n) >= 4 and n:find("%a")
+      and not (W.lang == "en" and (n:sub(-2) == "ed" or n:sub(-3) == "ing" or n:sub(-2) == "ly")) then
+      counts[n] = (counts[n] or 0) + 1
+      first_seen[n] = first_seen[n] or i
     end
   end
-  for k, h in ipairs(post.hashtags) do
-    local key = lint.fold(h.tag)
-    if not QUOTE_TAGS[key] and not DISCLOSURE_TAGS[key] and lint.graphemes(h.tag) >= 4 then
-      bump(key, split_camel(h.tag), 1.5, 100000 + k)
+  local pick
+  for n, c in pairs(counts) do
+    if c >= 2 and (not pick or c > counts[pick] or (c == counts[pick] and first_seen[n] < first_seen[pick])) then
+      pick = n
     end
   end
-  for _, key in ipairs(order) do
-    local sc = scores[key]
-    if sc > best_score then
-      best, best_score = key, sc
-    end
-  end
-  a.topic = best and display[best] or nil
+  a.topic = pick
 end
 
 ---------------------------------------------------------------------------------------------

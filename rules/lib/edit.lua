@@ -28,6 +28,14 @@ end
 -- a full stop if the sentence has none, then a space (none for Japanese).
 function M.joiner(post, last, lang)
   local c = post.text:sub(last, last)
+  -- after a link, hashtag or mention a full stop would join it: start a new paragraph
+  for _, list in ipairs({ post.links, post.hashtags, post.mentions }) do
+    for _, t in ipairs(list) do
+      if t.last == last then
+        return "\n\n"
+      end
+    end
+  end
   if lang == "ja" then
     return ""
   end

@@ -66,7 +66,7 @@ return {
   vanity = { "likes", "follower", "followers", "reichweite", "impressionen", "aufrufe",
     "retweets", "viral", "shares", "klicks" },
   templates = {
-    invite_topic = "Welche Erfahrungen habt ihr mit %s gemacht?",
+    invite_topic = "Wie seht ihr das mit %s?",
     invite = "Wie seht ihr das?",
     pull_topic = "Was müsste %s für euch können?",
     pull = "Was wünscht ihr euch davon?",
@@ -75,7 +75,6 @@ return {
     share_slot = "[ein Satz dazu, was sich für sie ändert]",
     share_question = " Was meint ihr?",
     quote = "Welcher Teil davon spricht euch an?",
-    self_topic = "Habt ihr so etwas mit %s auch erlebt?",
     self = "Habt ihr so etwas auch erlebt?",
     goal = "gespräch",
   },

@@ -118,8 +118,7 @@ return {
     "hours left", "days left", "act now", "before it's gone", "selling fast", "almost gone",
     "few left", "deadline", "tonight only", "last day", "final hours", "only a few",
     "for the next", "only for the next", "next 24h", "24h", "48h", "24 hours",
-    "less than half an hour", "limited spots", "spots left", "seats left", "now!",
-    "right now", "today!" },
+    "less than half an hour", "limited spots", "spots left", "seats left", "right now" },
   giveaway = { "giveaway", "give away", "giving away", "sweepstakes", "raffle", "drawing",
     "chance to win", "to win", "win a", "win an", "wins a", "wins an", "win the",
     "might win", "could win", "you might win", "winner", "prize", "enter to win",
@@ -174,17 +173,16 @@ return {
 
   -- text for suggestions ("%s" is the post's topic)
   templates = {
-    invite_topic = "What's your experience with %s?",
+    invite_topic = "What's your take on %s?",
     invite = "What's your take on this?",
-    pull_topic = "What would make %s worth it for you?",
+    pull_topic = "What would you want from %s?",
     pull = "What would you want from this?",
     share_topic = "Why %s matters to you: ",
     share = "Why this matters to you: ",
     share_slot = "[one sentence on what it changes for them]",
     share_question = " What do you make of it?",
     quote = "Which part of this rings true for you?",
-    self_topic = "Have you been through something like this with %s?",
-    self = "Has this happened to you too?",
+    self = "Have you had a moment like this? I'd love to hear yours.",
     goal = "conversation",
   },
 }

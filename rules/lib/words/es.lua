@@ -73,7 +73,7 @@ return {
   vanity = { "me gusta", "likes", "seguidores", "retuits", "retweets", "impresiones",
     "visualizaciones", "alcance", "viral", "compartidos", "clics" },
   templates = {
-    invite_topic = "¿Qué experiencia tenéis con %s?",
+    invite_topic = "¿Qué opináis de %s?",
     invite = "¿Qué opináis vosotros?",
     pull_topic = "¿Qué os haría falta de %s?",
     pull = "¿Qué os gustaría encontrar aquí?",
@@ -82,7 +82,6 @@ return {
     share_slot = "[una frase sobre lo que cambia para ellos]",
     share_question = " ¿Qué opináis?",
     quote = "¿Qué parte de esta cita os dice algo?",
-    self_topic = "¿Os ha pasado algo parecido con %s?",
     self = "¿Os ha pasado algo parecido?",
     goal = "conversación",
   },
