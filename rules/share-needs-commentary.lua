@@ -47,14 +47,10 @@ Commentary counts when it has at least `min_words` content words, or two with "I
       or "A quote-post"
     local t = a.W.data.templates
     local insert = analysis.phrase(a, "share") .. t.share_slot .. t.share_question .. " "
-    local at = item.first
-    -- put the commentary at the start of the line holding the shared item
-    local line_start = post.text:sub(1, at - 1):match(".*\n()") or edit.body_start(post)
-    if line_start < post.body.first then
-      line_start = edit.body_start(post)
-    end
-    if line_start < at and not post.text:sub(line_start, at - 1):find("%S") then
-      at = line_start
+    -- the commentary opens the line that holds the shared item
+    local at = post.text:sub(1, item.first - 1):match(".*\n()") or 1
+    if at < post.body.first then
+      at = edit.body_start(post)
     end
     ctx:report{
       message = what .. " with no commentary of your own: say why it matters to your readers",

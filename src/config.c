@@ -71,6 +71,7 @@ void config_free(struct config *c)
 	free_strv(c->plugins);
 	free_strv(c->plugin_dirs);
 	free_strv(c->extensions);
+	buf_release(&c->problems);
 	settings_release(&c->rules);
 	for (size_t i = 0; i < c->noverrides; i++) {
 		free_strv(c->overrides[i].files);
@@ -85,6 +86,7 @@ void config_free(struct config *c)
 struct config *config_default(const char *dir)
 {
 	struct config *c = xcalloc(1, sizeof(*c));
+	buf_init(&c->problems);
 	c->dir = xstrdup(dir);
 	c->extensions = strv_copy(default_extensions);
 	c->limits.instructions = HOST_DEFAULT_INSTRUCTIONS;
@@ -477,7 +479,7 @@ struct config *config_load(const char *path, struct buf *err)
 		return NULL;
 	}
 	const struct value *root = call.holder->len ? call.holder->items[0] : NULL;
-	struct checker k = { .c = c, .err = err };
+	struct checker k = { .c = c, .err = &c->problems };
 	if (root && root->type == VALUE_MAP) {
 		for (size_t i = 0; i < root->len; i++) {
 			const char *key = root->keys[i];
@@ -518,11 +520,8 @@ struct config *config_load(const char *path, struct buf *err)
 	} else if (root && !empty_table(root)) {
 		problem(&k, 1, "a .lintrc must return a table of settings");
 	}
+	c->nproblems = k.count;
 	value_free(call.holder);
-	if (k.count) {
-		config_free(c);
-		return NULL;
-	}
 	return c;
 }
 
@@ -614,13 +613,48 @@ static void check_settings(struct checker *k, const struct rule_settings *settin
 	}
 }
 
+static int line_number(const char *message)
+{
+	/* "path:LINE: ..." */
+	const char *colon = strchr(message, ':');
+	return colon ? atoi(colon + 1) : 0;
+}
+
+static int compare_messages(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int lx = line_number(x), ly = line_number(y);
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x, y);
+}
+
 size_t config_check_rules(const struct config *c, const struct ruleset *rs, struct buf *errors)
 {
-	struct checker k = { .c = c, .err = errors };
+	struct buf all = BUF_INIT;
+	buf_add(&all, c->problems.ptr ? c->problems.ptr : "", c->problems.len);
+	struct checker k = { .c = c, .err = &all };
 	check_settings(&k, &c->rules, rs);
 	for (size_t i = 0; i < c->noverrides; i++)
 		check_settings(&k, &c->overrides[i].rules, rs);
-	return k.count;
+	size_t count = k.count + c->nproblems;
+	/* one message per line of text; sort them by their .lintrc line */
+	char **lines = xcalloc(count + 1, sizeof(char *));
+	size_t n = 0;
+	for (char *p = all.ptr, *nl; n < count && p && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		lines[n++] = xstrndup(p, (size_t)(nl - p));
+	}
+	qsort(lines, n, sizeof(char *), compare_messages);
+	for (size_t i = 0; i < n; i++) {
+		buf_addf(errors, "%s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	buf_release(&all);
+	return count;
 }
 
 /* ---- per-file questions -------------------------------------------------------------------- */

@@ -53,9 +53,15 @@ struct config {
 	size_t noverrides;
 	struct host_limits limits;
 	int plugin_lines[64]; /* line of each plugin entry, for errors */
+	/* Problems found while loading ("path:line: message\n" each), reported together with
+	 * the rule checks by config_check_rules. A config with problems lints nothing. */
+	struct buf problems;
+	size_t nproblems;
 };
 
-/* Loads and validates the shape of a .lintrc. Returns NULL with "path:line: message" in err. */
+/* Loads and validates the shape of a .lintrc. Returns NULL with "path:line: message" in err
+ * when it cannot be read or run; problems with its keys and values are kept in the config
+ * (see problems) so that they are reported with the rule checks, in line order. */
 struct config *config_load(const char *path, struct buf *err);
 /* Built-in defaults for dir (no .lintrc). */
 struct config *config_default(const char *dir);
@@ -64,8 +70,9 @@ void config_free(struct config *c);
 /* Whether this config enables the plugin in folder dir (absolute). */
 bool config_has_plugin(const struct config *c, const char *dir);
 
-/* Checks rule ids, severities and options against the loaded rules. Appends one message per
- * problem ("path:line: message") to errors and returns their count. */
+/* Checks rule ids, severities and options against the loaded rules. Appends the load-time
+ * problems and one message per new problem ("path:line: message\n"), sorted by line, to
+ * errors and returns their count. */
 size_t config_check_rules(const struct config *c, const struct ruleset *rs, struct buf *errors);
 
 /* Whether the file (absolute path) is a post this config lints when walking folders:

@@ -187,7 +187,7 @@ static void text_end(struct fmt_ctx *ctx, const struct summary *s)
 {
 	size_t problems = s->errors + (ctx->quiet ? 0 : s->warnings + s->infos);
 	if (problems == 0) {
-		if (!ctx->quiet)
+		if (!ctx->quiet && s->files > 0)
 			fprintf(ctx->out, "%s%zu %s checked, no problems%s\n", paint(ctx, GREEN), s->files,
 				plural(s->files, "file", "files"), paint(ctx, RESET));
 		return;

@@ -400,6 +400,8 @@ void ruleset_load_builtin(struct ruleset *rs, const char *dir)
 void ruleset_load_plugin(struct ruleset *rs, const char *name, const char *dir,
 			 const char *display)
 {
+	while (display[0] == '.' && display[1] == '/')
+		display += 2; /* "./lint/brand" shows as "lint/brand" */
 	size_t o = add_origin(rs, name, dir, display, NULL, 0);
 	if (o == (size_t)-1) {
 		add_error(rs, "%s: too many plugins", display);

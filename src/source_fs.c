@@ -52,14 +52,26 @@ char *source_absolute(const char *path)
 char *source_display(const char *abs_path)
 {
 	char cwd[PATH_MAX];
-	if (getcwd(cwd, sizeof(cwd))) {
-		size_t n = strlen(cwd);
-		if (strcmp(cwd, "/") == 0)
-			return xstrdup(abs_path + 1);
-		if (strncmp(abs_path, cwd, n) == 0 && abs_path[n] == '/')
-			return xstrdup(abs_path + n + 1);
-	}
-	return xstrdup(abs_path);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return xstrdup(abs_path);
+	size_t n = strlen(cwd);
+	if (strcmp(cwd, "/") == 0)
+		return xstrdup(abs_path + 1);
+	if (strncmp(abs_path, cwd, n) == 0 && abs_path[n] == '/')
+		return xstrdup(abs_path + n + 1);
+	/* outside the working directory: "../x" while they share a folder below the root */
+	size_t common = 0;
+	for (size_t i = 0; cwd[i] && abs_path[i] == cwd[i]; i++)
+		if (cwd[i] == '/')
+			common = i;
+	if (common == 0)
+		return xstrdup(abs_path);
+	struct buf b = BUF_INIT;
+	for (const char *p = cwd + common; *p; p++)
+		if (*p == '/')
+			buf_adds(&b, "../");
+	buf_adds(&b, abs_path + common + 1);
+	return buf_detach(&b, NULL);
 }
 
 int source_read(const char *path, char **data, size_t *len, struct buf *err)

@@ -980,8 +980,8 @@ end
 
 local function analyze(post)
   local W = words_for(post.lang)
-  if not W then
-    return nil
+  if not W or (#post.words == 0 and #post.links == 0) then
+    return nil -- no lists for the language, or nothing written yet
   end
   local a = { post = post, W = W, found = {} }
   a.rt_first = find_retweet(a)
@@ -994,7 +994,8 @@ local function analyze(post)
   return a
 end
 
--- The analysis of post (cached), or nil when its language has no word lists.
+-- The analysis of post (cached), or nil when its language has no word lists or its body
+-- has no words or links at all.
 -- Parts that depend on a rule's options are computed by the functions below.
 function M.of(post)
   local a = cache[post]

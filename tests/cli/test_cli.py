@@ -1,0 +1,586 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the postlint command: exit codes, output formats, configuration,
+in-file switches, bad input, hostile rules and git, each on files made in a temp folder.
+
+Usage: test_cli.py --postlint PATH [unittest options]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+POSTLINT = None
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GOLDEN = ["invite-conversation", "no-sales-push", "share-needs-commentary", "no-bare-quote",
+          "self-focus", "declare-goal"]
+
+
+def run(args, cwd, env=None, stdin=None, timeout=60):
+    full_env = dict(os.environ)
+    full_env.pop("NO_COLOR", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run([POSTLINT] + args, cwd=cwd, capture_output=True, text=True,
+                          env=full_env, input=stdin, timeout=timeout)
+
+
+class Case(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="postlint-test-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, rel, text, mode="w"):
+        path = os.path.join(self.dir, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        if isinstance(text, bytes):
+            with open(path, "wb") as f:
+                f.write(text)
+        else:
+            with open(path, mode, encoding="utf-8") as f:
+                f.write(textwrap.dedent(text).lstrip("\n") if text.startswith("\n") else text)
+        return path
+
+    def lint_json(self, *args, code=None):
+        r = run(["--format", "json", *args], self.dir)
+        if code is not None:
+            self.assertEqual(r.returncode, code, r.stdout + r.stderr)
+        return json.loads(r.stdout), r
+
+    def rules_of(self, data, path=None):
+        return sorted(d["rule"] for d in data["diagnostics"] if path is None or d["path"] == path)
+
+
+GOOD = """---
+platform: x
+goal: replies from people who run book clubs
+---
+We moved our book club from Thursdays to Sunday mornings and attendance doubled.
+What time of day works best for yours?
+"""
+
+
+class ExitCodes(Case):
+    def test_clean_post_exits_0(self):
+        self.write("good.md", GOOD)
+        data, r = self.lint_json("good.md", code=0)
+        self.assertEqual(data["diagnostics"], [])
+        self.assertEqual(data["summary"]["files"], 1)
+
+    def test_warnings_exit_0_unless_max_warnings(self):
+        self.write("p.md", "---\ngoal: conversation\n---\nI finished my first marathon today.\n")
+        self.lint_json("p.md", code=0)
+        r = run(["--max-warnings", "0", "p.md"], self.dir)
+        self.assertEqual(r.returncode, 1)
+        r = run(["--max-warnings", "5", "p.md"], self.dir)
+        self.assertEqual(r.returncode, 0)
+
+    def test_error_severity_exits_1(self):
+        self.write("p.md", "I finished my first marathon today.\n")
+        r = run(["--rule", "self-focus=error", "p.md"], self.dir)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("error", r.stdout)
+
+    def test_usage_errors_exit_2(self):
+        r = run(["--no-such-flag"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown option '--no-such-flag'", r.stderr)
+        r = run(["--format", "yaml", "x.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown format 'yaml'", r.stderr)
+        r = run(["missing.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot read 'missing.md'", r.stderr)
+        r = run(["--rule", "no-such-rule=error", "."], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown rule 'no-such-rule'", r.stderr)
+
+
+class Formats(Case):
+    def test_json_matches_design(self):
+        self.write("p.md", "---\ngoal: conversation\n---\nMust read 👇 https://news.example.com/a\n")
+        data, _ = self.lint_json("p.md", code=0)
+        self.assertEqual(list(data.keys()), ["version", "files", "diagnostics", "summary"])
+        self.assertEqual(data["version"], 1)
+        self.assertEqual(data["files"], ["p.md"])
+        by_rule = {d["rule"]: d for d in data["diagnostics"]}
+        self.assertEqual(sorted(by_rule), ["invite-conversation", "share-needs-commentary"])
+        d = by_rule["share-needs-commentary"]
+        self.assertEqual(set(d), {"path", "rule", "severity", "message", "line", "column",
+                                  "end_line", "end_column", "fix", "suggestions"})
+        # the link starts after "Must read 👇 ": columns count code points, not bytes
+        self.assertEqual((d["line"], d["column"], d["end_line"], d["end_column"]), (4, 13, 4, 39))
+        self.assertIsNone(d["fix"])
+        self.assertEqual(len(d["suggestions"]), 1)
+        edit = d["suggestions"][0]["edits"][0]
+        self.assertEqual(set(edit), {"start", "end", "text"})
+        with open(os.path.join(self.dir, "p.md"), "rb") as f:
+            raw = f.read()
+        self.assertEqual(raw[edit["start"]:edit["start"] + 5], b"Must ")  # inserted before the line
+        self.assertEqual(edit["start"], edit["end"])
+        self.assertEqual(data["summary"]["warnings"], 2)
+        self.assertEqual(data["summary"]["with_suggestions"], 2)
+
+    def test_text_shows_location_source_and_suggestion(self):
+        self.write("p.md", "---\ngoal: conversation\n---\nWant 50% off? Buy now! Only 24 hours left!\n")
+        r = run(["--no-color", "--rule", "no-sales-push=error", "p.md"], self.dir)
+        self.assertEqual(r.returncode, 1)
+        lines = r.stdout.splitlines()
+        i = next(k for k, l in enumerate(lines) if "[no-sales-push]" in l)
+        self.assertRegex(lines[i], r'^p\.md:4:15 error Pure sales push \(.*"Buy now".*\): '
+                                   r'nothing for readers to respond to \[no-sales-push\]$')
+        self.assertEqual(lines[i + 1], "    4 | Want 50% off? Buy now! Only 24 hours left!")
+        self.assertEqual(lines[i + 2], "      |               ^^^^^^^")
+        self.assertTrue(lines[i + 3].startswith('  suggestion: Pull, don\'t push: ask about the '
+                                                'reader\'s need instead: replace "Buy now" with "'),
+                        lines[i + 3])
+        self.assertRegex(r.stdout, r"\d+ problems \(1 error, \d+ warnings?\) in 1 of 1 file")
+
+    def test_color_only_when_asked_and_no_color_wins(self):
+        self.write("p.md", "I finished my first marathon today.\n")
+        plain = run(["p.md"], self.dir)
+        self.assertNotIn("\033[", plain.stdout)  # not a terminal
+        colored = run(["--color", "p.md"], self.dir)
+        self.assertIn("\033[", colored.stdout)
+        quiet = run(["--quiet", "p.md"], self.dir)
+        self.assertEqual(quiet.stdout, "")  # warnings hidden, nothing else to say
+
+    def test_json_is_valid_with_invalid_utf8_and_control_characters(self):
+        self.write("p.md", b"Buy now \xff\xfe and \x01 save 50% off today only! https://shop.example/x\n")
+        data, r = self.lint_json("p.md")
+        rules = self.rules_of(data)
+        self.assertIn("encoding", rules)
+        self.assertIn("no-sales-push", rules)
+        enc = next(d for d in data["diagnostics"] if d["rule"] == "encoding")
+        self.assertEqual((enc["line"], enc["column"]), (1, 9))
+        self.assertIn("0xFF", enc["message"])
+
+
+class Config(Case):
+    def test_broken_lintrc_exits_2_naming_file_and_line(self):
+        self.write(".lintrc", 'platform = "x"\nrules = {\n  ["no-sales-push"] = "error",\n  oops oops\n}\n')
+        self.write("p.md", GOOD)
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"\.lintrc:4: .*near 'oops'")
+
+    def test_unknown_keys_rules_and_options_have_lines(self):
+        self.write(".lintrc", textwrap.dedent("""\
+            platfrom = "x"
+            rules = {
+              ["self-focus"] = "error",
+              ["invite-conversaton"] = "warning",
+              ["no-sales-push"] = { "warning", treshold = 2 },
+              ["declare-goal"] = "loud",
+            }
+            """))
+        self.write("p.md", GOOD)
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2, r.stdout)
+        self.assertIn(".lintrc:1: unknown key 'platfrom'", r.stderr)
+        self.assertEqual(r.stdout, "")  # nothing linted under a broken config
+
+        self.write(".lintrc", textwrap.dedent("""\
+            rules = {
+              ["self-focus"] = "error",
+              ["invite-conversaton"] = "warning",
+              ["no-sales-push"] = { "warning", treshold = 2 },
+              ["declare-goal"] = "loud",
+            }
+            """))
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(".lintrc:3: unknown rule 'invite-conversaton' (did you mean "
+                      "'invite-conversation'?)", r.stderr)
+        self.assertIn(".lintrc:4: rule 'no-sales-push' has no option 'treshold' (options: "
+                      "threshold)", r.stderr)
+        self.assertIn(".lintrc:5: rule 'declare-goal': severity must be", r.stderr)
+
+    def test_lintrc_cannot_call_anything_or_loop(self):
+        self.write(".lintrc", 'platform = "x"\nlocal f = io.open("/etc/passwd")\n')
+        self.write("p.md", GOOD)
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"\.lintrc:2: attempt to index a nil value \(global 'io'\)")
+        self.write(".lintrc", "while true do end\n")
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("instruction budget exceeded", r.stderr)
+
+    def test_discovery_overrides_include_exclude(self):
+        self.write(".lintrc", textwrap.dedent("""\
+            platform = "mastodon"
+            include = { "posts/**" }
+            exclude = { "posts/archive/**" }
+            rules = { ["self-focus"] = "error" }
+            overrides = { { files = "posts/drafts/**", rules = { ["self-focus"] = "off" } } }
+            """))
+        me = "---\ngoal: conversation\n---\nI finished my first marathon today.\n"
+        self.write("posts/a.md", me)
+        self.write("posts/drafts/b.md", me)
+        self.write("posts/archive/c.md", me)
+        self.write("notes/d.md", me)  # not included
+        self.write("posts/sub/.lintrc", 'rules = { ["self-focus"] = "info" }\n')
+        self.write("posts/sub/e.md", me)
+        data, r = self.lint_json(code=1)  # no paths: the project at the working directory
+        got = {(d["path"], d["rule"], d["severity"]) for d in data["diagnostics"]
+               if d["rule"] == "self-focus"}
+        self.assertEqual(got, {("posts/a.md", "self-focus", "error"),
+                               ("posts/sub/e.md", "self-focus", "info")})
+        self.assertEqual(sorted(data["files"]), ["posts/a.md", "posts/drafts/b.md", "posts/sub/e.md"])
+
+    def test_config_flag_and_print_config(self):
+        cfg = self.write("team.lintrc", 'platform = { "x", "linkedin" }\nlang = "de"\n'
+                                        'rules = { ["no-sales-push"] = { "error", threshold = 4 } }\n')
+        self.write("p.md", GOOD)
+        r = run(["--config", cfg, "--print-config", "p.md"], self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        conf = json.loads(r.stdout)
+        self.assertEqual(conf["platforms"], ["x", "linkedin"])
+        self.assertEqual(conf["lang"], "de")
+        self.assertEqual(conf["rules"]["no-sales-push"], {"severity": "error",
+                                                          "options": {"threshold": 4}})
+        self.assertEqual(conf["rules"]["self-focus"]["severity"], "warning")
+
+    def test_unknown_platform_in_config(self):
+        self.write(".lintrc", 'platform = "myspace"\n')
+        self.write("p.md", GOOD)
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(".lintrc:1: unknown platform 'myspace' (known: x, mastodon", r.stderr)
+
+    def test_rule_and_only_flags(self):
+        self.write("p.md", "I finished my first marathon today.\n")
+        data, _ = self.lint_json("--only", "self-focus", "p.md")
+        self.assertEqual(self.rules_of(data), ["self-focus"])
+        data, _ = self.lint_json("--rule", "self-focus=off", "--rule", "declare-goal=off", "p.md")
+        self.assertEqual(self.rules_of(data), ["invite-conversation"])
+
+
+class Switches(Case):
+    def test_comments_and_front_matter_turn_rules_off(self):
+        self.write("p.md", textwrap.dedent("""\
+            ---
+            goal: conversation
+            lint: { disable: [invite-conversation] }
+            ---
+            <!-- postlint-disable self-focus -->
+            I finished my first marathon today.
+            <!-- postlint-enable self-focus -->
+            <!-- postlint-disable-next-line no-bare-quote -->
+            “Stay hungry, stay foolish.” — Steve Jobs
+            <!-- postlint-disable no-such-rule -->
+            ```
+            <!-- postlint-disable declare-goal -->
+            ```
+            """))
+        data, _ = self.lint_json("p.md")
+        rules = self.rules_of(data)
+        self.assertNotIn("invite-conversation", rules)  # front matter
+        self.assertNotIn("no-bare-quote", rules)        # next line
+        self.assertEqual(rules.count("directive"), 1)
+        d = next(d for d in data["diagnostics"] if d["rule"] == "directive")
+        self.assertEqual(d["line"], 10)
+        self.assertIn("unknown rule 'no-such-rule'", d["message"])
+
+    def test_self_focus_outside_the_disabled_stretch_still_reported(self):
+        self.write("p.md", "---\ngoal: x\n---\n<!-- postlint-disable no-bare-quote -->\n"
+                           "I finished my first marathon today.\n")
+        data, _ = self.lint_json("p.md")
+        self.assertIn("self-focus", self.rules_of(data))
+
+
+class BadInput(Case):
+    def test_each_bad_file_gets_a_precise_message_and_the_rest_is_linted(self):
+        self.write("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+        self.write("broken.md", "---\ntitle: Hello: world?\n---\nBody\n")
+        self.write("open.md", "---\ngoal: x\n")
+        self.write("empty.md", "")
+        self.write("only-fm.md", "---\ngoal: replies\n---\n")
+        self.write("good.md", GOOD)
+        self.write("me.md", "---\ngoal: x\n---\nI finished my first marathon today.\n")
+        data, r = self.lint_json(".", code=1)
+        by = {}
+        for d in data["diagnostics"]:
+            by.setdefault(d["path"], []).append(d)
+        self.assertEqual([(d["rule"], d["line"]) for d in by["binary.md"]], [("not-text", 1)])
+        self.assertEqual([(d["rule"], d["line"], d["column"]) for d in by["broken.md"]],
+                         [("front-matter", 2, 13)])
+        self.assertIn("put quotes around", by["broken.md"][0]["message"])
+        self.assertEqual([d["rule"] for d in by["open.md"]], ["front-matter"])
+        self.assertNotIn("good.md", by)
+        self.assertIn("self-focus", [d["rule"] for d in by["me.md"]])
+        self.assertNotIn("only-fm.md", by)  # nothing to say about an empty body with a goal
+        self.assertEqual(len(data["files"]), 7)
+
+    def test_directory_named_like_a_post_is_walked_not_read(self):
+        os.makedirs(os.path.join(self.dir, "folder.md"))
+        self.write("folder.md/inner.md", GOOD)
+        data, _ = self.lint_json(".", code=0)
+        self.assertEqual(data["files"], ["folder.md/inner.md"])
+
+
+HOSTILE = {
+    "throws": 'error("boom")',
+    "reads-files": 'local f = io.open("/etc/passwd")',
+    "runs-commands": 'os.execute("touch /tmp/postlint-pwned")',
+    "loads-bytecode": 'assert(load("\\27Lua", "x", "b"))',
+    "dumps": 'local d = string.dump(function() end)',
+    "requires-os": 'require("os")',
+    "requires-outside": 'require("..secret")',
+    "debugs": 'debug.sethook()',
+    "loops": 'while true do end',
+    "loops-in-pcall": 'while true do pcall(function() while true do end end) end',
+    "loops-in-coroutine": 'coroutine.wrap(function() while true do end end)()',
+    "recurses": 'local function f() return 1 + f() end f()',
+    "eats-memory": 'local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(1000) .. i end',
+    "huge-rep": 'local s = ("x"):rep(2^40)',
+    "sets-gc": 'setmetatable({}, { __gc = function() while true do end end })',
+    "gc-abuse": 'collectgarbage("stop")',
+    "table-error": 'error({ code = 1 })',
+    "nil-error": 'error(nil)',
+    "yields": 'coroutine.yield()',
+}
+
+
+class HostileRules(Case):
+    def plugin(self, rules):
+        for rid, body in rules.items():
+            self.write(f"plug/rules/{rid}.lua", textwrap.dedent(f"""\
+                return {{
+                  id = "{rid}", summary = "s", docs = "d", severity = "warning",
+                  check = function(post, ctx)
+                    {body}
+                    ctx:report{{ message = "still running" }}
+                  end,
+                }}
+                """))
+        self.write(".lintrc", 'plugins = { "./plug" }\n')
+
+    def test_every_hostile_rule_becomes_a_rule_error_and_the_others_stand(self):
+        self.plugin(HOSTILE)
+        self.write("p.md", "I finished my first marathon today.\n")
+        data, r = self.lint_json("p.md", code=2)
+        errors = {}
+        for d in data["diagnostics"]:
+            if d["rule"] == "rule-error":
+                rid = re.match(r"rule '([a-z-]+)'", d["message"]).group(1)
+                errors[rid] = d["message"]
+        self.assertEqual(sorted(errors), sorted(HOSTILE), json.dumps(data["diagnostics"], indent=1))
+        self.assertRegex(errors["throws"], r"rule 'throws' failed: plug/rules/throws\.lua:4: boom")
+        self.assertIn("global 'io'", errors["reads-files"])
+        self.assertIn("field 'execute'", errors["runs-commands"])  # os has only time and date
+        self.assertIn("binary chunks are not allowed", errors["loads-bytecode"])
+        self.assertIn("field 'dump'", errors["dumps"])
+        self.assertIn("module 'os.lua' not found in plug", errors["requires-os"])
+        self.assertIn("not a module name", errors["requires-outside"])
+        self.assertIn("instruction budget exceeded", errors["loops"])
+        self.assertIn("instruction budget exceeded", errors["loops-in-pcall"])
+        self.assertIn("instruction budget exceeded", errors["loops-in-coroutine"])
+        self.assertIn("memory limit exceeded", errors["eats-memory"])
+        self.assertIn("__gc metamethods are not allowed", errors["sets-gc"])
+        self.assertIn("collectgarbage('stop') is not allowed", errors["gc-abuse"])
+        self.assertIn("error object is a table value", errors["table-error"])
+        self.assertIn("attempt to yield from outside a coroutine", errors["yields"])
+        # the built-in rules' results still stand
+        self.assertIn("self-focus", self.rules_of(data))
+        self.assertFalse(os.path.exists("/tmp/postlint-pwned"))
+
+    def test_rules_cannot_poison_each_other(self):
+        self.plugin({
+            "a-poisoner": 'string.find = function() return 1, 1 end; shared = "a"; '
+                          'table.insert = nil',
+            "b-victim": 'assert(shared == nil, "saw a global of another rule"); '
+                        'assert(("abc"):find("z") == nil, "string.find was poisoned"); '
+                        'assert(table.insert, "table.insert was removed")',
+        })
+        self.write("p.md", GOOD)
+        data, r = self.lint_json("p.md", code=0)
+        msgs = [d["message"] for d in data["diagnostics"]]
+        self.assertEqual(msgs.count("still running"), 2, msgs)
+
+    def test_a_rule_that_keeps_the_post_cannot_use_it_later(self):
+        self.plugin({
+            "keeper": 'if kept then local _ = kept.words end kept = post',
+        })
+        self.write("a.md", GOOD)
+        self.write("b.md", GOOD)
+        data, r = self.lint_json("a.md", "b.md", code=2)
+        errors = [d for d in data["diagnostics"] if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]["path"], "b.md")
+        self.assertIn("no longer valid", errors[0]["message"])
+
+    def test_broken_rule_files_are_reported_with_their_line(self):
+        self.write("plug/rules/syntax.lua", "return {\n  id = 'syntax',\n  summary = \n}\n")
+        self.write("plug/rules/typo.lua", 'return { id = "typo", summary = "s", docs = "d", '
+                                          'severty = "error", check = function() end }\n')
+        self.write("plug/rules/wrong-name.lua", 'return { id = "right-name", summary = "s", '
+                                                'docs = "d", check = function() end }\n')
+        self.write(".lintrc", 'plugins = { "./plug" }\n')
+        self.write("p.md", GOOD)
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"plug/rules/syntax\.lua:4: unexpected symbol near '}'")
+        self.assertIn("plug/rules/typo.lua: unknown field 'severty'", r.stderr)
+        self.assertIn("rule id 'right-name' does not match its file name (wrong-name.lua)", r.stderr)
+
+    def test_plugin_require_stays_in_its_folder(self):
+        self.write("plug/lib/helper.lua", 'return { word = "fromhelper" }\n')
+        self.write("plug/rules/uses-helper.lua", textwrap.dedent("""\
+            local helper = require("lib.helper")
+            return { id = "uses-helper", summary = "s", docs = "d",
+              check = function(post, ctx) ctx:report{ message = helper.word } end }
+            """))
+        self.write(".lintrc", 'plugins = { "./plug" }\n')
+        self.write("p.md", GOOD)
+        data, _ = self.lint_json("p.md")
+        self.assertIn("fromhelper", [d["message"] for d in data["diagnostics"]])
+
+
+# Posts written for these tests (not from the tuning set): each breaks one golden rule.
+UNSEEN = {
+    "invite-conversation": "Our garden produced forty kilos of tomatoes this summer, most of them in August.",
+    "no-sales-push": "Flash sale! 40% off every planter, today only. Order now at https://pots.example/sale",
+    "share-needs-commentary": "RT @cityplanner: New bike lanes approved for the whole east side https://city.example/news/42",
+    "no-bare-quote": "“The best time to plant a tree was twenty years ago.” — Chinese proverb #quote",
+    "self-focus": "I spent my whole Saturday rebuilding my bookshelf and I'm so proud of myself.",
+}
+
+
+class GoldenRules(Case):
+    def test_each_unseen_post_gets_its_rule_with_a_suggestion(self):
+        for rule, text in UNSEEN.items():
+            with self.subTest(rule=rule):
+                self.write("p.md", "---\ngoal: conversation\n---\n" + text + "\n")
+                data, _ = self.lint_json("p.md")
+                hits = [d for d in data["diagnostics"] if d["rule"] == rule]
+                self.assertEqual(len(hits), 1, json.dumps(data["diagnostics"], indent=1))
+                self.assertTrue(hits[0]["suggestions"] or hits[0]["fix"], hits[0])
+                for s in hits[0]["suggestions"]:
+                    self.assertTrue(s["title"])
+                    self.assertTrue(s["edits"], s)
+
+    def test_a_good_post_gets_nothing(self):
+        self.write("p.md", GOOD)
+        data, _ = self.lint_json("p.md", code=0)
+        self.assertEqual(data["diagnostics"], [])
+
+    def test_missing_and_vanity_goals(self):
+        self.write("none.md", "What should we plant next spring?\n")
+        self.write("vanity.md", "---\ngoal: 10k impressions\n---\nWhat should we plant next spring?\n")
+        data, _ = self.lint_json("none.md", "vanity.md")
+        got = [(d["path"], d["rule"], d["line"], d["column"]) for d in data["diagnostics"]]
+        self.assertEqual(got, [("none.md", "declare-goal", 1, 1), ("vanity.md", "declare-goal", 2, 7)])
+        v = data["diagnostics"][1]
+        self.assertEqual(v["suggestions"][0]["edits"][0]["text"], "replies")
+
+    def test_language_without_word_lists_stays_silent(self):
+        self.write("fr.md", "---\ngoal: conversation\nlang: fr\n---\nJe suis allée au marché.\n")
+        data, _ = self.lint_json("fr.md", code=0)
+        self.assertEqual(data["diagnostics"], [])
+
+    def test_examples_folder(self):
+        r = run(["--format", "json", "examples"], ROOT)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        data = json.loads(r.stdout)
+        got = sorted((os.path.basename(d["path"]), d["rule"]) for d in data["diagnostics"])
+        self.assertEqual(got, [
+            ("2026-12-01-spring-sale.md", "invite-conversation"),
+            ("2026-12-01-spring-sale.md", "no-sales-push"),
+            ("2026-12-03-new-role.md", "invite-conversation"),
+            ("2026-12-03-new-role.md", "self-focus"),
+            ("2026-12-04-slow-hiring.md", "invite-conversation"),
+            ("2026-12-04-slow-hiring.md", "share-needs-commentary"),
+            ("2026-12-05-monday-quote.md", "declare-goal"),
+            ("2026-12-05-monday-quote.md", "invite-conversation"),
+            ("2026-12-05-monday-quote.md", "no-bare-quote"),
+            ("launch-idea.md", "self-focus"),
+        ])
+        self.assertNotIn("examples/posts/archive/2019-old-promo.md", data["files"])
+
+
+class Commands(Case):
+    def test_rules_lists_every_golden_rule(self):
+        r = run(["rules"], self.dir)
+        self.assertEqual(r.returncode, 0)
+        ids = [line.split()[0] for line in r.stdout.splitlines()]
+        for rule in GOLDEN:
+            self.assertIn(rule, ids)
+
+    def test_explain(self):
+        r = run(["explain", "no-sales-push"], self.dir)
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith("no-sales-push: No pure sales pushes"))
+        self.assertIn("Bad:", r.stdout)
+        self.assertIn("threshold", r.stdout)
+        r = run(["explain", "nope"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown rule 'nope'", r.stderr)
+
+    def test_version_and_help(self):
+        r = run(["--version"], self.dir)
+        self.assertRegex(r.stdout, r"^postlint \d+\.\d+\.\d+\n  Lua 5\.4")
+        r = run(["--help"], self.dir)
+        for flag in ["--format", "--rule", "--only", "--config", "--max-warnings", "--no-color",
+                     "--quiet", "--print-config", "--rules-dir"]:
+            self.assertIn(flag, r.stdout)
+
+    def test_rule_tests_fail_on_wrong_expectations(self):
+        self.write("plug/rules/wrong.lua", textwrap.dedent("""\
+            return { id = "wrong", summary = "s", docs = "d",
+              check = function(post, ctx)
+                local s, e = post.text:find("synergy", 1, true)
+                if s then ctx:report{ message = "no buzzwords", first = s, last = e } end
+              end,
+              tests = {
+                valid = { "plain words" },
+                invalid = { { text = "more synergy", errors = 2 },
+                            { text = "synergy", errors = { { message = "buzz", line = 1, column = 1 } } } },
+              } }
+            """))
+        r = run(["test", "plug"], self.dir)
+        self.assertEqual(r.returncode, 1, r.stdout)
+        self.assertIn("not ok 2 - wrong invalid #1\n  expected 2 problems, got 1", r.stdout)
+        self.assertIn('  text: "more synergy"', r.stdout)
+        self.assertTrue(r.stdout.rstrip().endswith("2 passed, 1 failed"), r.stdout)
+
+
+class Git(Case):
+    def git(self, *args):
+        subprocess.run(["git", *args], cwd=self.dir, check=True, capture_output=True,
+                       env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
+                            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"})
+
+    def test_gitignored_posts_are_skipped_and_the_repo_root_is_the_default(self):
+        self.git("init", "-q")
+        self.write(".gitignore", "scratch/\n*.tmp.md\n")
+        me = "---\ngoal: x\n---\nI finished my first marathon today.\n"
+        self.write("posts/a.md", me)
+        self.write("posts/b.tmp.md", me)
+        self.write("scratch/c.md", me)
+        self.write("posts/ünïcode name with spaces.md", me)
+        os.makedirs(os.path.join(self.dir, "posts", "deep"))
+        r = run(["--format", "json"], os.path.join(self.dir, "posts", "deep"))
+        data = json.loads(r.stdout)
+        self.assertEqual(sorted(data["files"]), ["../a.md", "../ünïcode name with spaces.md"])
+
+
+def main():
+    global POSTLINT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--postlint", default=os.path.join(ROOT, "build", "postlint"))
+    args, rest = ap.parse_known_args()
+    POSTLINT = os.path.abspath(args.postlint)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+/* The tokenizer: words, sentences, links, hashtags, mentions, emoji and quotations, with
+ * Markdown and Unicode (emoji sequences, CJK, combining marks, right-to-left scripts). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "post.h"
+#include "token.h"
+#include "util/xalloc.h"
+
+static struct post *make(const char *text)
+{
+	struct post *p = post_new("t.md", xstrdup(text), strlen(text));
+	post_tokens(p);
+	return p;
+}
+
+/* The tokens of a kind joined with '|' (their whole text; words as folded norms). */
+static char *join(const struct post *p, enum token_kind kind, int inner)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < p->tokens[kind].len; i++) {
+		const struct token *t = &p->tokens[kind].items[i];
+		if (i)
+			buf_addc(&b, '|');
+		if (kind == TOK_WORD && !inner)
+			buf_add(&b, p->norms.ptr + t->norm_off, t->norm_len);
+		else if (inner)
+			buf_add(&b, p->text + t->inner_start, t->inner_end - t->inner_start);
+		else
+			buf_add(&b, p->text + t->start, t->end - t->start);
+	}
+	return buf_detach(&b, NULL);
+}
+
+#define EXPECT(p, kind, inner, want, what) do { \
+	char *got_ = join((p), (kind), (inner)); \
+	CHECK_STR(got_, (want), (what)); \
+	free(got_); \
+} while (0)
+
+static void words(void)
+{
+	struct post *p = make("Don't STOP: it’s 3.5 times 1,000 — pre-order now!");
+	EXPECT(p, TOK_WORD, 0, "don't|stop|it's|3.5|times|1,000|pre|order|now",
+	       "apostrophes join, numbers keep separators, hyphens split, norms are folded");
+	post_free(p);
+
+	p = make("Straße CAFÉ cafe\xCC\x81 naïve");
+	EXPECT(p, TOK_WORD, 0, "strasse|café|café|naïve",
+	       "full case folding and NFC: decomposed é equals composed é");
+	post_free(p);
+
+	p = make("東京に行きました。楽しかった！");
+	EXPECT(p, TOK_WORD, 1, "東京|に|行|きました|楽|しかった",
+	       "CJK text splits where the script changes (no spaces in Japanese)");
+	EXPECT(p, TOK_SENTENCE, 0, "東京に行きました。|楽しかった！", "ideographic full stops end sentences");
+	post_free(p);
+
+	p = make("שלום עולם and مرحبا بالعالم");
+	EXPECT(p, TOK_WORD, 1, "שלום|עולם|and|مرحبا|بالعالم", "right-to-left words are words");
+	post_free(p);
+}
+
+static void markdown(void)
+{
+	struct post *p = make("Read `buy now` and [the full story](https://example.com/a) **today**.\n\n"
+			      "```\nbuy code\n```\n> quoted words here\n");
+	EXPECT(p, TOK_WORD, 0, "read|and|the|full|story|today|quoted|words|here",
+	       "code spans and blocks are not prose; link text is");
+	EXPECT(p, TOK_LINK, 0, "[the full story](https://example.com/a)", "the link covers its source");
+	EXPECT(p, TOK_LINK, 1, "the full story", "and knows its visible text");
+	CHECK_STR(p->tokens[TOK_LINK].items[0].url, "https://example.com/a", "and its URL");
+	EXPECT(p, TOK_QUOTE, 1, "quoted words here", "a > block is a quotation");
+	CHECK(p->tokens[TOK_QUOTE].items[0].flags & TF_BLOCK, "of kind block");
+	size_t w = p->tokens[TOK_WORD].len;
+	CHECK(p->tokens[TOK_WORD].items[w - 1].flags & TF_QUOTED, "its words are marked quoted");
+	CHECK(p->tokens[TOK_WORD].items[2].flags & TF_LINK, "link words are marked");
+	post_free(p);
+
+	p = make("![a cat in a hat](cat.png) Nice.");
+	EXPECT(p, TOK_IMAGE, 1, "a cat in a hat", "images keep their alt text");
+	EXPECT(p, TOK_WORD, 0, "nice", "alt text is not prose");
+	post_free(p);
+}
+
+static void specials(void)
+{
+	struct post *p = make("See https://example.com/a_(b), www.example.org and shop.example/x. "
+			      "Not file.md or index.js; bit.ly/abc is.");
+	EXPECT(p, TOK_LINK, 0,
+	       "https://example.com/a_(b)|www.example.org|shop.example/x|bit.ly/abc",
+	       "URLs with scheme, www, known TLDs; country TLDs need a path");
+	EXPECT(p, TOK_WORD, 0, "see|and|not|file|md|or|index|js|is", "URLs are not words");
+	post_free(p);
+
+	p = make("#SocialMediaTips and #1 and C# with #日本 @alice @bob@mastodon.social "
+		 "@carol.bsky.social a@b.com");
+	EXPECT(p, TOK_HASHTAG, 1, "SocialMediaTips|日本", "hashtags need a letter and a boundary");
+	EXPECT(p, TOK_MENTION, 0, "@alice|@bob@mastodon.social|@carol.bsky.social",
+	       "mentions, fediverse and domain handles, not e-mail addresses");
+	EXPECT(p, TOK_MENTION, 1, "alice|bob|carol.bsky.social", "a mention's name");
+	post_free(p);
+
+	p = make("Family 👨‍👩‍👧‍👦 flag 🇺🇸 tone 👍🏽 keycap 1️⃣ heart ❤️ plain © text");
+	EXPECT(p, TOK_EMOJI, 0, "👨‍👩‍👧‍👦|🇺🇸|👍🏽|1️⃣|❤️",
+	       "emoji are whole grapheme clusters; (c) without VS16 is not an emoji");
+	post_free(p);
+}
+
+static void sentences(void)
+{
+	struct post *p = make("Is it 3.5 or 4? I think 4... maybe.Yes!Really?Ok\nNew line here");
+	EXPECT(p, TOK_SENTENCE, 0, "Is it 3.5 or 4?|I think 4...|maybe.Yes!|Really?|Ok|New line here",
+	       "terminators, glued '?' and '!', ellipses and line breaks end sentences");
+	CHECK(p->tokens[TOK_SENTENCE].items[0].flags & TF_QUESTION, "questions are flagged");
+	CHECK(!(p->tokens[TOK_SENTENCE].items[1].flags & TF_QUESTION), "statements are not");
+	post_free(p);
+
+	p = make("“Stay hungry, stay foolish.” — Steve Jobs");
+	EXPECT(p, TOK_QUOTE, 1, "Stay hungry, stay foolish.", "quotation marks make a quote");
+	CHECK(p->tokens[TOK_WORD].items[0].flags & TF_QUOTED, "inside words are quoted");
+	CHECK(!(p->tokens[TOK_WORD].items[4].flags & TF_QUOTED), "the attribution is not");
+	post_free(p);
+
+	p = make("„Das Leben ist schön“ und «la vie» und 「人生」");
+	EXPECT(p, TOK_QUOTE, 1, "Das Leben ist schön|la vie|人生", "German, French and Japanese marks");
+	post_free(p);
+}
+
+static void language(void)
+{
+	struct post *p = make("Hoy he terminado mi primera novela. Estoy agotada y feliz.");
+	CHECK_STR(p->lang, "es", "Spanish is guessed from its function words");
+	post_free(p);
+	p = make("Heute habe ich meinen ersten Marathon gelaufen und bin stolz.");
+	CHECK_STR(p->lang, "de", "German too");
+	post_free(p);
+	p = make("週末はどこに行きましたか？");
+	CHECK_STR(p->lang, "ja", "kana mean Japanese");
+	post_free(p);
+	p = make("---\nlang: en-GB\n---\nHola amigos, que tal");
+	CHECK_STR(p->lang, "en", "front matter lang wins (its primary subtag)");
+	post_free(p);
+	p = make("Launched!");
+	CHECK_STR(p->lang, "", "no evidence: unknown (the config default applies)");
+	post_free(p);
+}
+
+static void folding(void)
+{
+	struct buf b = BUF_INIT;
+	CHECK(token_fold("İstanbul ’s ﬁle", strlen("İstanbul ’s ﬁle"), &b), "fold succeeds");
+	CHECK_STR(b.ptr, "i̇stanbul 's file", "full folding, ligatures, typographic apostrophes");
+	buf_release(&b);
+	CHECK(!token_fold("\xFF", 1, &b), "invalid UTF-8 is refused");
+	buf_release(&b);
+}
+
+int main(void)
+{
+	words();
+	markdown();
+	specials();
+	sentences();
+	language();
+	folding();
+	return check_done();
+}
