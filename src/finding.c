@@ -119,5 +119,6 @@ static int compare_findings(const void *a, const void *b)
 
 void report_sort(struct report *r)
 {
-	qsort(r->findings.items, r->findings.len, sizeof(struct finding), compare_findings);
+	if (r->findings.len > 1)
+		qsort(r->findings.items, r->findings.len, sizeof(struct finding), compare_findings);
 }

@@ -44,7 +44,8 @@ char *fix_apply(const char *text, size_t len, const struct report *report, size_
 		}
 		n++;
 	}
-	qsort(groups, n, sizeof(*groups), compare_groups);
+	if (n > 1)
+		qsort(groups, n, sizeof(*groups), compare_groups);
 	struct buf out = BUF_INIT;
 	size_t pos = 0, taken = 0;
 	bool any = false;

@@ -165,7 +165,7 @@ struct post *post_new(const char *path, char *text, size_t len)
 	p->text[len] = '\0';
 	p->len = len;
 	buf_init(&p->norms);
-	p->has_bom = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0;
+	p->has_bom = len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0;
 	p->binary = memchr(p->text, '\0', len < 8000 ? len : 8000) != NULL;
 	p->first_invalid_utf8 = uni_first_invalid(p->text, len);
 	build_line_table(p);

@@ -352,7 +352,8 @@ static void load_dir_rules(struct ruleset *rs, size_t origin, const char *dir,
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), compare_names);
+	if (n > 1)
+		qsort(names, n, sizeof(char *), compare_names);
 	for (size_t i = 0; i < n; i++) {
 		struct buf path = BUF_INIT, shown = BUF_INIT, err = BUF_INIT;
 		buf_addf(&path, "%s/%s", dir, names[i]);

@@ -143,7 +143,8 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(char *), compare_names);
+	if (n > 1)
+		qsort(names, n, sizeof(char *), compare_names);
 	for (size_t i = 0; i < n; i++) {
 		struct buf path = BUF_INIT;
 		buf_addf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", names[i]);

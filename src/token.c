@@ -731,8 +731,11 @@ void token_scan(struct post *p)
 		scan_emoji(&s);
 	}
 	add_markdown_spans(p);
-	qsort(p->tokens[TOK_LINK].items, p->tokens[TOK_LINK].len, sizeof(struct token), by_start);
-	qsort(p->tokens[TOK_QUOTE].items, p->tokens[TOK_QUOTE].len, sizeof(struct token), by_start);
+	if (p->tokens[TOK_LINK].len > 1)
+		qsort(p->tokens[TOK_LINK].items, p->tokens[TOK_LINK].len, sizeof(struct token), by_start);
+	if (p->tokens[TOK_QUOTE].len > 1)
+		qsort(p->tokens[TOK_QUOTE].items, p->tokens[TOK_QUOTE].len, sizeof(struct token),
+		      by_start);
 	link_sentences(p);
 	free(s.quoted);
 }

@@ -7,11 +7,11 @@
 
 #include "util/xalloc.h"
 
-static char empty_buf[1];
+char buf_empty[1];
 
 void buf_init(struct buf *b)
 {
-	b->ptr = empty_buf;
+	b->ptr = buf_empty;
 	b->len = b->cap = 0;
 }
 

@@ -13,7 +13,8 @@ struct buf {
 	size_t len, cap;
 };
 
-#define BUF_INIT { NULL, 0, 0 }
+extern char buf_empty[];
+#define BUF_INIT { buf_empty, 0, 0 }
 
 void buf_init(struct buf *b);
 void buf_release(struct buf *b);
