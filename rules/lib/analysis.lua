@@ -200,8 +200,11 @@ local function find_retweet(a)
   for i, w in ipairs(post.words) do
     if (w.norm == "rt" or w.norm == "mt") and w.text ~= "mt" and not w.quoted then
       local after = text:sub(w.last + 1, w.last + 3)
-      -- "RT @user", "RT:", "RT@user", or a post that starts with "RT"
-      if after:match("^@") or after:match("^:") or after:match("^%s+@") or i == 1 then
+      -- "RT @user", "RT:", "RT@user", or a post that starts with "RT" and another post's
+      -- words ("RT Look, available..."); "RT to win" is an imperative, not a retweet
+      local next_word = post.words[i + 1]
+      local leading = i == 1 and not (next_word and next_word.text:match("^%l"))
+      if after:match("^@") or after:match("^:") or after:match("^%s+@") or leading then
         return w.first
       end
     end
@@ -409,8 +412,9 @@ local function analyze_invitation(a)
           and has_negation({ words[2], words[3], words[4], words[5] }) and not advice)
       -- "Want 50% off?", "SXSW attendees - need a scanner?": a hook opens the sentence
       local hook = a.sales_raw >= 2 and starts_with_list(a, si, "hook_starters", 3)
+      -- a headline: title case, or the post's opening question right before a link
       local headline = not addressed and not request and not advice
-        and (title_case(words, true, W.sets.stopwords) or link_follows(a, si))
+        and (title_case(words, true, W.sets.stopwords) or (k == 1 and link_follows(a, si)))
       local answered = false
       local next_si = own_sentences[k + 1]
       if next_si and not addressed and not request and not advice then
@@ -439,7 +443,9 @@ end
 -- sales push
 
 local WEIGHTS = { cta = 2, giveaway = 2, offer = 1, urgency = 1, launch = 1, price = 1,
-  disclosure = 1 }
+  disclosure = 1, entry = 1 }
+-- signs that a post is not commerce (charity, free software) or is a customer's voice
+local DISCOUNTS = { non_commercial = 2, customer = 2 }
 
 local function price_matches(a)
   local out = {}
@@ -496,7 +502,7 @@ local function analyze_sales(a)
     found[#found + 1] = { category = category, match = m }
     categories[category] = true
   end
-  for _, name in ipairs({ "cta", "giveaway", "offer", "urgency", "launch" }) do
+  for _, name in ipairs({ "cta", "giveaway", "offer", "urgency", "launch", "entry" }) do
     for _, m in ipairs(matches(a, name, body_first, body_last, NOT_QUOTED)) do
       local ok = true
       -- "buy", "order", "shop" ... are calls to action only as imperatives
@@ -537,6 +543,12 @@ local function analyze_sales(a)
         categories.link = true
         break
       end
+    end
+  end
+  for name, minus in pairs(DISCOUNTS) do
+    if score > 0 and #matches(a, name, body_first, body_last, NOT_QUOTED) > 0 then
+      score = score - minus
+      categories[name] = true
     end
   end
   table.sort(found, function(x, y)
@@ -630,6 +642,61 @@ local function analyze_share(a, threshold)
       if titled and title_case(ws, true, W.sets.stopwords) and not a.invitation.genuine_at[si] then
         for _, e in ipairs(seg) do
           removed[e.index] = true
+        end
+      end
+    end
+  end
+  -- the sentence right before a link, on its line, is the link's title unless it speaks as
+  -- "I" or to "you"; so is whatever follows "New blog post:" and the like
+  local function is_person(w)
+    return W.sets.first_person[w.norm] or W.sets.second_person[w.norm]
+  end
+  for _, item in ipairs(items) do
+    if item.kind == "link" then
+      local before = nil
+      for _, si in ipairs(a.own_sentences) do
+        local s = post.sentences[si]
+        if s.first < item.first then
+          before = si
+        end
+      end
+      if before then
+        local s = post.sentences[before]
+        local gap = post.text:sub(s.last + 1, item.first - 1)
+        local adjacent = not gap:find("\n") and not gap:find("[%w]")
+          or s.last >= item.first
+        local words, person = {}, false
+        for _, i in ipairs(a.own_in_sentence[before]) do
+          local w = post.words[i]
+          if w.last < item.first then
+            words[#words + 1] = i
+            person = person or is_person(w)
+          end
+        end
+        if adjacent and not person and not a.invitation.genuine_at[before] then
+          for _, i in ipairs(words) do
+            removed[i] = true
+          end
+        end
+      end
+    end
+  end
+  for _, si in ipairs(a.own_sentences) do
+    local s = post.sentences[si]
+    local colon = s.text:find(":", 1, true)
+    if colon then
+      local head = s.first + colon - 1
+      local framed = false
+      for _, m in ipairs(find(a, "framing")) do
+        if m.first >= s.first and m.last < head then
+          framed = true
+        end
+      end
+      if framed then
+        for _, i in ipairs(a.own_in_sentence[si]) do
+          if post.words[i].first > head then
+            removed[i] = true
+          end
         end
       end
     end
@@ -830,9 +897,37 @@ local function analyze_self(a, self_names)
     return
   end
   local first, last = post.body.first, post.body.last
-  local firsts = matches(a, "first_person", first, last, OWN)
+  -- "we all", "most of us": people in general, not the poster
+  local general = matches(a, "general_we", first, last, OWN)
+  local firsts = {}
+  for _, m in ipairs(matches(a, "first_person", first, last, OWN)) do
+    local in_general = false
+    for _, g in ipairs(general) do
+      if m.first >= g.first and m.last <= g.last then
+        in_general = true
+      end
+    end
+    if not in_general then
+      firsts[#firsts + 1] = m
+    end
+  end
   s.first_person = firsts
   s.selfref = #firsts > 0 or elided_subject(a)
+  -- a brand naming itself: a name the post repeats, in a post that pushes a sale
+  if not s.selfref and a.sales.score >= (a.share_threshold or 3) then
+    local seen = {}
+    for _, i in ipairs(a.own) do
+      local w = post.words[i]
+      if is_upper_initial(w.text) and not W.sets.stopwords[w.norm] and #w.norm >= 4 then
+        seen[w.norm] = (seen[w.norm] or 0) + 1
+        if seen[w.norm] >= 2 then
+          s.selfref = true
+          firsts[#firsts + 1] = w
+          break
+        end
+      end
+    end
+  end
   for _, h in ipairs(post.hashtags) do
     if W.sets.self_hashtags[lint.fold(h.tag)] then
       s.selfref = true
@@ -864,16 +959,17 @@ local function analyze_self(a, self_names)
   end
   s.turns = turn
   -- mainly about something else: a quotation, a retweet, or a link put forward
+  -- ...unless the poster's own things lead ("my application", "our launch")
+  local possessive = #matches(a, "first_person_possessive", first, last, OWN) > 0
   local external = a.rt_first ~= nil or a.quote_tweet ~= nil
   for _, t in ipairs(a.quote_tokens) do
     local _, n = t.text:gsub("%S+", "")
-    if n >= 3 then
+    if n >= 3 and not possessive then
       external = true
     end
   end
   for _, item in ipairs(a.share.items) do
     if item.kind == "link" then
-      local possessive = #matches(a, "first_person_possessive", first, last, OWN) > 0
       local pointing = #matches(a, "item_words", first, last, OWN) > 0
       if not possessive or pointing then
         external = true

@@ -91,7 +91,7 @@ def main():
         cells = []
         for name, recs in groups:
             p, r, tp, fp, fn = score(recs, fired, rule)
-            cells.append(f"{p:9.2f} {r:7.2f}")
+            cells.append("        -       -" if not recs else f"{p:9.2f} {r:7.2f}")
             if name == "all" and not (p >= MIN_PRECISION and r >= MIN_RECALL):
                 failed.append(f"{rule}: precision {p:.2f}, recall {r:.2f}")
         print(f"{rule:24} " + " ".join(f"{c:>17}" for c in cells))

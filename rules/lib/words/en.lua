@@ -8,10 +8,13 @@ return {
   -- the reader
   second_person = { "you", "your", "yours", "yourself", "yourselves", "you're", "you've",
     "you'll", "you'd", "u", "ur", "ya", "y'all", "yall", "youre", "youll", "ye" },
-  reader_groups = { "anyone", "anybody", "everyone", "everybody", "folks", "someone out there",
-    "who else", "attendees", "first person to", "fellow" },
+  reader_groups = { "anyone", "anybody", "folks", "someone out there", "who else",
+    "attendees", "first person to", "fellow", "heads up", "psa", "y'all" },
   thanks = { "thanks", "thank you", "thx", "ty", "cheers", "much appreciated" },
-  not_thanks = { "thank god", "thank goodness", "thank heavens" },
+  not_thanks = { "thank god", "thank goodness", "thank heavens", "thanks to" },
+  -- "we" meaning people in general
+  general_we = { "we all", "we'd all", "we've all", "we're all", "all of us", "we humans",
+    "we as a society", "we as an industry", "most of us", "many of us", "none of us" },
 
   -- questions
   question_aux = { "do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "can",
@@ -102,10 +105,25 @@ return {
     "find out more", "check out our", "check our", "try it free", "try it now", "join now",
     "join today", "rt this", "retweet this", "like us", "follow us", "get your invite",
     "apply now", "available in our", "i'll dm", "we'll dm", "dm it to you", "i'll send",
-    "go and download", "buy", "order", "shop", "book", "try" },
+    "go and download", "buy", "order", "shop", "book", "try", "get", "grab", "claim",
+    "visit", "join", "enter", "reserve", "save" },
   -- commerce words; plain "buy", "order", "shop", "book" and "try" only count as a call to
   -- action at the start of a sentence (imperative), see analysis.lua
-  imperative_only = { "buy", "order", "shop", "book", "try", "text", "download", "subscribe" },
+  imperative_only = { "buy", "order", "shop", "book", "try", "text", "download", "subscribe",
+    "get", "grab", "claim", "visit", "join", "enter", "reserve", "save" },
+  -- how to enter a giveaway: mechanical actions, a sign of a contest post
+  entry = { "to enter", "must be following", "must follow", "follow us", "like this post",
+    "like and share", "tag a friend", "tag 2 friends", "tag two friends", "tag 3 friends",
+    "tag your", "rt to win", "retweet to win", "share to win", "comment to win",
+    "winner picked", "winner announced", "winners announced" },
+  -- not commerce: charity, community and free software
+  non_commercial = { "charity", "fundraiser", "fundraising", "donate", "donation", "donations",
+    "food bank", "nonprofit", "non-profit", "volunteer", "volunteers", "open source",
+    "open-source", "mit-licensed", "mit licensed", "free software", "all proceeds",
+    "every dollar goes", "raise money", "in aid of" },
+  -- a customer talking about what they bought
+  customer = { "i saved", "i bought", "i got", "i ordered", "i paid", "just bought",
+    "we saved", "i picked up", "my order" },
   offer = { "discount", "discounts", "discounted", "sale", "on sale", "deal", "deals",
     "coupon", "coupons", "coupon code", "promo", "promo code", "free shipping",
     "free delivery", "ships free", "bogo", "half price", "half-price", "limited edition",
@@ -117,7 +135,8 @@ return {
     "ends today", "ending soon", "expires", "expires soon", "expiring", "hurry", "don't miss",
     "hours left", "days left", "act now", "before it's gone", "selling fast", "almost gone",
     "few left", "deadline", "tonight only", "last day", "final hours", "only a few",
-    "for the next", "only for the next", "next 24h", "24h", "48h", "24 hours",
+    "for the next", "only for the next", "next 24h", "24h", "48h", "24 hours", "ends",
+    "ending", "until midnight", "until sunday", "through sunday", "this weekend only",
     "less than half an hour", "limited spots", "spots left", "seats left", "right now" },
   giveaway = { "giveaway", "give away", "giving away", "sweepstakes", "raffle", "drawing",
     "chance to win", "to win", "win a", "win an", "wins a", "wins an", "win the",
@@ -129,7 +148,8 @@ return {
     "new arrivals", "new collection", "brand new", "introducing", "meet the new",
     "new single", "new album", "new product", "new app", "new feature", "now live",
     "is live", "just dropped", "released", "showing off", "unveil", "unveiling",
-    "announce", "announcing", "just approved", "in the shop", "features" },
+    "announce", "announcing", "just approved", "in the shop", "features", "grand opening",
+    "now open", "we're opening", "opening day", "new location" },
   ownership = { "our", "we", "we're", "we've", "we'll", "us", "my code", "my shop",
     "my store", "my new book", "my course" },
 
