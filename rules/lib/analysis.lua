@@ -447,19 +447,16 @@ local WEIGHTS = { cta = 2, giveaway = 2, offer = 1, urgency = 1, launch = 1, pri
 -- signs that a post is not commerce (charity, free software) or is a customer's voice
 local DISCOUNTS = { non_commercial = 2, customer = 2 }
 
-local function price_matches(a)
+-- Matches of Lua patterns over the body (lower-cased first when `lower`), as ranges.
+local function body_matches(a, patterns, lower)
   local out = {}
-  local text = a.post.text
-  local from, to = a.post.body.first, a.post.body.last
-  local body = text:sub(from, to)
-  local patterns = {
-    "[%$€£¥]%s?%d[%d,%.]*", "%d[%d,%.]*%s?[%$€£¥]", "%d[%d,%.]*%s?円", "%d[%d,%.]*%s?EUR",
-    "%d[%d,%.]*%s?USD", "/mo%f[%W]", "/month", "per month", "a month",
-  }
+  local from = a.post.body.first
+  local body = a.post.text:sub(from, a.post.body.last)
+  local subject = lower and body:lower() or body
   for _, p in ipairs(patterns) do
     local init = 1
     while true do
-      local s, e = body:find(p, init)
+      local s, e = subject:find(p, init)
       if not s then
         break
       end
@@ -470,26 +467,15 @@ local function price_matches(a)
   return out
 end
 
-local function percent_off(a)
-  local out = {}
-  local text = a.post.text
-  local from = a.post.body.first
-  local body = text:sub(from, a.post.body.last)
-  local folded = body:lower()
-  for _, p in ipairs({ "%d+%s?%%%s?off", "%d+%s?%%%s?rabatt", "%d+%s?%%%s?de descuento",
-    "%d+%s?%%%s?dto", "%d+%s?[%%％]%s?オフ", "%d+%s?%%%s?discount" }) do
-    local init = 1
-    while true do
-      local s, e = folded:find(p, init)
-      if not s then
-        break
-      end
-      out[#out + 1] = { first = from + s - 1, last = from + e - 1, text = body:sub(s, e) }
-      init = e + 1
-    end
-  end
-  return out
+-- Prices and percentages. Currency signs are separate patterns, not a [set]: Lua sets are
+-- sets of bytes, and "€" is three of them.
+local PRICE_PATTERNS = { "/mo%f[%W]", "/month", "per month" }
+for _, c in ipairs({ "%$", "€", "£", "¥", "円", "EUR", "USD" }) do
+  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = c .. "%s?%d[%d,%.]*"
+  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = "%d[%d,%.]*%s?" .. c
 end
+local PERCENT_OFF_PATTERNS = { "%d+%s?%%%s?off", "%d+%s?%%%s?rabatt", "%d+%s?%%%s?de descuento",
+  "%d+%s?%%%s?dto", "%d+%s?%%%s?discount", "%d+%s?%%%s?オフ", "%d+%s?％%s?オフ" }
 
 local function analyze_sales(a)
   local post, W = a.post, a.W
@@ -516,10 +502,10 @@ local function analyze_sales(a)
       end
     end
   end
-  for _, m in ipairs(percent_off(a)) do
+  for _, m in ipairs(body_matches(a, PERCENT_OFF_PATTERNS, true)) do
     add("offer", m)
   end
-  for _, m in ipairs(price_matches(a)) do
+  for _, m in ipairs(body_matches(a, PRICE_PATTERNS, false)) do
     add("price", m)
   end
   for _, h in ipairs(post.hashtags) do
