@@ -29,15 +29,10 @@ local DISCLOSURE_TAGS = {
   ad = true, ads = true, sponsored = true, spon = true, anzeige = true, werbung = true,
   publi = true, publicidad = true, affiliate = true, partner = true, ["pr"] = true,
 }
-local DASHES = { ["-"] = true, ["--"] = true, ["—"] = true, ["–"] = true, ["―"] = true,
-  ["~"] = true }
 
 ---------------------------------------------------------------------------------------------
 -- small helpers
 
-local function trim(s)
-  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
-end
 
 -- Lua patterns work on bytes, so multi-byte punctuation is compared as code points here.
 local QUESTION_MARKS = { [0x3F] = true, [0xFF1F] = true, [0x203D] = true, [0x2048] = true,
