@@ -88,6 +88,85 @@ local DASH_CODES = { [0x2D] = true, [0x2014] = true, [0x2013] = true, [0x2015] =
   [0x7E] = true }
 
 -- text without leading spaces, emoji and symbols (but not dashes, letters or digits), as
+-- in '🎶 — The Beatles'; looks at the first few characters only
+local function skip_decoration(text)
+  local skip = 0
+  local ok = pcall(function()
+    for pos, c in utf8.codes(text) do
+      if pos > 64 or DASH_CODES[c] or (c < 0x80 and string.char(c):match("[%w@#]")) then
+        return
+      end
+      local ch = utf8.char(c)
+      if c >= 0x80 and lint.words(ch)[1] then
+        return -- a letter of another script
+      end
+      skip = pos + #ch - 1
+    end
+  end)
+  if not ok then
+    return text
+  end
+  return text:sub(skip + 1)
+end
+
+---------------------------------------------------------------------------------------------
+-- small helpers
+
+
+-- Lua patterns work on bytes, so multi-byte punctuation is compared as code points here.
+local QUESTION_MARKS = { [0x3F] = true, [0xFF1F] = true, [0x203D] = true, [0x2048] = true,
+  [0x2049] = true, [0x2047] = true }
+local EXCLAMATION_MARKS = { [0x21] = true, [0xFF01] = true, [0x203D] = true, [0x203C] = true,
+  [0x2048] = true, [0x2049] = true }
+local CLOSERS = { [0x20] = true, [0x09] = true, [0x22] = true, [0x27] = true, [0x29] = true,
+  [0x2E] = true, [0x3002] = true, [0x201D] = true, [0x2019] = true, [0xBB] = true,
+  [0x300D] = true, [0x300F] = true }
+
+local function codepoints(text)
+  local cps = {}
+  local ok = pcall(function()
+    for _, c in utf8.codes(text) do
+      cps[#cps + 1] = c
+    end
+  end)
+  return ok and cps or {}
+end
+
+-- The marks ending a sentence: has_question, has_exclamation.
+local function ending_marks(text)
+  local cps = codepoints(text)
+  local q, x = false, false
+  for i = #cps, 1, -1 do
+    local c = cps[i]
+    if QUESTION_MARKS[c] or EXCLAMATION_MARKS[c] then
+      q = q or QUESTION_MARKS[c] or false
+      x = x or EXCLAMATION_MARKS[c] or false
+    elseif not CLOSERS[c] then
+      break
+    end
+  end
+  return q, x
+end
+
+-- text without trailing code points of the given set
+local function strip_end(text, set)
+  local cps = codepoints(text)
+  local n = #cps
+  while n > 0 and set[cps[n]] do
+    n = n - 1
+  end
+  local out = {}
+  for i = 1, n do
+    out[i] = utf8.char(cps[i])
+  end
+  return table.concat(out)
+end
+
+local DASH_PREFIXES = { "—", "–", "―", "--", "-", "~" }
+local DASH_CODES = { [0x2D] = true, [0x2014] = true, [0x2013] = true, [0x2015] = true,
+  [0x7E] = true }
+
+-- text without leading spaces, emoji and symbols (but not dashes, letters or digits), as
 -- in '🎶 — The Beatles'
 local function skip_decoration(text)
   local cps = codepoints(text)
@@ -549,9 +628,17 @@ end
 local function covered_by(a, name, into)
   for _, m in ipairs(find(a, name)) do
     if region(a, m.first) == "own" then
-      for i, w in ipairs(a.post.words) do
-        if w.first >= m.first and w.last <= m.last then
+      if m.word then
+        local words, i = a.post.words, m.word
+        while words[i] and words[i].last <= m.last do
           into[i] = true
+          i = i + 1
+        end
+      else
+        for i, w in ipairs(a.post.words) do
+          if w.first >= m.first and w.last <= m.last then
+            into[i] = true
+          end
         end
       end
     end
@@ -765,8 +852,9 @@ local function analyze_quote(a)
     local dash = starts_with_dash(lead)
     local after_quote = false
     for _, t in ipairs(a.quote_tokens) do
-      local gap = post.text:sub(t.last + 1, s.first - 1)
-      if t.last < s.first and not gap:find("%w") then
+      -- the attribution follows the quotation closely: only decoration in between
+      if t.last < s.first and s.first - t.last <= 24
+        and not post.text:sub(t.last + 1, s.first - 1):find("%w") then
         after_quote = true
       end
       -- the dash can also sit inside the quote's own sentence: '"..." - Name'
