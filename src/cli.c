@@ -43,7 +43,8 @@ static const struct opt options[] = {
 	{ OPT_NO_COLOR, "no-color", 0, NULL, "never colour the output (NO_COLOR is honoured too)" },
 	{ OPT_COLOR, "color", 0, NULL, "colour the output even when it is not a terminal" },
 	{ OPT_QUIET, "quiet", 'q', NULL, "report errors only" },
-	{ OPT_VERBOSE, "verbose", 'v', NULL, "explain rule load errors and timings on stderr" },
+	{ OPT_VERBOSE, "verbose", 'v', NULL, "show rule errors' Lua tracebacks; with test, list "
+						"the passing cases too" },
 	{ OPT_RULES_DIR, "rules-dir", 0, "DIR", "load the built-in rules from DIR instead of the "
 						"copies in the binary (for rule development)" },
 	{ OPT_PRINT_CONFIG, "print-config", 0, "PATH", "print the effective configuration for PATH" },

@@ -48,6 +48,7 @@ void finding_release(struct finding *f)
 	free(f->suggestions);
 	free(f->rule);
 	free(f->message);
+	free(f->detail);
 	memset(f, 0, sizeof(*f));
 }
 

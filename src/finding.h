@@ -49,6 +49,7 @@ struct finding {
 	struct suggestion *suggestions;
 	size_t nsuggestions;
 	bool internal; /* reported by the host, not by a rule */
+	char *detail;  /* rule errors: the Lua traceback (shown with --verbose), or NULL */
 };
 
 struct post;

@@ -22,7 +22,8 @@ struct summary {
 struct fmt_ctx {
 	FILE *out;
 	bool color;
-	bool quiet; /* errors only */
+	bool quiet;   /* errors only */
+	bool verbose; /* text: show rule errors' tracebacks */
 	void *state; /* the formatter's own */
 };
 

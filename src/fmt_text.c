@@ -163,6 +163,15 @@ static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct 
 			describe_edits(&b, f->fix, f->nfix, post);
 			buf_addc(&b, '\n');
 		}
+		if (ctx->verbose && f->detail) {
+			const char *p = f->detail;
+			while (*p) {
+				const char *nl = strchr(p, '\n');
+				size_t n = nl ? (size_t)(nl - p) : strlen(p);
+				buf_addf(&b, "  %s%.*s%s\n", paint(ctx, DIM), (int)n, p, paint(ctx, RESET));
+				p += n + (nl ? 1 : 0);
+			}
+		}
 		for (size_t k = 0; k < f->nsuggestions && post; k++) {
 			const struct suggestion *s = &f->suggestions[k];
 			buf_addf(&b, "  %ssuggestion:%s %s", paint(ctx, CYAN), paint(ctx, RESET), s->title);

@@ -139,7 +139,8 @@ static int cmd_lint(const struct cli *cli)
 	print_lines(stderr, "postlint: ", errors.ptr);
 
 	const struct formatter *fmt = fmt_find(cli->format);
-	struct fmt_ctx ctx = { .out = stdout, .color = use_color(cli), .quiet = cli->quiet };
+	struct fmt_ctx ctx = { .out = stdout, .color = use_color(cli), .quiet = cli->quiet,
+			       .verbose = cli->verbose };
 	struct summary sum = { 0 };
 	fmt->begin(&ctx);
 	for (size_t i = 0; i < files.len; i++) {

@@ -193,6 +193,8 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 	else
 		report_addf(report, RULE_ERROR, SEVERITY_ERROR, post->body_start, post->body_start,
 			    "rule '%s' %s: %s", r->id, what, err.message);
+	if (err.traceback[0])
+		report->findings.items[report->findings.len - 1].detail = xstrdup(err.traceback);
 	if (host_needs_reset(s->host))
 		reset_host(s);
 }

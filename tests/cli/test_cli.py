@@ -375,6 +375,9 @@ class HostileRules(Case):
                 errors[rid] = d["message"]
         self.assertEqual(sorted(errors), sorted(HOSTILE), json.dumps(data["diagnostics"], indent=1))
         self.assertRegex(errors["throws"], r"rule 'throws' failed: plug/rules/throws\.lua:4: boom")
+        verbose = run(["--verbose", "--only", "throws", "p.md"], self.dir)
+        self.assertIn("stack traceback:\n  \t[C]: in function 'error'\n  \tplug/rules/throws.lua:4:",
+                      verbose.stdout)
         self.assertIn("global 'io'", errors["reads-files"])
         self.assertIn("field 'execute'", errors["runs-commands"])  # os has only time and date
         self.assertIn("binary chunks are not allowed", errors["loads-bytecode"])
