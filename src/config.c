@@ -91,6 +91,7 @@ struct config *config_default(const char *dir)
 	c->extensions = strv_copy(default_extensions);
 	c->limits.instructions = HOST_DEFAULT_INSTRUCTIONS;
 	c->limits.memory = HOST_DEFAULT_MEMORY;
+	c->max_post_bytes = (size_t)CONFIG_DEFAULT_MAX_POST_KB << 10;
 	return c;
 }
 
@@ -254,7 +255,8 @@ static void parse_rules(struct checker *k, const struct value *map, struct rule_
 static void parse_limits(struct checker *k, struct config *c, const struct value *v, int line)
 {
 	if (v->type != VALUE_MAP) {
-		problem(k, line, "'limits' must be a table { instructions = N, memory_mb = N }");
+		problem(k, line, "'limits' must be a table { instructions = N, memory_mb = N, "
+				 "max_post_kb = N }");
 		return;
 	}
 	for (size_t i = 0; i < v->len; i++) {
@@ -268,9 +270,11 @@ static void parse_limits(struct checker *k, struct config *c, const struct value
 			c->limits.instructions = (long long)n->number;
 		else if (strcmp(v->keys[i], "memory_mb") == 0 && n->number < 65536)
 			c->limits.memory = (size_t)n->number << 20;
+		else if (strcmp(v->keys[i], "max_post_kb") == 0 && n->number < 1048576)
+			c->max_post_bytes = (size_t)n->number << 10;
 		else
 			problem(k, l, "unknown limit '%s' (limits: instructions, memory_mb up to "
-				      "65535)", v->keys[i]);
+				      "65535, max_post_kb up to 1048575)", v->keys[i]);
 	}
 }
 

@@ -16,6 +16,10 @@
 
 struct ruleset;
 
+/* No platform takes posts of more than 63,206 characters (Facebook); a body four times
+ * that is surely not a post, and rules are not run on it (bounded time and memory). */
+#define CONFIG_DEFAULT_MAX_POST_KB 256
+
 struct rule_setting {
 	char *id;
 	enum severity severity;
@@ -52,6 +56,7 @@ struct config {
 	struct config_override *overrides;
 	size_t noverrides;
 	struct host_limits limits;
+	size_t max_post_bytes; /* bodies larger than this are not given to rules */
 	int plugin_lines[64]; /* line of each plugin entry, for errors */
 	/* Problems found while loading ("path:line: message\n" each), reported together with
 	 * the rule checks by config_check_rules. A config with problems lints nothing. */

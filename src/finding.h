@@ -25,6 +25,7 @@ enum severity {
 #define RULE_NOT_TEXT "not-text"        /* a binary file where a post was expected */
 #define RULE_DIRECTIVE "directive"      /* a postlint-disable comment naming no known rule */
 #define RULE_IO_ERROR "io-error"        /* a file that could not be read */
+#define RULE_TOO_LARGE "too-large"      /* a body too large to be a post: rules not run */
 
 struct edit {
 	size_t start, end; /* replace text[start..end) ... */

@@ -249,7 +249,7 @@ static void check_front_matter_switches(struct session *s, const struct post *po
 }
 
 /* Host findings before any rule runs; returns false when the post cannot be linted. */
-static bool check_input(struct post *post, struct report *report)
+static bool check_input(struct post *post, const struct config *cfg, struct report *report)
 {
 	if (post->binary) {
 		report_addf(report, RULE_NOT_TEXT, SEVERITY_ERROR, 0, 0,
@@ -261,6 +261,15 @@ static bool check_input(struct post *post, struct report *report)
 		size_t off = post->front_matter_error.offset;
 		report_addf(report, RULE_FRONT_MATTER, SEVERITY_ERROR, off, off, "%s",
 			    post->front_matter_error.message);
+		return false;
+	}
+	size_t max = cfg ? cfg->max_post_bytes : (size_t)CONFIG_DEFAULT_MAX_POST_KB << 10;
+	size_t body = post->body_end - post->body_start;
+	if (body > max) {
+		report_addf(report, RULE_TOO_LARGE, SEVERITY_ERROR, post->body_start, post->body_start,
+			    "the body is %zu KB, more than any platform takes (the longest, Facebook, "
+			    "takes 63,206 characters), so rules were not run on it (limits.max_post_kb "
+			    "is %zu)", body >> 10, max >> 10);
 		return false;
 	}
 	if (post->first_invalid_utf8 < post->len) {
@@ -281,7 +290,7 @@ static void finish(struct post *post, struct report *report)
 void session_lint(struct session *s, struct post *post, const char *abs_path,
 		  const struct config *cfg, struct report *report)
 {
-	if (!check_input(post, report)) {
+	if (!check_input(post, cfg, report)) {
 		finish(post, report);
 		return;
 	}
@@ -329,7 +338,7 @@ void session_lint_one(struct session *s, struct post *post, const struct rule *r
 		      const struct value *options, const char *const *platforms, const char *lang,
 		      struct report *report)
 {
-	if (!check_input(post, report)) {
+	if (!check_input(post, NULL, report)) {
 		finish(post, report);
 		return;
 	}

@@ -33,6 +33,45 @@ local DISCLOSURE_TAGS = {
 ---------------------------------------------------------------------------------------------
 -- small helpers
 
+-- Index of the first item of a list sorted by `first` whose first >= pos (or #list + 1).
+-- Everything here must stay close to linear: a long post has thousands of tokens.
+local function lower_bound(list, pos)
+  local lo, hi = 1, #list + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if list[mid].first < pos then
+      lo = mid + 1
+    else
+      hi = mid
+    end
+  end
+  return lo
+end
+
+-- Spans (sorted by first, possibly nested) with a running maximum of their ends, so that
+-- "is pos inside any span" is a binary search and a short walk back.
+local function span_index(spans)
+  local maxlast, m = {}, 0
+  for i, sp in ipairs(spans) do
+    if sp.last > m then
+      m = sp.last
+    end
+    maxlast[i] = m
+  end
+  return { spans = spans, maxlast = maxlast }
+end
+
+local function span_at(index, pos)
+  local k = lower_bound(index.spans, pos + 1) - 1 -- last span with first <= pos
+  while k >= 1 and index.maxlast[k] >= pos do
+    if index.spans[k].last >= pos then
+      return index.spans[k]
+    end
+    k = k - 1
+  end
+  return nil
+end
+
 
 -- Lua patterns work on bytes, so multi-byte punctuation is compared as code points here.
 local QUESTION_MARKS = { [0x3F] = true, [0xFF1F] = true, [0x203D] = true, [0x2048] = true,
@@ -237,13 +276,8 @@ end
 
 -- Where an offset is: "quote" (a quotation), "rt" (retweeted text), or "own".
 local function region(a, pos)
-  if a.all_quoted then
+  if a.all_quoted or span_at(a.quote_index, pos) then
     return "quote"
-  end
-  for _, q in ipairs(a.quote_spans) do
-    if pos >= q.first and pos <= q.last then
-      return "quote"
-    end
   end
   if a.rt_first and pos >= a.rt_first then
     return "rt"
@@ -255,8 +289,13 @@ end
 -- (a set like { own = true, rt = true }).
 local function matches(a, name, first, last, want)
   local out = {}
-  for _, m in ipairs(find(a, name)) do
-    if m.first >= first and m.last <= last and want[region(a, m.first)] then
+  local found = find(a, name)
+  for k = lower_bound(found, first), #found do
+    local m = found[k]
+    if m.first > last then
+      break
+    end
+    if m.last <= last and want[region(a, m.first)] then
       out[#out + 1] = m
     end
   end
@@ -295,8 +334,12 @@ local function find_quotes(a)
       a.quote_tweet = a.quote_tweet or q
     end
     a.quote_spans[#a.quote_spans + 1] = q
-    a.quote_tokens[#a.quote_tokens + 1] = q
   end
+  a.quote_tokens = a.quote_spans
+  table.sort(a.quote_spans, function(x, y)
+    return x.first < y.first
+  end)
+  a.quote_index = span_index(a.quote_spans)
   a.quote_tagged = false
   for _, h in ipairs(post.hashtags) do
     if QUOTE_TAGS[lint.fold(h.tag)] then
@@ -336,10 +379,11 @@ local function own_words(a)
       end
     end
   end
-  a.own_sentences = {}
+  a.own_sentences, a.own_sentence_spans = {}, {}
   for si, s in ipairs(post.sentences) do
     if a.own_in_sentence[si] then
       a.own_sentences[#a.own_sentences + 1] = si
+      a.own_sentence_spans[#a.own_sentence_spans + 1] = s
     end
   end
 end
@@ -390,13 +434,9 @@ local function is_question(a, si)
   end
   if s.question then
     -- "#doyoureallyneedthat?": the mark belongs to a hashtag, not to a sentence
-    local last_word = words[#words]
-    for _, h in ipairs(post.hashtags) do
-      local after = post.text:sub(h.last + 1, h.last + 3)
-      if h.first > last_word.last and h.last < s.last
-        and (after:sub(1, 1) == "?" or after == "？") then
-        return false
-      end
+    local tail = post.text:sub(words[#words].last + 1, s.last)
+    if tail:find("#[^%s#]+%?[%s%p]*$") or tail:find("#[^%s#]+？") then
+      return false
     end
     return true
   end
@@ -444,13 +484,12 @@ end
 -- stand between them on the same line.
 local function link_follows(a, si)
   local s = a.post.sentences[si]
-  for _, l in ipairs(a.post.links) do
-    if l.first > s.last then
-      local gap = a.post.text:sub(s.last + 1, l.first - 1)
-      return not gap:find("\n") and not gap:find("%w")
-    end
+  local l = a.post.links[lower_bound(a.post.links, s.last + 1)]
+  if not l then
+    return false
   end
-  return false
+  local gap = a.post.text:sub(s.last + 1, l.first - 1)
+  return not gap:find("\n") and not gap:find("%w")
 end
 
 local function analyze_invitation(a)
@@ -721,17 +760,12 @@ local function analyze_share(a, threshold)
   end
   for _, item in ipairs(items) do
     if item.kind == "link" then
-      local before = nil
-      for _, si in ipairs(a.own_sentences) do
-        local s = post.sentences[si]
-        if s.first < item.first then
-          before = si
-        end
-      end
+      local k = lower_bound(a.own_sentence_spans, item.first) - 1
+      local before = k >= 1 and a.own_sentences[k] or nil
       if before then
         local s = post.sentences[before]
-        local gap = post.text:sub(s.last + 1, item.first - 1)
-        local adjacent = not gap:find("\n") and not gap:find("[%w]")
+        local gap = item.first - s.last < 200 and post.text:sub(s.last + 1, item.first - 1)
+        local adjacent = (gap and not gap:find("\n") and not gap:find("[%w]"))
           or s.last >= item.first
         local words, person = {}, false
         for _, i in ipairs(a.own_in_sentence[before]) do
@@ -812,12 +846,8 @@ local function analyze_quote(a)
   end
   -- words outside the quotation marks
   local inside = function(w)
-    for _, t in ipairs(a.quote_tokens) do
-      if w.first >= t.first and w.last <= t.last then
-        return true
-      end
-    end
-    return false
+    local t = span_at(a.quote_index, w.first)
+    return t ~= nil and w.last <= t.last
   end
   local removed = {}
   covered_by(a, "framing", removed)
@@ -851,7 +881,15 @@ local function analyze_quote(a)
     local lead = skip_decoration(post.text:sub(s.first, s.last))
     local dash = starts_with_dash(lead)
     local after_quote = false
-    for _, t in ipairs(a.quote_tokens) do
+    -- the quotations that end near this sentence: the last few starting before its end
+    local near = {}
+    for k = lower_bound(a.quote_spans, s.last + 1) - 1, 1, -1 do
+      near[#near + 1] = a.quote_spans[k]
+      if #near == 4 then
+        break
+      end
+    end
+    for _, t in ipairs(near) do
       -- the attribution follows the quotation closely: only decoration in between
       if t.last < s.first and s.first - t.last <= 24
         and not post.text:sub(t.last + 1, s.first - 1):find("%w") then
@@ -876,7 +914,7 @@ local function analyze_quote(a)
   end
   -- "Kawasaki: "..."" - a name and a colon right before the quotation
   for _, t in ipairs(a.quote_tokens) do
-    local before = post.text:sub(post.body.first, t.first - 1)
+    local before = post.text:sub(math.max(post.body.first, t.first - 200), t.first - 1)
     local line = before:match("([^\n]*)$") or ""
     if line:match(":%s*$") then
       local n = 0

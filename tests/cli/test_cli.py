@@ -320,6 +320,19 @@ class BadInput(Case):
         self.assertNotIn("only-fm.md", by)  # nothing to say about an empty body with a goal
         self.assertEqual(len(data["files"]), 7)
 
+    def test_long_posts_stay_within_the_budgets_and_huge_ones_are_refused(self):
+        line = "Buy now and save! I love my new shoes. What do you think? https://x.example/a #tag @bob\n"
+        self.write("long.md", "---\ngoal: replies\n---\n" + line * 2300)   # about 200 KB
+        self.write("huge.md", "---\ngoal: replies\n---\n" + line * 4000)   # about 350 KB
+        data, r = self.lint_json("long.md", "huge.md", code=1)
+        self.assertNotIn("rule-error", self.rules_of(data), r.stdout[:2000])
+        huge = [d for d in data["diagnostics"] if d["path"] == "huge.md"]
+        self.assertEqual([(d["rule"], d["line"]) for d in huge], [("too-large", 4)])
+        self.assertIn("limits.max_post_kb is 256", huge[0]["message"])
+        self.write(".lintrc", "limits = { max_post_kb = 1024 }\n")
+        data, _ = self.lint_json("huge.md")
+        self.assertNotIn("too-large", self.rules_of(data))
+
     def test_directory_named_like_a_post_is_walked_not_read(self):
         os.makedirs(os.path.join(self.dir, "folder.md"))
         self.write("folder.md/inner.md", GOOD)
