@@ -353,6 +353,11 @@ static size_t paragraph_end(const struct scanner *s, size_t i)
 
 static void scan_quotes(struct scanner *s)
 {
+	/* Linear on long paragraphs: the paragraph end is computed once per paragraph, and a
+	 * kind of quotation mark that found no closing mark up to some point cannot find one
+	 * from a later opener either. */
+	enum { NPAIRS = sizeof(quote_pairs) / sizeof(*quote_pairs) };
+	size_t para_end = 0, unclosed_until[NPAIRS] = { 0 };
 	size_t i = s->start;
 	while (i < s->end) {
 		if (!is_text(s, i) || (s->cls[i] & CLS_SPECIAL)) {
@@ -361,14 +366,14 @@ static void scan_quotes(struct scanner *s)
 		}
 		int32_t cp;
 		int n = cp_at(s, i, s->end, &cp);
-		const struct quote_pair *pair = NULL;
-		for (size_t k = 0; k < sizeof(quote_pairs) / sizeof(*quote_pairs); k++)
-			if (quote_pairs[k].open == cp)
-				pair = &quote_pairs[k];
-		if (!pair) {
+		size_t k = 0;
+		while (k < NPAIRS && quote_pairs[k].open != cp)
+			k++;
+		if (k == NPAIRS) {
 			i += (size_t)n;
 			continue;
 		}
+		const struct quote_pair *pair = &quote_pairs[k];
 		if (cp == '"') {
 			int32_t before = cp_before(s, i);
 			if (before >= 0 && uni_is_word_char(before)) {
@@ -376,11 +381,16 @@ static void scan_quotes(struct scanner *s)
 				continue;
 			}
 		}
-		size_t limit = paragraph_end(s, i);
+		if (i >= para_end)
+			para_end = paragraph_end(s, i);
+		if (unclosed_until[k] == para_end) {
+			i += (size_t)n;
+			continue;
+		}
 		size_t j = i + (size_t)n, close = NONE;
-		while (j < limit) {
+		while (j < para_end) {
 			int32_t c;
-			int m = cp_at(s, j, limit, &c);
+			int m = cp_at(s, j, para_end, &c);
 			if (is_text(s, j) && (c == pair->close || c == pair->alt_close) && j > i + (size_t)n) {
 				close = j;
 				j += (size_t)m;
@@ -389,6 +399,7 @@ static void scan_quotes(struct scanner *s)
 			j += (size_t)m;
 		}
 		if (close == NONE) {
+			unclosed_until[k] = para_end;
 			i += (size_t)n;
 			continue;
 		}
