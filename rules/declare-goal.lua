@@ -6,12 +6,15 @@ local edit = require("lib.edit")
 
 -- Where the front matter's "goal:" value is: first and last offsets of the value text.
 local function goal_value_range(post)
-  local fm_end = post.body.first - 1
+  local fm = post.front_matter
+  if not fm then
+    return nil
+  end
   local text = post.text
-  local pos = 1
-  while pos <= fm_end do
-    local eol = text:find("\n", pos, true) or (fm_end + 1)
-    local line = text:sub(pos, eol - 1)
+  local pos = fm.first
+  while pos <= fm.last do
+    local eol = text:find("\n", pos, true) or (fm.last + 1)
+    local line = text:sub(pos, math.min(eol - 1, pos + 1024)):gsub("\r$", "")
     local key, value_start = line:match("^(goal%s*:%s*)()")
     if key then
       local value = line:sub(value_start):gsub("%s*#.*$", ""):gsub("%s+$", "")
@@ -67,20 +70,19 @@ go in the `vanity` option; `suggested` is the goal the suggestions propose.]],
   check = function(post, ctx)
     local goal = post.meta.goal
     if goal == nil then
-      local first, last = 1, 0
-      local insertion
-      if post.body.first > 1 then
-        -- front matter exists: add the key after its opening line
-        local open_end = post.text:find("\n", 1, true)
-        first, last = 1, (open_end or 2) - 1
-        if post.text:sub(last, last) == "\r" then
-          last = last - 1
-        end
-        insertion = edit.insert(open_end + 1, "goal: " .. ctx.options.suggested .. "\n")
+      local first, last, insertion
+      local bom = post.text:sub(1, 3) == "\239\187\191" and 3 or 0
+      local fm = post.front_matter
+      if fm then
+        -- add the key as the first line of the front matter, with the file's line ending
+        local eol = post.text:sub(fm.first - 2, fm.first - 1) == "\r\n" and "\r\n" or "\n"
+        first, last = bom + 1, bom + 3 -- the opening "---"
+        insertion = edit.insert(fm.first, "goal: " .. ctx.options.suggested .. eol)
       else
         first, last = edit.first_line(post)
-        local start = post.text:sub(1, 3) == "\239\187\191" and 4 or 1
-        insertion = edit.insert(start, "---\ngoal: " .. ctx.options.suggested .. "\n---\n")
+        local eol = post.text:find("\r\n", 1, true) and "\r\n" or "\n"
+        insertion = edit.insert(bom + 1, "---" .. eol .. "goal: " .. ctx.options.suggested .. eol
+          .. "---" .. eol)
       end
       ctx:report{
         message = "No goal: decide the outcome before writing and state it as 'goal:' in the front matter",
@@ -140,6 +142,9 @@ go in the `vanity` option; `suggested` is the goal the suggestions propose.]],
         errors = { { message = "vanity count %(likes%)", line = 2, column = 7 } } },
       { text = "---\ngoal: go viral # fingers crossed\n---\nHello.", errors = 1 },
       { text = "---\ngoal: signups\n---\nHello.", options = { vanity = { "signups" } }, errors = 1 },
+      -- a byte order mark and CRLF line ends do not confuse it
+      { text = "\239\187\191What do you think?", errors = { { message = "^No goal", line = 1, column = 1 } } },
+      { text = "\239\187\191---\r\nplatform: x\r\n---\r\nHello.\r\n", errors = 1 },
     },
   },
 }

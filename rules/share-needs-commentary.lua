@@ -48,7 +48,7 @@ Commentary counts when it has at least `min_words` content words, or two with "I
     local t = a.W.data.templates
     local insert = analysis.phrase(a, "share") .. t.share_slot .. t.share_question .. " "
     -- the commentary opens the line that holds the shared item
-    local at = post.text:sub(1, item.first - 1):match(".*\n()") or 1
+    local at = edit.line_start(post, item.first)
     if at < post.body.first then
       at = edit.body_start(post)
     end

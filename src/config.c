@@ -91,6 +91,7 @@ struct config *config_default(const char *dir)
 	c->extensions = strv_copy(default_extensions);
 	c->limits.instructions = HOST_DEFAULT_INSTRUCTIONS;
 	c->limits.memory = HOST_DEFAULT_MEMORY;
+	c->limits.seconds = HOST_WATCHDOG_SECONDS;
 	c->max_post_bytes = (size_t)CONFIG_DEFAULT_MAX_POST_KB << 10;
 	return c;
 }
@@ -256,25 +257,44 @@ static void parse_limits(struct checker *k, struct config *c, const struct value
 {
 	if (v->type != VALUE_MAP) {
 		problem(k, line, "'limits' must be a table { instructions = N, memory_mb = N, "
-				 "max_post_kb = N }");
+				 "max_post_kb = N, seconds = N }");
 		return;
 	}
+	/* whole numbers in a range: a budget can be tuned, never switched off */
+	static const struct {
+		const char *name;
+		double min, max;
+	} known[] = {
+		{ "instructions", 100000, 10000000000.0 },
+		{ "memory_mb", 4, 65535 },
+		{ "max_post_kb", 1, 1048575 },
+		{ "seconds", 1, 3600 },
+	};
 	for (size_t i = 0; i < v->len; i++) {
 		const struct value *n = v->items[i];
 		int l = line_of_key(c->source, v->keys[i], line);
-		if (n->type != VALUE_NUMBER || n->number <= 0) {
-			problem(k, l, "limits.%s must be a positive number", v->keys[i]);
+		size_t which = 0;
+		while (which < 4 && strcmp(known[which].name, v->keys[i]) != 0)
+			which++;
+		if (which == 4) {
+			problem(k, l, "unknown limit '%s' (limits: instructions, memory_mb, "
+				      "max_post_kb, seconds)", v->keys[i]);
 			continue;
 		}
-		if (strcmp(v->keys[i], "instructions") == 0)
+		if (n->type != VALUE_NUMBER || n->number != (double)(long long)n->number ||
+		    n->number < known[which].min || n->number > known[which].max) {
+			problem(k, l, "limits.%s must be a whole number from %.0f to %.0f", v->keys[i],
+				known[which].min, known[which].max);
+			continue;
+		}
+		if (which == 0)
 			c->limits.instructions = (long long)n->number;
-		else if (strcmp(v->keys[i], "memory_mb") == 0 && n->number < 65536)
+		else if (which == 1)
 			c->limits.memory = (size_t)n->number << 20;
-		else if (strcmp(v->keys[i], "max_post_kb") == 0 && n->number < 1048576)
+		else if (which == 2)
 			c->max_post_bytes = (size_t)n->number << 10;
 		else
-			problem(k, l, "unknown limit '%s' (limits: instructions, memory_mb up to "
-				      "65535, max_post_kb up to 1048575)", v->keys[i]);
+			c->limits.seconds = (int)n->number;
 	}
 }
 
@@ -392,6 +412,11 @@ struct eval_call {
 static int eval_lintrc(lua_State *L)
 {
 	struct eval_call *c = lua_touserdata(L, 1);
+	/* "empty" includes string methods: this state is private, drop the string metatable */
+	lua_pushliteral(L, "");
+	lua_pushnil(L);
+	lua_setmetatable(L, -2);
+	lua_pop(L, 1);
 	host_push_empty_env(L);
 	int env = lua_gettop(L);
 	host_load_chunk(L, c->src, c->len, c->chunkname, env);
@@ -460,6 +485,10 @@ struct config *config_load(const char *path, struct buf *err)
 		config_free(c);
 		return NULL;
 	}
+	struct buf label = BUF_INIT;
+	buf_addf(&label, "the configuration '%s'", path);
+	host_set_label(h, label.ptr);
+	buf_release(&label);
 	struct buf chunkname = BUF_INIT;
 	buf_addf(&chunkname, "@%s", path);
 	struct eval_call call = { .src = src, .len = len, .chunkname = chunkname.ptr, .path = path,

@@ -99,23 +99,26 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 	size_t end = f->end_line == f->line ? (f->end > le ? le : f->end) : le;
 	if (end < start)
 		end = start;
-	/* window: keep the range visible on long lines */
+	/* window: keep the range visible on long lines. Widths are added up one cluster at a
+	 * time, and the window is capped in bytes too (a line of zero-width characters never
+	 * reaches the column limit). */
 	size_t from = ls, to = le;
-	if (uni_display_width(post->text, ls, le) > MAX_SNIPPET_COLUMNS) {
+	if (le - ls > MAX_SNIPPET_COLUMNS) {
 		from = start;
-		size_t back = 0;
-		while (from > ls && back < 30) {
+		for (size_t back = 0; from > ls && back < 30; back++) {
 			from--;
 			while (from > ls && ((unsigned char)post->text[from] & 0xC0) == 0x80)
 				from--;
-			back++;
 		}
 		to = from;
-		while (to < le && uni_display_width(post->text, from, to) < MAX_SNIPPET_COLUMNS) {
-			to++;
-			while (to < le && ((unsigned char)post->text[to] & 0xC0) == 0x80)
-				to++;
+		size_t width = 0;
+		while (to < le && width < MAX_SNIPPET_COLUMNS && to - from < 4 * MAX_SNIPPET_COLUMNS) {
+			size_t next = uni_grapheme_end(post->text, le, to);
+			width += uni_display_width(post->text, to, next);
+			to = next;
 		}
+		if (to < start)
+			to = start;
 		if (end > to)
 			end = to;
 	}

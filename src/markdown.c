@@ -107,8 +107,10 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 	return 0;
 }
 
-/* From the visible text, find the construct's source bounds: back to '[' (or "!["), forward
- * past "](...)", "[ref]" or "]". md4c already decided it is a link; this only measures it. */
+/* From the visible text, find the construct's source bounds: back to '[' (or "!["),
+ * forward past "](...)", "][ref]" or "]". md4c already decided it is a link; this only
+ * measures it. What follows the text decides the form, not where the target was found (a
+ * reference's target lies elsewhere in the file). */
 static void measure_link(const struct scan *s, const struct open_span *o, struct md_link *link)
 {
 	const char *t = s->text;
@@ -118,8 +120,11 @@ static void measure_link(const struct scan *s, const struct open_span *o, struct
 		a = o->first;
 		b = o->last + 1;
 	} else if (o->href_end > o->href_start) {
-		a = o->href_start; /* empty text: start from the target */
-		b = o->href_start;
+		/* empty text "[](url)": the text sits right before "](" */
+		size_t i = o->href_start;
+		while (i > lo && t[i - 1] != '[' && o->href_start - i < 4)
+			i--;
+		a = b = i;
 	} else {
 		link->start = link->end = link->text_start = link->text_end = 0;
 		return;
@@ -131,21 +136,33 @@ static void measure_link(const struct scan *s, const struct open_span *o, struct
 		link->end = b < hi && t[b] == '>' ? b + 1 : b;
 		return;
 	}
+	/* back over emphasis markers to the opening bracket */
 	size_t open = a;
-	while (open > lo && t[open - 1] != '[' && a - open < 8)
+	while (open > lo && t[open - 1] != '[' && t[open - 1] != '\n' && a - open < 64)
 		open--;
 	if (open > lo && t[open - 1] == '[')
 		open--;
+	else
+		open = a;
 	if (o->type == MD_SPAN_IMG && open > lo && t[open - 1] == '!')
 		open--;
 	link->start = open;
-	size_t close = b > o->href_end ? b : o->href_end;
-	if (o->href_end > b && o->href_start >= b) {
-		/* inline link: the target follows the text; end at its ')' */
-		size_t i = o->href_end;
+	/* forward over closing markers to the closing bracket */
+	size_t close = b;
+	while (close < hi && t[close] != ']' && t[close] != '\n' && close - b < 64)
+		close++;
+	if (close >= hi || t[close] != ']') {
+		link->end = b;
+		return;
+	}
+	close++;
+	if (close < hi && t[close] == '(') { /* inline: [text](target "title") */
+		size_t i = close + 1;
 		int depth = 0;
 		while (i < hi && !(t[i] == ')' && depth == 0)) {
-			if (t[i] == '(')
+			if (t[i] == '\\' && i + 1 < hi)
+				i++;
+			else if (t[i] == '(')
 				depth++;
 			else if (t[i] == ')')
 				depth--;
@@ -153,20 +170,15 @@ static void measure_link(const struct scan *s, const struct open_span *o, struct
 				break;
 			i++;
 		}
-		close = i < hi && t[i] == ')' ? i + 1 : i;
-	} else {
-		size_t i = b;
+		link->end = i < hi && t[i] == ')' ? i + 1 : close;
+	} else if (close < hi && t[close] == '[') { /* full reference: [text][ref] */
+		size_t i = close + 1;
 		while (i < hi && t[i] != ']' && t[i] != '\n')
 			i++;
-		close = i < hi && t[i] == ']' ? i + 1 : b;
-		if (close < hi && t[close] == '[') { /* [text][ref] */
-			i = close;
-			while (i < hi && t[i] != ']' && t[i] != '\n')
-				i++;
-			close = i < hi && t[i] == ']' ? i + 1 : close;
-		}
+		link->end = i < hi && t[i] == ']' ? i + 1 : close;
+	} else {
+		link->end = close; /* shortcut reference: [text] */
 	}
-	link->end = close;
 }
 
 static int leave_span(MD_SPANTYPE type, void *detail, void *userdata)
@@ -221,8 +233,11 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *p, MD_SIZE size, void *userd
 	case MD_TEXT_HTML:
 		bits = CLS_HTML;
 		break;
+	case MD_TEXT_ENTITY:
+		bits = 0; /* "&amp;" is markup, but it is part of a link's text */
+		break;
 	default:
-		return 0; /* entities, line breaks, math: markup */
+		return 0; /* line breaks, math: markup */
 	}
 	if (s->code_depth > 0)
 		bits |= CLS_CODE | CLS_CODEBLOCK;

@@ -45,6 +45,8 @@ void post_line_col(const struct post *p, size_t offset, int *line, int *column)
 		offset = p->len;
 	int l = line_of(p, offset);
 	size_t i = p->line_starts[l];
+	if (l == 0 && p->has_bom) /* the byte order mark is not a character of the line */
+		i = offset < 3 ? offset : 3;
 	int col = 1;
 	while (i < offset) {
 		int32_t cp;
@@ -54,6 +56,13 @@ void post_line_col(const struct post *p, size_t offset, int *line, int *column)
 	}
 	*line = l + 1;
 	*column = col;
+}
+
+size_t post_line_start(const struct post *p, size_t offset)
+{
+	if (offset > p->len)
+		offset = p->len;
+	return p->line_starts[line_of(p, offset)];
 }
 
 bool post_line_range(const struct post *p, int line, size_t *start, size_t *end)
@@ -166,7 +175,7 @@ struct post *post_new(const char *path, char *text, size_t len)
 	p->len = len;
 	buf_init(&p->norms);
 	p->has_bom = len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0;
-	p->binary = memchr(p->text, '\0', len < 8000 ? len : 8000) != NULL;
+	p->binary = memchr(p->text, '\0', len) != NULL;
 	p->first_invalid_utf8 = uni_first_invalid(p->text, len);
 	build_line_table(p);
 
@@ -186,6 +195,8 @@ struct post *post_new(const char *path, char *text, size_t len)
 		break;
 	case FRONTMATTER_FOUND:
 		p->has_front_matter = true;
+		p->fm_start = ys;
+		p->fm_end = ye;
 		p->body_start = bs;
 		if (!p->binary &&
 		    frontmatter_parse(p->text, ys, ye, line_of(p, ys) + 1, &p->meta,

@@ -62,6 +62,7 @@ struct post {
 	bool has_bom;
 
 	bool has_front_matter;
+	size_t fm_start, fm_end; /* the YAML between the delimiter lines */
 	size_t body_start, body_end;
 	struct value *meta; /* front matter map; an empty map when there is none */
 	bool front_matter_failed;
@@ -96,6 +97,8 @@ void post_tokens(struct post *post);
 /* 1-based line and column (in code points) of a byte offset; offsets past the end map to the
  * end of the last line. */
 void post_line_col(const struct post *post, size_t offset, int *line, int *column);
+/* Offset of the start of the line holding offset. */
+size_t post_line_start(const struct post *post, size_t offset);
 /* Byte range [*start, *end) of 1-based line n, without its line break. */
 bool post_line_range(const struct post *post, int line, size_t *start, size_t *end);
 /* The thread part holding offset (0-based). */

@@ -39,7 +39,7 @@ static void load_rules(struct session *s)
 
 struct session *session_new(const struct session_options *opts, struct config_store *configs)
 {
-	struct host_limits limits = { HOST_DEFAULT_INSTRUCTIONS, HOST_DEFAULT_MEMORY };
+	struct host_limits limits = { HOST_DEFAULT_INSTRUCTIONS, HOST_DEFAULT_MEMORY, 0 };
 	struct host *h = host_new(&limits);
 	if (!h)
 		return NULL;
@@ -66,7 +66,7 @@ static void reset_host(struct session *s)
 {
 	ruleset_free(s->rules);
 	host_free(s->host);
-	struct host_limits limits = { HOST_DEFAULT_INSTRUCTIONS, HOST_DEFAULT_MEMORY };
+	struct host_limits limits = { HOST_DEFAULT_INSTRUCTIONS, HOST_DEFAULT_MEMORY, 0 };
 	s->host = host_new(&limits);
 	if (!s->host) {
 		fprintf(stderr, "postlint: cannot create a new Lua state\n");
@@ -169,9 +169,13 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 	struct check_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
 				   .view = view, .options = options, .cache_options = cache_options };
 	long long budget = cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS;
+	host_set_watchdog(s->host, cfg ? cfg->limits.seconds : 0);
 	size_t memory = cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY;
 	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
 	host_set_context(s->host, &run);
+	char label[300];
+	snprintf(label, sizeof(label), "rule '%s' on '%s'", r->id, post->path);
+	host_set_label(s->host, label);
 	struct host_error err;
 	int rc = host_call(s->host, call_check, &call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
 			   &err);
@@ -181,8 +185,25 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 		report_addf(report, r->id, SEVERITY_INFO, post->body_start, post->body_start,
 			    "rule '%s' reported %zu problems here; only the first %d are shown",
 			    r->id, run.reported, API_MAX_REPORTS);
-	if (rc == 0)
+	if (rc == 0) {
+		/* The cap is shared by all rules: a rule that keeps most of it between calls
+		 * (in its globals, caught by its own pcall) would make the next rules fail
+		 * under its name. If memory stays high after a full collection, blame the rule
+		 * that just ran and start over with a fresh state. */
+		size_t high = host_memory_limit(s->host) / 4 * 3;
+		if (host_memory(s->host) > high) {
+			host_collect(s->host);
+			if (host_memory(s->host) > high) {
+				s->rule_errors++;
+				report_addf(report, RULE_ERROR, SEVERITY_ERROR, post->body_start,
+					    post->body_start, "rule '%s' was stopped: it keeps %zu MB "
+					    "between calls (of %zu MB for rules)", r->id,
+					    host_memory(s->host) >> 20, host_memory_limit(s->host) >> 20);
+				reset_host(s);
+			}
+		}
 		return;
+	}
 	s->rule_errors++;
 	const char *what = err.kind == HOST_ERR_BUDGET ? "was stopped"
 			   : err.kind == HOST_ERR_MEMORY ? "was stopped"
@@ -202,7 +223,8 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 static void release_posts(struct session *s)
 {
 	struct host_error err;
-	host_call(s->host, call_release, NULL, 0, &err);
+	if (host_call(s->host, call_release, NULL, 0, &err) < 0)
+		reset_host(s); /* stale posts must never reach the next post's rules */
 }
 
 /* Rules turned off in front matter: lint: { disable: [ids] } */

@@ -196,11 +196,41 @@ static char *project_root(const char *cwd, struct git_repo *repo)
 	return xstrdup(cwd);
 }
 
+/* The absolute path with its folders resolved (symlinks, ".."): .lintrc folders are
+ * resolved the same way, so that globs compare like with like. The last component is kept
+ * (a symlinked post keeps its own name). */
+static char *canonical(const char *path)
+{
+	char *abs = source_absolute(path);
+	struct stat st;
+	if (stat(abs, &st) == 0 && S_ISDIR(st.st_mode)) {
+		char *real = realpath(abs, NULL);
+		if (real) {
+			free(abs);
+			return real;
+		}
+		return abs;
+	}
+	char *slash = strrchr(abs, '/');
+	if (!slash || slash == abs)
+		return abs;
+	*slash = '\0';
+	char *dir = realpath(abs, NULL);
+	*slash = '/';
+	if (!dir)
+		return abs;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s%s", strcmp(dir, "/") == 0 ? "" : dir, slash);
+	free(dir);
+	free(abs);
+	return buf_detach(&b, NULL);
+}
+
 size_t source_collect(char *const *paths, size_t npaths, struct config_store *configs,
 		      struct source_list *out, struct buf *errors)
 {
 	size_t nerrors = 0;
-	char *cwd = source_absolute(".");
+	char *cwd = canonical(".");
 	struct git_repo *repo = source_git_open(cwd);
 	struct walk w = { configs, repo, out };
 	if (npaths == 0) {
@@ -210,7 +240,7 @@ size_t source_collect(char *const *paths, size_t npaths, struct config_store *co
 		free(root);
 	}
 	for (size_t i = 0; i < npaths; i++) {
-		char *abs = source_absolute(paths[i]);
+		char *abs = canonical(paths[i]);
 		struct stat st;
 		if (stat(abs, &st) != 0) {
 			buf_addf(errors, "cannot read '%s': %s\n", paths[i], strerror(errno));

@@ -96,8 +96,14 @@ void suppress_apply(const struct post *p, struct report *r,
 	for (size_t i = p->body_start; i + 4 <= p->body_end; i++) {
 		if (memcmp(t + i, "<!--", 4) != 0 || !(p->cls[i] & CLS_HTML))
 			continue;
-		const char *close = strstr(t + i + 4, "-->");
-		if (!close || (size_t)(close - t) > p->body_end)
+		const char *close = NULL;
+		for (size_t j = i + 4; j + 3 <= p->body_end; j++) {
+			if (t[j] == '-' && t[j + 1] == '-' && t[j + 2] == '>') {
+				close = t + j;
+				break;
+			}
+		}
+		if (!close)
 			break;
 		size_t a = i + 4, b = (size_t)(close - t);
 		while (a < b && (t[a] == ' ' || t[a] == '\t' || t[a] == '\n' || t[a] == '\r'))

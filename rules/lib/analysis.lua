@@ -583,12 +583,17 @@ end
 -- Prices and percentages. Currency signs are separate patterns, not a [set]: Lua sets are
 -- sets of bytes, and "€" is three of them.
 local PRICE_PATTERNS = { "/mo%f[%W]", "/month", "per month" }
+-- Digit runs start at a frontier (%f[%d]): otherwise the search retries from every digit of
+-- a long run of digits, which is quadratic.
 for _, c in ipairs({ "%$", "€", "£", "¥", "円", "EUR", "USD" }) do
   PRICE_PATTERNS[#PRICE_PATTERNS + 1] = c .. "%s?%d[%d,%.]*"
-  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = "%d[%d,%.]*%s?" .. c
+  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = "%f[%d]%d[%d,%.]*%s?" .. c
 end
-local PERCENT_OFF_PATTERNS = { "%d+%s?%%%s?off", "%d+%s?%%%s?rabatt", "%d+%s?%%%s?de descuento",
-  "%d+%s?%%%s?dto", "%d+%s?%%%s?discount", "%d+%s?%%%s?オフ", "%d+%s?％%s?オフ" }
+local PERCENT_OFF_PATTERNS = {}
+for _, tail in ipairs({ "%%%s?off", "%%%s?rabatt", "%%%s?de descuento", "%%%s?dto",
+  "%%%s?discount", "%%%s?オフ", "％%s?オフ" }) do
+  PERCENT_OFF_PATTERNS[#PERCENT_OFF_PATTERNS + 1] = "%f[%d]%d+%s?" .. tail
+end
 
 local function analyze_sales(a)
   local post, W = a.post, a.W

@@ -45,6 +45,19 @@ function M.joiner(post, last, lang)
   return " "
 end
 
+-- The start of the line holding offset `at` (at most 4 KB back: beyond that, `at`).
+function M.line_start(post, at)
+  local i = at
+  while i > 1 and at - i < 4096 do
+    local c = post.text:byte(i - 1)
+    if c == 10 then
+      return i
+    end
+    i = i - 1
+  end
+  return i == 1 and 1 or at
+end
+
 -- The range of the first line of the body, for post-level reports.
 function M.first_line(post)
   local first = M.body_start(post)

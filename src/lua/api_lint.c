@@ -18,6 +18,7 @@
 
 #include "lua/api.h"
 #include "lua/api_internal.h"
+#include "lua/host.h"
 #include "token.h"
 #include "unicode.h"
 #include "util/buf.h"
@@ -328,6 +329,7 @@ static int f_fold(lua_State *L)
 {
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
+	host_charge(L, (long long)n / 4 + 1);
 	api_push_folded(L, s, n);
 	return 1;
 }
@@ -351,6 +353,7 @@ static int f_words(lua_State *L)
 {
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
+	host_charge(L, (long long)n / 2 + 1);
 	lua_newtable(L);
 	struct words_ctx c = { L, s, lua_gettop(L), 0 };
 	token_split(s, 0, n, NULL, emit_folded, &c);
@@ -362,6 +365,7 @@ static int f_graphemes(lua_State *L)
 {
 	size_t n;
 	const char *s = luaL_checklstring(L, 1, &n);
+	host_charge(L, (long long)n / 4 + 1);
 	lua_pushinteger(L, (lua_Integer)uni_grapheme_count(s, n));
 	return 1;
 }

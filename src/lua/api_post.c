@@ -1,7 +1,8 @@
 /* The post object rules receive: a read-only table whose fields are built on first use
  * from the C post model and then cached in the table (plain table reads afterwards).
  *
- *   post.path, post.text, post.body, post.meta, post.platforms, post.lang, post.kind,
+ *   post.path, post.text, post.body, post.front_matter (the YAML's range, nil when none),
+ *   post.meta, post.platforms, post.lang, post.kind,
  *   post.parts, post.words, post.sentences, post.links, post.images, post.hashtags,
  *   post.mentions, post.emoji, post.quotes
  *   post:line_col(offset) -> line, column
@@ -27,7 +28,11 @@ static const struct post_view *check_view(lua_State *L, int table)
 {
 	if (!lua_istable(L, table) || lua_rawgetp(L, table, &handle_key) != LUA_TUSERDATA)
 		luaL_error(L, "expected a post (call methods as post:method(...))");
-	struct post_handle *h = lua_touserdata(L, -1);
+	/* only a handle made by api_push_post will do: pairs(post) shows the key, and a rule
+	 * could put any userdata of its own under it */
+	struct post_handle *h = luaL_testudata(L, -1, API_TYPE_POST_HANDLE);
+	if (!h)
+		luaL_error(L, "expected a post (call methods as post:method(...))");
 	lua_pop(L, 1);
 	if (!h->view)
 		luaL_error(L, "this post is no longer valid: rules must not keep a post after "
@@ -132,6 +137,7 @@ static void push_tokens(lua_State *L, struct post *p, enum token_kind kind)
 {
 	post_tokens(p);
 	size_t n = p->tokens[kind].len;
+	host_charge(L, (long long)n * 4);
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
 		push_token(L, p, kind, &p->tokens[kind].items[i]);
@@ -219,6 +225,12 @@ static int post_index(lua_State *L)
 		lua_createtable(L, 0, 3);
 		set_range(L, p->body_start, p->body_end);
 		set_text(L, p, "text", p->body_start, p->body_end);
+	} else if (strcmp(k, "front_matter") == 0) {
+		if (!p->has_front_matter)
+			return 0;
+		lua_createtable(L, 0, 3);
+		set_range(L, p->fm_start, p->fm_end);
+		set_text(L, p, "text", p->fm_start, p->fm_end);
 	} else if (strcmp(k, "meta") == 0) {
 		api_push_value(L, p->meta);
 	} else if (strcmp(k, "platforms") == 0) {
@@ -263,6 +275,10 @@ static int m_line_col(lua_State *L)
 	lua_Integer off = luaL_checkinteger(L, 2);
 	if (off < 1)
 		off = 1;
+	if ((size_t)off > view->post->len + 1)
+		off = (lua_Integer)view->post->len + 1;
+	/* columns are counted from the line start: charge that scan */
+	host_charge(L, (long long)(((size_t)off - 1) - post_line_start(view->post, (size_t)off - 1)) / 8 + 1);
 	int line, column;
 	post_line_col(view->post, (size_t)off - 1, &line, &column);
 	lua_pushinteger(L, line);
@@ -301,9 +317,10 @@ static int m_find(lua_State *L)
 					  .links = opt_bool(L, 3, "links", true) };
 	struct post *p = view->post;
 	post_tokens(p);
+	size_t nwords = p->tokens[TOK_WORD].len;
+	host_charge(L, (long long)nwords / 4 + 1);
 	lua_newtable(L);
 	lua_Integer n = 0;
-	size_t nwords = p->tokens[TOK_WORD].len;
 	const struct token *words = p->tokens[TOK_WORD].items;
 	for (size_t i = 0; i < nwords;) {
 		const char *phrase;
@@ -336,6 +353,10 @@ void api_open_post_meta(lua_State *L)
 	lua_pushliteral(L, "post");
 	lua_setfield(L, -2, "__metatable");
 	lua_pop(L, 1);
+	luaL_newmetatable(L, API_TYPE_POST_HANDLE);
+	lua_pushliteral(L, "post handle");
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 1);
 	lua_newtable(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &posts_key);
 	lua_newtable(L);
@@ -353,6 +374,7 @@ void api_push_post(lua_State *L, const struct post_view *view, const void *origi
 	lua_newtable(L);
 	struct post_handle *h = lua_newuserdatauv(L, sizeof(*h), 0);
 	h->view = view;
+	luaL_setmetatable(L, API_TYPE_POST_HANDLE);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &handles_key);
 	lua_pushvalue(L, -2);
 	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
@@ -364,20 +386,29 @@ void api_push_post(lua_State *L, const struct post_view *view, const void *origi
 	lua_remove(L, -2);
 }
 
+/* Allocates nothing (it runs after a rule may have used up the memory cap): handles are
+ * invalidated in place and both tables emptied by assigning nil to existing fields. */
 void api_release_posts(lua_State *L)
 {
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &handles_key);
 	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-	for (lua_Integer i = 1; i <= n; i++) {
+	for (lua_Integer i = n; i >= 1; i--) {
 		lua_rawgeti(L, -1, i);
 		struct post_handle *h = lua_touserdata(L, -1);
 		if (h)
 			h->view = NULL;
 		lua_pop(L, 1);
+		lua_pushnil(L);
+		lua_rawseti(L, -2, i);
 	}
 	lua_pop(L, 1);
-	lua_newtable(L);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &handles_key);
-	lua_newtable(L);
-	lua_rawsetp(L, LUA_REGISTRYINDEX, &posts_key);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &posts_key);
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pop(L, 1);
+		lua_pushvalue(L, -1);
+		lua_pushnil(L);
+		lua_rawset(L, -4);
+	}
+	lua_pop(L, 1);
 }

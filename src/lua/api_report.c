@@ -27,6 +27,15 @@ static struct rule_run *current_run(lua_State *L)
 	return run;
 }
 
+/* Raw field access: no __index code of the rule runs while a report is being copied (it
+ * could call ctx:report again, or change what is being read). */
+static int rawfield(lua_State *L, int idx, const char *key)
+{
+	idx = lua_absindex(L, idx);
+	lua_pushstring(L, key);
+	return lua_rawget(L, idx);
+}
+
 static bool utf8_boundary(const struct post *p, size_t off)
 {
 	return off >= p->len || ((unsigned char)p->text[off] & 0xC0) != 0x80;
@@ -39,13 +48,13 @@ static bool read_range(lua_State *L, int idx, const struct post *p, const char *
 {
 	idx = lua_absindex(L, idx);
 	int src = idx;
-	if (lua_getfield(L, idx, "at") != LUA_TNIL) {
+	if (rawfield(L, idx, "at") != LUA_TNIL) {
 		if (!lua_istable(L, -1))
 			luaL_error(L, "%s: 'at' must be a token (a table with first and last)", what);
 		src = lua_gettop(L);
 	}
-	int tf = lua_getfield(L, src, "first");
-	int tl = lua_getfield(L, src, "last");
+	int tf = rawfield(L, src, "first");
+	int tl = rawfield(L, src, "last");
 	if (tf == LUA_TNIL && tl == LUA_TNIL) {
 		lua_pop(L, 3);
 		return false;
@@ -81,21 +90,20 @@ static void read_edits(lua_State *L, int idx, const struct post *p, const char *
 	idx = lua_absindex(L, idx);
 	if (!lua_istable(L, idx))
 		luaL_error(L, "%s must be a table of edits", what);
-	lua_getfield(L, idx, "first");
-	bool single = !lua_isnil(L, -1);
+	bool single = rawfield(L, idx, "first") != LUA_TNIL;
 	lua_pop(L, 1);
-	lua_Integer n = single ? 1 : luaL_len(L, idx);
+	lua_Integer n = single ? 1 : (lua_Integer)lua_rawlen(L, idx);
 	if (n < 1 || n > 1000)
 		luaL_error(L, "%s must hold between 1 and 1000 edits", what);
 	for (lua_Integer i = 1; i <= n; i++) {
 		if (single)
 			lua_pushvalue(L, idx);
-		else if (lua_geti(L, idx, i) != LUA_TTABLE)
+		else if (lua_rawgeti(L, idx, i) != LUA_TTABLE)
 			luaL_error(L, "%s: edit %d is not a table", what, (int)i);
 		struct edit e = { 0 };
 		if (!read_range(L, -1, p, what, &e.start, &e.end))
 			luaL_error(L, "%s: edit %d has no 'first'/'last' range", what, (int)i);
-		if (lua_getfield(L, -1, "text") != LUA_TSTRING)
+		if (rawfield(L, -1, "text") != LUA_TSTRING)
 			luaL_error(L, "%s: edit %d needs 'text' (a string; \"\" deletes)", what, (int)i);
 		size_t len;
 		const char *text = lua_tolstring(L, -1, &len);
@@ -117,22 +125,22 @@ static int ctx_report(lua_State *L)
 	const struct post *p = run->post;
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	finding_release(&run->pending);
 	if (run->reported >= API_MAX_REPORTS) {
 		run->reported++;
 		return 0;
 	}
+	finding_release(&run->pending);
 	struct finding *f = &run->pending;
 
-	if (lua_getfield(L, 2, "message") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+	if (rawfield(L, 2, "message") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
 		return luaL_error(L, "ctx:report: 'message' must be a non-empty string");
 	f->message = xstrdup(lua_tostring(L, -1));
 	lua_pop(L, 1);
 
 	f->severity = run->severity;
-	if (lua_getfield(L, 2, "severity") != LUA_TNIL) {
+	if (rawfield(L, 2, "severity") != LUA_TNIL) {
 		bool ok;
-		const char *name = lua_tostring(L, -1);
+		const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 		enum severity s = severity_parse(name ? name : "", &ok);
 		if (!ok || s == SEVERITY_OFF)
 			return luaL_error(L, "ctx:report: severity must be \"error\", \"warning\" or "
@@ -152,18 +160,18 @@ static int ctx_report(lua_State *L)
 		f->end = e > p->body_start ? e : p->body_start;
 	}
 
-	if (lua_getfield(L, 2, "fix") != LUA_TNIL)
+	if (rawfield(L, 2, "fix") != LUA_TNIL)
 		read_edits(L, -1, p, "ctx:report: fix", &f->fix, &f->nfix);
 	lua_pop(L, 1);
 
-	if (lua_getfield(L, 2, "suggestions") != LUA_TNIL) {
+	if (rawfield(L, 2, "suggestions") != LUA_TNIL) {
 		if (!lua_istable(L, -1))
 			return luaL_error(L, "ctx:report: 'suggestions' must be a list");
-		lua_Integer n = luaL_len(L, -1);
+		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
 		for (lua_Integer i = 1; i <= n && i <= 100; i++) {
-			if (lua_geti(L, -1, i) != LUA_TTABLE)
+			if (lua_rawgeti(L, -1, i) != LUA_TTABLE)
 				return luaL_error(L, "ctx:report: suggestion %d is not a table", (int)i);
-			if (lua_getfield(L, -1, "title") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+			if (rawfield(L, -1, "title") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
 				return luaL_error(L, "ctx:report: suggestion %d needs a 'title'", (int)i);
 			f->suggestions = xrealloc(f->suggestions,
 						  (f->nsuggestions + 1) * sizeof(*f->suggestions));
@@ -171,14 +179,13 @@ static int ctx_report(lua_State *L)
 			memset(sg, 0, sizeof(*sg));
 			sg->title = xstrdup(lua_tostring(L, -1));
 			lua_pop(L, 1);
-			if (lua_getfield(L, -1, "edits") != LUA_TNIL) {
+			if (rawfield(L, -1, "edits") != LUA_TNIL) {
 				read_edits(L, -1, p, "ctx:report: suggestion edits", &sg->edits,
 					   &sg->nedits);
 			} else {
 				lua_pop(L, 1);
 				lua_pushvalue(L, -1); /* the suggestion itself is one edit */
-				lua_getfield(L, -1, "first");
-				bool has = !lua_isnil(L, -1);
+				bool has = rawfield(L, -1, "first") != LUA_TNIL;
 				lua_pop(L, 1);
 				if (has)
 					read_edits(L, -1, p, "ctx:report: suggestion", &sg->edits,

@@ -153,7 +153,8 @@ int ruletest_read(struct session *s, const struct rule *rule, struct rule_tests 
 	memset(out, 0, sizeof(*out));
 	struct read_call rc = { rule, out };
 	struct host_error herr;
-	if (host_call(s->host, read_tests, &rc, 0, &herr) < 0) {
+	/* the tests table is the rule's data and may have metamethods: budgeted like a load */
+	if (host_call(s->host, read_tests, &rc, 50000000LL, &herr) < 0) {
 		buf_adds(err, herr.message);
 		return -1;
 	}

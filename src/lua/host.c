@@ -2,10 +2,14 @@
 #include "lua/host.h"
 
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -31,7 +35,76 @@ struct host {
 	size_t printed;
 	struct host_error *err; /* of the call in progress */
 	void *ctx;
+	char label[256];
+	int seconds;
 };
+
+/* ---- the watchdog ---------------------------------------------------------------------- */
+
+/* One thread for the process. A budgeted call publishes its deadline; if it is still running
+ * after it, the call is stuck in C code the instruction hook cannot reach, and the only safe
+ * way out is to end the process (a thread cannot be stopped safely). */
+static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
+static _Atomic long long watchdog_deadline; /* CLOCK_MONOTONIC ms; 0 = idle */
+static _Atomic int watchdog_seconds;
+static char watchdog_label[256];
+static _Atomic int watchdog_label_ready;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *watchdog_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct timespec pause = { 0, 100 * 1000000L };
+		nanosleep(&pause, NULL);
+		long long deadline = atomic_load(&watchdog_deadline);
+		if (deadline && now_ms() > deadline) {
+			char msg[400];
+			int n = snprintf(msg, sizeof(msg),
+					 "postlint: %s ran for more than %d seconds inside a library call "
+					 "(a pattern that backtracks?); stopping (exit code 2)\n",
+					 atomic_load(&watchdog_label_ready) ? watchdog_label : "a rule",
+					 atomic_load(&watchdog_seconds));
+			if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
+				_exit(2);
+			_exit(2);
+		}
+	}
+	return NULL;
+}
+
+static void watchdog_start(void)
+{
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &attr, watchdog_main, NULL) != 0)
+		fprintf(stderr, "postlint: warning: cannot start the watchdog thread\n");
+	pthread_attr_destroy(&attr);
+}
+
+static void watchdog_arm(const struct host *h)
+{
+	pthread_once(&watchdog_once, watchdog_start);
+	atomic_store(&watchdog_label_ready, 0);
+	snprintf(watchdog_label, sizeof(watchdog_label), "%s", h->label[0] ? h->label : "a rule");
+	atomic_store(&watchdog_label_ready, 1);
+	int seconds = h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS;
+	atomic_store(&watchdog_seconds, seconds);
+	atomic_store(&watchdog_deadline, now_ms() + seconds * 1000LL);
+}
+
+static void watchdog_disarm(void)
+{
+	atomic_store(&watchdog_deadline, 0);
+}
 
 static char template_key, libs_key, modules_key;
 
@@ -82,6 +155,27 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d million instructions)",
 			ar->short_src, ar->currentline, (int)(h->budget_total / 1000000));
 	lua_error(L);
+}
+
+static int raise_budget(lua_State *L, struct host *h)
+{
+	h->budget_tripped = true;
+	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+	luaL_where(L, 1);
+	lua_pushfstring(L, "instruction budget exceeded (%d million instructions)",
+			(int)(h->budget_total / 1000000));
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
+void host_charge(lua_State *L, long long units)
+{
+	struct host *h = host_of(L);
+	if (h->budget_total <= 0)
+		return;
+	h->budget_left -= units;
+	if (h->budget_left <= 0 || h->budget_tripped)
+		raise_budget(L, h);
 }
 
 static void copy_text(char *dst, size_t size, const char *src)
@@ -192,6 +286,39 @@ static int f_print(lua_State *L)
 		h->printed += len;
 	}
 	return 0;
+}
+
+/* table.move(a1, f, e, t [, a2]) moves e - f + 1 elements in C: charge them. */
+static int f_table_move(lua_State *L)
+{
+	lua_Integer f = luaL_checkinteger(L, 2), e = luaL_checkinteger(L, 3);
+	if (e >= f)
+		host_charge(L, e - f < LLONG_MAX / 4 ? (long long)(e - f) + 1 : LLONG_MAX / 4);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+/* string.find/match/gmatch/gsub/rep: charge the length of the subject (or result) before
+ * the library does its work in C. Backtracking patterns can still take longer than their
+ * length; the watchdog bounds those. */
+static int f_string_charged(lua_State *L)
+{
+	size_t len = 0;
+	if (lua_type(L, 1) == LUA_TSTRING)
+		lua_tolstring(L, 1, &len);
+	long long units = (long long)(len / 8) + 1;
+	if (lua_tointeger(L, lua_upvalueindex(2)) == 1) { /* rep: the result's size */
+		lua_Integer n = lua_tointeger(L, 2);
+		if (n > 0)
+			units += (long long)((double)len * (double)n / 8 > 1e15 ? 1e15 : (double)len * (double)n / 8);
+	}
+	host_charge(L, units);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
 }
 
 /* load(chunk [, chunkname [, mode [, env]]]): text only; without env, the caller's own
@@ -428,6 +555,19 @@ static int setup_state(lua_State *L)
 	lua_getfield(L, g, LUA_STRLIBNAME);
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
+	/* in the real string table, so that ("x"):find(...) is charged too */
+	static const char *const charged[] = { "find", "match", "gmatch", "gsub", "rep", NULL };
+	for (const char *const *n = charged; *n; n++) {
+		lua_getfield(L, -1, *n);
+		lua_pushinteger(L, strcmp(*n, "rep") == 0);
+		lua_pushcclosure(L, f_string_charged, 2);
+		lua_setfield(L, -2, *n);
+	}
+	lua_pop(L, 1);
+	lua_getfield(L, g, LUA_TABLIBNAME);
+	lua_getfield(L, -1, "move");
+	lua_pushcclosure(L, f_table_move, 1);
+	lua_setfield(L, -2, "move");
 	lua_pop(L, 1);
 	/* math.random would make output differ from run to run; the 5.3 compatibility functions
 	 * Debian compiles in would make rules break on other builds */
@@ -556,6 +696,31 @@ bool host_needs_reset(const struct host *h)
 	return h->reset_needed;
 }
 
+void host_set_watchdog(struct host *h, int seconds)
+{
+	h->seconds = seconds;
+}
+
+void host_set_label(struct host *h, const char *label)
+{
+	snprintf(h->label, sizeof(h->label), "%s", label ? label : "");
+}
+
+size_t host_memory(const struct host *h)
+{
+	return h->used;
+}
+
+size_t host_memory_limit(const struct host *h)
+{
+	return h->limit;
+}
+
+void host_collect(struct host *h)
+{
+	lua_gc(h->L, LUA_GCCOLLECT, 0);
+}
+
 int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,
 	      struct host_error *err)
 {
@@ -564,10 +729,13 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 	h->err = err;
 	h->budget_tripped = false;
 	h->budget_total = h->budget_left = instructions;
-	if (instructions > 0)
+	/* 0 is only for the host's own work, which runs no rule code */
+	if (instructions > 0) {
 		lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);
-	else
+		watchdog_arm(h);
+	} else {
 		lua_sethook(L, NULL, 0, 0);
+	}
 	int base = lua_gettop(L);
 	int status = LUA_ERRMEM;
 	if (lua_checkstack(L, 4)) {
@@ -595,6 +763,8 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 		if (err->kind == HOST_ERR_BUDGET || err->kind == HOST_ERR_MEMORY)
 			h->reset_needed = true;
 	}
+	if (instructions > 0)
+		watchdog_disarm();
 	lua_settop(L, base);
 	lua_sethook(L, NULL, 0, 0);
 	h->err = NULL;

@@ -24,10 +24,15 @@
 
 #define HOST_DEFAULT_INSTRUCTIONS 20000000LL /* per rule call; about 0.1 s */
 #define HOST_DEFAULT_MEMORY (64u << 20)      /* per state, plus 4x the post size */
+/* Wall-clock limit of one call. The instruction budget stops Lua code; a call stuck inside
+ * a library function (a backtracking pattern) is stopped by a watchdog that ends the
+ * process with exit code 2 after this long, naming the rule and the post. */
+#define HOST_WATCHDOG_SECONDS 10
 
 struct host_limits {
 	long long instructions;
 	size_t memory;
+	int seconds; /* wall clock per call, for the watchdog (0: HOST_WATCHDOG_SECONDS) */
 };
 
 enum host_error_kind {
@@ -66,11 +71,20 @@ void *host_context(struct host *h);
 
 /* Memory cap for the state from now on (e.g. raised for a large post). */
 void host_set_memory_limit(struct host *h, size_t bytes);
+/* Wall-clock seconds a budgeted call may take before the watchdog ends the process. */
+void host_set_watchdog(struct host *h, int seconds);
 /* Runs fn(L) with ud as a light userdata argument, protected, under an instruction budget of
  * `instructions` (0: unlimited, for host-internal work). Returns 0, or -1 with *err. */
 int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,
 	      struct host_error *err);
 bool host_needs_reset(const struct host *h);
+/* What the next calls are doing, for the watchdog's message ("rule 'x' on 'post.md'"). */
+void host_set_label(struct host *h, const char *label);
+/* Bytes of memory the state holds now, and its cap. */
+size_t host_memory(const struct host *h);
+size_t host_memory_limit(const struct host *h);
+/* A full garbage collection. */
+void host_collect(struct host *h);
 
 /* --- for use inside host_call --- */
 
@@ -82,5 +96,8 @@ void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chun
 		     int env_index);
 /* Pushes an empty environment with no library functions at all (for .lintrc). */
 void host_push_empty_env(lua_State *L);
+/* Charges work done in C on behalf of Lua (scanning n bytes, building n tables) to the
+ * call's instruction budget; raises the budget error when it runs out. */
+void host_charge(lua_State *L, long long units);
 
 #endif

@@ -249,6 +249,28 @@ class Config(Case):
                                                           "options": {"threshold": 4}})
         self.assertEqual(conf["rules"]["self-focus"]["severity"], "warning")
 
+    def test_limits_are_whole_numbers_in_range_and_lintrc_has_no_string_methods(self):
+        self.write("p.md", GOOD)
+        self.write(".lintrc", "limits = {\n  instructions = 1e30,\n  memory_mb = 0.5,\n}\n")
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn(".lintrc:2: limits.instructions must be a whole number from 100000 to", r.stderr)
+        self.assertIn(".lintrc:3: limits.memory_mb must be a whole number from 4 to 65535", r.stderr)
+        self.write(".lintrc", 'platform = ("X"):lower()\n')
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("attempt to index a string value", r.stderr)
+
+    def test_globs_are_not_exponential_and_symlinked_paths_still_match(self):
+        self.write("real/proj/.lintrc", 'exclude = { "drafts/**", "*a*a*a*a*a*a*a*a*b" }\n')
+        self.write("real/proj/drafts/b.md", "I finished my first marathon today.\n")
+        self.write("real/proj/" + "a" * 100 + ".md", "I finished my first marathon today.\n")
+        self.write("real/proj/posts/c.md", GOOD)
+        os.symlink(os.path.join(self.dir, "real"), os.path.join(self.dir, "link"))
+        data, _ = self.lint_json("link/proj/drafts/b.md", "link/proj", code=0)
+        self.assertEqual(len(data["files"]), 2)
+        self.assertTrue(all(f.endswith(("c.md", "a.md")) for f in data["files"]), data["files"])
+
     def test_unknown_platform_in_config(self):
         self.write(".lintrc", 'platform = "myspace"\n')
         self.write("p.md", GOOD)
@@ -333,6 +355,20 @@ class BadInput(Case):
         data, _ = self.lint_json("huge.md")
         self.assertNotIn("too-large", self.rules_of(data))
 
+    def test_nul_after_the_first_kilobytes_and_byte_order_marks(self):
+        self.write("nul.md", b"x" * 9000 + b"<!-- note \0 -->\n<!-- postlint-disable -->\nBuy now!\n")
+        self.write("bom.md", b"\xef\xbb\xbf---\r\nplatform: x\r\n---\r\nBuy now! 50% off today only!\r\n")
+        self.write("bom-nofm.md", b"\xef\xbb\xbfWhat do you think?\n")
+        data, _ = self.lint_json("nul.md", "bom.md", "bom-nofm.md")
+        self.assertEqual(self.rules_of(data, "nul.md"), ["not-text"])
+        bom = {d["rule"]: d for d in data["diagnostics"] if d["path"] == "bom.md"}
+        self.assertEqual((bom["no-sales-push"]["line"], bom["no-sales-push"]["column"]), (4, 1))
+        self.assertEqual(bom["declare-goal"]["suggestions"][0]["edits"][0],
+                         {"start": 8, "end": 8, "text": "goal: replies\r\n"})
+        nofm = [d for d in data["diagnostics"] if d["path"] == "bom-nofm.md"]
+        self.assertEqual([(d["rule"], d["column"]) for d in nofm], [("declare-goal", 1)])
+        self.assertEqual(nofm[0]["suggestions"][0]["edits"][0]["start"], 3)
+
     def test_directory_named_like_a_post_is_walked_not_read(self):
         os.makedirs(os.path.join(self.dir, "folder.md"))
         self.write("folder.md/inner.md", GOOD)
@@ -408,6 +444,61 @@ class HostileRules(Case):
         # the built-in rules' results still stand
         self.assertIn("self-focus", self.rules_of(data))
         self.assertFalse(os.path.exists("/tmp/postlint-pwned"))
+
+    def test_rules_cannot_crash_the_host(self):
+        """Defects found in review: each of these crashed, hung or escaped the budgets."""
+        self.plugin({
+            "reenters-report": 'ctx:report(setmetatable({message="outer"}, {__index=function(t,k) '
+                               'if k=="severity" then ctx:report{message="inner"} end end}))',
+            "reenters-suggestion": 'ctx:report{message="m", suggestions={setmetatable({title="t"}, '
+                                   '{__index=function(_,k) if k=="edits" then ctx:report{message="i"} '
+                                   'return {{first=1,last=0,text="x"}} end end})}}',
+            "fakes-handle": 'local k; for x in pairs(post) do k = x end; '
+                            'post.line_col({[k] = lint.phrases{"a b c", "d e"}}, 1)',
+            "moves-a-lot": 'table.move({}, 1, math.maxinteger - 1, 1, {})',
+            "counts-columns": 'for i = 1, 1e9 do post:line_col(#post.text) end',
+        })
+        self.write("p.md", "---\ngoal: x\n---\n" + "word " * 20000 + "\n")
+        data, r = self.lint_json("p.md", code=2)
+        errors = {re.match(r"rule '([a-z-]+)'", d["message"]).group(1): d["message"]
+                  for d in data["diagnostics"] if d["rule"] == "rule-error"}
+        self.assertEqual(sorted(errors), ["counts-columns", "fakes-handle", "moves-a-lot"],
+                         json.dumps(data["diagnostics"], indent=1)[:3000])
+        self.assertIn("expected a post", errors["fakes-handle"])
+        self.assertIn("instruction budget exceeded", errors["moves-a-lot"])
+        self.assertIn("instruction budget exceeded", errors["counts-columns"])
+        messages = [d["message"] for d in data["diagnostics"]]
+        self.assertIn("outer", messages)  # raw reads: its __index never ran
+        self.assertNotIn("inner", messages)
+
+    def test_a_backtracking_pattern_is_stopped_by_the_watchdog(self):
+        self.plugin({"backtracks": 'local s = ("a"):rep(3000); s:find(".-.-.-.-.-.-.-b")'})
+        self.write(".lintrc", 'plugins = { "./plug" }\nlimits = { seconds = 1 }\n')
+        self.write("p.md", GOOD)
+        r = run(["p.md"], self.dir, timeout=30)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("postlint: rule 'backtracks' on 'p.md' ran for more than 1 seconds inside a "
+                      "library call", r.stderr)
+
+    def test_a_memory_hog_is_blamed_and_the_other_rules_keep_working(self):
+        self.plugin({"hogs": 'hog = hog or {}; pcall(function() local i = #hog while true do '
+                             'i = i + 1; hog[i] = ("x"):rep(1000) .. i end end)'})
+        for n in range(6):
+            self.write(f"p{n}.md", "---\ngoal: x\n---\nI finished my first marathon today.\n")
+        data, r = self.lint_json(*[f"p{n}.md" for n in range(6)], code=2)
+        blamed = {re.match(r"rule '([a-z-]+)'", d["message"]).group(1)
+                  for d in data["diagnostics"] if d["rule"] == "rule-error"}
+        self.assertEqual(blamed, {"hogs"}, json.dumps(data["diagnostics"], indent=1)[:3000])
+        for n in range(6):  # the built-in rules still ran on every post
+            self.assertIn("self-focus", self.rules_of(data, f"p{n}.md"))
+
+    def test_rule_tests_run_under_the_budget(self):
+        self.write("tplug/rules/t.lua", 'return { id = "t", summary = "s", docs = "d", '
+                                        'check = function() end, tests = setmetatable({}, '
+                                        '{ __index = function() while true do end end }) }\n')
+        r = run(["test", "tplug"], self.dir, timeout=60)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("instruction budget exceeded", r.stdout)
 
     def test_rules_cannot_poison_each_other(self):
         self.plugin({

@@ -28,6 +28,11 @@ static void globs(void)
 		{ "p?sts/[!ab].md", "posts/a.md", 0 },
 		{ "**", "anything/at/all.md", 1 },
 		{ "notes/ü*.md", "notes/über.md", 1 },
+		{ "[é]x.md", "éx.md", 1 },
+		{ "drafts/", "drafts/a.md", 1 },
+		{ "a/**/b/**/c.md", "a/x/b/y/z/c.md", 1 },
+		{ "a/**/b/**/c.md", "a/x/y/c.md", 0 },
+		{ "*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.md", 0 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
 		CHECK(glob_match(cases[i].pattern, cases[i].path) == cases[i].match, "glob '%s' %s '%s'",

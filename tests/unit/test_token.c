@@ -78,6 +78,16 @@ static void markdown(void)
 	CHECK(p->tokens[TOK_WORD].items[2].flags & TF_LINK, "link words are marked");
 	post_free(p);
 
+	/* a reference whose definition comes later; an entity; empty text; a shortcut */
+	p = make("A [ref link][r] here.\n\n> quoted (text)\n\n[r]: https://r.com\n");
+	EXPECT(p, TOK_LINK, 0, "[ref link][r]", "a reference link ends at its [ref], not later");
+	post_free(p);
+	p = make("Check [&amp;&amp; hi](https://x.com) [](https://e.com) [*em*](u) [short] x\n\n"
+		 "[short]: https://s.com\n");
+	EXPECT(p, TOK_LINK, 0, "[&amp;&amp; hi](https://x.com)|[](https://e.com)|[*em*](u)|[short]",
+	       "entities, empty text, emphasis and shortcut references are measured exactly");
+	post_free(p);
+
 	p = make("![a cat in a hat](cat.png) Nice.");
 	EXPECT(p, TOK_IMAGE, 1, "a cat in a hat", "images keep their alt text");
 	EXPECT(p, TOK_WORD, 0, "nice", "alt text is not prose");
