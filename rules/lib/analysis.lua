@@ -148,6 +148,11 @@ local function skip_decoration(text)
   return text:sub(skip + 1)
 end
 
+-- "I" or "you" (and their forms): the poster speaking, or speaking to the reader.
+local function is_person(W, w)
+  return W.sets.first_person[w.norm] or W.sets.second_person[w.norm]
+end
+
 local function starts_with_dash(text)
   for _, d in ipairs(DASH_PREFIXES) do
     if text:sub(1, #d) == d then
@@ -686,9 +691,6 @@ local function analyze_share(a, threshold)
   end
   -- the sentence right before a link, on its line, is the link's title unless it speaks as
   -- "I" or to "you"; so is whatever follows "New blog post:" and the like
-  local function is_person(w)
-    return W.sets.first_person[w.norm] or W.sets.second_person[w.norm]
-  end
   for _, item in ipairs(items) do
     if item.kind == "link" then
       local k = lower_bound(a.own_sentence_spans, item.first) - 1
@@ -703,7 +705,7 @@ local function analyze_share(a, threshold)
           local w = post.words[i]
           if w.last < item.first then
             words[#words + 1] = i
-            person = person or is_person(w)
+            person = person or is_person(W, w)
           end
         end
         if adjacent and not person and not a.invitation.genuine_at[before] then
@@ -740,7 +742,7 @@ local function analyze_share(a, threshold)
     local w = post.words[i]
     if not removed[i] then
       remaining[#remaining + 1] = w
-      if W.sets.first_person[w.norm] or W.sets.second_person[w.norm] then
+      if is_person(W, w) then
         person = true
       elseif not W.sets.stopwords[w.norm] and w.norm:find("%a") then
         content = content + 1
@@ -801,7 +803,7 @@ local function analyze_quote(a)
       local w = post.words[i]
       if not inside(w) then
         words[#words + 1] = i
-        if W.sets.first_person[w.norm] or W.sets.second_person[w.norm] then
+        if is_person(W, w) then
           person = true
         end
       end
@@ -871,7 +873,7 @@ local function analyze_quote(a)
   -- a short trailing name in a post tagged as a quotation ('"..." margaret lee #quotes')
   local person = false
   for _, w in ipairs(remaining) do
-    if W.sets.first_person[w.norm] or W.sets.second_person[w.norm] then
+    if is_person(W, w) then
       person = true
     end
   end
