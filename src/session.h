@@ -34,7 +34,6 @@ struct session {
 	struct host *host;
 	struct ruleset *rules;
 	size_t rule_errors; /* rule-error findings so far: they make the exit code 2 */
-	size_t load_errors_seen;
 };
 
 /* Creates the host and loads the built-in rules and the plugins of every config in the

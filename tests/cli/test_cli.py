@@ -660,6 +660,33 @@ class Commands(Case):
         self.assertTrue(r.stdout.rstrip().endswith("2 passed, 1 failed"), r.stdout)
 
 
+class Documentation(Case):
+    def test_the_readme_rule_example_works_as_written(self):
+        with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        section = readme[readme.index("## Writing a rule"):]
+        code = re.search(r"```lua\n(.*?)```", section, re.S).group(1)
+        self.write("lint/our-brand/rules/no-synergy.lua", code)
+        r = run(["test", "lint/our-brand"], self.dir)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertTrue(r.stdout.rstrip().endswith("2 passed, 0 failed"), r.stdout)
+        self.write(".lintrc", 'plugins = { "./lint/our-brand" }\n')
+        self.write("p.md", "---\ngoal: x\n---\nWhat does synergy mean to you?\n")
+        r = run(["--no-color", "p.md"], self.dir)
+        self.assertIn('p.md:4:11 warning Jargon: synergy [no-synergy]', r.stdout)
+        self.assertIn('  fix: replace "synergy" with "working together"', r.stdout)
+        self.assertIn("1 with a safe fix", r.stdout)
+
+    def test_lintrc_example_documents_every_key_and_loads(self):
+        r = run(["--config", os.path.join(ROOT, ".lintrc.example"), "--print-config", "p.md"], self.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(os.path.join(ROOT, ".lintrc.example"), encoding="utf-8") as f:
+            example = f.read()
+        for key in ["platform", "lang", "include", "exclude", "extensions", "plugins", "rules",
+                    "overrides", "limits", "instructions", "memory_mb", "max_post_kb", "seconds"]:
+            self.assertRegex(example, r"\b%s\b" % key)
+
+
 class Git(Case):
     def git(self, *args):
         subprocess.run(["git", *args], cwd=self.dir, check=True, capture_output=True,
