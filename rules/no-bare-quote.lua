@@ -16,6 +16,9 @@ marked with #quote, #quotes, #quoteoftheday, #Zitat, #名言 or "Quote of the da
 rest is only attribution, hashtags, mentions, links, emoji or a reaction ("so true").
 Anything you add about it - how it applies, what it means to you, a question - makes it a post.
 
+A quotation of fewer than `min_words` words that is neither attributed nor tagged ("a
+"limited time" offer") is a word in quotes, not a quotation.
+
 Bad:
     "Premature optimization is the root of all evil." — Donald Knuth
 
@@ -23,11 +26,14 @@ Good:
     "Premature optimization is the root of all evil." — Donald Knuth
     We spent a month tuning a query nobody ran. Which "optimization" do you regret?]],
   severity = "warning",
-  options = {},
+  options = { min_words = 3 },
 
   check = function(post, ctx)
     local a = analysis.of(post)
     if not a or not a.quote.quoted or #a.quote.remaining > 0 then
+      return
+    end
+    if a.quote.token and not a.quote.tagged and #lint.words(a.quote.token.text) < ctx.options.min_words then
       return
     end
     for _, info in ipairs(a.invitation.sentences) do
@@ -60,6 +66,8 @@ Good:
       "When bad things happen you have to try and remain positive. #inspirational",
       "“Stay hungry, stay foolish.” Which habit keeps you hungry?",
       "The only word in quotes here is \"cool\", and the rest is my own long sentence about it.",
+      "“Wow.”",
+      { text = "“Stay hungry, stay foolish.”", options = { min_words = 5 } },
     },
     invalid = {
       { text = "“Premature optimization is the root of all evil.” — Donald Knuth",
@@ -68,6 +76,8 @@ Good:
       { text = "\"Culture eats strategy for breakfast.\" — Peter Drucker\n\n#leadership #culture", errors = 1 },
       { text = "„Das Leben ist wie Fahrradfahren.“ — Albert Einstein", errors = 1 },
       { text = "> Simplicity is prerequisite for reliability.\n\n— Edsger W. Dijkstra", errors = 1 },
+      { text = "“Stay hungry, stay foolish.”", errors = 1 },
+      { text = "“Wow.” #quote", errors = 1 },
       { text = "RT @someone: \"Someone is sitting in the shade today because someone planted a tree.\" - Warren Buffett",
         errors = 1 },
     },
