@@ -41,11 +41,14 @@ struct host {
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
 
-/* One thread for the process. A budgeted call publishes its deadline; if it is still running
- * after it, the call is stuck in C code the instruction hook cannot reach, and the only safe
- * way out is to end the process (a thread cannot be stopped safely). */
+/* One thread for the process (one host runs at a time). While a budgeted call runs, the
+ * instruction hook ticks a counter; if the counter stands still for the set number of
+ * seconds, the call is stuck in C code that the hook cannot reach (a backtracking pattern),
+ * and the only safe way out is to end the process (a thread cannot be stopped safely). Slow
+ * but progressing Lua code (under valgrind, say) is left to the instruction budget. */
 static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
-static _Atomic long long watchdog_deadline; /* CLOCK_MONOTONIC ms; 0 = idle */
+static _Atomic long long watchdog_armed_at; /* CLOCK_MONOTONIC ms; 0 = idle */
+static _Atomic unsigned long watchdog_ticks;
 static _Atomic int watchdog_seconds;
 static char watchdog_label[256];
 static _Atomic int watchdog_label_ready;
@@ -60,11 +63,23 @@ static long long now_ms(void)
 static void *watchdog_main(void *arg)
 {
 	(void)arg;
+	unsigned long last_ticks = 0;
+	long long last_change = 0, last_armed = 0;
 	for (;;) {
 		struct timespec pause = { 0, 100 * 1000000L };
 		nanosleep(&pause, NULL);
-		long long deadline = atomic_load(&watchdog_deadline);
-		if (deadline && now_ms() > deadline) {
+		long long armed = atomic_load(&watchdog_armed_at);
+		unsigned long ticks = atomic_load(&watchdog_ticks);
+		long long now = now_ms();
+		if (!armed)
+			continue;
+		if (armed != last_armed || ticks != last_ticks) {
+			last_armed = armed;
+			last_ticks = ticks;
+			last_change = now;
+			continue;
+		}
+		if (now - last_change > atomic_load(&watchdog_seconds) * 1000LL) {
 			char msg[400];
 			int n = snprintf(msg, sizeof(msg),
 					 "postlint: %s ran for more than %d seconds inside a library call "
@@ -96,14 +111,13 @@ static void watchdog_arm(const struct host *h)
 	atomic_store(&watchdog_label_ready, 0);
 	snprintf(watchdog_label, sizeof(watchdog_label), "%s", h->label[0] ? h->label : "a rule");
 	atomic_store(&watchdog_label_ready, 1);
-	int seconds = h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS;
-	atomic_store(&watchdog_seconds, seconds);
-	atomic_store(&watchdog_deadline, now_ms() + seconds * 1000LL);
+	atomic_store(&watchdog_seconds, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
+	atomic_store(&watchdog_armed_at, now_ms());
 }
 
 static void watchdog_disarm(void)
 {
-	atomic_store(&watchdog_deadline, 0);
+	atomic_store(&watchdog_armed_at, 0);
 }
 
 static char template_key, libs_key, modules_key;
@@ -143,6 +157,7 @@ struct host *host_of(lua_State *L)
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
 	struct host *h = host_of(L);
+	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
 	if (!h->budget_tripped) {
 		h->budget_left -= HOOK_STEP;
 		if (h->budget_left > 0)

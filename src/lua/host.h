@@ -24,9 +24,9 @@
 
 #define HOST_DEFAULT_INSTRUCTIONS 20000000LL /* per rule call; about 0.1 s */
 #define HOST_DEFAULT_MEMORY (64u << 20)      /* per state, plus 4x the post size */
-/* Wall-clock limit of one call. The instruction budget stops Lua code; a call stuck inside
- * a library function (a backtracking pattern) is stopped by a watchdog that ends the
- * process with exit code 2 after this long, naming the rule and the post. */
+/* The instruction budget stops Lua code; a call stuck this many seconds inside one library
+ * function (a backtracking pattern) is stopped by a watchdog that ends the process with exit
+ * code 2, naming the rule and the post. */
 #define HOST_WATCHDOG_SECONDS 10
 
 struct host_limits {
