@@ -371,8 +371,6 @@ static void resolve_plugins(struct checker *k, struct config *c, int line)
 	for (size_t i = 0; i < n; i++) {
 		const char *p = c->plugins[i];
 		int l = line_of_key(c->source, p, line);
-		if (i < 64)
-			c->plugin_lines[i] = l;
 		char *dir = NULL;
 		if (strchr(p, '/') || p[0] == '.') {
 			char path[PATH_MAX];
@@ -404,7 +402,7 @@ struct eval_call {
 	size_t len;
 	const char *chunkname;
 	const char *path;
-	struct value *holder;
+	struct value *root; /* the settings, owned by the caller */
 };
 
 /* Protected: runs the chunk in an environment with no functions at all; the config is what
@@ -429,7 +427,7 @@ static int eval_lintrc(lua_State *L)
 				     "platform = \"x\" (it returned a %s)", c->path,
 				  luaL_typename(L, -1));
 	}
-	api_to_value(L, -1, c->holder, NULL, c->path);
+	api_to_map(L, -1, &c->root, c->path);
 	return 0;
 }
 
@@ -492,7 +490,7 @@ struct config *config_load(const char *path, struct buf *err)
 	struct buf chunkname = BUF_INIT;
 	buf_addf(&chunkname, "@%s", path);
 	struct eval_call call = { .src = src, .len = len, .chunkname = chunkname.ptr, .path = path,
-				  .holder = value_new(VALUE_LIST) };
+				  .root = NULL };
 	struct host_error herr;
 	int rc = host_call(h, eval_lintrc, &call, LINTRC_INSTRUCTIONS, &herr);
 	buf_release(&chunkname);
@@ -507,13 +505,13 @@ struct config *config_load(const char *path, struct buf *err)
 		} else {
 			buf_addf(err, "%s\n", herr.message);
 		}
-		value_free(call.holder);
+		value_free(call.root);
 		config_free(c);
 		return NULL;
 	}
-	const struct value *root = call.holder->len ? call.holder->items[0] : NULL;
+	const struct value *root = call.root;
 	struct checker k = { .c = c, .err = &c->problems };
-	if (root && root->type == VALUE_MAP) {
+	if (root) {
 		for (size_t i = 0; i < root->len; i++) {
 			const char *key = root->keys[i];
 			const struct value *v = root->items[i];
@@ -550,11 +548,9 @@ struct config *config_load(const char *path, struct buf *err)
 				parse_limits(&k, c, v, line);
 			}
 		}
-	} else if (root && !empty_table(root)) {
-		problem(&k, 1, "a .lintrc must return a table of settings");
 	}
 	c->nproblems = k.count;
-	value_free(call.holder);
+	value_free(call.root);
 	return c;
 }
 
@@ -728,6 +724,11 @@ bool config_wants(const struct config *c, const char *abs_path)
 	return !any_match(c->exclude, rel);
 }
 
+bool config_excludes(const struct config *c, const char *abs_path)
+{
+	return any_match(c->exclude, relative_to(c, abs_path));
+}
+
 static const struct rule_setting *find_setting(const struct rule_settings *s, const char *id)
 {
 	for (size_t i = 0; i < s->len; i++)
@@ -736,57 +737,58 @@ static const struct rule_setting *find_setting(const struct rule_settings *s, co
 	return NULL;
 }
 
-bool config_rule_for(const struct config *c, const char *abs_path, const char *rule_id,
-		     enum severity *severity, bool *has_severity, const struct value **options)
+void file_config_init(struct file_config *fc, const struct config *c, const char *abs_path)
 {
-	bool said = false;
+	memset(fc, 0, sizeof(*fc));
+	fc->config = c;
+	fc->platforms = (const char *const *)c->platforms;
+	fc->lang = c->lang;
+	if (!c->noverrides)
+		return;
+	const char *rel = relative_to(c, abs_path);
+	fc->overrides = xcalloc(c->noverrides, sizeof(bool));
+	for (size_t i = 0; i < c->noverrides; i++) {
+		const struct config_override *o = &c->overrides[i];
+		fc->overrides[i] = any_match(o->files, rel);
+		if (!fc->overrides[i])
+			continue;
+		if (o->platforms)
+			fc->platforms = (const char *const *)o->platforms;
+		if (o->lang)
+			fc->lang = o->lang;
+	}
+}
+
+void file_config_release(struct file_config *fc)
+{
+	free(fc->overrides);
+	memset(fc, 0, sizeof(*fc));
+}
+
+static bool apply_setting(const struct rule_setting *s, enum severity *severity,
+			  bool *has_severity, const struct value **options)
+{
+	if (!s)
+		return false;
+	if (s->has_severity)
+		*severity = s->severity, *has_severity = true;
+	if (s->options && s->options->len)
+		*options = s->options;
+	return true;
+}
+
+bool config_rule_for(const struct file_config *fc, const char *rule_id, enum severity *severity,
+		     bool *has_severity, const struct value **options)
+{
+	const struct config *c = fc->config;
 	*has_severity = false;
 	*options = NULL;
-	const struct rule_setting *s = find_setting(&c->rules, rule_id);
-	if (s) {
-		said = true;
-		if (s->has_severity)
-			*severity = s->severity, *has_severity = true;
-		if (s->options && s->options->len)
-			*options = s->options;
-	}
-	if (c->noverrides) {
-		const char *rel = relative_to(c, abs_path);
-		for (size_t i = 0; i < c->noverrides; i++) {
-			const struct config_override *o = &c->overrides[i];
-			if (!any_match(o->files, rel))
-				continue;
-			s = find_setting(&o->rules, rule_id);
-			if (!s)
-				continue;
-			said = true;
-			if (s->has_severity)
-				*severity = s->severity, *has_severity = true;
-			if (s->options && s->options->len)
-				*options = s->options;
-		}
-	}
+	bool said = apply_setting(find_setting(&c->rules, rule_id), severity, has_severity, options);
+	for (size_t i = 0; fc->overrides && i < c->noverrides; i++)
+		if (fc->overrides[i])
+			said |= apply_setting(find_setting(&c->overrides[i].rules, rule_id), severity,
+					      has_severity, options);
 	return said;
-}
-
-const char *const *config_platforms_for(const struct config *c, const char *abs_path)
-{
-	const char *const *result = (const char *const *)c->platforms;
-	const char *rel = c->noverrides ? relative_to(c, abs_path) : NULL;
-	for (size_t i = 0; i < c->noverrides; i++)
-		if (c->overrides[i].platforms && any_match(c->overrides[i].files, rel))
-			result = (const char *const *)c->overrides[i].platforms;
-	return result;
-}
-
-const char *config_lang_for(const struct config *c, const char *abs_path)
-{
-	const char *result = c->lang;
-	const char *rel = c->noverrides ? relative_to(c, abs_path) : NULL;
-	for (size_t i = 0; i < c->noverrides; i++)
-		if (c->overrides[i].lang && any_match(c->overrides[i].files, rel))
-			result = c->overrides[i].lang;
-	return result;
 }
 
 static void describe_value(const struct value *v, struct buf *out)
@@ -840,11 +842,13 @@ void config_describe(const struct config *c, const struct ruleset *rs, const cha
 	} else {
 		buf_adds(out, "null");
 	}
-	const char *const *platforms = config_platforms_for(c, abs_path);
+	struct file_config fc;
+	file_config_init(&fc, c, abs_path);
+	const char *const *platforms = fc.platforms;
 	buf_adds(out, ",\n  \"platforms\": [");
 	for (size_t i = 0; platforms && platforms[i]; i++)
 		buf_addf(out, "%s\"%s\"", i ? ", " : "", platforms[i]);
-	const char *lang = config_lang_for(c, abs_path);
+	const char *lang = fc.lang;
 	buf_addf(out, "],\n  \"lang\": \"%s\",\n  \"linted\": %s,\n  \"rules\": {", lang ? lang : "en",
 		 config_wants(c, abs_path) ? "true" : "false");
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -855,7 +859,7 @@ void config_describe(const struct config *c, const struct ruleset *rs, const cha
 		enum severity sev = r->severity;
 		bool has;
 		const struct value *opts;
-		config_rule_for(c, abs_path, r->id, &sev, &has, &opts);
+		config_rule_for(&fc, r->id, &sev, &has, &opts);
 		struct value *merged = value_copy(r->options);
 		for (size_t j = 0; opts && j < opts->len; j++)
 			value_map_set(merged, opts->keys[j], value_copy(opts->items[j]));
@@ -866,6 +870,7 @@ void config_describe(const struct config *c, const struct ruleset *rs, const cha
 		value_free(merged);
 	}
 	buf_adds(out, "\n  }\n}\n");
+	file_config_release(&fc);
 }
 
 /* ---- discovery ------------------------------------------------------------------------------ */

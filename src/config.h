@@ -57,7 +57,6 @@ struct config {
 	size_t noverrides;
 	struct host_limits limits;
 	size_t max_post_bytes; /* bodies larger than this are not given to rules */
-	int plugin_lines[64]; /* line of each plugin entry, for errors */
 	/* Problems found while loading ("path:line: message\n" each), reported together with
 	 * the rule checks by config_check_rules. A config with problems lints nothing. */
 	struct buf problems;
@@ -83,15 +82,25 @@ size_t config_check_rules(const struct config *c, const struct ruleset *rs, stru
 /* Whether the file (absolute path) is a post this config lints when walking folders:
  * extension, include and exclude. */
 bool config_wants(const struct config *c, const char *abs_path);
+/* Whether exclude matches the file (files named on the command line are checked only so). */
+bool config_excludes(const struct config *c, const char *abs_path);
 
-/* The effective severity and option overrides of a rule for a file: rules, then matching
+/* The settings that apply to one file: its config and which overrides match it, worked out
+ * once per file (glob matching is not repeated for every rule). */
+struct file_config {
+	const struct config *config;
+	bool *overrides;                /* per override: does it match? (owned; NULL if none) */
+	const char *const *platforms;  /* effective default platforms, or NULL */
+	const char *lang;               /* effective default language, or NULL */
+};
+
+void file_config_init(struct file_config *fc, const struct config *c, const char *abs_path);
+void file_config_release(struct file_config *fc);
+
+/* The effective severity and option overrides of a rule for the file: rules, then matching
  * overrides in order. Returns false when the config says nothing about the rule. */
-bool config_rule_for(const struct config *c, const char *abs_path, const char *rule_id,
-		     enum severity *severity, bool *has_severity,
-		     const struct value **options);
-/* Effective platforms and language for a file (overrides first). */
-const char *const *config_platforms_for(const struct config *c, const char *abs_path);
-const char *config_lang_for(const struct config *c, const char *abs_path);
+bool config_rule_for(const struct file_config *fc, const char *rule_id, enum severity *severity,
+		     bool *has_severity, const struct value **options);
 
 /* Writes the effective config for a file as JSON-like text (for --print-config). */
 void config_describe(const struct config *c, const struct ruleset *rs, const char *abs_path,

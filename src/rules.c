@@ -213,7 +213,6 @@ static int load_rule(lua_State *L)
 	r->has_tests = tt == LUA_TTABLE;
 	lua_pop(L, 1);
 
-	r->options = value_new(VALUE_LIST); /* a holder: the map is its child */
 	int ot = lua_getfield(L, t, "options");
 	if (ot == LUA_TNIL) {
 		lua_pop(L, 1);
@@ -221,23 +220,9 @@ static int load_rule(lua_State *L)
 	} else if (ot != LUA_TTABLE) {
 		return luaL_error(L, "%s: 'options' must be a table of defaults", file);
 	}
-	lua_pushnil(L);
-	while (lua_next(L, -2)) {
-		lua_pop(L, 1);
-		if (lua_type(L, -1) != LUA_TSTRING)
-			return luaL_error(L, "%s: option names must be strings", file);
-	}
 	char what[300];
 	snprintf(what, sizeof(what), "%s: options", file);
-	struct value *holder = r->options;
-	api_to_value(L, -1, holder, NULL, what);
-	if (holder->items[0]->type == VALUE_LIST && holder->items[0]->len == 0) {
-		value_free(holder->items[0]); /* {} converts as an empty list */
-		holder->items[0] = value_new(VALUE_MAP);
-	}
-	r->options = holder->items[0];
-	holder->len = 0;
-	value_free(holder);
+	api_to_map(L, -1, &r->options, what);
 	lua_pop(L, 1);
 
 	api_push_ctx(L, r->id);

@@ -59,9 +59,9 @@ struct ruletest_totals {
 	size_t passed, failed;
 };
 
-/* Runs the tests of every rule for which want(rule) is true, printing TAP-like lines to out.
- * Rules without tests, or without an invalid case, fail. */
-void ruletest_run(struct session *s, bool (*want)(const struct session *, const struct rule *),
-		  FILE *out, bool verbose, struct ruletest_totals *totals);
+/* Runs the tests of every rule from origin first_origin on (0: all), printing TAP-like lines
+ * to out. Rules without tests, or without an invalid case, fail. */
+void ruletest_run(struct session *s, size_t first_origin, FILE *out, bool verbose,
+		  struct ruletest_totals *totals);
 
 #endif

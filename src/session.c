@@ -317,11 +317,11 @@ void session_lint(struct session *s, struct post *post, const char *abs_path,
 		return;
 	}
 	post_tokens(post);
-	struct post_view view = { .post = post,
-				  .default_platforms = cfg ? config_platforms_for(cfg, abs_path) : NULL,
-				  .default_lang = cfg ? config_lang_for(cfg, abs_path) : NULL };
-	if (!view.default_lang)
-		view.default_lang = "en";
+	struct file_config fc = { 0 };
+	if (cfg)
+		file_config_init(&fc, cfg, abs_path);
+	struct post_view view = { .post = post, .default_platforms = fc.platforms,
+				  .default_lang = fc.lang ? fc.lang : "en" };
 	for (size_t i = 0; i < s->rules->nrules; i++) {
 		const struct rule *r = &s->rules->rules[i];
 		if (!r->has_check || !session_rule_available(s, r, cfg))
@@ -330,7 +330,7 @@ void session_lint(struct session *s, struct post *post, const char *abs_path,
 		bool forced = false;
 		const struct value *options = NULL;
 		if (cfg)
-			config_rule_for(cfg, abs_path, r->id, &severity, &forced, &options);
+			config_rule_for(&fc, r->id, &severity, &forced, &options);
 		for (size_t k = 0; k < s->opts.noverrides; k++) {
 			const struct rule_override *o = &s->opts.overrides[k];
 			if (strcmp(o->id, r->id) != 0)
@@ -351,6 +351,7 @@ void session_lint(struct session *s, struct post *post, const char *abs_path,
 		run_rule(s, i, &view, severity, forced, options, true, cfg, report);
 	}
 	release_posts(s);
+	file_config_release(&fc);
 	check_front_matter_switches(s, post, report);
 	suppress_apply(post, report, rule_exists, s);
 	finish(post, report);

@@ -256,16 +256,7 @@ size_t source_collect(char *const *paths, size_t npaths, struct config_store *co
 			/* a file named explicitly is linted whatever its extension or include say,
 			 * but exclude still applies (pre-commit passes every staged file) */
 			const struct config *c = config_store_for(configs, abs, false);
-			bool excluded = false;
-			if (c && c->exclude) {
-				struct config probe = *c;
-				probe.include = NULL;
-				static char no_suffix[] = "";
-				static char *any_ext[] = { no_suffix, NULL };
-				probe.extensions = any_ext;
-				excluded = !config_wants(&probe, abs);
-			}
-			if (!excluded)
+			if (!c || !config_excludes(c, abs))
 				add_file(out, abs, c);
 		}
 		free(abs);

@@ -110,20 +110,6 @@ bool uni_is_space(int32_t cp)
 	return cp > 0x7F && uni_classify(cp) == UNI_SPACE;
 }
 
-bool uni_is_upper(int32_t cp)
-{
-	if (cp < 0x80)
-		return cp >= 'A' && cp <= 'Z';
-	return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LU;
-}
-
-bool uni_is_lower(int32_t cp)
-{
-	if (cp < 0x80)
-		return cp >= 'a' && cp <= 'z';
-	return cp >= 0 && utf8proc_category(cp) == UTF8PROC_CATEGORY_LL;
-}
-
 bool uni_is_word_char(int32_t cp)
 {
 	if (cp < 0x80)
@@ -185,11 +171,6 @@ long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *
 	if (out_len)
 		*out_len = (size_t)n;
 	return (long)need;
-}
-
-char *uni_nfc(const char *s, size_t len, size_t *out_len)
-{
-	return map_with(s, len, out_len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
 }
 
 size_t uni_grapheme_end(const char *s, size_t len, size_t pos)
@@ -270,11 +251,6 @@ size_t uni_display_width(const char *s, size_t start, size_t end)
 		i = e;
 	}
 	return width;
-}
-
-int uni_encode(int32_t cp, char *out)
-{
-	return (int)utf8proc_encode_char(cp, (utf8proc_uint8_t *)out);
 }
 
 const char *uni_library_version(void)

@@ -44,8 +44,6 @@ size_t uni_first_invalid(const char *s, size_t len);
 enum uni_class uni_classify(int32_t cp);
 enum uni_script uni_script_of(int32_t cp);
 bool uni_is_space(int32_t cp);
-bool uni_is_upper(int32_t cp);
-bool uni_is_lower(int32_t cp);
 /* Letters, combining marks and digits: what words are made of. */
 bool uni_is_word_char(int32_t cp);
 bool uni_is_extended_pictographic(int32_t cp);
@@ -57,8 +55,6 @@ char *uni_fold(const char *s, size_t len, size_t *out_len);
  * points the result needs, or -1 on invalid UTF-8. When cap is at least that, buf is filled
  * and reused for the UTF-8 result, *out_len bytes long. */
 long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len);
-/* NFC of s[0..len); NULL if s is not valid UTF-8. */
-char *uni_nfc(const char *s, size_t len, size_t *out_len);
 
 /* End (exclusive) of the extended grapheme cluster starting at offset pos. Invalid bytes form
  * clusters of their own. */
@@ -70,9 +66,6 @@ bool uni_cluster_is_emoji(const char *s, size_t start, size_t end);
 
 /* Terminal columns of s[start..end) (wide CJK and emoji count 2; marks and joiners 0). */
 size_t uni_display_width(const char *s, size_t start, size_t end);
-
-/* Encodes cp as UTF-8 into out (at least 4 bytes); returns the byte count. */
-int uni_encode(int32_t cp, char *out);
 
 /* Library version string, for --version. */
 const char *uni_library_version(void);

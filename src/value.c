@@ -125,30 +125,3 @@ const char *value_type_name(enum value_type type)
 	return names[type];
 }
 
-bool value_equal(const struct value *a, const struct value *b)
-{
-	if (!a || !b)
-		return a == b;
-	if (a->type != b->type || a->len != b->len)
-		return false;
-	switch (a->type) {
-	case VALUE_NIL:
-		return true;
-	case VALUE_BOOL:
-		return a->boolean == b->boolean;
-	case VALUE_NUMBER:
-		return a->number == b->number;
-	case VALUE_STRING:
-		return a->string_len == b->string_len && memcmp(a->string, b->string, a->string_len) == 0;
-	case VALUE_LIST:
-	case VALUE_MAP:
-		for (size_t i = 0; i < a->len; i++) {
-			if (a->type == VALUE_MAP && strcmp(a->keys[i], b->keys[i]) != 0)
-				return false;
-			if (!value_equal(a->items[i], b->items[i]))
-				return false;
-		}
-		return true;
-	}
-	return false;
-}

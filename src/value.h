@@ -47,6 +47,5 @@ const struct value *value_map_get(const struct value *map, const char *key);
 const char *value_map_string(const struct value *map, const char *key);
 
 const char *value_type_name(enum value_type type);
-bool value_equal(const struct value *a, const struct value *b);
 
 #endif

@@ -258,19 +258,14 @@ end
 
 local function find_quotes(a)
   local post = a.post
-  a.quote_spans, a.quote_tokens = {}, {}
+  a.quote_tokens = post.quotes -- sorted by position by the tokenizer
   for _, q in ipairs(post.quotes) do
     -- a quote-tweet ("@user: ...") is a share, not a quotation
     if q.text:sub(1, 1) == "@" then
       a.quote_tweet = a.quote_tweet or q
     end
-    a.quote_spans[#a.quote_spans + 1] = q
   end
-  a.quote_tokens = a.quote_spans
-  table.sort(a.quote_spans, function(x, y)
-    return x.first < y.first
-  end)
-  a.quote_index = span_index(a.quote_spans)
+  a.quote_index = span_index(a.quote_tokens)
   a.quote_tagged = false
   for _, h in ipairs(post.hashtags) do
     if QUOTE_TAGS[lint.fold(h.tag)] then
@@ -816,8 +811,8 @@ local function analyze_quote(a)
     local after_quote = false
     -- the quotations that end near this sentence: the last few starting before its end
     local near = {}
-    for k = lower_bound(a.quote_spans, s.last + 1) - 1, 1, -1 do
-      near[#near + 1] = a.quote_spans[k]
+    for k = lower_bound(a.quote_tokens, s.last + 1) - 1, 1, -1 do
+      near[#near + 1] = a.quote_tokens[k]
       if #near == 4 then
         break
       end
@@ -929,6 +924,8 @@ local function elided_subject(a)
   return false
 end
 
+local compiled_names = setmetatable({}, { __mode = "k" })
+
 local function analyze_self(a, self_names)
   local post, W = a.post, a.W
   local s = { own = #a.own }
@@ -974,7 +971,11 @@ local function analyze_self(a, self_names)
     end
   end
   if self_names and #self_names > 0 then
-    local names = lint.phrases(self_names)
+    local names = compiled_names[self_names]
+    if not names then -- options tables live as long as the run: compile once
+      names = lint.phrases(self_names)
+      compiled_names[self_names] = names
+    end
     for _, m in ipairs(post:find(names)) do
       if region(a, m.first) == "own" then
         s.selfref = true

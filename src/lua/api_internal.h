@@ -47,6 +47,9 @@ void api_push_value(lua_State *L, const struct value *v);
  * anything else, naming `what`; whatever was converted already is owned by parent, so a raise
  * leaks nothing. */
 void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what);
+/* Converts the table at idx, whose keys must be names, into a VALUE_MAP stored in *slot
+ * before it is filled (so a raise leaves it owned by the caller's slot). {} is an empty map. */
+void api_to_map(lua_State *L, int idx, struct value **slot, const char *what);
 
 /* The rule run in progress, for ctx:report. */
 struct rule_run {

@@ -46,20 +46,8 @@ static void read_case(lua_State *L, int idx, struct rule_test_case *c, const cha
 		luaL_error(L, "%s must be a string or a table with 'text'", what);
 	c->text = dup_field(L, idx, "text", &c->text_len, true, what);
 	c->lang = dup_field(L, idx, "lang", NULL, false, what);
-	if (lua_getfield(L, idx, "options") != LUA_TNIL) {
-		struct value *holder = value_new(VALUE_LIST);
-		c->options = holder; /* owned now; replaced by its child below */
-		api_to_value(L, -1, holder, NULL, what);
-		c->options = holder->items[0];
-		holder->len = 0;
-		value_free(holder);
-		if (c->options->type == VALUE_LIST && c->options->len == 0) {
-			value_free(c->options);
-			c->options = value_new(VALUE_MAP);
-		}
-		if (c->options->type != VALUE_MAP)
-			luaL_error(L, "%s: 'options' must be a table of option = value", what);
-	}
+	if (lua_getfield(L, idx, "options") != LUA_TNIL)
+		api_to_map(L, -1, &c->options, what);
 	lua_pop(L, 1);
 	int pt = lua_getfield(L, idx, "platform");
 	if (pt == LUA_TSTRING) {

@@ -143,3 +143,19 @@ void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, 
 {
 	convert(L, idx, parent, key, what, 0);
 }
+
+void api_to_map(lua_State *L, int idx, struct value **slot, const char *what)
+{
+	idx = lua_absindex(L, idx);
+	if (!lua_istable(L, idx))
+		luaL_error(L, "%s: expected a table of name = value", what);
+	struct value *map = value_new(VALUE_MAP);
+	*slot = map;
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		if (lua_type(L, -2) != LUA_TSTRING)
+			luaL_error(L, "%s: expected names as keys, like name = value", what);
+		convert(L, -1, map, lua_tostring(L, -2), what, 1);
+		lua_pop(L, 1);
+	}
+}

@@ -105,10 +105,3 @@ char *buf_detach(struct buf *b, size_t *len)
 	return p;
 }
 
-void buf_truncate(struct buf *b, size_t len)
-{
-	if (len >= b->len)
-		return;
-	b->len = len;
-	b->ptr[len] = '\0';
-}

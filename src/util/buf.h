@@ -26,7 +26,5 @@ void buf_addc(struct buf *b, char c);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 char *buf_detach(struct buf *b, size_t *len);
-/* Cuts the buffer to len bytes (len <= b->len). */
-void buf_truncate(struct buf *b, size_t len);
 
 #endif

@@ -170,6 +170,10 @@ class Config(Case):
         r = run(["p.md"], self.dir)
         self.assertEqual(r.returncode, 2)
         self.assertRegex(r.stderr, r"\.lintrc:4: .*near 'oops'")
+        self.write(".lintrc", 'return { "x", "y" }\n')
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("expected names as keys, like name = value", r.stderr)
 
     def test_unknown_keys_rules_and_options_have_lines(self):
         self.write(".lintrc", textwrap.dedent("""\
