@@ -19,6 +19,10 @@ enum opt_id {
 	OPT_QUIET,
 	OPT_VERBOSE,
 	OPT_RULES_DIR,
+	OPT_FIX,
+	OPT_FIX_DRY_RUN,
+	OPT_DIFF,
+	OPT_UNSAFE_FIXES,
 	OPT_PRINT_CONFIG,
 	OPT_HELP,
 	OPT_VERSION,
@@ -45,6 +49,13 @@ static const struct opt options[] = {
 	{ OPT_QUIET, "quiet", 'q', NULL, "report errors only" },
 	{ OPT_VERBOSE, "verbose", 'v', NULL, "show rule errors' Lua tracebacks; with test, list "
 						"the passing cases too" },
+	{ OPT_FIX, "fix", 0, NULL, "apply the safe fixes to the files, then report what is left" },
+	{ OPT_FIX_DRY_RUN, "fix-dry-run", 0, NULL, "like --fix, but print the fixed text instead "
+						    "of writing it" },
+	{ OPT_DIFF, "diff", 0, NULL, "print the fixes as a unified diff (for git apply or "
+				     "patch -p1); write nothing" },
+	{ OPT_UNSAFE_FIXES, "unsafe-fixes", 0, NULL, "with --fix, --fix-dry-run or --diff: also "
+						    "apply each problem's first suggestion" },
 	{ OPT_RULES_DIR, "rules-dir", 0, "DIR", "load the built-in rules from DIR instead of the "
 						"copies in the binary (for rule development)" },
 	{ OPT_PRINT_CONFIG, "print-config", 0, "PATH", "print the effective configuration for PATH" },
@@ -137,9 +148,28 @@ static int add_only(struct cli *cli, const char *value)
 	return 0;
 }
 
+static int set_fix_mode(struct cli *cli, enum fix_mode mode, struct buf *err)
+{
+	if (cli->fix_mode != FIX_NONE && cli->fix_mode != mode) {
+		buf_adds(err, "--fix, --fix-dry-run and --diff exclude each other");
+		return -1;
+	}
+	cli->fix_mode = mode;
+	return 0;
+}
+
 static int apply(struct cli *cli, const struct opt *o, const char *value, struct buf *err)
 {
 	switch (o->id) {
+	case OPT_FIX:
+		return set_fix_mode(cli, FIX_WRITE, err);
+	case OPT_FIX_DRY_RUN:
+		return set_fix_mode(cli, FIX_DRY_RUN, err);
+	case OPT_DIFF:
+		return set_fix_mode(cli, FIX_DIFF, err);
+	case OPT_UNSAFE_FIXES:
+		cli->unsafe_fixes = true;
+		return 0;
 	case OPT_FORMAT:
 		if (!fmt_find(value)) {
 			buf_addf(err, "unknown format '%s' (formats: %s)", value, fmt_names());
@@ -261,6 +291,14 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct buf *err)
 	}
 	if (cli->command == CMD_EXPLAIN && cli->nargs != 1) {
 		buf_adds(err, "usage: postlint explain RULE");
+		return -1;
+	}
+	if (cli->unsafe_fixes && cli->fix_mode == FIX_NONE) {
+		buf_adds(err, "--unsafe-fixes goes with --fix, --fix-dry-run or --diff");
+		return -1;
+	}
+	if (cli->fix_mode != FIX_NONE && cli->command != CMD_LINT) {
+		buf_adds(err, "--fix, --fix-dry-run and --diff apply to linting only");
 		return -1;
 	}
 	if (cli->command == CMD_RULES && cli->nargs != 0) {

@@ -19,6 +19,14 @@ enum cli_command {
 	CMD_PRINT_CONFIG,
 };
 
+/* What happens to safe fixes. */
+enum fix_mode {
+	FIX_NONE,
+	FIX_WRITE,   /* --fix */
+	FIX_DRY_RUN, /* --fix-dry-run: fixed text printed, nothing written */
+	FIX_DIFF,    /* --diff: a unified diff of the fixes, nothing written */
+};
+
 struct cli {
 	enum cli_command command;
 	char **args; /* paths (lint, test) or the rule id (explain); borrowed from argv */
@@ -34,6 +42,8 @@ struct cli {
 	struct rule_override *overrides;
 	size_t noverrides;
 	char **only; /* NULL-terminated */
+	enum fix_mode fix_mode;
+	bool unsafe_fixes; /* --unsafe-fixes: first suggestions too */
 };
 
 /* Parses argv into *cli. Returns 0, or -1 with a message in err (a usage error). */

@@ -59,6 +59,7 @@ struct report {
 	char *path;
 	VEC(struct finding) findings;
 	bool skipped; /* not linted (unreadable, binary): its findings say why */
+	size_t fixes_applied; /* fix groups --fix applied; the findings are the final text's */
 };
 
 enum severity severity_parse(const char *name, bool *ok);

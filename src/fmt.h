@@ -17,6 +17,8 @@ struct summary {
 	size_t errors, warnings, infos;
 	size_t fixable;    /* findings with a safe fix */
 	size_t suggestive; /* findings with suggestions only */
+	size_t fixed;       /* fix groups applied (--fix, --fix-dry-run, --diff) */
+	size_t files_fixed; /* files whose text the fixes changed */
 };
 
 struct fmt_ctx {
@@ -24,6 +26,7 @@ struct fmt_ctx {
 	bool color;
 	bool quiet;   /* errors only */
 	bool verbose; /* text: show rule errors' tracebacks */
+	enum { FMT_LINT, FMT_FIXED, FMT_FIX_PREVIEW } mode; /* findings are after --fix / a dry run */
 	void *state; /* the formatter's own */
 };
 

@@ -15,6 +15,7 @@
 
 struct json_state {
 	json_t *root, *files, *diagnostics;
+	json_t *fixed; /* --fix / --fix-dry-run: the files the fixes changed */
 };
 
 static json_t *text(const char *s, size_t n)
@@ -59,14 +60,21 @@ static void json_begin(struct fmt_ctx *ctx)
 	st->root = json_object();
 	st->files = json_array();
 	st->diagnostics = json_array();
+	st->fixed = json_array();
 	ctx->state = st;
 }
 
 static void json_file(struct fmt_ctx *ctx, const struct report *r, const struct post *post)
 {
-	(void)post;
 	struct json_state *st = ctx->state;
 	json_array_append_new(st->files, cstr(r->path));
+	if (r->fixes_applied && post) {
+		json_t *fx = json_pack("{soso}", "path", cstr(r->path), "fixes",
+				       json_integer((json_int_t)r->fixes_applied));
+		if (ctx->mode == FMT_FIX_PREVIEW)
+			json_object_set_new(fx, "output", text(post->text, post->len));
+		json_array_append_new(st->fixed, fx);
+	}
 	for (size_t i = 0; i < r->findings.len; i++) {
 		const struct finding *f = &r->findings.items[i];
 		if (!fmt_shows(ctx, f))
@@ -100,6 +108,10 @@ static void json_end(struct fmt_ctx *ctx, const struct summary *s)
 	json_object_set_new(st->root, "version", json_integer(1));
 	json_object_set_new(st->root, "files", st->files);
 	json_object_set_new(st->root, "diagnostics", st->diagnostics);
+	if (ctx->mode != FMT_LINT)
+		json_object_set_new(st->root, "fixed", st->fixed);
+	else
+		json_decref(st->fixed);
 	json_object_set_new(st->root, "summary",
 			    json_pack("{sIsIsIsIsIsIsI}", "files", (json_int_t)s->files,
 				      "files_with_problems", (json_int_t)s->files_with_problems,

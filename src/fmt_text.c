@@ -186,6 +186,17 @@ static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct 
 		}
 		buf_addc(&b, '\n');
 	}
+	if (ctx->mode == FMT_FIX_PREVIEW && r->fixes_applied && post) {
+		/* the whole fixed file, between marker lines that cannot be mistaken for it */
+		buf_addf(&b, "%s--- %s: fixed text (%zu %s, not written) ---%s\n", paint(ctx, GREEN),
+			 r->path, r->fixes_applied, r->fixes_applied == 1 ? "fix" : "fixes",
+			 paint(ctx, RESET));
+		buf_add(&b, post->text, post->len);
+		if (post->len && post->text[post->len - 1] != '\n')
+			buf_adds(&b, "\n\\ No newline at end of file\n");
+		buf_addf(&b, "%s--- end of %s ---%s\n\n", paint(ctx, GREEN), r->path,
+			 paint(ctx, RESET));
+	}
 	fwrite(b.ptr, 1, b.len, ctx->out);
 	buf_release(&b);
 }
@@ -197,6 +208,11 @@ static const char *plural(size_t n, const char *one, const char *many)
 
 static void text_end(struct fmt_ctx *ctx, const struct summary *s)
 {
+	if (ctx->mode != FMT_LINT && s->fixed)
+		fprintf(ctx->out, "%s%s %zu %s in %zu %s%s\n", paint(ctx, GREEN),
+			ctx->mode == FMT_FIXED ? "applied" : "--fix would apply", s->fixed,
+			plural(s->fixed, "fix", "fixes"), s->files_fixed,
+			plural(s->files_fixed, "file", "files"), paint(ctx, RESET));
 	size_t problems = s->errors + (ctx->quiet ? 0 : s->warnings + s->infos);
 	if (problems == 0) {
 		if (!ctx->quiet && s->files > 0)
@@ -213,8 +229,8 @@ static void text_end(struct fmt_ctx *ctx, const struct summary *s)
 	fprintf(ctx->out, ") in %zu of %zu %s%s\n", s->files_with_problems, s->files,
 		plural(s->files, "file", "files"), paint(ctx, RESET));
 	if (s->fixable || s->suggestive)
-		fprintf(ctx->out, "%zu with a safe fix, %zu with suggestions to review\n", s->fixable,
-			s->suggestive);
+		fprintf(ctx->out, "%zu with a safe fix (postlint --fix), %zu with suggestions to review\n",
+			s->fixable, s->suggestive);
 }
 
 static void text_begin(struct fmt_ctx *ctx)

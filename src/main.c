@@ -10,9 +10,12 @@
 
 #include "cli.h"
 #include "config.h"
+#include "diff.h"
+#include "fixer.h"
 #include "fmt.h"
 #include "post.h"
 #include "ruletest.h"
+#include "safe_write.h"
 #include "session.h"
 #include "source.h"
 #include "unicode.h"
@@ -81,6 +84,68 @@ static bool use_color(const struct cli *cli)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+/* After the fix loop changed a file: write it, or add its diff, as cli asks. Returns false
+ * when the file could not be written (reported on stderr), leaving it untouched. */
+static bool deliver_fixes(const struct cli *cli, const struct source_file *f,
+			  const struct post *fixed, const struct fixer_result *fr, struct buf *diff)
+{
+	struct buf err = BUF_INIT;
+	int rc = 0;
+	if (cli->fix_mode == FIX_WRITE)
+		rc = safe_write(f->abs_path, fr->original, fr->original_len, fixed->text, fixed->len,
+				&err);
+	else if (cli->fix_mode == FIX_DIFF)
+		rc = diff_unified(f->display, fr->original, fr->original_len, fixed->text,
+				  fixed->len, diff, &err);
+	if (rc < 0)
+		fprintf(stderr, "postlint: %s: %s\n", f->display, err.ptr);
+	buf_release(&err);
+	return rc == 0;
+}
+
+/* Lints one file's bytes (taking data), fixing them as cli asks, and prints its report.
+ * Returns true on trouble (a rule error, a file that could not be written). */
+static bool lint_file(const struct cli *cli, struct session *s, const struct source_file *f,
+		      char *data, size_t len, const struct formatter *fmt, struct fmt_ctx *ctx,
+		      struct summary *sum, struct buf *diff)
+{
+	struct report r;
+	report_init(&r, f->display);
+	size_t rule_errors = s->rule_errors;
+	bool trouble = false;
+	struct post *post;
+	if (cli->fix_mode == FIX_NONE) {
+		post = post_new(f->display, data, len);
+		session_lint(s, post, f->abs_path, f->config, &r);
+	} else {
+		struct fixer_result fr;
+		post = fixer_run(s, f->display, data, len, f->abs_path, f->config,
+				 cli->unsafe_fixes, &r, &fr);
+		if (fr.applied && !deliver_fixes(cli, f, post, &fr, diff)) {
+			/* not written: what the user has is the original, so report on that */
+			trouble = true;
+			post_free(post);
+			report_release(&r);
+			report_init(&r, f->display);
+			post = post_new(f->display, fr.original, fr.original_len);
+			fr.original = NULL;
+			session_lint(s, post, f->abs_path, f->config, &r);
+		} else if (fr.applied) {
+			r.fixes_applied = fr.applied;
+			sum->fixed += fr.applied;
+			sum->files_fixed++;
+		}
+		fixer_result_release(&fr);
+	}
+	trouble |= s->rule_errors > rule_errors;
+	if (cli->fix_mode != FIX_DIFF)
+		fmt->file(ctx, &r, post);
+	count(sum, &r);
+	post_free(post);
+	report_release(&r);
+	return trouble;
+}
+
 /* Configs that failed their check against the rules: their files are not linted. */
 struct bad_configs {
 	const struct config **items;
@@ -141,38 +206,48 @@ static int cmd_lint(const struct cli *cli)
 	const struct formatter *fmt = fmt_find(cli->format);
 	struct fmt_ctx ctx = { .out = stdout, .color = use_color(cli), .quiet = cli->quiet,
 			       .verbose = cli->verbose };
+	if (cli->fix_mode == FIX_WRITE)
+		ctx.mode = FMT_FIXED;
+	else if (cli->fix_mode == FIX_DRY_RUN)
+		ctx.mode = FMT_FIX_PREVIEW;
 	struct summary sum = { 0 };
-	fmt->begin(&ctx);
+	struct buf diff = BUF_INIT;
+	if (cli->fix_mode != FIX_DIFF)
+		fmt->begin(&ctx);
 	for (size_t i = 0; i < files.len; i++) {
 		const struct source_file *f = &files.items[i];
 		if (!f->config || is_bad(&bad, f->config))
 			continue; /* its .lintrc is broken: already reported */
-		struct report r;
-		report_init(&r, f->display);
 		char *data;
 		size_t len;
 		struct buf err = BUF_INIT;
 		if (source_read(f->abs_path, &data, &len, &err) < 0) {
+			struct report r;
+			report_init(&r, f->display);
 			report_addf(&r, RULE_IO_ERROR, SEVERITY_ERROR, 0, 0, "%s", err.ptr);
 			report_locate(&r, NULL);
 			r.skipped = true;
 			trouble = true;
-			fmt->file(&ctx, &r, NULL);
+			if (cli->fix_mode != FIX_DIFF)
+				fmt->file(&ctx, &r, NULL);
 			count(&sum, &r);
+			report_release(&r);
 		} else {
-			struct post *post = post_new(f->display, data, len);
-			size_t rule_errors = s->rule_errors;
-			session_lint(s, post, f->abs_path, f->config, &r);
-			trouble |= s->rule_errors > rule_errors;
-			fmt->file(&ctx, &r, post);
-			count(&sum, &r);
-			post_free(post);
+			trouble |= lint_file(cli, s, f, data, len, fmt, &ctx, &sum, &diff);
 		}
 		buf_release(&err);
-		report_release(&r);
 	}
-	fmt->end(&ctx, &sum);
+	if (cli->fix_mode == FIX_DIFF) {
+		/* stdout carries the patch alone, so that it can be piped to git apply */
+		fwrite(diff.ptr, 1, diff.len, stdout);
+		fprintf(stderr, "postlint: %zu %s would change %zu %s\n", sum.fixed,
+			sum.fixed == 1 ? "fix" : "fixes", sum.files_fixed,
+			sum.files_fixed == 1 ? "file" : "files");
+	} else {
+		fmt->end(&ctx, &sum);
+	}
 	fflush(stdout);
+	buf_release(&diff);
 
 	free(bad.items);
 	buf_release(&errors);
@@ -183,6 +258,8 @@ static int cmd_lint(const struct cli *cli)
 		return EXIT_TROUBLE;
 	if (sum.errors > 0)
 		return EXIT_PROBLEMS;
+	if (cli->fix_mode == FIX_DIFF && sum.files_fixed > 0)
+		return EXIT_PROBLEMS; /* like ruff --diff: a non-empty diff is work left to do */
 	if (cli->max_warnings >= 0 && sum.warnings > (size_t)cli->max_warnings)
 		return EXIT_PROBLEMS;
 	return EXIT_OK;

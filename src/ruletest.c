@@ -139,7 +139,7 @@ static bool check_case(struct session *s, const char *rule_id, const struct rule
 	}
 	if (ok && c->has_output) {
 		size_t len;
-		char *fixed = fix_apply(post->text, post->len, &r, &len, NULL);
+		char *fixed = fix_apply(post->text, post->len, &r, NULL, &len, NULL);
 		if (len != c->output_len || memcmp(fixed, c->output, len) != 0) {
 			show_diff(why, c->output, c->output_len, fixed, len);
 			ok = false;

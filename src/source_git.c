@@ -1,5 +1,5 @@
 /* libgit2, for the work tree: which repository a path is in, and what .gitignore hides.
- * The only file that includes git2.h. */
+ * With diff.c (patches for --diff), the only file that includes git2.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -61,7 +61,7 @@ static void fixes(void)
 	f = with_fix("c-rule", 4, 8, "?"); /* overlaps the a-rule fix: skipped */
 	report_add(&r, &f);
 	size_t len, applied;
-	char *out = fix_apply(text, strlen(text), &r, &len, &applied);
+	char *out = fix_apply(text, strlen(text), &r, NULL, &len, &applied);
 	CHECK_STR(out, "Wow! Great! news", "non-overlapping fixes apply in one pass");
 	CHECK_INT(applied, 2, "the overlapping one is skipped");
 	free(out);
@@ -70,10 +70,70 @@ static void fixes(void)
 	struct finding tmp = r.findings.items[0];
 	r.findings.items[0] = r.findings.items[2];
 	r.findings.items[2] = tmp;
-	out = fix_apply(text, strlen(text), &r, &len, &applied);
+	out = fix_apply(text, strlen(text), &r, NULL, &len, &applied);
 	CHECK_STR(out, "Wow! Great! news", "the result does not depend on rule order");
 	free(out);
 	report_release(&r);
+}
+
+static void fix_options_and_atomicity(void)
+{
+	const char *text = "one\r\ntwo\r\n";
+	struct report r;
+	report_init(&r, "t.md");
+	struct finding f = with_fix("split", 3, 3, "\nand a half");
+	report_add(&r, &f);
+	/* a finding with only a suggestion */
+	f = (struct finding){ .rule = xstrdup("sugg"), .message = xstrdup("m"), .start = 5 };
+	f.suggestions = xcalloc(1, sizeof(*f.suggestions));
+	f.suggestions[0].title = xstrdup("title");
+	f.suggestions[0].edits = xcalloc(1, sizeof(struct edit));
+	f.suggestions[0].edits[0] = (struct edit){ 5, 8, xstrdup("TWO"), 3 };
+	f.suggestions[0].nedits = 1;
+	f.nsuggestions = 1;
+	report_add(&r, &f);
+	size_t len, applied;
+	struct fix_options crlf = { .newline = "\r\n" };
+	char *out = fix_apply(text, strlen(text), &r, &crlf, &len, &applied);
+	CHECK_STR(out, "one\r\nand a half\r\ntwo\r\n", "inserted line breaks follow the file's CRLF");
+	CHECK_INT(applied, 1, "suggestions are not applied without unsafe");
+	free(out);
+	struct fix_options unsafe = { .unsafe = true };
+	out = fix_apply(text, strlen(text), &r, &unsafe, &len, &applied);
+	CHECK_STR(out, "one\nand a half\r\nTWO\r\n", "unsafe takes the first suggestion");
+	CHECK_INT(applied, 2, "both groups applied");
+	free(out);
+	report_release(&r);
+
+	/* a group with one edit out of range is not applied at all (never half a fix) */
+	report_init(&r, "t.md");
+	f = with_fix("bad", 0, 3, "ONE");
+	f.fix = xrealloc(f.fix, 2 * sizeof(*f.fix));
+	f.fix[1] = (struct edit){ 50, 60, xstrdup("x"), 1 };
+	f.nfix = 2;
+	report_add(&r, &f);
+	out = fix_apply(text, strlen(text), &r, NULL, &len, &applied);
+	CHECK_STR(out, text, "a malformed group changes nothing");
+	CHECK_INT(applied, 0, "and is not counted");
+	free(out);
+	report_release(&r);
+
+	/* two rules fixing the same range differently: the rule id decides, not the order */
+	for (int order = 0; order < 2; order++) {
+		report_init(&r, "t.md");
+		struct finding a = with_fix("zeta", 0, 3, "1"), b = with_fix("alpha", 0, 3, "uno");
+		if (order) {
+			report_add(&r, &a);
+			report_add(&r, &b);
+		} else {
+			report_add(&r, &b);
+			report_add(&r, &a);
+		}
+		out = fix_apply(text, strlen(text), &r, NULL, &len, &applied);
+		CHECK_STR(out, "uno\r\ntwo\r\n", "same range: the first rule id wins whatever the order");
+		free(out);
+		report_release(&r);
+	}
 }
 
 static void severities(void)
@@ -88,6 +148,7 @@ int main(void)
 {
 	globs();
 	fixes();
+	fix_options_and_atomicity();
 	severities();
 	return check_done();
 }

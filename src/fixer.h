@@ -1,0 +1,35 @@
+/* The fix loop behind --fix, --fix-dry-run and --diff: lint, apply the fixes that do not
+ * overlap, lint the result again, and repeat until nothing changes (at most FIXER_MAX_PASSES
+ * times, as ESLint does). What stays unfixed is reported against the final text. */
+#ifndef POSTLINT_FIXER_H
+#define POSTLINT_FIXER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "finding.h"
+#include "post.h"
+#include "session.h"
+
+#define FIXER_MAX_PASSES 10
+
+struct fixer_result {
+	char *original; /* the bytes as read (owned) */
+	size_t original_len;
+	size_t applied; /* fix groups applied over all passes */
+	unsigned passes;
+};
+
+/* Lints data (taking ownership) as display/abs_path under cfg, fixing as it goes. Returns the
+ * final post (the caller frees it); *report (initialised by the caller) holds the findings of
+ * the final text. */
+struct post *fixer_run(struct session *s, const char *display, char *data, size_t len,
+		       const char *abs_path, const struct config *cfg, bool unsafe,
+		       struct report *report, struct fixer_result *result);
+void fixer_result_release(struct fixer_result *result);
+
+/* "\r\n" when the text's first line break is CRLF, else "\n". */
+const char *fixer_newline_of(const char *text, size_t len);
+
+#endif
