@@ -332,14 +332,8 @@ static int cmd_test(const struct cli *cli)
 	/* with paths: their rules only (folders as plugins, .lua files alone) */
 	size_t first_origin = cli->nargs ? s->rules->norigins : 0;
 	size_t builtin_errors = s->rules->nerrors;
-	for (size_t i = 0; i < cli->nargs; i++) {
-		const char *p = cli->args[i];
-		size_t n = strlen(p);
-		if (n > 4 && strcmp(p + n - 4, ".lua") == 0)
-			ruleset_load_file(s->rules, p);
-		else
-			ruleset_load_plugin(s->rules, p, p, p);
-	}
+	for (size_t i = 0; i < cli->nargs; i++)
+		session_add_rules(s, cli->args[i]);
 	bool trouble = false;
 	for (size_t i = cli->nargs ? builtin_errors : 0; i < s->rules->nerrors; i++) {
 		fprintf(stderr, "postlint: %s\n", s->rules->errors[i]);
