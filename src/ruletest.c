@@ -66,6 +66,17 @@ static void show_found(struct buf *b, const struct report *r)
 	}
 }
 
+/* An expected position, where 0 means "any": "3:7", "line 3" or "column 7". */
+static void show_position(struct buf *b, int line, int column)
+{
+	if (line && column)
+		buf_addf(b, "%d:%d", line, column);
+	else if (line)
+		buf_addf(b, "line %d", line);
+	else
+		buf_addf(b, "column %d", column);
+}
+
 /* Line-by-line difference of expected and actual output, marked - and +. */
 static void show_diff(struct buf *b, const char *want, size_t wn, const char *got, size_t gn)
 {
@@ -208,15 +219,16 @@ static bool check_case(struct session *s, const char *rule_id, const struct rule
 				ok = false;
 			}
 			if ((e->line && e->line != f->line) || (e->column && e->column != f->column)) {
-				buf_addf(why, "  problem %zu: expected at %d:%d, got %d:%d\n", i + 1,
-					 e->line, e->column, f->line, f->column);
+				buf_addf(why, "  problem %zu: expected at ", i + 1);
+				show_position(why, e->line, e->column);
+				buf_addf(why, ", got %d:%d\n", f->line, f->column);
 				ok = false;
 			}
 			if ((e->end_line && e->end_line != f->end_line) ||
 			    (e->end_column && e->end_column != f->end_column)) {
-				buf_addf(why, "  problem %zu: expected to end at %d:%d, got %d:%d\n",
-					 i + 1, e->end_line, e->end_column, f->end_line,
-					 f->end_column);
+				buf_addf(why, "  problem %zu: expected to end at ", i + 1);
+				show_position(why, e->end_line, e->end_column);
+				buf_addf(why, ", got %d:%d\n", f->end_line, f->end_column);
 				ok = false;
 			}
 			ok &= check_suggestions(s, post, i + 1, e, f, why);
