@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "cli.h"
+#include "cmd_new_rule.h"
 #include "config.h"
 #include "fmt.h"
 #include "post.h"
@@ -270,6 +271,11 @@ static int cmd_explain(const struct cli *cli)
 		buf_addf(&b, "%s: %s\n\n", r->id, r->summary);
 		buf_addf(&b, "severity: %s    fixable: %s    source: %s\n\n", severity_name(r->severity),
 			 r->fixable ? "yes" : "no", r->file);
+		const struct rule_origin *o = &s->rules->origins[r->origin];
+		if (!o->builtin)
+			buf_addf(&b, "plugin: %s%s%s%s%s\n\n", o->name, o->version ? " " : "",
+				 o->version ? o->version : "", o->description ? " - " : "",
+				 o->description ? o->description : "");
 		buf_adds(&b, r->docs);
 		if (b.ptr[b.len - 1] != '\n')
 			buf_addc(&b, '\n');
@@ -349,6 +355,24 @@ static int cmd_test(const struct cli *cli)
 	return totals.failed ? EXIT_PROBLEMS : EXIT_OK;
 }
 
+static int cmd_new_rule(const struct cli *cli)
+{
+	struct buf path = BUF_INIT, err = BUF_INIT;
+	int rc = EXIT_OK;
+	if (new_rule_write(cli->args[0], cli->new_rule_dir, &path, &err) < 0) {
+		fprintf(stderr, "postlint: %s\n", err.ptr);
+		rc = EXIT_TROUBLE;
+	} else {
+		const char *dir = cli->new_rule_dir ? cli->new_rule_dir : ".";
+		printf("wrote %s\n  test it:   postlint test %s\n  enable it: plugins = { \"%s%s\" } "
+		       "in .lintrc\n", path.ptr, dir, dir[0] == '.' || dir[0] == '/' ? "" : "./",
+		       dir);
+	}
+	buf_release(&path);
+	buf_release(&err);
+	return rc;
+}
+
 static void print_version(void)
 {
 	printf("postlint %s\n", POSTLINT_VERSION);
@@ -384,6 +408,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_PRINT_CONFIG:
 		rc = cmd_print_config(&cli);
+		break;
+	case CMD_NEW_RULE:
+		rc = cmd_new_rule(&cli);
 		break;
 	case CMD_VERSION:
 		print_version();

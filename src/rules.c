@@ -118,6 +118,11 @@ static bool valid_rule_id(const char *id)
 	return true;
 }
 
+bool ruleset_valid_id(const char *id)
+{
+	return valid_rule_id(id);
+}
+
 struct load_call {
 	struct ruleset *rs;
 	struct rule *rule; /* being filled; released by the caller on failure */

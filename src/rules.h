@@ -65,6 +65,9 @@ void ruleset_load_plugin(struct ruleset *rs, const char *name, const char *dir,
 /* Loads one rule file as its own origin (for `postlint test FILE`). */
 void ruleset_load_file(struct ruleset *rs, const char *path);
 
+/* Whether id is a valid rule id (kebab-case: lower-case letters, digits, single hyphens). */
+bool ruleset_valid_id(const char *id);
+
 const struct rule *ruleset_find(const struct ruleset *rs, const char *id);
 size_t ruleset_index(const struct ruleset *rs, const struct rule *r);
 
