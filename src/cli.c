@@ -24,6 +24,7 @@ enum opt_id {
 	OPT_DIFF,
 	OPT_UNSAFE_FIXES,
 	OPT_PRINT_CONFIG,
+	OPT_DIR,
 	OPT_HELP,
 	OPT_VERSION,
 };
@@ -59,6 +60,8 @@ static const struct opt options[] = {
 	{ OPT_RULES_DIR, "rules-dir", 0, "DIR", "load the built-in rules from DIR instead of the "
 						"copies in the binary (for rule development)" },
 	{ OPT_PRINT_CONFIG, "print-config", 0, "PATH", "print the effective configuration for PATH" },
+	{ OPT_DIR, "dir", 0, "DIR", "with new-rule: the plugin folder to write DIR/rules/NAME.lua "
+				 "into (default: the current folder)" },
 	{ OPT_HELP, "help", 'h', NULL, "show this help" },
 	{ OPT_VERSION, "version", 'V', NULL, "show version information" },
 };
@@ -70,6 +73,7 @@ static const struct {
 	{ "rules", CMD_RULES },
 	{ "explain", CMD_EXPLAIN },
 	{ "test", CMD_TEST },
+	{ "new-rule", CMD_NEW_RULE },
 	{ "help", CMD_HELP },
 };
 
@@ -80,6 +84,7 @@ void cli_usage(struct buf *out)
 		 "       postlint rules                   list the rules\n"
 		 "       postlint explain RULE            show a rule's documentation and options\n"
 		 "       postlint test [PATH...]          run rules' embedded tests\n"
+		 "       postlint new-rule NAME [--dir DIR]  write a new rule, with tests, to start from\n"
 		 "       postlint --version | --help\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(*options); i++) {
 		const struct opt *o = &options[i];
@@ -216,6 +221,9 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 		cli->print_config_path = value;
 		cli->command = CMD_PRINT_CONFIG;
 		return 0;
+	case OPT_DIR:
+		cli->new_rule_dir = value;
+		return 0;
 	case OPT_HELP:
 		cli->command = CMD_HELP;
 		return 0;
@@ -299,6 +307,14 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct buf *err)
 	}
 	if (cli->fix_mode != FIX_NONE && cli->command != CMD_LINT) {
 		buf_adds(err, "--fix, --fix-dry-run and --diff apply to linting only");
+		return -1;
+	}
+	if (cli->command == CMD_NEW_RULE && cli->nargs != 1) {
+		buf_adds(err, "usage: postlint new-rule NAME [--dir DIR]");
+		return -1;
+	}
+	if (cli->new_rule_dir && cli->command != CMD_NEW_RULE) {
+		buf_adds(err, "--dir is an option of new-rule (postlint new-rule NAME --dir DIR)");
 		return -1;
 	}
 	if (cli->command == CMD_RULES && cli->nargs != 0) {

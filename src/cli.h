@@ -17,6 +17,7 @@ enum cli_command {
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_PRINT_CONFIG,
+	CMD_NEW_RULE,
 };
 
 /* What happens to safe fixes. */
@@ -39,6 +40,7 @@ struct cli {
 	const char *config_path;
 	const char *rules_dir;
 	const char *print_config_path;
+	const char *new_rule_dir; /* new-rule --dir */
 	struct rule_override *overrides;
 	size_t noverrides;
 	char **only; /* NULL-terminated */

@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "cli.h"
+#include "cmd_new_rule.h"
 #include "config.h"
 #include "diff.h"
 #include "fixer.h"
@@ -347,6 +348,11 @@ static int cmd_explain(const struct cli *cli)
 		buf_addf(&b, "%s: %s\n\n", r->id, r->summary);
 		buf_addf(&b, "severity: %s    fixable: %s    source: %s\n\n", severity_name(r->severity),
 			 r->fixable ? "yes" : "no", r->file);
+		const struct rule_origin *o = &s->rules->origins[r->origin];
+		if (!o->builtin)
+			buf_addf(&b, "plugin: %s%s%s%s%s\n\n", o->name, o->version ? " " : "",
+				 o->version ? o->version : "", o->description ? " - " : "",
+				 o->description ? o->description : "");
 		buf_adds(&b, r->docs);
 		if (b.ptr[b.len - 1] != '\n')
 			buf_addc(&b, '\n');
@@ -409,14 +415,8 @@ static int cmd_test(const struct cli *cli)
 	/* with paths: their rules only (folders as plugins, .lua files alone) */
 	size_t first_origin = cli->nargs ? s->rules->norigins : 0;
 	size_t builtin_errors = s->rules->nerrors;
-	for (size_t i = 0; i < cli->nargs; i++) {
-		const char *p = cli->args[i];
-		size_t n = strlen(p);
-		if (n > 4 && strcmp(p + n - 4, ".lua") == 0)
-			ruleset_load_file(s->rules, p);
-		else
-			ruleset_load_plugin(s->rules, p, p, p);
-	}
+	for (size_t i = 0; i < cli->nargs; i++)
+		session_add_rules(s, cli->args[i]);
 	bool trouble = false;
 	for (size_t i = cli->nargs ? builtin_errors : 0; i < s->rules->nerrors; i++) {
 		fprintf(stderr, "postlint: %s\n", s->rules->errors[i]);
@@ -430,6 +430,24 @@ static int cmd_test(const struct cli *cli)
 	if (trouble)
 		return EXIT_TROUBLE;
 	return totals.failed ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+static int cmd_new_rule(const struct cli *cli)
+{
+	struct buf path = BUF_INIT, err = BUF_INIT;
+	int rc = EXIT_OK;
+	if (new_rule_write(cli->args[0], cli->new_rule_dir, &path, &err) < 0) {
+		fprintf(stderr, "postlint: %s\n", err.ptr);
+		rc = EXIT_TROUBLE;
+	} else {
+		const char *dir = cli->new_rule_dir ? cli->new_rule_dir : ".";
+		printf("wrote %s\n  test it:   postlint test %s\n  enable it: plugins = { \"%s%s\" } "
+		       "in .lintrc\n", path.ptr, dir, dir[0] == '.' || dir[0] == '/' ? "" : "./",
+		       dir);
+	}
+	buf_release(&path);
+	buf_release(&err);
+	return rc;
 }
 
 static void print_version(void)
@@ -467,6 +485,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_PRINT_CONFIG:
 		rc = cmd_print_config(&cli);
+		break;
+	case CMD_NEW_RULE:
+		rc = cmd_new_rule(&cli);
 		break;
 	case CMD_VERSION:
 		print_version();

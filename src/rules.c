@@ -49,6 +49,8 @@ void ruleset_free(struct ruleset *rs)
 		free(rs->origins[i].name);
 		free(rs->origins[i].dir);
 		free(rs->origins[i].display);
+		free(rs->origins[i].version);
+		free(rs->origins[i].description);
 	}
 	free(rs->origins);
 	for (size_t i = 0; i < rs->nerrors; i++)
@@ -114,6 +116,11 @@ static bool valid_rule_id(const char *id)
 			return false;
 	}
 	return true;
+}
+
+bool ruleset_valid_id(const char *id)
+{
+	return valid_rule_id(id);
 }
 
 struct load_call {
@@ -320,7 +327,7 @@ static int compare_names(const void *a, const void *b)
 
 /* Loads every *.lua directly in dir (sorted), as rules of origin. */
 static void load_dir_rules(struct ruleset *rs, size_t origin, const char *dir,
-			   const char *display)
+			   const char *display, bool skip_init)
 {
 	DIR *d = opendir(dir);
 	if (!d) {
@@ -333,6 +340,8 @@ static void load_dir_rules(struct ruleset *rs, size_t origin, const char *dir,
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.' || !ends_with_lua(e->d_name))
 			continue;
+		if (skip_init && strcmp(e->d_name, "init.lua") == 0)
+			continue; /* the plugin's metadata, not a rule */
 		xgrow((void **)&names, &cap, n + 1, sizeof(char *));
 		names[n++] = xstrdup(e->d_name);
 	}
@@ -365,7 +374,7 @@ void ruleset_load_builtin(struct ruleset *rs, const char *dir)
 {
 	if (dir) {
 		size_t o = add_origin(rs, "builtin", dir, dir, NULL, 0);
-		load_dir_rules(rs, o, dir, dir);
+		load_dir_rules(rs, o, dir, dir, false);
 		return;
 	}
 	size_t o = add_origin(rs, "builtin", NULL, "rules", builtin_rule_files,
@@ -383,6 +392,86 @@ void ruleset_load_builtin(struct ruleset *rs, const char *dir)
 	}
 }
 
+struct init_call {
+	struct rule_origin *origin;
+	const char *src;
+	size_t len;
+	const char *file; /* display path of init.lua */
+};
+
+static const char *const init_fields[] = { "name", "version", "description", NULL };
+
+/* Protected: runs init.lua (sandboxed like a rule file) and copies its metadata. */
+static int load_init(lua_State *L)
+{
+	struct init_call *c = lua_touserdata(L, 1);
+	struct buf chunkname = BUF_INIT;
+	buf_addf(&chunkname, "@%s", c->file);
+	host_push_env(L, &c->origin->root);
+	lua_pushstring(L, chunkname.ptr); /* owned by Lua, so an error here cannot leak it */
+	buf_release(&chunkname);
+	host_load_chunk(L, c->src, c->len, lua_tostring(L, -1), -2);
+	lua_call(L, 0, 1);
+	if (!lua_istable(L, -1))
+		return luaL_error(L, "%s: init.lua must return a table { name = ..., version = ..., "
+				     "description = ... } (got %s)", c->file, luaL_typename(L, -1));
+	int t = lua_gettop(L);
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		bool known = false;
+		for (const char *const *f = init_fields; key && *f; f++)
+			known |= strcmp(*f, key) == 0;
+		if (!known)
+			return luaL_error(L, "%s: unknown field '%s' in init.lua (fields: name, version, "
+					     "description)", c->file,
+					  key ? key : luaL_tolstring(L, -1, NULL));
+	}
+	const char *name = string_field(L, t, "name", false, c->file);
+	const char *version = string_field(L, t, "version", false, c->file);
+	const char *description = string_field(L, t, "description", false, c->file);
+	if (name && !valid_rule_id(name))
+		return luaL_error(L, "%s: plugin name '%s' must be kebab-case (like 'our-brand')",
+				  c->file, name);
+	if (name) {
+		free(c->origin->name);
+		c->origin->name = xstrdup(name);
+	}
+	if (version)
+		c->origin->version = xstrdup(version);
+	if (description)
+		c->origin->description = xstrdup(description);
+	return 0;
+}
+
+/* A plugin's optional init.lua: its name, version and description. */
+static void load_plugin_init(struct ruleset *rs, size_t o)
+{
+	struct rule_origin *origin = &rs->origins[o];
+	struct buf path = BUF_INIT, shown = BUF_INIT, err = BUF_INIT;
+	buf_addf(&path, "%s/init.lua", origin->dir);
+	buf_addf(&shown, "%s/init.lua", origin->display);
+	struct stat st;
+	if (stat(path.ptr, &st) == 0) {
+		size_t len;
+		char *src = read_small_file(path.ptr, &len, &err);
+		if (!src) {
+			add_error(rs, "%s", err.ptr);
+		} else {
+			struct init_call call = { origin, src, len, shown.ptr };
+			struct host_error herr;
+			if (host_call(rs->host, load_init, &call, LOAD_INSTRUCTIONS, &herr) < 0)
+				add_error(rs, "%s%s%s", herr.kind == HOST_ERR_MEMORY ? shown.ptr : "",
+					  herr.kind == HOST_ERR_MEMORY ? ": " : "", herr.message);
+			free(src);
+		}
+	}
+	buf_release(&path);
+	buf_release(&shown);
+	buf_release(&err);
+}
+
 void ruleset_load_plugin(struct ruleset *rs, const char *name, const char *dir,
 			 const char *display)
 {
@@ -393,14 +482,15 @@ void ruleset_load_plugin(struct ruleset *rs, const char *name, const char *dir,
 		add_error(rs, "%s: too many plugins", display);
 		return;
 	}
+	load_plugin_init(rs, o);
 	struct buf rules_dir = BUF_INIT, shown = BUF_INIT;
 	buf_addf(&rules_dir, "%s/rules", dir);
 	struct stat st;
 	if (stat(rules_dir.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
 		buf_addf(&shown, "%s/rules", display);
-		load_dir_rules(rs, o, rules_dir.ptr, shown.ptr);
+		load_dir_rules(rs, o, rules_dir.ptr, shown.ptr, false);
 	} else {
-		load_dir_rules(rs, o, dir, display);
+		load_dir_rules(rs, o, dir, display, true);
 	}
 	buf_release(&rules_dir);
 	buf_release(&shown);

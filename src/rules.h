@@ -22,6 +22,10 @@ struct rule_origin {
 	char *dir;                /* owned copy of root.dir (NULL when embedded) */
 	char *display;            /* owned copy of root.display */
 	bool builtin;
+	/* from the plugin's init.lua, when it has one (NULL otherwise); a name there replaces
+	 * the name the .lintrc used */
+	char *version;
+	char *description;
 };
 
 struct rule {
@@ -54,11 +58,15 @@ void ruleset_free(struct ruleset *rs);
 
 /* Loads the built-in rules: from dir when given (--rules-dir), else the embedded copies. */
 void ruleset_load_builtin(struct ruleset *rs, const char *dir);
-/* Loads a plugin folder: the .lua files of its rules folder (or of the folder itself). */
+/* Loads a plugin folder: its init.lua metadata (name, version, description) when present,
+ * then the .lua files of its rules folder (or of the folder itself, init.lua excepted). */
 void ruleset_load_plugin(struct ruleset *rs, const char *name, const char *dir,
 			 const char *display);
 /* Loads one rule file as its own origin (for `postlint test FILE`). */
 void ruleset_load_file(struct ruleset *rs, const char *path);
+
+/* Whether id is a valid rule id (kebab-case: lower-case letters, digits, single hyphens). */
+bool ruleset_valid_id(const char *id);
 
 const struct rule *ruleset_find(const struct ruleset *rs, const char *id);
 size_t ruleset_index(const struct ruleset *rs, const struct rule *r);

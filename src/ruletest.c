@@ -13,13 +13,22 @@ void ruletest_release(struct rule_tests *t)
 	for (size_t i = 0; i < t->ncases; i++) {
 		struct rule_test_case *c = &t->cases[i];
 		free(c->text);
+		free(c->name);
+		free(c->path);
 		value_free(c->options);
 		for (char **p = c->platforms; p && *p; p++)
 			free(*p);
 		free(c->platforms);
 		free(c->lang);
-		for (size_t k = 0; k < c->nerrors; k++)
-			free(c->errors[k].message);
+		for (size_t k = 0; k < c->nerrors; k++) {
+			struct expected_error *e = &c->errors[k];
+			free(e->message);
+			for (long g = 0; e->suggestions && g < e->nsuggestions; g++) {
+				free(e->suggestions[g].title);
+				free(e->suggestions[g].output);
+			}
+			free(e->suggestions);
+		}
 		free(c->errors);
 		free(c->output);
 	}
@@ -50,8 +59,22 @@ static void show_found(struct buf *b, const struct report *r)
 	}
 	for (size_t i = 0; i < r->findings.len; i++) {
 		const struct finding *f = &r->findings.items[i];
-		buf_addf(b, "  got: %d:%d %s [%s]\n", f->line, f->column, f->message, f->rule);
+		buf_addf(b, "  got: %d:%d-%d:%d %s [%s]\n", f->line, f->column, f->end_line,
+			 f->end_column, f->message, f->rule);
+		for (size_t g = 0; g < f->nsuggestions; g++)
+			buf_addf(b, "       suggestion: %s\n", f->suggestions[g].title);
 	}
+}
+
+/* An expected position, where 0 means "any": "3:7", "line 3" or "column 7". */
+static void show_position(struct buf *b, int line, int column)
+{
+	if (line && column)
+		buf_addf(b, "%d:%d", line, column);
+	else if (line)
+		buf_addf(b, "line %d", line);
+	else
+		buf_addf(b, "column %d", column);
 }
 
 /* Line-by-line difference of expected and actual output, marked - and +. */
@@ -78,6 +101,70 @@ static void show_diff(struct buf *b, const char *want, size_t wn, const char *go
 	}
 }
 
+/* The text after applying one suggestion's edits (in order of position; a suggestion's
+ * edits do not overlap, or the host would have refused them). */
+static char *apply_edits(const char *text, size_t len, const struct edit *edits, size_t n,
+			 size_t *out_len)
+{
+	const struct edit **sorted = xcalloc(n + 1, sizeof(*sorted));
+	for (size_t i = 0; i < n; i++) {
+		size_t k = i;
+		while (k > 0 && sorted[k - 1]->start > edits[i].start) {
+			sorted[k] = sorted[k - 1];
+			k--;
+		}
+		sorted[k] = &edits[i];
+	}
+	struct buf out = BUF_INIT;
+	size_t pos = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct edit *e = sorted[i];
+		if (e->start < pos || e->end > len)
+			continue;
+		buf_add(&out, text + pos, e->start - pos);
+		buf_add(&out, e->text, e->text_len);
+		pos = e->end;
+	}
+	buf_add(&out, text + pos, len - pos);
+	free(sorted);
+	return buf_detach(&out, out_len);
+}
+
+static bool check_suggestions(struct session *s, const struct post *post, size_t number,
+			      const struct expected_error *e, const struct finding *f,
+			      struct buf *why)
+{
+	if (e->nsuggestions < 0)
+		return true;
+	if ((size_t)e->nsuggestions != f->nsuggestions) {
+		buf_addf(why, "  problem %zu: expected %ld suggestion%s, got %zu\n", number,
+			 e->nsuggestions, e->nsuggestions == 1 ? "" : "s", f->nsuggestions);
+		return false;
+	}
+	bool ok = true;
+	for (long g = 0; e->suggestions && g < e->nsuggestions; g++) {
+		const struct expected_suggestion *want = &e->suggestions[g];
+		const struct suggestion *got = &f->suggestions[g];
+		if (want->title && !ruletest_message_matches(s, want->title, got->title)) {
+			buf_addf(why, "  problem %zu, suggestion %ld: title \"%s\" does not match "
+				      "\"%s\"\n", number, g + 1, got->title, want->title);
+			ok = false;
+		}
+		if (want->has_output) {
+			size_t len;
+			char *applied = apply_edits(post->text, post->len, got->edits, got->nedits,
+						    &len);
+			if (len != want->output_len || memcmp(applied, want->output, len) != 0) {
+				buf_addf(why, "  problem %zu, suggestion %ld:\n", number, g + 1);
+				show_diff(why, want->output, want->output_len, applied, len);
+				ok = false;
+			}
+			free(applied);
+		}
+	}
+	return ok;
+}
+
 /* Keeps only the findings of rule id (and rule errors, which always fail a case). */
 static void keep_rule(struct report *r, const char *id)
 {
@@ -102,9 +189,10 @@ static bool check_case(struct session *s, const char *rule_id, const struct rule
 		buf_adds(why, "  the rule did not reload\n");
 		return false;
 	}
-	struct post *post = post_new("test.md", xstrndup(c->text, c->text_len), c->text_len);
+	const char *path = c->path ? c->path : "test.md";
+	struct post *post = post_new(path, xstrndup(c->text, c->text_len), c->text_len);
 	struct report r;
-	report_init(&r, "test.md");
+	report_init(&r, path);
 	session_lint_one(s, post, rule, c->options, (const char *const *)c->platforms, c->lang, &r);
 	keep_rule(&r, rule_id);
 	bool ok = true;
@@ -131,10 +219,19 @@ static bool check_case(struct session *s, const char *rule_id, const struct rule
 				ok = false;
 			}
 			if ((e->line && e->line != f->line) || (e->column && e->column != f->column)) {
-				buf_addf(why, "  problem %zu: expected at %d:%d, got %d:%d\n", i + 1,
-					 e->line, e->column, f->line, f->column);
+				buf_addf(why, "  problem %zu: expected at ", i + 1);
+				show_position(why, e->line, e->column);
+				buf_addf(why, ", got %d:%d\n", f->line, f->column);
 				ok = false;
 			}
+			if ((e->end_line && e->end_line != f->end_line) ||
+			    (e->end_column && e->end_column != f->end_column)) {
+				buf_addf(why, "  problem %zu: expected to end at ", i + 1);
+				show_position(why, e->end_line, e->end_column);
+				buf_addf(why, ", got %d:%d\n", f->end_line, f->end_column);
+				ok = false;
+			}
+			ok &= check_suggestions(s, post, i + 1, e, f, why);
 		}
 	}
 	if (ok && c->has_output) {
@@ -155,6 +252,16 @@ static bool check_case(struct session *s, const char *rule_id, const struct rule
 	return ok;
 }
 
+/* A TAP comment naming the plugin whose rules follow (built-ins go unannounced). */
+static void describe_origin(FILE *out, const struct rule_origin *o)
+{
+	if (o->builtin)
+		return;
+	fprintf(out, "# %s%s%s (%s)%s%s\n", o->name, o->version ? " " : "",
+		o->version ? o->version : "", o->display, o->description ? ": " : "",
+		o->description ? o->description : "");
+}
+
 void ruletest_run(struct session *s, size_t first_origin, FILE *out, bool verbose,
 		  struct ruletest_totals *totals)
 {
@@ -166,8 +273,13 @@ void ruletest_run(struct session *s, size_t first_origin, FILE *out, bool verbos
 		if (s->rules->rules[i].origin >= first_origin)
 			ids[n++] = xstrdup(s->rules->rules[i].id);
 	size_t number = 0;
+	size_t shown_origin = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
 		const struct rule *rule = ruleset_find(s->rules, ids[i]);
+		if (rule && rule->origin != shown_origin) {
+			shown_origin = rule->origin;
+			describe_origin(out, &s->rules->origins[rule->origin]);
+		}
 		struct rule_tests tests = { 0 };
 		struct buf err = BUF_INIT;
 		if (!rule || ruletest_read(s, rule, &tests, &err) < 0) {
@@ -195,12 +307,16 @@ void ruletest_run(struct session *s, size_t first_origin, FILE *out, bool verbos
 			if (ok) {
 				totals->passed++;
 				if (verbose)
-					fprintf(out, "ok %zu - %s %s #%d\n", number, ids[i],
-						c->valid ? "valid" : "invalid", c->index);
+					fprintf(out, "ok %zu - %s %s #%d%s%s%s\n", number, ids[i],
+						c->valid ? "valid" : "invalid", c->index,
+						c->name ? " \"" : "", c->name ? c->name : "",
+						c->name ? "\"" : "");
 			} else {
 				totals->failed++;
-				fprintf(out, "not ok %zu - %s %s #%d\n%s", number, ids[i],
-					c->valid ? "valid" : "invalid", c->index, why.ptr);
+				fprintf(out, "not ok %zu - %s %s #%d%s%s%s\n%s", number, ids[i],
+					c->valid ? "valid" : "invalid", c->index,
+					c->name ? " \"" : "", c->name ? c->name : "",
+					c->name ? "\"" : "", why.ptr);
 			}
 			buf_release(&why);
 		}

@@ -4,7 +4,10 @@
  *     valid = { "whole file text", { text = "...", options = {...}, platform = "x", lang = "de" } },
  *     invalid = { { text = "...", errors = 1 },
  *                 { text = "...", errors = { { message = "pattern", line = 5, column = 1 } },
- *                   output = "whole file text after applying the fixes" } },
+ *                   output = "whole file text after applying the fixes" },
+ *                 { name = "shown in reports", path = "drafts/a.md", text = "...",
+ *                   errors = { { end_line = 1, end_column = 9,
+ *                                suggestions = { { title = "pattern", output = "..." } } } } } },
  *   }
  * A valid case passes when the rule reports nothing; an invalid case when it reports the
  * given number of problems (or exactly the listed ones, in order of position) and, with
@@ -20,14 +23,25 @@
 #include "session.h"
 #include "value.h"
 
+struct expected_suggestion {
+	char *title; /* NULL: any */
+	char *output; /* the text after applying this suggestion's edits */
+	size_t output_len;
+	bool has_output;
+};
+
 struct expected_error {
 	char *message; /* NULL: any */
-	int line, column; /* 0: any */
+	int line, column, end_line, end_column; /* 0: any */
+	long nsuggestions; /* -1: any; otherwise the count, and the list when suggestions is set */
+	struct expected_suggestion *suggestions;
 };
 
 struct rule_test_case {
 	bool valid;
 	int index; /* 1-based within valid or invalid */
+	char *name; /* or NULL */
+	char *path; /* the post's path (default "test.md") */
 	char *text;
 	size_t text_len;
 	struct value *options; /* map or NULL */
@@ -60,7 +74,8 @@ struct ruletest_totals {
 };
 
 /* Runs the tests of every rule from origin first_origin on (0: all), printing TAP-like lines
- * to out. Rules without tests, or without an invalid case, fail. */
+ * to out (a "# plugin ..." comment line before each plugin's rules). Rules without tests, or
+ * without an invalid case, fail. */
 void ruletest_run(struct session *s, size_t first_origin, FILE *out, bool verbose,
 		  struct ruletest_totals *totals);
 

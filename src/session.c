@@ -17,6 +17,15 @@
 #define INSTRUCTIONS_PER_BYTE 50
 #define MEMORY_PER_BYTE 4
 
+static void load_rules_path(struct ruleset *rs, const char *path)
+{
+	size_t n = strlen(path);
+	if (n > 4 && strcmp(path + n - 4, ".lua") == 0)
+		ruleset_load_file(rs, path);
+	else
+		ruleset_load_plugin(rs, path, path, path);
+}
+
 static void load_rules(struct session *s)
 {
 	s->rules = ruleset_new(s->host);
@@ -35,6 +44,15 @@ static void load_rules(struct session *s)
 						    c->plugins[p]);
 		}
 	}
+	for (size_t i = 0; i < s->nrule_paths; i++)
+		load_rules_path(s->rules, s->rule_paths[i]);
+}
+
+void session_add_rules(struct session *s, const char *path)
+{
+	s->rule_paths = xrealloc(s->rule_paths, (s->nrule_paths + 1) * sizeof(char *));
+	s->rule_paths[s->nrule_paths++] = xstrdup(path);
+	load_rules_path(s->rules, path);
 }
 
 struct session *session_new(const struct session_options *opts, struct config_store *configs)
@@ -57,6 +75,9 @@ void session_free(struct session *s)
 		return;
 	ruleset_free(s->rules);
 	host_free(s->host);
+	for (size_t i = 0; i < s->nrule_paths; i++)
+		free(s->rule_paths[i]);
+	free(s->rule_paths);
 	free(s);
 }
 

@@ -34,6 +34,8 @@ struct session {
 	struct host *host;
 	struct ruleset *rules;
 	size_t rule_errors; /* rule-error findings so far: they make the exit code 2 */
+	char **rule_paths;  /* session_add_rules: reloaded with the rest after a reset */
+	size_t nrule_paths;
 };
 
 /* Creates the host and loads the built-in rules and the plugins of every config in the
@@ -41,6 +43,10 @@ struct session {
  * could be made. */
 struct session *session_new(const struct session_options *opts, struct config_store *configs);
 void session_free(struct session *s);
+
+/* Loads the rules at path (a .lua file alone, or a plugin folder) as one more origin, and
+ * again whenever the host is reset (for `postlint test PATH`). */
+void session_add_rules(struct session *s, const char *path);
 
 /* Checks the --rule and --only ids against the loaded rules. Appends messages to errors;
  * returns their count. */

@@ -56,6 +56,11 @@ char *uni_fold(const char *s, size_t len, size_t *out_len);
  * and reused for the UTF-8 result, *out_len bytes long. */
 long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len);
 
+/* NFKC of s[0..len) into caller memory, like uni_fold_into but without case folding:
+ * compatibility characters become their plain forms (mathematical bold "𝐁" -> "B", fullwidth
+ * "Ａ" -> "A", circled "Ⓐ" -> "A", the ligature "ﬁ" -> "fi"). */
+long uni_nfkc_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len);
+
 /* End (exclusive) of the extended grapheme cluster starting at offset pos. Invalid bytes form
  * clusters of their own. */
 size_t uni_grapheme_end(const char *s, size_t len, size_t pos);

@@ -6,6 +6,8 @@
  *   lint.fold(s)       -> s in NFC with full case folding ("Straße" -> "strasse")
  *   lint.words(s)      -> the folded words of s, as the tokenizer splits them
  *   lint.graphemes(s)  -> the number of user-perceived characters in s
+ *   lint.nfkc(s)       -> s in NFKC: "fancy" compatibility letters as plain ones
+ *                         ("𝐁𝐨𝐥𝐝" -> "Bold", "Ｆｕｌｌ" -> "Full"); case is kept
  *   lint.version       -> postlint's version string
  *
  * A compiled list lives entirely in one Lua userdata block (no malloc, no __gc): a header,
@@ -370,6 +372,25 @@ static int f_graphemes(lua_State *L)
 	return 1;
 }
 
+/* lint.nfkc(s); invalid UTF-8 comes back unchanged */
+static int f_nfkc(lua_State *L)
+{
+	size_t n;
+	const char *s = luaL_checklstring(L, 1, &n);
+	host_charge(L, (long long)n / 4 + 1);
+	long need = uni_nfkc_into(s, n, NULL, 0, NULL);
+	if (need < 0) {
+		lua_pushvalue(L, 1);
+		return 1;
+	}
+	/* Lua owns the buffer, so a memory error cannot leak it */
+	int32_t *buf = lua_newuserdatauv(L, ((size_t)need + 1) * sizeof(int32_t), 0);
+	size_t len = 0;
+	uni_nfkc_into(s, n, buf, (size_t)need + 1, &len);
+	lua_pushlstring(L, (const char *)buf, len);
+	return 1;
+}
+
 int api_open_lint(lua_State *L)
 {
 	static const luaL_Reg phrase_meta[] = {
@@ -382,6 +403,7 @@ int api_open_lint(lua_State *L)
 		{ "fold", f_fold },
 		{ "words", f_words },
 		{ "graphemes", f_graphemes },
+		{ "nfkc", f_nfkc },
 		{ NULL, NULL },
 	};
 	luaL_newmetatable(L, API_TYPE_PHRASES);

@@ -105,6 +105,9 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 		break;
 	case TOK_IMAGE:
 		set_text(L, p, "alt", t->inner_start, t->inner_end);
+		/* where the description goes even when it is empty (an insertion point) */
+		set_int(L, "alt_first", (lua_Integer)t->inner_start + 1);
+		set_int(L, "alt_last", (lua_Integer)t->inner_end);
 		lua_pushstring(L, t->url ? t->url : "");
 		lua_setfield(L, -2, "url");
 		break;

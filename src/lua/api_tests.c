@@ -32,6 +32,49 @@ static char *dup_field(lua_State *L, int t, const char *field, size_t *len, bool
 	return copy;
 }
 
+static int int_field(lua_State *L, int t, const char *field, const char *what)
+{
+	int type = lua_getfield(L, t, field);
+	if (type != LUA_TNIL && !lua_isinteger(L, -1))
+		luaL_error(L, "%s: '%s' must be a whole number", what, field);
+	int v = (int)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+/* { message =, line =, column =, end_line =, end_column =, suggestions = N | { {title, output} } }
+ * at the top of the stack */
+static void read_expected_error(lua_State *L, struct expected_error *e, const char *what)
+{
+	int t = lua_gettop(L);
+	e->message = dup_field(L, t, "message", NULL, false, what);
+	e->line = int_field(L, t, "line", what);
+	e->column = int_field(L, t, "column", what);
+	e->end_line = int_field(L, t, "end_line", what);
+	e->end_column = int_field(L, t, "end_column", what);
+	int st = lua_getfield(L, t, "suggestions");
+	if (st == LUA_TNUMBER) {
+		e->nsuggestions = (long)lua_tointeger(L, -1);
+	} else if (st == LUA_TTABLE) {
+		lua_Integer n = luaL_len(L, -1);
+		e->suggestions = xcalloc((size_t)n + 1, sizeof(*e->suggestions));
+		e->nsuggestions = 0; /* counts the entries filled, for ruletest_release */
+		for (lua_Integer i = 1; i <= n; i++) {
+			if (lua_geti(L, -1, i) != LUA_TTABLE)
+				luaL_error(L, "%s: each expected suggestion is a table { title = ..., "
+					      "output = ... }", what);
+			struct expected_suggestion *g = &e->suggestions[e->nsuggestions++];
+			g->title = dup_field(L, -1, "title", NULL, false, what);
+			g->output = dup_field(L, -1, "output", &g->output_len, false, what);
+			g->has_output = g->output != NULL;
+			lua_pop(L, 1);
+		}
+	} else if (st != LUA_TNIL) {
+		luaL_error(L, "%s: 'suggestions' must be a count or a list", what);
+	}
+	lua_pop(L, 1);
+}
+
 static void read_case(lua_State *L, int idx, struct rule_test_case *c, const char *what)
 {
 	idx = lua_absindex(L, idx);
@@ -46,6 +89,8 @@ static void read_case(lua_State *L, int idx, struct rule_test_case *c, const cha
 		luaL_error(L, "%s must be a string or a table with 'text'", what);
 	c->text = dup_field(L, idx, "text", &c->text_len, true, what);
 	c->lang = dup_field(L, idx, "lang", NULL, false, what);
+	c->name = dup_field(L, idx, "name", NULL, false, what);
+	c->path = dup_field(L, idx, "path", NULL, false, what);
 	if (lua_getfield(L, idx, "options") != LUA_TNIL)
 		api_to_map(L, -1, &c->options, what);
 	lua_pop(L, 1);
@@ -70,15 +115,11 @@ static void read_case(lua_State *L, int idx, struct rule_test_case *c, const cha
 			c->errors = xrealloc(c->errors, (c->nerrors + 1) * sizeof(*c->errors));
 			struct expected_error *e = &c->errors[c->nerrors++];
 			memset(e, 0, sizeof(*e));
+			e->nsuggestions = -1;
 			if (lua_type(L, -1) == LUA_TSTRING) {
 				e->message = xstrdup(lua_tostring(L, -1));
 			} else if (lua_istable(L, -1)) {
-				e->message = dup_field(L, -1, "message", NULL, false, what);
-				lua_getfield(L, -1, "line");
-				e->line = (int)lua_tointeger(L, -1);
-				lua_getfield(L, -2, "column");
-				e->column = (int)lua_tointeger(L, -1);
-				lua_pop(L, 2);
+				read_expected_error(L, e, what);
 			} else {
 				luaL_error(L, "%s: each expected error is a table or a message", what);
 			}
