@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "fmt.h"
+#include "lsp/lsp.h"
 #include "post.h"
 #include "ruletest.h"
 #include "session.h"
@@ -101,7 +102,8 @@ static int cmd_lint(const struct cli *cli)
 	struct config_store *configs = config_store_new(cli->config_path);
 	struct source_list files = { 0 };
 	struct buf errors = BUF_INIT;
-	if (source_collect(cli->args, cli->nargs, configs, &files, &errors))
+	if (cli->stdin_input ? source_collect_stdin(cli->stdin_filename, configs, &files, &errors)
+			     : source_collect(cli->args, cli->nargs, configs, &files, &errors))
 		trouble = true;
 	print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
@@ -140,7 +142,7 @@ static int cmd_lint(const struct cli *cli)
 
 	const struct formatter *fmt = fmt_find(cli->format);
 	struct fmt_ctx ctx = { .out = stdout, .color = use_color(cli), .quiet = cli->quiet,
-			       .verbose = cli->verbose };
+			       .verbose = cli->verbose, .rules = s->rules };
 	struct summary sum = { 0 };
 	fmt->begin(&ctx);
 	for (size_t i = 0; i < files.len; i++) {
@@ -152,7 +154,7 @@ static int cmd_lint(const struct cli *cli)
 		char *data;
 		size_t len;
 		struct buf err = BUF_INIT;
-		if (source_read(f->abs_path, &data, &len, &err) < 0) {
+		if (source_file_read(f, &data, &len, &err) < 0) {
 			report_addf(&r, RULE_IO_ERROR, SEVERITY_ERROR, 0, 0, "%s", err.ptr);
 			report_locate(&r, NULL);
 			r.skipped = true;
@@ -390,6 +392,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_PRINT_CONFIG:
 		rc = cmd_print_config(&cli);
+		break;
+	case CMD_LSP:
+		rc = lsp_main(&cli);
 		break;
 	case CMD_VERSION:
 		print_version();
