@@ -311,7 +311,7 @@ static void register_watchers(struct lsp_server *srv, const json_t *params)
 	if (!json_is_true(json_object_get(watched, "dynamicRegistration")))
 		return;
 	rpc_request(&srv->rpc, "client/registerCapability",
-		    json_pack("{s[{ssss{s[{ss}]}}]}", "registrations", "id", "postlint-lintrc",
+		    json_pack("{s[{sssss{s[{ss}]}}]}", "registrations", "id", "postlint-lintrc",
 			      "method", "workspace/didChangeWatchedFiles", "registerOptions",
 			      "watchers", "globPattern", "**/.lintrc"));
 }
