@@ -85,7 +85,7 @@ static void sarif_begin(struct fmt_ctx *ctx)
 	}
 	for (size_t i = 0; i < sizeof(host_rules) / sizeof(*host_rules); i++)
 		json_array_append_new(st->rules,
-				      json_pack("{sso}", "id", host_rules[i].id, "shortDescription",
+				      json_pack("{ssso}", "id", host_rules[i].id, "shortDescription",
 						message(host_rules[i].summary)));
 	ctx->state = st;
 }

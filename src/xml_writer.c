@@ -28,7 +28,7 @@ void xml_escape(struct buf *b, const char *s, size_t n)
 		case '\n': buf_adds(b, "&#10;"); break;
 		case '\r': buf_adds(b, "&#13;"); break;
 		default:
-			if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF)
+			if (cp < 0x20 || cp == 0x7F || cp == 0xFFFE || cp == 0xFFFF)
 				buf_adds(b, REPLACEMENT);
 			else
 				buf_add(b, s + i, (size_t)k);
