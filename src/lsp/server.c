@@ -259,10 +259,12 @@ static void lint_and_publish(struct lsp_server *srv, struct lsp_doc *d)
 	publish(srv, d);
 }
 
+/* Every open post (a .lintrc open for editing is not one). */
 static void relint_all(struct lsp_server *srv)
 {
 	for (size_t i = 0; i < srv->docs.len; i++)
-		lint_and_publish(srv, srv->docs.items[i]);
+		if (!is_lintrc(srv->docs.items[i]->path))
+			lint_and_publish(srv, srv->docs.items[i]);
 }
 
 /* Before linting: if any open document's .lintrc files changed, start over with fresh
@@ -388,9 +390,7 @@ static void did_save(struct lsp_server *srv, const json_t *params)
 	if (config) {
 		fprintf(stderr, "postlint lsp: .lintrc saved: linting open documents again\n");
 		drop_configs(srv);
-		for (size_t i = 0; i < srv->docs.len; i++)
-			if (!is_lintrc(srv->docs.items[i]->path))
-				lint_and_publish(srv, srv->docs.items[i]);
+		relint_all(srv);
 		return;
 	}
 	struct lsp_doc *d = find_doc(srv, uri);
@@ -427,10 +427,10 @@ static void watched_files(struct lsp_server *srv, const json_t *params)
 		bool config = is_lintrc(path);
 		free(path);
 		if (config) {
+			fprintf(stderr, "postlint lsp: a .lintrc changed: linting open documents "
+					"again\n");
 			drop_configs(srv);
-			for (size_t k = 0; k < srv->docs.len; k++)
-				if (!is_lintrc(srv->docs.items[k]->path))
-					lint_and_publish(srv, srv->docs.items[k]);
+			relint_all(srv);
 			return;
 		}
 	}

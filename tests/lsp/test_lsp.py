@@ -256,10 +256,16 @@ class ConfigReload(Case):
         self.start()
         uri, params = self.open("posts/a.md", POST)
         self.assertIn("no-synergy", {d["code"] for d in params["diagnostics"]})
-        rc = self.write(".lintrc", 'plugins = { "./plug" }\nrules = { ["no-synergy"] = "off" }\n')
+        # the .lintrc open in the editor is not linted as a post
+        rc = os.path.join(self.dir, ".lintrc")
+        self.client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri_of(rc), "languageId": "lua", "version": 1, "text": "plugins = {}\n"}})
+        self.write(".lintrc", 'plugins = { "./plug" }\nrules = { ["no-synergy"] = "off" }\n')
         self.client.notify("textDocument/didSave", {"textDocument": {"uri": uri_of(rc)}})
         params = self.client.diagnostics(uri)
         self.assertNotIn("no-synergy", {d["code"] for d in params["diagnostics"]})
+        self.assertFalse([n for n in self.client.notifications
+                          if n.get("params", {}).get("uri") == uri_of(rc)])
 
     def test_watched_files_and_new_nearer_lintrc(self):
         self.start({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": True}}})
