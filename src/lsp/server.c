@@ -462,6 +462,9 @@ static void handle_request(struct lsp_server *srv, const char *method, json_t *i
 	} else if (!srv->initialized) {
 		rpc_error(&srv->rpc, json_incref(id), RPC_SERVER_NOT_INITIALIZED,
 			  "initialize first");
+	} else if (srv->shutdown) {
+		rpc_error(&srv->rpc, json_incref(id), RPC_INVALID_REQUEST,
+			  "the server is shutting down: only exit is accepted");
 	} else if (strcmp(method, "shutdown") == 0) {
 		srv->shutdown = true;
 		rpc_respond(&srv->rpc, json_incref(id), NULL);

@@ -252,6 +252,15 @@ class Stdin(unittest.TestCase):
         self.assertNotIn("invite-conversation", {d["rule"] for d in data["diagnostics"]})
         self.assertEqual(data["files"], ["posts/quiet/new.md"])
 
+    def test_overrides_match_the_given_path(self):
+        self.write(".lintrc", 'exclude = { "archive/**" }\n'
+                   'overrides = { { files = "drafts/**", rules = { ["declare-goal"] = "off" } } }\n')
+        text = "We shipped the new reading list. What are you reading?\n"
+        r, data = self.lint(text, "--stdin-filename", "drafts/idea.md")
+        self.assertNotIn("declare-goal", {d["rule"] for d in data["diagnostics"]})
+        r, data = self.lint(text, "--stdin-filename", "posts/idea.md")
+        self.assertIn("declare-goal", {d["rule"] for d in data["diagnostics"]})
+
     def test_the_file_on_disk_is_not_read(self):
         self.write("posts/x.md", "Buy now! 50% off, only 24 hours left.\n")
         clean = "---\ngoal: replies\n---\nWhich book changed how you work? Tell me yours.\n"

@@ -100,6 +100,16 @@ class Lifecycle(Case):
         self.assertEqual(self.client.proc.wait(timeout=10), 0)
         self.assertEqual(self.client.raw_errors, [])
 
+    def test_requests_after_shutdown_are_refused(self):
+        self.start()
+        self.assertIsNone(self.client.request("shutdown")["result"])
+        r = self.client.request("textDocument/codeAction", {
+            "textDocument": {"uri": "file:///x.md"},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}})
+        self.assertEqual(r["error"]["code"], -32600)
+        self.client.notify("exit", None)
+        self.assertEqual(self.client.proc.wait(timeout=10), 0)
+
     def test_exit_without_shutdown_is_code_1(self):
         self.start()
         self.client.notify("exit", None)
@@ -155,6 +165,13 @@ class Diagnostics(Case):
         codes = {d["code"] for d in params["diagnostics"]}
         self.assertNotIn("no-sales-push", codes)
         self.assertIn("no-synergy", codes)
+
+    def test_save_relints_with_the_current_text(self):
+        self.start()
+        uri, params = self.open("posts/a.md", POST)
+        self.client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+        again = self.client.diagnostics(uri)
+        self.assertEqual(again["diagnostics"], params["diagnostics"])
 
     def test_close_clears_diagnostics(self):
         self.start()
