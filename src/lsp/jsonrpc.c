@@ -117,7 +117,7 @@ enum rpc_read rpc_read(struct rpc *rpc, json_t **msg)
 	return RPC_MESSAGE;
 }
 
-static void send(struct rpc *rpc, json_t *msg)
+static void write_message(struct rpc *rpc, json_t *msg)
 {
 	json_object_set_new(msg, "jsonrpc", json_string("2.0"));
 	char *body = json_dumps(msg, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -135,22 +135,22 @@ static void send(struct rpc *rpc, json_t *msg)
 
 void rpc_respond(struct rpc *rpc, json_t *id, json_t *result)
 {
-	send(rpc, json_pack("{sosO}", "id", id, "result", result ? result : json_null()));
+	write_message(rpc, json_pack("{sosO}", "id", id, "result", result ? result : json_null()));
 	json_decref(result);
 }
 
 void rpc_error(struct rpc *rpc, json_t *id, int code, const char *message)
 {
-	send(rpc, json_pack("{sos{siss}}", "id", id, "error", "code", code, "message", message));
+	write_message(rpc, json_pack("{sos{siss}}", "id", id, "error", "code", code, "message", message));
 }
 
 void rpc_notify(struct rpc *rpc, const char *method, json_t *params)
 {
-	send(rpc, json_pack("{ssso}", "method", method, "params", params));
+	write_message(rpc, json_pack("{ssso}", "method", method, "params", params));
 }
 
 void rpc_request(struct rpc *rpc, const char *method, json_t *params)
 {
-	send(rpc, json_pack("{sIssso}", "id", (json_int_t)++rpc->next_id, "method", method,
+	write_message(rpc, json_pack("{sIssso}", "id", (json_int_t)++rpc->next_id, "method", method,
 			    "params", params));
 }

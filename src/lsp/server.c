@@ -12,7 +12,6 @@
  * message) can corrupt the stream. */
 #include "lsp.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -236,7 +235,8 @@ static void lint(struct lsp_server *srv, struct lsp_doc *d)
 	const struct config *cfg = config_store_for(srv->configs, d->path, false);
 	struct session *s = current_session(srv);
 	if (!cfg) {
-		config_problem(d, config_store_errors(srv->configs));
+		const char *errors = config_store_errors(srv->configs);
+		config_problem(d, errors ? errors : "its .lintrc cannot be loaded");
 		return;
 	}
 	if (!s)
