@@ -27,6 +27,8 @@ enum opt_id {
 	OPT_DIR,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_STDIN,
+	OPT_STDIN_FILENAME,
 };
 
 struct opt {
@@ -38,7 +40,8 @@ struct opt {
 };
 
 static const struct opt options[] = {
-	{ OPT_FORMAT, "format", 'f', "FORMAT", "output format: text (default) or json" },
+	{ OPT_FORMAT, "format", 'f', "FORMAT", "output format: text (default), json, json-lines, gcc, sarif, "
+					  "checkstyle or github" },
 	{ OPT_RULE, "rule", 0, "ID[=SEVERITY]",
 	  "set a rule's severity for this run (error, warning, info, off); without =SEVERITY, "
 	  "turn the rule on at its default severity. Repeatable" },
@@ -64,6 +67,9 @@ static const struct opt options[] = {
 				 "into (default: the current folder)" },
 	{ OPT_HELP, "help", 'h', NULL, "show this help" },
 	{ OPT_VERSION, "version", 'V', NULL, "show version information" },
+	{ OPT_STDIN, "stdin", 0, NULL, "lint standard input instead of files (for editors)" },
+	{ OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "with --stdin: lint it as if it were "
+							 "PATH (config, overrides, output)" },
 };
 
 static const struct {
@@ -75,6 +81,7 @@ static const struct {
 	{ "test", CMD_TEST },
 	{ "new-rule", CMD_NEW_RULE },
 	{ "help", CMD_HELP },
+	{ "lsp", CMD_LSP },
 };
 
 void cli_usage(struct buf *out)
@@ -85,6 +92,8 @@ void cli_usage(struct buf *out)
 		 "       postlint explain RULE            show a rule's documentation and options\n"
 		 "       postlint test [PATH...]          run rules' embedded tests\n"
 		 "       postlint new-rule NAME [--dir DIR]  write a new rule, with tests, to start from\n"
+		 "       postlint --stdin [--stdin-filename PATH]   lint standard input\n"
+		 "       postlint lsp                     run the language server (stdio)\n"
 		 "       postlint --version | --help\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(*options); i++) {
 		const struct opt *o = &options[i];
@@ -230,6 +239,12 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 	case OPT_VERSION:
 		cli->command = CMD_VERSION;
 		return 0;
+	case OPT_STDIN:
+		cli->stdin_input = true;
+		return 0;
+	case OPT_STDIN_FILENAME:
+		cli->stdin_filename = value;
+		return 0;
 	}
 	return 0;
 }
@@ -319,6 +334,18 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct buf *err)
 	}
 	if (cli->command == CMD_RULES && cli->nargs != 0) {
 		buf_adds(err, "usage: postlint rules");
+		return -1;
+	}
+	if (cli->command == CMD_LSP && cli->nargs != 0) {
+		buf_adds(err, "usage: postlint lsp (it speaks LSP on stdin and stdout)");
+		return -1;
+	}
+	if (cli->stdin_filename && !cli->stdin_input) {
+		buf_adds(err, "--stdin-filename needs --stdin");
+		return -1;
+	}
+	if (cli->stdin_input && cli->nargs != 0) {
+		buf_adds(err, "--stdin lints standard input: name no PATH (use --stdin-filename PATH)");
 		return -1;
 	}
 	return 0;

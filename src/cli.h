@@ -17,6 +17,7 @@ enum cli_command {
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_PRINT_CONFIG,
+	CMD_LSP,
 	CMD_NEW_RULE,
 };
 
@@ -46,6 +47,8 @@ struct cli {
 	char **only; /* NULL-terminated */
 	enum fix_mode fix_mode;
 	bool unsafe_fixes; /* --unsafe-fixes: first suggestions too */
+	bool stdin_input;          /* --stdin */
+	const char *stdin_filename; /* --stdin-filename, or NULL */
 };
 
 /* Parses argv into *cli. Returns 0, or -1 with a message in err (a usage error). */

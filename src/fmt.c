@@ -3,7 +3,11 @@
 
 #include <string.h>
 
-static const struct formatter *const formatters[] = { &fmt_text, &fmt_json, NULL };
+#include "unicode.h"
+
+static const struct formatter *const formatters[] = {
+	&fmt_text, &fmt_json, &fmt_json_lines, &fmt_gcc, &fmt_sarif, &fmt_checkstyle, &fmt_github, NULL
+};
 
 const struct formatter *fmt_find(const char *name)
 {
@@ -15,10 +19,25 @@ const struct formatter *fmt_find(const char *name)
 
 const char *fmt_names(void)
 {
-	return "text, json";
+	return "text, json, json-lines, gcc, sarif, checkstyle, github";
 }
 
 bool fmt_shows(const struct fmt_ctx *ctx, const struct finding *f)
 {
 	return !ctx->quiet || f->severity == SEVERITY_ERROR;
+}
+
+void fmt_add_utf8(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		int32_t cp;
+		int k = uni_decode(s + i, n - i, &cp);
+		if (k < 0) {
+			buf_adds(b, "\xEF\xBF\xBD");
+			i++;
+		} else {
+			buf_add(b, s + i, (size_t)k);
+			i += (size_t)k;
+		}
+	}
 }

@@ -10,6 +10,9 @@
 
 #include "finding.h"
 #include "post.h"
+#include "util/buf.h"
+
+struct ruleset;
 
 struct summary {
 	size_t files;
@@ -27,6 +30,7 @@ struct fmt_ctx {
 	bool quiet;   /* errors only */
 	bool verbose; /* text: show rule errors' tracebacks */
 	enum { FMT_LINT, FMT_FIXED, FMT_FIX_PREVIEW } mode; /* findings are after --fix / a dry run */
+	const struct ruleset *rules; /* sarif: rule metadata; may be NULL */
 	void *state; /* the formatter's own */
 };
 
@@ -40,13 +44,28 @@ struct formatter {
 
 extern const struct formatter fmt_text;
 extern const struct formatter fmt_json;
+extern const struct formatter fmt_json_lines;
+extern const struct formatter fmt_gcc;
+extern const struct formatter fmt_sarif;
+extern const struct formatter fmt_checkstyle;
+extern const struct formatter fmt_github;
 
 /* The formatter called name, or NULL. */
 const struct formatter *fmt_find(const char *name);
-/* "text, json" */
+/* "text, json, ..." */
 const char *fmt_names(void);
 
 /* Whether the finding is shown under ctx (quiet hides non-errors). */
 bool fmt_shows(const struct fmt_ctx *ctx, const struct finding *f);
+
+/* Appends s[0..n) as valid UTF-8: each invalid byte becomes U+FFFD. */
+void fmt_add_utf8(struct buf *b, const char *s, size_t n);
+
+/* --- fmt_json.c, shared with json-lines --- */
+struct json_t;
+/* A JSON string of s[0..n), invalid UTF-8 as U+FFFD. */
+struct json_t *fmt_json_text(const char *s, size_t n);
+/* One diagnostic object as in the json format. */
+struct json_t *fmt_json_diagnostic(const char *path, const struct finding *f);
 
 #endif

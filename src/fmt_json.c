@@ -18,22 +18,12 @@ struct json_state {
 	json_t *fixed; /* --fix / --fix-dry-run: the files the fixes changed */
 };
 
-static json_t *text(const char *s, size_t n)
+json_t *fmt_json_text(const char *s, size_t n)
 {
 	if (uni_first_invalid(s, n) == n)
 		return json_stringn(s, n);
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < n;) {
-		int32_t cp;
-		int k = uni_decode(s + i, n - i, &cp);
-		if (k < 0) {
-			buf_adds(&b, "\xEF\xBF\xBD");
-			i++;
-		} else {
-			buf_add(&b, s + i, (size_t)k);
-			i += (size_t)k;
-		}
-	}
+	fmt_add_utf8(&b, s, n);
 	json_t *j = json_stringn(b.ptr, b.len);
 	buf_release(&b);
 	return j;
@@ -41,7 +31,7 @@ static json_t *text(const char *s, size_t n)
 
 static json_t *cstr(const char *s)
 {
-	return text(s, strlen(s));
+	return fmt_json_text(s, strlen(s));
 }
 
 static json_t *edits_json(const struct edit *edits, size_t n)
@@ -50,8 +40,30 @@ static json_t *edits_json(const struct edit *edits, size_t n)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, json_pack("{sIsIso}", "start", (json_int_t)edits[i].start,
 						   "end", (json_int_t)edits[i].end, "text",
-						   text(edits[i].text, edits[i].text_len)));
+						   fmt_json_text(edits[i].text, edits[i].text_len)));
 	return a;
+}
+
+json_t *fmt_json_diagnostic(const char *path, const struct finding *f)
+{
+	json_t *d = json_object();
+	json_object_set_new(d, "path", cstr(path));
+	json_object_set_new(d, "rule", cstr(f->rule));
+	json_object_set_new(d, "severity", cstr(severity_name(f->severity)));
+	json_object_set_new(d, "message", cstr(f->message));
+	json_object_set_new(d, "line", json_integer(f->line));
+	json_object_set_new(d, "column", json_integer(f->column));
+	json_object_set_new(d, "end_line", json_integer(f->end_line));
+	json_object_set_new(d, "end_column", json_integer(f->end_column));
+	json_object_set_new(d, "fix", f->nfix ? json_pack("{so}", "edits", edits_json(f->fix, f->nfix))
+					      : json_null());
+	json_t *sugg = json_array();
+	for (size_t k = 0; k < f->nsuggestions; k++)
+		json_array_append_new(sugg, json_pack("{soso}", "title", cstr(f->suggestions[k].title),
+						      "edits", edits_json(f->suggestions[k].edits,
+									  f->suggestions[k].nedits)));
+	json_object_set_new(d, "suggestions", sugg);
+	return d;
 }
 
 static void json_begin(struct fmt_ctx *ctx)
@@ -72,33 +84,14 @@ static void json_file(struct fmt_ctx *ctx, const struct report *r, const struct 
 		json_t *fx = json_pack("{soso}", "path", cstr(r->path), "fixes",
 				       json_integer((json_int_t)r->fixes_applied));
 		if (ctx->mode == FMT_FIX_PREVIEW)
-			json_object_set_new(fx, "output", text(post->text, post->len));
+			json_object_set_new(fx, "output", fmt_json_text(post->text, post->len));
 		json_array_append_new(st->fixed, fx);
 	}
 	for (size_t i = 0; i < r->findings.len; i++) {
 		const struct finding *f = &r->findings.items[i];
 		if (!fmt_shows(ctx, f))
 			continue;
-		json_t *d = json_object();
-		json_object_set_new(d, "path", cstr(r->path));
-		json_object_set_new(d, "rule", cstr(f->rule));
-		json_object_set_new(d, "severity", cstr(severity_name(f->severity)));
-		json_object_set_new(d, "message", cstr(f->message));
-		json_object_set_new(d, "line", json_integer(f->line));
-		json_object_set_new(d, "column", json_integer(f->column));
-		json_object_set_new(d, "end_line", json_integer(f->end_line));
-		json_object_set_new(d, "end_column", json_integer(f->end_column));
-		json_object_set_new(d, "fix", f->nfix ? json_pack("{so}", "edits",
-								  edits_json(f->fix, f->nfix))
-						      : json_null());
-		json_t *sugg = json_array();
-		for (size_t k = 0; k < f->nsuggestions; k++)
-			json_array_append_new(sugg, json_pack("{soso}", "title",
-							      cstr(f->suggestions[k].title), "edits",
-							      edits_json(f->suggestions[k].edits,
-									 f->suggestions[k].nedits)));
-		json_object_set_new(d, "suggestions", sugg);
-		json_array_append_new(st->diagnostics, d);
+		json_array_append_new(st->diagnostics, fmt_json_diagnostic(r->path, f));
 	}
 }
 
@@ -127,3 +120,32 @@ static void json_end(struct fmt_ctx *ctx, const struct summary *s)
 }
 
 const struct formatter fmt_json = { "json", json_begin, json_file, json_end };
+
+/* json-lines: one diagnostic object per line, as soon as its file is done (streamable;
+ * no summary). */
+static void lines_begin(struct fmt_ctx *ctx)
+{
+	(void)ctx;
+}
+
+static void lines_file(struct fmt_ctx *ctx, const struct report *r, const struct post *post)
+{
+	(void)post;
+	for (size_t i = 0; i < r->findings.len; i++) {
+		const struct finding *f = &r->findings.items[i];
+		if (!fmt_shows(ctx, f))
+			continue;
+		json_t *d = fmt_json_diagnostic(r->path, f);
+		json_dumpf(d, ctx->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		fputc('\n', ctx->out);
+		json_decref(d);
+	}
+}
+
+static void lines_end(struct fmt_ctx *ctx, const struct summary *s)
+{
+	(void)ctx;
+	(void)s;
+}
+
+const struct formatter fmt_json_lines = { "json-lines", lines_begin, lines_file, lines_end };

@@ -14,6 +14,7 @@
 #include "diff.h"
 #include "fixer.h"
 #include "fmt.h"
+#include "lsp/lsp.h"
 #include "post.h"
 #include "ruletest.h"
 #include "safe_write.h"
@@ -92,7 +93,9 @@ static bool deliver_fixes(const struct cli *cli, const struct source_file *f,
 {
 	struct buf err = BUF_INIT;
 	int rc = 0;
-	if (cli->fix_mode == FIX_WRITE)
+	if (cli->fix_mode == FIX_WRITE && f->data)
+		rc = 0; /* standard input: the fixed text goes to stdout, see lint_file */
+	else if (cli->fix_mode == FIX_WRITE)
 		rc = safe_write(f->abs_path, fr->original, fr->original_len, fixed->text, fixed->len,
 				&err);
 	else if (cli->fix_mode == FIX_DIFF)
@@ -141,6 +144,8 @@ static bool lint_file(const struct cli *cli, struct session *s, const struct sou
 	trouble |= s->rule_errors > rule_errors;
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->file(ctx, &r, post);
+	if (cli->fix_mode == FIX_WRITE && f->data) /* --fix --stdin: an editor's filter */
+		fwrite(post->text, 1, post->len, stdout);
 	count(sum, &r);
 	post_free(post);
 	report_release(&r);
@@ -167,7 +172,8 @@ static int cmd_lint(const struct cli *cli)
 	struct config_store *configs = config_store_new(cli->config_path);
 	struct source_list files = { 0 };
 	struct buf errors = BUF_INIT;
-	if (source_collect(cli->args, cli->nargs, configs, &files, &errors))
+	if (cli->stdin_input ? source_collect_stdin(cli->stdin_filename, configs, &files, &errors)
+			     : source_collect(cli->args, cli->nargs, configs, &files, &errors))
 		trouble = true;
 	print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
@@ -206,9 +212,16 @@ static int cmd_lint(const struct cli *cli)
 
 	const struct formatter *fmt = fmt_find(cli->format);
 	struct fmt_ctx ctx = { .out = stdout, .color = use_color(cli), .quiet = cli->quiet,
-			       .verbose = cli->verbose };
+			       .verbose = cli->verbose, .rules = s->rules };
 	if (cli->fix_mode == FIX_WRITE)
 		ctx.mode = FMT_FIXED;
+	/* --fix --stdin writes the fixed text to stdout, so the report goes to stderr; stdin
+	 * that the .lintrc excludes passes through as it came */
+	bool stdin_filter = cli->stdin_input && cli->fix_mode == FIX_WRITE;
+	if (stdin_filter)
+		ctx.out = stderr;
+	if (stdin_filter && files.excluded_stdin)
+		fwrite(files.excluded_stdin, 1, files.excluded_stdin_len, stdout);
 	else if (cli->fix_mode == FIX_DRY_RUN)
 		ctx.mode = FMT_FIX_PREVIEW;
 	struct summary sum = { 0 };
@@ -222,7 +235,7 @@ static int cmd_lint(const struct cli *cli)
 		char *data;
 		size_t len;
 		struct buf err = BUF_INIT;
-		if (source_read(f->abs_path, &data, &len, &err) < 0) {
+		if (source_file_read(f, &data, &len, &err) < 0) {
 			struct report r;
 			report_init(&r, f->display);
 			report_addf(&r, RULE_IO_ERROR, SEVERITY_ERROR, 0, 0, "%s", err.ptr);
@@ -488,6 +501,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_NEW_RULE:
 		rc = cmd_new_rule(&cli);
+		break;
+	case CMD_LSP:
+		rc = lsp_main(&cli);
 		break;
 	case CMD_VERSION:
 		print_version();

@@ -17,11 +17,17 @@ struct source_file {
 	char *abs_path;
 	char *display;
 	const struct config *config; /* NULL when its .lintrc is broken */
+	char *data; /* bytes read already (standard input), owned; NULL: read abs_path */
+	size_t data_len;
 };
 
 struct source_list {
 	struct source_file *items;
 	size_t len, cap;
+	/* standard input whose path the .lintrc excludes: not linted, but --fix --stdin passes
+	 * it through unchanged (owned, or NULL) */
+	char *excluded_stdin;
+	size_t excluded_stdin_len;
 };
 
 /* Collects the files to lint from paths (files and folders), or with no paths from the
@@ -34,6 +40,21 @@ void source_list_release(struct source_list *list);
 
 /* Reads a whole file. Returns 0, or -1 with a message in err. */
 int source_read(const char *path, char **data, size_t *len, struct buf *err);
+
+/* The bytes of a source file: what was read already (standard input), else abs_path read
+ * now. Returns 0 with *data malloc'd, or -1 with a message in err. */
+int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err);
+
+/* --- source_stdin.c --- */
+/* Reads standard input as one source file named display_path (or "<stdin>"): its config is
+ * found by that path, relative to the working directory, and the file itself is never
+ * read. An excluded path adds nothing. Returns the number of errors appended to errors. */
+size_t source_collect_stdin(const char *display_path, struct config_store *configs,
+			    struct source_list *out, struct buf *errors);
+
+/* Absolute path with its folders resolved through symlinks (as .lintrc folders are); the
+ * last component is kept. malloc'd. */
+char *source_canonical(const char *path);
 
 /* Absolute, normalised form of path (need not exist); malloc'd. */
 char *source_absolute(const char *path);

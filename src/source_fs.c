@@ -111,7 +111,7 @@ static void add_file(struct source_list *out, const char *abs, const struct conf
 		if (strcmp(out->items[i].abs_path, abs) == 0)
 			return; /* named twice */
 	xgrow((void **)&out->items, &out->cap, out->len + 1, sizeof(*out->items));
-	out->items[out->len++] = (struct source_file){ xstrdup(abs), source_display(abs), c };
+	out->items[out->len++] = (struct source_file){ xstrdup(abs), source_display(abs), c, NULL, 0 };
 }
 
 static int compare_names(const void *a, const void *b)
@@ -271,7 +271,14 @@ void source_list_release(struct source_list *list)
 	for (size_t i = 0; i < list->len; i++) {
 		free(list->items[i].abs_path);
 		free(list->items[i].display);
+		free(list->items[i].data);
 	}
 	free(list->items);
+	free(list->excluded_stdin);
 	memset(list, 0, sizeof(*list));
+}
+
+char *source_canonical(const char *path)
+{
+	return canonical(path);
 }

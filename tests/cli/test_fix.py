@@ -294,6 +294,40 @@ class DryRunAndDiff(Case):
         self.assertEqual(r.stdout, b"")
 
 
+class StandardInput(Case):
+    def test_fix_stdin_prints_the_fixed_text_and_never_writes_the_named_file(self):
+        self.plugin()
+        self.write("posts/p.md", "the saved version\n")
+        r = run(["--no-color", "--fix", "--stdin", "--stdin-filename", "posts/p.md"], self.dir,
+                stdin=DRAFT.encode())
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.decode(), FIXED, "stdout is exactly the fixed text")
+        self.assertIn(b"posts/p.md:4:1 warning ask something [ask-something]", r.stderr)
+        self.assertIn(b"applied 4 fixes in 1 file", r.stderr)
+        self.assertEqual(self.read("posts/p.md"), b"the saved version\n")
+        # nothing to fix: the text comes back as it went in
+        r = run(["--fix", "--stdin", "--stdin-filename", "posts/p.md"], self.dir,
+                stdin=FIXED.encode())
+        self.assertEqual(r.stdout.decode(), FIXED)
+
+    def test_fix_stdin_passes_an_excluded_path_through_unchanged(self):
+        self.plugin()
+        with open(self.path(".lintrc"), "a") as f:
+            f.write('exclude = { "drafts/**" }\n')
+        r = run(["--fix", "--stdin", "--stdin-filename", "drafts/p.md"], self.dir,
+                stdin=DRAFT.encode())
+        self.assertEqual((r.returncode, r.stdout.decode()), (0, DRAFT), r.stderr)
+
+    def test_diff_of_stdin_applies_to_the_named_file(self):
+        self.plugin()
+        self.write("posts/p.md", DRAFT)
+        r = run(["--diff", "--stdin", "--stdin-filename", "posts/p.md"], self.dir,
+                stdin=DRAFT.encode())
+        self.assertEqual(r.returncode, 1, r.stderr)
+        subprocess.run(["patch", "-p1", "--quiet"], input=r.stdout, cwd=self.dir, check=True)
+        self.assertEqual(self.read("posts/p.md").decode(), FIXED)
+
+
 class SafeWrites(Case):
     def test_crlf_bom_mode_and_a_non_ascii_name_survive(self):
         self.plugin()
