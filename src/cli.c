@@ -22,6 +22,11 @@ enum opt_id {
 	OPT_PRINT_CONFIG,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_STAGED,
+	OPT_SINCE,
+	OPT_REV,
+	OPT_CACHE,
+	OPT_FORCE,
 };
 
 struct opt {
@@ -50,6 +55,14 @@ static const struct opt options[] = {
 	{ OPT_PRINT_CONFIG, "print-config", 0, "PATH", "print the effective configuration for PATH" },
 	{ OPT_HELP, "help", 'h', NULL, "show this help" },
 	{ OPT_VERSION, "version", 'V', NULL, "show version information" },
+	{ OPT_STAGED, "staged", 0, NULL, "lint the staged version of the posts staged for commit" },
+	{ OPT_SINCE, "since", 0, "REF", "lint the posts changed since REF (from its merge base "
+					"with HEAD), as committed at HEAD" },
+	{ OPT_REV, "rev", 0, "A..B", "lint the posts changed in a range (A...B: since the merge "
+				     "base), as committed at B" },
+	{ OPT_CACHE, "cache", 0, NULL, "reuse results of unchanged posts (kept in the git folder)" },
+	{ OPT_FORCE, "force", 0, NULL, "hook install: replace a pre-commit hook postlint did not "
+				       "write" },
 };
 
 static const struct {
@@ -60,6 +73,7 @@ static const struct {
 	{ "explain", CMD_EXPLAIN },
 	{ "test", CMD_TEST },
 	{ "help", CMD_HELP },
+	{ "hook", CMD_HOOK },
 };
 
 void cli_usage(struct buf *out)
@@ -69,6 +83,7 @@ void cli_usage(struct buf *out)
 		 "       postlint rules                   list the rules\n"
 		 "       postlint explain RULE            show a rule's documentation and options\n"
 		 "       postlint test [PATH...]          run rules' embedded tests\n"
+		 "       postlint hook install|uninstall  the git pre-commit hook\n"
 		 "       postlint --version | --help\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(*options); i++) {
 		const struct opt *o = &options[i];
@@ -192,6 +207,21 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 	case OPT_VERSION:
 		cli->command = CMD_VERSION;
 		return 0;
+	case OPT_STAGED:
+		cli->staged = true;
+		return 0;
+	case OPT_SINCE:
+		cli->since = value;
+		return 0;
+	case OPT_REV:
+		cli->rev = value;
+		return 0;
+	case OPT_CACHE:
+		cli->cache = true;
+		return 0;
+	case OPT_FORCE:
+		cli->force = true;
+		return 0;
 	}
 	return 0;
 }
@@ -261,6 +291,15 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct buf *err)
 	}
 	if (cli->command == CMD_EXPLAIN && cli->nargs != 1) {
 		buf_adds(err, "usage: postlint explain RULE");
+		return -1;
+	}
+	if ((cli->staged ? 1 : 0) + (cli->since ? 1 : 0) + (cli->rev ? 1 : 0) > 1) {
+		buf_adds(err, "--staged, --since and --rev choose what to lint: give one of them");
+		return -1;
+	}
+	if (cli->command == CMD_HOOK && (cli->nargs != 1 || (strcmp(cli->args[0], "install") != 0 &&
+							      strcmp(cli->args[0], "uninstall") != 0))) {
+		buf_adds(err, "usage: postlint hook install [--force] | postlint hook uninstall");
 		return -1;
 	}
 	if (cli->command == CMD_RULES && cli->nargs != 0) {

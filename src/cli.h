@@ -17,6 +17,7 @@ enum cli_command {
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_PRINT_CONFIG,
+	CMD_HOOK,
 };
 
 struct cli {
@@ -34,6 +35,11 @@ struct cli {
 	struct rule_override *overrides;
 	size_t noverrides;
 	char **only; /* NULL-terminated */
+	bool staged;       /* --staged */
+	const char *since; /* --since REF */
+	const char *rev;   /* --rev A..B */
+	bool cache;        /* --cache */
+	bool force;        /* hook install --force */
 };
 
 /* Parses argv into *cli. Returns 0, or -1 with a message in err (a usage error). */

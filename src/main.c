@@ -8,7 +8,10 @@
 #include <lua.h>
 #include <yaml.h>
 
+#include "cache.h"
+#include "calendar.h"
 #include "cli.h"
+#include "cmd_hook.h"
 #include "config.h"
 #include "fmt.h"
 #include "post.h"
@@ -99,12 +102,21 @@ static int cmd_lint(const struct cli *cli)
 {
 	bool trouble = false;
 	struct config_store *configs = config_store_new(cli->config_path);
-	struct source_list files = { 0 };
+	struct source_list files = { 0 }, calendar = { 0 };
 	struct buf errors = BUF_INIT;
-	if (source_collect(cli->args, cli->nargs, configs, &files, &errors))
+	struct source_query query = { cli->args, cli->nargs, cli->staged, cli->since, cli->rev };
+	bool fatal;
+	if (source_select(&query, configs, &files, &calendar, &errors, &fatal))
 		trouble = true;
 	print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
+	if (fatal) {
+		config_store_free(configs);
+		source_list_release(&files);
+		source_list_release(&calendar);
+		buf_release(&errors);
+		return EXIT_TROUBLE;
+	}
 	if (config_store_errors(configs)) {
 		print_lines(stderr, "postlint: ", config_store_errors(configs));
 		trouble = true;
@@ -115,6 +127,7 @@ static int cmd_lint(const struct cli *cli)
 		fprintf(stderr, "postlint: cannot create a Lua state\n");
 		config_store_free(configs);
 		source_list_release(&files);
+		source_list_release(&calendar);
 		buf_release(&errors);
 		return EXIT_TROUBLE;
 	}
@@ -134,8 +147,15 @@ static int cmd_lint(const struct cli *cli)
 		session_free(s);
 		config_store_free(configs);
 		source_list_release(&files);
+		source_list_release(&calendar);
 		return EXIT_TROUBLE;
 	}
+	print_lines(stderr, "postlint: ", errors.ptr);
+	buf_reset(&errors);
+	/* rules across posts first: their findings join each file's report in the loop */
+	struct calendar *set = calendar_lint(s, &files, &calendar);
+	trouble |= s->rule_errors > 0;
+	struct cache *cache = cli->cache ? cache_open(s, &errors) : NULL;
 	print_lines(stderr, "postlint: ", errors.ptr);
 
 	const struct formatter *fmt = fmt_find(cli->format);
@@ -152,7 +172,7 @@ static int cmd_lint(const struct cli *cli)
 		char *data;
 		size_t len;
 		struct buf err = BUF_INIT;
-		if (source_read(f->abs_path, &data, &len, &err) < 0) {
+		if (source_file_read(f, &data, &len, &err) < 0) {
 			report_addf(&r, RULE_IO_ERROR, SEVERITY_ERROR, 0, 0, "%s", err.ptr);
 			report_locate(&r, NULL);
 			r.skipped = true;
@@ -162,7 +182,8 @@ static int cmd_lint(const struct cli *cli)
 		} else {
 			struct post *post = post_new(f->display, data, len);
 			size_t rule_errors = s->rule_errors;
-			session_lint(s, post, f->abs_path, f->config, &r);
+			cache_lint(cache, s, post, f->abs_path, f->config, &r);
+			calendar_merge(set, s, i, post, &r);
 			trouble |= s->rule_errors > rule_errors;
 			fmt->file(&ctx, &r, post);
 			count(&sum, &r);
@@ -173,7 +194,16 @@ static int cmd_lint(const struct cli *cli)
 	}
 	fmt->end(&ctx, &sum);
 	fflush(stdout);
+	if (cache && cli->verbose) {
+		size_t reused, linted;
+		cache_counts(cache, &reused, &linted);
+		fprintf(stderr, "postlint: cache: %zu reused, %zu linted (%s)\n", reused, linted,
+			cache_dir(cache));
+	}
 
+	cache_close(cache);
+	calendar_free(set);
+	source_list_release(&calendar);
 	free(bad.items);
 	buf_release(&errors);
 	session_free(s);
@@ -393,6 +423,12 @@ int main(int argc, char **argv)
 		break;
 	case CMD_VERSION:
 		print_version();
+		break;
+	case CMD_HOOK:
+		if (strcmp(cli.args[0], "install") == 0)
+			rc = hook_install(cli.force, stdout, stderr) < 0 ? EXIT_TROUBLE : EXIT_OK;
+		else
+			rc = hook_uninstall(stdout, stderr) < 0 ? EXIT_TROUBLE : EXIT_OK;
 		break;
 	case CMD_HELP: {
 		struct buf usage = BUF_INIT;
