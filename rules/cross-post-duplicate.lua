@@ -51,7 +51,7 @@ compared.
 Bad: posts/x/launch.md and posts/linkedin/launch.md with the same paragraph.
 Good: the LinkedIn post tells the story behind the launch; the X post asks one question.]],
   severity = "warning",
-  options = { threshold = 0.8, shingle = 3, min_words = 8 },
+  options = { threshold = 0.6, shingle = 2, min_words = 8 },
 
   check_set = function(posts, ctx)
     local o = ctx.options

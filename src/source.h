@@ -84,10 +84,11 @@ void source_git_blob_id(const void *data, size_t len, char out[41]);
 size_t source_git_select(const struct source_query *q, struct config_store *configs,
 			 struct source_list *files, struct source_list *calendar,
 			 struct buf *errors, bool *fatal);
-/* Adds the posts of the HEAD tree of the repository at cwd that are not in files to
- * calendar (nothing outside a repository or before the first commit). */
-void source_git_calendar_head(struct config_store *configs, const struct source_list *files,
-			      struct source_list *calendar);
+/* Adds the posts of the HEAD tree of the repository holding the query's first path (or
+ * cwd) that are not in files to calendar (nothing outside a repository or before the first
+ * commit). */
+void source_git_calendar_head(const struct source_query *q, struct config_store *configs,
+			      const struct source_list *files, struct source_list *calendar);
 /* The folder git runs hooks from (core.hooksPath honoured); malloc'd, NULL outside a
  * repository (with a message in err). */
 char *source_git_hooks_dir(struct buf *err);

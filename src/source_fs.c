@@ -310,6 +310,6 @@ size_t source_select(const struct source_query *q, struct config_store *configs,
 	if (q->staged || q->since || q->rev)
 		return source_git_select(q, configs, files, calendar, errors, fatal);
 	size_t n = source_collect(q->paths, q->npaths, configs, files, errors);
-	source_git_calendar_head(configs, files, calendar);
+	source_git_calendar_head(q, configs, files, calendar);
 	return n;
 }

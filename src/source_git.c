@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 #include <git2/sys/repository.h>
@@ -451,12 +452,29 @@ static git_tree *head_tree(git_repository *repo)
 	return (git_tree *)o;
 }
 
-void source_git_calendar_head(struct config_store *configs, const struct source_list *files,
-			      struct source_list *calendar)
+/* Where to look for the repository: the folder of the first path named (the repository
+ * may be below the working directory), else the working directory. malloc'd. */
+static char *start_dir(char *const *paths)
 {
-	char *cwd = realpath(".", NULL);
-	struct git_repo *r = cwd ? source_git_open(cwd) : NULL;
-	free(cwd);
+	char *dir = paths && paths[0] ? xstrdup(paths[0]) : realpath(".", NULL);
+	struct stat st;
+	while (dir && stat(dir, &st) != 0) {
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	return dir;
+}
+
+void source_git_calendar_head(const struct source_query *q, struct config_store *configs,
+			      const struct source_list *files, struct source_list *calendar)
+{
+	char **paths = q->npaths ? resolve_paths(q) : NULL;
+	char *start = start_dir(paths);
+	struct git_repo *r = start ? source_git_open(start) : NULL;
+	free(start);
+	free_strings(paths);
 	if (!r)
 		return;
 	git_tree *tree = head_tree(r->repo);
@@ -470,9 +488,11 @@ size_t source_git_select(const struct source_query *q, struct config_store *conf
 			 struct buf *errors, bool *fatal)
 {
 	const char *mode = q->staged ? "--staged" : q->since ? "--since" : "--rev";
-	char *cwd = realpath(".", NULL);
+	char **paths = q->npaths ? resolve_paths(q) : NULL;
+	char *cwd = start_dir(paths);
 	struct git_repo *r = cwd ? open_for_mode(cwd) : NULL;
-	struct selection s = { .r = r, .configs = configs, .files = files, .errors = errors };
+	struct selection s = { .r = r, .configs = configs, .files = files, .errors = errors,
+			       .paths = paths };
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_diff *diff = NULL;
 	*fatal = true;
@@ -488,8 +508,6 @@ size_t source_git_select(const struct source_query *q, struct config_store *conf
 		s.nerrors++;
 		goto done;
 	}
-	/* paths are set only once the repository is known to have a work tree or to be bare */
-	s.paths = q->npaths ? resolve_paths(q) : NULL;
 	git_diff_options opts;
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
