@@ -34,6 +34,15 @@ local function platform_key(post)
   return table.concat(list, ",")
 end
 
+-- Posts for the tests below.
+local function to(platform, text)
+  return "---\nplatform: " .. platform .. "\n---\n" .. text .. "\n"
+end
+local CLUB = "We moved our book club from Thursdays to Sunday mornings and attendance doubled. "
+  .. "What time works best for yours?"
+local CLUB2 = "We moved our book club from Thursdays to Sunday mornings and attendance nearly "
+  .. "doubled! What time works for yours? #books"
+
 return {
   id = "cross-post-duplicate",
   summary = "The same text posted to another platform unchanged",
@@ -107,4 +116,22 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
       end
     end
   end,
+
+  tests = {
+    valid = {
+      { posts = { to("x", CLUB), to("linkedin", "I rewrote our onboarding checklist after three "
+        .. "new starters got lost on day one. What helped you most in your first week?") } },
+      { posts = { to("x", CLUB), to("x", CLUB2) } },           -- one platform: not a cross-post
+      { posts = { to("x", "Sunday club?"), to("linkedin", "Sunday club?") } }, -- too short to judge
+      { posts = { to("x", CLUB), to("linkedin", CLUB2) }, options = { threshold = 0.95 } },
+    },
+    invalid = {
+      { posts = { to("x", CLUB), to("linkedin", CLUB2) },
+        errors = { { path = "post1.md", message = "^%d+%% the same as post2.md %(linkedin%)",
+                     line = 4, column = 1 },
+                   { path = "post2.md", message = "the same as post1.md %(x%)" } } },
+      { posts = { { text = to("x", CLUB), linted = false }, to("mastodon", CLUB) },
+        errors = { { path = "post2.md", message = "^100%% the same" } } },
+    },
+  },
 }

@@ -6,6 +6,13 @@ local edit = require("lib.edit")
 
 local DAY = 86400
 
+-- A post scheduled on a day of December 2026 (for the tests below).
+local function on(day, text)
+  return string.format("---\nscheduled: 2026-12-%02d\n---\n%s\n", day, text)
+end
+local PUSH1 = "Black Friday: 40% off everything, buy now! https://shop.example.com"
+local PUSH2 = "Last chance: 40% off ends tonight, shop now! https://shop.example.com"
+
 return {
   id = "promo-ratio",
   summary = "Too many sales pushes scheduled around this one",
@@ -83,4 +90,30 @@ Good: one offer in a fortnight of posts that give readers something to respond t
       end
     end
   end,
+
+  tests = {
+    valid = {
+      { posts = { on(1, PUSH1), on(2, "Which gift did you love getting as a child? Tell me yours."),
+        on(3, "We tested three standing desks for a month. The cheapest won. Which do you use?"),
+        on(4, "Our team answered 400 questions last week. What should we write a guide on?"),
+        on(5, "I fixed the squeaky stairs with talcum powder. Any other old-house tricks?"),
+        on(6, "Ten minutes of reading before bed changed my mornings. What do you read?") } },
+      -- the same two pushes three weeks apart: too few posts around either to judge
+      { posts = { on(1, PUSH1), on(2, "Which gift did you love getting as a child?"),
+        on(24, PUSH2), on(25, "What is the best present you ever gave?") } },
+      -- a looser limit
+      { posts = { on(1, PUSH1), on(2, PUSH2), on(3, "Which gift did you love getting as a child?") },
+        options = { max_percent = 70 } },
+    },
+    invalid = {
+      { posts = { on(1, PUSH1), on(2, PUSH2), on(3, "Which gift did you love getting as a child?") },
+        errors = { { path = "post1.md", message = "^2 of the 3 posts scheduled within 14 days",
+                     line = 4, column = 35 },
+                   { path = "post2.md", line = 4 } } },
+      -- context posts count, but only linted posts are reported
+      { posts = { { text = on(1, PUSH1), linted = false }, on(2, PUSH2),
+        on(3, "Which gift did you love getting as a child?") },
+        errors = { { path = "post2.md" } } },
+    },
+  },
 }

@@ -5,6 +5,14 @@ local analysis = require("lib.analysis")
 local calendar = require("lib.calendar")
 local edit = require("lib.edit")
 
+-- A post scheduled on a day of December 2026 (for the tests below).
+local function on(day, text)
+  return string.format("---\nscheduled: 2026-12-%02d\n---\n%s\n", day, text)
+end
+local Q1 = "“Stay hungry, stay foolish.” — Steve Jobs"
+local Q2 = "“Simplicity is the ultimate sophistication.” — Leonardo da Vinci"
+local Q3 = "“Culture eats strategy for breakfast.” — Peter Drucker"
+
 return {
   id = "quote-streak",
   summary = "Several bare quotes in a row in the calendar",
@@ -62,4 +70,26 @@ Good: say what one of the quotes means to you, or post something of your own bet
       i = math.max(j, i + 1)
     end
   end,
+
+  tests = {
+    valid = {
+      { posts = { on(1, Q1), on(2, Q2) } },
+      { posts = { on(1, Q1), on(2, Q2),
+        on(3, "We tried a four-day week this summer. Meetings shrank first. Would it work for you?"),
+        on(4, Q3) } },
+      -- calendar order, not file order: the own post falls between the quotes
+      { posts = { on(1, Q1), on(3, Q2), on(4, Q3),
+        on(2, "We tried a four-day week this summer. Meetings shrank first. Would it work for you?") } },
+      { posts = { on(1, Q1), on(2, Q2), on(3, Q3) }, options = { max_in_row = 3 } },
+    },
+    invalid = {
+      { posts = { on(3, Q3), on(1, Q1), on(2, Q2) },
+        errors = { { path = "post1.md", message = "^3 bare quotes in a row %(2026%-12%-01 to 2026%-12%-03%): this is post 3",
+                     line = 4, column = 1 },
+                   { path = "post2.md", message = "this is post 1" },
+                   { path = "post3.md", message = "this is post 2" } } },
+      { posts = { { text = on(1, Q1), linted = false }, { text = on(2, Q2), linted = false }, on(3, Q3) },
+        errors = 1 },
+    },
+  },
 }

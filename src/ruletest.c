@@ -18,10 +18,17 @@ void ruletest_release(struct rule_tests *t)
 			free(*p);
 		free(c->platforms);
 		free(c->lang);
-		for (size_t k = 0; k < c->nerrors; k++)
+		for (size_t k = 0; k < c->nerrors; k++) {
 			free(c->errors[k].message);
+			free(c->errors[k].path);
+		}
 		free(c->errors);
 		free(c->output);
+		for (size_t k = 0; k < c->nposts; k++) {
+			free(c->posts[k].text);
+			free(c->posts[k].path);
+		}
+		free(c->posts);
 	}
 	free(t->cases);
 	memset(t, 0, sizeof(*t));
@@ -94,37 +101,33 @@ static void keep_rule(struct report *r, const char *id)
 	r->findings.len = kept;
 }
 
-static bool check_case(struct session *s, const char *rule_id, const struct rule_test_case *c,
-		       struct buf *why)
+/* Compares findings with the case's expectations; paths[i] is finding i's post (sets). */
+static bool compare(struct session *s, const struct rule_test_case *c, const struct report *r,
+		    const char *const *paths, struct buf *why)
 {
-	const struct rule *rule = ruleset_find(s->rules, rule_id);
-	if (!rule) {
-		buf_adds(why, "  the rule did not reload\n");
-		return false;
-	}
-	struct post *post = post_new("test.md", xstrndup(c->text, c->text_len), c->text_len);
-	struct report r;
-	report_init(&r, "test.md");
-	session_lint_one(s, post, rule, c->options, (const char *const *)c->platforms, c->lang, &r);
-	keep_rule(&r, rule_id);
 	bool ok = true;
 	if (c->valid) {
-		ok = r.findings.len == 0;
+		ok = r->findings.len == 0;
 		if (!ok)
 			buf_adds(why, "  expected no problems\n");
 	} else if (c->count >= 0) {
-		ok = (long)r.findings.len == c->count;
+		ok = (long)r->findings.len == c->count;
 		if (!ok)
 			buf_addf(why, "  expected %ld problem%s, got %zu\n", c->count,
-				 c->count == 1 ? "" : "s", r.findings.len);
+				 c->count == 1 ? "" : "s", r->findings.len);
 	} else {
-		ok = r.findings.len == c->nerrors;
+		ok = r->findings.len == c->nerrors;
 		if (!ok)
 			buf_addf(why, "  expected %zu problem%s, got %zu\n", c->nerrors,
-				 c->nerrors == 1 ? "" : "s", r.findings.len);
+				 c->nerrors == 1 ? "" : "s", r->findings.len);
 		for (size_t i = 0; ok && i < c->nerrors; i++) {
 			const struct expected_error *e = &c->errors[i];
-			const struct finding *f = &r.findings.items[i];
+			const struct finding *f = &r->findings.items[i];
+			if (e->path && paths && strcmp(e->path, paths[i]) != 0) {
+				buf_addf(why, "  problem %zu: expected on %s, got %s\n", i + 1, e->path,
+					 paths[i]);
+				ok = false;
+			}
 			if (e->message && !ruletest_message_matches(s, e->message, f->message)) {
 				buf_addf(why, "  problem %zu: message does not match \"%s\"\n", i + 1,
 					 e->message);
@@ -137,6 +140,82 @@ static bool check_case(struct session *s, const char *rule_id, const struct rule
 			}
 		}
 	}
+	return ok;
+}
+
+/* A calendar case for a check_set rule: every post's findings, in post order. */
+static bool check_set_case(struct session *s, const struct rule *rule,
+			   const struct rule_test_case *c, struct buf *why)
+{
+	struct set_post *posts = xcalloc(c->nposts, sizeof(*posts));
+	struct report *reports = xcalloc(c->nposts, sizeof(*reports));
+	for (size_t i = 0; i < c->nposts; i++) {
+		const struct rule_test_post *tp = &c->posts[i];
+		report_init(&reports[i], tp->path);
+		posts[i] = (struct set_post){
+			.post = post_new(tp->path, xstrndup(tp->text, tp->text_len), tp->text_len),
+			.abs_path = tp->path, .report = tp->linted ? &reports[i] : NULL };
+	}
+	session_lint_set_one(s, rule, c->options, (const char *const *)c->platforms, c->lang,
+			     posts, c->nposts);
+	struct report all;
+	report_init(&all, "calendar");
+	const char **paths = xcalloc(1, sizeof(char *));
+	for (size_t i = 0; i < c->nposts; i++) {
+		report_locate(&reports[i], posts[i].post);
+		report_sort(&reports[i]);
+		keep_rule(&reports[i], rule->id);
+		for (size_t k = 0; k < reports[i].findings.len; k++) {
+			paths = xrealloc(paths, (all.findings.len + 1) * sizeof(char *));
+			paths[all.findings.len] = c->posts[i].path;
+			report_add(&all, &reports[i].findings.items[k]);
+		}
+		reports[i].findings.len = 0;
+	}
+	bool ok = compare(s, c, &all, paths, why);
+	if (!ok) {
+		for (size_t i = 0; i < c->nposts; i++)
+			show_text(why, c->posts[i].path, c->posts[i].text, c->posts[i].text_len);
+		for (size_t i = 0; i < all.findings.len; i++) {
+			const struct finding *f = &all.findings.items[i];
+			buf_addf(why, "  got: %s:%d:%d %s [%s]\n", paths[i], f->line, f->column,
+				 f->message, f->rule);
+		}
+		if (!all.findings.len)
+			buf_adds(why, "  got: no problems\n");
+	}
+	free(paths);
+	report_release(&all);
+	for (size_t i = 0; i < c->nposts; i++) {
+		report_release(&reports[i]);
+		post_free(posts[i].post);
+	}
+	free(reports);
+	free(posts);
+	return ok;
+}
+
+static bool check_case(struct session *s, const char *rule_id, const struct rule_test_case *c,
+		       struct buf *why)
+{
+	const struct rule *rule = ruleset_find(s->rules, rule_id);
+	if (!rule) {
+		buf_adds(why, "  the rule did not reload\n");
+		return false;
+	}
+	if (c->nposts || !c->text) {
+		if (!rule->has_check_set) {
+			buf_adds(why, "  'posts' cases are for rules with a check_set\n");
+			return false;
+		}
+		return check_set_case(s, rule, c, why);
+	}
+	struct post *post = post_new("test.md", xstrndup(c->text, c->text_len), c->text_len);
+	struct report r;
+	report_init(&r, "test.md");
+	session_lint_one(s, post, rule, c->options, (const char *const *)c->platforms, c->lang, &r);
+	keep_rule(&r, rule_id);
+	bool ok = compare(s, c, &r, NULL, why);
 	if (ok && c->has_output) {
 		size_t len;
 		char *fixed = fix_apply(post->text, post->len, &r, &len, NULL);

@@ -63,6 +63,11 @@ struct set_post {
  * differ). Findings go to the linted posts' reports, unsorted and without in-file switches
  * applied: session_merge_set does that for each post. session_set.c. */
 void session_lint_set(struct session *s, struct set_post *posts, size_t n);
+/* Runs one rule's check_set with the given options (for rule tests); posts without a
+ * config get platforms and lang as defaults. */
+void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,
+			  const char *const *platforms, const char *lang, struct set_post *posts,
+			  size_t n);
 /* Moves set findings about post into its report (built by session_lint or a cache), applying
  * the post's in-file switches, then locates and sorts the report again. */
 void session_merge_set(struct session *s, const struct post *post, struct report *set_findings,

@@ -47,6 +47,7 @@ struct set_call {
 	struct set_entry *entries;
 	size_t n;
 	const struct value *options;
+	bool cache_options; /* config overrides (not a rule test's own options) */
 };
 
 bool session_has_set_rules(const struct session *s)
@@ -100,7 +101,7 @@ static int call_check_set(lua_State *L)
 	}
 	lua_remove(L, -2);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ctx_ref);
-	session_push_options(L, c->rule, c->options, true);
+	session_push_options(L, c->rule, c->options, c->cache_options);
 	lua_setfield(L, -2, "options");
 	lua_call(L, 2, 0);
 	return 0;
@@ -130,7 +131,7 @@ static bool retarget(struct rule_run *run, const struct post_view *view)
 
 /* Runs rule r once for the linted posts whose options are `options`. */
 static void run_group(struct session *s, size_t index, struct set_entry *entries, size_t n,
-		      const struct value *options)
+		      const struct value *options, bool cache_options)
 {
 	const struct rule *r = &s->rules->rules[index];
 	size_t bytes = 0, usable = 0;
@@ -148,7 +149,8 @@ static void run_group(struct session *s, size_t index, struct set_entry *entries
 	const struct config *cfg = first->src->cfg;
 	struct rule_run run = { .rule_id = r->id, .retarget = retarget };
 	struct set_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
-				 .entries = entries, .n = n, .options = options };
+				 .entries = entries, .n = n, .options = options,
+				 .cache_options = cache_options };
 	long long budget = (cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS) +
 			   SET_INSTRUCTIONS_PER_POST * (long long)usable +
 			   SET_INSTRUCTIONS_PER_BYTE * (long long)bytes;
@@ -189,10 +191,12 @@ static void release(struct session *s)
 		session_reset_host(s);
 }
 
-void session_lint_set(struct session *s, struct set_post *posts, size_t n)
+/* Runs the set rules (or only `test_rule`, with `test_options`, for rule tests) over posts.
+ * platforms and lang are the defaults of posts without a config. */
+static void lint_set(struct session *s, struct set_post *posts, size_t n,
+		     const struct rule *test_rule, const struct value *test_options,
+		     const char *const *platforms, const char *lang)
 {
-	if (!session_has_set_rules(s) || n == 0)
-		return;
 	struct set_entry *entries = xcalloc(n, sizeof(*entries));
 	for (size_t i = 0; i < n; i++) {
 		struct set_entry *e = &entries[i];
@@ -203,21 +207,28 @@ void session_lint_set(struct session *s, struct set_post *posts, size_t n)
 		report_release(&scratch);
 		if (posts[i].cfg)
 			file_config_init(&e->fc, posts[i].cfg, posts[i].abs_path);
-		e->view = (struct post_view){ .post = posts[i].post,
-					      .default_platforms = e->fc.platforms,
-					      .default_lang = e->fc.lang ? e->fc.lang : "en",
-					      .in_set = true };
+		e->view = (struct post_view){
+			.post = posts[i].post,
+			.default_platforms = posts[i].cfg ? e->fc.platforms : platforms,
+			.default_lang = e->fc.lang ? e->fc.lang : lang ? lang : "en",
+			.in_set = true };
 	}
 	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
 		const struct rule *r = &s->rules->rules[ri];
-		if (!r->has_check_set)
+		if (!r->has_check_set || (test_rule && r != test_rule))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			struct set_entry *e = &entries[i];
-			e->enabled = e->usable && posts[i].report &&
-				     session_rule_setting(s, r, posts[i].cfg ? &e->fc : NULL,
-							  posts[i].post, &e->severity, &e->forced,
-							  &e->options);
+			e->enabled = e->usable && posts[i].report;
+			if (test_rule) {
+				e->severity = r->severity ? r->severity : SEVERITY_WARNING;
+				e->forced = false;
+				e->options = test_options;
+			} else if (e->enabled) {
+				e->enabled = session_rule_setting(s, r, posts[i].cfg ? &e->fc : NULL,
+								  posts[i].post, &e->severity,
+								  &e->forced, &e->options);
+			}
 		}
 		/* one call per distinct options among the linted posts (usually one) */
 		bool *done = xcalloc(n, sizeof(bool));
@@ -227,8 +238,7 @@ void session_lint_set(struct session *s, struct set_post *posts, size_t n)
 			for (size_t k = i; k < n; k++)
 				if (entries[k].enabled && entries[k].options == entries[i].options)
 					done[k] = true;
-			/* a reset (after a budget error) drops the shared tables with the state */
-			run_group(s, ri, entries, n, entries[i].options);
+			run_group(s, ri, entries, n, entries[i].options, !test_rule);
 		}
 		free(done);
 	}
@@ -236,6 +246,20 @@ void session_lint_set(struct session *s, struct set_post *posts, size_t n)
 	for (size_t i = 0; i < n; i++)
 		file_config_release(&entries[i].fc);
 	free(entries);
+}
+
+void session_lint_set(struct session *s, struct set_post *posts, size_t n)
+{
+	if (session_has_set_rules(s) && n > 0)
+		lint_set(s, posts, n, NULL, NULL, NULL, NULL);
+}
+
+void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,
+			  const char *const *platforms, const char *lang, struct set_post *posts,
+			  size_t n)
+{
+	if (rule->has_check_set && n > 0)
+		lint_set(s, posts, n, rule, options, platforms, lang);
 }
 
 void session_merge_set(struct session *s, const struct post *post, struct report *set_findings,

@@ -1,4 +1,5 @@
 /* Reading a rule's `tests` table into C (see ruletest.h), and Lua-pattern message checks. */
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -32,6 +33,39 @@ static char *dup_field(lua_State *L, int t, const char *field, size_t *len, bool
 	return copy;
 }
 
+/* posts = { "text", { text = "...", path = "...", linted = false }, ... } */
+static void read_posts(lua_State *L, int idx, struct rule_test_case *c, const char *what)
+{
+	lua_Integer n = luaL_len(L, idx);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, idx, i);
+		c->posts = xrealloc(c->posts, (c->nposts + 1) * sizeof(*c->posts));
+		struct rule_test_post *p = &c->posts[c->nposts++];
+		memset(p, 0, sizeof(*p));
+		p->linted = true;
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			size_t len;
+			const char *text = lua_tolstring(L, -1, &len);
+			p->text = xstrndup(text, len);
+			p->text_len = len;
+		} else if (lua_istable(L, -1)) {
+			p->text = dup_field(L, -1, "text", &p->text_len, true, what);
+			p->path = dup_field(L, -1, "path", NULL, false, what);
+			if (lua_getfield(L, -1, "linted") != LUA_TNIL)
+				p->linted = lua_toboolean(L, -1);
+			lua_pop(L, 1);
+		} else {
+			luaL_error(L, "%s: posts[%d] must be a string or a table with 'text'", what, (int)i);
+		}
+		if (!p->path) {
+			char name[32];
+			snprintf(name, sizeof(name), "post%d.md", (int)i);
+			p->path = xstrdup(name);
+		}
+		lua_pop(L, 1);
+	}
+}
+
 static void read_case(lua_State *L, int idx, struct rule_test_case *c, const char *what)
 {
 	idx = lua_absindex(L, idx);
@@ -44,7 +78,13 @@ static void read_case(lua_State *L, int idx, struct rule_test_case *c, const cha
 	}
 	if (!lua_istable(L, idx))
 		luaL_error(L, "%s must be a string or a table with 'text'", what);
-	c->text = dup_field(L, idx, "text", &c->text_len, true, what);
+	int posts = lua_getfield(L, idx, "posts");
+	if (posts == LUA_TTABLE)
+		read_posts(L, lua_gettop(L), c, what);
+	else if (posts != LUA_TNIL)
+		luaL_error(L, "%s: 'posts' must be a list of posts", what);
+	lua_pop(L, 1);
+	c->text = dup_field(L, idx, "text", &c->text_len, posts == LUA_TNIL, what);
 	c->lang = dup_field(L, idx, "lang", NULL, false, what);
 	if (lua_getfield(L, idx, "options") != LUA_TNIL)
 		api_to_map(L, -1, &c->options, what);
@@ -74,6 +114,7 @@ static void read_case(lua_State *L, int idx, struct rule_test_case *c, const cha
 				e->message = xstrdup(lua_tostring(L, -1));
 			} else if (lua_istable(L, -1)) {
 				e->message = dup_field(L, -1, "message", NULL, false, what);
+				e->path = dup_field(L, -1, "path", NULL, false, what);
 				lua_getfield(L, -1, "line");
 				e->line = (int)lua_tointeger(L, -1);
 				lua_getfield(L, -2, "column");
