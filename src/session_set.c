@@ -117,9 +117,11 @@ static int call_release(lua_State *L)
 
 static bool retarget(struct rule_run *run, const struct post_view *view)
 {
-	struct set_entry *e = (struct set_entry *)view;
 	/* only views of this run's entries reach here: api_post_view checked the handle, and
-	 * handles of earlier runs were ended by api_release_posts */
+	 * handles of earlier runs (and of check's posts) were ended by api_release_posts */
+	if (!view->in_set)
+		return false;
+	struct set_entry *e = (struct set_entry *)view;
 	if (!view->linted || !e->enabled)
 		return false;
 	run->post = view->post;

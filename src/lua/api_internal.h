@@ -69,7 +69,6 @@ struct rule_run {
 	/* check_set: ctx:report{ post = p, ... } points post, report and severity at p's
 	 * before the report is read; false drops the report (p is not being linted). */
 	bool (*retarget)(struct rule_run *run, const struct post_view *view);
-	void *set; /* for retarget */
 	/* The finding being built: it owns what was copied so far, so a Lua error in the
 	 * middle of ctx:report leaks nothing (the session releases it after the call). */
 	struct finding pending;

@@ -483,6 +483,50 @@ class SetRules(Case):
         self.assertEqual([d["severity"] for d in data["diagnostics"]], ["error"])
 
 
+class SetRuleHost(Case):
+    """check_set in a plugin: the sandbox, budgets and reporting rules apply."""
+
+    def plugin(self, body):
+        r = self.repo()
+        r.write("lint/cal/rules/cal-check.lua", """return {
+  id = "cal-check", summary = "test", docs = "test",
+  check_set = function(posts, ctx)
+%s
+  end,
+  tests = { invalid = { { posts = { "x" }, errors = 1 } } },
+}
+""" % body)
+        r.write(".lintrc", 'plugins = { "./lint/cal" }\n')
+        r.write("posts/a.md", GOOD)
+        r.write("posts/b.md", GOOD2)
+        r.commit()
+        return r
+
+    def test_reports_go_to_the_named_post_and_context_posts_are_dropped(self):
+        r = self.plugin("""    for _, p in ipairs(posts) do
+      ctx:report{ post = p, message = "seen " .. #posts .. " posts, linted " .. tostring(p.linted),
+                  first = p.body.first, last = p.body.first }
+    end""")
+        data, _ = r.lint_json("--only", "cal-check", "posts/b.md")
+        self.assertEqual([(d["path"], d["message"], d["line"]) for d in data["diagnostics"]],
+                         [("posts/b.md", "seen 2 posts, linted true", 5)])
+
+    def test_a_failing_or_runaway_set_rule_is_a_rule_error_and_exit_2(self):
+        for body, words in (('    error("boom")', "boom"),
+                            ("    while true do end", "was stopped"),
+                            ('    ctx:report{ message = "no post" }', "needs 'post'"),
+                            ("    posts[1].text = 'x'", "read-only"),
+                            ('    io.open("/etc/passwd")', "io")):
+            r = self.plugin(body)
+            data, res = r.lint_json("--only", "cal-check")
+            self.assertEqual(res.returncode, 2, body)
+            errors = [d for d in data["diagnostics"] if d["rule"] == "rule-error"]
+            self.assertEqual(len(errors), 1, body)
+            self.assertIn("cal-check", errors[0]["message"])
+            self.assertIn(words, errors[0]["message"])
+            shutil.rmtree(r.path)
+
+
 class Cache(Case):
     def test_second_run_reuses_results_and_changes_invalidate_them(self):
         r = self.repo()
