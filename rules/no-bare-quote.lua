@@ -30,16 +30,8 @@ Good:
 
   check = function(post, ctx)
     local a = analysis.of(post)
-    if not a or not a.quote.quoted or #a.quote.remaining > 0 then
+    if not analysis.is_bare_quote(a, ctx.options.min_words) then
       return
-    end
-    if a.quote.token and not a.quote.tagged and #lint.words(a.quote.token.text) < ctx.options.min_words then
-      return
-    end
-    for _, info in ipairs(a.invitation.sentences) do
-      if info.question or info.genuine then
-        return -- a question about the quote makes it a conversation
-      end
     end
     local first, last
     if a.quote.token then

@@ -30,7 +30,7 @@ The suggestion replaces the first call to action with a question about the reade
 
   check = function(post, ctx)
     local a = analysis.of(post)
-    if not a or a.invitation.genuine or a.sales.score < ctx.options.threshold then
+    if not analysis.is_sales_push(a, ctx.options.threshold) then
       return
     end
     local shown, seen, cta = {}, {}, nil

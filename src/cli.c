@@ -29,6 +29,11 @@ enum opt_id {
 	OPT_VERSION,
 	OPT_STDIN,
 	OPT_STDIN_FILENAME,
+	OPT_STAGED,
+	OPT_SINCE,
+	OPT_REV,
+	OPT_CACHE,
+	OPT_FORCE,
 };
 
 struct opt {
@@ -70,6 +75,14 @@ static const struct opt options[] = {
 	{ OPT_STDIN, "stdin", 0, NULL, "lint standard input instead of files (for editors)" },
 	{ OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "with --stdin: lint it as if it were "
 							 "PATH (config, overrides, output)" },
+	{ OPT_STAGED, "staged", 0, NULL, "lint the staged version of the posts staged for commit" },
+	{ OPT_SINCE, "since", 0, "REF", "lint the posts changed since REF (from its merge base "
+					"with HEAD), as committed at HEAD" },
+	{ OPT_REV, "rev", 0, "A..B", "lint the posts changed in a range (A...B: since the merge "
+				     "base), as committed at B" },
+	{ OPT_CACHE, "cache", 0, NULL, "reuse results of unchanged posts (kept in the git folder)" },
+	{ OPT_FORCE, "force", 0, NULL, "hook install: replace a pre-commit hook postlint did not "
+				       "write" },
 };
 
 static const struct {
@@ -82,6 +95,7 @@ static const struct {
 	{ "new-rule", CMD_NEW_RULE },
 	{ "help", CMD_HELP },
 	{ "lsp", CMD_LSP },
+	{ "hook", CMD_HOOK },
 };
 
 void cli_usage(struct buf *out)
@@ -94,6 +108,7 @@ void cli_usage(struct buf *out)
 		 "       postlint new-rule NAME [--dir DIR]  write a new rule, with tests, to start from\n"
 		 "       postlint --stdin [--stdin-filename PATH]   lint standard input\n"
 		 "       postlint lsp                     run the language server (stdio)\n"
+		 "       postlint hook install|uninstall  the git pre-commit hook\n"
 		 "       postlint --version | --help\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(*options); i++) {
 		const struct opt *o = &options[i];
@@ -245,6 +260,21 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 	case OPT_STDIN_FILENAME:
 		cli->stdin_filename = value;
 		return 0;
+	case OPT_STAGED:
+		cli->staged = true;
+		return 0;
+	case OPT_SINCE:
+		cli->since = value;
+		return 0;
+	case OPT_REV:
+		cli->rev = value;
+		return 0;
+	case OPT_CACHE:
+		cli->cache = true;
+		return 0;
+	case OPT_FORCE:
+		cli->force = true;
+		return 0;
 	}
 	return 0;
 }
@@ -330,6 +360,20 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct buf *err)
 	}
 	if (cli->new_rule_dir && cli->command != CMD_NEW_RULE) {
 		buf_adds(err, "--dir is an option of new-rule (postlint new-rule NAME --dir DIR)");
+		return -1;
+	}
+	if (cli->stdin_input && (cli->staged || cli->since || cli->rev)) {
+		buf_adds(err, "--stdin lints standard input: it does not go with --staged, --since or "
+			      "--rev");
+		return -1;
+	}
+	if ((cli->staged ? 1 : 0) + (cli->since ? 1 : 0) + (cli->rev ? 1 : 0) > 1) {
+		buf_adds(err, "--staged, --since and --rev choose what to lint: give one of them");
+		return -1;
+	}
+	if (cli->command == CMD_HOOK && (cli->nargs != 1 || (strcmp(cli->args[0], "install") != 0 &&
+							      strcmp(cli->args[0], "uninstall") != 0))) {
+		buf_adds(err, "usage: postlint hook install [--force] | postlint hook uninstall");
 		return -1;
 	}
 	if (cli->command == CMD_RULES && cli->nargs != 0) {

@@ -19,6 +19,7 @@ enum cli_command {
 	CMD_PRINT_CONFIG,
 	CMD_LSP,
 	CMD_NEW_RULE,
+	CMD_HOOK,
 };
 
 /* What happens to safe fixes. */
@@ -49,6 +50,11 @@ struct cli {
 	bool unsafe_fixes; /* --unsafe-fixes: first suggestions too */
 	bool stdin_input;          /* --stdin */
 	const char *stdin_filename; /* --stdin-filename, or NULL */
+	bool staged;       /* --staged */
+	const char *since; /* --since REF */
+	const char *rev;   /* --rev A..B */
+	bool cache;        /* --cache */
+	bool force;        /* hook install --force */
 };
 
 /* Parses argv into *cli. Returns 0, or -1 with a message in err (a usage error). */

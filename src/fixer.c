@@ -58,3 +58,35 @@ void fixer_result_release(struct fixer_result *result)
 	free(result->original);
 	memset(result, 0, sizeof(*result));
 }
+
+/* Offset of 1-based line and code-point column in post, clamped to the line's end (or to
+ * the end of the text for a line that no longer exists). */
+static size_t offset_at(const struct post *post, int line, int column)
+{
+	size_t start, end;
+	if (!post_line_range(post, line, &start, &end))
+		return post->len;
+	size_t at = start;
+	for (int c = 1; c < column && at < end; c++) {
+		at++;
+		while (at < end && ((unsigned char)post->text[at] & 0xC0) == 0x80)
+			at++;
+	}
+	return at;
+}
+
+void fixer_move_findings(const struct post *after, struct report *moved,
+			 struct report *report)
+{
+	for (size_t i = 0; i < moved->findings.len; i++) {
+		struct finding *f = &moved->findings.items[i];
+		size_t start = offset_at(after, f->line, f->column);
+		size_t end = offset_at(after, f->end_line, f->end_column);
+		f->start = start;
+		f->end = end < start ? start : end;
+		report_add(report, f);
+	}
+	moved->findings.len = 0;
+	report_locate(report, after);
+	report_sort(report);
+}

@@ -29,6 +29,12 @@ struct post *fixer_run(struct session *s, const char *display, char *data, size_
 		       struct report *report, struct fixer_result *result);
 void fixer_result_release(struct fixer_result *result);
 
+/* Adds the findings of moved (located on the text before fixing) to report, each at the
+ * same line and column of after, clamped to it, then locates and sorts report. For findings
+ * computed on the text as read, such as those of rules across posts. Takes them from moved. */
+void fixer_move_findings(const struct post *after, struct report *moved,
+			 struct report *report);
+
 /* "\r\n" when the text's first line break is CRLF, else "\n". */
 const char *fixer_newline_of(const char *text, size_t len);
 

@@ -22,6 +22,7 @@ struct summary {
 	size_t suggestive; /* findings with suggestions only */
 	size_t fixed;       /* fix groups applied (--fix, --fix-dry-run, --diff) */
 	size_t files_fixed; /* files whose text the fixes changed */
+	size_t restage;     /* --fix --staged: files fixed in the work tree, to stage again */
 };
 
 struct fmt_ctx {

@@ -8,7 +8,10 @@
 #include <lua.h>
 #include <yaml.h>
 
+#include "cache.h"
+#include "calendar.h"
 #include "cli.h"
+#include "cmd_hook.h"
 #include "cmd_new_rule.h"
 #include "config.h"
 #include "diff.h"
@@ -86,67 +89,118 @@ static bool use_color(const struct cli *cli)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+/* What every file of a lint run shares. */
+struct lint_run {
+	const struct cli *cli;
+	struct session *s;
+	struct cache *cache;  /* --cache, or NULL */
+	struct calendar *set; /* findings of the rules across posts, or NULL */
+	const struct formatter *fmt;
+	struct fmt_ctx *ctx;
+	struct summary *sum;
+	struct buf *diff; /* --diff */
+	const struct source_file *files; /* the list linted: a file's index is its calendar key */
+};
+
 /* After the fix loop changed a file: write it, or add its diff, as cli asks. Returns false
- * when the file could not be written (reported on stderr), leaving it untouched. */
-static bool deliver_fixes(const struct cli *cli, const struct source_file *f,
-			  const struct post *fixed, const struct fixer_result *fr, struct buf *diff)
+ * when the file was not written (said on stderr), leaving it untouched; *trouble tells
+ * whether that is an I/O problem (exit 2) or, for a staged blob whose work tree file has
+ * other changes, simply a fix postlint may not make. */
+static bool deliver_fixes(const struct lint_run *run, const struct source_file *f,
+			  const struct post *fixed, const struct fixer_result *fr, bool *trouble)
 {
 	struct buf err = BUF_INIT;
 	int rc = 0;
-	if (cli->fix_mode == FIX_WRITE && f->data)
-		rc = 0; /* standard input: the fixed text goes to stdout, see lint_file */
-	else if (cli->fix_mode == FIX_WRITE)
+	*trouble = false;
+	if (run->cli->fix_mode == FIX_DIFF) {
+		rc = diff_unified(f->display, fr->original, fr->original_len, fixed->text, fixed->len,
+				  run->diff, &err);
+	} else if (run->cli->fix_mode == FIX_WRITE && f->origin != SOURCE_STDIN) {
+		/* a blob from git is written to the work tree only where the work tree holds the
+		 * same bytes; the index is never touched */
 		rc = safe_write(f->abs_path, fr->original, fr->original_len, fixed->text, fixed->len,
 				&err);
-	else if (cli->fix_mode == FIX_DIFF)
-		rc = diff_unified(f->display, fr->original, fr->original_len, fixed->text,
-				  fixed->len, diff, &err);
-	if (rc < 0)
+		if (rc < 0 && f->origin == SOURCE_GIT && strstr(err.ptr, "changed on disk")) {
+			buf_reset(&err);
+			buf_adds(&err, "the work tree file differs from the version linted (staged or "
+				       "committed): fixes not written");
+			fprintf(stderr, "postlint: %s: %s\n", f->display, err.ptr);
+			buf_release(&err);
+			return false;
+		}
+	}
+	if (rc < 0) {
 		fprintf(stderr, "postlint: %s: %s\n", f->display, err.ptr);
+		*trouble = true;
+	}
 	buf_release(&err);
 	return rc == 0;
 }
 
-/* Lints one file's bytes (taking data), fixing them as cli asks, and prints its report.
- * Returns true on trouble (a rule error, a file that could not be written). */
-static bool lint_file(const struct cli *cli, struct session *s, const struct source_file *f,
-		      char *data, size_t len, const struct formatter *fmt, struct fmt_ctx *ctx,
-		      struct summary *sum, struct buf *diff)
+/* The fix modes: lint, fix and re-lint, then deliver. Returns the post whose findings are in
+ * *r: the fixed text, or the original when the fixes could not be delivered. */
+static struct post *fix_file(const struct lint_run *run, const struct source_file *f,
+			     char *data, size_t len, struct report *r, bool *trouble)
 {
+	struct fixer_result fr;
+	struct post *post = fixer_run(run->s, f->display, data, len, f->abs_path, f->config,
+				      run->cli->unsafe_fixes, r, &fr);
+	if (fr.applied && !deliver_fixes(run, f, post, &fr, trouble)) {
+		/* not written: what the user has is the original, so report on that */
+		post_free(post);
+		report_release(r);
+		report_init(r, f->display);
+		post = post_new(f->display, fr.original, fr.original_len);
+		fr.original = NULL;
+		session_lint(run->s, post, f->abs_path, f->config, r);
+	} else if (fr.applied) {
+		r->fixes_applied = fr.applied;
+		run->sum->fixed += fr.applied;
+		run->sum->files_fixed++;
+		/* --fix --staged: the commit holds the unfixed blob until it is staged again */
+		if (f->origin == SOURCE_GIT && run->cli->fix_mode == FIX_WRITE)
+			run->sum->restage++;
+	}
+	if (r->fixes_applied && run->set) {
+		/* rules across posts judged the text as read: their findings move by line */
+		struct report moved;
+		report_init(&moved, f->display);
+		struct post *before = post_new(f->display, fr.original, fr.original_len);
+		fr.original = NULL;
+		calendar_merge(run->set, run->s, (size_t)(f - run->files), before, &moved);
+		fixer_move_findings(post, &moved, r);
+		post_free(before);
+		report_release(&moved);
+	}
+	fixer_result_release(&fr);
+	return post;
+}
+
+/* Lints one file's bytes (taking data), fixing them as asked, and prints its report.
+ * Returns true on trouble (a rule error, a file that could not be written). */
+static bool lint_file(const struct lint_run *run, const struct source_file *f, char *data,
+		      size_t len)
+{
+	const struct cli *cli = run->cli;
 	struct report r;
 	report_init(&r, f->display);
-	size_t rule_errors = s->rule_errors;
+	size_t rule_errors = run->s->rule_errors;
 	bool trouble = false;
 	struct post *post;
 	if (cli->fix_mode == FIX_NONE) {
 		post = post_new(f->display, data, len);
-		session_lint(s, post, f->abs_path, f->config, &r);
+		cache_lint(run->cache, run->s, post, f->abs_path, f->config, &r);
 	} else {
-		struct fixer_result fr;
-		post = fixer_run(s, f->display, data, len, f->abs_path, f->config,
-				 cli->unsafe_fixes, &r, &fr);
-		if (fr.applied && !deliver_fixes(cli, f, post, &fr, diff)) {
-			/* not written: what the user has is the original, so report on that */
-			trouble = true;
-			post_free(post);
-			report_release(&r);
-			report_init(&r, f->display);
-			post = post_new(f->display, fr.original, fr.original_len);
-			fr.original = NULL;
-			session_lint(s, post, f->abs_path, f->config, &r);
-		} else if (fr.applied) {
-			r.fixes_applied = fr.applied;
-			sum->fixed += fr.applied;
-			sum->files_fixed++;
-		}
-		fixer_result_release(&fr);
+		post = fix_file(run, f, data, len, &r, &trouble);
 	}
-	trouble |= s->rule_errors > rule_errors;
+	if (!r.fixes_applied)
+		calendar_merge(run->set, run->s, (size_t)(f - run->files), post, &r);
+	trouble |= run->s->rule_errors > rule_errors;
 	if (cli->fix_mode != FIX_DIFF)
-		fmt->file(ctx, &r, post);
-	if (cli->fix_mode == FIX_WRITE && f->data) /* --fix --stdin: an editor's filter */
+		run->fmt->file(run->ctx, &r, post);
+	if (cli->fix_mode == FIX_WRITE && f->origin == SOURCE_STDIN) /* an editor's filter */
 		fwrite(post->text, 1, post->len, stdout);
-	count(sum, &r);
+	count(run->sum, &r);
 	post_free(post);
 	report_release(&r);
 	return trouble;
@@ -170,13 +224,22 @@ static int cmd_lint(const struct cli *cli)
 {
 	bool trouble = false;
 	struct config_store *configs = config_store_new(cli->config_path);
-	struct source_list files = { 0 };
+	struct source_list files = { 0 }, calendar = { 0 };
 	struct buf errors = BUF_INIT;
+	struct source_query query = { cli->args, cli->nargs, cli->staged, cli->since, cli->rev };
+	bool fatal = false;
 	if (cli->stdin_input ? source_collect_stdin(cli->stdin_filename, configs, &files, &errors)
-			     : source_collect(cli->args, cli->nargs, configs, &files, &errors))
+			     : source_select(&query, configs, &files, &calendar, &errors, &fatal))
 		trouble = true;
 	print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
+	if (fatal) {
+		config_store_free(configs);
+		source_list_release(&files);
+		source_list_release(&calendar);
+		buf_release(&errors);
+		return EXIT_TROUBLE;
+	}
 	if (config_store_errors(configs)) {
 		print_lines(stderr, "postlint: ", config_store_errors(configs));
 		trouble = true;
@@ -187,6 +250,7 @@ static int cmd_lint(const struct cli *cli)
 		fprintf(stderr, "postlint: cannot create a Lua state\n");
 		config_store_free(configs);
 		source_list_release(&files);
+		source_list_release(&calendar);
 		buf_release(&errors);
 		return EXIT_TROUBLE;
 	}
@@ -206,8 +270,15 @@ static int cmd_lint(const struct cli *cli)
 		session_free(s);
 		config_store_free(configs);
 		source_list_release(&files);
+		source_list_release(&calendar);
 		return EXIT_TROUBLE;
 	}
+	print_lines(stderr, "postlint: ", errors.ptr);
+	buf_reset(&errors);
+	/* rules across posts first: their findings join each file's report in the loop */
+	struct calendar *set = calendar_lint(s, &files, &calendar);
+	trouble |= s->rule_errors > 0;
+	struct cache *cache = cli->cache ? cache_open(s, &errors) : NULL;
 	print_lines(stderr, "postlint: ", errors.ptr);
 
 	const struct formatter *fmt = fmt_find(cli->format);
@@ -215,6 +286,8 @@ static int cmd_lint(const struct cli *cli)
 			       .verbose = cli->verbose, .rules = s->rules };
 	if (cli->fix_mode == FIX_WRITE)
 		ctx.mode = FMT_FIXED;
+	else if (cli->fix_mode == FIX_DRY_RUN)
+		ctx.mode = FMT_FIX_PREVIEW;
 	/* --fix --stdin writes the fixed text to stdout, so the report goes to stderr; stdin
 	 * that the .lintrc excludes passes through as it came */
 	bool stdin_filter = cli->stdin_input && cli->fix_mode == FIX_WRITE;
@@ -222,10 +295,9 @@ static int cmd_lint(const struct cli *cli)
 		ctx.out = stderr;
 	if (stdin_filter && files.excluded_stdin)
 		fwrite(files.excluded_stdin, 1, files.excluded_stdin_len, stdout);
-	else if (cli->fix_mode == FIX_DRY_RUN)
-		ctx.mode = FMT_FIX_PREVIEW;
 	struct summary sum = { 0 };
 	struct buf diff = BUF_INIT;
+	struct lint_run run = { cli, s, cache, set, fmt, &ctx, &sum, &diff, files.items };
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->begin(&ctx);
 	for (size_t i = 0; i < files.len; i++) {
@@ -247,7 +319,7 @@ static int cmd_lint(const struct cli *cli)
 			count(&sum, &r);
 			report_release(&r);
 		} else {
-			trouble |= lint_file(cli, s, f, data, len, fmt, &ctx, &sum, &diff);
+			trouble |= lint_file(&run, f, data, len);
 		}
 		buf_release(&err);
 	}
@@ -262,7 +334,16 @@ static int cmd_lint(const struct cli *cli)
 	}
 	fflush(stdout);
 	buf_release(&diff);
+	if (cache && cli->verbose) {
+		size_t reused, linted;
+		cache_counts(cache, &reused, &linted);
+		fprintf(stderr, "postlint: cache: %zu reused, %zu linted (%s)\n", reused, linted,
+			cache_dir(cache));
+	}
 
+	cache_close(cache);
+	calendar_free(set);
+	source_list_release(&calendar);
 	free(bad.items);
 	buf_release(&errors);
 	session_free(s);
@@ -274,6 +355,8 @@ static int cmd_lint(const struct cli *cli)
 		return EXIT_PROBLEMS;
 	if (cli->fix_mode == FIX_DIFF && sum.files_fixed > 0)
 		return EXIT_PROBLEMS; /* like ruff --diff: a non-empty diff is work left to do */
+	if (sum.restage > 0)
+		return EXIT_PROBLEMS; /* --fix --staged: stop the commit until the fixes are staged */
 	if (cli->max_warnings >= 0 && sum.warnings > (size_t)cli->max_warnings)
 		return EXIT_PROBLEMS;
 	return EXIT_OK;
@@ -507,6 +590,12 @@ int main(int argc, char **argv)
 		break;
 	case CMD_VERSION:
 		print_version();
+		break;
+	case CMD_HOOK:
+		if (strcmp(cli.args[0], "install") == 0)
+			rc = hook_install(cli.force, stdout, stderr) < 0 ? EXIT_TROUBLE : EXIT_OK;
+		else
+			rc = hook_uninstall(stdout, stderr) < 0 ? EXIT_TROUBLE : EXIT_OK;
 		break;
 	case CMD_HELP: {
 		struct buf usage = BUF_INIT;

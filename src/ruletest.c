@@ -23,6 +23,7 @@ void ruletest_release(struct rule_tests *t)
 		for (size_t k = 0; k < c->nerrors; k++) {
 			struct expected_error *e = &c->errors[k];
 			free(e->message);
+			free(e->path);
 			for (long g = 0; e->suggestions && g < e->nsuggestions; g++) {
 				free(e->suggestions[g].title);
 				free(e->suggestions[g].output);
@@ -31,6 +32,11 @@ void ruletest_release(struct rule_tests *t)
 		}
 		free(c->errors);
 		free(c->output);
+		for (size_t k = 0; k < c->nposts; k++) {
+			free(c->posts[k].text);
+			free(c->posts[k].path);
+		}
+		free(c->posts);
 	}
 	free(t->cases);
 	memset(t, 0, sizeof(*t));
@@ -181,38 +187,34 @@ static void keep_rule(struct report *r, const char *id)
 	r->findings.len = kept;
 }
 
-static bool check_case(struct session *s, const char *rule_id, const struct rule_test_case *c,
-		       struct buf *why)
+/* Compares findings with the case's expectations. Single posts: post is the post linted.
+ * Calendars: post is NULL and paths[i] is finding i's post. */
+static bool compare(struct session *s, const struct rule_test_case *c, const struct report *r,
+		    const struct post *post, const char *const *paths, struct buf *why)
 {
-	const struct rule *rule = ruleset_find(s->rules, rule_id);
-	if (!rule) {
-		buf_adds(why, "  the rule did not reload\n");
-		return false;
-	}
-	const char *path = c->path ? c->path : "test.md";
-	struct post *post = post_new(path, xstrndup(c->text, c->text_len), c->text_len);
-	struct report r;
-	report_init(&r, path);
-	session_lint_one(s, post, rule, c->options, (const char *const *)c->platforms, c->lang, &r);
-	keep_rule(&r, rule_id);
 	bool ok = true;
 	if (c->valid) {
-		ok = r.findings.len == 0;
+		ok = r->findings.len == 0;
 		if (!ok)
 			buf_adds(why, "  expected no problems\n");
 	} else if (c->count >= 0) {
-		ok = (long)r.findings.len == c->count;
+		ok = (long)r->findings.len == c->count;
 		if (!ok)
 			buf_addf(why, "  expected %ld problem%s, got %zu\n", c->count,
-				 c->count == 1 ? "" : "s", r.findings.len);
+				 c->count == 1 ? "" : "s", r->findings.len);
 	} else {
-		ok = r.findings.len == c->nerrors;
+		ok = r->findings.len == c->nerrors;
 		if (!ok)
 			buf_addf(why, "  expected %zu problem%s, got %zu\n", c->nerrors,
-				 c->nerrors == 1 ? "" : "s", r.findings.len);
+				 c->nerrors == 1 ? "" : "s", r->findings.len);
 		for (size_t i = 0; ok && i < c->nerrors; i++) {
 			const struct expected_error *e = &c->errors[i];
-			const struct finding *f = &r.findings.items[i];
+			const struct finding *f = &r->findings.items[i];
+			if (e->path && paths && strcmp(e->path, paths[i]) != 0) {
+				buf_addf(why, "  problem %zu: expected on %s, got %s\n", i + 1, e->path,
+					 paths[i]);
+				ok = false;
+			}
 			if (e->message && !ruletest_message_matches(s, e->message, f->message)) {
 				buf_addf(why, "  problem %zu: message does not match \"%s\"\n", i + 1,
 					 e->message);
@@ -231,9 +233,92 @@ static bool check_case(struct session *s, const char *rule_id, const struct rule
 				buf_addf(why, ", got %d:%d\n", f->end_line, f->end_column);
 				ok = false;
 			}
-			ok &= check_suggestions(s, post, i + 1, e, f, why);
+			if (post) {
+				ok &= check_suggestions(s, post, i + 1, e, f, why);
+			} else if (e->nsuggestions >= 0) {
+				buf_addf(why, "  problem %zu: suggestions are checked in single-post "
+					      "cases only\n", i + 1);
+				ok = false;
+			}
 		}
 	}
+	return ok;
+}
+
+/* A calendar case for a check_set rule: every post's findings, in post order. */
+static bool check_set_case(struct session *s, const struct rule *rule,
+			   const struct rule_test_case *c, struct buf *why)
+{
+	struct set_post *posts = xcalloc(c->nposts, sizeof(*posts));
+	struct report *reports = xcalloc(c->nposts, sizeof(*reports));
+	for (size_t i = 0; i < c->nposts; i++) {
+		const struct rule_test_post *tp = &c->posts[i];
+		report_init(&reports[i], tp->path);
+		posts[i] = (struct set_post){
+			.post = post_new(tp->path, xstrndup(tp->text, tp->text_len), tp->text_len),
+			.abs_path = tp->path, .report = tp->linted ? &reports[i] : NULL };
+	}
+	session_lint_set_one(s, rule, c->options, (const char *const *)c->platforms, c->lang,
+			     posts, c->nposts);
+	struct report all;
+	report_init(&all, "calendar");
+	const char **paths = xcalloc(1, sizeof(char *));
+	for (size_t i = 0; i < c->nposts; i++) {
+		report_locate(&reports[i], posts[i].post);
+		report_sort(&reports[i]);
+		keep_rule(&reports[i], rule->id);
+		for (size_t k = 0; k < reports[i].findings.len; k++) {
+			paths = xrealloc(paths, (all.findings.len + 1) * sizeof(char *));
+			paths[all.findings.len] = c->posts[i].path;
+			report_add(&all, &reports[i].findings.items[k]);
+		}
+		reports[i].findings.len = 0;
+	}
+	bool ok = compare(s, c, &all, NULL, paths, why);
+	if (!ok) {
+		for (size_t i = 0; i < c->nposts; i++)
+			show_text(why, c->posts[i].path, c->posts[i].text, c->posts[i].text_len);
+		for (size_t i = 0; i < all.findings.len; i++) {
+			const struct finding *f = &all.findings.items[i];
+			buf_addf(why, "  got: %s:%d:%d %s [%s]\n", paths[i], f->line, f->column,
+				 f->message, f->rule);
+		}
+		if (!all.findings.len)
+			buf_adds(why, "  got: no problems\n");
+	}
+	free(paths);
+	report_release(&all);
+	for (size_t i = 0; i < c->nposts; i++) {
+		report_release(&reports[i]);
+		post_free(posts[i].post);
+	}
+	free(reports);
+	free(posts);
+	return ok;
+}
+
+static bool check_case(struct session *s, const char *rule_id, const struct rule_test_case *c,
+		       struct buf *why)
+{
+	const struct rule *rule = ruleset_find(s->rules, rule_id);
+	if (!rule) {
+		buf_adds(why, "  the rule did not reload\n");
+		return false;
+	}
+	if (c->nposts || !c->text) {
+		if (!rule->has_check_set) {
+			buf_adds(why, "  'posts' cases are for rules with a check_set\n");
+			return false;
+		}
+		return check_set_case(s, rule, c, why);
+	}
+	const char *path = c->path ? c->path : "test.md";
+	struct post *post = post_new(path, xstrndup(c->text, c->text_len), c->text_len);
+	struct report r;
+	report_init(&r, path);
+	session_lint_one(s, post, rule, c->options, (const char *const *)c->platforms, c->lang, &r);
+	keep_rule(&r, rule_id);
+	bool ok = compare(s, c, &r, post, NULL, why);
 	if (ok && c->has_output) {
 		size_t len;
 		char *fixed = fix_apply(post->text, post->len, &r, NULL, &len, NULL);

@@ -12,7 +12,13 @@
  * A valid case passes when the rule reports nothing; an invalid case when it reports the
  * given number of problems (or exactly the listed ones, in order of position) and, with
  * `output`, when applying its fixes gives that text. A message matches when it is equal or
- * when the expectation, as a Lua pattern, finds it. */
+ * when the expectation, as a Lua pattern, finds it.
+ *
+ * Rules across posts (check_set) are tested on a calendar instead of one text:
+ *     { posts = { "text", { text = "...", path = "posts/b.md", linted = false } },
+ *       errors = { { path = "post1.md", message = "...", line = 5 } } }
+ * Posts are named post1.md, post2.md, ... unless given a path, and are linted unless
+ * `linted = false` (context). Problems are compared in order of post, then position. */
 #ifndef POSTLINT_RULETEST_H
 #define POSTLINT_RULETEST_H
 
@@ -31,10 +37,18 @@ struct expected_suggestion {
 };
 
 struct expected_error {
+	char *path;    /* rules across posts: the post's path, or NULL: any */
 	char *message; /* NULL: any */
 	int line, column, end_line, end_column; /* 0: any */
 	long nsuggestions; /* -1: any; otherwise the count, and the list when suggestions is set */
 	struct expected_suggestion *suggestions;
+};
+
+struct rule_test_post {
+	char *text;
+	size_t text_len;
+	char *path;
+	bool linted;
 };
 
 struct rule_test_case {
@@ -53,6 +67,8 @@ struct rule_test_case {
 	char *output;
 	size_t output_len;
 	bool has_output;
+	struct rule_test_post *posts; /* a calendar for check_set, or NULL */
+	size_t nposts;
 };
 
 struct rule_tests {

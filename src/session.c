@@ -9,6 +9,7 @@
 
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "session_internal.h"
 #include "suppress.h"
 #include "util/xalloc.h"
 
@@ -83,7 +84,7 @@ void session_free(struct session *s)
 
 /* After a rule ran out of budget or memory, start over with a fresh state (tech-notes 1.7):
  * nothing a broken run left behind can reach the next post. */
-static void reset_host(struct session *s)
+void session_reset_host(struct session *s)
 {
 	ruleset_free(s->rules);
 	host_free(s->host);
@@ -131,8 +132,8 @@ struct check_call {
 
 /* Pushes the rule's options: its defaults with the overrides on top, cached per overrides
  * table (configs live as long as the session). */
-static void push_options(lua_State *L, const struct rule *r, const struct value *overrides,
-			 bool cache)
+void session_push_options(lua_State *L, const struct rule *r, const struct value *overrides,
+			  bool cache)
 {
 	if (!cache) {
 		api_push_value(L, r->options);
@@ -167,7 +168,7 @@ static int call_check(lua_State *L)
 	lua_getfield(L, -1, "check");
 	api_push_post(L, c->view, c->origin);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ctx_ref);
-	push_options(L, c->rule, c->options, c->cache_options);
+	session_push_options(L, c->rule, c->options, c->cache_options);
 	lua_setfield(L, -2, "options");
 	lua_call(L, 2, 0);
 	return 0;
@@ -220,7 +221,7 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 					    post->body_start, "rule '%s' was stopped: it keeps %zu MB "
 					    "between calls (of %zu MB for rules)", r->id,
 					    host_memory(s->host) >> 20, host_memory_limit(s->host) >> 20);
-				reset_host(s);
+				session_reset_host(s);
 			}
 		}
 		return;
@@ -238,14 +239,14 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 	if (err.traceback[0])
 		report->findings.items[report->findings.len - 1].detail = xstrdup(err.traceback);
 	if (host_needs_reset(s->host))
-		reset_host(s);
+		session_reset_host(s);
 }
 
 static void release_posts(struct session *s)
 {
 	struct host_error err;
 	if (host_call(s->host, call_release, NULL, 0, &err) < 0)
-		reset_host(s); /* stale posts must never reach the next post's rules */
+		session_reset_host(s); /* stale posts must never reach the next post's rules */
 }
 
 /* Rules turned off in front matter: lint: { disable: [ids] } */
@@ -263,7 +264,7 @@ static bool disabled_by_front_matter(const struct post *post, const char *id)
 	return false;
 }
 
-static bool rule_exists(const char *id, void *ud)
+bool session_rule_exists(const char *id, void *ud)
 {
 	struct session *s = ud;
 	return ruleset_find(s->rules, id) != NULL || strcmp(id, RULE_ERROR) == 0;
@@ -284,7 +285,7 @@ static void check_front_matter_switches(struct session *s, const struct post *po
 	const struct value *list = value_map_get(lint, "disable");
 	for (size_t i = 0; list && list->type == VALUE_LIST && i < list->len; i++) {
 		const struct value *v = list->items[i];
-		if (v->type == VALUE_STRING && !rule_exists(v->string, s))
+		if (v->type == VALUE_STRING && !session_rule_exists(v->string, s))
 			report_addf(report, RULE_DIRECTIVE, SEVERITY_WARNING, post->body_start,
 				    post->body_start, "unknown rule '%s' in front matter lint.disable "
 						      "(line %d)", v->string, v->line);
@@ -292,7 +293,7 @@ static void check_front_matter_switches(struct session *s, const struct post *po
 }
 
 /* Host findings before any rule runs; returns false when the post cannot be linted. */
-static bool check_input(struct post *post, const struct config *cfg, struct report *report)
+bool session_check_input(struct post *post, const struct config *cfg, struct report *report)
 {
 	if (post->binary) {
 		report_addf(report, RULE_NOT_TEXT, SEVERITY_ERROR, 0, 0,
@@ -330,10 +331,44 @@ static void finish(struct post *post, struct report *report)
 	report_sort(report);
 }
 
+bool session_rule_setting(const struct session *s, const struct rule *r,
+			  const struct file_config *fc, const struct post *post,
+			  enum severity *severity_out, bool *forced_out, const struct value **options_out)
+{
+	if (!session_rule_available(s, r, fc ? fc->config : NULL))
+		return false;
+	enum severity severity = r->severity;
+	bool forced = false;
+	const struct value *options = NULL;
+	if (fc)
+		config_rule_for(fc, r->id, &severity, &forced, &options);
+	for (size_t k = 0; k < s->opts.noverrides; k++) {
+		const struct rule_override *o = &s->opts.overrides[k];
+		if (strcmp(o->id, r->id) != 0)
+			continue;
+		severity = o->use_default ? (r->severity ? r->severity : SEVERITY_WARNING)
+					  : o->severity;
+		forced = !o->use_default;
+	}
+	if (s->opts.only) {
+		bool listed = false;
+		for (char **id = s->opts.only; *id; id++)
+			listed |= strcmp(*id, r->id) == 0;
+		if (!listed)
+			return false;
+	}
+	if (severity == SEVERITY_OFF || disabled_by_front_matter(post, r->id))
+		return false;
+	*severity_out = severity;
+	*forced_out = forced;
+	*options_out = options;
+	return true;
+}
+
 void session_lint(struct session *s, struct post *post, const char *abs_path,
 		  const struct config *cfg, struct report *report)
 {
-	if (!check_input(post, cfg, report)) {
+	if (!session_check_input(post, cfg, report)) {
 		finish(post, report);
 		return;
 	}
@@ -345,36 +380,17 @@ void session_lint(struct session *s, struct post *post, const char *abs_path,
 				  .default_lang = fc.lang ? fc.lang : "en" };
 	for (size_t i = 0; i < s->rules->nrules; i++) {
 		const struct rule *r = &s->rules->rules[i];
-		if (!r->has_check || !session_rule_available(s, r, cfg))
-			continue;
-		enum severity severity = r->severity;
-		bool forced = false;
-		const struct value *options = NULL;
-		if (cfg)
-			config_rule_for(&fc, r->id, &severity, &forced, &options);
-		for (size_t k = 0; k < s->opts.noverrides; k++) {
-			const struct rule_override *o = &s->opts.overrides[k];
-			if (strcmp(o->id, r->id) != 0)
-				continue;
-			severity = o->use_default ? (r->severity ? r->severity : SEVERITY_WARNING)
-						  : o->severity;
-			forced = !o->use_default;
-		}
-		if (s->opts.only) {
-			bool listed = false;
-			for (char **id = s->opts.only; *id; id++)
-				listed |= strcmp(*id, r->id) == 0;
-			if (!listed)
-				continue;
-		}
-		if (severity == SEVERITY_OFF || disabled_by_front_matter(post, r->id))
-			continue;
-		run_rule(s, i, &view, severity, forced, options, true, cfg, report);
+		enum severity severity;
+		bool forced;
+		const struct value *options;
+		if (r->has_check &&
+		    session_rule_setting(s, r, cfg ? &fc : NULL, post, &severity, &forced, &options))
+			run_rule(s, i, &view, severity, forced, options, true, cfg, report);
 	}
 	release_posts(s);
 	file_config_release(&fc);
 	check_front_matter_switches(s, post, report);
-	suppress_apply(post, report, rule_exists, s);
+	suppress_apply(post, report, session_rule_exists, s);
 	finish(post, report);
 }
 
@@ -382,7 +398,7 @@ void session_lint_one(struct session *s, struct post *post, const struct rule *r
 		      const struct value *options, const char *const *platforms, const char *lang,
 		      struct report *report)
 {
-	if (!check_input(post, NULL, report)) {
+	if (!session_check_input(post, NULL, report)) {
 		finish(post, report);
 		return;
 	}
@@ -394,6 +410,6 @@ void session_lint_one(struct session *s, struct post *post, const struct rule *r
 		run_rule(s, index, &view, rule->severity ? rule->severity : SEVERITY_WARNING, false,
 			 options, false, NULL, report);
 	release_posts(s);
-	suppress_apply(post, report, rule_exists, s);
+	suppress_apply(post, report, session_rule_exists, s);
 	finish(post, report);
 }

@@ -57,6 +57,30 @@ size_t session_check_cli(struct session *s, struct buf *errors);
 void session_lint(struct session *s, struct post *post, const char *abs_path,
 		  const struct config *cfg, struct report *report);
 
+/* One post of a calendar for rules across posts (check_set). */
+struct set_post {
+	struct post *post;
+	const char *abs_path;      /* for config globs */
+	const struct config *cfg;  /* its config, or NULL */
+	struct report *report;     /* where findings about it go; NULL: context, not linted */
+};
+
+/* Runs the check_set rules once over all posts (grouped by effective options when configs
+ * differ). Findings go to the linted posts' reports, unsorted and without in-file switches
+ * applied: session_merge_set does that for each post. session_set.c. */
+void session_lint_set(struct session *s, struct set_post *posts, size_t n);
+/* Runs one rule's check_set with the given options (for rule tests); posts without a
+ * config get platforms and lang as defaults. */
+void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,
+			  const char *const *platforms, const char *lang, struct set_post *posts,
+			  size_t n);
+/* Moves set findings about post into its report (built by session_lint or a cache), applying
+ * the post's in-file switches, then locates and sorts the report again. */
+void session_merge_set(struct session *s, const struct post *post, struct report *set_findings,
+		       struct report *report);
+/* Whether any rule has a check_set. */
+bool session_has_set_rules(const struct session *s);
+
 /* Lints with exactly one rule and the given options (for rule tests). */
 void session_lint_one(struct session *s, struct post *post, const struct rule *rule,
 		      const struct value *options, const char *const *platforms, const char *lang,

@@ -13,12 +13,22 @@
 #include "config.h"
 #include "util/buf.h"
 
+/* Where a file's bytes come from: it decides what --fix may write. */
+enum source_origin {
+	SOURCE_DISK,  /* the work tree */
+	SOURCE_GIT,   /* a staged or committed blob: the work tree is written only if it equals it */
+	SOURCE_STDIN, /* an editor's buffer: the fixed text goes to stdout */
+};
+
 struct source_file {
 	char *abs_path;
 	char *display;
 	const struct config *config; /* NULL when its .lintrc is broken */
-	char *data; /* bytes read already (standard input), owned; NULL: read abs_path */
+	/* Bytes read already (owned): standard input, or a git blob (staged or committed);
+	 * NULL: read abs_path from disk when its turn comes. */
+	char *data;
 	size_t data_len;
+	enum source_origin origin;
 };
 
 struct source_list {
@@ -37,13 +47,36 @@ struct source_list {
 size_t source_collect(char *const *paths, size_t npaths, struct config_store *configs,
 		      struct source_list *out, struct buf *errors);
 void source_list_release(struct source_list *list);
+/* Appends a file; takes ownership of data (may be NULL: read from disk; else its origin is
+ * SOURCE_GIT). display NULL: derived from abs. */
+void source_list_add(struct source_list *list, const char *abs, const char *display,
+		     const struct config *c, char *data, size_t data_len);
+/* Index of the file with this absolute path, or -1. */
+long source_list_find(const struct source_list *list, const char *abs);
 
 /* Reads a whole file. Returns 0, or -1 with a message in err. */
 int source_read(const char *path, char **data, size_t *len, struct buf *err);
-
-/* The bytes of a source file: what was read already (standard input), else abs_path read
- * now. Returns 0 with *data malloc'd, or -1 with a message in err. */
+/* The bytes of a source file in a new buffer: what was read already (standard input, a git
+ * blob), else abs_path read now. Returns 0, or -1 with a message in err. */
 int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err);
+
+/* What a run lints: paths on disk (the work tree), or what git says changed. */
+struct source_query {
+	char *const *paths; /* with a git mode: only changed posts at or under these */
+	size_t npaths;
+	bool staged;       /* --staged: the index's version of posts staged for commit */
+	const char *since; /* --since REF: posts changed from REF's merge base to HEAD */
+	const char *rev;   /* --rev A..B or A...B */
+};
+
+/* Collects the posts to lint into files, and into calendar the other posts of the
+ * repository (the HEAD tree's, or the range's newer tree's, with their blobs) that rules
+ * across posts see as context. Problems go to errors, one per line; returns their count.
+ * *fatal is set when the query cannot run at all (a git mode outside a repository, a bad
+ * revision): nothing should be linted then. */
+size_t source_select(const struct source_query *q, struct config_store *configs,
+		     struct source_list *files, struct source_list *calendar, struct buf *errors,
+		     bool *fatal);
 
 /* --- source_stdin.c --- */
 /* Reads standard input as one source file named display_path (or "<stdin>"): its config is
@@ -69,6 +102,22 @@ void source_git_close(struct git_repo *repo);
 /* Its work tree root (absolute, no trailing slash), or NULL for a bare repository. */
 const char *source_git_workdir(const struct git_repo *repo);
 bool source_git_ignored(struct git_repo *repo, const char *abs_path);
+/* The repository's git folder (absolute, no trailing slash). */
+const char *source_git_dir(const struct git_repo *repo);
+/* Git's blob id of bytes, as 40 hex digits and a NUL. */
+void source_git_blob_id(const void *data, size_t len, char out[41]);
+/* git modes of source_select (see there); files and calendar are appended to. */
+size_t source_git_select(const struct source_query *q, struct config_store *configs,
+			 struct source_list *files, struct source_list *calendar,
+			 struct buf *errors, bool *fatal);
+/* Adds the posts of the HEAD tree of the repository holding the query's first path (or
+ * cwd) that are not in files to calendar (nothing outside a repository or before the first
+ * commit). */
+void source_git_calendar_head(const struct source_query *q, struct config_store *configs,
+			      const struct source_list *files, struct source_list *calendar);
+/* The folder git runs hooks from (core.hooksPath honoured); malloc'd, NULL outside a
+ * repository (with a message in err). */
+char *source_git_hooks_dir(struct buf *err);
 void source_git_init(void);
 void source_git_shutdown(void);
 const char *source_git_version(void);

@@ -105,13 +105,39 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 	return 0;
 }
 
+int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err)
+{
+	if (!f->data)
+		return source_read(f->abs_path, data, len, err);
+	*data = xmalloc(f->data_len + 1);
+	memcpy(*data, f->data, f->data_len);
+	(*data)[f->data_len] = '\0';
+	*len = f->data_len;
+	return 0;
+}
+
+long source_list_find(const struct source_list *list, const char *abs)
+{
+	for (size_t i = 0; i < list->len; i++)
+		if (strcmp(list->items[i].abs_path, abs) == 0)
+			return (long)i;
+	return -1;
+}
+
+void source_list_add(struct source_list *list, const char *abs, const char *display,
+		     const struct config *c, char *data, size_t data_len)
+{
+	xgrow((void **)&list->items, &list->cap, list->len + 1, sizeof(*list->items));
+	list->items[list->len++] = (struct source_file){ xstrdup(abs),
+		display ? xstrdup(display) : source_display(abs), c, data, data_len,
+		data ? SOURCE_GIT : SOURCE_DISK };
+}
+
 static void add_file(struct source_list *out, const char *abs, const struct config *c)
 {
-	for (size_t i = 0; i < out->len; i++)
-		if (strcmp(out->items[i].abs_path, abs) == 0)
-			return; /* named twice */
-	xgrow((void **)&out->items, &out->cap, out->len + 1, sizeof(*out->items));
-	out->items[out->len++] = (struct source_file){ xstrdup(abs), source_display(abs), c, NULL, 0 };
+	if (source_list_find(out, abs) >= 0)
+		return; /* named twice */
+	source_list_add(out, abs, NULL, c, NULL, 0);
 }
 
 static int compare_names(const void *a, const void *b)
@@ -281,4 +307,16 @@ void source_list_release(struct source_list *list)
 char *source_canonical(const char *path)
 {
 	return canonical(path);
+}
+
+size_t source_select(const struct source_query *q, struct config_store *configs,
+		     struct source_list *files, struct source_list *calendar, struct buf *errors,
+		     bool *fatal)
+{
+	*fatal = false;
+	if (q->staged || q->since || q->rev)
+		return source_git_select(q, configs, files, calendar, errors, fatal);
+	size_t n = source_collect(q->paths, q->npaths, configs, files, errors);
+	source_git_calendar_head(q, configs, files, calendar);
+	return n;
 }

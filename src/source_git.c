@@ -1,10 +1,14 @@
-/* libgit2, for the work tree: which repository a path is in, and what .gitignore hides.
- * With diff.c (patches for --diff), the only file that includes git2.h. */
+/* libgit2: which repository a path is in, what .gitignore hides, and the git modes: the
+ * staged blobs (--staged), the posts a range changed (--since, --rev), the calendar of
+ * posts in a tree (for rules across posts), and where hooks live. With diff.c (patches for
+ * --diff), the only file that includes git2.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
+#include <git2/sys/repository.h>
 
 #include "source.h"
 #include "util/xalloc.h"
@@ -14,7 +18,8 @@ _Static_assert(LIBGIT2_VER_MAJOR > 1 || (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_M
 
 struct git_repo {
 	git_repository *repo;
-	char *workdir;
+	char *workdir; /* absolute, no trailing slash; NULL when bare */
+	char *gitdir;  /* absolute, no trailing slash */
 };
 
 void source_git_init(void)
@@ -36,21 +41,31 @@ const char *source_git_version(void)
 	return version;
 }
 
+static char *without_slash(const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return xstrndup(dir, n);
+}
+
+static struct git_repo *wrap(git_repository *repo)
+{
+	struct git_repo *r = xcalloc(1, sizeof(*r));
+	r->repo = repo;
+	const char *wd = git_repository_workdir(repo);
+	if (wd)
+		r->workdir = without_slash(wd);
+	r->gitdir = without_slash(git_repository_path(repo));
+	return r;
+}
+
 struct git_repo *source_git_open(const char *path)
 {
 	git_repository *repo = NULL;
 	if (git_repository_open_ext(&repo, path, 0, NULL) != 0)
 		return NULL;
-	struct git_repo *r = xcalloc(1, sizeof(*r));
-	r->repo = repo;
-	const char *wd = git_repository_workdir(repo);
-	if (wd) {
-		size_t n = strlen(wd);
-		while (n > 1 && wd[n - 1] == '/')
-			n--;
-		r->workdir = xstrndup(wd, n);
-	}
-	return r;
+	return wrap(repo);
 }
 
 void source_git_close(struct git_repo *r)
@@ -59,6 +74,7 @@ void source_git_close(struct git_repo *r)
 		return;
 	git_repository_free(r->repo);
 	free(r->workdir);
+	free(r->gitdir);
 	free(r);
 }
 
@@ -78,4 +94,504 @@ bool source_git_ignored(struct git_repo *r, const char *abs_path)
 	if (git_ignore_path_is_ignored(&ignored, r->repo, abs_path + n + 1) != 0)
 		return false;
 	return ignored == 1;
+}
+
+const char *source_git_dir(const struct git_repo *r)
+{
+	return r->gitdir;
+}
+
+void source_git_blob_id(const void *data, size_t len, char out[41])
+{
+	git_oid oid;
+	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0)
+		memset(&oid, 0, sizeof(oid));
+	git_oid_tostr(out, 41, &oid);
+}
+
+/* ---- the git modes: --staged, --since, --rev -------------------------------------------- */
+
+/* Blobs larger than this are not read (nor are work-tree files: source_fs.c). */
+#define MAX_BLOB_BYTES ((git_object_size_t)256 << 20)
+
+static void git_message(struct buf *b, const char *what)
+{
+	const git_error *e = git_error_last();
+	buf_addf(b, "%s: %s\n", what, e && e->message ? e->message : "unknown libgit2 error");
+}
+
+/* Opens the repository for a git mode the way git itself would from a hook: GIT_DIR and
+ * friends are honoured (tech-notes 2.2), except that FROM_ENV cannot handle GIT_WORK_TREE
+ * or GIT_COMMON_DIR; then the search starts at cwd. GIT_INDEX_FILE is read by open_index. */
+static struct git_repo *open_for_mode(const char *cwd)
+{
+	git_repository *repo = NULL;
+	bool env = getenv("GIT_DIR") && !getenv("GIT_WORK_TREE") && !getenv("GIT_COMMON_DIR");
+	if (env && git_repository_open_ext(&repo, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) != 0)
+		repo = NULL;
+	if (!repo && git_repository_open_ext(&repo, cwd, 0, NULL) != 0)
+		return NULL;
+	return wrap(repo);
+}
+
+/* The index a commit would record: GIT_INDEX_FILE when git set it (commit -a, commit
+ * <paths> and linked worktrees use other files than .git/index), else the repository's. */
+static int open_index(git_index **out, git_repository *repo)
+{
+	const char *file = getenv("GIT_INDEX_FILE");
+	if (file && *file) {
+		if (git_index_open(out, file) != 0)
+			return -1;
+		return git_repository_set_index(repo, *out);
+	}
+	return git_repository_index(out, repo);
+}
+
+/* Where a repository path lives for config matching and display: under the work tree, or
+ * for a bare repository under its git folder. */
+static char *abs_of(const struct git_repo *r, const char *path)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s/%s", r->workdir ? r->workdir : r->gitdir, path);
+	return buf_detach(&b, NULL);
+}
+
+static char *display_of(const struct git_repo *r, const char *abs, const char *path)
+{
+	return r->workdir ? source_display(abs) : xstrdup(path);
+}
+
+static int read_blob(git_repository *repo, const git_oid *id, char **data, size_t *len)
+{
+	git_blob *blob = NULL;
+	if (git_blob_lookup(&blob, repo, id) != 0)
+		return -1;
+	git_object_size_t n = git_blob_rawsize(blob);
+	if (n > MAX_BLOB_BYTES) {
+		git_blob_free(blob);
+		return -2;
+	}
+	*len = (size_t)n;
+	*data = xmalloc(*len + 1);
+	memcpy(*data, git_blob_rawcontent(blob), *len);
+	(*data)[*len] = '\0';
+	git_blob_free(blob);
+	return 0;
+}
+
+/* The query's paths as absolute, resolved paths (so they compare with the work tree's). */
+static char **resolve_paths(const struct source_query *q)
+{
+	char **out = xcalloc(q->npaths + 1, sizeof(char *));
+	for (size_t i = 0; i < q->npaths; i++) {
+		char *abs = source_absolute(q->paths[i]);
+		char *real = realpath(abs, NULL);
+		if (!real) {
+			/* gone from the work tree (a staged file deleted on disk): resolve its folder */
+			char *slash = strrchr(abs, '/');
+			if (slash && slash != abs) {
+				*slash = '\0';
+				char *dir = realpath(abs, NULL);
+				*slash = '/';
+				if (dir) {
+					struct buf b = BUF_INIT;
+					buf_addf(&b, "%s%s", strcmp(dir, "/") ? dir : "", slash);
+					real = buf_detach(&b, NULL);
+					free(dir);
+				}
+			}
+		}
+		if (real) {
+			free(abs);
+			abs = real;
+		}
+		out[i] = abs;
+	}
+	return out;
+}
+
+static void free_strings(char **list)
+{
+	for (char **p = list; p && *p; p++)
+		free(*p);
+	free(list);
+}
+
+/* 0: not selected by the paths; 1: under a named folder; 2: the file itself was named. */
+static int path_match(char *const *paths, const char *abs)
+{
+	int best = paths && *paths ? 0 : 1;
+	for (char *const *p = paths; p && *p; p++) {
+		size_t n = strlen(*p);
+		if (strcmp(*p, abs) == 0)
+			return 2;
+		if (strncmp(*p, abs, n) == 0 && (abs[n] == '/' || (n == 1 && **p == '/')))
+			best = 1;
+	}
+	return best;
+}
+
+struct selection {
+	struct git_repo *r;
+	git_index *index; /* staged mode */
+	struct config_store *configs;
+	char **paths; /* resolved query paths, NULL-terminated, or NULL */
+	struct source_list *files;
+	struct buf *errors;
+	size_t nerrors;
+};
+
+static bool intent_to_add(git_index *index, const char *path)
+{
+	const git_index_entry *e = index ? git_index_get_bypath(index, path, 0) : NULL;
+	return e && (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD);
+}
+
+static void select_delta(struct selection *s, const git_diff_delta *d)
+{
+	switch (d->status) {
+	case GIT_DELTA_ADDED:
+	case GIT_DELTA_MODIFIED:
+	case GIT_DELTA_RENAMED:
+	case GIT_DELTA_COPIED:
+	case GIT_DELTA_TYPECHANGE:
+		break;
+	default:
+		return; /* deleted posts are not linted; unmodified ones are not changes */
+	}
+	const git_diff_file *nf = &d->new_file;
+	/* gitlinks hold a commit id and symlinks a target path: neither is a post */
+	if (nf->mode != GIT_FILEMODE_BLOB && nf->mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return;
+	if (intent_to_add(s->index, nf->path))
+		return; /* `git add -N`: nothing is staged yet */
+	char *abs = abs_of(s->r, nf->path);
+	int match = path_match(s->paths, abs);
+	const struct config *c = match ? config_store_for(s->configs, abs, false) : NULL;
+	/* a file named explicitly is linted whatever its extension or include say, but
+	 * exclude still applies (as for paths on disk) */
+	bool wanted = match == 2 ? (!c || !config_excludes(c, abs))
+				 : (match == 1 && c && config_wants(c, abs));
+	if (wanted && source_list_find(s->files, abs) < 0) {
+		char *data = NULL;
+		size_t len = 0;
+		int rc = read_blob(s->r->repo, &nf->id, &data, &len);
+		if (rc < 0) {
+			buf_addf(s->errors, "cannot read '%s' from git: %s\n", nf->path,
+				 rc == -2 ? "larger than 256 MB" : "blob not found");
+			s->nerrors++;
+		} else {
+			char *display = display_of(s->r, abs, nf->path);
+			source_list_add(s->files, abs, display, c, data, len);
+			free(display);
+		}
+	}
+	free(abs);
+}
+
+/* Conflicted entries cannot be linted (which side would it be?): each is an error. */
+static void report_conflicts(struct selection *s)
+{
+	if (!git_index_has_conflicts(s->index))
+		return;
+	git_index_conflict_iterator *it = NULL;
+	if (git_index_conflict_iterator_new(&it, s->index) != 0)
+		return;
+	const git_index_entry *ancestor, *ours, *theirs;
+	while (git_index_conflict_next(&ancestor, &ours, &theirs, it) == 0) {
+		const git_index_entry *e = ours ? ours : theirs ? theirs : ancestor;
+		char *abs = abs_of(s->r, e->path);
+		const struct config *c = path_match(s->paths, abs)
+						 ? config_store_for(s->configs, abs, false) : NULL;
+		if (c && config_wants(c, abs)) {
+			buf_addf(s->errors, "cannot lint '%s': it has unresolved merge conflicts\n",
+				 e->path);
+			s->nerrors++;
+		}
+		free(abs);
+	}
+	git_index_conflict_iterator_free(it);
+}
+
+static int tree_of(git_tree **out, git_repository *repo, const git_oid *commit)
+{
+	git_commit *c = NULL;
+	if (git_commit_lookup(&c, repo, commit) != 0)
+		return -1;
+	int rc = git_commit_tree(out, c);
+	git_commit_free(c);
+	return rc;
+}
+
+static const char *shallow_advice(git_repository *repo)
+{
+	return git_repository_is_shallow(repo)
+		       ? " (this is a shallow clone: fetch the base commit, e.g. "
+			 "`git fetch --deepen=50` or `fetch-depth: 0` in CI)"
+		       : "";
+}
+
+/* The two trees a range compares: --rev A..B (A's and B's), --rev A...B and --since REF
+ * (the merge base's and B's or HEAD's). */
+static int range_trees(struct selection *s, const struct source_query *q, git_tree **old_tree,
+		       git_tree **new_tree)
+{
+	git_repository *repo = s->r->repo;
+	git_oid from, to;
+	const char *what = q->rev ? q->rev : q->since;
+	bool merge_base = true;
+	if (q->rev) {
+		git_revspec spec;
+		if (git_revparse(&spec, repo, q->rev) != 0) {
+			buf_addf(s->errors, "--rev '%s': ", q->rev);
+			git_message(s->errors, "not a revision range");
+			return -1;
+		}
+		bool range = spec.flags & GIT_REVSPEC_RANGE;
+		merge_base = spec.flags & GIT_REVSPEC_MERGE_BASE;
+		if (range) {
+			git_oid_cpy(&from, git_object_id(spec.from));
+			git_oid_cpy(&to, git_object_id(spec.to));
+		}
+		git_object_free(spec.from);
+		git_object_free(spec.to);
+		if (!range) {
+			buf_addf(s->errors, "--rev '%s' is not a range: use A..B (or --since %s)\n",
+				 q->rev, q->rev);
+			return -1;
+		}
+	} else {
+		git_object *o = NULL;
+		if (git_revparse_single(&o, repo, q->since) != 0) {
+			buf_addf(s->errors, "--since '%s': unknown revision%s\n", q->since,
+				 shallow_advice(repo));
+			return -1;
+		}
+		git_object *c = NULL;
+		int rc = git_object_peel(&c, o, GIT_OBJECT_COMMIT);
+		git_object_free(o);
+		if (rc != 0) {
+			buf_addf(s->errors, "--since '%s' does not name a commit\n", q->since);
+			return -1;
+		}
+		git_oid_cpy(&from, git_object_id(c));
+		git_object_free(c);
+		if (git_reference_name_to_id(&to, repo, "HEAD") != 0) {
+			buf_addf(s->errors, "--since needs a commit at HEAD (this repository has none)\n");
+			return -1;
+		}
+	}
+	if (merge_base) {
+		git_oid base;
+		if (git_merge_base(&base, repo, &from, &to) != 0) {
+			buf_addf(s->errors, "'%s': no common ancestor of the two commits%s\n", what,
+				 shallow_advice(repo));
+			return -1;
+		}
+		from = base;
+	}
+	if (tree_of(old_tree, repo, &from) != 0 || tree_of(new_tree, repo, &to) != 0) {
+		buf_addf(s->errors, "'%s': ", what);
+		git_message(s->errors, "cannot read the commits' trees");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the calendar: every post of a tree, for rules across posts ------------------------- */
+
+struct calendar_walk {
+	struct git_repo *r;
+	struct config_store *configs;
+	const struct source_list *files;
+	struct source_list *calendar;
+};
+
+static int calendar_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	struct calendar_walk *w = payload;
+	const char *name = git_tree_entry_name(e);
+	/* hidden entries and dependency folders are never posts (as in the work tree walk) */
+	if (name[0] == '.' || strcmp(name, "node_modules") == 0)
+		return git_tree_entry_type(e) == GIT_OBJECT_TREE ? 1 : 0;
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s%s", root, name);
+	char *abs = abs_of(w->r, path.ptr);
+	if (source_list_find(w->files, abs) < 0 && source_list_find(w->calendar, abs) < 0) {
+		const struct config *c = config_store_for(w->configs, abs, false);
+		char *data;
+		size_t len;
+		if (c && config_wants(c, abs) && read_blob(w->r->repo, git_tree_entry_id(e), &data, &len) == 0) {
+			char *display = display_of(w->r, abs, path.ptr);
+			source_list_add(w->calendar, abs, display, c, data, len);
+			free(display);
+		}
+	}
+	free(abs);
+	buf_release(&path);
+	return 0;
+}
+
+static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_store *configs,
+			     const struct source_list *files, struct source_list *calendar)
+{
+	if (!tree)
+		return;
+	struct calendar_walk w = { r, configs, files, calendar };
+	git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
+}
+
+static git_tree *head_tree(git_repository *repo)
+{
+	git_object *o = NULL;
+	if (git_revparse_single(&o, repo, "HEAD^{tree}") != 0)
+		return NULL; /* unborn HEAD: no commit yet */
+	return (git_tree *)o;
+}
+
+/* Where to look for the repository: the folder of the first path named (the repository
+ * may be below the working directory), else the working directory. malloc'd. */
+static char *start_dir(char *const *paths)
+{
+	char *dir = paths && paths[0] ? xstrdup(paths[0]) : realpath(".", NULL);
+	struct stat st;
+	while (dir && stat(dir, &st) != 0) {
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	return dir;
+}
+
+void source_git_calendar_head(const struct source_query *q, struct config_store *configs,
+			      const struct source_list *files, struct source_list *calendar)
+{
+	char **paths = q->npaths ? resolve_paths(q) : NULL;
+	char *start = start_dir(paths);
+	struct git_repo *r = start ? source_git_open(start) : NULL;
+	free(start);
+	free_strings(paths);
+	if (!r)
+		return;
+	git_tree *tree = head_tree(r->repo);
+	calendar_of_tree(r, tree, configs, files, calendar);
+	git_tree_free(tree);
+	source_git_close(r);
+}
+
+size_t source_git_select(const struct source_query *q, struct config_store *configs,
+			 struct source_list *files, struct source_list *calendar,
+			 struct buf *errors, bool *fatal)
+{
+	const char *mode = q->staged ? "--staged" : q->since ? "--since" : "--rev";
+	char **paths = q->npaths ? resolve_paths(q) : NULL;
+	char *cwd = start_dir(paths);
+	struct git_repo *r = cwd ? open_for_mode(cwd) : NULL;
+	struct selection s = { .r = r, .configs = configs, .files = files, .errors = errors,
+			       .paths = paths };
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_diff *diff = NULL;
+	*fatal = true;
+	if (!r) {
+		buf_addf(errors, "%s needs a git repository, and '%s' is not in one\n", mode,
+			 cwd ? cwd : ".");
+		s.nerrors++;
+		goto done;
+	}
+	if (q->staged && !r->workdir) {
+		buf_addf(errors, "--staged needs a work tree: '%s' is a bare repository (use --rev)\n",
+			 r->gitdir);
+		s.nerrors++;
+		goto done;
+	}
+	git_diff_options opts;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+	if (q->staged) {
+		if (open_index(&s.index, r->repo) != 0) {
+			git_message(errors, "cannot read the index");
+			s.nerrors++;
+			goto done;
+		}
+		new_tree = head_tree(r->repo); /* NULL before the first commit: all is added */
+		if (git_diff_tree_to_index(&diff, r->repo, new_tree, s.index, &opts) != 0) {
+			git_message(errors, "cannot compare the index with HEAD");
+			s.nerrors++;
+			goto done;
+		}
+		report_conflicts(&s);
+	} else {
+		if (range_trees(&s, q, &old_tree, &new_tree) < 0) {
+			s.nerrors++;
+			goto done;
+		}
+		if (git_diff_tree_to_tree(&diff, r->repo, old_tree, new_tree, &opts) != 0) {
+			git_message(errors, "cannot compare the two trees");
+			s.nerrors++;
+			goto done;
+		}
+	}
+	*fatal = false;
+	/* a renamed post is the new path's post: lint it there, do not skip it as deleted */
+	git_diff_find_options find;
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	find.flags = GIT_DIFF_FIND_RENAMES;
+	git_diff_find_similar(diff, &find);
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
+		select_delta(&s, git_diff_get_delta(diff, i));
+	calendar_of_tree(r, new_tree, configs, files, calendar);
+done:
+	git_diff_free(diff);
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	git_index_free(s.index);
+	free_strings(s.paths);
+	source_git_close(r);
+	free(cwd);
+	return s.nerrors;
+}
+
+/* ---- hooks ---------------------------------------------------------------------------- */
+
+char *source_git_hooks_dir(struct buf *err)
+{
+	char *cwd = realpath(".", NULL);
+	struct git_repo *r = cwd ? open_for_mode(cwd) : NULL;
+	if (!r) {
+		buf_addf(err, "not in a git repository ('%s')", cwd ? cwd : ".");
+		free(cwd);
+		return NULL;
+	}
+	free(cwd);
+	char *out = NULL;
+	git_config *cfg = NULL;
+	git_buf b = { 0 };
+	if (git_repository_config_snapshot(&cfg, r->repo) == 0 &&
+	    git_config_get_path(&b, cfg, "core.hooksPath") == 0 && b.ptr && *b.ptr) {
+		/* relative to where hooks run: the top of the work tree (or the git folder) */
+		if (b.ptr[0] == '/') {
+			out = xstrdup(b.ptr);
+		} else {
+			struct buf p = BUF_INIT;
+			buf_addf(&p, "%s/%s", r->workdir ? r->workdir : r->gitdir, b.ptr);
+			out = buf_detach(&p, NULL);
+		}
+	}
+	git_buf_dispose(&b);
+	git_config_free(cfg);
+	if (!out && git_repository_item_path(&b, r->repo, GIT_REPOSITORY_ITEM_HOOKS) == 0) {
+		size_t n = strlen(b.ptr);
+		while (n > 1 && b.ptr[n - 1] == '/')
+			n--;
+		out = xstrndup(b.ptr, n);
+		git_buf_dispose(&b);
+	}
+	if (!out)
+		git_message(err, "cannot find the hooks folder");
+	source_git_close(r);
+	return out;
 }

@@ -52,20 +52,8 @@ size_t source_collect_stdin(const char *display_path, struct config_store *confi
 		out->excluded_stdin_len = len;
 		return 0;
 	}
-	xgrow((void **)&out->items, &out->cap, out->len + 1, sizeof(*out->items));
-	out->items[out->len++] = (struct source_file){
-		abs, xstrdup(display_path ? display_path : "<stdin>"), c, data, len
-	};
-	return 0;
-}
-
-int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err)
-{
-	if (!f->data)
-		return source_read(f->abs_path, data, len, err);
-	*data = xmalloc(f->data_len + 1);
-	memcpy(*data, f->data, f->data_len);
-	(*data)[f->data_len] = '\0';
-	*len = f->data_len;
+	source_list_add(out, abs, display_path ? display_path : "<stdin>", c, data, len);
+	out->items[out->len - 1].origin = SOURCE_STDIN;
+	free(abs);
 	return 0;
 }

@@ -1158,6 +1158,32 @@ function M.self(a, self_names, sales_threshold)
   return a.self
 end
 
+-- Judgments shared by the per-post golden rules and the rules across posts, so that a
+-- calendar counts as a sales push or a bare quote exactly what the post rules report.
+
+-- Is the post a pure sales push (no-sales-push)? Pushing at `threshold` points or more,
+-- with no genuine question to readers.
+function M.is_sales_push(a, threshold)
+  return a ~= nil and not a.invitation.genuine and a.sales.score >= threshold
+end
+
+-- Is the post a bare quote (no-bare-quote)? A quotation with nothing of the poster's own
+-- beside it, of at least `min_words` words unless attributed or tagged, and no question.
+function M.is_bare_quote(a, min_words)
+  if not a or not a.quote.quoted or #a.quote.remaining > 0 then
+    return false
+  end
+  if a.quote.token and not a.quote.tagged and #lint.words(a.quote.token.text) < min_words then
+    return false
+  end
+  for _, info in ipairs(a.invitation.sentences) do
+    if info.question or info.genuine then
+      return false -- a question about the quote makes it a conversation
+    end
+  end
+  return true
+end
+
 M.matches = matches
 M.region = region
 M.is_upper_initial = is_upper_initial

@@ -15,6 +15,8 @@ struct post_view {
 	struct post *post;
 	const char *const *default_platforms; /* NULL-terminated; used when front matter has none */
 	const char *default_lang;             /* used when the language cannot be told */
+	bool in_set; /* handed to check_set: post.linted says whether it is being linted */
+	bool linted;
 };
 
 /* Which words post:find considers. */
@@ -37,6 +39,11 @@ void api_open_post_meta(lua_State *L);
 /* Pushes the post table for view, one per (post, origin): rules of one origin share it, rules
  * of different plugins never see each other's changes. */
 void api_push_post(lua_State *L, const struct post_view *view, const void *origin);
+/* Pushes a new post table for view (rules across posts get one per post). It is ended by
+ * api_release_posts like the others. */
+void api_push_post_table(lua_State *L, const struct post_view *view);
+/* The view of the post table at idx; raises when it is not a live post. */
+const struct post_view *api_post_view(lua_State *L, int idx);
 /* Ends the current post: every post table handed out now raises when used, so a rule that
  * kept one cannot read freed memory later. */
 void api_release_posts(lua_State *L);
@@ -59,6 +66,9 @@ struct rule_run {
 	enum severity severity; /* effective severity of the rule for this post */
 	bool severity_forced;   /* set by config or --rule: wins over a report's own severity */
 	size_t reported;
+	/* check_set: ctx:report{ post = p, ... } points post, report and severity at p's
+	 * before the report is read; false drops the report (p is not being linted). */
+	bool (*retarget)(struct rule_run *run, const struct post_view *view);
 	/* The finding being built: it owns what was copied so far, so a Lua error in the
 	 * middle of ctx:report leaks nothing (the session releases it after the call). */
 	struct finding pending;

@@ -7,6 +7,9 @@
  *   post.mentions, post.emoji, post.quotes
  *   post:line_col(offset) -> line, column
  *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
+ *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
+ *                  file name, or nil
+ *   post.linted    in check_set: whether the post is being linted (else it is context)
  *
  * Ranges are 1-based and inclusive: first = C start + 1, last = C end (string.find's
  * convention), so post.text:sub(t.first, t.last) is the token's text. */
@@ -17,6 +20,7 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "schedule.h"
 
 struct post_handle {
 	const struct post_view *view; /* NULL once the post's run is over */
@@ -205,6 +209,12 @@ static int post_index(lua_State *L)
 		lua_pushcfunction(L, m_find);
 		return 1;
 	}
+	if (strcmp(k, "linted") == 0) {
+		/* not cached: the same post table may be context for one rule call and linted
+		 * for another */
+		lua_pushboolean(L, !view->in_set || view->linted);
+		return 1;
+	}
 	static const struct {
 		const char *name;
 		enum token_kind kind;
@@ -238,6 +248,11 @@ static int post_index(lua_State *L)
 		api_push_value(L, p->meta);
 	} else if (strcmp(k, "platforms") == 0) {
 		push_platforms(L, view);
+	} else if (strcmp(k, "time") == 0) {
+		long long when;
+		if (!schedule_of(p, &when))
+			return 0;
+		lua_pushinteger(L, (lua_Integer)when);
 	} else if (strcmp(k, "parts") == 0) {
 		push_parts(L, p);
 	} else if (strcmp(k, "lang") == 0) {
@@ -366,14 +381,13 @@ void api_open_post_meta(lua_State *L)
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &handles_key);
 }
 
-void api_push_post(lua_State *L, const struct post_view *view, const void *origin)
+const struct post_view *api_post_view(lua_State *L, int idx)
 {
-	lua_rawgetp(L, LUA_REGISTRYINDEX, &posts_key);
-	if (lua_rawgetp(L, -1, origin) == LUA_TTABLE) {
-		lua_remove(L, -2);
-		return;
-	}
-	lua_pop(L, 1);
+	return check_view(L, lua_absindex(L, idx));
+}
+
+void api_push_post_table(lua_State *L, const struct post_view *view)
+{
 	lua_newtable(L);
 	struct post_handle *h = lua_newuserdatauv(L, sizeof(*h), 0);
 	h->view = view;
@@ -384,6 +398,17 @@ void api_push_post(lua_State *L, const struct post_view *view, const void *origi
 	lua_pop(L, 1);
 	lua_rawsetp(L, -2, &handle_key);
 	luaL_setmetatable(L, "postlint.post");
+}
+
+void api_push_post(lua_State *L, const struct post_view *view, const void *origin)
+{
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &posts_key);
+	if (lua_rawgetp(L, -1, origin) == LUA_TTABLE) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	api_push_post_table(L, view);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, origin);
 	lua_remove(L, -2);

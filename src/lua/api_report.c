@@ -7,6 +7,9 @@
  *               fix = { first =, last =, text = } or a list of such edits,  -- safe, optional
  *               suggestions = { { title = "...", edits = { {first=, last=, text=} } }, ... } }
  *
+ * In check_set, `post = p` (one of the posts) says which post the report is about; reports
+ * about posts that are not being linted are dropped.
+ *
  * Ranges are 1-based inclusive byte offsets into post.text; an insertion has last = first-1.
  * Without a range the report points at the first line of the body. */
 #include <stdlib.h>
@@ -22,7 +25,7 @@
 static struct rule_run *current_run(lua_State *L)
 {
 	struct rule_run *run = host_context(host_of(L));
-	if (!run || !run->post)
+	if (!run || (!run->post && !run->retarget))
 		luaL_error(L, "ctx:report can only be called while a check runs");
 	return run;
 }
@@ -122,9 +125,17 @@ static void read_edits(lua_State *L, int idx, const struct post *p, const char *
 static int ctx_report(lua_State *L)
 {
 	struct rule_run *run = current_run(L);
-	const struct post *p = run->post;
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checktype(L, 2, LUA_TTABLE);
+	if (run->retarget) {
+		if (rawfield(L, 2, "post") != LUA_TTABLE)
+			return luaL_error(L, "ctx:report in check_set needs 'post' (one of the posts)");
+		const struct post_view *target = api_post_view(L, -1);
+		lua_pop(L, 1);
+		if (!run->retarget(run, target))
+			return 0; /* context, not being linted: nothing to report on */
+	}
+	const struct post *p = run->post;
 	if (run->reported >= API_MAX_REPORTS) {
 		run->reported++;
 		return 0;

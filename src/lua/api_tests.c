@@ -1,4 +1,5 @@
 /* Reading a rule's `tests` table into C (see ruletest.h), and Lua-pattern message checks. */
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -42,12 +43,13 @@ static int int_field(lua_State *L, int t, const char *field, const char *what)
 	return v;
 }
 
-/* { message =, line =, column =, end_line =, end_column =, suggestions = N | { {title, output} } }
+/* { message =, path =, line =, column =, end_line =, end_column =, suggestions = N | { {title, output} } }
  * at the top of the stack */
 static void read_expected_error(lua_State *L, struct expected_error *e, const char *what)
 {
 	int t = lua_gettop(L);
 	e->message = dup_field(L, t, "message", NULL, false, what);
+	e->path = dup_field(L, t, "path", NULL, false, what);
 	e->line = int_field(L, t, "line", what);
 	e->column = int_field(L, t, "column", what);
 	e->end_line = int_field(L, t, "end_line", what);
@@ -75,6 +77,39 @@ static void read_expected_error(lua_State *L, struct expected_error *e, const ch
 	lua_pop(L, 1);
 }
 
+/* posts = { "text", { text = "...", path = "...", linted = false }, ... } */
+static void read_posts(lua_State *L, int idx, struct rule_test_case *c, const char *what)
+{
+	lua_Integer n = luaL_len(L, idx);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, idx, i);
+		c->posts = xrealloc(c->posts, (c->nposts + 1) * sizeof(*c->posts));
+		struct rule_test_post *p = &c->posts[c->nposts++];
+		memset(p, 0, sizeof(*p));
+		p->linted = true;
+		if (lua_type(L, -1) == LUA_TSTRING) {
+			size_t len;
+			const char *text = lua_tolstring(L, -1, &len);
+			p->text = xstrndup(text, len);
+			p->text_len = len;
+		} else if (lua_istable(L, -1)) {
+			p->text = dup_field(L, -1, "text", &p->text_len, true, what);
+			p->path = dup_field(L, -1, "path", NULL, false, what);
+			if (lua_getfield(L, -1, "linted") != LUA_TNIL)
+				p->linted = lua_toboolean(L, -1);
+			lua_pop(L, 1);
+		} else {
+			luaL_error(L, "%s: posts[%d] must be a string or a table with 'text'", what, (int)i);
+		}
+		if (!p->path) {
+			char name[32];
+			snprintf(name, sizeof(name), "post%d.md", (int)i);
+			p->path = xstrdup(name);
+		}
+		lua_pop(L, 1);
+	}
+}
+
 static void read_case(lua_State *L, int idx, struct rule_test_case *c, const char *what)
 {
 	idx = lua_absindex(L, idx);
@@ -87,7 +122,13 @@ static void read_case(lua_State *L, int idx, struct rule_test_case *c, const cha
 	}
 	if (!lua_istable(L, idx))
 		luaL_error(L, "%s must be a string or a table with 'text'", what);
-	c->text = dup_field(L, idx, "text", &c->text_len, true, what);
+	int posts = lua_getfield(L, idx, "posts");
+	if (posts == LUA_TTABLE)
+		read_posts(L, lua_gettop(L), c, what);
+	else if (posts != LUA_TNIL)
+		luaL_error(L, "%s: 'posts' must be a list of posts", what);
+	lua_pop(L, 1);
+	c->text = dup_field(L, idx, "text", &c->text_len, posts == LUA_TNIL, what);
 	c->lang = dup_field(L, idx, "lang", NULL, false, what);
 	c->name = dup_field(L, idx, "name", NULL, false, what);
 	c->path = dup_field(L, idx, "path", NULL, false, what);

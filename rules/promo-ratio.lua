@@ -1,0 +1,119 @@
+-- Golden rule 3 (seed 004) at calendar scale: "adopt a pull method instead of push". One
+-- offer among useful posts is fine; a calendar crowded with offers is a sales channel.
+local analysis = require("lib.analysis")
+local calendar = require("lib.calendar")
+local edit = require("lib.edit")
+
+local DAY = 86400
+
+-- A post scheduled on a day of December 2026 (for the tests below).
+local function on(day, text)
+  return string.format("---\nscheduled: 2026-12-%02d\n---\n%s\n", day, text)
+end
+local PUSH1 = "Black Friday: 40% off everything, buy now! https://shop.example.com"
+local PUSH2 = "Last chance: 40% off ends tonight, shop now! https://shop.example.com"
+
+return {
+  id = "promo-ratio",
+  summary = "Too many sales pushes scheduled around this one",
+  docs = [[
+"People are sick and tired of receiving messages that are pushed onto them." A single offer
+among useful, personal posts is welcome; a calendar where every few posts is an offer turns
+the account into an advert that people mute.
+
+For each sales push being linted (the same judgment as no-sales-push, at `threshold` points),
+the rule counts the posts scheduled within `window_days` days around it (half before, half
+after: front matter `scheduled:` or `date:`, or a dated file name like 2026-12-01-launch.md)
+across the whole repository. When more than `max_percent` percent of them are sales pushes,
+and the window holds at least `min_posts` posts, the push is reported. Posts without a date
+are not part of the calendar.
+
+Bad (a week of posts/):
+    2026-12-01  "Black Friday: 40% off everything, buy now!"
+    2026-12-02  "Last chance: 40% off ends tonight, shop now!"
+    2026-12-03  "Which gift did you love getting as a child?"
+
+Good: one offer in a fortnight of posts that give readers something to respond to.]],
+  severity = "warning",
+  options = { max_percent = 20, window_days = 14, min_posts = 3, threshold = 3 },
+
+  check_set = function(posts, ctx)
+    local o = ctx.options
+    local dated = calendar.dated(posts)
+    local push = {}
+    for i, p in ipairs(dated) do
+      push[i] = analysis.is_sales_push(analysis.of(p), o.threshold)
+    end
+    local half = o.window_days * DAY / 2
+    local lo, hi, pushes = 1, 0, 0
+    for i, p in ipairs(dated) do
+      -- the window [time - half, time + half] slides forward with i
+      while hi < #dated and dated[hi + 1].time <= p.time + half do
+        hi = hi + 1
+        if push[hi] then pushes = pushes + 1 end
+      end
+      while dated[lo].time < p.time - half do
+        if push[lo] then pushes = pushes - 1 end
+        lo = lo + 1
+      end
+      local n = hi - lo + 1
+      if push[i] and p.linted and n >= o.min_posts and pushes * 100 > o.max_percent * n then
+        local a = analysis.of(p)
+        local cta, any
+        for _, f in ipairs(a.sales.found) do
+          any = any or f.match
+          if f.category == "cta" and not cta then
+            cta = f.match
+          end
+        end
+        local at = cta or any
+        local first, last
+        if at then
+          first, last = at.first, at.last
+        else
+          first, last = edit.first_line(p)
+        end
+        local suggestions = { { title = "Move it to a week with fewer offers, or make it a post "
+          .. "readers can answer" } }
+        if cta then
+          suggestions[1].edits = { { first = cta.first, last = cta.last,
+            text = analysis.phrase(a, "pull") } }
+        end
+        ctx:report{
+          post = p,
+          message = string.format("%d of the %d posts scheduled within %d days around %s are "
+            .. "sales pushes (%d%%, more than %d%%): the calendar pushes instead of pulling",
+            pushes, n, o.window_days, calendar.day(p), pushes * 100 // n, o.max_percent),
+          first = first, last = last,
+          suggestions = suggestions,
+        }
+      end
+    end
+  end,
+
+  tests = {
+    valid = {
+      { posts = { on(1, PUSH1), on(2, "Which gift did you love getting as a child? Tell me yours."),
+        on(3, "We tested three standing desks for a month. The cheapest won. Which do you use?"),
+        on(4, "Our team answered 400 questions last week. What should we write a guide on?"),
+        on(5, "I fixed the squeaky stairs with talcum powder. Any other old-house tricks?"),
+        on(6, "Ten minutes of reading before bed changed my mornings. What do you read?") } },
+      -- the same two pushes three weeks apart: too few posts around either to judge
+      { posts = { on(1, PUSH1), on(2, "Which gift did you love getting as a child?"),
+        on(24, PUSH2), on(25, "What is the best present you ever gave?") } },
+      -- a looser limit
+      { posts = { on(1, PUSH1), on(2, PUSH2), on(3, "Which gift did you love getting as a child?") },
+        options = { max_percent = 70 } },
+    },
+    invalid = {
+      { posts = { on(1, PUSH1), on(2, PUSH2), on(3, "Which gift did you love getting as a child?") },
+        errors = { { path = "post1.md", message = "^2 of the 3 posts scheduled within 14 days",
+                     line = 4, column = 35 },
+                   { path = "post2.md", line = 4 } } },
+      -- context posts count, but only linted posts are reported
+      { posts = { { text = on(1, PUSH1), linted = false }, on(2, PUSH2),
+        on(3, "Which gift did you love getting as a child?") },
+        errors = { { path = "post2.md" } } },
+    },
+  },
+}

@@ -1,0 +1,340 @@
+/* The result cache (see cache.h). Entries are small JSON files named by their key, written
+ * through a temporary file and rename, so concurrent runs never read half an entry. */
+#include "cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "embedded.h"
+#include "source.h"
+#include "util/xalloc.h"
+#include "version.h"
+
+#define CACHE_FORMAT 1
+
+struct cache {
+	char *dir;
+	uint64_t run[2]; /* fingerprint of postlint, rules and command line */
+	size_t reused, linted;
+};
+
+/* Two FNV-1a lanes with different offsets: 128 bits, ample for telling entries apart (this
+ * is a cache key, not a defence; the post's own bytes enter through git's blob id). */
+static void mix(uint64_t h[2], const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++) {
+		h[0] = (h[0] ^ p[i]) * 0x100000001b3ULL;
+		h[1] = (h[1] ^ p[i]) * 0x100000001b3ULL;
+	}
+	/* a separator, so that ("ab","c") and ("a","bc") differ */
+	h[0] = (h[0] ^ 0xff) * 0x100000001b3ULL;
+	h[1] = (h[1] ^ 0xfe) * 0x100000001b3ULL;
+}
+
+static void mixs(uint64_t h[2], const char *s)
+{
+	mix(h, s ? s : "", s ? strlen(s) : 0);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every .lua file under dir (sorted, recursive): names and contents. */
+static void mix_tree(uint64_t h[2], const char *dir, int depth)
+{
+	DIR *d = depth < 16 ? opendir(dir) : NULL;
+	if (!d)
+		return;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		xgrow((void **)&names, &cap, n + 1, sizeof(char *));
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(char *), compare_names);
+	for (size_t i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+		buf_addf(&path, "%s/%s", dir, names[i]);
+		struct stat st;
+		size_t len = strlen(names[i]);
+		if (stat(path.ptr, &st) == 0 && S_ISDIR(st.st_mode)) {
+			mix_tree(h, path.ptr, depth + 1);
+		} else if (len > 4 && strcmp(names[i] + len - 4, ".lua") == 0) {
+			char *data;
+			size_t size;
+			struct buf err = BUF_INIT;
+			mixs(h, path.ptr);
+			if (source_read(path.ptr, &data, &size, &err) == 0) {
+				mix(h, data, size);
+				free(data);
+			}
+			buf_release(&err);
+		}
+		buf_release(&path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void run_fingerprint(const struct session *s, uint64_t h[2])
+{
+	mixs(h, "postlint " POSTLINT_VERSION);
+	for (size_t o = 0; o < s->rules->norigins; o++) {
+		const struct rule_origin *origin = &s->rules->origins[o];
+		mixs(h, origin->name);
+		if (!origin->dir) {
+			for (size_t i = 0; i < builtin_rule_files_count; i++) {
+				mixs(h, builtin_rule_files[i].name);
+				mix(h, builtin_rule_files[i].data, builtin_rule_files[i].len);
+			}
+		} else {
+			mix_tree(h, origin->dir, 0);
+		}
+	}
+	for (size_t i = 0; i < s->opts.noverrides; i++) {
+		const struct rule_override *o = &s->opts.overrides[i];
+		char sev[32];
+		snprintf(sev, sizeof(sev), "%d/%d", (int)o->severity, (int)o->use_default);
+		mixs(h, o->id);
+		mixs(h, sev);
+	}
+	for (char **id = s->opts.only; id && *id; id++)
+		mixs(h, *id);
+}
+
+struct cache *cache_open(const struct session *s, struct buf *err)
+{
+	char *cwd = realpath(".", NULL);
+	struct git_repo *repo = cwd ? source_git_open(cwd) : NULL;
+	free(cwd);
+	if (!repo) {
+		buf_adds(err, "--cache: not in a git repository, so results are not cached");
+		return NULL;
+	}
+	struct cache *c = xcalloc(1, sizeof(*c));
+	struct buf dir = BUF_INIT;
+	buf_addf(&dir, "%s/postlint", source_git_dir(repo));
+	mkdir(dir.ptr, 0777);
+	buf_adds(&dir, "/cache");
+	if (mkdir(dir.ptr, 0777) != 0 && errno != EEXIST) {
+		buf_addf(err, "--cache: cannot create '%s': %s", dir.ptr, strerror(errno));
+		buf_release(&dir);
+		free(c);
+		source_git_close(repo);
+		return NULL;
+	}
+	source_git_close(repo);
+	c->dir = buf_detach(&dir, NULL);
+	c->run[0] = 0xcbf29ce484222325ULL;
+	c->run[1] = 0x84222325cbf29ce4ULL;
+	run_fingerprint(s, c->run);
+	return c;
+}
+
+void cache_close(struct cache *c)
+{
+	if (!c)
+		return;
+	free(c->dir);
+	free(c);
+}
+
+void cache_counts(const struct cache *c, size_t *reused, size_t *linted)
+{
+	*reused = c ? c->reused : 0;
+	*linted = c ? c->linted : 0;
+}
+
+const char *cache_dir(const struct cache *c)
+{
+	return c ? c->dir : "";
+}
+
+static char *entry_path(const struct cache *c, const struct post *post, const char *abs_path,
+			const struct config *cfg)
+{
+	uint64_t h[2] = { c->run[0], c->run[1] };
+	char blob[41];
+	source_git_blob_id(post->text, post->len, blob);
+	mixs(h, blob);
+	mixs(h, abs_path);
+	mixs(h, post->path);
+	mixs(h, cfg ? cfg->path : "(no config)");
+	mixs(h, cfg ? cfg->dir : "");
+	mixs(h, cfg ? cfg->source : "");
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/%016llx%016llx.json", c->dir, (unsigned long long)h[0],
+		 (unsigned long long)h[1]);
+	return buf_detach(&p, NULL);
+}
+
+/* ---- entries: JSON --------------------------------------------------------------------- */
+
+static json_t *edits_json(const struct edit *edits, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("[I,I,s%]", (json_int_t)edits[i].start,
+						   (json_int_t)edits[i].end, edits[i].text,
+						   edits[i].text_len));
+	return a;
+}
+
+static json_t *report_json(const struct report *r)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < r->findings.len; i++) {
+		const struct finding *f = &r->findings.items[i];
+		json_t *o = json_pack("{s:s,s:i,s:s,s:I,s:I,s:b}", "rule", f->rule, "severity",
+				      (int)f->severity, "message", f->message, "start",
+				      (json_int_t)f->start, "end", (json_int_t)f->end, "internal",
+				      f->internal);
+		if (f->detail)
+			json_object_set_new(o, "detail", json_string(f->detail));
+		if (f->nfix)
+			json_object_set_new(o, "fix", edits_json(f->fix, f->nfix));
+		if (f->nsuggestions) {
+			json_t *sg = json_array();
+			for (size_t k = 0; k < f->nsuggestions; k++)
+				json_array_append_new(sg, json_pack("{s:s,s:o}", "title",
+					f->suggestions[k].title,
+					"edits", edits_json(f->suggestions[k].edits,
+							    f->suggestions[k].nedits)));
+			json_object_set_new(o, "suggestions", sg);
+		}
+		json_array_append_new(list, o);
+	}
+	return json_pack("{s:i,s:b,s:o}", "format", CACHE_FORMAT, "skipped", r->skipped,
+			 "findings", list);
+}
+
+static int edits_from(json_t *a, const struct post *post, struct edit **out, size_t *n)
+{
+	if (!json_is_array(a))
+		return -1;
+	size_t count = json_array_size(a);
+	*out = count ? xcalloc(count, sizeof(**out)) : NULL;
+	*n = 0;
+	for (size_t i = 0; i < count; i++) {
+		json_int_t s, e;
+		const char *text;
+		size_t len;
+		if (json_unpack(json_array_get(a, i), "[I,I,s%]", &s, &e, &text, &len) != 0 ||
+		    s < 0 || e < s || (size_t)e > post->len)
+			return -1;
+		(*out)[(*n)++] = (struct edit){ (size_t)s, (size_t)e, xstrndup(text, len), len };
+	}
+	return 0;
+}
+
+/* Fills report from an entry; -1 (report left empty) when the entry does not fit. */
+static int report_from(json_t *root, const struct post *post, struct report *r)
+{
+	int format = 0, skipped = 0;
+	json_t *list = NULL;
+	if (json_unpack(root, "{s:i,s:b,s:o}", "format", &format, "skipped", &skipped, "findings",
+			&list) != 0 || format != CACHE_FORMAT || !json_is_array(list))
+		return -1;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+		const char *rule, *message;
+		int severity, internal;
+		json_int_t start, end;
+		if (json_unpack(o, "{s:s,s:i,s:s,s:I,s:I,s:b}", "rule", &rule, "severity", &severity,
+				"message", &message, "start", &start, "end", &end, "internal",
+				&internal) != 0 || start < 0 || end < start || (size_t)end > post->len)
+			return -1;
+		struct finding f = { .rule = xstrdup(rule), .severity = (enum severity)severity,
+				     .message = xstrdup(message), .start = (size_t)start,
+				     .end = (size_t)end, .internal = internal };
+		json_t *detail = json_object_get(o, "detail");
+		if (json_is_string(detail))
+			f.detail = xstrdup(json_string_value(detail));
+		json_t *fix = json_object_get(o, "fix");
+		bool ok = !fix || edits_from(fix, post, &f.fix, &f.nfix) == 0;
+		json_t *sg = json_object_get(o, "suggestions");
+		for (size_t k = 0; ok && sg && k < json_array_size(sg); k++) {
+			const char *title;
+			json_t *edits;
+			if (json_unpack(json_array_get(sg, k), "{s:s,s:o}", "title", &title, "edits",
+					&edits) != 0) {
+				ok = false;
+				break;
+			}
+			f.suggestions = xrealloc(f.suggestions,
+						 (f.nsuggestions + 1) * sizeof(*f.suggestions));
+			struct suggestion *s = &f.suggestions[f.nsuggestions++];
+			memset(s, 0, sizeof(*s));
+			s->title = xstrdup(title);
+			ok = edits_from(edits, post, &s->edits, &s->nedits) == 0;
+		}
+		report_add(r, &f);
+		if (!ok)
+			return -1;
+	}
+	r->skipped = skipped;
+	return 0;
+}
+
+static void clear(struct report *r)
+{
+	for (size_t i = 0; i < r->findings.len; i++)
+		finding_release(&r->findings.items[i]);
+	r->findings.len = 0;
+	r->skipped = false;
+}
+
+static void store(const char *path, const struct report *r)
+{
+	json_t *root = report_json(r);
+	struct buf tmp = BUF_INIT;
+	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	/* a cache that cannot be written is only slower: no message */
+	if (json_dump_file(root, tmp.ptr, JSON_COMPACT) == 0 && rename(tmp.ptr, path) != 0)
+		unlink(tmp.ptr);
+	json_decref(root);
+	buf_release(&tmp);
+}
+
+void cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
+		const struct config *cfg, struct report *report)
+{
+	if (!c) {
+		session_lint(s, post, abs_path, cfg, report);
+		return;
+	}
+	char *path = entry_path(c, post, abs_path, cfg);
+	json_t *root = json_load_file(path, 0, NULL);
+	if (root && report_from(root, post, report) == 0) {
+		json_decref(root);
+		report_locate(report, post);
+		report_sort(report);
+		c->reused++;
+		free(path);
+		return;
+	}
+	json_decref(root);
+	clear(report);
+	size_t rule_errors = s->rule_errors;
+	session_lint(s, post, abs_path, cfg, report);
+	c->linted++;
+	if (s->rule_errors == rule_errors)
+		store(path, report);
+	free(path);
+}

@@ -1,0 +1,31 @@
+/* --cache: per-post results kept in the repository's git folder, so that a second run over
+ * unchanged posts does not run their rules again.
+ *
+ * An entry is keyed by the post's bytes (git's blob id), its path, the config that governs
+ * it (the .lintrc text), the command line's rule settings, and a fingerprint of every rule
+ * file and library loaded (built-in, --rules-dir, plugins) plus postlint's version. Changing
+ * any of these makes new keys; old entries are simply not read again. Reports holding rule
+ * errors are not stored (a budget error is not a property of the post). Rules across posts
+ * (check_set) are never cached: the caller merges them after. */
+#ifndef POSTLINT_CACHE_H
+#define POSTLINT_CACHE_H
+
+#include <stddef.h>
+
+#include "session.h"
+
+struct cache;
+
+/* The cache of the repository at the working directory for a session's rules, or NULL
+ * outside a repository (with the reason in err). */
+struct cache *cache_open(const struct session *s, struct buf *err);
+/* session_lint through the cache: a stored report when there is one, else lints and stores.
+ * With c NULL it is session_lint. */
+void cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
+		const struct config *cfg, struct report *report);
+/* Posts answered from the cache and posts linted, so far. */
+void cache_counts(const struct cache *c, size_t *reused, size_t *linted);
+const char *cache_dir(const struct cache *c);
+void cache_close(struct cache *c);
+
+#endif

@@ -1,0 +1,70 @@
+/* The calendar (see calendar.h). */
+#include "calendar.h"
+
+#include <stdlib.h>
+
+#include "util/xalloc.h"
+
+struct calendar {
+	struct report *reports; /* one per linted file */
+	size_t n;
+};
+
+static bool add_post(struct set_post **posts, size_t *n, size_t *cap, const struct source_file *f,
+		     struct report *report)
+{
+	if (!f->config)
+		return false;
+	char *data;
+	size_t len;
+	struct buf err = BUF_INIT;
+	int rc = source_file_read(f, &data, &len, &err);
+	buf_release(&err);
+	if (rc < 0)
+		return false;
+	xgrow((void **)posts, cap, *n + 1, sizeof(**posts));
+	(*posts)[(*n)++] = (struct set_post){ .post = post_new(f->display, data, len),
+					      .abs_path = f->abs_path, .cfg = f->config,
+					      .report = report };
+	return true;
+}
+
+struct calendar *calendar_lint(struct session *s, const struct source_list *files,
+			       const struct source_list *context)
+{
+	if (!session_has_set_rules(s))
+		return NULL;
+	struct calendar *c = xcalloc(1, sizeof(*c));
+	c->n = files->len;
+	c->reports = xcalloc(files->len ? files->len : 1, sizeof(*c->reports));
+	struct set_post *posts = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < files->len; i++) {
+		report_init(&c->reports[i], files->items[i].display);
+		add_post(&posts, &n, &cap, &files->items[i], &c->reports[i]);
+	}
+	for (size_t i = 0; i < context->len; i++)
+		add_post(&posts, &n, &cap, &context->items[i], NULL);
+	session_lint_set(s, posts, n);
+	for (size_t i = 0; i < n; i++)
+		post_free(posts[i].post);
+	free(posts);
+	return c;
+}
+
+void calendar_merge(struct calendar *c, struct session *s, size_t index, const struct post *post,
+		    struct report *report)
+{
+	if (c && index < c->n)
+		session_merge_set(s, post, &c->reports[index], report);
+}
+
+void calendar_free(struct calendar *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		report_release(&c->reports[i]);
+	free(c->reports);
+	free(c);
+}

@@ -1,0 +1,25 @@
+/* What session.c shares with its sibling session_set.c (rules across posts). Not for other
+ * modules: they use session.h. */
+#ifndef POSTLINT_SESSION_INTERNAL_H
+#define POSTLINT_SESSION_INTERNAL_H
+
+#include <lua.h>
+
+#include "session.h"
+
+/* Starts over with a fresh Lua state and reloaded rules (after a budget or memory error). */
+void session_reset_host(struct session *s);
+/* Pushes the rule's options: defaults with overrides on top (cached when cache is set). */
+void session_push_options(lua_State *L, const struct rule *r, const struct value *overrides,
+			  bool cache);
+/* Whether a rule id exists (for in-file switches); ud is the session. */
+bool session_rule_exists(const char *id, void *ud);
+/* Host findings before any rule runs; false when the post cannot be given to rules. */
+bool session_check_input(struct post *post, const struct config *cfg, struct report *report);
+/* Whether rule r runs on post under fc (NULL: no config), and with which severity and
+ * option overrides: config and overrides, then --rule, --only and front matter lint.disable. */
+bool session_rule_setting(const struct session *s, const struct rule *r,
+			  const struct file_config *fc, const struct post *post,
+			  enum severity *severity, bool *forced, const struct value **options);
+
+#endif

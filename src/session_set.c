@@ -1,0 +1,285 @@
+/* Rules across posts: check_set(posts, ctx) over a calendar (see session.h).
+ *
+ * Every usable post of the calendar is handed to the rule, each as its own post table (the
+ * same fields and methods as check's post, plus post.linted and post.time). Rules of one
+ * origin share the tables during one session_lint_set, as check's rules share a post, so
+ * lib.analysis computes each post's analysis once for all of them. A rule reports with
+ * ctx:report{ post = p, ... }; reports about posts that are not being linted, or for which
+ * the rule is off (config, --only, front matter), are dropped.
+ *
+ * Budgets: the usual per-call budget plus an allowance per post and per byte, so that a
+ * calendar of hundreds of posts is not cut short by a limit meant for runaway rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "lua/api_internal.h"
+#include "lua/host.h"
+#include "session_internal.h"
+#include "suppress.h"
+#include "util/xalloc.h"
+
+#define SET_INSTRUCTIONS_PER_POST 2000000LL
+#define SET_INSTRUCTIONS_PER_BYTE 100LL
+#define SET_MEMORY_PER_POST (256u << 10)
+#define SET_MEMORY_PER_BYTE 64u
+
+/* registry[&lists_key] = { [origin] = { post tables } } while a set run lasts */
+static char lists_key;
+
+struct set_entry {
+	struct post_view view; /* first: retarget gets the entry from the view */
+	struct set_post *src;
+	struct file_config fc;
+	bool usable; /* rules see it (it parsed, it is text, it is not oversized) */
+	/* for the rule being run, on linted posts */
+	bool enabled;
+	enum severity severity;
+	bool forced;
+	const struct value *options;
+};
+
+struct set_call {
+	const struct rule *rule;
+	const void *origin;
+	struct set_entry *entries;
+	size_t n;
+	const struct value *options;
+	bool cache_options; /* config overrides (not a rule test's own options) */
+};
+
+bool session_has_set_rules(const struct session *s)
+{
+	for (size_t i = 0; i < s->rules->nrules; i++)
+		if (s->rules->rules[i].has_check_set)
+			return true;
+	return false;
+}
+
+/* Pushes the origin's list of post tables, building it on first use. */
+static void push_posts(lua_State *L, const struct set_call *c)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lists_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &lists_key);
+	}
+	if (lua_rawgetp(L, -1, c->origin) == LUA_TTABLE) {
+		lua_remove(L, -2);
+		return;
+	}
+	lua_pop(L, 1);
+	lua_createtable(L, (int)c->n, 0);
+	lua_Integer k = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->entries[i].usable)
+			continue;
+		api_push_post_table(L, &c->entries[i].view);
+		lua_rawseti(L, -2, ++k);
+	}
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, -3, c->origin);
+	lua_remove(L, -2); /* posts */
+}
+
+/* Protected: check_set(posts, ctx). Rules get a copy of the list, so one that reorders it
+ * (table.sort by time) does not change what the next rule sees. */
+static int call_check_set(lua_State *L)
+{
+	const struct set_call *c = lua_touserdata(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ref);
+	lua_getfield(L, -1, "check_set");
+	push_posts(L, c);
+	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+	lua_createtable(L, (int)n, 0);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, -2, i);
+		lua_rawseti(L, -2, i);
+	}
+	lua_remove(L, -2);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ctx_ref);
+	session_push_options(L, c->rule, c->options, c->cache_options);
+	lua_setfield(L, -2, "options");
+	lua_call(L, 2, 0);
+	return 0;
+}
+
+static int call_release(lua_State *L)
+{
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &lists_key);
+	api_release_posts(L);
+	return 0;
+}
+
+static bool retarget(struct rule_run *run, const struct post_view *view)
+{
+	/* only views of this run's entries reach here: api_post_view checked the handle, and
+	 * handles of earlier runs (and of check's posts) were ended by api_release_posts */
+	if (!view->in_set)
+		return false;
+	struct set_entry *e = (struct set_entry *)view;
+	if (!view->linted || !e->enabled)
+		return false;
+	run->post = view->post;
+	run->report = e->src->report;
+	run->severity = e->severity;
+	run->severity_forced = e->forced;
+	return true;
+}
+
+/* Runs rule r once for the linted posts whose options are `options`. */
+static void run_group(struct session *s, size_t index, struct set_entry *entries, size_t n,
+		      const struct value *options, bool cache_options)
+{
+	const struct rule *r = &s->rules->rules[index];
+	size_t bytes = 0, usable = 0;
+	struct set_entry *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct set_entry *e = &entries[i];
+		e->view.linted = e->src->report && e->enabled && e->options == options;
+		if (e->view.linted && !first)
+			first = e;
+		if (e->usable) {
+			bytes += e->view.post->len;
+			usable++;
+		}
+	}
+	const struct config *cfg = first->src->cfg;
+	struct rule_run run = { .rule_id = r->id, .retarget = retarget };
+	struct set_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
+				 .entries = entries, .n = n, .options = options,
+				 .cache_options = cache_options };
+	long long budget = (cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS) +
+			   SET_INSTRUCTIONS_PER_POST * (long long)usable +
+			   SET_INSTRUCTIONS_PER_BYTE * (long long)bytes;
+	size_t memory = (cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY) +
+			SET_MEMORY_PER_POST * usable + SET_MEMORY_PER_BYTE * bytes;
+	host_set_watchdog(s->host, cfg ? cfg->limits.seconds : 0);
+	host_set_memory_limit(s->host, memory);
+	host_set_context(s->host, &run);
+	char label[300];
+	snprintf(label, sizeof(label), "rule '%s' on the calendar (%zu posts)", r->id, usable);
+	host_set_label(s->host, label);
+	struct host_error err;
+	int rc = host_call(s->host, call_check_set, &call, budget, &err);
+	host_set_context(s->host, NULL);
+	finding_release(&run.pending);
+	if (rc == 0)
+		return;
+	/* one rule-error, on the first linted post: the others would only repeat it */
+	s->rule_errors++;
+	struct post *p = first->view.post;
+	report_addf(first->src->report, RULE_ERROR, SEVERITY_ERROR, p->body_start, p->body_start,
+		    "rule '%s' %s across %zu posts: %s", r->id,
+		    err.kind == HOST_ERR_BUDGET || err.kind == HOST_ERR_MEMORY ? "was stopped"
+									 : "failed",
+		    usable, err.message);
+	if (err.traceback[0]) {
+		struct report *rep = first->src->report;
+		rep->findings.items[rep->findings.len - 1].detail = xstrdup(err.traceback);
+	}
+	if (host_needs_reset(s->host))
+		session_reset_host(s);
+}
+
+static void release(struct session *s)
+{
+	struct host_error err;
+	if (host_call(s->host, call_release, NULL, 0, &err) < 0)
+		session_reset_host(s);
+}
+
+/* Runs the set rules (or only `test_rule`, with `test_options`, for rule tests) over posts.
+ * platforms and lang are the defaults of posts without a config. */
+static void lint_set(struct session *s, struct set_post *posts, size_t n,
+		     const struct rule *test_rule, const struct value *test_options,
+		     const char *const *platforms, const char *lang)
+{
+	struct set_entry *entries = xcalloc(n, sizeof(*entries));
+	for (size_t i = 0; i < n; i++) {
+		struct set_entry *e = &entries[i];
+		e->src = &posts[i];
+		struct report scratch;
+		report_init(&scratch, posts[i].post->path);
+		e->usable = session_check_input(posts[i].post, posts[i].cfg, &scratch);
+		report_release(&scratch);
+		if (posts[i].cfg)
+			file_config_init(&e->fc, posts[i].cfg, posts[i].abs_path);
+		e->view = (struct post_view){
+			.post = posts[i].post,
+			.default_platforms = posts[i].cfg ? e->fc.platforms : platforms,
+			.default_lang = e->fc.lang ? e->fc.lang : lang ? lang : "en",
+			.in_set = true };
+	}
+	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
+		const struct rule *r = &s->rules->rules[ri];
+		if (!r->has_check_set || (test_rule && r != test_rule))
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			struct set_entry *e = &entries[i];
+			e->enabled = e->usable && posts[i].report;
+			if (test_rule) {
+				e->severity = r->severity ? r->severity : SEVERITY_WARNING;
+				e->forced = false;
+				e->options = test_options;
+			} else if (e->enabled) {
+				e->enabled = session_rule_setting(s, r, posts[i].cfg ? &e->fc : NULL,
+								  posts[i].post, &e->severity,
+								  &e->forced, &e->options);
+			}
+		}
+		/* one call per distinct options among the linted posts (usually one) */
+		bool *done = xcalloc(n, sizeof(bool));
+		for (size_t i = 0; i < n; i++) {
+			if (!entries[i].enabled || done[i])
+				continue;
+			for (size_t k = i; k < n; k++)
+				if (entries[k].enabled && entries[k].options == entries[i].options)
+					done[k] = true;
+			run_group(s, ri, entries, n, entries[i].options, !test_rule);
+		}
+		free(done);
+	}
+	release(s);
+	for (size_t i = 0; i < n; i++)
+		file_config_release(&entries[i].fc);
+	free(entries);
+}
+
+void session_lint_set(struct session *s, struct set_post *posts, size_t n)
+{
+	if (session_has_set_rules(s) && n > 0)
+		lint_set(s, posts, n, NULL, NULL, NULL, NULL);
+}
+
+void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,
+			  const char *const *platforms, const char *lang, struct set_post *posts,
+			  size_t n)
+{
+	if (rule->has_check_set && n > 0)
+		lint_set(s, posts, n, rule, options, platforms, lang);
+}
+
+void session_merge_set(struct session *s, const struct post *post, struct report *set_findings,
+		       struct report *report)
+{
+	if (!set_findings || set_findings->findings.len == 0)
+		return;
+	suppress_apply(post, set_findings, session_rule_exists, s);
+	for (size_t i = 0; i < set_findings->findings.len; i++) {
+		struct finding *f = &set_findings->findings.items[i];
+		/* switches naming unknown rules were reported when the post was linted */
+		if (f->internal && strcmp(f->rule, RULE_DIRECTIVE) == 0) {
+			finding_release(f);
+			continue;
+		}
+		report_add(report, f);
+	}
+	set_findings->findings.len = 0;
+	report_locate(report, post);
+	report_sort(report);
+}

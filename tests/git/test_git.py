@@ -1,0 +1,593 @@
+#!/usr/bin/env python3
+"""Git-native linting, end to end on real repositories built with the git CLI in temp folders:
+--staged, --since/--rev, rules across posts (check_set), the pre-commit hook, the pre-commit
+framework and --cache. postlint itself reads the repositories through libgit2 only.
+
+Usage: test_git.py --postlint PATH [unittest options]
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+POSTLINT = None
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SET_RULES = "promo-ratio,quote-streak,cross-post-duplicate"
+
+# no-sales-push made an error, so that the hook has something to block
+LINTRC = 'rules = { ["no-sales-push"] = "error" }\n'
+
+
+def post(text, platform="x", scheduled=None, extra=""):
+    fm = "platform: %s\ngoal: replies from readers\n" % platform
+    if scheduled:
+        fm += "scheduled: %s\n" % scheduled
+    return "---\n%s%s---\n%s\n" % (fm, extra, text)
+
+
+BAD = post("Want 50% off? Buy now! Only 24 hours left -> https://deals.example.com/spring")
+GOOD = post("We moved our book club from Thursdays to Sunday mornings and attendance doubled.\n"
+            "What time of day works best for yours?")
+GOOD2 = post("I rewrote our onboarding checklist after three new starters got lost on day one.\n"
+             "What was the most useful thing anyone showed you in your first week?")
+
+
+class Repo:
+    """A throwaway repository driven by the git CLI (the test's tool, not postlint's)."""
+
+    def __init__(self, path, home, bare=False, init=True):
+        self.path = path
+        self.env = dict(os.environ)
+        for k in list(self.env):
+            if k.startswith("GIT_"):
+                del self.env[k]
+        self.env.update({"HOME": home, "GIT_CONFIG_NOSYSTEM": "1", "NO_COLOR": "1",
+                         "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
+                         "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com"})
+        if init:
+            os.makedirs(path, exist_ok=True)
+            self.git("init", "-q", "-b", "main", *(["--bare"] if bare else []))
+
+    def git(self, *args, check=True, env=None):
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        r = subprocess.run(["git", *args], cwd=self.path, capture_output=True, text=True, env=e)
+        if check and r.returncode != 0:
+            raise AssertionError("git %s failed: %s%s" % (" ".join(args), r.stdout, r.stderr))
+        return r
+
+    def write(self, rel, text):
+        path = os.path.join(self.path, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+
+    def commit(self, msg="c"):
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", msg)
+        return self.git("rev-parse", "HEAD").stdout.strip()
+
+    def lint(self, *args, cwd=None, env=None):
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        return subprocess.run([POSTLINT, *args], cwd=cwd or self.path, capture_output=True,
+                              text=True, env=e, timeout=120)
+
+    def lint_json(self, *args, cwd=None, code=None):
+        r = self.lint("--format", "json", *args, cwd=cwd)
+        if code is not None and r.returncode != code:
+            raise AssertionError("exit %d, expected %d:\n%s%s" % (r.returncode, code, r.stdout,
+                                                                  r.stderr))
+        return json.loads(r.stdout), r
+
+
+def found(data, rule=None):
+    """{(path, rule)} of the diagnostics, optionally of one rule."""
+    return sorted((d["path"], d["rule"]) for d in data["diagnostics"]
+                  if rule is None or d["rule"] == rule)
+
+
+def linted(data):
+    return sorted(f if isinstance(f, str) else f["path"] for f in data["files"])
+
+
+class Case(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="postlint-git-")
+        self.home = os.path.join(self.tmp, "home")
+        os.makedirs(self.home)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def repo(self, name="repo", **kw):
+        return Repo(os.path.join(self.tmp, name), self.home, **kw)
+
+
+class Staged(Case):
+    def test_bad_post_staged_then_fixed_in_the_work_tree_is_still_reported(self):
+        r = self.repo()
+        r.write(".lintrc", LINTRC)
+        r.write("posts/a.md", BAD)
+        r.git("add", "-A")  # before any commit: HEAD is unborn
+        r.write("posts/a.md", GOOD)  # fixed on disk only
+        data, _ = r.lint_json("--staged", code=1)
+        self.assertEqual(found(data, "no-sales-push"), [("posts/a.md", "no-sales-push")])
+        data, _ = r.lint_json(code=0)  # the work tree is clean
+        self.assertEqual(found(data, "no-sales-push"), [])
+
+    def test_good_post_staged_then_broken_in_the_work_tree_is_not_reported(self):
+        r = self.repo()
+        r.write(".lintrc", LINTRC)
+        r.write("posts/old.md", GOOD2)
+        r.commit()
+        r.write("posts/a.md", GOOD)
+        r.git("add", "posts/a.md")
+        r.write("posts/a.md", BAD)
+        data, _ = r.lint_json("--staged", code=0)
+        self.assertEqual(linted(data), ["posts/a.md"])  # only what is staged
+        self.assertEqual(found(data, "no-sales-push"), [])
+        data, _ = r.lint_json(code=1)
+        self.assertEqual(found(data, "no-sales-push"), [("posts/a.md", "no-sales-push")])
+
+    def test_only_staged_posts_and_not_deletions_or_intent_to_add(self):
+        r = self.repo()
+        r.write("posts/keep.md", GOOD)
+        r.write("posts/gone.md", GOOD2)
+        r.write("posts/edit.md", GOOD2)
+        r.commit()
+        r.write("posts/edit.md", BAD)
+        r.write("posts/new.md", BAD)
+        r.write("posts/later.md", BAD)
+        r.write("notes.png", "not a post\n")
+        r.git("add", "posts/edit.md", "posts/new.md", "notes.png")
+        r.git("rm", "-q", "posts/gone.md")
+        r.git("add", "-N", "posts/later.md")
+        data, _ = r.lint_json("--staged", "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["posts/edit.md", "posts/new.md"])
+        # a path limits the staged posts to those under it
+        data, _ = r.lint_json("--staged", "--only", "no-sales-push", "posts/new.md")
+        self.assertEqual(linted(data), ["posts/new.md"])
+
+    def test_a_partial_commit_index_from_git_index_file_is_what_gets_linted(self):
+        r = self.repo()
+        r.write("posts/a.md", GOOD)
+        r.commit()
+        r.write("posts/a.md", BAD)
+        r.git("add", "posts/a.md")
+        # a second index as `git commit <paths>` makes, where a.md is unchanged
+        alt = os.path.join(self.tmp, "alt-index")
+        r.git("read-tree", "HEAD", env={"GIT_INDEX_FILE": alt})
+        res = r.lint("--format", "json", "--staged", env={"GIT_INDEX_FILE": alt})
+        self.assertEqual(linted(json.loads(res.stdout)), [])
+        res = r.lint("--format", "json", "--staged")
+        self.assertEqual(linted(json.loads(res.stdout)), ["posts/a.md"])
+
+    def test_bare_repository_refuses_staged_mode(self):
+        r = self.repo("bare.git", bare=True)
+        res = r.lint("--staged")
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("bare repository", res.stderr)
+
+
+class Ranges(Case):
+    def history(self):
+        r = self.repo()
+        r.write("posts/a.md", GOOD)
+        r.write("posts/b.md", GOOD2 + "\nA longer paragraph so the rename is recognised as one "
+                "by git and by libgit2 alike, with plenty of shared lines.\n")
+        r.write("posts/c.md", GOOD)
+        r.write("posts/same.md", GOOD2)
+        c1 = r.commit("one")
+        r.write("posts/a.md", BAD)  # modified
+        r.git("mv", "posts/b.md", "posts/b2.md")  # renamed
+        r.git("rm", "-q", "posts/c.md")  # deleted
+        r.write("posts/d.md", BAD)  # added
+        c2 = r.commit("two")
+        return r, c1, c2
+
+    def test_rev_reports_exactly_the_changed_posts_from_the_newer_tree(self):
+        r, c1, c2 = self.history()
+        r.write("posts/a.md", GOOD)  # the work tree differs: the commit is what counts
+        data, _ = r.lint_json("--rev", "%s..%s" % (c1, c2), "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["posts/a.md", "posts/b2.md", "posts/d.md"])
+        self.assertEqual(found(data), [("posts/a.md", "no-sales-push"),
+                                       ("posts/d.md", "no-sales-push")])
+        data, _ = r.lint_json("--rev", "%s..%s" % (c2, c2))
+        self.assertEqual(linted(data), [])
+
+    def test_since_uses_the_merge_base_and_head(self):
+        r, c1, c2 = self.history()
+        data, _ = r.lint_json("--since", c1, "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["posts/a.md", "posts/b2.md", "posts/d.md"])
+        # a branch from c1 that changes another post: since main, only its own change
+        r.git("checkout", "-q", "-b", "topic", c1)
+        r.write("posts/same.md", BAD)
+        r.commit("topic")
+        data, _ = r.lint_json("--since", "main", "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["posts/same.md"])
+        data, _ = r.lint_json("--rev", "main...topic", "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["posts/same.md"])
+        # two dots compare the trees themselves: main's changes show too
+        data, _ = r.lint_json("--rev", "main..topic", "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["posts/a.md", "posts/b.md", "posts/c.md",
+                                        "posts/same.md"])
+
+    def test_bad_revisions_exit_2_with_a_message(self):
+        r, c1, _ = self.history()
+        for args, msg in ((["--rev", "nope..HEAD"], "--rev 'nope..HEAD'"),
+                          (["--rev", c1], "is not a range"),
+                          (["--since", "nope"], "unknown revision")):
+            res = r.lint(*args)
+            self.assertEqual(res.returncode, 2, args)
+            self.assertIn(msg, res.stderr)
+
+    def test_bare_repository(self):
+        r, c1, c2 = self.history()
+        bare = self.repo("mirror.git", init=False)
+        subprocess.run(["git", "clone", "-q", "--bare", r.path, bare.path], check=True,
+                       env=r.env, capture_output=True)
+        data, _ = bare.lint_json("--rev", "%s..%s" % (c1, c2), "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["posts/a.md", "posts/b2.md", "posts/d.md"])
+        self.assertEqual(len(found(data)), 2)
+
+
+class Places(Case):
+    def test_outside_a_repository_git_modes_exit_2_and_paths_still_work(self):
+        d = os.path.join(self.tmp, "plain")
+        os.makedirs(d)
+        with open(os.path.join(d, "p.md"), "w") as f:
+            f.write(BAD)
+        r = Repo(d, self.home, init=False)
+        for args in (["--staged"], ["--since", "HEAD~1"], ["--rev", "A..B"]):
+            res = r.lint(*args)
+            self.assertEqual(res.returncode, 2, args)
+            self.assertIn("needs a git repository", res.stderr)
+            self.assertEqual(res.stdout, "")
+        data, _ = r.lint_json("p.md", "--only", "no-sales-push", code=0)
+        self.assertEqual(found(data), [("p.md", "no-sales-push")])
+
+    def test_repository_below_cwd_with_spaces_and_non_ascii_names(self):
+        r = self.repo("my posts/répo")
+        name = "posts/café ☕ week 1.md"
+        r.write(name, GOOD)
+        c1 = r.commit()
+        r.write(name, BAD)
+        r.write("posts/日本語 の 投稿.md", BAD)
+        c2 = r.commit()
+        r.write(name, GOOD)
+        r.git("add", "-A")
+        outside = Repo(self.tmp, self.home, init=False)  # cwd: not a repository
+        data, res = outside.lint_json("--staged", "my posts/répo", "--only", "no-sales-push")
+        self.assertEqual(linted(data), ["my posts/répo/" + name], res.stderr)
+        self.assertEqual(found(data), [])
+        data, _ = outside.lint_json("--rev", "%s..%s" % (c1, c2), "my posts/répo",
+                                    "--only", "no-sales-push")
+        self.assertEqual(found(data), [("my posts/répo/" + name, "no-sales-push"),
+                                       ("my posts/répo/posts/日本語 の 投稿.md", "no-sales-push")])
+
+    def test_crlf_checkout_gives_the_same_findings_as_the_lf_blob(self):
+        r = self.repo()
+        r.git("config", "core.autocrlf", "true")
+        text = BAD.replace("\n", "\r\n")
+        r.write("posts/a.md", text)
+        r.git("add", "-A")  # the blob is stored with LF, the work tree keeps CRLF
+        blob = r.git("cat-file", "-p", ":posts/a.md").stdout
+        self.assertNotIn("\r", blob)
+        with open(os.path.join(r.path, "posts/a.md"), "rb") as f:
+            self.assertIn(b"\r\n", f.read())
+
+        def where(data):
+            return sorted((d["rule"], d["line"], d["column"], d["end_line"], d["end_column"])
+                          for d in data["diagnostics"])
+        staged, _ = r.lint_json("--staged")
+        disk, _ = r.lint_json()
+        self.assertTrue(where(staged))
+        self.assertEqual(where(staged), where(disk))
+
+
+class Hook(Case):
+    def test_installed_hook_blocks_a_bad_commit_and_lets_a_clean_one_through(self):
+        r = self.repo()
+        r.write(".lintrc", LINTRC)
+        r.commit("config")
+        res = r.lint("hook", "install")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        hook = os.path.join(r.path, ".git", "hooks", "pre-commit")
+        self.assertTrue(os.access(hook, os.X_OK))
+        r.write("posts/bad.md", BAD)
+        r.git("add", "-A")
+        res = r.git("commit", "-m", "bad", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("no-sales-push", res.stdout + res.stderr)
+        self.assertEqual(r.git("rev-list", "--count", "HEAD").stdout.strip(), "1")
+        # fixed in the work tree but not staged: still blocked
+        r.write("posts/bad.md", GOOD)
+        self.assertNotEqual(r.git("commit", "-m", "bad", check=False).returncode, 0)
+        r.git("add", "-A")
+        res = r.git("commit", "-m", "good", check=False)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        self.assertEqual(r.git("rev-list", "--count", "HEAD").stdout.strip(), "2")
+        # `git commit -a` (another index file) is checked too
+        r.write("posts/bad.md", BAD)
+        self.assertNotEqual(r.git("commit", "-a", "-m", "bad", check=False).returncode, 0)
+
+    def test_foreign_hook_is_kept_unless_forced_and_restored_on_uninstall(self):
+        r = self.repo()
+        hook = os.path.join(r.path, ".git", "hooks", "pre-commit")
+        os.makedirs(os.path.dirname(hook), exist_ok=True)
+        with open(hook, "w") as f:
+            f.write("#!/bin/sh\necho mine\n")
+        res = r.lint("hook", "install")
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("--force", res.stderr)
+        with open(hook) as f:
+            self.assertIn("echo mine", f.read())
+        self.assertEqual(r.lint("hook", "uninstall").returncode, 2)  # not ours: left alone
+        res = r.lint("hook", "install", "--force")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        with open(hook) as f:
+            self.assertIn("--staged", f.read())
+        self.assertEqual(r.lint("hook", "install").returncode, 0)  # ours: replaced freely
+        res = r.lint("hook", "uninstall")
+        self.assertEqual(res.returncode, 0)
+        with open(hook) as f:
+            self.assertIn("echo mine", f.read())
+
+    def test_hooks_path_is_honoured_and_outside_a_repository_is_an_error(self):
+        r = self.repo()
+        r.git("config", "core.hooksPath", "githooks")
+        self.assertEqual(r.lint("hook", "install").returncode, 0)
+        self.assertTrue(os.path.exists(os.path.join(r.path, "githooks", "pre-commit")))
+        # the hook committed with the repository (a team's shared hooks folder) blocks too
+        r.write(".lintrc", LINTRC)
+        r.commit("hooks and config")
+        self.assertEqual(r.git("ls-files", "githooks").stdout.strip(), "githooks/pre-commit")
+        r.write("posts/bad.md", BAD)
+        r.git("add", "-A")
+        res = r.git("commit", "-m", "bad", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("no-sales-push", res.stdout + res.stderr)
+        plain = Repo(self.home, self.home, init=False)
+        res = plain.lint("hook", "install")
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("not in a git repository", res.stderr)
+
+
+class PreCommitFramework(Case):
+    def test_pre_commit_runs_the_hook_from_pre_commit_hooks_yaml(self):
+        if not shutil.which("pre-commit"):
+            self.skipTest("pre-commit is not installed (tools/install-deps --test)")
+        # the hooks repository: this repository's .pre-commit-hooks.yaml, committed in a
+        # local repository so that pre-commit can clone it offline
+        hooks = self.repo("hooks-repo")
+        shutil.copy(os.path.join(ROOT, ".pre-commit-hooks.yaml"), hooks.path)
+        rev = hooks.commit("hooks")
+        r = self.repo()
+        r.write(".lintrc", LINTRC)
+        r.write(".pre-commit-config.yaml",
+                "repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: postlint\n"
+                % (hooks.path, rev))
+        r.commit("config")
+        env = {"PATH": os.path.dirname(POSTLINT) + os.pathsep + os.environ["PATH"],
+               "PRE_COMMIT_HOME": os.path.join(self.tmp, "pre-commit-cache")}
+        r.env.update(env)
+        res = subprocess.run(["pre-commit", "install"], cwd=r.path, env=r.env,
+                             capture_output=True, text=True)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        r.write("posts/bad.md", BAD)
+        r.write("posts/good.md", GOOD)
+        r.git("add", "-A")
+        res = r.git("commit", "-m", "bad", check=False)
+        self.assertNotEqual(res.returncode, 0, res.stdout + res.stderr)
+        self.assertIn("no-sales-push", res.stdout + res.stderr)
+        self.assertIn("posts/bad.md", res.stdout + res.stderr)
+        r.write("posts/bad.md", GOOD2)
+        r.git("add", "-A")
+        res = r.git("commit", "-m", "good", check=False)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        self.assertIn("postlint", res.stdout + res.stderr)
+
+
+QUOTES = ["“Stay hungry, stay foolish.” — Steve Jobs",
+          "“Simplicity is the ultimate sophistication.” — Leonardo da Vinci",
+          "“Culture eats strategy for breakfast.” — Peter Drucker",
+          "“The best way out is always through.” — Robert Frost"]
+PUSHES = ["Black Friday: 40% off everything, buy now! https://shop.example.com",
+          "Last chance: 40% off ends tonight, shop now! https://shop.example.com"]
+USEFUL = ["Which gift did you love getting as a child? Tell me yours.",
+          "We tested three standing desks for a month. The cheapest one won. Which do you use?",
+          "Our support team answered 400 questions last week. What should we write a guide on?",
+          "I finally fixed the squeaky stairs with talcum powder. Any other old-house tricks?",
+          "Ten minutes of reading before bed changed my mornings. What is on your nightstand?"]
+
+
+class SetRules(Case):
+    def calendar(self, entries):
+        """entries: (file name, text, platform, date). A new repository each time."""
+        self.calendars = getattr(self, "calendars", 0) + 1
+        r = self.repo("calendar%d" % self.calendars)
+        for name, text, platform, date in entries:
+            r.write("posts/" + name, post(text, platform=platform, scheduled=date))
+        r.commit()
+        return r
+
+    def set_findings(self, r, *args):
+        data, _ = r.lint_json("--only", SET_RULES, *args)
+        return found(data)
+
+    def test_promo_ratio_fires_on_a_pushy_fortnight_and_not_on_a_balanced_one(self):
+        r = self.calendar([("a.md", PUSHES[0], "x", "2026-12-01"),
+                           ("b.md", PUSHES[1], "x", "2026-12-02"),
+                           ("c.md", USEFUL[0], "x", "2026-12-03")])
+        self.assertEqual(self.set_findings(r), [("posts/a.md", "promo-ratio"),
+                                                ("posts/b.md", "promo-ratio")])
+        entries = [("a.md", PUSHES[0], "x", "2026-12-01")]
+        entries += [("u%d.md" % i, t, "x", "2026-12-%02d" % (i + 2)) for i, t in enumerate(USEFUL)]
+        self.assertEqual(self.set_findings(self.calendar(entries)), [])
+        # the same pushes spread over months are fine: the window is 14 days
+        r = self.calendar([("a.md", PUSHES[0], "x", "2026-01-01"),
+                           ("b.md", PUSHES[1], "x", "2026-03-01"),
+                           ("c.md", USEFUL[0], "x", "2026-05-01")])
+        self.assertEqual(self.set_findings(r), [])
+
+    def test_quote_streak_fires_on_three_in_a_row_and_not_when_broken(self):
+        entries = [("q%d.md" % i, q, "x", "2026-12-%02d" % (i + 10)) for i, q in enumerate(QUOTES[:3])]
+        r = self.calendar(entries)
+        self.assertEqual(self.set_findings(r), [("posts/q%d.md" % i, "quote-streak")
+                                                for i in range(3)])
+        # the same quotes with a post of one's own between them
+        entries.append(("own.md", USEFUL[1], "x", "2026-12-11T12:00"))
+        self.assertEqual(self.set_findings(self.calendar(entries)), [])
+
+    def test_cross_post_duplicate_uses_similarity_not_equality(self):
+        text = ("We moved our book club from Thursdays to Sunday mornings and attendance "
+                "doubled. What time works best for yours?")
+        near = text.replace("doubled.", "nearly doubled!").replace("best ", "")
+        r = self.calendar([("x.md", text, "x", "2026-12-01"),
+                           ("li.md", near, "linkedin", "2026-12-01")])
+        self.assertEqual(self.set_findings(r), [("posts/li.md", "cross-post-duplicate"),
+                                                ("posts/x.md", "cross-post-duplicate")])
+        data, _ = r.lint_json("--only", "cross-post-duplicate")
+        self.assertRegex(data["diagnostics"][0]["message"], r"^\d+% the same as ")
+        # a different text on the other platform, or the same text on the same platform
+        r = self.calendar([("x.md", text, "x", "2026-12-01"),
+                           ("li.md", USEFUL[2], "linkedin", "2026-12-01")])
+        self.assertEqual(self.set_findings(r), [])
+        r = self.calendar([("x.md", text, "x", "2026-12-01"),
+                           ("x2.md", near, "x", "2026-12-08")])
+        self.assertEqual(self.set_findings(r), [])
+        # the threshold is an option: a strict one lets the near-duplicate pass
+        r = self.calendar([("x.md", text, "x", "2026-12-01"),
+                           ("li.md", near, "linkedin", "2026-12-01")])
+        r.write(".lintrc", 'rules = { ["cross-post-duplicate"] = { "warning", threshold = 0.99 } }\n')
+        self.assertEqual(self.set_findings(r), [])
+
+    def test_set_rules_report_only_linted_posts_but_see_the_whole_calendar(self):
+        entries = [("q%d.md" % i, q, "x", "2026-12-%02d" % (i + 10)) for i, q in enumerate(QUOTES[:2])]
+        r = self.calendar(entries)
+        self.assertEqual(self.set_findings(r), [])  # two in a row are fine
+        # a third quote, staged: the committed two are context, only the new one is reported
+        r.write("posts/q2.md", post(QUOTES[2], scheduled="2026-12-12"))
+        r.git("add", "-A")
+        self.assertEqual(self.set_findings(r, "--staged"), [("posts/q2.md", "quote-streak")])
+        # one file named on the command line: the same
+        self.assertEqual(self.set_findings(r, "posts/q2.md"), [("posts/q2.md", "quote-streak")])
+        # switched off in the post itself, or by the config
+        r.write("posts/q2.md", post(QUOTES[2], scheduled="2026-12-12",
+                                    extra="lint: { disable: [quote-streak] }\n"))
+        self.assertEqual(self.set_findings(r, "posts/q2.md"), [])
+        r.write("posts/q2.md", post("<!-- postlint-disable quote-streak -->\n" + QUOTES[2],
+                                    scheduled="2026-12-12"))
+        self.assertEqual(self.set_findings(r, "posts/q2.md"), [])
+        r.write("posts/q2.md", post(QUOTES[2], scheduled="2026-12-12"))
+        r.write(".lintrc", 'rules = { ["quote-streak"] = "error" }\n')
+        data, _ = r.lint_json("--only", SET_RULES, "posts/q2.md", code=1)
+        self.assertEqual([d["severity"] for d in data["diagnostics"]], ["error"])
+
+
+class SetRuleHost(Case):
+    """check_set in a plugin: the sandbox, budgets and reporting rules apply."""
+
+    def plugin(self, body):
+        r = self.repo()
+        r.write("lint/cal/rules/cal-check.lua", """return {
+  id = "cal-check", summary = "test", docs = "test",
+  check_set = function(posts, ctx)
+%s
+  end,
+  tests = { invalid = { { posts = { "x" }, errors = 1 } } },
+}
+""" % body)
+        r.write(".lintrc", 'plugins = { "./lint/cal" }\n')
+        r.write("posts/a.md", GOOD)
+        r.write("posts/b.md", GOOD2)
+        r.commit()
+        return r
+
+    def test_reports_go_to_the_named_post_and_context_posts_are_dropped(self):
+        r = self.plugin("""    for _, p in ipairs(posts) do
+      ctx:report{ post = p, message = "seen " .. #posts .. " posts, linted " .. tostring(p.linted),
+                  first = p.body.first, last = p.body.first }
+    end""")
+        data, _ = r.lint_json("--only", "cal-check", "posts/b.md")
+        self.assertEqual([(d["path"], d["message"], d["line"]) for d in data["diagnostics"]],
+                         [("posts/b.md", "seen 2 posts, linted true", 5)])
+
+    def test_a_failing_or_runaway_set_rule_is_a_rule_error_and_exit_2(self):
+        for body, words in (('    error("boom")', "boom"),
+                            ("    while true do end", "was stopped"),
+                            ('    ctx:report{ message = "no post" }', "needs 'post'"),
+                            ("    posts[1].text = 'x'", "read-only"),
+                            ('    io.open("/etc/passwd")', "io")):
+            r = self.plugin(body)
+            data, res = r.lint_json("--only", "cal-check")
+            self.assertEqual(res.returncode, 2, body)
+            errors = [d for d in data["diagnostics"] if d["rule"] == "rule-error"]
+            self.assertEqual(len(errors), 1, body)
+            self.assertIn("cal-check", errors[0]["message"])
+            self.assertIn(words, errors[0]["message"])
+            shutil.rmtree(r.path)
+
+
+class Cache(Case):
+    def test_second_run_reuses_results_and_changes_invalidate_them(self):
+        r = self.repo()
+        rules = os.path.join(self.tmp, "rules")
+        shutil.copytree(os.path.join(ROOT, "rules"), rules)
+        r.write(".lintrc", LINTRC)
+        for i, t in enumerate([BAD, GOOD, GOOD2]):
+            r.write("posts/p%d.md" % i, t)
+        r.write("posts/q0.md", post(QUOTES[0], scheduled="2026-12-01"))
+        r.write("posts/q1.md", post(QUOTES[1], scheduled="2026-12-02"))
+        r.write("posts/q2.md", post(QUOTES[2], scheduled="2026-12-03"))
+        r.commit()
+        args = ["--cache", "--verbose", "--rules-dir", rules, "--format", "json"]
+        first = r.lint(*args)
+        self.assertIn("cache: 0 reused, 6 linted", first.stderr)
+        entries = os.listdir(os.path.join(r.path, ".git", "postlint", "cache"))
+        self.assertEqual(len(entries), 6)
+        second = r.lint(*args)
+        self.assertIn("cache: 6 reused, 0 linted", second.stderr)
+        self.assertEqual(first.stdout, second.stdout)
+        self.assertEqual(first.returncode, second.returncode)
+        # set rules are recomputed: the streak is there on the cached run too
+        self.assertIn(("posts/q2.md", "quote-streak"), found(json.loads(second.stdout)))
+        # one post changed: one linted
+        r.write("posts/p1.md", GOOD2 + "\nOne more line of my own.\n")
+        self.assertIn("cache: 5 reused, 1 linted", r.lint(*args).stderr)
+        # the config changed: everything again
+        r.write(".lintrc", LINTRC + "-- a comment\n")
+        self.assertIn("cache: 0 reused, 6 linted", r.lint(*args).stderr)
+        # a rule changed: everything again, with the new rule's words
+        path = os.path.join(rules, "no-sales-push.lua")
+        with open(path) as f:
+            src = f.read()
+        with open(path, "w") as f:
+            f.write(src.replace('"Pure sales push (', '"Pure push (', 1))
+        third = r.lint(*args)
+        self.assertIn("cache: 0 reused, 6 linted", third.stderr)
+        self.assertIn("Pure push (", third.stdout)
+        # a change in a rule library (lib/) counts as a rule change
+        with open(os.path.join(rules, "lib", "edit.lua"), "a") as f:
+            f.write("-- touched\n")
+        self.assertIn("cache: 0 reused, 6 linted", r.lint(*args).stderr)
+
+
+def main():
+    global POSTLINT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--postlint", default=os.path.join(ROOT, "build", "postlint"))
+    args, rest = ap.parse_known_args()
+    POSTLINT = os.path.abspath(args.postlint)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
