@@ -328,6 +328,57 @@ class StandardInput(Case):
         self.assertEqual(self.read("posts/p.md").decode(), FIXED)
 
 
+class GitSources(Case):
+    def git(self, *args):
+        return subprocess.run(["git", *args], cwd=self.dir, check=True, capture_output=True,
+                              env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
+                                   "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}).stdout
+
+    def staged_repo(self):
+        self.plugin()
+        self.git("init", "-q")
+        self.git("add", ".lintrc", "fixers")
+        self.git("commit", "-qm", "rules")
+        self.write("p.md", DRAFT)
+        self.git("add", "p.md")
+
+    def test_fix_staged_fixes_the_work_tree_never_the_index_and_stops_the_commit(self):
+        self.staged_repo()
+        r = self.lint("--fix", "--staged", code=1)
+        self.assertIn(b"applied 4 fixes in 1 file", r.stdout)
+        self.assertEqual(self.read("p.md").decode(), FIXED)
+        self.assertEqual(self.git("show", ":p.md").decode(), DRAFT, "the index is untouched")
+        # once the fixes are staged, the commit may go on
+        self.git("add", "p.md")
+        self.lint("--fix", "--staged", code=0)
+
+    def test_fix_staged_leaves_a_work_tree_with_other_changes_alone(self):
+        self.staged_repo()
+        self.write("p.md", DRAFT + "More words, not staged yet.\n")
+        r = self.lint("--fix", "--staged", code=0)
+        self.assertIn(b"p.md: the work tree file differs from the version linted", r.stderr)
+        self.assertEqual(self.read("p.md").decode(), DRAFT + "More words, not staged yet.\n")
+        self.assertEqual(self.git("show", ":p.md").decode(), DRAFT)
+        # the staged problems are still reported
+        self.assertIn(b"say what you mean [no-synergy]", r.stdout)
+
+    def test_findings_of_rules_across_posts_follow_the_fixed_text(self):
+        self.plugin()
+        quote = "\u201cStay hungry, stay foolish.\u201d \u2014 Steve Jobs"
+        for day in (1, 2, 3):
+            self.write(f"q{day}.md", f"---\nscheduled: 2026-12-0{day}\n---\nWow!!!!!!!!!!\n{quote}\n")
+        r = run(["--fix", "--format", "json", "--only", "quote-streak," + ",".join(FIXERS),
+                 "q1.md", "q2.md", "q3.md"], self.dir)
+        data = json.loads(r.stdout)
+        streak = [d for d in data["diagnostics"] if d["rule"] == "quote-streak"]
+        self.assertEqual(len(streak), 3, r.stdout)
+        for d in streak:
+            self.assertEqual((d["line"], d["column"], d["end_line"]), (5, 1, 5), d)
+            text = self.read(d["path"]).decode()
+            self.assertTrue(text.startswith("---\nscheduled"), text)
+            self.assertIn("Wow!\n", text)
+
+
 class SafeWrites(Case):
     def test_crlf_bom_mode_and_a_non_ascii_name_survive(self):
         self.plugin()
