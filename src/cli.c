@@ -22,6 +22,8 @@ enum opt_id {
 	OPT_PRINT_CONFIG,
 	OPT_HELP,
 	OPT_VERSION,
+	OPT_PLATFORM,
+	OPT_STDIN,
 };
 
 struct opt {
@@ -50,6 +52,8 @@ static const struct opt options[] = {
 	{ OPT_PRINT_CONFIG, "print-config", 0, "PATH", "print the effective configuration for PATH" },
 	{ OPT_HELP, "help", 'h', NULL, "show this help" },
 	{ OPT_VERSION, "version", 'V', NULL, "show version information" },
+	{ OPT_PLATFORM, "platform", 0, "P", "length: measure for this platform, or all" },
+	{ OPT_STDIN, "stdin", 0, NULL, "length: read the post from standard input" },
 };
 
 static const struct {
@@ -60,6 +64,7 @@ static const struct {
 	{ "explain", CMD_EXPLAIN },
 	{ "test", CMD_TEST },
 	{ "help", CMD_HELP },
+	{ "length", CMD_LENGTH },
 };
 
 void cli_usage(struct buf *out)
@@ -69,6 +74,7 @@ void cli_usage(struct buf *out)
 		 "       postlint rules                   list the rules\n"
 		 "       postlint explain RULE            show a rule's documentation and options\n"
 		 "       postlint test [PATH...]          run rules' embedded tests\n"
+		 "       postlint length [FILE...|--stdin] each post's length per platform and part\n"
 		 "       postlint --version | --help\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(*options); i++) {
 		const struct opt *o = &options[i];
@@ -191,6 +197,12 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 		return 0;
 	case OPT_VERSION:
 		cli->command = CMD_VERSION;
+		return 0;
+	case OPT_PLATFORM:
+		cli->platform = value;
+		return 0;
+	case OPT_STDIN:
+		cli->read_stdin = true;
 		return 0;
 	}
 	return 0;

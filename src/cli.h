@@ -17,6 +17,7 @@ enum cli_command {
 	CMD_HELP,
 	CMD_VERSION,
 	CMD_PRINT_CONFIG,
+	CMD_LENGTH,
 };
 
 struct cli {
@@ -34,6 +35,8 @@ struct cli {
 	struct rule_override *overrides;
 	size_t noverrides;
 	char **only; /* NULL-terminated */
+	const char *platform; /* length --platform: a name or "all" */
+	bool read_stdin;      /* --stdin */
 };
 
 /* Parses argv into *cli. Returns 0, or -1 with a message in err (a usage error). */

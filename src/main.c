@@ -9,6 +9,7 @@
 #include <yaml.h>
 
 #include "cli.h"
+#include "cmd_length.h"
 #include "config.h"
 #include "fmt.h"
 #include "post.h"
@@ -390,6 +391,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_PRINT_CONFIG:
 		rc = cmd_print_config(&cli);
+		break;
+	case CMD_LENGTH:
+		rc = cmd_length(&cli);
 		break;
 	case CMD_VERSION:
 		print_version();

@@ -8,6 +8,7 @@
 #include <lua.h>
 
 #include "finding.h"
+#include "length.h"
 #include "post.h"
 
 /* What a rule sees of a post beyond the post model: settings from the effective config. */
@@ -15,6 +16,7 @@ struct post_view {
 	struct post *post;
 	const char *const *default_platforms; /* NULL-terminated; used when front matter has none */
 	const char *default_lang;             /* used when the language cannot be told */
+	const struct length_overrides *platform_limits; /* .lintrc `platforms`, or NULL */
 };
 
 /* Which words post:find considers. */
