@@ -33,7 +33,7 @@ matter most first).]],
       local tags = platforms.in_part(post.hashtags, i)
       if #tags > max then
         local edits = {}
-        for k = max + 1, #tags do
+        for k = max + 1, math.min(#tags, max + 500) do -- edits per suggestion are capped
           edits[#edits + 1] = platforms.remove(post, tags[k])
         end
         ctx:report{

@@ -23,7 +23,7 @@ The suggestion removes the links past the maximum; move them to a reply or a thr
       local links = platforms.in_part(post.links, i)
       if #links > max then
         local edits = {}
-        for k = max + 1, #links do
+        for k = max + 1, math.min(#links, max + 500) do -- edits per suggestion are capped
           edits[#edits + 1] = platforms.remove(post, links[k])
         end
         ctx:report{

@@ -23,7 +23,7 @@ The suggestion removes the mentions past the maximum; thank the rest in a reply.
       local mentions = platforms.in_part(post.mentions, i)
       if #mentions > max then
         local edits = {}
-        for k = max + 1, #mentions do
+        for k = max + 1, math.min(#mentions, max + 500) do -- edits per suggestion are capped
           edits[#edits + 1] = platforms.remove(post, mentions[k])
         end
         ctx:report{

@@ -8,7 +8,8 @@ local ACRONYMS = { "NASA", "NATO", "ASAP", "AIDS", "UNESCO", "UNICEF", "COVID", 
   "FORTRAN", "AMA", "FAQ", "CEO", "CTO", "CFO", "COO", "TEDX", "OKR", "OKRS", "KPI", "ROI",
   "B2B", "SAAS", "EU", "USA", "UK", "UAE", "NYC", "LGBTQ", "LGBTQIA", "ADHD", "IPO", "API",
   "UI", "UX", "AI", "AGI", "IOS", "MACOS", "WWDC", "CES", "SXSW", "EOD", "ETA", "FOMO", "YOLO",
-  "IMHO", "IIRC", "TLDR", "TIL", "ELI5", "NSFW", "PSA", "BREAKING", "IDEA", "GIS" }
+  "IMHO", "IIRC", "TLDR", "TIL", "ELI5", "NSFW", "PSA", "BREAKING", "IDEA", "GIS", "FOSS",
+  "NOAA", "DATEV", "SAP", "ASUS", "AMD", "BMW", "AUDI", "FIAT", "LEGO", "NASDAQ", "NYSE" }
 
 return {
   id = "no-shouting",
@@ -21,7 +22,7 @@ letter. Emphasis belongs in the wording, or in one *emphasised* word where Markd
 The rule reports runs of words of `min_letters` (default 4) or more letters written entirely in
 capitals. Acronyms are left alone: words without vowels (HTML, SXSW), a built-in list (NASA,
 ASAP, COVID, ...) and the `allow` option (`allow = { "OKAY" }`). Quotations and link text are
-someone else's words and are skipped.
+someone else's words and are skipped, and so are labels in brackets ("[VIDEO]").
 
 Bad:   This is HUGE. Our BIGGEST SALE EVER starts now.
 Good:  This is big: our largest sale starts now.
@@ -40,8 +41,8 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
     end
     local min = ctx.options.min_letters
     local function shouted(w)
-      if w.quoted or w.link then
-        return false
+      if w.quoted or w.link or post.text:sub(w.first - 1, w.first - 1) == "[" then
+        return false -- quotations, link text, "[VIDEO]"-style labels
       end
       local t = w.text
       if t:find("%l") or t:find("%d") or lint.fold(t) == t then
