@@ -84,9 +84,14 @@ Good:  platform: x]],
       if not name or not platforms.known[name] then
         local shown = type(raw) == "string" and raw or tostring(raw)
         local first, last = value_range(post, shown)
+        local whole_line = false
         if not first then
-          first, last = post.front_matter and post.front_matter.first or 1,
-            post.front_matter and post.front_matter.first - 1 or 0
+          -- written in a way we cannot find (an escaped string): point at the key's line
+          local fm = post.front_matter
+          local key = fm and post.text:find("platforms?%s*:", fm.first)
+          first = key or 1
+          last = (post.text:find("\n", first, true) or (#post.text + 1)) - 1
+          whole_line = true
         end
         local alias = name and ALIASES[name]
         local best, best_d = nil, 3
@@ -101,18 +106,17 @@ Good:  platform: x]],
             table.concat(platforms.names, ", ")),
           first = first, last = last,
         }
-        if alias and last >= first then
+        if alias and not whole_line then
           report.message = report.message .. string.format("; did you mean '%s'?", alias)
           report.fix = { { first = first, last = last, text = alias } }
-        elseif last >= first then
+        else
           local options = {}
-          for _, known in ipairs(best and { best } or platforms.names) do
+          for _, known in ipairs((alias or best) and { alias or best } or platforms.names) do
             options[#options + 1] = { title = "Use '" .. known .. "'",
-              edits = { { first = first, last = last, text = known } } }
+              edits = { { first = first, last = last,
+                text = whole_line and ("platform: " .. known) or known } } }
           end
           report.suggestions = options
-        else
-          report.suggestions = { { title = "Remove the platform", edits = {} } }
         end
         ctx:report(report)
       end
@@ -132,6 +136,7 @@ Good:  platform: x]],
         output = "---\nplatform: x\n---\nHello" },
       { text = "---\nplatform: [linkedin, mastodn]\n---\nHello",
         errors = { { message = "^Unknown platform 'mastodn'", line = 2, column = 22 } } },
+      { text = "---\nplatform: 42\n---\nHello", errors = { { message = "^Unknown platform '42'" } } },
       { text = "---\nplatforms:\n  - x\n  - insta\n---\nHello", errors = 1,
         output = "---\nplatforms:\n  - x\n  - instagram\n---\nHello" },
     },
