@@ -532,7 +532,7 @@ void tt_extract_urls(const char *s, size_t len, bool with_scheme_only, tt_entiti
 				pre_ok = p >= pos && url_preceding_ok(cp_at(s, len, p));
 				before = p;
 			}
-			if (pre_ok && (domain_char(c) || c == 'h' || c == 'H') &&
+			if (pre_ok && domain_char(c) &&
 			    match_url_at(s, len, u, &m)) {
 				found = true;
 				break;
