@@ -149,8 +149,9 @@ bool length_post_text(const struct post *post, size_t part, struct buf *out)
 		end = post->parts.items[part - 1].end;
 	}
 	size_t from = out->len;
+	bool unclosed = false; /* an unclosed comment was seen: none closes later either */
 	for (size_t i = start; i < end;) {
-		if (end - i >= 4 && memcmp(post->text + i, "<!--", 4) == 0) {
+		if (!unclosed && end - i >= 4 && memcmp(post->text + i, "<!--", 4) == 0) {
 			const char *close = NULL;
 			for (size_t j = i + 4; j + 3 <= end; j++) {
 				if (memcmp(post->text + j, "-->", 3) == 0) {
@@ -166,6 +167,7 @@ bool length_post_text(const struct post *post, size_t part, struct buf *out)
 					i++;
 				continue;
 			}
+			unclosed = true;
 		}
 		buf_addc(out, post->text[i]);
 		i++;

@@ -12,6 +12,7 @@
 
 #include "tld.h"
 #include "unicode.h"
+#include "util/xalloc.h"
 
 /* Longest URL twitter-text accepts (MAX_URL_LENGTH) and longest t.co slug. */
 #define MAX_URL_LENGTH 4096
@@ -171,8 +172,8 @@ static size_t match_tld(const char *s, size_t limit, size_t t)
 	while (e < limit && e - t < MAX_TLD_BYTES) {
 		int32_t c;
 		e += next_cp(s, limit, e, &c);
-		if (c < 0)
-			break;
+		if (!domain_char(c))
+			break; /* TLDs are letters: no dots, dashes or spaces */
 		if (!tld_boundary(cp_at(s, limit, e)))
 			continue;
 		enum tld_kind k = tld_lookup(s + t, e - t);
@@ -195,50 +196,91 @@ static size_t match_tld(const char *s, size_t limit, size_t t)
 	return 0;
 }
 
-struct label {
-	size_t start, end; /* the label, without its dot */
-	bool underscore;   /* contains '_' (allowed in subdomains only) */
-	bool ok;           /* starts and ends with a domain character */
+/* Tables computed once per text so that trying a URL at every position stays close to
+ * linear (twitter-text's regex retries at each position too; on text like "a.a.a.a..." a
+ * naive retry rescans the same labels and top-level domains again and again). */
+struct scan {
+	const char *s;
+	size_t len;
+	uint32_t *run_end;   /* per byte: end of the run of label characters holding it */
+	uint32_t *us_before; /* per byte: number of '_' before it */
+	uint16_t *tld;       /* per byte: match_tld's answer + 1, 0 when not computed yet */
 };
+
+static bool label_char(int32_t c)
+{
+	return c == '-' || c == '_' || domain_char(c);
+}
+
+static void scan_init(struct scan *sc, const char *s, size_t len)
+{
+	sc->s = s;
+	sc->len = len;
+	sc->run_end = xcalloc(len + 1, sizeof(*sc->run_end));
+	sc->us_before = xcalloc(len + 1, sizeof(*sc->us_before));
+	sc->tld = xcalloc(len + 1, sizeof(*sc->tld));
+	uint32_t us = 0;
+	size_t run = 0;
+	for (size_t i = 0; i < len;) {
+		int32_t c;
+		size_t k = next_cp(s, len, i, &c);
+		for (size_t j = i; j < i + k; j++)
+			sc->us_before[j] = us;
+		us += c == '_';
+		if (!label_char(c)) {
+			for (size_t j = run; j < i; j++)
+				sc->run_end[j] = (uint32_t)i;
+			for (size_t j = i; j < i + k; j++)
+				sc->run_end[j] = (uint32_t)j; /* not in a run: an empty label */
+			run = i + k;
+		}
+		i += k;
+	}
+	for (size_t j = run; j < len; j++)
+		sc->run_end[j] = (uint32_t)len;
+	sc->run_end[len] = (uint32_t)len;
+	sc->us_before[len] = us;
+}
+
+static void scan_release(struct scan *sc)
+{
+	free(sc->run_end);
+	free(sc->us_before);
+	free(sc->tld);
+}
+
+static size_t scan_tld(struct scan *sc, size_t t)
+{
+	if (!sc->tld[t])
+		sc->tld[t] = (uint16_t)(match_tld(sc->s, sc->len, t) + 1);
+	return sc->tld[t] - 1u;
+}
 
 /* validSubdomain* validDomainName TLD at d: the domain's end, or 0. The labels are the runs
  * between dots (a label cannot hold a dot, so the regex's backtracking only chooses how many
- * of them come before the TLD: as many as possible). */
-static size_t match_domain(const char *s, size_t len, size_t d)
+ * of them come before the TLD: as many as possible). A label starts and ends with a domain
+ * character; only subdomains may hold '_'. */
+static size_t match_domain(struct scan *sc, size_t d)
 {
-	struct label labels[128];
-	size_t n = 0, i = d;
-	while (n < sizeof(labels) / sizeof(*labels) && i - d < MAX_URL_LENGTH) {
-		struct label l = { .start = i, .ok = true };
-		int32_t first = -1, last = -1;
-		while (i < len) {
-			int32_t c;
-			size_t k = next_cp(s, len, i, &c);
-			if (c == '-' || c == '_') {
-				l.underscore |= c == '_';
-			} else if (!domain_char(c)) {
-				break;
-			}
-			if (first == -1)
-				first = c;
-			last = c;
-			i += k;
-		}
-		l.end = i;
-		if (l.end == l.start || i >= len || s[i] != '.')
+	const char *s = sc->s;
+	size_t ends[128], n = 0, i = d;
+	bool underscore[128];
+	while (n < sizeof(ends) / sizeof(*ends) && i - d < MAX_URL_LENGTH && i < sc->len) {
+		size_t e = sc->run_end[i];
+		if (e == i || e >= sc->len || s[e] != '.')
 			break;
-		l.ok = first != '-' && first != '_' && last != '-' && last != '_';
-		labels[n++] = l;
-		i++; /* the dot */
+		/* well formed: no '-' or '_' at either end (all later starts fail the same way) */
+		if (s[i] == '-' || s[i] == '_' || s[e - 1] == '-' || s[e - 1] == '_')
+			break;
+		underscore[n] = sc->us_before[e] > sc->us_before[i];
+		ends[n++] = e;
+		i = e + 1; /* the dot */
 	}
-	size_t valid = 0; /* labels usable from d: all must be well formed */
-	while (valid < n && labels[valid].ok)
-		valid++;
-	for (size_t k = valid; k >= 1; k--) {
-		if (labels[k - 1].underscore)
+	for (size_t k = n; k >= 1; k--) {
+		if (underscore[k - 1])
 			continue; /* the last label before the TLD is a domain name: no '_' */
-		size_t t = labels[k - 1].end + 1;
-		size_t tl = match_tld(s, len, t);
+		size_t t = ends[k - 1] + 1;
+		size_t tl = scan_tld(sc, t);
 		if (tl)
 			return t + tl;
 	}
@@ -345,8 +387,10 @@ static bool find_ascii_domain(const char *s, size_t from, size_t limit, size_t *
 				return true;
 			}
 		}
+		/* a later start inside what was just walked sees a suffix of the same labels and
+		 * top-level domains, all tried already: go on after it */
 		int32_t c;
-		a += next_cp(s, limit, a, &c);
+		a = i > a ? i : a + next_cp(s, limit, a, &c);
 	}
 	return false;
 }
@@ -468,17 +512,19 @@ static bool url_preceding_ok(int32_t c)
 }
 
 /* The URL regex at u (preceding character already checked). */
-static bool match_url_at(const char *s, size_t len, size_t u, struct url_match *m)
+static bool match_url_at(struct scan *sc, size_t u, struct url_match *m)
 {
+	const char *s = sc->s;
+	size_t len = sc->len;
 	size_t proto = 0;
 	if (ascii_ieq(s, len, u, "http://"))
 		proto = 7;
 	else if (ascii_ieq(s, len, u, "https://"))
 		proto = 8;
-	size_t dom_end = proto ? match_domain(s, len, u + proto) : 0;
+	size_t dom_end = proto ? match_domain(sc, u + proto) : 0;
 	if (!dom_end) {
 		proto = 0;
-		dom_end = match_domain(s, len, u);
+		dom_end = match_domain(sc, u);
 	}
 	if (!dom_end)
 		return false;
@@ -514,6 +560,8 @@ void tt_extract_urls(const char *s, size_t len, bool with_scheme_only, tt_entiti
 {
 	if (!memchr(s, '.', len))
 		return;
+	struct scan sc;
+	scan_init(&sc, s, len);
 	size_t pos = 0;
 	while (pos < len) {
 		/* find the next start: a URL at u, its preceding character (if any) at >= pos */
@@ -533,14 +581,14 @@ void tt_extract_urls(const char *s, size_t len, bool with_scheme_only, tt_entiti
 				before = p;
 			}
 			if (pre_ok && domain_char(c) &&
-			    match_url_at(s, len, u, &m)) {
+			    match_url_at(&sc, u, &m)) {
 				found = true;
 				break;
 			}
 			u += k;
 		}
 		if (!found)
-			return;
+			break;
 		size_t dom_start = m.proto_end;
 		pos = m.end;
 		bool has_proto = m.proto_end > m.url;
@@ -585,6 +633,7 @@ void tt_extract_urls(const char *s, size_t len, bool with_scheme_only, tt_entiti
 		}
 		push(out, TT_URL, m.url, end, m.url, end);
 	}
+	scan_release(&sc);
 }
 
 /* ---- mentions ------------------------------------------------------------------------------- */
