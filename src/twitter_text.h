@@ -1,8 +1,8 @@
 /* twitter-text's rules for X: entity extraction (URLs, mentions and lists, hashtags, cashtags)
  * and the v3 weighted length, written after twitter-text's published regular expressions
- * (https://github.com/twitter/twitter-text, Apache-2.0) and checked against its conformance
- * suite (tests/conformance). This is X's notion of a URL or a hashtag; postlint's own
- * tokenizer (token.c) keeps its own semantics for the post model.
+ * (https://github.com/twitter/twitter-text, Apache-2.0, see third_party/twitter-text-LICENSE)
+ * and checked against its conformance suite (tests/conformance). This is X's notion of a URL
+ * or a hashtag; postlint's own tokenizer (token.c) keeps its own semantics for the post model.
  *
  * Everything works on a byte buffer with an explicit length; entity ranges are byte offsets
  * into that buffer. Invalid UTF-8 bytes are treated as characters that belong to nothing. */
