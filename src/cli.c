@@ -34,6 +34,7 @@ enum opt_id {
 	OPT_REV,
 	OPT_CACHE,
 	OPT_FORCE,
+	OPT_PLATFORM,
 };
 
 struct opt {
@@ -72,7 +73,8 @@ static const struct opt options[] = {
 				 "into (default: the current folder)" },
 	{ OPT_HELP, "help", 'h', NULL, "show this help" },
 	{ OPT_VERSION, "version", 'V', NULL, "show version information" },
-	{ OPT_STDIN, "stdin", 0, NULL, "lint standard input instead of files (for editors)" },
+	{ OPT_STDIN, "stdin", 0, NULL, "lint standard input instead of files (for editors); with "
+				       "length: measure it" },
 	{ OPT_STDIN_FILENAME, "stdin-filename", 0, "PATH", "with --stdin: lint it as if it were "
 							 "PATH (config, overrides, output)" },
 	{ OPT_STAGED, "staged", 0, NULL, "lint the staged version of the posts staged for commit" },
@@ -83,6 +85,7 @@ static const struct opt options[] = {
 	{ OPT_CACHE, "cache", 0, NULL, "reuse results of unchanged posts (kept in the git folder)" },
 	{ OPT_FORCE, "force", 0, NULL, "hook install: replace a pre-commit hook postlint did not "
 				       "write" },
+	{ OPT_PLATFORM, "platform", 0, "P", "length: measure for this platform, or all" },
 };
 
 static const struct {
@@ -96,6 +99,7 @@ static const struct {
 	{ "help", CMD_HELP },
 	{ "lsp", CMD_LSP },
 	{ "hook", CMD_HOOK },
+	{ "length", CMD_LENGTH },
 };
 
 void cli_usage(struct buf *out)
@@ -109,6 +113,7 @@ void cli_usage(struct buf *out)
 		 "       postlint --stdin [--stdin-filename PATH]   lint standard input\n"
 		 "       postlint lsp                     run the language server (stdio)\n"
 		 "       postlint hook install|uninstall  the git pre-commit hook\n"
+		 "       postlint length [FILE...|--stdin] each post's length per platform and part\n"
 		 "       postlint --version | --help\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(*options); i++) {
 		const struct opt *o = &options[i];
@@ -274,6 +279,9 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 		return 0;
 	case OPT_FORCE:
 		cli->force = true;
+		return 0;
+	case OPT_PLATFORM:
+		cli->platform = value;
 		return 0;
 	}
 	return 0;

@@ -20,6 +20,7 @@ enum cli_command {
 	CMD_LSP,
 	CMD_NEW_RULE,
 	CMD_HOOK,
+	CMD_LENGTH,
 };
 
 /* What happens to safe fixes. */
@@ -48,13 +49,14 @@ struct cli {
 	char **only; /* NULL-terminated */
 	enum fix_mode fix_mode;
 	bool unsafe_fixes; /* --unsafe-fixes: first suggestions too */
-	bool stdin_input;          /* --stdin */
+	bool stdin_input;          /* --stdin (lint, length) */
 	const char *stdin_filename; /* --stdin-filename, or NULL */
 	bool staged;       /* --staged */
 	const char *since; /* --since REF */
 	const char *rev;   /* --rev A..B */
 	bool cache;        /* --cache */
 	bool force;        /* hook install --force */
+	const char *platform; /* length --platform: a name or "all" */
 };
 
 /* Parses argv into *cli. Returns 0, or -1 with a message in err (a usage error). */

@@ -22,7 +22,7 @@
 #define LINTRC_MEMORY (16u << 20)
 
 static const char *const config_keys[] = { "platform", "lang", "include", "exclude", "plugins",
-	"rules", "overrides", "extensions", "limits", NULL };
+	"rules", "overrides", "extensions", "limits", "platforms", NULL };
 static const char *const default_extensions[] = { ".md", ".markdown", ".txt", NULL };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -184,6 +184,56 @@ static char **platform_list(struct checker *k, const struct value *v, const char
 			problem(k, line, "unknown platform '%s' (known: %s)", *p, platform_names());
 	}
 	return list;
+}
+
+/* platforms = { mastodon = { limit = 11000 }, bluesky = { limit = 300, bytes = 3000 } }:
+ * a platform's numbers for servers or accounts that differ from the defaults (length.c). */
+static void parse_platform_limits(struct checker *k, struct config *c, const struct value *v,
+				  int line)
+{
+	if (v->type != VALUE_MAP && !empty_table(v)) {
+		problem(k, line, "'platforms' must be a table like { mastodon = { limit = 11000 } }");
+		return;
+	}
+	for (size_t i = 0; v->type == VALUE_MAP && i < v->len; i++) {
+		const char *name = v->keys[i];
+		const struct value *p = v->items[i];
+		int l = line_of_key(c->source, name, line);
+		if (!platform_known(name)) {
+			problem(k, l, "unknown platform '%s' in platforms (known: %s)", name,
+				platform_names());
+			continue;
+		}
+		if (p->type != VALUE_MAP) {
+			problem(k, l, "platforms.%s must be a table { limit = N, bytes = N, "
+				      "url_length = N }", name);
+			continue;
+		}
+		struct length_override o = { .limit = -1, .max_bytes = -1, .url_length = -1 };
+		snprintf(o.name, sizeof(o.name), "%s", name);
+		for (size_t j = 0; j < p->len; j++) {
+			const struct value *n = p->items[j];
+			const char *key = p->keys[j];
+			int kl = line_of_key(c->source, key, l);
+			bool whole = n->type == VALUE_NUMBER && n->number == (double)(long long)n->number;
+			if (strcmp(key, "limit") == 0 && whole && n->number >= 1 && n->number <= 1000000)
+				o.limit = (long)n->number;
+			else if (strcmp(key, "bytes") == 0 && whole && n->number >= 0 &&
+				 n->number <= 10000000)
+				o.max_bytes = (long)n->number;
+			else if (strcmp(key, "url_length") == 0 && whole && n->number >= 0 &&
+				 n->number <= 1000)
+				o.url_length = (int)n->number;
+			else if (strcmp(key, "limit") && strcmp(key, "bytes") && strcmp(key, "url_length"))
+				problem(k, kl, "unknown key '%s' in platforms.%s (keys: limit, bytes, "
+					       "url_length)", key, name);
+			else
+				problem(k, kl, "platforms.%s.%s must be a whole number (limit 1 to "
+					       "1000000, bytes 0 to 10000000, url_length 0 to 1000)",
+					name, key);
+		}
+		length_override_set(&c->platform_limits, &o);
+	}
 }
 
 /* Map keys in a stable order, for deterministic messages. */
@@ -521,7 +571,7 @@ struct config *config_load(const char *path, struct buf *err)
 				known |= strcmp(*p, key) == 0;
 			if (!known) {
 				problem(&k, line, "unknown key '%s' (keys: platform, lang, include, "
-						  "exclude, plugins, rules, overrides, extensions, limits)",
+						  "exclude, plugins, rules, overrides, extensions, limits, platforms)",
 					key);
 			} else if (strcmp(key, "platform") == 0) {
 				c->platforms = platform_list(&k, v, key, line);
@@ -546,6 +596,8 @@ struct config *config_load(const char *path, struct buf *err)
 				parse_overrides(&k, c, v, line);
 			} else if (strcmp(key, "limits") == 0) {
 				parse_limits(&k, c, v, line);
+			} else if (strcmp(key, "platforms") == 0) {
+				parse_platform_limits(&k, c, v, line);
 			}
 		}
 	}

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "cmd_hook.h"
 #include "cmd_new_rule.h"
+#include "cmd_length.h"
 #include "config.h"
 #include "diff.h"
 #include "fixer.h"
@@ -587,6 +588,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_LSP:
 		rc = lsp_main(&cli);
+		break;
+	case CMD_LENGTH:
+		rc = cmd_length(&cli);
 		break;
 	case CMD_VERSION:
 		print_version();

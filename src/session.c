@@ -377,7 +377,8 @@ void session_lint(struct session *s, struct post *post, const char *abs_path,
 	if (cfg)
 		file_config_init(&fc, cfg, abs_path);
 	struct post_view view = { .post = post, .default_platforms = fc.platforms,
-				  .default_lang = fc.lang ? fc.lang : "en" };
+				  .default_lang = fc.lang ? fc.lang : "en",
+				  .platform_limits = cfg ? &cfg->platform_limits : NULL };
 	for (size_t i = 0; i < s->rules->nrules; i++) {
 		const struct rule *r = &s->rules->rules[i];
 		enum severity severity;

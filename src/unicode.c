@@ -155,6 +155,18 @@ char *uni_fold(const char *s, size_t len, size_t *out_len)
 	return map_with(s, len, out_len, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
+char *uni_nfc(const char *s, size_t len, size_t *out_len)
+{
+	return map_with(s, len, out_len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+}
+
+const char *uni_category(int32_t cp)
+{
+	if (cp < 0 || cp > 0x10FFFF)
+		return "Cn";
+	return utf8proc_category_string(cp);
+}
+
 long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len)
 {
 	const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD;

@@ -72,6 +72,11 @@ bool uni_cluster_is_emoji(const char *s, size_t start, size_t end);
 /* Terminal columns of s[start..end) (wide CJK and emoji count 2; marks and joiners 0). */
 size_t uni_display_width(const char *s, size_t start, size_t end);
 
+/* NFC of s[0..len) (malloc'd, NUL-terminated); NULL if s is not valid UTF-8. */
+char *uni_nfc(const char *s, size_t len, size_t *out_len);
+/* The general category as two letters ("Lu", "Nd", "Pd", ...); "Cn" for unassigned or -1. */
+const char *uni_category(int32_t cp);
+
 /* Library version string, for --version. */
 const char *uni_library_version(void);
 

@@ -8,6 +8,7 @@
 #include <lua.h>
 
 #include "finding.h"
+#include "length.h"
 #include "post.h"
 
 /* What a rule sees of a post beyond the post model: settings from the effective config. */
@@ -17,6 +18,7 @@ struct post_view {
 	const char *default_lang;             /* used when the language cannot be told */
 	bool in_set; /* handed to check_set: post.linted says whether it is being linted */
 	bool linted;
+	const struct length_overrides *platform_limits; /* .lintrc `platforms`, or NULL */
 };
 
 /* Which words post:find considers. */

@@ -10,6 +10,9 @@
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
+ *   post:length(platform [, part]) -> length, limit, { unit, bytes, max_bytes, threads, over }
+ *     (or nil, message for an unknown platform or part); post:length(platform, text) measures
+ *     a text of the rule's own -> length, limit
  *
  * Ranges are 1-based and inclusive: first = C start + 1, last = C end (string.find's
  * convention), so post.text:sub(t.first, t.last) is the token's text. */
@@ -192,6 +195,7 @@ static void push_parts(lua_State *L, const struct post *p)
 
 static int m_line_col(lua_State *L);
 static int m_find(lua_State *L);
+static int m_length(lua_State *L);
 
 /* __index(post, key): build the field, cache it with rawset, return it. */
 static int post_index(lua_State *L)
@@ -213,6 +217,10 @@ static int post_index(lua_State *L)
 		/* not cached: the same post table may be context for one rule call and linted
 		 * for another */
 		lua_pushboolean(L, !view->in_set || view->linted);
+		return 1;
+	}
+	if (strcmp(k, "length") == 0) {
+		lua_pushcfunction(L, m_length);
 		return 1;
 	}
 	static const struct {
@@ -359,6 +367,64 @@ static int m_find(lua_State *L)
 		i += m;
 	}
 	return 1;
+}
+
+/* post:length(platform [, part | text]): the post as the network counts it. Without part, the
+ * whole body as one post; with part n, thread part n (post.parts[n]). The text counted is
+ * what would be published: HTML comments (postlint's switches) and surrounding blank lines
+ * are left out. No Lua call happens while the text buffer is allocated, so nothing leaks. */
+static int m_length(lua_State *L)
+{
+	const struct post_view *view = check_view(L, 1);
+	size_t name_len;
+	const char *name = luaL_checklstring(L, 2, &name_len);
+	lua_Integer part = lua_type(L, 3) == LUA_TSTRING ? 0 : luaL_optinteger(L, 3, 0);
+	struct platform_settings ps;
+	char lower[16];
+	size_t i = 0;
+	for (; i < name_len && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+	lower[i] = '\0';
+	if (i != name_len || !length_settings(lower, view->platform_limits, &ps)) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "unknown platform '%s'", name);
+		return 2;
+	}
+	struct post *p = view->post;
+	if (lua_type(L, 3) == LUA_TSTRING) { /* a text of the rule's own, e.g. a proposed split */
+		size_t n;
+		const char *t = lua_tolstring(L, 3, &n);
+		host_charge(L, (long long)n / 4 + 1);
+		struct length_result r;
+		length_measure(&ps, t, n, &r);
+		lua_pushinteger(L, r.length);
+		lua_pushinteger(L, ps.limit);
+		return 2;
+	}
+	if (part < 0 || (size_t)part > p->parts.len) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "no part %d (the post has %d)", (int)part, (int)p->parts.len);
+		return 2;
+	}
+	struct buf text = BUF_INIT;
+	length_post_text(p, (size_t)part, &text);
+	struct length_result r;
+	length_measure(&ps, text.ptr, text.len, &r);
+	buf_release(&text);
+	host_charge(L, (long long)r.bytes / 4 + 1);
+	lua_pushinteger(L, r.length);
+	lua_pushinteger(L, ps.limit);
+	lua_createtable(L, 0, 6);
+	lua_pushstring(L, ps.unit);
+	lua_setfield(L, -2, "unit");
+	set_int(L, "bytes", (lua_Integer)r.bytes);
+	if (ps.max_bytes)
+		set_int(L, "max_bytes", ps.max_bytes);
+	set_flag(L, "threads", ps.threads);
+	set_flag(L, "over", r.over);
+	lua_pushstring(L, ps.name);
+	lua_setfield(L, -2, "platform");
+	return 3;
 }
 
 void api_open_post_meta(lua_State *L)

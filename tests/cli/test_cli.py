@@ -611,8 +611,14 @@ class GoldenRules(Case):
             ("2026-12-04-slow-hiring.md", "invite-conversation"),
             ("2026-12-04-slow-hiring.md", "share-needs-commentary"),
             ("2026-12-05-monday-quote.md", "declare-goal"),
+            ("2026-12-05-monday-quote.md", "hashtag-case"),
             ("2026-12-05-monday-quote.md", "invite-conversation"),
             ("2026-12-05-monday-quote.md", "no-bare-quote"),
+        ] + [("2026-12-08-field-notes-thread.md", rule) for rule in [
+            "engagement-bait", "exclamation-overuse", "hashtag-case", "hashtag-case",
+            "hashtag-case", "hashtag-limit", "max-length", "max-length", "thread-numbering",
+            "thread-numbering", "thread-numbering", "thread-numbering"]
+        ] + [
             ("launch-idea.md", "self-focus"),
         ])
         self.assertNotIn("examples/posts/archive/2019-old-promo.md", data["files"])
