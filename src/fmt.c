@@ -27,7 +27,7 @@ bool fmt_shows(const struct fmt_ctx *ctx, const struct finding *f)
 	return !ctx->quiet || f->severity == SEVERITY_ERROR;
 }
 
-void fmt_add_utf8(struct buf *b, const char *s, size_t n)
+void fmt_add_escaped(struct buf *b, const char *s, size_t n, fmt_escape_fn escape, bool arg)
 {
 	for (size_t i = 0; i < n;) {
 		int32_t cp;
@@ -35,9 +35,18 @@ void fmt_add_utf8(struct buf *b, const char *s, size_t n)
 		if (k < 0) {
 			buf_adds(b, "\xEF\xBF\xBD");
 			i++;
-		} else {
-			buf_add(b, s + i, (size_t)k);
-			i += (size_t)k;
+			continue;
 		}
+		const char *replacement = escape ? escape(cp, arg) : NULL;
+		if (replacement)
+			buf_adds(b, replacement);
+		else
+			buf_add(b, s + i, (size_t)k);
+		i += (size_t)k;
 	}
+}
+
+void fmt_add_utf8(struct buf *b, const char *s, size_t n)
+{
+	fmt_add_escaped(b, s, n, NULL, false);
 }

@@ -6,6 +6,7 @@
 #define POSTLINT_FMT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "finding.h"
@@ -61,6 +62,10 @@ bool fmt_shows(const struct fmt_ctx *ctx, const struct finding *f);
 
 /* Appends s[0..n) as valid UTF-8: each invalid byte becomes U+FFFD. */
 void fmt_add_utf8(struct buf *b, const char *s, size_t n);
+/* The same, with each code point for which escape(cp, arg) returns a string replaced by it
+ * (the formats' own escaping). */
+typedef const char *(*fmt_escape_fn)(int32_t cp, bool arg);
+void fmt_add_escaped(struct buf *b, const char *s, size_t n, fmt_escape_fn escape, bool arg);
 
 /* --- fmt_json.c, shared with json-lines --- */
 struct json_t;

@@ -10,25 +10,20 @@
 #include "fmt.h"
 #include "unicode.h"
 
+/* Keeps a field on its one line: breaks and tabs become spaces, other controls U+FFFD. */
+static const char *one_line(int32_t cp, bool unused)
+{
+	(void)unused;
+	if (cp == '\n' || cp == '\r' || cp == '\t')
+		return " ";
+	if (cp < 0x20 || cp == 0x7F)
+		return "\xEF\xBF\xBD";
+	return NULL;
+}
+
 static void add_one_line(struct buf *b, const char *s)
 {
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		int32_t cp;
-		int k = uni_decode(s + i, n - i, &cp);
-		if (k < 0) {
-			buf_adds(b, "\xEF\xBF\xBD");
-			i++;
-			continue;
-		}
-		if (cp == '\n' || cp == '\r' || cp == '\t')
-			buf_addc(b, ' ');
-		else if (cp < 0x20 || cp == 0x7F)
-			buf_adds(b, "\xEF\xBF\xBD");
-		else
-			buf_add(b, s + i, (size_t)k);
-		i += (size_t)k;
-	}
+	fmt_add_escaped(b, s, strlen(s), one_line, false);
 }
 
 static const char *gcc_severity(enum severity s)

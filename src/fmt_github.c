@@ -11,33 +11,30 @@
 #include "fmt.h"
 #include "unicode.h"
 
+/* The runner's escaping: % CR LF always, : and , in property values; controls it would
+ * print raw (other than tab) become U+FFFD. */
+static const char *runner_escape(int32_t cp, bool property)
+{
+	switch (cp) {
+	case '%':
+		return "%25";
+	case '\r':
+		return "%0D";
+	case '\n':
+		return "%0A";
+	case ':':
+		return property ? "%3A" : NULL;
+	case ',':
+		return property ? "%2C" : NULL;
+	}
+	if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
+		return "\xEF\xBF\xBD";
+	return NULL;
+}
+
 static void add_escaped(struct buf *b, const char *s, bool property)
 {
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		int32_t cp;
-		int k = uni_decode(s + i, n - i, &cp);
-		if (k < 0) {
-			buf_adds(b, "\xEF\xBF\xBD");
-			i++;
-			continue;
-		}
-		if (cp == '%')
-			buf_adds(b, "%25");
-		else if (cp == '\r')
-			buf_adds(b, "%0D");
-		else if (cp == '\n')
-			buf_adds(b, "%0A");
-		else if (property && cp == ':')
-			buf_adds(b, "%3A");
-		else if (property && cp == ',')
-			buf_adds(b, "%2C");
-		else if ((cp < 0x20 && cp != '\t') || cp == 0x7F)
-			buf_adds(b, "\xEF\xBF\xBD");
-		else
-			buf_add(b, s + i, (size_t)k);
-		i += (size_t)k;
-	}
+	fmt_add_escaped(b, s, strlen(s), runner_escape, property);
 }
 
 static const char *gh_command(enum severity s)
