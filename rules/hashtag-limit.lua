@@ -26,23 +26,8 @@ matter most first).]],
 
   check = function(post, ctx)
     local max, from = platforms.limit_for(post, ctx.options.max, DEFAULTS)
-    if not max then
-      return
-    end
-    for i = 1, #post.parts do
-      local tags = platforms.in_part(post.hashtags, i)
-      if #tags > max then
-        local edits = {}
-        for k = max + 1, math.min(#tags, max + 500) do -- edits per suggestion are capped
-          edits[#edits + 1] = platforms.remove(post, tags[k])
-        end
-        ctx:report{
-          message = string.format("%d hashtags; at most %d on %s", #tags, max, from),
-          first = tags[max + 1].first, last = tags[#tags].last,
-          suggestions = { { title = string.format("Keep the first %d hashtag%s", max,
-            max == 1 and "" or "s"), edits = edits } },
-        }
-      end
+    if max then
+      platforms.report_excess(post, ctx, post.hashtags, max, "hashtag", " on " .. from)
     end
   end,
 

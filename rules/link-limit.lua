@@ -18,22 +18,8 @@ The suggestion removes the links past the maximum; move them to a reply or a thr
   options = { max = 2 },
 
   check = function(post, ctx)
-    local max = ctx.options.max
-    for i = 1, #post.parts do
-      local links = platforms.in_part(post.links, i)
-      if #links > max then
-        local edits = {}
-        for k = max + 1, math.min(#links, max + 500) do -- edits per suggestion are capped
-          edits[#edits + 1] = platforms.remove(post, links[k])
-        end
-        ctx:report{
-          message = string.format("%d links; at most %d", #links, max),
-          first = links[max + 1].first, last = links[#links].last,
-          suggestions = { { title = string.format("Keep the first %d link%s and move the rest "
-            .. "to a reply", max, max == 1 and "" or "s"), edits = edits } },
-        }
-      end
-    end
+    platforms.report_excess(post, ctx, post.links, ctx.options.max, "link", nil,
+      " and move the rest to a reply")
   end,
 
   tests = {

@@ -18,22 +18,7 @@ The suggestion removes the mentions past the maximum; thank the rest in a reply.
   options = { max = 5 },
 
   check = function(post, ctx)
-    local max = ctx.options.max
-    for i = 1, #post.parts do
-      local mentions = platforms.in_part(post.mentions, i)
-      if #mentions > max then
-        local edits = {}
-        for k = max + 1, math.min(#mentions, max + 500) do -- edits per suggestion are capped
-          edits[#edits + 1] = platforms.remove(post, mentions[k])
-        end
-        ctx:report{
-          message = string.format("%d mentions; at most %d", #mentions, max),
-          first = mentions[max + 1].first, last = mentions[#mentions].last,
-          suggestions = { { title = string.format("Keep the first %d mention%s", max,
-            max == 1 and "" or "s"), edits = edits } },
-        }
-      end
-    end
+    platforms.report_excess(post, ctx, post.mentions, ctx.options.max, "mention")
   end,
 
   tests = {

@@ -108,4 +108,25 @@ function M.remove(post, t)
   return { first = first, last = last, text = "" }
 end
 
+-- Reports each thread part holding more than max of tokens (hashtags, mentions, links), with
+-- a suggestion that removes those past max. noun names one token ("hashtag"); where ends the
+-- message (" on x") and rest the suggestion's title; both may be nil.
+function M.report_excess(post, ctx, tokens, max, noun, where, rest)
+  for i = 1, #post.parts do
+    local found = M.in_part(tokens, i)
+    if #found > max then
+      local edits = {}
+      for k = max + 1, math.min(#found, max + 500) do -- edits per suggestion are capped
+        edits[#edits + 1] = M.remove(post, found[k])
+      end
+      ctx:report{
+        message = string.format("%d %ss; at most %d%s", #found, noun, max, where or ""),
+        first = found[max + 1].first, last = found[#found].last,
+        suggestions = { { title = string.format("Keep the first %d %s%s%s", max, noun,
+          max == 1 and "" or "s", rest or ""), edits = edits } },
+      }
+    end
+  end
+end
+
 return M
