@@ -15,6 +15,7 @@
 #include <lualib.h>
 
 #include "lua/api.h"
+#include "lua/pattern.h"
 #include "util/xalloc.h"
 
 _Static_assert(LUA_VERSION_NUM == 504, "postlint needs Lua 5.4");
@@ -315,20 +316,17 @@ static int f_table_move(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* string.find/match/gmatch/gsub/rep: charge the length of the subject (or result) before
- * the library does its work in C. Backtracking patterns can still take longer than their
- * length; the watchdog bounds those. */
-static int f_string_charged(lua_State *L)
+/* string.rep builds its result in C: charge the result's size first. (The pattern functions
+ * count their own steps: pattern.c.) */
+static int f_string_rep(lua_State *L)
 {
 	size_t len = 0;
 	if (lua_type(L, 1) == LUA_TSTRING)
 		lua_tolstring(L, 1, &len);
-	long long units = (long long)(len / 8) + 1;
-	if (lua_tointeger(L, lua_upvalueindex(2)) == 1) { /* rep: the result's size */
-		lua_Integer n = lua_tointeger(L, 2);
-		if (n > 0)
-			units += (long long)((double)len * (double)n / 8 > 1e15 ? 1e15 : (double)len * (double)n / 8);
-	}
+	long long units = 1;
+	lua_Integer n = lua_tointeger(L, 2);
+	if (n > 0)
+		units += (long long)((double)len * (double)n / 8 > 1e15 ? 1e15 : (double)len * (double)n / 8);
 	host_charge(L, units);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
@@ -570,14 +568,13 @@ static int setup_state(lua_State *L)
 	lua_getfield(L, g, LUA_STRLIBNAME);
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
-	/* in the real string table, so that ("x"):find(...) is charged too */
-	static const char *const charged[] = { "find", "match", "gmatch", "gsub", "rep", NULL };
-	for (const char *const *n = charged; *n; n++) {
-		lua_getfield(L, -1, *n);
-		lua_pushinteger(L, strcmp(*n, "rep") == 0);
-		lua_pushcclosure(L, f_string_charged, 2);
-		lua_setfield(L, -2, *n);
-	}
+	/* in the real string table, so that ("x"):find(...) is charged too; the pattern
+	 * functions are replaced by step-counted ones, so a backtracking pattern runs out of
+	 * budget like a loop instead of running on in C */
+	lua_getfield(L, -1, "rep");
+	lua_pushcclosure(L, f_string_rep, 1);
+	lua_setfield(L, -2, "rep");
+	pattern_register(L, -1, true);
 	lua_pop(L, 1);
 	lua_getfield(L, g, LUA_TABLIBNAME);
 	lua_getfield(L, -1, "move");
