@@ -254,10 +254,16 @@ static int f_setmetatable(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
 	if (t == LUA_TTABLE) {
-		lua_pushliteral(L, "__gc");
-		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "setmetatable: __gc metamethods are not allowed in rules");
-		lua_pop(L, 1);
+		/* finalizers run with hooks off; so do __close handlers when a coroutine stopped by
+		 * the budget is closed: either could loop for ever */
+		static const char *const refused[] = { "__gc", "__close", NULL };
+		for (const char *const *m = refused; *m; m++) {
+			lua_pushstring(L, *m);
+			if (lua_rawget(L, 2) != LUA_TNIL)
+				return luaL_error(L, "setmetatable: %s metamethods are not allowed in rules",
+						  *m);
+			lua_pop(L, 1);
+		}
 	}
 	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
 		return luaL_error(L, "cannot change a protected metatable");
@@ -302,6 +308,44 @@ static int f_print(lua_State *L)
 		h->printed += len;
 	}
 	return 0;
+}
+
+/* xpcall(f, msgh, ...): an error raised by the budget hook reaches the message handler while
+ * Lua has hooks switched off (they are restored only when the pcall unwinds), so a handler
+ * that loops would never be stopped. Once the budget is gone, the rule's handler is skipped
+ * and the error passes through unchanged. */
+static int xpcall_handler(lua_State *L)
+{
+	if (host_of(L)->budget_tripped)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int finish_xpcall(lua_State *L, int status, lua_KContext extra)
+{
+	if (status != LUA_OK && status != LUA_YIELD) {
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - (int)extra;
+}
+
+static int f_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_handler, 1);
+	lua_replace(L, 2);
+	lua_pushboolean(L, 1); /* the first result when all goes well */
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2); /* stack: f, handler, true, f, args... */
+	int status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_xpcall);
+	return finish_xpcall(L, status, 2);
 }
 
 /* table.move(a1, f, e, t [, a2]) moves e - f + 1 elements in C: charge them. */
@@ -530,8 +574,17 @@ void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chun
 		     int env_index)
 {
 	env_index = lua_absindex(L, env_index);
-	if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK)
+	if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
+		/* a few parser errors ("C stack overflow" from deep nesting) carry no position:
+		 * name the file at least */
+		const char *msg = lua_tostring(L, -1);
+		const char *file = chunkname[0] == '@' || chunkname[0] == '=' ? chunkname + 1 : chunkname;
+		if (msg && strncmp(msg, file, strlen(file)) != 0) {
+			lua_pushfstring(L, "%s: %s", file, msg);
+			lua_error(L);
+		}
 		lua_error(L);
+	}
 	lua_pushvalue(L, env_index);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
@@ -633,7 +686,7 @@ static int setup_state(lua_State *L)
 	lua_newtable(L);
 	int tmpl = lua_gettop(L);
 	static const char *const base_safe[] = { "assert", "error", "ipairs", "next", "pairs",
-		"pcall", "xpcall", "rawequal", "rawget", "rawlen", "rawset", "select", "tonumber",
+		"pcall", "rawequal", "rawget", "rawlen", "rawset", "select", "tonumber",
 		"tostring", "type", "getmetatable", "_VERSION", NULL };
 	for (const char *const *n = base_safe; *n; n++) {
 		lua_getfield(L, g, *n);
@@ -643,6 +696,8 @@ static int setup_state(lua_State *L)
 	lua_setfield(L, tmpl, "setmetatable");
 	lua_pushcfunction(L, f_collectgarbage);
 	lua_setfield(L, tmpl, "collectgarbage");
+	lua_pushcfunction(L, f_xpcall);
+	lua_setfield(L, tmpl, "xpcall");
 	lua_pushcfunction(L, f_print);
 	lua_setfield(L, tmpl, "print");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &template_key);

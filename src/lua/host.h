@@ -9,7 +9,8 @@
  * Sandbox (DESIGN section 6): only base, string, table, math, utf8 and coroutine are opened,
  * plus os.time/os.date/os.clock; no io, os, debug or package; load accepts text only and runs
  * in the caller's environment; string.dump, dofile, loadfile and math.random are gone;
- * setmetatable refuses __gc (finalizers run with hooks off, so they could loop forever);
+ * setmetatable refuses __gc and __close (they can run with hooks off, so they could loop forever);
+ * xpcall skips the rule's message handler once the budget is gone (same reason);
  * collectgarbage only answers "count". Each environment gets its own copies of the library
  * tables, so one rule cannot replace another's string.find. */
 #ifndef POSTLINT_HOST_H
