@@ -61,14 +61,30 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The thread is stopped and joined at exit, so that leak checkers see nothing of it; it
+ * waits on a condition variable so that stopping it is immediate. */
+static pthread_mutex_t watchdog_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t watchdog_wake = PTHREAD_COND_INITIALIZER;
+static bool watchdog_quit;
+static pthread_t watchdog_thread;
+
 static void *watchdog_main(void *arg)
 {
 	(void)arg;
 	unsigned long last_ticks = 0;
 	long long last_change = 0, last_armed = 0;
-	for (;;) {
-		struct timespec pause = { 0, 100 * 1000000L };
-		nanosleep(&pause, NULL);
+	pthread_mutex_lock(&watchdog_lock);
+	while (!watchdog_quit) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&watchdog_wake, &watchdog_lock, &until);
+		if (watchdog_quit)
+			break;
 		long long armed = atomic_load(&watchdog_armed_at);
 		unsigned long ticks = atomic_load(&watchdog_ticks);
 		long long now = now_ms();
@@ -92,18 +108,26 @@ static void *watchdog_main(void *arg)
 			_exit(2);
 		}
 	}
+	pthread_mutex_unlock(&watchdog_lock);
 	return NULL;
+}
+
+static void watchdog_stop(void)
+{
+	pthread_mutex_lock(&watchdog_lock);
+	watchdog_quit = true;
+	pthread_cond_signal(&watchdog_wake);
+	pthread_mutex_unlock(&watchdog_lock);
+	pthread_join(watchdog_thread, NULL);
 }
 
 static void watchdog_start(void)
 {
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, watchdog_main, NULL) != 0)
+	if (pthread_create(&watchdog_thread, NULL, watchdog_main, NULL) != 0) {
 		fprintf(stderr, "postlint: warning: cannot start the watchdog thread\n");
-	pthread_attr_destroy(&attr);
+		return;
+	}
+	atexit(watchdog_stop);
 }
 
 static void watchdog_arm(const struct host *h)
@@ -189,6 +213,8 @@ void host_charge(lua_State *L, long long units)
 	struct host *h = host_of(L);
 	if (h->budget_total <= 0)
 		return;
+	/* charged work is progress: the watchdog is only for calls that charge nothing */
+	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
 	h->budget_left -= units;
 	if (h->budget_left <= 0 || h->budget_tripped)
 		raise_budget(L, h);
