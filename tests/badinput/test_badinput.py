@@ -293,14 +293,28 @@ class BadInput(unittest.TestCase):
         try:
             if os.access(path, os.R_OK):
                 self.skipTest("running as root (or with CAP_DAC_OVERRIDE): chmod 000 does not stop "
-                              "reads, so there is no unreadable file to make; the FIFO case covers "
-                              "a read refused")
+                              "reads; test_a_file_that_fails_to_read covers a failing read")
             data, by, r = self.lint(".", code=2, what="an unreadable file")
             d = self.only(by, "locked.md", "io-error")
             self.assertIn("cannot read 'locked.md': Permission denied", d["message"])
             self.assertIn("self-focus", [x["rule"] for x in by["selfish.md"]])
         finally:
             os.chmod(path, 0o644)
+
+    def test_a_file_that_fails_to_read(self):
+        """A read error even root gets: /proc/self/mem fails with EIO at offset 0."""
+        if not os.path.exists("/proc/self/mem"):
+            self.skipTest("no /proc/self/mem on this system")
+        os.symlink("/proc/self/mem", os.path.join(self.dir, "mem.md"))
+        self.write("selfish.md", SELFISH)
+        data, by, r = self.lint("mem.md", "selfish.md", code=2, what="a read that fails")
+        d = self.only(by, "mem.md", "io-error")
+        self.assertRegex(d["message"], r"cannot read '[^']*mem\.md': Input/output error")
+        self.assertIn("self-focus", [x["rule"] for x in by["selfish.md"]])
+        # walking the folder, the link points outside it: skipped with a note, never read
+        data, by, r = self.lint(".", code=0, what="a link to /proc/self/mem walked")
+        self.assertEqual(data["files"], ["selfish.md"])
+        self.assertIn("postlint: skipped 'mem.md': a symbolic link to '/proc/", r.stderr)
 
 
 def main():
