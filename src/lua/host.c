@@ -386,17 +386,22 @@ static int f_table_move(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* string.rep builds its result in C: charge the result's size first. (The pattern functions
- * count their own steps: pattern.c.) */
+/* string.rep(s, n [, sep]) builds its result in C: charge the result's size first, and
+ * the count itself ((""):rep(math.maxinteger) builds nothing but loops for ever). */
 static int f_string_rep(lua_State *L)
 {
-	size_t len = 0;
+	size_t len = 0, seplen = 0;
 	if (lua_type(L, 1) == LUA_TSTRING)
 		lua_tolstring(L, 1, &len);
+	if (lua_type(L, 3) == LUA_TSTRING)
+		lua_tolstring(L, 3, &seplen);
 	long long units = 1;
 	lua_Integer n = lua_tointeger(L, 2);
-	if (n > 0)
-		units += (long long)((double)len * (double)n / 8 > 1e15 ? 1e15 : (double)len * (double)n / 8);
+	if (n > 0) {
+		/* a byte copied costs about what an instruction does; a turn of the loop a bit */
+		double work = (double)n * ((double)len + (double)seplen) / 8 + (double)n / 16;
+		units += (long long)(work > 1e15 ? 1e15 : work);
+	}
 	host_charge(L, units);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);

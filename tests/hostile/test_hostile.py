@@ -70,6 +70,8 @@ HOSTILE = {
     "recurses-in-c": ('local t = setmetatable({}, {}); getmetatable(t).__index = function(s, k) '
                       'return s[k] end; local _ = t.x', "stack overflow|C stack overflow|memory limit"),
     "huge-rep": ('local s = ("x"):rep(2^40)', "instruction budget exceeded"),
+    "rep-empty": ('local s = (""):rep(math.maxinteger)', "instruction budget exceeded"),
+    "rep-separator": ('local s = ("x"):rep(1e6, ("y"):rep(1000))', "memory limit exceeded|instruction budget"),
     "big-rep": ('local s = ("x"):rep(1e8)', "memory limit exceeded"),
     "grows-table": ('local t = {} for i = 1, 1e9 do t[i] = i end', "memory limit exceeded|instruction budget"),
     "grows-strings": ('local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(1000) .. i end',
@@ -95,7 +97,7 @@ return {{
 
 # Budget-trippers, timed one by one.
 TIMED = ["loops", "loops-in-pcall", "loops-in-coroutine", "backtracks", "backtracks-in-gsub",
-         "huge-rep", "big-rep", "grows-strings", "recurses"]
+         "huge-rep", "rep-empty", "big-rep", "grows-strings", "recurses"]
 BOUND = 10.0  # seconds: generous; the budget itself is about 0.1 s of Lua
 
 
