@@ -2,6 +2,7 @@
 #include "lua/host.h"
 
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -38,6 +39,8 @@ struct host {
 	void *ctx;
 	char label[256];
 	int seconds;
+	long long call_started_ms; /* CLOCK_MONOTONIC, of the budgeted call in progress */
+	bool timed_out;
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
@@ -166,6 +169,10 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (!p)
 		return NULL;
 	h->used = h->used - old + nsize;
+	/* Bytes made cost budget too: a VM instruction can copy megabytes (s .. "x", s:sub(),
+	 * s:upper()). An allocator must not raise; the hook does, at its next turn. */
+	if (nsize > old && h->budget_total > 0)
+		h->budget_left -= (long long)((nsize - old) / 32);
 	return p;
 }
 
@@ -185,15 +192,25 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
 	if (!h->budget_tripped) {
 		h->budget_left -= HOOK_STEP;
-		if (h->budget_left > 0)
+		/* the clock, for the work no charge sees (comparing two long strings is one
+		 * instruction and a memcmp): a call over the time limit is stopped like one over
+		 * budget */
+		int seconds = h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS;
+		if (now_ms() - h->call_started_ms > seconds * 1000LL)
+			h->timed_out = true;
+		if (h->budget_left > 0 && !h->timed_out)
 			return;
 		h->budget_tripped = true;
 	}
 	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 	/* luaL_error would name the caller's line; name the running function's line instead */
 	lua_getinfo(L, "Sl", ar);
-	lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d million instructions)",
-			ar->short_src, ar->currentline, (int)(h->budget_total / 1000000));
+	if (h->timed_out)
+		lua_pushfstring(L, "%s:%d: time limit exceeded (%d seconds)", ar->short_src,
+				ar->currentline, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
+	else
+		lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d million instructions)",
+				ar->short_src, ar->currentline, (int)(h->budget_total / 1000000));
 	lua_error(L);
 }
 
@@ -372,6 +389,41 @@ static int f_xpcall(lua_State *L)
 	lua_rotate(L, 3, 2); /* stack: f, handler, true, f, args... */
 	int status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_xpcall);
 	return finish_xpcall(L, status, 2);
+}
+
+/* Library functions that loop in C over a table or a string: charged by its size before they
+ * run. Upvalue 2 says how: SIZE (rawlen / 8: utf8.len, utf8.offset, utf8.codepoint,
+ * table.concat), INSERT and REMOVE at a position (the elements after it move; appending and
+ * popping cost nothing), SORT (n log n). */
+enum { CHARGE_SIZE, CHARGE_INSERT, CHARGE_REMOVE, CHARGE_SORT };
+
+static int f_charged_by_size(lua_State *L)
+{
+	int how = (int)lua_tointeger(L, lua_upvalueindex(2));
+	int t = lua_type(L, 1), nargs = lua_gettop(L);
+	double n = t == LUA_TTABLE || t == LUA_TSTRING ? (double)lua_rawlen(L, 1) : 0;
+	double units = 1;
+	if (how == CHARGE_SIZE) {
+		units += n / 8;
+	} else if ((how == CHARGE_INSERT && nargs == 3) || (how == CHARGE_REMOVE && nargs == 2)) {
+		double pos = (double)lua_tointeger(L, 2);
+		units += n > pos ? n - pos : 0;
+	} else if (how == CHARGE_SORT && n > 1) {
+		units += n * log2(n) / 2;
+	}
+	host_charge(L, units > 1e15 ? (long long)1e15 : (long long)units);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static void charge_by_size(lua_State *L, int lib, const char *name, int how)
+{
+	lua_getfield(L, lib, name);
+	lua_pushinteger(L, how);
+	lua_pushcclosure(L, f_charged_by_size, 2);
+	lua_setfield(L, lib, name);
 }
 
 /* table.move(a1, f, e, t [, a2]) moves e - f + 1 elements in C: charge them. */
@@ -664,6 +716,15 @@ static int setup_state(lua_State *L)
 	lua_getfield(L, -1, "move");
 	lua_pushcclosure(L, f_table_move, 1);
 	lua_setfield(L, -2, "move");
+	charge_by_size(L, lua_gettop(L), "concat", CHARGE_SIZE);
+	charge_by_size(L, lua_gettop(L), "insert", CHARGE_INSERT);
+	charge_by_size(L, lua_gettop(L), "remove", CHARGE_REMOVE);
+	charge_by_size(L, lua_gettop(L), "sort", CHARGE_SORT);
+	lua_pop(L, 1);
+	lua_getfield(L, g, LUA_UTF8LIBNAME);
+	charge_by_size(L, lua_gettop(L), "len", CHARGE_SIZE);
+	charge_by_size(L, lua_gettop(L), "offset", CHARGE_SIZE);
+	charge_by_size(L, lua_gettop(L), "codepoint", CHARGE_SIZE);
 	lua_pop(L, 1);
 	/* math.random would make output differ from run to run; the 5.3 compatibility functions
 	 * Debian compiles in would make rules break on other builds */
@@ -826,6 +887,8 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 	memset(err, 0, sizeof(*err));
 	h->err = err;
 	h->budget_tripped = false;
+	h->timed_out = false;
+	h->call_started_ms = now_ms();
 	h->budget_total = h->budget_left = instructions;
 	/* 0 is only for the host's own work, which runs no rule code */
 	if (instructions > 0) {

@@ -77,6 +77,18 @@ HOSTILE = {
     "grows-strings": ('local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(1000) .. i end',
                       "memory limit exceeded"),
     "concats": ('local s = "x" while true do s = s .. s end', "memory limit exceeded"),
+    # one instruction or library call, much work in C: charged by what they copy, shift or scan
+    "copies-long-strings": ('local s = ("x"):rep(1e7) for i = 1, 1e9 do local y = s .. "a" end',
+                            "instruction budget exceeded"),
+    "shifts-tables": ('local t = {} for i = 1, 1e6 do t[i] = i end '
+                      'for i = 1, 1e9 do table.insert(t, 1, 0) table.remove(t, 1) end',
+                      "instruction budget exceeded"),
+    "sorts-forever": ('local t = {} for i = 1, 1e6 do t[i] = -i end for i = 1, 1e9 do table.sort(t) end',
+                      "instruction budget exceeded"),
+    "scans-utf8": ('local s = ("é"):rep(1e6) for i = 1, 1e9 do local n = utf8.len(s) end',
+                   "instruction budget exceeded"),
+    "concats-tables": ('local t = {} for i = 1, 1e5 do t[i] = "x" end '
+                       'for i = 1, 1e9 do local s = table.concat(t) end', "instruction budget exceeded"),
     "table-error": ('error({ code = 1 })', "error object is a table value"),
     "nil-error": ('error(nil)', "error object is a nil value"),
     "yields": ('coroutine.yield()', "attempt to yield from outside a coroutine"),
@@ -97,6 +109,7 @@ return {{
 
 # Budget-trippers, timed one by one.
 TIMED = ["loops", "loops-in-pcall", "loops-in-coroutine", "backtracks", "backtracks-in-gsub",
+         "copies-long-strings", "shifts-tables", "sorts-forever", "scans-utf8",
          "huge-rep", "rep-empty", "big-rep", "grows-strings", "recurses"]
 BOUND = 10.0  # seconds: generous; the budget itself is about 0.1 s of Lua
 
@@ -145,7 +158,7 @@ class Hostile(unittest.TestCase):
         for d in data["diagnostics"]:
             if d["rule"] != "rule-error":
                 continue
-            m = re.match(r"rule '([a-z-]+)'", d["message"])
+            m = re.match(r"rule '([a-z0-9-]+)'", d["message"])
             self.assertIsNotNone(m, d["message"])
             self.assertNotIn(m.group(1), errors, "one rule-error per rule and post")
             errors[m.group(1)] = d
@@ -195,6 +208,22 @@ class Hostile(unittest.TestCase):
             print(f"# {rid}: stopped, whole run {took:.3f} s", file=sys.stderr)
             self.assertEqual(sorted(self.errors_by_rule(data)), [rid])
             self.assertLess(took, BOUND, rid)
+
+    def test_work_no_charge_sees_is_stopped_by_the_time_limit(self):
+        # comparing two long strings is one instruction and a memcmp of 10 MB
+        self.plugin({"compares": 'local a, b = ("x"):rep(1e7), ("x"):rep(1e7) local n = 0 '
+                                 'for i = 1, 1e9 do if a == b then n = n + 1 end end'},
+                    lintrc_extra="limits = { seconds = 1 }\n")
+        self.write("p.md", "What do you think of our new garden?\n")
+        start = time.monotonic()
+        data, _ = self.lint("p.md")
+        took = time.monotonic() - start
+        print(f"\n# compares (limits.seconds = 1): stopped, whole run {took:.2f} s", file=sys.stderr)
+        errors = self.errors_by_rule(data)
+        self.assertEqual(sorted(errors), ["compares"])
+        self.assertIn("time limit exceeded (1 seconds)", errors["compares"]["message"])
+        self.assertIn("declare-goal", [d["rule"] for d in data["diagnostics"]])
+        self.assertLess(took, BOUND)
 
     def test_rules_cannot_poison_each_other(self):
         # rules run in id order; a-* poison, z-* check they see none of it. Rules of one plugin
