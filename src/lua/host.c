@@ -25,6 +25,8 @@ _Static_assert(LUA_VERSION_NUM == 504, "postlint needs Lua 5.4");
 #define HOOK_STEP 1000
 /* What print() may write per state, so a chatty rule cannot flood an editor's log. */
 #define PRINT_CAP (64 * 1024)
+/* Allocations this large are checked against the budget at once (see host_alloc). */
+#define ALLOC_CHECKED (64 * 1024)
 /* Largest module file require() will read. */
 #define MODULE_MAX_BYTES (4u << 20)
 
@@ -165,14 +167,25 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	 * "not enough memory" (LUA_ERRMEM) */
 	if (nsize > old && h->used - old + nsize > h->limit)
 		return NULL;
+	/* Bytes made cost budget too: a VM instruction can copy megabytes (s .. "x", s:sub(),
+	 * s:upper()). An allocator must not raise; the hook does, at its next turn. Until then,
+	 * once the budget is gone, large blocks are refused (a memory error, reported as the
+	 * budget's), so a loop that copies megabytes per instruction stops at once; small ones
+	 * are still served, for the error's own message and traceback. */
+	if (nsize > old && h->budget_total > 0) {
+		h->budget_left -= (long long)((nsize - old) / 32);
+		if (nsize - old >= ALLOC_CHECKED) {
+			atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
+			if (h->budget_left <= 0) {
+				h->budget_tripped = true;
+				return NULL;
+			}
+		}
+	}
 	void *p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
 	h->used = h->used - old + nsize;
-	/* Bytes made cost budget too: a VM instruction can copy megabytes (s .. "x", s:sub(),
-	 * s:upper()). An allocator must not raise; the hook does, at its next turn. */
-	if (nsize > old && h->budget_total > 0)
-		h->budget_left -= (long long)((nsize - old) / 32);
 	return p;
 }
 
@@ -915,7 +928,12 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 		} else {
 			err->kind = status == LUA_ERRSYNTAX ? HOST_ERR_SYNTAX : HOST_ERR_RUNTIME;
 		}
-		if (err->kind != HOST_ERR_MEMORY) {
+		if (err->kind == HOST_ERR_BUDGET && status == LUA_ERRMEM) {
+			/* a large block refused by host_alloc once the budget was spent */
+			snprintf(err->message, sizeof(err->message),
+				 "instruction budget exceeded (%d million instructions)",
+				 (int)(h->budget_total / 1000000));
+		} else if (err->kind != HOST_ERR_MEMORY) {
 			const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 			if (status == LUA_ERRERR)
 				msg = "error while handling an error (a __tostring that fails or loops?)";
@@ -928,6 +946,7 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 		watchdog_disarm();
 	lua_settop(L, base);
 	lua_sethook(L, NULL, 0, 0);
+	h->budget_total = h->budget_left = 0; /* host_alloc charges nothing between calls */
 	h->err = NULL;
 	if (status != LUA_OK && (err->kind == HOST_ERR_MEMORY || err->kind == HOST_ERR_BUDGET))
 		lua_gc(L, LUA_GCCOLLECT, 0);
