@@ -38,6 +38,9 @@ memcheck() { # DIR ARGS...: lint ARGS inside DIR under memcheck
 memcheck "$src/examples" --format json
 memcheck "$src/examples" --format text --verbose
 for dir in "$work"/badinput/*/; do
+	# its .lintrc lets rules run on 1 MB of words: minutes under valgrind; the 1 MB token
+	# below covers rules on a long line
+	case $dir in */test_a_1_mb_line/) continue ;; esac
 	memcheck "$dir" --format json .
 done
 # the explicit-path cases: a loop named, a file too large, the 1 MB token with rules running
