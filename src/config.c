@@ -331,8 +331,10 @@ static void parse_limits(struct checker *k, struct config *c, const struct value
 				      "max_post_kb, seconds)", v->keys[i]);
 			continue;
 		}
-		if (n->type != VALUE_NUMBER || n->number != (double)(long long)n->number ||
-		    n->number < known[which].min || n->number > known[which].max) {
+		/* the range first: converting an out-of-range double (1e30, nan) is undefined */
+		if (n->type != VALUE_NUMBER ||
+		    !(n->number >= known[which].min && n->number <= known[which].max) ||
+		    n->number != (double)(long long)n->number) {
 			problem(k, l, "limits.%s must be a whole number from %.0f to %.0f", v->keys[i],
 				known[which].min, known[which].max);
 			continue;

@@ -12,17 +12,18 @@
 
 #include "util/xalloc.h"
 
-/* Returns the end of the line starting at pos (the offset of '\n' or len), and in *content_end
- * the end of the line's content without a trailing '\r'. */
+/* Returns the end of the line starting at pos (the offset of the last byte of its line break,
+ * or len), and in *content_end the end of the line's content. Line breaks are "\n", "\r\n" and
+ * a lone "\r" (old Mac files), as in the post's line table. */
 static size_t line_end(const char *text, size_t len, size_t pos, size_t *content_end)
 {
-	const char *nl = memchr(text + pos, '\n', len - pos);
-	size_t end = nl ? (size_t)(nl - text) : len;
-	size_t c = end;
-	if (c > pos && text[c - 1] == '\r')
-		c--;
+	size_t c = pos;
+	while (c < len && text[c] != '\n' && text[c] != '\r')
+		c++;
 	*content_end = c;
-	return end;
+	if (c + 1 < len && text[c] == '\r' && text[c + 1] == '\n')
+		return c + 1;
+	return c;
 }
 
 static bool line_is(const char *text, size_t start, size_t end, const char *marker)

@@ -1,6 +1,7 @@
 /* Files and folders on disk: collecting posts and reading them. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,9 +77,27 @@ char *source_display(const char *abs_path)
 
 int source_read(const char *path, char **data, size_t *len, struct buf *err)
 {
-	FILE *f = fopen(path, "rb");
+	/* non-blocking open: a FIFO named like a post must not hang the run */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		buf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_POST_BYTES) {
+		if (!S_ISREG(st.st_mode))
+			buf_addf(err, "cannot read '%s': not a regular file", path);
+		else
+			buf_addf(err, "cannot read '%s': larger than %zu MB", path, MAX_POST_BYTES >> 20);
+		close(fd);
+		return -1;
+	}
+	FILE *f = fdopen(fd, "rb");
 	if (!f) {
 		buf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	struct buf b = BUF_INIT;
@@ -149,7 +168,32 @@ struct walk {
 	struct config_store *configs;
 	struct git_repo *repo;
 	struct source_list *out;
+	const char *root;  /* the folder being walked, symlinks resolved */
+	struct buf *notes; /* posts skipped, one line each (not errors) */
 };
+
+/* A symlinked post is read only when it points inside the folder being walked: a link to
+ * ~/.ssh/id_rsa named notes.md must not end up in the output. */
+static void add_symlink(struct walk *w, const char *path)
+{
+	const struct config *c = config_store_for(w->configs, path, false);
+	if (!c || !config_wants(c, path))
+		return;
+	char *target = realpath(path, NULL);
+	int e = errno;
+	size_t n = strlen(w->root);
+	char *display = source_display(path);
+	if (!target)
+		buf_addf(w->notes, "skipped '%s': cannot follow the symbolic link: %s\n", display,
+			 strerror(e));
+	else if (strncmp(target, w->root, n) == 0 && (target[n] == '/' || strcmp(w->root, "/") == 0))
+		add_file(w->out, path, c);
+	else
+		buf_addf(w->notes, "skipped '%s': a symbolic link to '%s', outside '%s'\n", display,
+			 target, w->root);
+	free(display);
+	free(target);
+}
 
 static void walk_dir(struct walk *w, const char *dir, int depth)
 {
@@ -179,12 +223,13 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 		if (lstat(path.ptr, &st) == 0 && !(w->repo && source_git_ignored(w->repo, path.ptr))) {
 			if (S_ISDIR(st.st_mode)) {
 				walk_dir(w, path.ptr, depth + 1);
-			} else if (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) &&
-							   stat(path.ptr, &st) == 0 &&
-							   S_ISREG(st.st_mode))) {
+			} else if (S_ISREG(st.st_mode)) {
 				const struct config *c = config_store_for(w->configs, path.ptr, false);
 				if (c && config_wants(c, path.ptr))
 					add_file(w->out, path.ptr, c);
+			} else if (S_ISLNK(st.st_mode) &&
+				   (stat(path.ptr, &st) != 0 || S_ISREG(st.st_mode))) {
+				add_symlink(w, path.ptr);
 			}
 		}
 		buf_release(&path);
@@ -258,9 +303,10 @@ size_t source_collect(char *const *paths, size_t npaths, struct config_store *co
 	size_t nerrors = 0;
 	char *cwd = canonical(".");
 	struct git_repo *repo = source_git_open(cwd);
-	struct walk w = { configs, repo, out };
+	struct walk w = { configs, repo, out, NULL, errors };
 	if (npaths == 0) {
 		char *root = project_root(cwd, repo);
+		w.root = root;
 		config_store_for(configs, root, true);
 		walk_dir(&w, root, 0);
 		free(root);
@@ -274,6 +320,7 @@ size_t source_collect(char *const *paths, size_t npaths, struct config_store *co
 		} else if (S_ISDIR(st.st_mode)) {
 			struct git_repo *own = source_git_open(abs);
 			w.repo = own;
+			w.root = abs;
 			config_store_for(configs, abs, true);
 			walk_dir(&w, abs, 0);
 			source_git_close(own);

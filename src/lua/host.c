@@ -2,6 +2,7 @@
 #include "lua/host.h"
 
 #include <limits.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <lualib.h>
 
 #include "lua/api.h"
+#include "lua/pattern.h"
 #include "util/xalloc.h"
 
 _Static_assert(LUA_VERSION_NUM == 504, "postlint needs Lua 5.4");
@@ -23,6 +25,8 @@ _Static_assert(LUA_VERSION_NUM == 504, "postlint needs Lua 5.4");
 #define HOOK_STEP 1000
 /* What print() may write per state, so a chatty rule cannot flood an editor's log. */
 #define PRINT_CAP (64 * 1024)
+/* Allocations this large are checked against the budget at once (see host_alloc). */
+#define ALLOC_CHECKED (64 * 1024)
 /* Largest module file require() will read. */
 #define MODULE_MAX_BYTES (4u << 20)
 
@@ -37,6 +41,8 @@ struct host {
 	void *ctx;
 	char label[256];
 	int seconds;
+	long long call_started_ms; /* CLOCK_MONOTONIC, of the budgeted call in progress */
+	bool timed_out;
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
@@ -60,14 +66,30 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The thread is stopped and joined at exit, so that leak checkers see nothing of it; it
+ * waits on a condition variable so that stopping it is immediate. */
+static pthread_mutex_t watchdog_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t watchdog_wake = PTHREAD_COND_INITIALIZER;
+static bool watchdog_quit;
+static pthread_t watchdog_thread;
+
 static void *watchdog_main(void *arg)
 {
 	(void)arg;
 	unsigned long last_ticks = 0;
 	long long last_change = 0, last_armed = 0;
-	for (;;) {
-		struct timespec pause = { 0, 100 * 1000000L };
-		nanosleep(&pause, NULL);
+	pthread_mutex_lock(&watchdog_lock);
+	while (!watchdog_quit) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 100 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&watchdog_wake, &watchdog_lock, &until);
+		if (watchdog_quit)
+			break;
 		long long armed = atomic_load(&watchdog_armed_at);
 		unsigned long ticks = atomic_load(&watchdog_ticks);
 		long long now = now_ms();
@@ -91,18 +113,26 @@ static void *watchdog_main(void *arg)
 			_exit(2);
 		}
 	}
+	pthread_mutex_unlock(&watchdog_lock);
 	return NULL;
+}
+
+static void watchdog_stop(void)
+{
+	pthread_mutex_lock(&watchdog_lock);
+	watchdog_quit = true;
+	pthread_cond_signal(&watchdog_wake);
+	pthread_mutex_unlock(&watchdog_lock);
+	pthread_join(watchdog_thread, NULL);
 }
 
 static void watchdog_start(void)
 {
-	pthread_t t;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &attr, watchdog_main, NULL) != 0)
+	if (pthread_create(&watchdog_thread, NULL, watchdog_main, NULL) != 0) {
 		fprintf(stderr, "postlint: warning: cannot start the watchdog thread\n");
-	pthread_attr_destroy(&attr);
+		return;
+	}
+	atexit(watchdog_stop);
 }
 
 static void watchdog_arm(const struct host *h)
@@ -137,6 +167,21 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	 * "not enough memory" (LUA_ERRMEM) */
 	if (nsize > old && h->used - old + nsize > h->limit)
 		return NULL;
+	/* Bytes made cost budget too: a VM instruction can copy megabytes (s .. "x", s:sub(),
+	 * s:upper()). An allocator must not raise; the hook does, at its next turn. Until then,
+	 * once the budget is gone, large blocks are refused (a memory error, reported as the
+	 * budget's), so a loop that copies megabytes per instruction stops at once; small ones
+	 * are still served, for the error's own message and traceback. */
+	if (nsize > old && h->budget_total > 0) {
+		h->budget_left -= (long long)((nsize - old) / 32);
+		if (nsize - old >= ALLOC_CHECKED) {
+			atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
+			if (h->budget_left <= 0) {
+				h->budget_tripped = true;
+				return NULL;
+			}
+		}
+	}
 	void *p = realloc(ptr, nsize);
 	if (!p)
 		return NULL;
@@ -160,15 +205,25 @@ static void budget_hook(lua_State *L, lua_Debug *ar)
 	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
 	if (!h->budget_tripped) {
 		h->budget_left -= HOOK_STEP;
-		if (h->budget_left > 0)
+		/* the clock, for the work no charge sees (comparing two long strings is one
+		 * instruction and a memcmp): a call over the time limit is stopped like one over
+		 * budget */
+		int seconds = h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS;
+		if (now_ms() - h->call_started_ms > seconds * 1000LL)
+			h->timed_out = true;
+		if (h->budget_left > 0 && !h->timed_out)
 			return;
 		h->budget_tripped = true;
 	}
 	lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
 	/* luaL_error would name the caller's line; name the running function's line instead */
 	lua_getinfo(L, "Sl", ar);
-	lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d million instructions)",
-			ar->short_src, ar->currentline, (int)(h->budget_total / 1000000));
+	if (h->timed_out)
+		lua_pushfstring(L, "%s:%d: time limit exceeded (%d seconds)", ar->short_src,
+				ar->currentline, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
+	else
+		lua_pushfstring(L, "%s:%d: instruction budget exceeded (%d million instructions)",
+				ar->short_src, ar->currentline, (int)(h->budget_total / 1000000));
 	lua_error(L);
 }
 
@@ -188,6 +243,8 @@ void host_charge(lua_State *L, long long units)
 	struct host *h = host_of(L);
 	if (h->budget_total <= 0)
 		return;
+	/* charged work is progress: the watchdog is only for calls that charge nothing */
+	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
 	h->budget_left -= units;
 	if (h->budget_left <= 0 || h->budget_tripped)
 		raise_budget(L, h);
@@ -253,10 +310,16 @@ static int f_setmetatable(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
 	if (t == LUA_TTABLE) {
-		lua_pushliteral(L, "__gc");
-		if (lua_rawget(L, 2) != LUA_TNIL)
-			return luaL_error(L, "setmetatable: __gc metamethods are not allowed in rules");
-		lua_pop(L, 1);
+		/* finalizers run with hooks off; so do __close handlers when a coroutine stopped by
+		 * the budget is closed: either could loop for ever */
+		static const char *const refused[] = { "__gc", "__close", NULL };
+		for (const char *const *m = refused; *m; m++) {
+			lua_pushstring(L, *m);
+			if (lua_rawget(L, 2) != LUA_TNIL)
+				return luaL_error(L, "setmetatable: %s metamethods are not allowed in rules",
+						  *m);
+			lua_pop(L, 1);
+		}
 	}
 	if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL)
 		return luaL_error(L, "cannot change a protected metatable");
@@ -303,6 +366,108 @@ static int f_print(lua_State *L)
 	return 0;
 }
 
+/* xpcall(f, msgh, ...): an error raised by the budget hook reaches the message handler while
+ * Lua has hooks switched off (they are restored only when the pcall unwinds), so a handler
+ * that loops would never be stopped. Once the budget is gone, the rule's handler is skipped
+ * and the error passes through unchanged. */
+static int xpcall_handler(lua_State *L)
+{
+	if (host_of(L)->budget_tripped)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+static int finish_xpcall(lua_State *L, int status, lua_KContext extra)
+{
+	if (status != LUA_OK && status != LUA_YIELD) {
+		lua_pushboolean(L, 0);
+		lua_pushvalue(L, -2);
+		return 2;
+	}
+	return lua_gettop(L) - (int)extra;
+}
+
+static int f_xpcall(lua_State *L)
+{
+	int n = lua_gettop(L);
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_handler, 1);
+	lua_replace(L, 2);
+	lua_pushboolean(L, 1); /* the first result when all goes well */
+	lua_pushvalue(L, 1);
+	lua_rotate(L, 3, 2); /* stack: f, handler, true, f, args... */
+	int status = lua_pcallk(L, n - 2, LUA_MULTRET, 2, 2, finish_xpcall);
+	return finish_xpcall(L, status, 2);
+}
+
+/* Library functions that loop in C over a table or a string: charged by the work they will
+ * do before they run. Upvalue 2 says how: RANGE (the elements or bytes between the call's
+ * i and j, as the function itself resolves them, / 8: table.concat, utf8.len,
+ * utf8.codepoint - charging the whole size would make a loop over ranges of one long text
+ * quadratic), OFFSET (utf8.offset walks |n| characters), INSERT and REMOVE at a position
+ * (the elements after it move; appending and popping cost nothing), SORT (n log n). */
+enum { CHARGE_CONCAT, CHARGE_UTF8_LEN, CHARGE_CODEPOINT, CHARGE_OFFSET, CHARGE_INSERT,
+       CHARGE_REMOVE, CHARGE_SORT };
+
+/* Argument idx as an integer, or dflt when absent or not an integer (the function itself
+ * then raises the error). */
+static double int_arg(lua_State *L, int idx, double dflt)
+{
+	return lua_isinteger(L, idx) ? (double)lua_tointeger(L, idx) : dflt;
+}
+
+/* A string position as utf8.len and utf8.codepoint resolve it: negative from the end. */
+static double string_pos(double pos, double len)
+{
+	return pos >= 0 ? pos : len + pos + 1;
+}
+
+static double span(double i, double j)
+{
+	return j >= i ? j - i + 1 : 0;
+}
+
+static int f_charged_by_size(lua_State *L)
+{
+	int how = (int)lua_tointeger(L, lua_upvalueindex(2));
+	int t = lua_type(L, 1), nargs = lua_gettop(L);
+	double n = t == LUA_TTABLE || t == LUA_TSTRING ? (double)lua_rawlen(L, 1) : 0;
+	double units = 1;
+	if (how == CHARGE_CONCAT) {
+		units += span(int_arg(L, 3, 1), int_arg(L, 4, n)) / 8;
+	} else if (how == CHARGE_UTF8_LEN) {
+		units += span(string_pos(int_arg(L, 2, 1), n), string_pos(int_arg(L, 3, -1), n)) / 8;
+	} else if (how == CHARGE_CODEPOINT) {
+		double i = string_pos(int_arg(L, 2, 1), n);
+		units += span(i, string_pos(int_arg(L, 3, i), n)) / 8;
+	} else if (how == CHARGE_OFFSET) {
+		double chars = fabs(int_arg(L, 2, 0));
+		units += (chars * 4 < n ? chars * 4 : n) / 8;
+	} else if ((how == CHARGE_INSERT && nargs == 3) || (how == CHARGE_REMOVE && nargs == 2)) {
+		double pos = (double)lua_tointeger(L, 2);
+		units += n > pos ? n - pos : 0;
+	} else if (how == CHARGE_SORT && n > 1) {
+		units += n * log2(n) / 2;
+	}
+	host_charge(L, units > 1e15 ? (long long)1e15 : (long long)units);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static void charge_by_size(lua_State *L, int lib, const char *name, int how)
+{
+	lua_getfield(L, lib, name);
+	lua_pushinteger(L, how);
+	lua_pushcclosure(L, f_charged_by_size, 2);
+	lua_setfield(L, lib, name);
+}
+
 /* table.move(a1, f, e, t [, a2]) moves e - f + 1 elements in C: charge them. */
 static int f_table_move(lua_State *L)
 {
@@ -315,19 +480,21 @@ static int f_table_move(lua_State *L)
 	return lua_gettop(L);
 }
 
-/* string.find/match/gmatch/gsub/rep: charge the length of the subject (or result) before
- * the library does its work in C. Backtracking patterns can still take longer than their
- * length; the watchdog bounds those. */
-static int f_string_charged(lua_State *L)
+/* string.rep(s, n [, sep]) builds its result in C: charge the result's size first, and
+ * the count itself ((""):rep(math.maxinteger) builds nothing but loops for ever). */
+static int f_string_rep(lua_State *L)
 {
-	size_t len = 0;
+	size_t len = 0, seplen = 0;
 	if (lua_type(L, 1) == LUA_TSTRING)
 		lua_tolstring(L, 1, &len);
-	long long units = (long long)(len / 8) + 1;
-	if (lua_tointeger(L, lua_upvalueindex(2)) == 1) { /* rep: the result's size */
-		lua_Integer n = lua_tointeger(L, 2);
-		if (n > 0)
-			units += (long long)((double)len * (double)n / 8 > 1e15 ? 1e15 : (double)len * (double)n / 8);
+	if (lua_type(L, 3) == LUA_TSTRING)
+		lua_tolstring(L, 3, &seplen);
+	long long units = 1;
+	lua_Integer n = lua_tointeger(L, 2);
+	if (n > 0) {
+		/* a byte copied costs about what an instruction does; a turn of the loop a bit */
+		double work = (double)n * ((double)len + (double)seplen) / 8 + (double)n / 16;
+		units += (long long)(work > 1e15 ? 1e15 : work);
 	}
 	host_charge(L, units);
 	lua_pushvalue(L, lua_upvalueindex(1));
@@ -532,8 +699,17 @@ void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chun
 		     int env_index)
 {
 	env_index = lua_absindex(L, env_index);
-	if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK)
+	if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
+		/* a few parser errors ("C stack overflow" from deep nesting) carry no position:
+		 * name the file at least */
+		const char *msg = lua_tostring(L, -1);
+		const char *file = chunkname[0] == '@' || chunkname[0] == '=' ? chunkname + 1 : chunkname;
+		if (msg && strncmp(msg, file, strlen(file)) != 0) {
+			lua_pushfstring(L, "%s: %s", file, msg);
+			lua_error(L);
+		}
 		lua_error(L);
+	}
 	lua_pushvalue(L, env_index);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
@@ -570,19 +746,27 @@ static int setup_state(lua_State *L)
 	lua_getfield(L, g, LUA_STRLIBNAME);
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
-	/* in the real string table, so that ("x"):find(...) is charged too */
-	static const char *const charged[] = { "find", "match", "gmatch", "gsub", "rep", NULL };
-	for (const char *const *n = charged; *n; n++) {
-		lua_getfield(L, -1, *n);
-		lua_pushinteger(L, strcmp(*n, "rep") == 0);
-		lua_pushcclosure(L, f_string_charged, 2);
-		lua_setfield(L, -2, *n);
-	}
+	/* in the real string table, so that ("x"):find(...) is charged too; the pattern
+	 * functions are replaced by step-counted ones, so a backtracking pattern runs out of
+	 * budget like a loop instead of running on in C */
+	lua_getfield(L, -1, "rep");
+	lua_pushcclosure(L, f_string_rep, 1);
+	lua_setfield(L, -2, "rep");
+	pattern_register(L, -1, true);
 	lua_pop(L, 1);
 	lua_getfield(L, g, LUA_TABLIBNAME);
 	lua_getfield(L, -1, "move");
 	lua_pushcclosure(L, f_table_move, 1);
 	lua_setfield(L, -2, "move");
+	charge_by_size(L, lua_gettop(L), "concat", CHARGE_CONCAT);
+	charge_by_size(L, lua_gettop(L), "insert", CHARGE_INSERT);
+	charge_by_size(L, lua_gettop(L), "remove", CHARGE_REMOVE);
+	charge_by_size(L, lua_gettop(L), "sort", CHARGE_SORT);
+	lua_pop(L, 1);
+	lua_getfield(L, g, LUA_UTF8LIBNAME);
+	charge_by_size(L, lua_gettop(L), "len", CHARGE_UTF8_LEN);
+	charge_by_size(L, lua_gettop(L), "offset", CHARGE_OFFSET);
+	charge_by_size(L, lua_gettop(L), "codepoint", CHARGE_CODEPOINT);
 	lua_pop(L, 1);
 	/* math.random would make output differ from run to run; the 5.3 compatibility functions
 	 * Debian compiles in would make rules break on other builds */
@@ -636,7 +820,7 @@ static int setup_state(lua_State *L)
 	lua_newtable(L);
 	int tmpl = lua_gettop(L);
 	static const char *const base_safe[] = { "assert", "error", "ipairs", "next", "pairs",
-		"pcall", "xpcall", "rawequal", "rawget", "rawlen", "rawset", "select", "tonumber",
+		"pcall", "rawequal", "rawget", "rawlen", "rawset", "select", "tonumber",
 		"tostring", "type", "getmetatable", "_VERSION", NULL };
 	for (const char *const *n = base_safe; *n; n++) {
 		lua_getfield(L, g, *n);
@@ -646,6 +830,8 @@ static int setup_state(lua_State *L)
 	lua_setfield(L, tmpl, "setmetatable");
 	lua_pushcfunction(L, f_collectgarbage);
 	lua_setfield(L, tmpl, "collectgarbage");
+	lua_pushcfunction(L, f_xpcall);
+	lua_setfield(L, tmpl, "xpcall");
 	lua_pushcfunction(L, f_print);
 	lua_setfield(L, tmpl, "print");
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &template_key);
@@ -743,6 +929,8 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 	memset(err, 0, sizeof(*err));
 	h->err = err;
 	h->budget_tripped = false;
+	h->timed_out = false;
+	h->call_started_ms = now_ms();
 	h->budget_total = h->budget_left = instructions;
 	/* 0 is only for the host's own work, which runs no rule code */
 	if (instructions > 0) {
@@ -769,7 +957,12 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 		} else {
 			err->kind = status == LUA_ERRSYNTAX ? HOST_ERR_SYNTAX : HOST_ERR_RUNTIME;
 		}
-		if (err->kind != HOST_ERR_MEMORY) {
+		if (err->kind == HOST_ERR_BUDGET && status == LUA_ERRMEM) {
+			/* a large block refused by host_alloc once the budget was spent */
+			snprintf(err->message, sizeof(err->message),
+				 "instruction budget exceeded (%d million instructions)",
+				 (int)(h->budget_total / 1000000));
+		} else if (err->kind != HOST_ERR_MEMORY) {
 			const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 			if (status == LUA_ERRERR)
 				msg = "error while handling an error (a __tostring that fails or loops?)";
@@ -782,6 +975,7 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 		watchdog_disarm();
 	lua_settop(L, base);
 	lua_sethook(L, NULL, 0, 0);
+	h->budget_total = h->budget_left = 0; /* host_alloc charges nothing between calls */
 	h->err = NULL;
 	if (status != LUA_OK && (err->kind == HOST_ERR_MEMORY || err->kind == HOST_ERR_BUDGET))
 		lua_gc(L, LUA_GCCOLLECT, 0);

@@ -9,7 +9,8 @@
  * Sandbox (DESIGN section 6): only base, string, table, math, utf8 and coroutine are opened,
  * plus os.time/os.date/os.clock; no io, os, debug or package; load accepts text only and runs
  * in the caller's environment; string.dump, dofile, loadfile and math.random are gone;
- * setmetatable refuses __gc (finalizers run with hooks off, so they could loop forever);
+ * setmetatable refuses __gc and __close (they can run with hooks off, so they could loop forever);
+ * xpcall skips the rule's message handler once the budget is gone (same reason);
  * collectgarbage only answers "count". Each environment gets its own copies of the library
  * tables, so one rule cannot replace another's string.find. */
 #ifndef POSTLINT_HOST_H
@@ -24,9 +25,11 @@
 
 #define HOST_DEFAULT_INSTRUCTIONS 20000000LL /* per rule call; about 0.1 s */
 #define HOST_DEFAULT_MEMORY (64u << 20)      /* per state, plus 4x the post size */
-/* The instruction budget stops Lua code; a call stuck this many seconds inside one library
- * function (a backtracking pattern) is stopped by a watchdog that ends the process with exit
- * code 2, naming the rule and the post. */
+/* The instruction budget stops Lua code and the library work charged to it (patterns are
+ * step-counted, bytes allocated are charged); a call running longer than this many seconds is
+ * stopped by the hook as over budget; one stuck that long inside a single library function
+ * that charges nothing is stopped by a watchdog that ends the process with exit code 2,
+ * naming the rule and the post (a last resort: no library function is known to do that). */
 #define HOST_WATCHDOG_SECONDS 10
 
 struct host_limits {
@@ -71,7 +74,8 @@ void *host_context(struct host *h);
 
 /* Memory cap for the state from now on (e.g. raised for a large post). */
 void host_set_memory_limit(struct host *h, size_t bytes);
-/* Wall-clock seconds a budgeted call may take before the watchdog ends the process. */
+/* Wall-clock seconds a budgeted call may take: past them the hook stops it like a spent
+ * budget, and the watchdog ends the process if the call is stuck in C. */
 void host_set_watchdog(struct host *h, int seconds);
 /* Runs fn(L) with ud as a light userdata argument, protected, under an instruction budget of
  * `instructions` (0: unlimited, for host-internal work). Returns 0, or -1 with *err. */

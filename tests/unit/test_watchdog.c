@@ -1,0 +1,82 @@
+/* The watchdog, the last resort of the sandbox: a budgeted call stuck in C code that charges
+ * nothing (no library function does that any more, so a C function stands in for one) ends
+ * the process with exit code 2 and a message naming the label; one that charges its work
+ * keeps running. Each case runs in a child process, since the watchdog ends the process. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "lua/host.h"
+
+static void sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&t, NULL);
+}
+
+static int stuck(lua_State *L)
+{
+	(void)L;
+	for (int i = 0; i < 100; i++) /* 5 s without charging anything */
+		sleep_ms(50);
+	return 0;
+}
+
+static int slow_but_charging(lua_State *L)
+{
+	for (int i = 0; i < 50; i++) { /* 2.5 s, charging as it goes */
+		sleep_ms(50);
+		host_charge(L, 1);
+	}
+	return 0;
+}
+
+/* Runs fn in a child under a host with a 1 s watchdog; returns the exit status and the
+ * child's stderr in msg. */
+static int run_child(lua_CFunction fn, char *msg, size_t size)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		struct host_limits limits = { .instructions = HOST_DEFAULT_INSTRUCTIONS };
+		struct host *h = host_new(&limits);
+		host_set_watchdog(h, 1);
+		host_set_label(h, "rule 'stuck' on 'p.md'");
+		struct host_error err;
+		int rc = host_call(h, fn, NULL, HOST_DEFAULT_INSTRUCTIONS, &err);
+		host_free(h);
+		_exit(rc == 0 ? 0 : 3);
+	}
+	close(fds[1]);
+	ssize_t n = read(fds[0], msg, size - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int main(void)
+{
+	char msg[512];
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int code = run_child(stuck, msg, sizeof(msg));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK_INT(code, 2, "a call stuck in C ends the process with exit code 2");
+	CHECK(strstr(msg, "postlint: rule 'stuck' on 'p.md' ran for more than 1 seconds inside a "
+			  "library call") != NULL, "message: %s", msg);
+	CHECK(took >= 1.0 && took < 4.5, "stopped after %.2f s (watchdog set to 1 s)", took);
+	code = run_child(slow_but_charging, msg, sizeof(msg));
+	CHECK_INT(code, 0, "a slow call that charges its work is left to the budget");
+	return check_done();
+}
