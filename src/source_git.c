@@ -405,7 +405,30 @@ struct calendar_walk {
 	struct config_store *configs;
 	const struct source_list *files;
 	struct source_list *calendar;
+	const struct config **projects; /* the distinct configs of the linted files */
+	size_t nprojects;
 };
+
+/* Context comes from the projects being linted: a post of the tree counts only when the
+ * .lintrc that governs one of the linted files governs it too. Files elsewhere in the
+ * repository (a fuzz corpus, docs, another team's folder) are not the calendar; paths outside
+ * every project's folder are not even looked up, so their .lintrc files are never read. */
+static const struct config *project_of(const struct calendar_walk *w, const char *abs)
+{
+	bool inside = false;
+	for (size_t i = 0; i < w->nprojects && !inside; i++) {
+		size_t n = strlen(w->projects[i]->dir);
+		inside = strncmp(abs, w->projects[i]->dir, n) == 0 &&
+			 (abs[n] == '/' || (n > 0 && w->projects[i]->dir[n - 1] == '/'));
+	}
+	if (!inside)
+		return NULL;
+	const struct config *c = config_store_for(w->configs, abs, false);
+	for (size_t i = 0; i < w->nprojects; i++)
+		if (w->projects[i] == c)
+			return c;
+	return NULL;
+}
 
 static int calendar_entry(const char *root, const git_tree_entry *e, void *payload)
 {
@@ -421,7 +444,7 @@ static int calendar_entry(const char *root, const git_tree_entry *e, void *paylo
 	buf_addf(&path, "%s%s", root, name);
 	char *abs = abs_of(w->r, path.ptr);
 	if (source_list_find(w->files, abs) < 0 && source_list_find(w->calendar, abs) < 0) {
-		const struct config *c = config_store_for(w->configs, abs, false);
+		const struct config *c = project_of(w, abs);
 		char *data;
 		size_t len;
 		if (c && config_wants(c, abs) && read_blob(w->r->repo, git_tree_entry_id(e), &data, &len) == 0) {
@@ -440,8 +463,19 @@ static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_s
 {
 	if (!tree)
 		return;
-	struct calendar_walk w = { r, configs, files, calendar };
-	git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
+	struct calendar_walk w = { r, configs, files, calendar, NULL, 0 };
+	w.projects = xcalloc(files->len + 1, sizeof(*w.projects));
+	for (size_t i = 0; i < files->len; i++) {
+		const struct config *c = files->items[i].config;
+		bool seen = !c;
+		for (size_t k = 0; k < w.nprojects && !seen; k++)
+			seen = w.projects[k] == c;
+		if (!seen)
+			w.projects[w.nprojects++] = c;
+	}
+	if (w.nprojects)
+		git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
+	free(w.projects);
 }
 
 static git_tree *head_tree(git_repository *repo)

@@ -446,6 +446,26 @@ class SetRules(Case):
         entries.append(("own.md", USEFUL[1], "x", "2026-12-11T12:00"))
         self.assertEqual(self.set_findings(self.calendar(entries)), [])
 
+    def test_the_calendar_is_the_project_being_linted_not_every_file_of_the_repo(self):
+        # a copy of a post in a test corpus elsewhere in the repository, under no .lintrc
+        # or under another team's .lintrc, is not part of the calendar
+        text = ("We moved our book club from Thursdays to Sunday mornings and attendance "
+                "doubled. What time works best for yours?")
+        r = self.repo("projects")
+        r.write("blog/.lintrc", 'platform = "x"\n')
+        r.write("blog/posts/a.md", post(text, platform="x", scheduled="2026-12-01"))
+        r.write("fuzz/corpus/a-copy.md", post(text, platform="linkedin", scheduled="2026-12-01"))
+        r.write("other/.lintrc", "this is not lua\n")  # never read: outside the project
+        r.write("other/b.md", post(text, platform="linkedin", scheduled="2026-12-01"))
+        r.commit()
+        data, res = r.lint_json("--only", SET_RULES, "blog", code=0)
+        self.assertEqual(found(data), [], res.stderr)
+        # inside the project, the same copy is a cross-post
+        r.write("blog/posts/b.md", post(text, platform="linkedin", scheduled="2026-12-01"))
+        r.commit()
+        data, _ = r.lint_json("--only", SET_RULES, "blog/posts/a.md")
+        self.assertEqual(found(data), [("blog/posts/a.md", "cross-post-duplicate")])
+
     def test_cross_post_duplicate_uses_similarity_not_equality(self):
         text = ("We moved our book club from Thursdays to Sunday mornings and attendance "
                 "doubled. What time works best for yours?")
