@@ -34,6 +34,7 @@ enum opt_id {
 	OPT_REV,
 	OPT_CACHE,
 	OPT_FORCE,
+	OPT_JOBS,
 };
 
 struct opt {
@@ -83,6 +84,8 @@ static const struct opt options[] = {
 	{ OPT_CACHE, "cache", 0, NULL, "reuse results of unchanged posts (kept in the git folder)" },
 	{ OPT_FORCE, "force", 0, NULL, "hook install: replace a pre-commit hook postlint did not "
 				       "write" },
+	{ OPT_JOBS, "jobs", 'j', "N", "lint with N threads (default: the number of cores; 1: no "
+				      "threads). The output is the same for every N" },
 };
 
 static const struct {
@@ -213,6 +216,18 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 	case OPT_CONFIG:
 		cli->config_path = value;
 		return 0;
+	case OPT_JOBS: {
+		char *end;
+		errno = 0;
+		long n = strtol(value, &end, 10);
+		if (errno || *end || end == value || n < 1 || n > CLI_MAX_JOBS) {
+			buf_addf(err, "--jobs needs a number from 1 to %d, not '%s'", CLI_MAX_JOBS,
+				 value);
+			return -1;
+		}
+		cli->jobs = (int)n;
+		return 0;
+	}
 	case OPT_MAX_WARNINGS: {
 		char *end;
 		errno = 0;

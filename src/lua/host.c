@@ -37,21 +37,31 @@ struct host {
 	void *ctx;
 	char label[256];
 	int seconds;
+	struct watch_slot *watch; /* this host's place in the watchdog's list */
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
 
-/* One thread for the process (one host runs at a time). While a budgeted call runs, the
- * instruction hook ticks a counter; if the counter stands still for the set number of
- * seconds, the call is stuck in C code that the hook cannot reach (a backtracking pattern),
- * and the only safe way out is to end the process (a thread cannot be stopped safely). Slow
- * but progressing Lua code (under valgrind, say) is left to the instruction budget. */
+/* One thread for the process watches every host (one per --jobs worker). While a budgeted
+ * call runs, the instruction hook ticks the host's counter; if a counter stands still for
+ * the set number of seconds, that call is stuck in C code that the hook cannot reach (a
+ * backtracking pattern), and the only safe way out is to end the process (a thread cannot
+ * be stopped safely). Slow but progressing Lua code (under valgrind, say) is left to the
+ * instruction budget. The slots are static, so the thread never reads a freed host. */
+#define WATCH_SLOTS 128
+
+struct watch_slot {
+	atomic_bool taken;
+	_Atomic long long armed_at; /* CLOCK_MONOTONIC ms; 0 = idle */
+	_Atomic unsigned long ticks;
+	_Atomic int seconds;
+	_Atomic int label_ready;
+	char label[256];
+};
+
+static struct watch_slot watch_slots[WATCH_SLOTS];
+static struct watch_slot no_slot; /* hosts beyond WATCH_SLOTS: ticked, never watched */
 static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
-static _Atomic long long watchdog_armed_at; /* CLOCK_MONOTONIC ms; 0 = idle */
-static _Atomic unsigned long watchdog_ticks;
-static _Atomic int watchdog_seconds;
-static char watchdog_label[256];
-static _Atomic int watchdog_label_ready;
 
 static long long now_ms(void)
 {
@@ -60,32 +70,38 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What the watchdog last saw of one slot. */
+struct watch_seen {
+	unsigned long ticks;
+	long long armed, changed;
+};
+
 static void *watchdog_main(void *arg)
 {
 	(void)arg;
-	unsigned long last_ticks = 0;
-	long long last_change = 0, last_armed = 0;
+	static struct watch_seen seen[WATCH_SLOTS];
 	for (;;) {
 		struct timespec pause = { 0, 100 * 1000000L };
 		nanosleep(&pause, NULL);
-		long long armed = atomic_load(&watchdog_armed_at);
-		unsigned long ticks = atomic_load(&watchdog_ticks);
 		long long now = now_ms();
-		if (!armed)
-			continue;
-		if (armed != last_armed || ticks != last_ticks) {
-			last_armed = armed;
-			last_ticks = ticks;
-			last_change = now;
-			continue;
-		}
-		if (now - last_change > atomic_load(&watchdog_seconds) * 1000LL) {
+		for (size_t i = 0; i < WATCH_SLOTS; i++) {
+			struct watch_slot *w = &watch_slots[i];
+			long long armed = atomic_load(&w->armed_at);
+			unsigned long ticks = atomic_load(&w->ticks);
+			if (!armed)
+				continue;
+			if (armed != seen[i].armed || ticks != seen[i].ticks) {
+				seen[i] = (struct watch_seen){ ticks, armed, now };
+				continue;
+			}
+			int seconds = atomic_load(&w->seconds);
+			if (now - seen[i].changed <= seconds * 1000LL)
+				continue;
 			char msg[400];
 			int n = snprintf(msg, sizeof(msg),
 					 "postlint: %s ran for more than %d seconds inside a library call "
 					 "(a pattern that backtracks?); stopping (exit code 2)\n",
-					 atomic_load(&watchdog_label_ready) ? watchdog_label : "a rule",
-					 atomic_load(&watchdog_seconds));
+					 atomic_load(&w->label_ready) ? w->label : "a rule", seconds);
 			if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
 				_exit(2);
 			_exit(2);
@@ -105,19 +121,40 @@ static void watchdog_start(void)
 	pthread_attr_destroy(&attr);
 }
 
-static void watchdog_arm(const struct host *h)
+static struct watch_slot *watch_slot_take(void)
 {
-	pthread_once(&watchdog_once, watchdog_start);
-	atomic_store(&watchdog_label_ready, 0);
-	snprintf(watchdog_label, sizeof(watchdog_label), "%s", h->label[0] ? h->label : "a rule");
-	atomic_store(&watchdog_label_ready, 1);
-	atomic_store(&watchdog_seconds, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
-	atomic_store(&watchdog_armed_at, now_ms());
+	for (size_t i = 0; i < WATCH_SLOTS; i++) {
+		bool free_slot = false;
+		if (atomic_compare_exchange_strong(&watch_slots[i].taken, &free_slot, true))
+			return &watch_slots[i];
+	}
+	return &no_slot;
 }
 
-static void watchdog_disarm(void)
+static void watch_slot_give_back(struct watch_slot *w)
 {
-	atomic_store(&watchdog_armed_at, 0);
+	if (w == &no_slot)
+		return;
+	atomic_store(&w->armed_at, 0);
+	atomic_store(&w->taken, false);
+}
+
+static void watchdog_arm(const struct host *h)
+{
+	struct watch_slot *w = h->watch;
+	if (w == &no_slot)
+		return;
+	pthread_once(&watchdog_once, watchdog_start);
+	atomic_store(&w->label_ready, 0);
+	snprintf(w->label, sizeof(w->label), "%s", h->label[0] ? h->label : "a rule");
+	atomic_store(&w->label_ready, 1);
+	atomic_store(&w->seconds, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
+	atomic_store(&w->armed_at, now_ms());
+}
+
+static void watchdog_disarm(const struct host *h)
+{
+	atomic_store(&h->watch->armed_at, 0);
 }
 
 static char template_key, libs_key, modules_key;
@@ -157,7 +194,7 @@ struct host *host_of(lua_State *L)
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
 	struct host *h = host_of(L);
-	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->watch->ticks, 1, memory_order_relaxed);
 	if (!h->budget_tripped) {
 		h->budget_left -= HOOK_STEP;
 		if (h->budget_left > 0)
@@ -660,8 +697,10 @@ struct host *host_new(const struct host_limits *limits)
 {
 	struct host *h = xcalloc(1, sizeof(*h));
 	h->limit = limits && limits->memory ? limits->memory : HOST_DEFAULT_MEMORY;
+	h->watch = watch_slot_take();
 	h->L = lua_newstate(host_alloc, h);
 	if (!h->L) {
+		watch_slot_give_back(h->watch);
 		free(h);
 		return NULL;
 	}
@@ -683,6 +722,7 @@ void host_free(struct host *h)
 		return;
 	if (h->L)
 		lua_close(h->L);
+	watch_slot_give_back(h->watch);
 	free(h);
 }
 
@@ -779,7 +819,7 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 			h->reset_needed = true;
 	}
 	if (instructions > 0)
-		watchdog_disarm();
+		watchdog_disarm(h);
 	lua_settop(L, base);
 	lua_sethook(L, NULL, 0, 0);
 	h->err = NULL;
