@@ -81,6 +81,13 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 		buf_addf(err, "cannot read '%s': %s", path, strerror(errno));
 		return -1;
 	}
+	/* a regular file's size says at once what reading it would find out at the end */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > MAX_POST_BYTES) {
+		fclose(f);
+		buf_addf(err, "cannot read '%s': larger than %zu MB", path, MAX_POST_BYTES >> 20);
+		return -1;
+	}
 	struct buf b = BUF_INIT;
 	char chunk[65536];
 	size_t n;
