@@ -19,6 +19,8 @@
 #   --runs N         timed runs per fast cell (default 10; slow cells run 3 times)
 #   --work DIR       build, corpora, peers and results (default: bench/work, git-ignored)
 #   --quick          one run per cell (a smoke test; not for quoting)
+#   --only REGEX     time only the cells whose name matches (extended regex); the others
+#                    keep their results from the last run, and the table shows them all
 # Needs: cmake, a C compiler, git, python3, GNU time (apt: time); hyperfine is used when
 # installed (apt: hyperfine), else every run goes through GNU time. --peers needs npm.
 set -euo pipefail
@@ -32,6 +34,7 @@ peer_max=10000
 runs=10
 work=$here/work
 quick=0
+only=
 while [ $# -gt 0 ]; do
   case $1 in
     --shared) shared=$2; shift 2 ;;
@@ -41,6 +44,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --quick) quick=1; shift ;;
+    --only) only=$2; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -56,7 +60,8 @@ command -v hyperfine >/dev/null && have_hyperfine=1
 mkdir -p "$work/results/cmd"
 work=$(cd "$work" && pwd)
 results=$work/results
-rm -f "$results"/*.json "$results"/*.time "$results"/rows.txt
+[ -n "$only" ] || rm -f "$results"/*.json "$results"/*.time "$results"/*.load "$results"/rows.txt
+touch "$results/rows.txt"
 
 # ---- build -------------------------------------------------------------------------------
 echo "== building a Release binary in $work/build" >&2
@@ -105,8 +110,9 @@ wait_for_quiet() {  # up to 20 s for a second with less than a quarter of a core
   local i b0 b1
   for (( i = 0; i < 20; i++ )); do
     b0=$(busy_ticks); sleep 1; b1=$(busy_ticks)
-    (( (b1 - b0) * 4 < $(getconf CLK_TCK) )) && return 0
+    if (( (b1 - b0) * 4 < $(getconf CLK_TCK) )); then return 0; fi
   done
+  echo "   (the machine is still busy: measuring anyway; see the load column)" >&2
 }
 timed() {  # timed SCRIPT LOG: one run under GNU time, appended to LOG
   "$gnutime" -f '%e %U %S %M' -a -o "$2" sh "$1" >/dev/null 2>&1 || true
@@ -114,7 +120,11 @@ timed() {  # timed SCRIPT LOG: one run under GNU time, appended to LOG
 cell() {
   local name=$1 size=$2 cmd=$3
   local tag script log
+  [ -z "$only" ] || [[ $name =~ $only ]] || return 0
   tag=$(printf '%s-%s' "$name" "$size" | tr -c 'A-Za-z0-9_.-' '_')
+  rm -f "$results/$tag.json"
+  grep -v -F -x "$name|$size|$tag" "$results/rows.txt" > "$results/rows.tmp" || true
+  mv "$results/rows.tmp" "$results/rows.txt"
   script=$results/cmd/$tag.sh log=$results/$tag.time
   printf 'cd %q\n%s\n' "$work/corpus-$size" "$cmd" > "$script"
   : > "$log"
@@ -154,7 +164,7 @@ case " $sizes " in *" 10000 "*)
   # pre-commit: one post changed and staged in a repository of 10,000 (the calendar rules
   # see the others), restored afterwards
   c=$work/corpus-10000
-  post=$(cd "$c" && ls *.md | head -n 1)
+  post=$(cd "$c" && printf '%s\n' *.md | awk 'NR == 1')
   printf '\nWhat do you think?\n' >> "$c/$post"
   git -C "$c" add "$post"
   cell "postlint --staged (1 of 10,000)" 10000 "exec '$pl' --no-color --staged"
@@ -216,8 +226,10 @@ if peers:
         if ("postlint", size) not in cells:
             continue
         mine = cells[("postlint", size)][0]
-        line = ["%.3f (%.0fx faster)" % (mine / cells[(p, size)][0], cells[(p, size)][0] / mine)
-                if (p, size) in cells else "-" for p in peers]
+        def ratio(peer):
+            r = mine / cells[(peer, size)][0]
+            return "%.3f (%.1fx %s)" % (r, 1 / r if r < 1 else r, "faster" if r < 1 else "slower")
+        line = [ratio(p) if (p, size) in cells else "-" for p in peers]
         out.append("| %d | %s |" % (size, " | ".join(line)))
 # the targets
 def check(label, ok):
