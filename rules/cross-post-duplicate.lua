@@ -64,12 +64,40 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
 
   check_set = function(posts, ctx)
     local o = ctx.options
-    local info, index = {}, {}
+    -- Candidates by a prefix filter (PPJoin, Xiao et al. 2008), so that common word pairs
+    -- ("of the") do not make every post a candidate of every other. Two posts with Jaccard
+    -- similarity >= threshold share at least ceil(threshold * n) of the n shingles of each;
+    -- with the shingles of every post in one order (rarest first), the first shingle they
+    -- share is then among the first n - ceil(threshold * n) + 1 of both. Only those
+    -- prefixes are indexed; candidates are verified by counting their shingles in common.
+    local info, df = {}, {}
     for i, p in ipairs(posts) do
       local set, n, words = shingles(p, o.shingle)
       if words >= o.min_words then
         info[i] = { set = set, n = n, platforms = platform_key(p) }
         for s in pairs(set) do
+          df[s] = (df[s] or 0) + 1
+        end
+      end
+    end
+    local index = {}
+    for i = 1, #posts do
+      local mine = info[i]
+      if mine then
+        -- sort keys of the count (fixed width) and the shingle: table.sort compares them
+        -- itself, much faster than with a Lua comparator
+        local keyed = {}
+        for s in pairs(mine.set) do
+          keyed[#keyed + 1] = string.format("%09d %s", df[s], s)
+        end
+        table.sort(keyed)
+        -- the overlap needed, rounded down a little for floating point (a longer prefix
+        -- only costs time)
+        local need = math.max(1, math.ceil(o.threshold * mine.n - 1e-7))
+        local prefix = {}
+        for k = 1, mine.n - need + 1 do
+          local s = keyed[k]:sub(11)
+          prefix[k] = s
           local list = index[s]
           if not list then
             list = {}
@@ -77,16 +105,36 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
           end
           list[#list + 1] = i
         end
+        mine.prefix = prefix
       end
     end
+    -- Jaccard similarity is at most min(n, m) / max(n, m): posts of very different sizes
+    -- cannot reach the threshold (with a margin for rounding)
+    local low = o.threshold - 1e-9
     for i, p in ipairs(posts) do
       local mine = info[i]
       if p.linted and mine then
         local shared = {}
-        for s in pairs(mine.set) do
+        for _, s in ipairs(mine.prefix) do
           for _, j in ipairs(index[s]) do
-            if j ~= i then
-              shared[j] = (shared[j] or 0) + 1
+            local other = info[j]
+            if j ~= i and not shared[j] then
+              shared[j] = 0
+              -- only posts for other platforms count
+              if other.platforms ~= mine.platforms
+                and math.min(mine.n, other.n) >= low * math.max(mine.n, other.n) then
+                local small, large = mine.set, other.set
+                if other.n < mine.n then
+                  small, large = large, small
+                end
+                local count = 0
+                for sh in pairs(small) do
+                  if large[sh] then
+                    count = count + 1
+                  end
+                end
+                shared[j] = count
+              end
             end
           end
         end
@@ -94,7 +142,7 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
         for j, count in pairs(shared) do
           local other = info[j]
           local sim = count / (mine.n + other.n - count)
-          if other.platforms ~= mine.platforms and sim >= o.threshold
+          if count > 0 and other.platforms ~= mine.platforms and sim >= o.threshold
             and (sim > best or (sim == best and posts[j].path < posts[best_j].path)) then
             best, best_j = sim, j
           end

@@ -40,24 +40,26 @@ Good: one offer in a fortnight of posts that give readers something to respond t
   check_set = function(posts, ctx)
     local o = ctx.options
     local dated = calendar.dated(posts)
+    -- Posts are judged only when a window around a linted post needs them, so that linting
+    -- one post (a commit) does not analyse the whole repository.
     local push = {}
-    for i, p in ipairs(dated) do
-      push[i] = analysis.is_sales_push(analysis.of(p), o.threshold)
+    local function is_push(k)
+      local v = push[k]
+      if v == nil then
+        v = analysis.is_sales_push(analysis.of(dated[k]), o.threshold)
+        push[k] = v
+      end
+      return v
     end
-    local half = o.window_days * DAY / 2
-    local lo, hi, pushes = 1, 0, 0
-    for i, p in ipairs(dated) do
-      -- the window [time - half, time + half] slides forward with i
-      while hi < #dated and dated[hi + 1].time <= p.time + half do
-        hi = hi + 1
-        if push[hi] then pushes = pushes + 1 end
+    local function count(from, to)
+      local c = 0
+      for k = from, to do
+        if is_push(k) then c = c + 1 end
       end
-      while dated[lo].time < p.time - half do
-        if push[lo] then pushes = pushes - 1 end
-        lo = lo + 1
-      end
-      local n = hi - lo + 1
-      if push[i] and p.linted and n >= o.min_posts and pushes * 100 > o.max_percent * n then
+      return c
+    end
+    local function report_if_crowded(p, n, pushes)
+      if n >= o.min_posts and pushes * 100 > o.max_percent * n then
         local a = analysis.of(p)
         local cta, any
         for _, f in ipairs(a.sales.found) do
@@ -87,6 +89,27 @@ Good: one offer in a fortnight of posts that give readers something to respond t
           first = first, last = last,
           suggestions = suggestions,
         }
+      end
+    end
+    local half = o.window_days * DAY / 2
+    -- the window [time - half, time + half] slides forward with i; pushes counts [lo, hi]
+    local lo, hi, pushes = 1, 0, 0
+    for i, p in ipairs(dated) do
+      if p.linted and is_push(i) then
+        local new_lo, new_hi = lo, hi
+        while new_hi < #dated and dated[new_hi + 1].time <= p.time + half do
+          new_hi = new_hi + 1
+        end
+        while dated[new_lo].time < p.time - half do
+          new_lo = new_lo + 1
+        end
+        if new_lo > hi then
+          pushes = count(new_lo, new_hi)
+        else
+          pushes = pushes - count(lo, new_lo - 1) + count(hi + 1, new_hi)
+        end
+        lo, hi = new_lo, new_hi
+        report_if_crowded(p, hi - lo + 1, pushes)
       end
     end
   end,

@@ -37,37 +37,57 @@ Good: say what one of the quotes means to you, or post something of your own bet
   check_set = function(posts, ctx)
     local o = ctx.options
     local dated = calendar.dated(posts)
-    local i = 1
-    while i <= #dated do
-      local j = i
-      while j <= #dated and analysis.is_bare_quote(analysis.of(dated[j]), o.min_words) do
-        j = j + 1
+    -- Only the runs around linted bare quotes are looked at, so that linting one post (a
+    -- commit) does not analyse the whole repository.
+    local bare = {}
+    local function is_bare(k)
+      local v = bare[k]
+      if v == nil then
+        v = analysis.is_bare_quote(analysis.of(dated[k]), o.min_words)
+        bare[k] = v
       end
-      local run = j - i
-      if run > o.max_in_row then
-        for k = i, j - 1 do
-          local p = dated[k]
-          if p.linted then
-            local a = analysis.of(p)
-            local first, last
-            if a.quote.token then
-              first, last = a.quote.token.first, a.quote.token.last
-            else
-              first, last = edit.first_line(p)
+      return v
+    end
+    local k = 1
+    while k <= #dated do
+      local p = dated[k]
+      if p.linted and is_bare(k) then
+        -- the whole run of bare quotes that holds post k: [i, j - 1]
+        local i, j = k, k + 1
+        while i > 1 and is_bare(i - 1) do
+          i = i - 1
+        end
+        while j <= #dated and is_bare(j) do
+          j = j + 1
+        end
+        local run = j - i
+        if run > o.max_in_row then
+          for m = k, j - 1 do
+            local q = dated[m]
+            if q.linted then
+              local a = analysis.of(q)
+              local first, last
+              if a.quote.token then
+                first, last = a.quote.token.first, a.quote.token.last
+              else
+                first, last = edit.first_line(q)
+              end
+              ctx:report{
+                post = q,
+                message = string.format("%d bare quotes in a row (%s to %s): this is post %d "
+                  .. "of them; add your own words to it or post something of yours between "
+                  .. "them", run, calendar.day(dated[i]), calendar.day(dated[j - 1]), m - i + 1),
+                first = first, last = last,
+                suggestions = { { title = "Say what the quote means to you and ask readers",
+                  edits = { edit.insert(edit.body_end(q), "\n\n" .. analysis.phrase(a, "quote")) } } },
+              }
             end
-            ctx:report{
-              post = p,
-              message = string.format("%d bare quotes in a row (%s to %s): this is post %d "
-                .. "of them; add your own words to it or post something of yours between them",
-                run, calendar.day(dated[i]), calendar.day(dated[j - 1]), k - i + 1),
-              first = first, last = last,
-              suggestions = { { title = "Say what the quote means to you and ask readers",
-                edits = { edit.insert(edit.body_end(p), "\n\n" .. analysis.phrase(a, "quote")) } } },
-            }
           end
         end
+        k = j
+      else
+        k = k + 1
       end
-      i = math.max(j, i + 1)
     end
   end,
 

@@ -23,7 +23,7 @@
 struct cache {
 	char *dir;
 	uint64_t run[2]; /* fingerprint of postlint, rules and command line */
-	size_t reused, linted;
+	_Atomic size_t reused, linted; /* counted by every --jobs worker */
 };
 
 /* Two FNV-1a lanes with different offsets: 128 bits, ample for telling entries apart (this

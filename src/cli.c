@@ -35,6 +35,7 @@ enum opt_id {
 	OPT_CACHE,
 	OPT_FORCE,
 	OPT_PLATFORM,
+	OPT_JOBS,
 };
 
 struct opt {
@@ -86,6 +87,8 @@ static const struct opt options[] = {
 	{ OPT_FORCE, "force", 0, NULL, "hook install: replace a pre-commit hook postlint did not "
 				       "write" },
 	{ OPT_PLATFORM, "platform", 0, "P", "length: measure for this platform, or all" },
+	{ OPT_JOBS, "jobs", 'j', "N", "lint with N threads (default: the number of cores; 1: no "
+				      "threads). The output is the same for every N" },
 };
 
 static const struct {
@@ -218,6 +221,18 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 	case OPT_CONFIG:
 		cli->config_path = value;
 		return 0;
+	case OPT_JOBS: {
+		char *end;
+		errno = 0;
+		long n = strtol(value, &end, 10);
+		if (errno || *end || end == value || n < 1 || n > CLI_MAX_JOBS) {
+			buf_addf(err, "--jobs needs a number from 1 to %d, not '%s'", CLI_MAX_JOBS,
+				 value);
+			return -1;
+		}
+		cli->jobs = (int)n;
+		return 0;
+	}
 	case OPT_MAX_WARNINGS: {
 		char *end;
 		errno = 0;

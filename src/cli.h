@@ -57,7 +57,11 @@ struct cli {
 	bool cache;        /* --cache */
 	bool force;        /* hook install --force */
 	const char *platform; /* length --platform: a name or "all" */
+	int jobs;          /* --jobs N; 0: not given (the number of cores) */
 };
+
+/* Most threads --jobs may ask for. */
+#define CLI_MAX_JOBS 64
 
 /* Parses argv into *cli. Returns 0, or -1 with a message in err (a usage error). */
 int cli_parse(int argc, char **argv, struct cli *cli, struct buf *err);

@@ -18,6 +18,7 @@
 #include "diff.h"
 #include "fixer.h"
 #include "fmt.h"
+#include "jobs.h"
 #include "lsp/lsp.h"
 #include "post.h"
 #include "ruletest.h"
@@ -90,6 +91,8 @@ static bool use_color(const struct cli *cli)
 	return isatty(STDOUT_FILENO) && !(no && *no);
 }
 
+struct bad_configs;
+
 /* What every file of a lint run shares. */
 struct lint_run {
 	const struct cli *cli;
@@ -101,6 +104,24 @@ struct lint_run {
 	struct summary *sum;
 	struct buf *diff; /* --diff */
 	const struct source_file *files; /* the list linted: a file's index is its calendar key */
+	const struct bad_configs *bad;
+	struct file_result *results;     /* per file, computed by any thread (--jobs) */
+	bool trouble;
+	/* --jobs: the calendar runs on the main thread while the workers lint */
+	const struct source_list *all, *calendar;
+	struct session_options opts;
+	struct config_store *configs;
+};
+
+/* One file's lint, computed by any thread and delivered (fixes written, set findings merged,
+ * printed) by the main thread in file order. */
+struct file_result {
+	struct report r;
+	struct post *post;      /* the linted post (NULL: not read) */
+	struct fixer_result fr; /* fix modes */
+	char *read_error;       /* the file could not be read */
+	size_t rule_errors;     /* rule errors while linting it */
+	bool skipped;           /* its .lintrc is broken: already reported */
 };
 
 /* After the fix loop changed a file: write it, or add its diff, as cli asks. Returns false
@@ -138,14 +159,13 @@ static bool deliver_fixes(const struct lint_run *run, const struct source_file *
 	return rc == 0;
 }
 
-/* The fix modes: lint, fix and re-lint, then deliver. Returns the post whose findings are in
- * *r: the fixed text, or the original when the fixes could not be delivered. */
-static struct post *fix_file(const struct lint_run *run, const struct source_file *f,
-			     char *data, size_t len, struct report *r, bool *trouble)
+/* The fix modes, after the fix loop (fixer_run) made post: deliver the fixes. Returns the
+ * post whose findings are in *r: the fixed text, or the original when the fixes could not be
+ * delivered. Takes post and fr. */
+static struct post *fix_deliver(const struct lint_run *run, const struct source_file *f,
+				struct post *post, struct fixer_result fr, struct report *r,
+				bool *trouble)
 {
-	struct fixer_result fr;
-	struct post *post = fixer_run(run->s, f->display, data, len, f->abs_path, f->config,
-				      run->cli->unsafe_fixes, r, &fr);
 	if (fr.applied && !deliver_fixes(run, f, post, &fr, trouble)) {
 		/* not written: what the user has is the original, so report on that */
 		post_free(post);
@@ -177,34 +197,121 @@ static struct post *fix_file(const struct lint_run *run, const struct source_fil
 	return post;
 }
 
-/* Lints one file's bytes (taking data), fixing them as asked, and prints its report.
- * Returns true on trouble (a rule error, a file that could not be written). */
-static bool lint_file(const struct lint_run *run, const struct source_file *f, char *data,
-		      size_t len)
+static bool is_bad(const struct bad_configs *bad, const struct config *c);
+
+/* Lints file i with session s into its result (any thread: touches only that result). */
+static void lint_compute(const struct lint_run *run, struct session *s, size_t i)
+{
+	const struct source_file *f = &run->files[i];
+	struct file_result *res = &run->results[i];
+	if (!f->config || is_bad(run->bad, f->config)) {
+		res->skipped = true;
+		return;
+	}
+	report_init(&res->r, f->display);
+	char *data;
+	size_t len;
+	struct buf err = BUF_INIT;
+	if (source_file_read(f, &data, &len, &err) < 0) {
+		res->read_error = xstrdup(err.ptr);
+		buf_release(&err);
+		return;
+	}
+	buf_release(&err);
+	size_t rule_errors = s->rule_errors;
+	if (run->cli->fix_mode == FIX_NONE) {
+		res->post = post_new(f->display, data, len);
+		cache_lint(run->cache, s, res->post, f->abs_path, f->config, &res->r);
+	} else {
+		res->post = fixer_run(s, f->display, data, len, f->abs_path, f->config,
+				      run->cli->unsafe_fixes, &res->r, &res->fr);
+	}
+	res->rule_errors = s->rule_errors - rule_errors;
+}
+
+/* Delivers file i's result (main thread, in file order): fixes written or diffed, findings
+ * of rules across posts merged, the report printed and counted. Returns true on trouble (a
+ * rule error, a file that could not be read or written). */
+static bool lint_deliver(const struct lint_run *run, size_t i)
 {
 	const struct cli *cli = run->cli;
-	struct report r;
-	report_init(&r, f->display);
-	size_t rule_errors = run->s->rule_errors;
-	bool trouble = false;
-	struct post *post;
-	if (cli->fix_mode == FIX_NONE) {
-		post = post_new(f->display, data, len);
-		cache_lint(run->cache, run->s, post, f->abs_path, f->config, &r);
-	} else {
-		post = fix_file(run, f, data, len, &r, &trouble);
+	const struct source_file *f = &run->files[i];
+	struct file_result *res = &run->results[i];
+	if (res->skipped)
+		return false;
+	struct report *r = &res->r;
+	if (res->read_error) {
+		report_addf(r, RULE_IO_ERROR, SEVERITY_ERROR, 0, 0, "%s", res->read_error);
+		report_locate(r, NULL);
+		r->skipped = true;
+		if (cli->fix_mode != FIX_DIFF)
+			run->fmt->file(run->ctx, r, NULL);
+		count(run->sum, r);
+		report_release(r);
+		free(res->read_error);
+		return true;
 	}
-	if (!r.fixes_applied)
-		calendar_merge(run->set, run->s, (size_t)(f - run->files), post, &r);
+	size_t rule_errors = run->s->rule_errors;
+	bool trouble = res->rule_errors > 0;
+	struct post *post = res->post;
+	if (cli->fix_mode != FIX_NONE)
+		post = fix_deliver(run, f, post, res->fr, r, &trouble);
+	if (!r->fixes_applied)
+		calendar_merge(run->set, run->s, i, post, r);
 	trouble |= run->s->rule_errors > rule_errors;
 	if (cli->fix_mode != FIX_DIFF)
-		run->fmt->file(run->ctx, &r, post);
+		run->fmt->file(run->ctx, r, post);
 	if (cli->fix_mode == FIX_WRITE && f->origin == SOURCE_STDIN) /* an editor's filter */
 		fwrite(post->text, 1, post->len, stdout);
-	count(run->sum, &r);
+	count(run->sum, r);
 	post_free(post);
-	report_release(&r);
+	report_release(r);
 	return trouble;
+}
+
+/* --jobs callbacks */
+static void *worker_session(void *ud)
+{
+	struct lint_run *run = ud;
+	return session_new(&run->opts, run->configs);
+}
+
+static void worker_session_free(void *state, void *ud)
+{
+	(void)ud;
+	session_free(state);
+}
+
+static void compute_job(void *state, size_t i, void *ud)
+{
+	lint_compute(ud, state, i);
+}
+
+static void deliver_job(size_t i, void *ud)
+{
+	struct lint_run *run = ud;
+	run->trouble |= lint_deliver(run, i);
+}
+
+/* Rules across posts: their findings join each file's report when it is delivered. */
+static void calendar_job(void *ud)
+{
+	struct lint_run *run = ud;
+	run->set = calendar_lint(run->s, run->all, run->calendar);
+	run->trouble |= run->s->rule_errors > 0;
+}
+
+/* Threads besides the main one: --jobs (default: the cores), never more than the files
+ * call for, and none for a few files (a commit, an editor), where a worker's Lua state and
+ * rules would cost more than they save. */
+static unsigned lint_threads(const struct cli *cli, size_t nfiles)
+{
+	if (cli->stdin_input || nfiles < 8)
+		return 0;
+	size_t jobs = cli->jobs > 0 ? (size_t)cli->jobs : jobs_cores();
+	if (jobs > nfiles / 4)
+		jobs = nfiles / 4;
+	return jobs > 1 ? (unsigned)(jobs - 1) : 0;
 }
 
 /* Configs that failed their check against the rules: their files are not linted. */
@@ -276,9 +383,6 @@ static int cmd_lint(const struct cli *cli)
 	}
 	print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
-	/* rules across posts first: their findings join each file's report in the loop */
-	struct calendar *set = calendar_lint(s, &files, &calendar);
-	trouble |= s->rule_errors > 0;
 	struct cache *cache = cli->cache ? cache_open(s, &errors) : NULL;
 	print_lines(stderr, "postlint: ", errors.ptr);
 
@@ -298,32 +402,19 @@ static int cmd_lint(const struct cli *cli)
 		fwrite(files.excluded_stdin, 1, files.excluded_stdin_len, stdout);
 	struct summary sum = { 0 };
 	struct buf diff = BUF_INIT;
-	struct lint_run run = { cli, s, cache, set, fmt, &ctx, &sum, &diff, files.items };
+	struct lint_run run = { cli, s, cache, NULL, fmt, &ctx, &sum, &diff, files.items, &bad,
+				xcalloc(files.len ? files.len : 1, sizeof(struct file_result)),
+				false, &files, &calendar, opts, configs };
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->begin(&ctx);
-	for (size_t i = 0; i < files.len; i++) {
-		const struct source_file *f = &files.items[i];
-		if (!f->config || is_bad(&bad, f->config))
-			continue; /* its .lintrc is broken: already reported */
-		char *data;
-		size_t len;
-		struct buf err = BUF_INIT;
-		if (source_file_read(f, &data, &len, &err) < 0) {
-			struct report r;
-			report_init(&r, f->display);
-			report_addf(&r, RULE_IO_ERROR, SEVERITY_ERROR, 0, 0, "%s", err.ptr);
-			report_locate(&r, NULL);
-			r.skipped = true;
-			trouble = true;
-			if (cli->fix_mode != FIX_DIFF)
-				fmt->file(&ctx, &r, NULL);
-			count(&sum, &r);
-			report_release(&r);
-		} else {
-			trouble |= lint_file(&run, f, data, len);
-		}
-		buf_release(&err);
-	}
+	struct jobs jobs = { .n = files.len, .threads = lint_threads(cli, files.len), .ud = &run,
+			     .caller_state = s, .state_new = worker_session,
+			     .state_free = worker_session_free, .first = calendar_job,
+			     .compute = compute_job, .deliver = deliver_job };
+	jobs_run(&jobs);
+	trouble |= run.trouble;
+	free(run.results);
+	struct calendar *set = run.set;
 	if (cli->fix_mode == FIX_DIFF) {
 		/* stdout carries the patch alone, so that it can be piped to git apply */
 		fwrite(diff.ptr, 1, diff.len, stdout);

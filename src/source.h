@@ -38,6 +38,10 @@ struct source_list {
 	 * it through unchanged (owned, or NULL) */
 	char *excluded_stdin;
 	size_t excluded_stdin_len;
+	/* source_list_find's hash of abs_path -> index + 1 (0: empty), so that collecting a
+	 * repository of many posts is not quadratic */
+	size_t *slots;
+	size_t nslots;
 };
 
 /* Collects the files to lint from paths (files and folders), or with no paths from the

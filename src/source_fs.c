@@ -135,11 +135,32 @@ int source_file_read(const struct source_file *f, char **data, size_t *len, stru
 	return 0;
 }
 
+static size_t path_hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void index_put(size_t *slots, size_t nslots, const char *abs, size_t i)
+{
+	size_t k = path_hash(abs) & (nslots - 1);
+	while (slots[k])
+		k = (k + 1) & (nslots - 1);
+	slots[k] = i + 1;
+}
+
 long source_list_find(const struct source_list *list, const char *abs)
 {
-	for (size_t i = 0; i < list->len; i++)
+	if (!list->nslots)
+		return -1;
+	for (size_t k = path_hash(abs) & (list->nslots - 1); list->slots[k];
+	     k = (k + 1) & (list->nslots - 1)) {
+		size_t i = list->slots[k] - 1;
 		if (strcmp(list->items[i].abs_path, abs) == 0)
 			return (long)i;
+	}
 	return -1;
 }
 
@@ -150,6 +171,17 @@ void source_list_add(struct source_list *list, const char *abs, const char *disp
 	list->items[list->len++] = (struct source_file){ xstrdup(abs),
 		display ? xstrdup(display) : source_display(abs), c, data, data_len,
 		data ? SOURCE_GIT : SOURCE_DISK };
+	if (list->len * 2 > list->nslots) { /* at most half full */
+		free(list->slots);
+		list->nslots = list->nslots ? list->nslots * 2 : 64;
+		while (list->len * 2 > list->nslots)
+			list->nslots *= 2;
+		list->slots = xcalloc(list->nslots, sizeof(*list->slots));
+		for (size_t i = 0; i < list->len; i++)
+			index_put(list->slots, list->nslots, list->items[i].abs_path, i);
+	} else {
+		index_put(list->slots, list->nslots, abs, list->len - 1);
+	}
 }
 
 static void add_file(struct source_list *out, const char *abs, const struct config *c)
@@ -348,6 +380,7 @@ void source_list_release(struct source_list *list)
 	}
 	free(list->items);
 	free(list->excluded_stdin);
+	free(list->slots);
 	memset(list, 0, sizeof(*list));
 }
 

@@ -73,6 +73,35 @@ local function span_at(index, pos)
 end
 
 
+-- span_at for the start of every word, keyed by the word: one walk over the words (in text
+-- order) and the spans instead of a binary search per word.
+local function word_spans(index, words)
+  local spans, maxlast = index.spans, index.maxlast
+  local out, k, n, last_pos = {}, 0, #spans, -1
+  for _, w in ipairs(words) do
+    local pos = w.first
+    local found
+    if pos < last_pos then
+      found = span_at(index, pos) -- not in text order: search
+    else
+      while k < n and spans[k + 1].first <= pos do
+        k = k + 1
+      end
+      local j = k
+      while j >= 1 and maxlast[j] >= pos do
+        if spans[j].last >= pos then
+          found = spans[j]
+          break
+        end
+        j = j - 1
+      end
+      last_pos = pos
+    end
+    out[w] = found or false
+  end
+  return out
+end
+
 -- Lua patterns work on bytes, so multi-byte punctuation is compared as code points here.
 local QUESTION_MARKS = { [0x3F] = true, [0xFF1F] = true, [0x203D] = true, [0x2048] = true,
   [0x2049] = true, [0x2047] = true }
@@ -291,8 +320,11 @@ end
 local function own_words(a)
   local post = a.post
   a.own, a.own_in_sentence = {}, {}
+  a.word_span = word_spans(a.quote_index, post.words)
   for i, w in ipairs(post.words) do
-    if not w.link and region(a, w.first) == "own" then
+    -- region(a, w.first) == "own", with the word's span looked up once
+    if not w.link and not a.all_quoted and not a.word_span[w]
+      and not (a.rt_first and w.first >= a.rt_first) then
       a.own[#a.own + 1] = i
       local s = w.sentence
       if s then
@@ -774,8 +806,11 @@ local function analyze_quote(a)
   end
   -- words outside the quotation marks
   local inside = function(w)
-    local t = span_at(a.quote_index, w.first)
-    return t ~= nil and w.last <= t.last
+    local t = a.word_span[w]
+    if t == nil then
+      t = span_at(a.quote_index, w.first)
+    end
+    return t and w.last <= t.last or false
   end
   local removed = {}
   covered_by(a, "framing", removed)
@@ -1115,6 +1150,19 @@ end
 
 ---------------------------------------------------------------------------------------------
 
+-- a.topic is only needed for the wording of a suggestion: it is worked out on first use
+-- (from the post and its own words, which do not change), not for every post of a calendar.
+local LAZY_TOPIC = {
+  __index = function(a, key)
+    if key == "topic" and not rawget(a, "topic_done") then
+      rawset(a, "topic_done", true)
+      analyze_topic(a)
+      return rawget(a, "topic")
+    end
+    return nil
+  end,
+}
+
 local function analyze(post)
   local W = words_for(post.lang)
   if not W or (#post.words == 0 and #post.links == 0) then
@@ -1127,8 +1175,7 @@ local function analyze(post)
   analyze_sales(a)
   analyze_invitation(a)
   analyze_quote(a)
-  analyze_topic(a)
-  return a
+  return setmetatable(a, LAZY_TOPIC)
 end
 
 -- The analysis of post (cached), or nil when its language has no word lists or its body

@@ -117,7 +117,8 @@ static char *set_strings(struct phrase_set *set)
 	return (char *)(set_words(set) + set->nwords);
 }
 
-static const struct phrase_set *sort_set; /* qsort has no context argument */
+/* qsort has no context argument; one per thread (--jobs workers compile lists at once) */
+static _Thread_local const struct phrase_set *sort_set;
 
 static int compare_words(const struct pword *x, const struct pword *y, const char *s)
 {

@@ -43,21 +43,31 @@ struct host {
 	int seconds;
 	long long call_started_ms; /* CLOCK_MONOTONIC, of the budgeted call in progress */
 	bool timed_out;
+	struct watch_slot *watch; /* this host's place in the watchdog's list */
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
 
-/* One thread for the process (one host runs at a time). While a budgeted call runs, the
- * instruction hook ticks a counter; if the counter stands still for the set number of
- * seconds, the call is stuck in C code that the hook cannot reach (a backtracking pattern),
- * and the only safe way out is to end the process (a thread cannot be stopped safely). Slow
- * but progressing Lua code (under valgrind, say) is left to the instruction budget. */
+/* One thread for the process watches every host (one per --jobs worker). While a budgeted
+ * call runs, the instruction hook and every charge tick the host's counter; if a counter
+ * stands still for the set number of seconds, that call is stuck in C code that the hook
+ * cannot reach, and the only safe way out is to end the process (a thread cannot be stopped
+ * safely). Slow but progressing Lua code (under valgrind, say) is left to the instruction
+ * budget and the time limit. The slots are static, so the thread never reads a freed host. */
+#define WATCH_SLOTS 128
+
+struct watch_slot {
+	atomic_bool taken;
+	_Atomic long long armed_at; /* CLOCK_MONOTONIC ms; 0 = idle */
+	_Atomic unsigned long ticks;
+	_Atomic int seconds;
+	_Atomic int label_ready;
+	char label[256];
+};
+
+static struct watch_slot watch_slots[WATCH_SLOTS];
+static struct watch_slot no_slot; /* hosts beyond WATCH_SLOTS: ticked, never watched */
 static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
-static _Atomic long long watchdog_armed_at; /* CLOCK_MONOTONIC ms; 0 = idle */
-static _Atomic unsigned long watchdog_ticks;
-static _Atomic int watchdog_seconds;
-static char watchdog_label[256];
-static _Atomic int watchdog_label_ready;
 
 static long long now_ms(void)
 {
@@ -66,6 +76,12 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* What the watchdog last saw of one slot. */
+struct watch_seen {
+	unsigned long ticks;
+	long long armed, changed;
+};
+
 /* The thread is stopped and joined at exit, so that leak checkers see nothing of it; it
  * waits on a condition variable so that stopping it is immediate. */
 static pthread_mutex_t watchdog_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -73,11 +89,34 @@ static pthread_cond_t watchdog_wake = PTHREAD_COND_INITIALIZER;
 static bool watchdog_quit;
 static pthread_t watchdog_thread;
 
+/* Ends the process when the slot's call has made no progress for its seconds. */
+static void watch_one(struct watch_slot *w, struct watch_seen *seen, long long now)
+{
+	long long armed = atomic_load(&w->armed_at);
+	unsigned long ticks = atomic_load(&w->ticks);
+	if (!armed)
+		return;
+	if (armed != seen->armed || ticks != seen->ticks) {
+		*seen = (struct watch_seen){ ticks, armed, now };
+		return;
+	}
+	int seconds = atomic_load(&w->seconds);
+	if (now - seen->changed <= seconds * 1000LL)
+		return;
+	char msg[400];
+	int n = snprintf(msg, sizeof(msg),
+			 "postlint: %s ran for more than %d seconds inside a library call "
+			 "(a pattern that backtracks?); stopping (exit code 2)\n",
+			 atomic_load(&w->label_ready) ? w->label : "a rule", seconds);
+	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
+		_exit(2);
+	_exit(2);
+}
+
 static void *watchdog_main(void *arg)
 {
 	(void)arg;
-	unsigned long last_ticks = 0;
-	long long last_change = 0, last_armed = 0;
+	static struct watch_seen seen[WATCH_SLOTS];
 	pthread_mutex_lock(&watchdog_lock);
 	while (!watchdog_quit) {
 		struct timespec until;
@@ -90,28 +129,9 @@ static void *watchdog_main(void *arg)
 		pthread_cond_timedwait(&watchdog_wake, &watchdog_lock, &until);
 		if (watchdog_quit)
 			break;
-		long long armed = atomic_load(&watchdog_armed_at);
-		unsigned long ticks = atomic_load(&watchdog_ticks);
 		long long now = now_ms();
-		if (!armed)
-			continue;
-		if (armed != last_armed || ticks != last_ticks) {
-			last_armed = armed;
-			last_ticks = ticks;
-			last_change = now;
-			continue;
-		}
-		if (now - last_change > atomic_load(&watchdog_seconds) * 1000LL) {
-			char msg[400];
-			int n = snprintf(msg, sizeof(msg),
-					 "postlint: %s ran for more than %d seconds inside a library call "
-					 "(a pattern that backtracks?); stopping (exit code 2)\n",
-					 atomic_load(&watchdog_label_ready) ? watchdog_label : "a rule",
-					 atomic_load(&watchdog_seconds));
-			if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
-				_exit(2);
-			_exit(2);
-		}
+		for (size_t i = 0; i < WATCH_SLOTS; i++)
+			watch_one(&watch_slots[i], &seen[i], now);
 	}
 	pthread_mutex_unlock(&watchdog_lock);
 	return NULL;
@@ -135,19 +155,40 @@ static void watchdog_start(void)
 	atexit(watchdog_stop);
 }
 
-static void watchdog_arm(const struct host *h)
+static struct watch_slot *watch_slot_take(void)
 {
-	pthread_once(&watchdog_once, watchdog_start);
-	atomic_store(&watchdog_label_ready, 0);
-	snprintf(watchdog_label, sizeof(watchdog_label), "%s", h->label[0] ? h->label : "a rule");
-	atomic_store(&watchdog_label_ready, 1);
-	atomic_store(&watchdog_seconds, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
-	atomic_store(&watchdog_armed_at, now_ms());
+	for (size_t i = 0; i < WATCH_SLOTS; i++) {
+		bool free_slot = false;
+		if (atomic_compare_exchange_strong(&watch_slots[i].taken, &free_slot, true))
+			return &watch_slots[i];
+	}
+	return &no_slot;
 }
 
-static void watchdog_disarm(void)
+static void watch_slot_give_back(struct watch_slot *w)
 {
-	atomic_store(&watchdog_armed_at, 0);
+	if (w == &no_slot)
+		return;
+	atomic_store(&w->armed_at, 0);
+	atomic_store(&w->taken, false);
+}
+
+static void watchdog_arm(const struct host *h)
+{
+	struct watch_slot *w = h->watch;
+	if (w == &no_slot)
+		return;
+	pthread_once(&watchdog_once, watchdog_start);
+	atomic_store(&w->label_ready, 0);
+	snprintf(w->label, sizeof(w->label), "%s", h->label[0] ? h->label : "a rule");
+	atomic_store(&w->label_ready, 1);
+	atomic_store(&w->seconds, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
+	atomic_store(&w->armed_at, now_ms());
+}
+
+static void watchdog_disarm(const struct host *h)
+{
+	atomic_store(&h->watch->armed_at, 0);
 }
 
 static char template_key, libs_key, modules_key;
@@ -175,7 +216,7 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (nsize > old && h->budget_total > 0) {
 		h->budget_left -= (long long)((nsize - old) / 32);
 		if (nsize - old >= ALLOC_CHECKED) {
-			atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
+			atomic_fetch_add_explicit(&h->watch->ticks, 1, memory_order_relaxed);
 			if (h->budget_left <= 0) {
 				h->budget_tripped = true;
 				return NULL;
@@ -202,7 +243,7 @@ struct host *host_of(lua_State *L)
 static void budget_hook(lua_State *L, lua_Debug *ar)
 {
 	struct host *h = host_of(L);
-	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->watch->ticks, 1, memory_order_relaxed);
 	if (!h->budget_tripped) {
 		h->budget_left -= HOOK_STEP;
 		/* the clock, for the work no charge sees (comparing two long strings is one
@@ -244,7 +285,7 @@ void host_charge(lua_State *L, long long units)
 	if (h->budget_total <= 0)
 		return;
 	/* charged work is progress: the watchdog is only for calls that charge nothing */
-	atomic_fetch_add_explicit(&watchdog_ticks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&h->watch->ticks, 1, memory_order_relaxed);
 	h->budget_left -= units;
 	if (h->budget_left <= 0 || h->budget_tripped)
 		raise_budget(L, h);
@@ -846,8 +887,10 @@ struct host *host_new(const struct host_limits *limits)
 {
 	struct host *h = xcalloc(1, sizeof(*h));
 	h->limit = limits && limits->memory ? limits->memory : HOST_DEFAULT_MEMORY;
+	h->watch = watch_slot_take();
 	h->L = lua_newstate(host_alloc, h);
 	if (!h->L) {
+		watch_slot_give_back(h->watch);
 		free(h);
 		return NULL;
 	}
@@ -869,6 +912,7 @@ void host_free(struct host *h)
 		return;
 	if (h->L)
 		lua_close(h->L);
+	watch_slot_give_back(h->watch);
 	free(h);
 }
 
@@ -972,7 +1016,7 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 			h->reset_needed = true;
 	}
 	if (instructions > 0)
-		watchdog_disarm();
+		watchdog_disarm(h);
 	lua_settop(L, base);
 	lua_sethook(L, NULL, 0, 0);
 	h->budget_total = h->budget_left = 0; /* host_alloc charges nothing between calls */

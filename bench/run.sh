@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# bench/run.sh - how fast postlint is, alone and beside the prose linters people would use.
+#
+# Builds a Release binary, makes corpora of generated posts with the shared generator
+# (make-corpus.sh and the seed essays of the shared folder), and times postlint with every
+# built-in rule on each size, the pre-commit case (one staged post in a repository of 10,000),
+# and `wc -w` as the floor. With --peers it also installs and times write-good, textlint (with
+# its write-good and alex rules), alex and proselint on the same corpora, in the same run.
+# Prints median wall time, CPU time (user + sys), peak RSS, the ratio postlint / peer per size,
+# and the issue's targets with pass or fail. Not a test: nothing here runs in ctest or CI.
+#
+# Usage: bench/run.sh [options]
+#   --shared DIR     the shared folder (default: ../shared next to the repository); without
+#                    it the benchmark prints "skipped: not found" and exits 0
+#   --sizes "N ..."  corpus sizes (default "1 1000 10000 100000")
+#   --peers          time the peers too (npm and apt install them on first use)
+#   --peer-max N     largest size the peers are timed on (default 10000; textlint needs
+#                    minutes there)
+#   --runs N         timed runs per fast cell (default 10; slow cells run 3 times)
+#   --work DIR       build, corpora, peers and results (default: bench/work, git-ignored)
+#   --quick          one run per cell (a smoke test; not for quoting)
+#   --only REGEX     time only the cells whose name matches (extended regex); the others
+#                    keep their results from the last run, and the table shows them all
+# Needs: cmake, a C compiler, git, python3, GNU time (apt: time); hyperfine is used when
+# installed (apt: hyperfine), else every run goes through GNU time. --peers needs npm.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+shared=$root/../shared
+sizes="1 1000 10000 100000"
+peers=0
+peer_max=10000
+runs=10
+work=$here/work
+quick=0
+only=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --shared) shared=$2; shift 2 ;;
+    --sizes) sizes=$2; shift 2 ;;
+    --peers) peers=1; shift ;;
+    --peer-max) peer_max=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    --only) only=$2; shift 2 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+if [ ! -x "$shared/bench/make-corpus.sh" ] || [ ! -d "$shared/seeds" ]; then
+  echo "skipped: not found: $shared/bench/make-corpus.sh and $shared/seeds (use --shared DIR)"
+  exit 0
+fi
+gnutime=/usr/bin/time
+"$gnutime" --version 2>&1 | grep -q GNU || { echo "bench/run.sh: GNU time is needed (apt-get install time)" >&2; exit 2; }
+have_hyperfine=0
+command -v hyperfine >/dev/null && have_hyperfine=1
+mkdir -p "$work/results/cmd"
+work=$(cd "$work" && pwd)
+results=$work/results
+[ -n "$only" ] || rm -f "$results"/*.json "$results"/*.time "$results"/*.load "$results"/rows.txt
+touch "$results/rows.txt"
+
+# ---- build -------------------------------------------------------------------------------
+echo "== building a Release binary in $work/build" >&2
+cmake -S "$root" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DPOSTLINT_TESTS=OFF >/dev/null
+cmake --build "$work/build" -j "$(nproc)" >/dev/null
+postlint=$work/build/postlint
+
+# ---- corpora: each a git repository (postlint runs inside one, as in a project) ------------
+make_corpus() {  # make_corpus N -> $work/corpus-N, committed
+  local n=$1 dir=$work/corpus-$1
+  local have
+  have=$( (find "$dir" -maxdepth 1 -name '*.md' 2>/dev/null || true) | wc -l)
+  if [ "$have" != "$n" ] || [ ! -d "$dir/.git" ]; then
+    rm -rf "$dir"
+    "$shared/bench/make-corpus.sh" "$shared/seeds" "$dir" "$n" >&2
+    git -C "$dir" init -q
+    git -C "$dir" add -A
+    git -C "$dir" -c user.name=bench -c user.email=bench@example.com commit -qm corpus
+  fi
+}
+for n in $sizes; do make_corpus "$n"; done
+
+# ---- peers ---------------------------------------------------------------------------------
+peer_bin=$work/peers/node_modules/.bin
+if [ "$peers" = 1 ]; then
+  if [ ! -x "$peer_bin/textlint" ] || [ ! -x "$peer_bin/write-good" ] || [ ! -x "$peer_bin/alex" ]; then
+    echo "== installing textlint, write-good and alex with npm into $work/peers" >&2
+    mkdir -p "$work/peers"
+    (cd "$work/peers" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+      npm install --no-audit --no-fund textlint textlint-rule-write-good textlint-rule-alex \
+        write-good alex >&2)
+  fi
+  if ! command -v proselint >/dev/null; then
+    echo "== installing proselint with apt" >&2
+    apt-get install -y python3-proselint >&2 || echo "   (proselint could not be installed: its rows are left out)" >&2
+  fi
+fi
+
+# ---- one cell ------------------------------------------------------------------------------
+# cell NAME SIZE 'command run by sh in corpus-SIZE'
+# A first run under GNU time is the probe (and warm-up). Under 2 s: hyperfine times the runs
+# (or GNU time does, without hyperfine); slower cells are run 3 times under GNU time. Peak
+# RSS always comes from GNU time. "load" is the 1-minute load average before the cell.
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+wait_for_quiet() {  # up to 20 s for a second with less than a quarter of a core busy
+  local i b0 b1
+  for (( i = 0; i < 20; i++ )); do
+    b0=$(busy_ticks); sleep 1; b1=$(busy_ticks)
+    if (( (b1 - b0) * 4 < $(getconf CLK_TCK) )); then return 0; fi
+  done
+  echo "   (the machine is still busy: measuring anyway; see the load column)" >&2
+}
+timed() {  # timed SCRIPT LOG: one run under GNU time, appended to LOG
+  "$gnutime" -f '%e %U %S %M' -a -o "$2" sh "$1" >/dev/null 2>&1 || true
+}
+cell() {
+  local name=$1 size=$2 cmd=$3
+  local tag script log
+  [ -z "$only" ] || [[ $name =~ $only ]] || return 0
+  tag=$(printf '%s-%s' "$name" "$size" | tr -c 'A-Za-z0-9_.-' '_')
+  rm -f "$results/$tag.json"
+  grep -v -F -x "$name|$size|$tag" "$results/rows.txt" > "$results/rows.tmp" || true
+  mv "$results/rows.tmp" "$results/rows.txt"
+  script=$results/cmd/$tag.sh log=$results/$tag.time
+  printf 'cd %q\n%s\n' "$work/corpus-$size" "$cmd" > "$script"
+  : > "$log"
+  echo "== $name on $size post(s)" >&2
+  [ "$quick" = 1 ] || wait_for_quiet
+  awk '{ print $1 }' /proc/loadavg > "$results/$tag.load"
+  timed "$script" "$results/$tag.probe"
+  local probe n
+  probe=$(awk '{ print $1 }' "$results/$tag.probe")
+  rm -f "$results/$tag.probe"
+  if [ "$quick" = 1 ]; then
+    timed "$script" "$log"
+  elif awk -v p="$probe" 'BEGIN { exit !(p < 2) }'; then
+    if [ "$have_hyperfine" = 1 ]; then
+      hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$results/$tag.json" \
+        "sh '$script'" >/dev/null 2>&1
+      for n in 1 2 3; do timed "$script" "$log"; done
+    else
+      for (( n = 0; n < runs; n++ )); do timed "$script" "$log"; done
+    fi
+  else
+    for n in 1 2 3; do timed "$script" "$log"; done
+  fi
+  echo "$name|$size|$tag" >> "$results/rows.txt"
+}
+
+# ---- the cells -----------------------------------------------------------------------------
+pl=$postlint
+for n in $sizes; do
+  cell "postlint" "$n" "exec '$pl' --no-color ."
+  if [ "$n" -ge 1000 ]; then
+    cell "postlint --jobs 1" "$n" "exec '$pl' --no-color --jobs 1 ."
+  fi
+  cell "wc -w" "$n" "find . -maxdepth 1 -name '*.md' -print0 | xargs -0 wc -w"
+done
+case " $sizes " in *" 10000 "*)
+  # pre-commit: one post changed and staged in a repository of 10,000 (the calendar rules
+  # see the others), restored afterwards
+  c=$work/corpus-10000
+  post=$(cd "$c" && printf '%s\n' *.md | awk 'NR == 1')
+  printf '\nWhat do you think?\n' >> "$c/$post"
+  git -C "$c" add "$post"
+  cell "postlint --staged (1 of 10,000)" 10000 "exec '$pl' --no-color --staged"
+  git -C "$c" reset -q
+  git -C "$c" checkout -q HEAD -- "$post"
+  ;;
+esac
+if [ "$peers" = 1 ]; then
+  for n in $sizes; do
+    [ "$n" -le "$peer_max" ] || continue
+    cell "write-good" "$n" "exec '$peer_bin/write-good' *.md"
+    cell "textlint (write-good, alex)" "$n" "exec '$peer_bin/textlint' --no-textlintrc --rule write-good --rule alex *.md"
+    cell "alex" "$n" "exec '$peer_bin/alex' ."
+    if command -v proselint >/dev/null; then
+      cell "proselint" "$n" "export XDG_CACHE_HOME='$work/proselint-cache'; exec proselint *.md"
+    fi
+  done
+fi
+
+# ---- the table -----------------------------------------------------------------------------
+{
+  echo "machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -r)"
+  echo "postlint: $("$postlint" --version | head -n 1), $(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)"
+  echo "timing: $([ "$have_hyperfine" = 1 ] && hyperfine --version || echo "GNU time only")"
+} > "$results/machine.txt"
+python3 - "$results" <<'PY'
+import json, os, statistics, sys
+results = sys.argv[1]
+rows, cells = [], {}
+for line in open(os.path.join(results, "rows.txt")):
+    name, size, tag = line.rstrip("\n").split("|")
+    size = int(size)
+    samples = [l.split() for l in open(os.path.join(results, tag + ".time"))
+               if l.strip() and not l.startswith("Command")]
+    rss = statistics.median(int(s[3]) for s in samples) / 1024
+    path = os.path.join(results, tag + ".json")
+    if os.path.exists(path):
+        r = json.load(open(path))["results"][0]
+        times, cpu = r["times"], r["user"] + r["system"]
+    else:
+        times = [float(s[0]) for s in samples]
+        cpu = statistics.median(float(s[1]) + float(s[2]) for s in samples)
+    wall = statistics.median(times)
+    load = open(os.path.join(results, tag + ".load")).read().strip()
+    cells[(name, size)] = (wall, cpu, rss)
+    rows.append((name, size, len(times), wall, cpu, rss, load))
+out = [open(os.path.join(results, "machine.txt")).read().rstrip(), "",
+       "| tool | posts | runs | wall (median) | CPU | peak RSS | load before |",
+       "|---|---:|---:|---:|---:|---:|---:|"]
+def secs(t):
+    return "%.0f ms" % (t * 1000) if t < 1 else "%.2f s" % t
+for name, size, n, wall, cpu, rss, load in rows:
+    out.append("| %s | %d | %d | %s | %s | %.0f MB | %s |" % (name, size, n, secs(wall), secs(cpu), rss, load))
+peers = sorted({name for name, _ in cells if not name.startswith(("postlint", "wc"))})
+if peers:
+    out += ["", "postlint / peer (median wall; below 1 is postlint faster):", "",
+            "| posts | " + " | ".join(peers) + " |", "|---:|" + "---:|" * len(peers)]
+    for size in sorted({s for _, s in cells}):
+        if ("postlint", size) not in cells:
+            continue
+        mine = cells[("postlint", size)][0]
+        def ratio(peer):
+            r = mine / cells[(peer, size)][0]
+            return "%.3f (%.1fx %s)" % (r, 1 / r if r < 1 else r, "faster" if r < 1 else "slower")
+        line = [ratio(p) if (p, size) in cells else "-" for p in peers]
+        out.append("| %d | %s |" % (size, " | ".join(line)))
+# the issue's targets
+def check(label, ok):
+    out.append("- %s: %s" % (label, "n/a (not measured)" if ok is None else "PASS" if ok else "FAIL"))
+def get(name, size, k=0):
+    c = cells.get((name, size))
+    return None if c is None else c[k]
+def cmp(a, f):
+    return None if a is None else f(a)
+out += ["", "targets (issue 9):"]
+one = get("postlint", 1)
+check("1 post, in a repository, <= 5 ms median (%s)" % (secs(one) if one else "-"), cmp(one, lambda v: v <= 0.005))
+pre = get("postlint --staged (1 of 10,000)", 10000)
+check("pre-commit, 1 staged post of 10,000, <= 5 ms (%s)" % (secs(pre) if pre else "-"), cmp(pre, lambda v: v <= 0.005))
+ten = get("postlint", 10000)
+check("10,000 posts <= 0.6 s wall (%s)" % (secs(ten) if ten else "-"), cmp(ten, lambda v: v <= 0.6))
+rss = get("postlint", 10000, 2)
+check("10,000 posts peak RSS <= 64 MB (%s)" % ("%.0f MB" % rss if rss else "-"), cmp(rss, lambda v: v <= 64))
+wc = get("wc -w", 10000)
+check("10,000 posts within 3x of wc -w", None if ten is None or wc is None else ten <= 3 * wc)
+big = get("postlint", 100000)
+check("100,000 posts <= 10x the 10,000 time", None if big is None or ten is None else big <= 10 * ten)
+for peer, size, factor in (("write-good", 1, 30), ("textlint (write-good, alex)", 1, 200),
+                           ("write-good", 10000, 10), ("textlint (write-good, alex)", 10000, 200)):
+    p, m = get(peer, size), get("postlint", size)
+    check("%d post(s): >= %dx faster than %s" % (size, factor, peer),
+          None if p is None or m is None else p >= factor * m)
+text = "\n".join(out) + "\n"
+open(os.path.join(results, "table.md"), "w").write(text)
+print(text)
+PY

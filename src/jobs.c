@@ -1,0 +1,108 @@
+/* Parallel linting (see jobs.h). */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#include "jobs.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "util/xalloc.h"
+
+/* Lua's parser and pattern matcher recurse in C; musl's default thread stack (128 KB) is too
+ * small for them, glibc's follows ulimit -s. Ask for the same as a main thread gets. */
+#define WORKER_STACK (8u << 20)
+
+struct run {
+	const struct jobs *j;
+	atomic_size_t next;  /* the next item to claim */
+	atomic_bool *done;   /* per item: computed (release), read by the caller (acquire) */
+};
+
+static void work(struct run *r, void *state)
+{
+	for (;;) {
+		size_t i = atomic_fetch_add(&r->next, 1);
+		if (i >= r->j->n)
+			return;
+		r->j->compute(state, i, r->j->ud);
+		atomic_store_explicit(&r->done[i], true, memory_order_release);
+	}
+}
+
+static void *worker_main(void *arg)
+{
+	struct run *r = arg;
+	void *state = r->j->state_new(r->j->ud);
+	if (!state)
+		return NULL;
+	work(r, state);
+	r->j->state_free(state, r->j->ud);
+	return NULL;
+}
+
+unsigned jobs_run(const struct jobs *j)
+{
+	if (j->threads == 0) {
+		if (j->first)
+			j->first(j->ud);
+		for (size_t i = 0; i < j->n; i++) {
+			j->compute(j->caller_state, i, j->ud);
+			j->deliver(i, j->ud);
+		}
+		return 0;
+	}
+	struct run r = { .j = j };
+	atomic_init(&r.next, 0);
+	r.done = xcalloc(j->n ? j->n : 1, sizeof(*r.done));
+	for (size_t i = 0; i < j->n; i++)
+		atomic_init(&r.done[i], false);
+	pthread_t *tids = xcalloc(j->threads, sizeof(*tids));
+	bool *started = xcalloc(j->threads, sizeof(*started));
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, WORKER_STACK);
+	unsigned failed = 0;
+	for (unsigned t = 0; t < j->threads; t++) {
+		started[t] = pthread_create(&tids[t], &attr, worker_main, &r) == 0;
+		failed += !started[t];
+	}
+	pthread_attr_destroy(&attr);
+	if (j->first)
+		j->first(j->ud);
+	/* the caller works too, and prints what is finished in order between its items */
+	size_t delivered = 0;
+	for (;;) {
+		size_t i = atomic_fetch_add(&r.next, 1);
+		if (i < j->n) {
+			j->compute(j->caller_state, i, j->ud);
+			atomic_store_explicit(&r.done[i], true, memory_order_release);
+		}
+		while (delivered < j->n &&
+		       atomic_load_explicit(&r.done[delivered], memory_order_acquire))
+			j->deliver(delivered++, j->ud);
+		if (i >= j->n)
+			break;
+	}
+	for (unsigned t = 0; t < j->threads; t++)
+		if (started[t])
+			pthread_join(tids[t], NULL);
+	while (delivered < j->n)
+		j->deliver(delivered++, j->ud);
+	free(started);
+	free(tids);
+	free(r.done);
+	return failed;
+}
+
+unsigned jobs_cores(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}

@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+"""--jobs: linting with several threads prints exactly what one thread prints (every format,
+the fix modes, rule errors, budgets, unreadable files), starts no threads for one post, and
+rejects bad values.
+
+Usage: test_jobs.py --postlint PATH [unittest options]
+"""
+import argparse
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import unittest
+
+POSTLINT = None
+
+# Plugin rules: one fails on some posts, one loops until the budget stops it, one fixes.
+PLUGIN_RULES = {
+    "boom": """
+        if post.text:find("BOOM", 1, true) then error("boom on purpose") end""",
+    "spin": """
+        if post.text:find("SPIN", 1, true) then while true do end end""",
+    "calm-exclaims": """
+        local s = 1
+        while true do
+          local a, b = post.text:find("!!+", s)
+          if not a then break end
+          ctx:report{ message = "one ! is enough", first = a, last = b,
+                      fix = { first = a, last = b, text = "!" } }
+          s = b + 1
+        end""",
+}
+
+SENTENCES = [
+    "We moved our book club from Thursdays to Sunday mornings and attendance doubled.",
+    "Black Friday: 40% off everything, buy now! https://shop.example.com",
+    "\u201cSimplicity is the ultimate sophistication.\u201d \u2014 Leonardo da Vinci",
+    "What time works best for yours?",
+    "I fixed the squeaky stairs with talcum powder!!! Any other old-house tricks?",
+    "Our team answered 400 questions last week.",
+    "Last chance: 40% off ends tonight, shop now!! https://shop.example.com",
+    "RT @friend: this thread on onboarding is gold",
+    "Ten minutes of reading before bed changed my mornings.",
+    "I am so proud of my new role and my team and my promotion.",
+    "Which gift did you love getting as a child? Tell me yours.",
+    "#quote #motivation \"Culture eats strategy for breakfast.\" \u2014 Peter Drucker",
+]
+PLATFORMS = ["x", "linkedin", "mastodon", "bluesky"]
+
+
+def rule_file(rid, body):
+    return textwrap.dedent(f"""\
+        return {{
+          id = "{rid}", summary = "s", docs = "d", severity = "warning", fixable = true,
+          check = function(post, ctx)
+        """) + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ") + "\n  end,\n}\n"
+
+
+def make_corpus(root, n=240):
+    """n posts that set off every built-in rule (golden and calendar) and the plugin's,
+    plus broken ones: binary, invalid UTF-8, bad front matter, and one too large to read."""
+    os.makedirs(os.path.join(root, "posts"))
+    for rid, body in PLUGIN_RULES.items():
+        p = os.path.join(root, "plug", "rules", rid + ".lua")
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(rule_file(rid, body))
+    with open(os.path.join(root, ".lintrc"), "w") as f:
+        f.write('plugins = { "./plug" }\n')
+    state = 12345
+    for i in range(n):
+        state = (state * 6364136223846793005 + 1442695040888963407) % (1 << 64)
+        r = state >> 33
+        k = 1 + r % 4
+        body = " ".join(SENTENCES[(r >> (4 * j)) % len(SENTENCES)] for j in range(k))
+        if i % 37 == 5:
+            body += " BOOM"
+        if i % 97 == 11:
+            body += " SPIN"
+        date = f"2026-12-{1 + (r >> 20) % 28:02d}"
+        if i % 40 == 3:  # bare quotes in a row on one day: a quote streak
+            body, date = SENTENCES[2], "2026-11-15"
+        front = f"platform: {PLATFORMS[(r >> 8) % 4]}\nscheduled: {date}\n"
+        if i % 3:
+            front += "goal: replies\n"
+        data = f"---\n{front}---\n{body}\n".encode()
+        if i % 61 == 7:
+            data = data.replace(b"our", b"\xffour")      # invalid UTF-8
+        if i % 89 == 13:
+            data = b"\x00binary\x00"
+        if i % 71 == 17:
+            data = b"---\nplatform: [x\n---\nunclosed front matter\n"
+        with open(os.path.join(root, "posts", f"post-{i:04d}.md"), "wb") as f:
+            f.write(data)
+    # larger than postlint reads (a sparse file: no disk space used)
+    with open(os.path.join(root, "posts", "post-huge.md"), "wb") as f:
+        f.truncate(300 << 20)
+
+
+def run(args, cwd, timeout=300):
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    return subprocess.run([POSTLINT] + args, cwd=cwd, capture_output=True, env=env,
+                          timeout=timeout)
+
+
+class Jobs(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="postlint-jobs-")
+        make_corpus(cls.dir)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def same_for_all_jobs(self, *args, cwd=None):
+        one = run(["--no-color", "--jobs", "1", *args], cwd or self.dir)
+        for jobs in ("2", "4"):
+            many = run(["--no-color", "--jobs", jobs, *args], cwd or self.dir)
+            self.assertEqual(one.returncode, many.returncode, (args, jobs, many.stderr[-2000:]))
+            self.same_bytes(one.stdout, many.stdout, (args, jobs, "stdout"))
+            self.same_bytes(one.stderr, many.stderr, (args, jobs, "stderr"))
+        return one
+
+    def same_bytes(self, a, b, what):
+        """Equal, or a failure showing the first line that differs (outputs are long)."""
+        if a == b:
+            return
+        la, lb = a.splitlines(), b.splitlines()
+        for k, (x, y) in enumerate(zip(la, lb)):
+            if x != y:
+                self.fail(f"{what}: line {k + 1} differs:\n  {x!r}\n  {y!r}")
+        self.fail(f"{what}: {len(la)} lines against {len(lb)}")
+
+    def test_every_format_is_the_same_with_any_number_of_threads(self):
+        for fmt in ("text", "json", "json-lines", "sarif", "gcc", "checkstyle", "github"):
+            with self.subTest(format=fmt):
+                r = self.same_for_all_jobs("--format", fmt)
+                self.assertEqual(r.returncode, 2, r.stderr)  # rule errors, unreadable file
+        out = run(["--no-color", "--jobs", "2", "--format", "gcc"], self.dir).stdout.decode(
+            errors="replace")
+        # what the corpus is there for: each kind of problem shows up
+        for what in ("rule 'boom' failed", "rule 'spin' was stopped", "[promo-ratio]", "[quote-streak]",
+                     "[cross-post-duplicate]", "[no-sales-push]", "[not-text]", "[encoding]",
+                     "[front-matter]", "post-huge.md", "[calm-exclaims]"):
+            self.assertTrue(what in out, what)
+        # a stopped rule is stopped on every SPIN post: each worker starts over after it
+        spins = 0
+        for n in os.listdir(os.path.join(self.dir, "posts")):
+            with open(os.path.join(self.dir, "posts", n), "rb") as f:
+                spins += b"SPIN" in f.read(4096)
+        self.assertGreater(spins, 1)
+        self.assertEqual(out.count("rule 'spin' was stopped"), spins)
+
+    def test_fix_preview_and_diff_are_the_same(self):
+        self.same_for_all_jobs("--fix-dry-run")
+        r = self.same_for_all_jobs("--diff")
+        self.assertIn(b"+++ b/posts/", r.stdout)
+
+    def test_fix_writes_the_same_files(self):
+        trees = []
+        for jobs in ("1", "3"):
+            d = tempfile.mkdtemp(prefix="postlint-jobs-fix-")
+            self.addCleanup(shutil.rmtree, d, True)
+            shutil.copytree(self.dir, d, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*huge*"))
+            r = run(["--no-color", "--jobs", jobs, "--fix"], d)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            trees.append((d, r.stdout))
+        (a, out_a), (b, out_b) = trees
+        self.assertIn(b"applied", out_a)
+        self.same_bytes(out_a, out_b, "--fix report")
+        cmp = filecmp.dircmp(os.path.join(a, "posts"), os.path.join(b, "posts"))
+        self.assertEqual(cmp.left_only + cmp.right_only + cmp.diff_files, [])
+        def data(*parts):
+            with open(os.path.join(*parts), "rb") as f:
+                return f.read()
+        changed = [n for n in os.listdir(os.path.join(a, "posts"))
+                   if data(a, "posts", n) != data(self.dir, "posts", n)]
+        self.assertTrue(changed)
+
+    def test_cache_with_threads(self):
+        d = tempfile.mkdtemp(prefix="postlint-jobs-cache-")
+        self.addCleanup(shutil.rmtree, d, True)
+        shutil.copytree(self.dir, d, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*huge*"))
+        subprocess.run(["git", "init", "-q", d], check=True)
+        plain = run(["--no-color", "--jobs", "1", "-v"], d)
+        cold = run(["--no-color", "--jobs", "2", "--cache", "-v"], d)
+        warm = run(["--no-color", "--jobs", "2", "--cache", "-v"], d)
+        self.same_bytes(plain.stdout, cold.stdout, "cold cache")
+        self.same_bytes(plain.stdout, warm.stdout, "warm cache")
+        # posts with rule errors are not cached; every other one is reused
+        self.assertRegex(warm.stderr.decode(), r"cache: \d{3} reused, \d+ linted")
+
+    def test_bad_values_are_usage_errors(self):
+        for bad in ("0", "-1", "two", "", "2x", "65"):
+            with self.subTest(value=bad):
+                r = run(["--jobs", bad], self.dir)
+                self.assertEqual(r.returncode, 2)
+                self.assertIn(b"--jobs needs a number from 1 to 64", r.stderr)
+        self.assertNotEqual(run(["-j", "2", "--only", "declare-goal", "posts/post-0001.md"],
+                                self.dir).returncode, 2)
+
+    def test_one_post_starts_no_threads_and_many_posts_do(self):
+        d = tempfile.mkdtemp(prefix="postlint-jobs-threads-")
+        self.addCleanup(shutil.rmtree, d, True)
+        slow = 'for i = 1, 3000000 do end'
+        p = os.path.join(d, "plug", "rules", "slow.lua")
+        os.makedirs(os.path.dirname(p))
+        with open(p, "w") as f:
+            f.write(rule_file("slow", slow))
+        with open(os.path.join(d, ".lintrc"), "w") as f:
+            f.write('plugins = { "./plug" }\n')
+        for i in range(40):
+            with open(os.path.join(d, f"p{i:02d}.md"), "w") as f:
+                f.write(f"---\ngoal: replies\n---\nPost {i}. What do you think?\n")
+
+        def most_threads(args):
+            proc = subprocess.Popen([POSTLINT, "--only", "slow", *args], cwd=d,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            most = 0
+            deadline = time.time() + 120
+            while proc.poll() is None and time.time() < deadline:
+                try:
+                    most = max(most, len(os.listdir(f"/proc/{proc.pid}/task")))
+                except OSError:
+                    pass
+                time.sleep(0.002)
+            proc.wait(timeout=120)
+            return most
+
+        # the main thread and the watchdog (which watches every rule call)
+        self.assertLessEqual(most_threads(["--jobs", "4", "p00.md"]), 2)
+        self.assertGreaterEqual(most_threads(["--jobs", "3", "."]), 4)
+
+    def test_a_call_stuck_in_a_library_function_still_stops_the_run(self):
+        d = tempfile.mkdtemp(prefix="postlint-jobs-watchdog-")
+        self.addCleanup(shutil.rmtree, d, True)
+        stuck = 'if post.text:find("STUCK", 1, true) then ' \
+                'local s = string.rep("a", 400) s:find(".-.-.-.-.-b") end'
+        p = os.path.join(d, "plug", "rules", "stuck.lua")
+        os.makedirs(os.path.dirname(p))
+        with open(p, "w") as f:
+            f.write(rule_file("stuck", stuck))
+        with open(os.path.join(d, ".lintrc"), "w") as f:
+            f.write('plugins = { "./plug" }\nlimits = { seconds = 1 }\n')
+        for i in range(40):
+            with open(os.path.join(d, f"p{i:02d}.md"), "w") as f:
+                f.write(f"Post {i}{' STUCK' if i == 30 else ''}\n")
+        t0 = time.time()
+        r = run(["--jobs", "2", "--only", "stuck"], d, timeout=120)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        # stopped by the watchdog, or refused by a pattern limit: either way named
+        self.assertIn(b"stuck", r.stdout + r.stderr)
+        self.assertIn(b"p30.md", r.stdout + r.stderr)
+        self.assertLess(time.time() - t0, 60)
+
+
+def main():
+    global POSTLINT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--postlint", required=True)
+    args, rest = ap.parse_known_args()
+    POSTLINT = os.path.abspath(args.postlint)
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+if __name__ == "__main__":
+    main()
