@@ -167,9 +167,11 @@ const char *uni_category(int32_t cp)
 	return utf8proc_category_string(cp);
 }
 
-long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len)
+/* utf8proc's two passes (decompose with opts into buf, then recompose and re-encode in
+ * place), with the caller's buffer: see uni_fold_into. */
+static long transform_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len,
+			   utf8proc_option_t opts)
 {
-	const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD;
 	utf8proc_ssize_t need = utf8proc_decompose((const utf8proc_uint8_t *)s,
 						   (utf8proc_ssize_t)len, buf,
 						   buf ? (utf8proc_ssize_t)cap : 0, opts);
@@ -185,22 +187,16 @@ long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *
 	return (long)need;
 }
 
+long uni_fold_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len)
+{
+	return transform_into(s, len, buf, cap, out_len,
+			      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
+}
+
 long uni_nfkc_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *out_len)
 {
-	const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT;
-	utf8proc_ssize_t need = utf8proc_decompose((const utf8proc_uint8_t *)s,
-						   (utf8proc_ssize_t)len, buf,
-						   buf ? (utf8proc_ssize_t)cap : 0, opts);
-	if (need < 0)
-		return -1;
-	if (!buf || (size_t)need > cap)
-		return (long)need;
-	utf8proc_ssize_t n = utf8proc_reencode(buf, need, opts);
-	if (n < 0)
-		return -1;
-	if (out_len)
-		*out_len = (size_t)n;
-	return (long)need;
+	return transform_into(s, len, buf, cap, out_len,
+			      UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
 }
 
 size_t uni_grapheme_end(const char *s, size_t len, size_t pos)
