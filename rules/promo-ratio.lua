@@ -42,15 +42,9 @@ Good: one offer in a fortnight of posts that give readers something to respond t
     local dated = calendar.dated(posts)
     -- Posts are judged only when a window around a linted post needs them, so that linting
     -- one post (a commit) does not analyse the whole repository.
-    local push = {}
-    local function is_push(k)
-      local v = push[k]
-      if v == nil then
-        v = analysis.is_sales_push(analysis.of(dated[k]), o.threshold)
-        push[k] = v
-      end
-      return v
-    end
+    local is_push = calendar.memo(dated, function(p)
+      return analysis.is_sales_push(analysis.of(p), o.threshold)
+    end)
     local function count(from, to)
       local c = 0
       for k = from, to do

@@ -39,15 +39,9 @@ Good: say what one of the quotes means to you, or post something of your own bet
     local dated = calendar.dated(posts)
     -- Only the runs around linted bare quotes are looked at, so that linting one post (a
     -- commit) does not analyse the whole repository.
-    local bare = {}
-    local function is_bare(k)
-      local v = bare[k]
-      if v == nil then
-        v = analysis.is_bare_quote(analysis.of(dated[k]), o.min_words)
-        bare[k] = v
-      end
-      return v
-    end
+    local is_bare = calendar.memo(dated, function(p)
+      return analysis.is_bare_quote(analysis.of(p), o.min_words)
+    end)
     local k = 1
     while k <= #dated do
       local p = dated[k]

@@ -32,4 +32,19 @@ function M.name(post)
   return post.path:match("[^/]+$") or post.path
 end
 
+-- judge(post) over the dated list, as a function of the index: each post is judged at most
+-- once, and only when asked, so that linting one post (a commit) does not analyse the whole
+-- repository.
+function M.memo(dated, judge)
+  local known = {}
+  return function(k)
+    local v = known[k]
+    if v == nil then
+      v = judge(dated[k])
+      known[k] = v
+    end
+    return v
+  end
+end
+
 return M
