@@ -110,7 +110,7 @@ Every network refuses (or silently cuts) a post over its limit, and each counts 
 X weighs characters with twitter-text (CJK and emoji count 2, every link 23), Bluesky counts
 graphemes (300) and UTF-8 bytes (3000), Mastodon counts graphemes with links as 23 and
 `@user@server` as `@user`. `postlint length FILE` shows the numbers; the limits come from one
-table that `.lintrc` can override (`platforms = { mastodon = { limit = 11000 } }`).
+table that `.lintrc` can override (`platform_limits = { mastodon = { limit = 11000 } }`).
 
 Each thread part (parts are separated by `---` lines or start with `1/5`-style markers) is
 checked on its own, for each platform of the post. The range shown starts at the first word

@@ -22,7 +22,7 @@
 #define LINTRC_MEMORY (16u << 20)
 
 static const char *const config_keys[] = { "platform", "lang", "include", "exclude", "plugins",
-	"rules", "overrides", "extensions", "limits", "platforms", NULL };
+	"rules", "overrides", "extensions", "limits", "platform_limits", NULL };
 static const char *const default_extensions[] = { ".md", ".markdown", ".txt", NULL };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -186,13 +186,13 @@ static char **platform_list(struct checker *k, const struct value *v, const char
 	return list;
 }
 
-/* platforms = { mastodon = { limit = 11000 }, bluesky = { limit = 300, bytes = 3000 } }:
+/* platform_limits = { mastodon = { limit = 11000 }, bluesky = { limit = 300, bytes = 3000 } }:
  * a platform's numbers for servers or accounts that differ from the defaults (length.c). */
 static void parse_platform_limits(struct checker *k, struct config *c, const struct value *v,
 				  int line)
 {
 	if (v->type != VALUE_MAP && !empty_table(v)) {
-		problem(k, line, "'platforms' must be a table like { mastodon = { limit = 11000 } }");
+		problem(k, line, "'platform_limits' must be a table like { mastodon = { limit = 11000 } }");
 		return;
 	}
 	for (size_t i = 0; v->type == VALUE_MAP && i < v->len; i++) {
@@ -200,12 +200,12 @@ static void parse_platform_limits(struct checker *k, struct config *c, const str
 		const struct value *p = v->items[i];
 		int l = line_of_key(c->source, name, line);
 		if (!platform_known(name)) {
-			problem(k, l, "unknown platform '%s' in platforms (known: %s)", name,
+			problem(k, l, "unknown platform '%s' in platform_limits (known: %s)", name,
 				platform_names());
 			continue;
 		}
 		if (p->type != VALUE_MAP) {
-			problem(k, l, "platforms.%s must be a table { limit = N, bytes = N, "
+			problem(k, l, "platform_limits.%s must be a table { limit = N, bytes = N, "
 				      "url_length = N }", name);
 			continue;
 		}
@@ -225,10 +225,10 @@ static void parse_platform_limits(struct checker *k, struct config *c, const str
 				 n->number <= 1000)
 				o.url_length = (int)n->number;
 			else if (strcmp(key, "limit") && strcmp(key, "bytes") && strcmp(key, "url_length"))
-				problem(k, kl, "unknown key '%s' in platforms.%s (keys: limit, bytes, "
+				problem(k, kl, "unknown key '%s' in platform_limits.%s (keys: limit, bytes, "
 					       "url_length)", key, name);
 			else
-				problem(k, kl, "platforms.%s.%s must be a whole number (limit 1 to "
+				problem(k, kl, "platform_limits.%s.%s must be a whole number (limit 1 to "
 					       "1000000, bytes 0 to 10000000, url_length 0 to 1000)",
 					name, key);
 		}
@@ -573,7 +573,7 @@ struct config *config_load(const char *path, struct buf *err)
 				known |= strcmp(*p, key) == 0;
 			if (!known) {
 				problem(&k, line, "unknown key '%s' (keys: platform, lang, include, "
-						  "exclude, plugins, rules, overrides, extensions, limits, platforms)",
+						  "exclude, plugins, rules, overrides, extensions, limits, platform_limits)",
 					key);
 			} else if (strcmp(key, "platform") == 0) {
 				c->platforms = platform_list(&k, v, key, line);
@@ -598,7 +598,7 @@ struct config *config_load(const char *path, struct buf *err)
 				parse_overrides(&k, c, v, line);
 			} else if (strcmp(key, "limits") == 0) {
 				parse_limits(&k, c, v, line);
-			} else if (strcmp(key, "platforms") == 0) {
+			} else if (strcmp(key, "platform_limits") == 0) {
 				parse_platform_limits(&k, c, v, line);
 			}
 		}

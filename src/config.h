@@ -58,7 +58,7 @@ struct config {
 	size_t noverrides;
 	struct host_limits limits;
 	size_t max_post_bytes; /* bodies larger than this are not given to rules */
-	struct length_overrides platform_limits; /* `platforms = { mastodon = { limit = N } }` */
+	struct length_overrides platform_limits; /* `platform_limits = { mastodon = { limit = N } }` */
 	/* Problems found while loading ("path:line: message\n" each), reported together with
 	 * the rule checks by config_check_rules. A config with problems lints nothing. */
 	struct buf problems;

@@ -1,5 +1,5 @@
 /* How long a post is on each network, counted the way that network counts, and the limits
- * table (one place; .lintrc may override a platform's numbers with `platforms = { ... }`).
+ * table (one place; .lintrc may override a platform's numbers with `platform_limits = { ... }`).
  *
  *   x          twitter-text v3 weighted length (twitter_text.c), limit 280
  *   mastodon   graphemes; URLs with a scheme count 23; @user@domain counts as @user; 500

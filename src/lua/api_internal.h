@@ -18,7 +18,7 @@ struct post_view {
 	const char *default_lang;             /* used when the language cannot be told */
 	bool in_set; /* handed to check_set: post.linted says whether it is being linted */
 	bool linted;
-	const struct length_overrides *platform_limits; /* .lintrc `platforms`, or NULL */
+	const struct length_overrides *platform_limits; /* .lintrc `platform_limits`, or NULL */
 };
 
 /* Which words post:find considers. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """End-to-end tests of platform lengths and the platform rules (issue 3): `postlint length`,
-post:length for rules, .lintrc `platforms` overrides, each platform rule firing through the
+post:length for rules, .lintrc `platform_limits` overrides, each platform rule firing through the
 real binary, the safe fixes byte for byte, and the max-length split.
 
 Usage: test_platforms.py --postlint PATH [unittest options]
@@ -134,7 +134,7 @@ class Length(Case):
 
     def test_lintrc_overrides_a_limit(self):
         self.write("p.md", "---\nplatform: mastodon\n---\n" + MIXED + "\n")
-        self.write(".lintrc", "platforms = { mastodon = { limit = 90 } }\n")
+        self.write(".lintrc", "platform_limits = { mastodon = { limit = 90 } }\n")
         data, _ = self.length_json("p.md", code=1)
         self.assertEqual(data["files"][0]["platforms"][0]["limit"], 90)
         diags, _ = self.lint_json("p.md")
@@ -143,10 +143,10 @@ class Length(Case):
 
     def test_lintrc_bad_override_is_an_error_with_its_line(self):
         self.write("p.md", "hi\n")
-        self.write(".lintrc", "-- limits\nplatforms = {\n  x = { limit = \"long\" },\n}\n")
+        self.write(".lintrc", "-- limits\nplatform_limits = {\n  x = { limit = \"long\" },\n}\n")
         r = run(["p.md"], self.dir)
         self.assertEqual(r.returncode, 2)
-        self.assertIn(".lintrc:3: platforms.x.limit must be a whole number", r.stderr)
+        self.assertIn(".lintrc:3: platform_limits.x.limit must be a whole number", r.stderr)
 
 
 class PostLengthApi(Case):
