@@ -100,11 +100,10 @@ static bool deliver_fixes(const struct lint_run *run, const struct source_file *
 		 * same bytes; the index is never touched */
 		rc = safe_write(f->abs_path, fr->original, fr->original_len, fixed->text, fixed->len,
 				&err);
-		if (rc < 0 && f->origin == SOURCE_GIT && strstr(err.ptr, "changed on disk")) {
-			buf_reset(&err);
-			buf_adds(&err, "the work tree file differs from the version linted (staged or "
-				       "committed): fixes not written");
-			fprintf(stderr, "postlint: %s: %s\n", f->display, err.ptr);
+		if (rc == SAFE_WRITE_CHANGED && f->origin == SOURCE_GIT) {
+			/* the user has unstaged edits there: not an error, a fix we may not make */
+			fprintf(stderr, "postlint: %s: the work tree file differs from the version "
+					"linted (staged or committed): fixes not written\n", f->display);
 			buf_release(&err);
 			return false;
 		}

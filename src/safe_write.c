@@ -77,7 +77,7 @@ int safe_write(const char *path, const char *expected, size_t expected_len, cons
 		buf_addf(err, "cannot resolve the file: %s", strerror(errno));
 		return -1;
 	}
-	int rc = -1;
+	int rc = SAFE_WRITE_FAILED;
 	char *tmp = NULL;
 	int tfd = -1;
 	int fd = open(target, O_RDONLY | O_CLOEXEC);
@@ -98,6 +98,7 @@ int safe_write(const char *path, const char *expected, size_t expected_len, cons
 	}
 	if (!holds(fd, expected, expected_len)) {
 		buf_adds(err, "the file changed on disk since it was read: not written");
+		rc = SAFE_WRITE_CHANGED;
 		goto out;
 	}
 	tmp = temp_template(target);
@@ -130,6 +131,7 @@ int safe_write(const char *path, const char *expected, size_t expected_len, cons
 	/* last look before the rename: the file is the one we read and nobody saved over it */
 	if (stat(target, &after) < 0 || !same_file_state(&before, &after)) {
 		buf_adds(err, "the file changed on disk since it was read: not written");
+		rc = SAFE_WRITE_CHANGED;
 		goto out;
 	}
 	if (rename(tmp, target) < 0) {

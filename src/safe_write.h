@@ -12,9 +12,12 @@
 
 #include "util/buf.h"
 
+#define SAFE_WRITE_FAILED (-1)  /* could not write (read-only, no room, no permission) */
+#define SAFE_WRITE_CHANGED (-2) /* the file no longer holds the expected bytes */
+
 /* Replaces the file at path (symbolic links followed) holding exactly expected[0..
- * expected_len) with data[0..len). Returns 0, or -1 with a message (no path prefix) in err
- * and the file untouched. */
+ * expected_len) with data[0..len). Returns 0, or SAFE_WRITE_FAILED / SAFE_WRITE_CHANGED
+ * with a message (no path prefix) in err and the file untouched. */
 int safe_write(const char *path, const char *expected, size_t expected_len, const char *data,
 	       size_t len, struct buf *err);
 
