@@ -7,7 +7,6 @@ ones too). Timings and peak memory are printed; the bounds asserted are generous
 Usage: test_badinput.py --postlint PATH [--keep DIR] [unittest options]
   --keep DIR  also write the generated files to DIR (the valgrind run lints them)
 """
-import argparse
 import json
 import os
 import shutil
@@ -16,6 +15,9 @@ import sys
 import tempfile
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 KEEP = None
@@ -317,16 +319,6 @@ class BadInput(unittest.TestCase):
         self.assertIn("postlint: skipped 'mem.md': a symbolic link to '/proc/", r.stderr)
 
 
-def main():
-    global POSTLINT, KEEP
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", required=True)
-    ap.add_argument("--keep")
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    KEEP = args.keep and os.path.abspath(args.keep)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__], keep=None)

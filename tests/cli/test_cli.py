@@ -4,7 +4,6 @@ in-file switches, bad input, hostile rules and git, each on files made in a temp
 
 Usage: test_cli.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
 import re
@@ -14,6 +13,9 @@ import sys
 import tempfile
 import textwrap
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -720,14 +722,6 @@ class Git(Case):
         self.assertEqual(sorted(data["files"]), ["../a.md", "../ünïcode name with spaces.md"])
 
 
-def main():
-    global POSTLINT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", default=os.path.join(ROOT, "build", "postlint"))
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__], postlint_default=os.path.join(ROOT, "build", "postlint"))

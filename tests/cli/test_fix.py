@@ -4,7 +4,6 @@ patches, and safe writes, on files made in a temp folder with small fixing rules
 
 Usage: test_fix.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
 import resource
@@ -17,6 +16,9 @@ import tempfile
 import textwrap
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 
@@ -485,14 +487,6 @@ def cpu_seconds(pid):
         return 0.0
 
 
-def main():
-    global POSTLINT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", required=True)
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__])

@@ -5,7 +5,6 @@ rejects bad values.
 
 Usage: test_jobs.py --postlint PATH [unittest options]
 """
-import argparse
 import filecmp
 import os
 import shutil
@@ -15,6 +14,9 @@ import tempfile
 import textwrap
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 
@@ -260,14 +262,6 @@ class Jobs(unittest.TestCase):
         self.assertLess(time.time() - t0, 60)
 
 
-def main():
-    global POSTLINT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", required=True)
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__])

@@ -5,15 +5,14 @@ real binary, the safe fixes byte for byte, and the max-length split.
 
 Usage: test_platforms.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
-import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 PLATFORM_RULES = ["max-length", "hashtag-limit", "mention-limit", "link-limit", "thread-numbering",
@@ -42,19 +41,8 @@ def run(args, cwd, stdin=None):
                           input=stdin, env=env, timeout=60)
 
 
-class Case(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="postlint-platforms-")
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def write(self, rel, text):
-        path = os.path.join(self.dir, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return path
+class Case(harness.TempCase):
+    prefix = "postlint-platforms-"
 
     def read(self, rel):
         with open(os.path.join(self.dir, rel), encoding="utf-8") as f:
@@ -276,8 +264,4 @@ class PlatformRules(Case):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postlint", required=True)
-    args, rest = parser.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    harness.main(sys.modules[__name__])

@@ -11,7 +11,6 @@ A ```lua block without a mark fails the test: every example is run.
 
 Usage: test_rule_api.py --postlint PATH [--doc docs/rule-api.md] [unittest options]
 """
-import argparse
 import json
 import os
 import re
@@ -20,6 +19,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 POSTLINT = None
@@ -185,16 +187,6 @@ class RuleApiDoc(unittest.TestCase):
                 self.assertIn(rule_id(text), r.stdout)
 
 
-def main():
-    global POSTLINT, DOC
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postlint", required=True)
-    parser.add_argument("--doc", default=DOC)
-    args, rest = parser.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    DOC = args.doc
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__], doc=DOC)

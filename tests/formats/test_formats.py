@@ -7,7 +7,6 @@ the shared folder (skipped without it); checkstyle must satisfy xmllint.
 
 Usage: test_formats.py --postlint PATH [--shared DIR] [unittest options]
 """
-import argparse
 import json
 import os
 import re
@@ -16,6 +15,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -292,16 +294,6 @@ class Stdin(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
 
 
-def main():
-    global POSTLINT, SHARED
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", required=True)
-    ap.add_argument("--shared")
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    SHARED = args.shared
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__], shared=None)

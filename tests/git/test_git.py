@@ -5,7 +5,6 @@ framework and --cache. postlint itself reads the repositories through libgit2 on
 
 Usage: test_git.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
 import shutil
@@ -13,6 +12,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -600,14 +602,6 @@ class Cache(Case):
         self.assertIn("cache: 0 reused, 6 linted", r.lint(*args).stderr)
 
 
-def main():
-    global POSTLINT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", default=os.path.join(ROOT, "build", "postlint"))
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__], postlint_default=os.path.join(ROOT, "build", "postlint"))

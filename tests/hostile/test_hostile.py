@@ -6,7 +6,6 @@ under a second (timings are printed; the bound asserted is generous, for sanitiz
 
 Usage: test_hostile.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
 import re
@@ -14,9 +13,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 
@@ -328,14 +329,6 @@ class HostileLintrc(unittest.TestCase):
                            r"\.lintrc:1: limits\.instructions must be a whole number from 100000 to")
 
 
-def main():
-    global POSTLINT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", required=True)
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__])

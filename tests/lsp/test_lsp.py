@@ -5,7 +5,6 @@ changes without a restart, malformed input, and a clean stdout.
 
 Usage: test_lsp.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
 import shutil
@@ -17,6 +16,9 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from lspclient import Client, apply_edits, uri_of, utf16_len  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 
@@ -344,14 +346,6 @@ class Robustness(Case):
         self.assertEqual([d["code"] for d in params["diagnostics"]], ["not-text"])
 
 
-def main():
-    global POSTLINT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", required=True)
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__])

@@ -6,14 +6,14 @@ Prints "skipped: nvim not found" without Neovim.
 
 Usage: test_nvim.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
-import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 POSTLINT = None
@@ -39,19 +39,8 @@ LINE = "🎉🎉 新年 team synergy is our plan for the year."
 POST = "---\nplatform: mastodon\ngoal: replies from other organisers\n---\n" + LINE + "\n"
 
 
-class Neovim(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="postlint-nvim-")
-
-    def tearDown(self):
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def write(self, rel, text):
-        path = os.path.join(self.dir, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
-        return path
+class Neovim(harness.TempCase):
+    prefix = "postlint-nvim-"
 
     def test_diagnostics_and_code_actions_in_neovim(self):
         os.makedirs(os.path.join(self.dir, "project", ".git"))
@@ -107,17 +96,9 @@ class Neovim(unittest.TestCase):
         self.assertEqual(cli, after)
 
 
-def main():
-    global POSTLINT
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--postlint", required=True)
-    args, rest = ap.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    if not shutil.which("nvim"):
-        print("skipped: nvim not found (install Debian's neovim)")
-        return
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    if not shutil.which("nvim"):
+        print("skipped: nvim not found (install Debian's neovim)")
+        sys.exit(0)
+    harness.main(sys.modules[__name__])

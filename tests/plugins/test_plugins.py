@@ -5,7 +5,6 @@ and the bundled packs enabled from a .lintrc. Real binary, files in temp folders
 
 Usage: test_plugins.py --postlint PATH [unittest options]
 """
-import argparse
 import json
 import os
 import re
@@ -14,6 +13,9 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
 
 POSTLINT = None
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -386,14 +388,6 @@ class BundledPacks(Case):
                 self.assertTrue(r.stdout.startswith("# %s 1." % pack), r.stdout)
 
 
-def main():
-    global POSTLINT
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postlint", required=True)
-    args, rest = parser.parse_known_args()
-    POSTLINT = os.path.abspath(args.postlint)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
-
 
 if __name__ == "__main__":
-    main()
+    harness.main(sys.modules[__name__])
