@@ -52,7 +52,7 @@ struct calendar *calendar_lint(struct session *s, const struct source_list *file
 	return c;
 }
 
-void calendar_merge(struct calendar *c, struct session *s, size_t index, const struct post *post,
+void calendar_merge(struct calendar *c, struct session *s, size_t index, struct post *post,
 		    struct report *report)
 {
 	if (c && index < c->n)

@@ -17,7 +17,7 @@ struct calendar;
 struct calendar *calendar_lint(struct session *s, const struct source_list *files,
 			       const struct source_list *context);
 /* Merges the findings about files->items[index] into its report (see session_merge_set). */
-void calendar_merge(struct calendar *c, struct session *s, size_t index, const struct post *post,
+void calendar_merge(struct calendar *c, struct session *s, size_t index, struct post *post,
 		    struct report *report);
 void calendar_free(struct calendar *c);
 

@@ -76,7 +76,7 @@ void session_lint_set_one(struct session *s, const struct rule *rule, const stru
 			  size_t n);
 /* Moves set findings about post into its report (built by session_lint or a cache), applying
  * the post's in-file switches, then locates and sorts the report again. */
-void session_merge_set(struct session *s, const struct post *post, struct report *set_findings,
+void session_merge_set(struct session *s, struct post *post, struct report *set_findings,
 		       struct report *report);
 /* Whether any rule has a check_set. */
 bool session_has_set_rules(const struct session *s);

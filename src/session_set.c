@@ -264,7 +264,7 @@ void session_lint_set_one(struct session *s, const struct rule *rule, const stru
 		lint_set(s, posts, n, rule, options, platforms, lang);
 }
 
-void session_merge_set(struct session *s, const struct post *post, struct report *set_findings,
+void session_merge_set(struct session *s, struct post *post, struct report *set_findings,
 		       struct report *report)
 {
 	if (!set_findings || set_findings->findings.len == 0)

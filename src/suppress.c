@@ -88,9 +88,11 @@ static bool disabled(const struct switch_ *items, size_t n, const struct finding
 	return off;
 }
 
-void suppress_apply(const struct post *p, struct report *r,
+void suppress_apply(struct post *p, struct report *r,
 		    bool (*is_rule)(const char *id, void *ud), void *ud)
 {
+	/* a post answered from the cache, or re-read to move findings, has no tokens yet */
+	post_tokens(p);
 	VEC(struct switch_) sw = { 0 };
 	const char *t = p->text;
 	for (size_t i = p->body_start; i + 4 <= p->body_end; i++) {

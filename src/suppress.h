@@ -16,8 +16,9 @@
 #include "post.h"
 
 /* Drops the findings that switches cover, and reports switches naming unknown rules.
- * is_rule(id, ud) tells whether a rule id exists. */
-void suppress_apply(const struct post *post, struct report *report,
+ * is_rule(id, ud) tells whether a rule id exists. Computes the post's Markdown structure if
+ * no one has yet (a comment is a switch only where Markdown says it is HTML). */
+void suppress_apply(struct post *post, struct report *report,
 		    bool (*is_rule)(const char *id, void *ud), void *ud);
 
 #endif

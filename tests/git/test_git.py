@@ -559,6 +559,22 @@ class SetRuleHost(Case):
 
 
 class Cache(Case):
+    def test_cached_posts_with_comments_take_findings_of_rules_across_posts(self):
+        # a post answered from the cache has no Markdown structure computed; merging the
+        # cross-post findings reads its comments (switches), which crashed (exit 139)
+        r = self.repo()
+        text = ("We moved our book club from Thursdays to Sunday mornings and attendance "
+                "doubled. <!-- a note -->\nWhat time of day works best for yours?")
+        r.write("posts/x.md", post(text, platform="x"))
+        r.write("posts/li.md", post(text, platform="linkedin"))
+        r.commit()
+        first, _ = r.lint_json("--cache", "posts")
+        second, res = r.lint_json("--cache", "posts")
+        self.assertEqual(second, first, res.stderr)
+        self.assertEqual(found(second, "cross-post-duplicate"),
+                         [("posts/li.md", "cross-post-duplicate"),
+                          ("posts/x.md", "cross-post-duplicate")])
+
     def test_second_run_reuses_results_and_changes_invalidate_them(self):
         r = self.repo()
         rules = os.path.join(self.tmp, "rules")
