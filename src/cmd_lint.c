@@ -127,10 +127,9 @@ static struct post *fix_deliver(const struct lint_run *run, const struct source_
 		/* not written: what the user has is the original, so report on that */
 		post_free(post);
 		report_release(r);
-		report_init(r, f->display);
-		post = post_new(f->display, fr.original, fr.original_len);
-		fr.original = NULL;
-		session_lint(run->s, post, f->abs_path, f->config, r);
+		post = fr.first;
+		*r = fr.first_report;
+		fr.first = NULL;
 	} else if (fr.applied) {
 		r->fixes_applied = fr.applied;
 		run->sum->fixed += fr.applied;
@@ -143,11 +142,8 @@ static struct post *fix_deliver(const struct lint_run *run, const struct source_
 		/* rules across posts judged the text as read: their findings move by line */
 		struct report moved;
 		report_init(&moved, f->display);
-		struct post *before = post_new(f->display, fr.original, fr.original_len);
-		fr.original = NULL;
-		calendar_merge(run->set, run->s, (size_t)(f - run->files), before, &moved);
+		calendar_merge(run->set, run->s, (size_t)(f - run->files), fr.first, &moved);
 		fixer_move_findings(post, &moved, r);
-		post_free(before);
 		report_release(&moved);
 	}
 	fixer_result_release(&fr);

@@ -15,10 +15,14 @@
 #define FIXER_MAX_PASSES 10
 
 struct fixer_result {
-	char *original; /* the bytes as read (owned) */
+	const char *original; /* the bytes as read: first->text, or the returned post's */
 	size_t original_len;
 	size_t applied; /* fix groups applied over all passes */
 	unsigned passes;
+	/* When fixes applied: the post as read and its findings (owned), kept for a caller that
+	 * cannot deliver the fixes and reports on the original instead, without linting again. */
+	struct post *first;
+	struct report first_report;
 };
 
 /* Lints data (taking ownership) as display/abs_path under cfg, fixing as it goes. Returns the
