@@ -62,105 +62,49 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
   severity = "warning",
   options = { threshold = 0.6, shingle = 2, min_words = 8 },
 
+  -- Runs on every post in the per-post pass: its shingles (sorted, one per line), their
+  -- count, its platforms and where a report goes; nil for a post too short to judge.
+  collect = function(post, ctx)
+    local set, _, words = shingles(post, ctx.options.shingle)
+    if words < ctx.options.min_words then
+      return nil
+    end
+    local list = {}
+    for s in pairs(set) do
+      list[#list + 1] = s
+    end
+    table.sort(list)
+    local first, last = edit.first_line(post)
+    return { shingles = table.concat(list, "\n"), platforms = platform_key(post),
+      first = first, last = last }
+  end,
+
   check_set = function(posts, ctx)
     local o = ctx.options
-    -- Candidates by a prefix filter (PPJoin, Xiao et al. 2008), so that common word pairs
-    -- ("of the") do not make every post a candidate of every other. Two posts with Jaccard
-    -- similarity >= threshold share at least ceil(threshold * n) of the n shingles of each;
-    -- with the shingles of every post in one order (rarest first), the first shingle they
-    -- share is then among the first n - ceil(threshold * n) + 1 of both. Only those
-    -- prefixes are indexed; candidates are verified by counting their shingles in common.
-    local info, df = {}, {}
+    -- lint.nearest finds, for each post, the most similar post of other platforms (Jaccard
+    -- similarity of the shingle sets, with a prefix filter in C): posts built from the same
+    -- sentences make a pairwise search in Lua quadratic in practice.
+    local items, data = {}, {}
     for i, p in ipairs(posts) do
-      local set, n, words = shingles(p, o.shingle)
-      if words >= o.min_words then
-        info[i] = { set = set, n = n, platforms = platform_key(p) }
-        for s in pairs(set) do
-          df[s] = (df[s] or 0) + 1
-        end
-      end
+      local d = p.collected
+      data[i] = d
+      items[i] = d and { set = d.shingles, group = d.platforms, name = p.path } or false
     end
-    local index = {}
-    for i = 1, #posts do
-      local mine = info[i]
-      if mine then
-        -- sort keys of the count (fixed width) and the shingle: table.sort compares them
-        -- itself, much faster than with a Lua comparator
-        local keyed = {}
-        for s in pairs(mine.set) do
-          keyed[#keyed + 1] = string.format("%09d %s", df[s], s)
-        end
-        table.sort(keyed)
-        -- the overlap needed, rounded down a little for floating point (a longer prefix
-        -- only costs time)
-        local need = math.max(1, math.ceil(o.threshold * mine.n - 1e-7))
-        local prefix = {}
-        for k = 1, mine.n - need + 1 do
-          local s = keyed[k]:sub(11)
-          prefix[k] = s
-          local list = index[s]
-          if not list then
-            list = {}
-            index[s] = list
-          end
-          list[#list + 1] = i
-        end
-        mine.prefix = prefix
-      end
-    end
-    -- Jaccard similarity is at most min(n, m) / max(n, m): posts of very different sizes
-    -- cannot reach the threshold (with a margin for rounding)
-    local low = o.threshold - 1e-9
+    local nearest = lint.nearest(items, o.threshold)
     for i, p in ipairs(posts) do
-      local mine = info[i]
-      if p.linted and mine then
-        local shared = {}
-        for _, s in ipairs(mine.prefix) do
-          for _, j in ipairs(index[s]) do
-            local other = info[j]
-            if j ~= i and not shared[j] then
-              shared[j] = 0
-              -- only posts for other platforms count
-              if other.platforms ~= mine.platforms
-                and math.min(mine.n, other.n) >= low * math.max(mine.n, other.n) then
-                local small, large = mine.set, other.set
-                if other.n < mine.n then
-                  small, large = large, small
-                end
-                local count = 0
-                for sh in pairs(small) do
-                  if large[sh] then
-                    count = count + 1
-                  end
-                end
-                shared[j] = count
-              end
-            end
-          end
-        end
-        local best, best_j = -1, nil
-        for j, count in pairs(shared) do
-          local other = info[j]
-          local sim = count / (mine.n + other.n - count)
-          if count > 0 and other.platforms ~= mine.platforms and sim >= o.threshold
-            and (sim > best or (sim == best and posts[j].path < posts[best_j].path)) then
-            best, best_j = sim, j
-          end
-        end
-        if best_j then
-          local other = posts[best_j]
-          local where = other.platforms[1] and table.concat(other.platforms, ", ") or "no platform"
-          local first, last = edit.first_line(p)
-          ctx:report{
-            post = p,
-            message = string.format("%d%% the same as %s (%s): cross-posting one text "
-              .. "unchanged is marketing, not conversation; write it for this platform's readers",
-              math.floor(best * 100 + 0.5), calendar.name(other), where),
-            first = first, last = last,
-            suggestions = { { title = "Rewrite it for this platform: its length, its tone, "
-              .. "one question for its readers" } },
-          }
-        end
+      local match = nearest[i]
+      if p.linted and match then
+        local other = posts[match.index]
+        local where = other.platforms[1] and table.concat(other.platforms, ", ") or "no platform"
+        ctx:report{
+          post = p,
+          message = string.format("%d%% the same as %s (%s): cross-posting one text "
+            .. "unchanged is marketing, not conversation; write it for this platform's readers",
+            math.floor(match.similarity * 100 + 0.5), calendar.name(other), where),
+          first = data[i].first, last = data[i].last,
+          suggestions = { { title = "Rewrite it for this platform: its length, its tone, "
+            .. "one question for its readers" } },
+        }
       end
     end
   end,

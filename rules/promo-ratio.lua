@@ -37,13 +37,36 @@ Good: one offer in a fortnight of posts that give readers something to respond t
   severity = "warning",
   options = { max_percent = 20, window_days = 14, min_posts = 3, threshold = 3 },
 
+  -- Runs on every post, linted or not, in the per-post pass (where lib.analysis already
+  -- analysed it for the golden rules): nil for a post that is not a sales push, else where
+  -- to report and what to suggest.
+  collect = function(post, ctx)
+    local a = analysis.of(post)
+    if not analysis.is_sales_push(a, ctx.options.threshold) then
+      return nil
+    end
+    local cta, any
+    for _, f in ipairs(a.sales.found) do
+      any = any or f.match
+      if f.category == "cta" and not cta then
+        cta = f.match
+      end
+    end
+    local at = cta or any
+    local first, last
+    if at then
+      first, last = at.first, at.last
+    else
+      first, last = edit.first_line(post)
+    end
+    return { first = first, last = last, pull = cta and analysis.phrase(a, "pull") or nil }
+  end,
+
   check_set = function(posts, ctx)
     local o = ctx.options
     local dated = calendar.dated(posts)
-    -- Posts are judged only when a window around a linted post needs them, so that linting
-    -- one post (a commit) does not analyse the whole repository.
     local is_push = calendar.memo(dated, function(p)
-      return analysis.is_sales_push(analysis.of(p), o.threshold)
+      return p.collected ~= nil
     end)
     local function count(from, to)
       local c = 0
@@ -54,33 +77,18 @@ Good: one offer in a fortnight of posts that give readers something to respond t
     end
     local function report_if_crowded(p, n, pushes)
       if n >= o.min_posts and pushes * 100 > o.max_percent * n then
-        local a = analysis.of(p)
-        local cta, any
-        for _, f in ipairs(a.sales.found) do
-          any = any or f.match
-          if f.category == "cta" and not cta then
-            cta = f.match
-          end
-        end
-        local at = cta or any
-        local first, last
-        if at then
-          first, last = at.first, at.last
-        else
-          first, last = edit.first_line(p)
-        end
+        local push = p.collected
         local suggestions = { { title = "Move it to a week with fewer offers, or make it a post "
           .. "readers can answer" } }
-        if cta then
-          suggestions[1].edits = { { first = cta.first, last = cta.last,
-            text = analysis.phrase(a, "pull") } }
+        if push.pull then
+          suggestions[1].edits = { { first = push.first, last = push.last, text = push.pull } }
         end
         ctx:report{
           post = p,
           message = string.format("%d of the %d posts scheduled within %d days around %s are "
             .. "sales pushes (%d%%, more than %d%%): the calendar pushes instead of pulling",
             pushes, n, o.window_days, calendar.day(p), pushes * 100 // n, o.max_percent),
-          first = first, last = last,
+          first = push.first, last = push.last,
           suggestions = suggestions,
         }
       end

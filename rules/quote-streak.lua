@@ -34,13 +34,28 @@ Good: say what one of the quotes means to you, or post something of your own bet
   severity = "warning",
   options = { max_in_row = 2, min_words = 3 },
 
+  -- Runs on every post in the per-post pass: nil unless the post is a bare quote, else
+  -- where to report and the closing question to suggest.
+  collect = function(post, ctx)
+    local a = analysis.of(post)
+    if not analysis.is_bare_quote(a, ctx.options.min_words) then
+      return nil
+    end
+    local first, last
+    if a.quote.token then
+      first, last = a.quote.token.first, a.quote.token.last
+    else
+      first, last = edit.first_line(post)
+    end
+    return { first = first, last = last, body_end = edit.body_end(post),
+      question = analysis.phrase(a, "quote") }
+  end,
+
   check_set = function(posts, ctx)
     local o = ctx.options
     local dated = calendar.dated(posts)
-    -- Only the runs around linted bare quotes are looked at, so that linting one post (a
-    -- commit) does not analyse the whole repository.
     local is_bare = calendar.memo(dated, function(p)
-      return analysis.is_bare_quote(analysis.of(p), o.min_words)
+      return p.collected ~= nil
     end)
     local k = 1
     while k <= #dated do
@@ -59,21 +74,15 @@ Good: say what one of the quotes means to you, or post something of your own bet
           for m = k, j - 1 do
             local q = dated[m]
             if q.linted then
-              local a = analysis.of(q)
-              local first, last
-              if a.quote.token then
-                first, last = a.quote.token.first, a.quote.token.last
-              else
-                first, last = edit.first_line(q)
-              end
+              local bare = q.collected
               ctx:report{
                 post = q,
                 message = string.format("%d bare quotes in a row (%s to %s): this is post %d "
                   .. "of them; add your own words to it or post something of yours between "
                   .. "them", run, calendar.day(dated[i]), calendar.day(dated[j - 1]), m - i + 1),
-                first = first, last = last,
+                first = bare.first, last = bare.last,
                 suggestions = { { title = "Say what the quote means to you and ask readers",
-                  edits = { edit.insert(edit.body_end(q), "\n\n" .. analysis.phrase(a, "quote")) } } },
+                  edits = { edit.insert(bare.body_end, "\n\n" .. bare.question) } } },
               }
             end
           end

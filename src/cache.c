@@ -18,7 +18,7 @@
 #include "util/xalloc.h"
 #include "version.h"
 
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 
 struct cache {
 	char *dir;
@@ -300,9 +300,101 @@ static void clear(struct report *r)
 	r->skipped = false;
 }
 
-static void store(const char *path, const struct report *r)
+static json_t *value_json(const struct value *v)
+{
+	switch (v ? v->type : VALUE_NIL) {
+	case VALUE_BOOL: return json_boolean(v->boolean);
+	case VALUE_NUMBER: return json_real(v->number);
+	case VALUE_STRING: return json_stringn_nocheck(v->string, v->string_len);
+	case VALUE_LIST: {
+		json_t *a = json_array();
+		for (size_t i = 0; i < v->len; i++)
+			json_array_append_new(a, value_json(v->items[i]));
+		return a;
+	}
+	case VALUE_MAP: {
+		/* pairs keep the order of the keys (a JSON object would not) */
+		json_t *a = json_array();
+		for (size_t i = 0; i < v->len; i++)
+			json_array_append_new(a, json_pack("[s,o]", v->keys[i],
+							   value_json(v->items[i])));
+		return json_pack("{s:o}", "map", a);
+	}
+	default: return json_null();
+	}
+}
+
+static struct value *json_value(json_t *j)
+{
+	if (json_is_boolean(j))
+		return value_new_bool(json_is_true(j));
+	if (json_is_number(j))
+		return value_new_number(json_number_value(j));
+	if (json_is_string(j))
+		return value_new_string(json_string_value(j), json_string_length(j));
+	if (json_is_array(j)) {
+		struct value *list = value_new(VALUE_LIST);
+		for (size_t i = 0; i < json_array_size(j); i++)
+			value_list_push(list, json_value(json_array_get(j, i)));
+		return list;
+	}
+	json_t *pairs = json_object_get(j, "map");
+	if (json_is_array(pairs)) {
+		struct value *map = value_new(VALUE_MAP);
+		for (size_t i = 0; i < json_array_size(pairs); i++) {
+			json_t *pair = json_array_get(pairs, i);
+			const char *key = json_string_value(json_array_get(pair, 0));
+			if (key)
+				value_map_set(map, key, json_value(json_array_get(pair, 1)));
+		}
+		return map;
+	}
+	return value_new(VALUE_NIL);
+}
+
+/* { rule id: data } of the rules with collect; JSON null for a post rules do not see. */
+static json_t *collected_json(const struct session *s, const struct collected *col)
+{
+	if (col->n == 0)
+		return json_null();
+	json_t *o = json_object();
+	for (size_t i = 0; i < col->n && i < s->rules->nrules; i++)
+		if (s->rules->rules[i].has_collect && col->values[i])
+			json_object_set_new(o, s->rules->rules[i].id, value_json(col->values[i]));
+	return o;
+}
+
+/* Fills col from an entry's "collected"; false when the entry has none (made without). */
+static bool collected_from(const struct session *s, json_t *root, struct collected *col)
+{
+	json_t *o = json_object_get(root, "collected");
+	if (!o)
+		return false;
+	if (json_is_null(o))
+		return true; /* rules do not see this post */
+	collected_init(col, s->rules->nrules);
+	for (size_t i = 0; i < s->rules->nrules; i++) {
+		json_t *v = json_object_get(o, s->rules->rules[i].id);
+		if (s->rules->rules[i].has_collect && v)
+			col->values[i] = json_value(v);
+	}
+	return true;
+}
+
+static bool collect_failed(const struct collected *col)
+{
+	for (size_t i = 0; col && i < col->n; i++)
+		if (col->errors[i])
+			return true;
+	return false;
+}
+
+static void store(const char *path, const struct session *s, const struct report *r,
+		  const struct collected *col)
 {
 	json_t *root = report_json(r);
+	if (col)
+		json_object_set_new(root, "collected", collected_json(s, col));
 	struct buf tmp = BUF_INIT;
 	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	/* a cache that cannot be written is only slower: no message */
@@ -313,15 +405,17 @@ static void store(const char *path, const struct report *r)
 }
 
 void cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
-		const struct config *cfg, struct report *report)
+		const struct config *cfg, struct report *report, struct collected *col)
 {
 	if (!c) {
-		session_lint(s, post, abs_path, cfg, report);
+		session_lint_collect(s, post, abs_path, cfg, report, col);
 		return;
 	}
 	char *path = entry_path(c, post, abs_path, cfg);
 	json_t *root = json_load_file(path, 0, NULL);
 	if (root && report_from(root, post, report) == 0) {
+		if (col && !collected_from(s, root, col))
+			session_collect(s, post, abs_path, cfg, col);
 		json_decref(root);
 		report_locate(report, post);
 		report_sort(report);
@@ -332,9 +426,9 @@ void cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 	json_decref(root);
 	clear(report);
 	size_t rule_errors = s->rule_errors;
-	session_lint(s, post, abs_path, cfg, report);
+	session_lint_collect(s, post, abs_path, cfg, report, col);
 	c->linted++;
-	if (s->rule_errors == rule_errors)
-		store(path, report);
+	if (s->rule_errors == rule_errors && !collect_failed(col))
+		store(path, s, report, col);
 	free(path);
 }

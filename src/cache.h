@@ -6,7 +6,8 @@
  * file and library loaded (built-in, --rules-dir, plugins) plus postlint's version. Changing
  * any of these makes new keys; old entries are simply not read again. Reports holding rule
  * errors are not stored (a budget error is not a property of the post). Rules across posts
- * (check_set) are never cached: the caller merges them after. */
+ * (check_set) are never cached: the caller merges them after; what their collect functions
+ * return for the post is. */
 #ifndef POSTLINT_CACHE_H
 #define POSTLINT_CACHE_H
 
@@ -19,10 +20,10 @@ struct cache;
 /* The cache of the repository at the working directory for a session's rules, or NULL
  * outside a repository (with the reason in err). */
 struct cache *cache_open(const struct session *s, struct buf *err);
-/* session_lint through the cache: a stored report when there is one, else lints and stores.
- * With c NULL it is session_lint. */
+/* session_lint_collect through the cache: a stored report (and collected data, when col is
+ * not NULL) when there is one, else lints and stores. With c NULL it is session_lint_collect. */
 void cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
-		const struct config *cfg, struct report *report);
+		const struct config *cfg, struct report *report, struct collected *col);
 /* Posts answered from the cache and posts linted, so far. */
 void cache_counts(const struct cache *c, size_t *reused, size_t *linted);
 const char *cache_dir(const struct cache *c);

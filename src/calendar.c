@@ -29,27 +29,38 @@ static bool add_post(struct set_post **posts, size_t *n, size_t *cap, const stru
 	return true;
 }
 
-struct calendar *calendar_lint(struct session *s, const struct source_list *files,
-			       const struct source_list *context)
+struct calendar *calendar_new(struct session *s, const struct source_list *files)
 {
 	if (!session_has_set_rules(s))
 		return NULL;
 	struct calendar *c = xcalloc(1, sizeof(*c));
 	c->n = files->len;
 	c->reports = xcalloc(files->len ? files->len : 1, sizeof(*c->reports));
+	for (size_t i = 0; i < files->len; i++)
+		report_init(&c->reports[i], files->items[i].display);
+	return c;
+}
+
+struct report *calendar_report(struct calendar *c, size_t index)
+{
+	return c && index < c->n ? &c->reports[index] : NULL;
+}
+
+void calendar_lint(struct calendar *c, struct session *s, const struct source_list *files,
+		   const struct source_list *context, enum set_rules which)
+{
+	if (!c || !session_has_set_rules_of(s, which))
+		return;
 	struct set_post *posts = NULL;
 	size_t n = 0, cap = 0;
-	for (size_t i = 0; i < files->len; i++) {
-		report_init(&c->reports[i], files->items[i].display);
+	for (size_t i = 0; i < files->len; i++)
 		add_post(&posts, &n, &cap, &files->items[i], &c->reports[i]);
-	}
 	for (size_t i = 0; i < context->len; i++)
 		add_post(&posts, &n, &cap, &context->items[i], NULL);
-	session_lint_set(s, posts, n);
+	session_lint_set(s, posts, n, which);
 	for (size_t i = 0; i < n; i++)
 		post_free(posts[i].post);
 	free(posts);
-	return c;
 }
 
 void calendar_merge(struct calendar *c, struct session *s, size_t index, struct post *post,

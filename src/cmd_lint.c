@@ -19,6 +19,7 @@
 #include "safe_write.h"
 #include "session.h"
 #include "source.h"
+#include "timing.h"
 #include "util/xalloc.h"
 
 static void count(struct summary *sum, const struct report *r)
@@ -69,6 +70,11 @@ struct lint_run {
 	const struct source_list *all, *calendar;
 	struct session_options opts;
 	struct config_store *configs;
+	/* rules across posts with collect: the workers collect their data from every post
+	 * (linted, and the calendar's context posts after them) and check_set runs once all
+	 * are done */
+	bool collect_pass;
+	struct context_result *context;
 };
 
 /* One file's lint, computed by any thread and delivered (fixes written, set findings merged,
@@ -78,8 +84,15 @@ struct file_result {
 	struct post *post;      /* the linted post (NULL: not read) */
 	struct fixer_result fr; /* fix modes */
 	char *read_error;       /* the file could not be read */
+	struct collected col;   /* collect_pass: its data for the rules across posts */
 	size_t rule_errors;     /* rule errors while linting it */
 	bool skipped;           /* its .lintrc is broken: already reported */
+};
+
+/* A post of the calendar that is not linted: its collected data (collect_pass). */
+struct context_result {
+	struct post *post; /* shrunk to path and meta, or NULL when rules cannot see it */
+	struct collected col;
 };
 
 /* After the fix loop changed a file: write it, or add its diff, as cli asks. Returns false
@@ -165,7 +178,10 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 	char *data;
 	size_t len;
 	struct buf err = BUF_INIT;
-	if (source_file_read(f, &data, &len, &err) < 0) {
+	long long started = timing_now();
+	int read = source_file_read(f, &data, &len, &err);
+	timing_add("(host: read files)", started);
+	if (read < 0) {
 		res->read_error = xstrdup(err.ptr);
 		buf_release(&err);
 		return;
@@ -174,7 +190,10 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 	size_t rule_errors = s->rule_errors;
 	if (run->cli->fix_mode == FIX_NONE) {
 		res->post = post_new(f->display, data, len);
-		cache_lint(run->cache, s, res->post, f->abs_path, f->config, &res->r);
+		cache_lint(run->cache, s, res->post, f->abs_path, f->config, &res->r,
+			   run->collect_pass ? &res->col : NULL);
+		if (run->collect_pass)
+			post_shrink(res->post, true); /* it waits for the calendar: keep it small */
 	} else {
 		res->post = fixer_run(s, f->display, data, len, f->abs_path, f->config,
 				      run->cli->unsafe_fixes, &res->r, &res->fr);
@@ -219,7 +238,33 @@ static bool lint_deliver(const struct lint_run *run, size_t i)
 	count(run->sum, r);
 	post_free(post);
 	report_release(r);
+	collected_release(&res->col);
 	return trouble;
+}
+
+/* Collects the data of context post k (any thread; touches only its result). */
+static void context_compute(const struct lint_run *run, struct session *s, size_t k)
+{
+	const struct source_file *f = &run->calendar->items[k];
+	struct context_result *res = &run->context[k];
+	if (!f->config || is_bad(run->bad, f->config))
+		return;
+	char *data;
+	size_t len;
+	struct buf err = BUF_INIT;
+	long long started = timing_now();
+	int read = source_file_read(f, &data, &len, &err);
+	timing_add("(host: read files)", started);
+	buf_release(&err);
+	if (read < 0)
+		return; /* context that cannot be read is left out, as before */
+	struct post *post = post_new(f->display, data, len);
+	if (session_collect(s, post, f->abs_path, f->config, &res->col)) {
+		post_shrink(post, false);
+		res->post = post;
+	} else {
+		post_free(post);
+	}
 }
 
 /* --jobs callbacks */
@@ -237,26 +282,74 @@ static void worker_session_free(void *state, void *ud)
 
 static void compute_job(void *state, size_t i, void *ud)
 {
-	lint_compute(ud, state, i);
+	const struct lint_run *run = ud;
+	size_t nfiles = run->all->len;
+	if (i < nfiles)
+		lint_compute(run, state, i);
+	else
+		context_compute(run, state, i - nfiles);
 }
 
 static void deliver_job(size_t i, void *ud)
 {
 	struct lint_run *run = ud;
+	long long started = timing_now();
 	run->trouble |= lint_deliver(run, i);
+	timing_add("(host: merge and print)", started);
 }
 
-/* Rules across posts: their findings join each file's report when it is delivered. */
+/* Rules across posts that read whole posts: their findings join each file's report when it
+ * is delivered. With collect_pass, only the rules without collect run here. */
 static void calendar_job(void *ud)
 {
 	struct lint_run *run = ud;
-	run->set = calendar_lint(run->s, run->all, run->calendar);
+	long long started = timing_now();
+	calendar_lint(run->set, run->s, run->all, run->calendar,
+		      run->collect_pass ? SET_RULES_WITHOUT_COLLECT : SET_RULES_ALL);
+	timing_add("(host: calendar, whole posts)", started);
 	run->trouble |= run->s->rule_errors > 0;
 }
 
-/* Threads besides the main one: --jobs (default: the cores), never more than the files
- * call for, and none for a few files (a commit, an editor), where a worker's Lua state and
- * rules would cost more than they save. */
+/* collect_pass, once every post is computed: check_set of the rules with collect over the
+ * collected data of the linted and the context posts. */
+static void collected_job(void *ud)
+{
+	struct lint_run *run = ud;
+	long long started = timing_now();
+	size_t nfiles = run->all->len, ncontext = run->calendar->len;
+	struct set_post *posts = xcalloc(nfiles + ncontext + 1, sizeof(*posts));
+	size_t n = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		const struct source_file *f = &run->files[i];
+		struct file_result *res = &run->results[i];
+		if (res->post && !res->skipped)
+			posts[n++] = (struct set_post){ .post = res->post, .abs_path = f->abs_path,
+							.cfg = f->config,
+							.report = calendar_report(run->set, i),
+							.collected = &res->col };
+	}
+	for (size_t k = 0; k < ncontext; k++) {
+		struct context_result *res = &run->context[k];
+		if (res->post)
+			posts[n++] = (struct set_post){ .post = res->post,
+							.abs_path = run->calendar->items[k].abs_path,
+							.cfg = run->calendar->items[k].config,
+							.collected = &res->col };
+	}
+	size_t rule_errors = run->s->rule_errors;
+	session_lint_set(run->s, posts, n, SET_RULES_WITH_COLLECT);
+	run->trouble |= run->s->rule_errors > rule_errors;
+	free(posts);
+	for (size_t k = 0; k < ncontext; k++) {
+		post_free(run->context[k].post);
+		collected_release(&run->context[k].col);
+	}
+	timing_add("(host: calendar, collected)", started);
+}
+
+/* Threads besides the main one: --jobs (default: the cores), never more than the posts
+ * call for, and none for a few (a commit, an editor), where a worker's Lua state and rules
+ * would cost more than they save. nfiles counts the context posts to collect. */
 static unsigned lint_threads(const struct cli *cli, size_t nfiles)
 {
 	if (cli->stdin_input || nfiles < 8)
@@ -355,19 +448,28 @@ int cmd_lint(const struct cli *cli)
 		fwrite(files.excluded_stdin, 1, files.excluded_stdin_len, stdout);
 	struct summary sum = { 0 };
 	struct buf diff = BUF_INIT;
-	struct lint_run run = { cli, s, cache, NULL, fmt, &ctx, &sum, &diff, files.items, &bad,
+	struct calendar *set = calendar_new(s, &files);
+	/* the fix modes judge the calendar as read, from whole posts: no collect pass */
+	bool collect_pass = set && cli->fix_mode == FIX_NONE && session_has_collect(s);
+	size_t items = files.len + (collect_pass ? calendar.len : 0);
+	struct lint_run run = { cli, s, cache, set, fmt, &ctx, &sum, &diff, files.items, &bad,
 				xcalloc(files.len ? files.len : 1, sizeof(struct file_result)),
-				false, &files, &calendar, opts, configs };
+				false, &files, &calendar, opts, configs, collect_pass,
+				xcalloc(calendar.len ? calendar.len : 1,
+					sizeof(struct context_result)) };
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->begin(&ctx);
-	struct jobs jobs = { .n = files.len, .threads = lint_threads(cli, files.len), .ud = &run,
-			     .caller_state = s, .state_new = worker_session,
-			     .state_free = worker_session_free, .first = calendar_job,
+	struct jobs jobs = { .n = items, .deliver_n = files.len,
+			     .threads = lint_threads(cli, items), .ud = &run, .caller_state = s,
+			     .state_new = worker_session, .state_free = worker_session_free,
+			     .first = calendar_job,
+			     .after_compute = collect_pass ? collected_job : NULL,
 			     .compute = compute_job, .deliver = deliver_job };
-	jobs_run(&jobs);
+	if (files.len > 0 || !collect_pass)
+		jobs_run(&jobs);
 	trouble |= run.trouble;
 	free(run.results);
-	struct calendar *set = run.set;
+	free(run.context);
 	if (cli->fix_mode == FIX_DIFF) {
 		/* stdout carries the patch alone, so that it can be piped to git apply */
 		fwrite(diff.ptr, 1, diff.len, stdout);
@@ -386,6 +488,7 @@ int cmd_lint(const struct cli *cli)
 			cache_dir(cache));
 	}
 
+	timing_print(stderr);
 	cache_close(cache);
 	calendar_free(set);
 	source_list_release(&calendar);

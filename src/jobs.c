@@ -46,12 +46,19 @@ static void *worker_main(void *arg)
 
 unsigned jobs_run(const struct jobs *j)
 {
+	size_t deliver_n = j->deliver_n ? j->deliver_n : j->n;
 	if (j->threads == 0) {
 		if (j->first)
 			j->first(j->ud);
 		for (size_t i = 0; i < j->n; i++) {
 			j->compute(j->caller_state, i, j->ud);
-			j->deliver(i, j->ud);
+			if (!j->after_compute && i < deliver_n)
+				j->deliver(i, j->ud);
+		}
+		if (j->after_compute) {
+			j->after_compute(j->ud);
+			for (size_t i = 0; i < deliver_n; i++)
+				j->deliver(i, j->ud);
 		}
 		return 0;
 	}
@@ -81,7 +88,7 @@ unsigned jobs_run(const struct jobs *j)
 			j->compute(j->caller_state, i, j->ud);
 			atomic_store_explicit(&r.done[i], true, memory_order_release);
 		}
-		while (delivered < j->n &&
+		while (!j->after_compute && delivered < deliver_n &&
 		       atomic_load_explicit(&r.done[delivered], memory_order_acquire))
 			j->deliver(delivered++, j->ud);
 		if (i >= j->n)
@@ -90,7 +97,9 @@ unsigned jobs_run(const struct jobs *j)
 	for (unsigned t = 0; t < j->threads; t++)
 		if (started[t])
 			pthread_join(tids[t], NULL);
-	while (delivered < j->n)
+	if (j->after_compute)
+		j->after_compute(j->ud);
+	while (delivered < deliver_n)
 		j->deliver(delivered++, j->ud);
 	free(started);
 	free(tids);

@@ -5,7 +5,8 @@
  * Items are handed out by an atomic counter, without locks. The calling thread works too,
  * with its own state, after running `first` (the rules across posts), and delivers every
  * finished prefix of items as it goes, so results do not pile up. With no extra threads
- * everything runs inline: compute and deliver one item after the other. */
+ * everything runs inline: compute and deliver one item after the other. With after_compute,
+ * delivery waits until every item is computed. */
 #ifndef POSTLINT_JOBS_H
 #define POSTLINT_JOBS_H
 
@@ -24,6 +25,12 @@ struct jobs {
 	void (*first)(void *ud);
 	/* Computes item i with a state; any thread. Touches only item i's own result. */
 	void (*compute)(void *state, size_t i, void *ud);
+	/* When set: runs on the calling thread once every item is computed, and nothing is
+	 * delivered before it (the rules across posts need every post's collected data). */
+	void (*after_compute)(void *ud);
+	/* Items 0..deliver_n-1 are delivered (the others, the calendar's context posts, are
+	 * only computed); 0 means all n. */
+	size_t deliver_n;
 	/* Item i is done: called on the calling thread, in order of i, after `first`. */
 	void (*deliver)(size_t i, void *ud);
 };

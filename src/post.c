@@ -224,6 +224,39 @@ void post_tokens(struct post *p)
 	lang_guess(p);
 }
 
+static void drop_tokens(struct post *p)
+{
+	for (int k = 0; k < TOK_KINDS; k++) {
+		for (size_t i = 0; i < p->tokens[k].len; i++)
+			free(p->tokens[k].items[i].url);
+		VEC_FREE(&p->tokens[k]);
+	}
+	markdown_release(&p->md);
+	memset(&p->md, 0, sizeof(p->md));
+	buf_release(&p->norms);
+	free(p->cls);
+	p->cls = NULL;
+	p->tokenized = false;
+}
+
+void post_shrink(struct post *p, bool keep_text)
+{
+	char lang[sizeof(p->lang)];
+	memcpy(lang, p->lang, sizeof(lang));
+	drop_tokens(p);
+	memcpy(p->lang, lang, sizeof(lang)); /* post_tokens would guess the same again */
+	if (keep_text)
+		return;
+	free(p->text);
+	p->text = xstrdup("");
+	p->len = 0;
+	p->fm_start = p->fm_end = p->body_start = p->body_end = 0;
+	p->first_invalid_utf8 = 0;
+	p->line_starts[0] = 0;
+	p->nlines = 1;
+	VEC_FREE(&p->parts);
+}
+
 void post_free(struct post *p)
 {
 	if (!p)

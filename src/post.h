@@ -90,6 +90,10 @@ struct post {
  * unterminated: the post reallocates to add a NUL). Never fails: problems are recorded. */
 struct post *post_new(const char *path, char *text, size_t len);
 void post_free(struct post *post);
+/* Frees the tokens and Markdown structure (post_tokens makes them again when asked), and
+ * with keep_text false also the text, leaving path, meta and language: what a post of the
+ * calendar needs once its rules' collect functions ran. */
+void post_shrink(struct post *post, bool keep_text);
 
 /* Computes the Markdown structure and tokens once; later calls return at once. */
 void post_tokens(struct post *post);

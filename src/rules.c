@@ -19,7 +19,7 @@
 #define RULE_FILE_MAX_BYTES (4u << 20)
 
 static const char *const rule_fields[] = { "id", "summary", "docs", "severity", "fixable",
-	"options", "check", "check_set", "tests", "version", NULL };
+	"options", "check", "check_set", "collect", "tests", "version", NULL };
 
 struct ruleset *ruleset_new(struct host *host)
 {
@@ -172,7 +172,7 @@ static int load_rule(lua_State *L)
 		if (!known)
 			return luaL_error(L, "%s: unknown field '%s' in the rule table (fields: id, "
 					     "summary, docs, severity, fixable, options, check, "
-					     "check_set, tests, version)", file,
+					     "check_set, collect, tests, version)", file,
 					  key ? key : luaL_tolstring(L, -1, NULL));
 	}
 
@@ -212,6 +212,13 @@ static int load_rule(lua_State *L)
 	r->has_check = ct == LUA_TFUNCTION;
 	r->has_check_set = st == LUA_TFUNCTION;
 	lua_pop(L, 2);
+
+	int colt = lua_getfield(L, t, "collect");
+	if (colt != LUA_TNIL && (colt != LUA_TFUNCTION || st != LUA_TFUNCTION))
+		return luaL_error(L, "%s: 'collect' must be a function(post, ctx), and goes with "
+				     "check_set", file);
+	r->has_collect = colt == LUA_TFUNCTION;
+	lua_pop(L, 1);
 
 	int tt = lua_getfield(L, t, "tests");
 	if (tt != LUA_TNIL && tt != LUA_TTABLE)

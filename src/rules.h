@@ -38,6 +38,9 @@ struct rule {
 	char *file;            /* display path, e.g. "rules/self-focus.lua" */
 	size_t origin;         /* index into ruleset origins */
 	bool has_check, has_check_set, has_tests;
+	/* collect(post, ctx) -> data: run on every post in the per-post pass; check_set then
+	 * gets light posts carrying post.collected instead of whole posts */
+	bool has_collect;
 	int ref;     /* registry reference to the rule table */
 	int ctx_ref; /* registry reference to its ctx table */
 	int options_cache_ref; /* registry: { [overrides*] = options table } */

@@ -11,6 +11,7 @@
 #include "lua/host.h"
 #include "session_internal.h"
 #include "suppress.h"
+#include "timing.h"
 #include "util/xalloc.h"
 
 /* Instructions a rule may spend per byte of post on top of the configured budget, so that
@@ -199,8 +200,10 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 	snprintf(label, sizeof(label), "rule '%s' on '%s'", r->id, post->path);
 	host_set_label(s->host, label);
 	struct host_error err;
+	long long started = timing_now();
 	int rc = host_call(s->host, call_check, &call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
 			   &err);
+	timing_add(r->id, started);
 	host_set_context(s->host, NULL);
 	finding_release(&run.pending);
 	if (run.reported > API_MAX_REPORTS)
@@ -240,6 +243,107 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 		report->findings.items[report->findings.len - 1].detail = xstrdup(err.traceback);
 	if (host_needs_reset(s->host))
 		session_reset_host(s);
+}
+
+/* collect's data is kept for every post of a calendar until check_set runs: bounded so that
+ * a rule cannot make the host hold gigabytes for a large repository */
+#define COLLECT_MAX_BYTES (64u << 10)
+
+struct collect_call {
+	const struct rule *rule;
+	const void *origin;
+	const struct post_view *view;
+	const struct value *options;
+	struct value *holder; /* a list: the data goes in as its only item */
+};
+
+static size_t value_bytes(const struct value *v)
+{
+	size_t n = sizeof(*v) + (v->string ? v->string_len + 1 : 0);
+	for (size_t i = 0; i < v->len; i++)
+		n += value_bytes(v->items[i]) + (v->keys ? strlen(v->keys[i]) + 1 : 0) +
+		     sizeof(void *);
+	return n;
+}
+
+/* Protected: holder[1] = collect(post, ctx) as plain data. */
+static int call_collect(lua_State *L)
+{
+	const struct collect_call *c = lua_touserdata(L, 1);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ref);
+	lua_getfield(L, -1, "collect");
+	api_push_post(L, c->view, c->origin);
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ctx_ref);
+	session_push_options(L, c->rule, c->options, true);
+	lua_setfield(L, -2, "options");
+	lua_call(L, 2, 1);
+	char what[200];
+	snprintf(what, sizeof(what), "collect of rule '%s' returned data that", c->rule->id);
+	api_to_value(L, -1, c->holder, NULL, what);
+	size_t bytes = value_bytes(c->holder->items[0]);
+	if (bytes > COLLECT_MAX_BYTES)
+		luaL_error(L, "collect returned %zu KB for one post (at most %u KB)", bytes >> 10,
+			   COLLECT_MAX_BYTES >> 10);
+	return 0;
+}
+
+/* Runs rule index's collect on the post of view into out (its data, or its error). */
+static void run_collect(struct session *s, size_t index, const struct post_view *view,
+			const struct config *cfg, const struct file_config *fc,
+			struct collected *out)
+{
+	struct post *post = view->post;
+	const struct rule *r = &s->rules->rules[index];
+	enum severity severity;
+	bool forced;
+	const struct value *options = NULL;
+	if (!session_rule_setting(s, r, fc, post, &severity, &forced, &options))
+		options = NULL; /* off for this post, which is still context for the others */
+	struct rule_run run = { .rule_id = r->id, .collect_rule = -1 };
+	struct collect_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
+				     .view = view, .options = options,
+				     .holder = value_new(VALUE_LIST) };
+	long long budget = cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS;
+	host_set_watchdog(s->host, cfg ? cfg->limits.seconds : 0);
+	size_t memory = cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY;
+	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
+	host_set_context(s->host, &run);
+	char label[300];
+	snprintf(label, sizeof(label), "collect of rule '%s' on '%s'", r->id, post->path);
+	host_set_label(s->host, label);
+	struct host_error err;
+	long long started = timing_now();
+	int rc = host_call(s->host, call_collect, &call,
+			   budget + INSTRUCTIONS_PER_BYTE * (long long)post->len, &err);
+	timing_add(r->id, started);
+	host_set_context(s->host, NULL);
+	finding_release(&run.pending);
+	if (rc == 0 && call.holder->len == 1 && call.holder->items[0]->type != VALUE_NIL) {
+		out->values[index] = call.holder->items[0];
+		call.holder->len = 0;
+	} else if (rc != 0) {
+		out->errors[index] = xstrdup(err.message);
+	}
+	value_free(call.holder);
+	if (rc != 0 && host_needs_reset(s->host))
+		session_reset_host(s);
+}
+
+/* The collect functions of every rule that has one, on the post of view. */
+void collect_all(struct session *s, const struct post_view *view, const struct config *cfg,
+			const struct file_config *fc, struct collected *out)
+{
+	for (size_t i = 0; i < s->rules->nrules; i++)
+		if (s->rules->rules[i].has_collect)
+			run_collect(s, i, view, cfg, fc, out);
+}
+
+bool session_has_collect(const struct session *s)
+{
+	for (size_t i = 0; i < s->rules->nrules; i++)
+		if (s->rules->rules[i].has_collect)
+			return true;
+	return false;
 }
 
 static void release_posts(struct session *s)
@@ -368,11 +472,19 @@ bool session_rule_setting(const struct session *s, const struct rule *r,
 void session_lint(struct session *s, struct post *post, const char *abs_path,
 		  const struct config *cfg, struct report *report)
 {
+	session_lint_collect(s, post, abs_path, cfg, report, NULL);
+}
+
+void session_lint_collect(struct session *s, struct post *post, const char *abs_path,
+			  const struct config *cfg, struct report *report, struct collected *out)
+{
 	if (!session_check_input(post, cfg, report)) {
 		finish(post, report);
 		return;
 	}
+	long long started = timing_now();
 	post_tokens(post);
+	timing_add("(host: tokens)", started);
 	struct file_config fc = { 0 };
 	if (cfg)
 		file_config_init(&fc, cfg, abs_path);
@@ -388,11 +500,41 @@ void session_lint(struct session *s, struct post *post, const char *abs_path,
 		    session_rule_setting(s, r, cfg ? &fc : NULL, post, &severity, &forced, &options))
 			run_rule(s, i, &view, severity, forced, options, true, cfg, report);
 	}
+	if (out) {
+		/* the same post table as the checks: lib.analysis's work is shared */
+		collected_init(out, s->rules->nrules);
+		collect_all(s, &view, cfg, cfg ? &fc : NULL, out);
+	}
+	started = timing_now();
 	release_posts(s);
 	file_config_release(&fc);
 	check_front_matter_switches(s, post, report);
 	suppress_apply(post, report, session_rule_exists, s);
+	timing_add("(host: after rules)", started);
 	finish(post, report);
+}
+
+bool session_collect(struct session *s, struct post *post, const char *abs_path,
+		     const struct config *cfg, struct collected *out)
+{
+	struct report scratch;
+	report_init(&scratch, post->path);
+	bool usable = session_check_input(post, cfg, &scratch);
+	report_release(&scratch);
+	if (!usable)
+		return false;
+	post_tokens(post);
+	struct file_config fc = { 0 };
+	if (cfg)
+		file_config_init(&fc, cfg, abs_path);
+	struct post_view view = { .post = post, .default_platforms = fc.platforms,
+				  .default_lang = fc.lang ? fc.lang : "en",
+				  .platform_limits = cfg ? &cfg->platform_limits : NULL };
+	collected_init(out, s->rules->nrules);
+	collect_all(s, &view, cfg, cfg ? &fc : NULL, out);
+	release_posts(s);
+	file_config_release(&fc);
+	return true;
 }
 
 void session_lint_one(struct session *s, struct post *post, const struct rule *rule,

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "collected.h"
 #include "config.h"
 #include "finding.h"
 #include "post.h"
@@ -57,18 +58,39 @@ size_t session_check_cli(struct session *s, struct buf *errors);
 void session_lint(struct session *s, struct post *post, const char *abs_path,
 		  const struct config *cfg, struct report *report);
 
+/* session_lint, then the collect functions of the rules across posts on the same post, into
+ * *out (when not NULL; initialised here) for session_lint_set. */
+void session_lint_collect(struct session *s, struct post *post, const char *abs_path,
+			  const struct config *cfg, struct report *report, struct collected *out);
+/* Only the collect functions, for a post of the calendar that is not linted (context).
+ * False when the post cannot be given to rules (then *out is untouched). */
+bool session_collect(struct session *s, struct post *post, const char *abs_path,
+		     const struct config *cfg, struct collected *out);
+/* Whether any loaded rule has a collect function. */
+bool session_has_collect(const struct session *s);
+
 /* One post of a calendar for rules across posts (check_set). */
 struct set_post {
 	struct post *post;
 	const char *abs_path;      /* for config globs */
 	const struct config *cfg;  /* its config, or NULL */
 	struct report *report;     /* where findings about it go; NULL: context, not linted */
+	/* its data from the rules' collect functions, or NULL: session_lint_set collects it
+	 * itself (post must then be whole, not stripped) */
+	const struct collected *collected;
 };
 
 /* Runs the check_set rules once over all posts (grouped by effective options when configs
  * differ). Findings go to the linted posts' reports, unsorted and without in-file switches
  * applied: session_merge_set does that for each post. session_set.c. */
-void session_lint_set(struct session *s, struct set_post *posts, size_t n);
+enum set_rules {
+	SET_RULES_ALL,
+	SET_RULES_WITHOUT_COLLECT, /* the rules that need whole posts */
+	SET_RULES_WITH_COLLECT,    /* the rules that read post.collected */
+};
+void session_lint_set(struct session *s, struct set_post *posts, size_t n, enum set_rules which);
+/* Whether any loaded rule is a check_set rule of `which`. */
+bool session_has_set_rules_of(const struct session *s, enum set_rules which);
 /* Runs one rule's check_set with the given options (for rule tests); posts without a
  * config get platforms and lang as defaults. */
 void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,

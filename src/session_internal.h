@@ -5,6 +5,7 @@
 
 #include <lua.h>
 
+#include "lua/api_internal.h"
 #include "session.h"
 
 /* Starts over with a fresh Lua state and reloaded rules (after a budget or memory error). */
@@ -21,5 +22,10 @@ bool session_check_input(struct post *post, const struct config *cfg, struct rep
 bool session_rule_setting(const struct session *s, const struct rule *r,
 			  const struct file_config *fc, const struct post *post,
 			  enum severity *severity, bool *forced, const struct value **options);
+
+/* Runs every collect function on the post of view into out (initialised by the caller). The
+ * post table stays until the caller releases the posts. */
+void collect_all(struct session *s, const struct post_view *view, const struct config *cfg,
+		 const struct file_config *fc, struct collected *out);
 
 #endif

@@ -19,6 +19,7 @@
 #include "lua/host.h"
 #include "session_internal.h"
 #include "suppress.h"
+#include "timing.h"
 #include "util/xalloc.h"
 
 #define SET_INSTRUCTIONS_PER_POST 2000000LL
@@ -26,12 +27,15 @@
 #define SET_MEMORY_PER_POST (256u << 10)
 #define SET_MEMORY_PER_BYTE 64u
 
-/* registry[&lists_key] = { [origin] = { post tables } } while a set run lasts */
-static char lists_key;
+/* registry[&lists_key] = { [origin] = { post tables } } while a set run lasts; light_lists_key
+ * the same for the light posts of rules with collect */
+static char lists_key, light_lists_key;
 
 struct set_entry {
-	struct post_view view; /* first: retarget gets the entry from the view */
+	struct post_view view;       /* the whole post (owner: this entry) */
+	struct post_view light_view; /* for rules with collect: post.collected (owner: this) */
 	struct set_post *src;
+	struct collected own; /* collected here, when the caller had not */
 	struct file_config fc;
 	bool usable; /* rules see it (it parsed, it is text, it is not oversized) */
 	/* for the rule being run, on linted posts */
@@ -48,7 +52,22 @@ struct set_call {
 	size_t n;
 	const struct value *options;
 	bool cache_options; /* config overrides (not a rule test's own options) */
+	bool light;         /* the rule has collect: light posts */
 };
+
+static bool wanted(const struct rule *r, enum set_rules which)
+{
+	return r->has_check_set && (which == SET_RULES_ALL ||
+				    (which == SET_RULES_WITH_COLLECT) == r->has_collect);
+}
+
+bool session_has_set_rules_of(const struct session *s, enum set_rules which)
+{
+	for (size_t i = 0; i < s->rules->nrules; i++)
+		if (wanted(&s->rules->rules[i], which))
+			return true;
+	return false;
+}
 
 bool session_has_set_rules(const struct session *s)
 {
@@ -61,11 +80,12 @@ bool session_has_set_rules(const struct session *s)
 /* Pushes the origin's list of post tables, building it on first use. */
 static void push_posts(lua_State *L, const struct set_call *c)
 {
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &lists_key) != LUA_TTABLE) {
+	const void *key = c->light ? &light_lists_key : &lists_key;
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		lua_newtable(L);
 		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &lists_key);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 	}
 	if (lua_rawgetp(L, -1, c->origin) == LUA_TTABLE) {
 		lua_remove(L, -2);
@@ -77,7 +97,7 @@ static void push_posts(lua_State *L, const struct set_call *c)
 	for (size_t i = 0; i < c->n; i++) {
 		if (!c->entries[i].usable)
 			continue;
-		api_push_post_table(L, &c->entries[i].view);
+		api_push_post_table(L, c->light ? &c->entries[i].light_view : &c->entries[i].view);
 		lua_rawseti(L, -2, ++k);
 	}
 	lua_pushvalue(L, -1);
@@ -111,6 +131,8 @@ static int call_release(lua_State *L)
 {
 	lua_pushnil(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &lists_key);
+	lua_pushnil(L);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &light_lists_key);
 	api_release_posts(L);
 	return 0;
 }
@@ -121,7 +143,7 @@ static bool retarget(struct rule_run *run, const struct post_view *view)
 	 * handles of earlier runs (and of check's posts) were ended by api_release_posts */
 	if (!view->in_set)
 		return false;
-	struct set_entry *e = (struct set_entry *)view;
+	struct set_entry *e = view->owner;
 	if (!view->linted || !e->enabled)
 		return false;
 	run->post = view->post;
@@ -141,6 +163,7 @@ static void run_group(struct session *s, size_t index, struct set_entry *entries
 	for (size_t i = 0; i < n; i++) {
 		struct set_entry *e = &entries[i];
 		e->view.linted = e->src->report && e->enabled && e->options == options;
+		e->light_view.linted = e->view.linted;
 		if (e->view.linted && !first)
 			first = e;
 		if (e->usable) {
@@ -149,10 +172,11 @@ static void run_group(struct session *s, size_t index, struct set_entry *entries
 		}
 	}
 	const struct config *cfg = first->src->cfg;
-	struct rule_run run = { .rule_id = r->id, .retarget = retarget };
+	struct rule_run run = { .rule_id = r->id, .retarget = retarget,
+				.collect_rule = r->has_collect ? (int)index : -1 };
 	struct set_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
 				 .entries = entries, .n = n, .options = options,
-				 .cache_options = cache_options };
+				 .cache_options = cache_options, .light = r->has_collect };
 	long long budget = (cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS) +
 			   SET_INSTRUCTIONS_PER_POST * (long long)usable +
 			   SET_INSTRUCTIONS_PER_BYTE * (long long)bytes;
@@ -165,7 +189,9 @@ static void run_group(struct session *s, size_t index, struct set_entry *entries
 	snprintf(label, sizeof(label), "rule '%s' on the calendar (%zu posts)", r->id, usable);
 	host_set_label(s->host, label);
 	struct host_error err;
+	long long started = timing_now();
 	int rc = host_call(s->host, call_check_set, &call, budget, &err);
+	timing_add(r->id, started);
 	host_set_context(s->host, NULL);
 	finding_release(&run.pending);
 	if (rc == 0)
@@ -193,31 +219,89 @@ static void release(struct session *s)
 		session_reset_host(s);
 }
 
+/* Rule index's collect failed on some posts: a rule-error on each such linted post, and one
+ * (on the first linted post) for the posts that are only context. */
+static void report_collect_errors(struct session *s, size_t index, struct set_entry *entries,
+				  size_t n)
+{
+	const struct rule *r = &s->rules->rules[index];
+	struct set_entry *first_linted = NULL, *context_failed = NULL;
+	size_t context_failures = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct set_entry *e = &entries[i];
+		const struct collected *c = e->light_view.collected;
+		if (e->src->report && e->usable && !first_linted)
+			first_linted = e;
+		if (!c || index >= c->n || !c->errors[index])
+			continue;
+		if (e->src->report) {
+			struct post *p = e->view.post;
+			s->rule_errors++;
+			report_addf(e->src->report, RULE_ERROR, SEVERITY_ERROR, p->body_start,
+				    p->body_start, "rule '%s' failed in collect: %s", r->id,
+				    c->errors[index]);
+		} else if (context_failures++ == 0) {
+			context_failed = e;
+		}
+	}
+	if (context_failed && first_linted) {
+		struct post *p = first_linted->view.post;
+		s->rule_errors++;
+		report_addf(first_linted->src->report, RULE_ERROR, SEVERITY_ERROR, p->body_start,
+			    p->body_start, "rule '%s' failed in collect on %zu other post%s (first: "
+			    "%s): %s", r->id, context_failures, context_failures == 1 ? "" : "s",
+			    context_failed->view.post->path,
+			    context_failed->light_view.collected->errors[index]);
+	}
+}
+
+
 /* Runs the set rules (or only `test_rule`, with `test_options`, for rule tests) over posts.
  * platforms and lang are the defaults of posts without a config. */
 static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		     const struct rule *test_rule, const struct value *test_options,
-		     const char *const *platforms, const char *lang)
+		     const char *const *platforms, const char *lang, enum set_rules which)
 {
 	struct set_entry *entries = xcalloc(n, sizeof(*entries));
+	bool need_collect = false;
+	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
+		const struct rule *r = &s->rules->rules[ri];
+		need_collect |= wanted(r, which) && r->has_collect && (!test_rule || r == test_rule);
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct set_entry *e = &entries[i];
 		e->src = &posts[i];
-		struct report scratch;
-		report_init(&scratch, posts[i].post->path);
-		e->usable = session_check_input(posts[i].post, posts[i].cfg, &scratch);
-		report_release(&scratch);
+		if (posts[i].collected) {
+			/* collected in the per-post pass, which also checked the input */
+			e->usable = posts[i].collected->n > 0;
+		} else {
+			struct report scratch;
+			report_init(&scratch, posts[i].post->path);
+			e->usable = session_check_input(posts[i].post, posts[i].cfg, &scratch);
+			report_release(&scratch);
+		}
 		if (posts[i].cfg)
 			file_config_init(&e->fc, posts[i].cfg, posts[i].abs_path);
 		e->view = (struct post_view){
 			.post = posts[i].post,
 			.default_platforms = posts[i].cfg ? e->fc.platforms : platforms,
 			.default_lang = e->fc.lang ? e->fc.lang : lang ? lang : "en",
-			.in_set = true };
+			.in_set = true, .owner = e };
+		e->light_view = e->view;
+		e->light_view.light = true;
+		e->light_view.collected = posts[i].collected;
+		if (need_collect && e->usable && !posts[i].collected) {
+			/* whole posts (rule tests, --fix, --stdin): collect here */
+			collected_init(&e->own, s->rules->nrules);
+			post_tokens(e->view.post);
+			collect_all(s, &e->view, posts[i].cfg, posts[i].cfg ? &e->fc : NULL, &e->own);
+			release(s);
+			e->light_view.collected = &e->own;
+		}
 	}
 	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
 		const struct rule *r = &s->rules->rules[ri];
-		if (!r->has_check_set || (test_rule && r != test_rule))
+		if (!wanted(r, which) || (test_rule && r != test_rule))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			struct set_entry *e = &entries[i];
@@ -232,6 +316,8 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 								  &e->forced, &e->options);
 			}
 		}
+		if (r->has_collect)
+			report_collect_errors(s, ri, entries, n);
 		/* one call per distinct options among the linted posts (usually one) */
 		bool *done = xcalloc(n, sizeof(bool));
 		for (size_t i = 0; i < n; i++) {
@@ -245,15 +331,17 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		free(done);
 	}
 	release(s);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		file_config_release(&entries[i].fc);
+		collected_release(&entries[i].own);
+	}
 	free(entries);
 }
 
-void session_lint_set(struct session *s, struct set_post *posts, size_t n)
+void session_lint_set(struct session *s, struct set_post *posts, size_t n, enum set_rules which)
 {
 	if (session_has_set_rules(s) && n > 0)
-		lint_set(s, posts, n, NULL, NULL, NULL, NULL);
+		lint_set(s, posts, n, NULL, NULL, NULL, NULL, which);
 }
 
 void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,
@@ -261,7 +349,7 @@ void session_lint_set_one(struct session *s, const struct rule *rule, const stru
 			  size_t n)
 {
 	if (rule->has_check_set && n > 0)
-		lint_set(s, posts, n, rule, options, platforms, lang);
+		lint_set(s, posts, n, rule, options, platforms, lang, SET_RULES_ALL);
 }
 
 void session_merge_set(struct session *s, struct post *post, struct report *set_findings,

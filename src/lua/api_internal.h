@@ -7,6 +7,7 @@
 
 #include <lua.h>
 
+#include "collected.h"
 #include "finding.h"
 #include "length.h"
 #include "post.h"
@@ -19,6 +20,11 @@ struct post_view {
 	bool in_set; /* handed to check_set: post.linted says whether it is being linted */
 	bool linted;
 	const struct length_overrides *platform_limits; /* .lintrc `platform_limits`, or NULL */
+	/* check_set of a rule with collect: only the light fields (path, time, linted,
+	 * platforms, lang, kind, meta) and post.collected, the running rule's data */
+	bool light;
+	const struct collected *collected;
+	void *owner; /* the session's entry for this view */
 };
 
 /* Which words post:find considers. */
@@ -60,6 +66,10 @@ void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, 
  * before it is filled (so a raise leaves it owned by the caller's slot). {} is an empty map. */
 void api_to_map(lua_State *L, int idx, struct value **slot, const char *what);
 
+/* Adds lint.nearest (near-duplicate sets) to the lint table on top of the stack.
+ * api_similar.c. */
+void api_open_similar(lua_State *L);
+
 /* The rule run in progress, for ctx:report. */
 struct rule_run {
 	struct post *post;
@@ -71,6 +81,8 @@ struct rule_run {
 	/* check_set: ctx:report{ post = p, ... } points post, report and severity at p's
 	 * before the report is read; false drops the report (p is not being linted). */
 	bool (*retarget)(struct rule_run *run, const struct post_view *view);
+	/* check_set of a rule with collect: its index, for post.collected (else -1) */
+	int collect_rule;
 	/* The finding being built: it owns what was copied so far, so a Lua error in the
 	 * middle of ctx:report leaks nothing (the session releases it after the call). */
 	struct finding pending;

@@ -414,6 +414,7 @@ int api_open_lint(lua_State *L)
 	lua_pop(L, 1);
 	api_open_post_meta(L);
 	luaL_newlib(L, funcs);
+	api_open_similar(L);
 	lua_pushliteral(L, POSTLINT_VERSION);
 	lua_setfield(L, -2, "version");
 	return 1;

@@ -197,6 +197,52 @@ static int m_line_col(lua_State *L);
 static int m_find(lua_State *L);
 static int m_length(lua_State *L);
 
+/* The fields of a light post (check_set of a rule with collect): what the host knows
+ * without the text, and post.collected, the data the running rule's collect returned for
+ * it. Not cached: the same table serves every rule with collect of an origin. */
+static int light_field(lua_State *L, const struct post_view *view, const char *k)
+{
+	struct post *p = view->post;
+	if (strcmp(k, "collected") == 0) {
+		struct rule_run *run = host_context(host_of(L));
+		const struct collected *c = view->collected;
+		if (!run || run->collect_rule < 0 || !c || (size_t)run->collect_rule >= c->n)
+			return 0;
+		api_push_value(L, c->values[run->collect_rule]);
+		return 1;
+	}
+	if (strcmp(k, "path") == 0) {
+		lua_pushstring(L, p->path);
+	} else if (strcmp(k, "time") == 0) {
+		long long when;
+		if (!schedule_of(p, &when))
+			return 0;
+		lua_pushinteger(L, (lua_Integer)when);
+	} else if (strcmp(k, "platforms") == 0) {
+		push_platforms(L, view);
+	} else if (strcmp(k, "meta") == 0) {
+		api_push_value(L, p->meta);
+	} else if (strcmp(k, "lang") == 0) {
+		if (p->lang[0])
+			lua_pushstring(L, p->lang);
+		else if (view->default_lang && view->default_lang[0])
+			lua_pushstring(L, view->default_lang);
+		else
+			lua_pushnil(L);
+	} else if (strcmp(k, "kind") == 0) {
+		const char *kind = value_map_string(p->meta, "kind");
+		if (kind)
+			api_push_folded(L, kind, strlen(kind));
+		else
+			lua_pushnil(L);
+	} else {
+		return luaL_error(L, "post.%s is not available in check_set of a rule with collect: "
+				     "collect(post, ctx) returns what check_set needs of each post "
+				     "(read it as post.collected)", k);
+	}
+	return 1;
+}
+
 /* __index(post, key): build the field, cache it with rawset, return it. */
 static int post_index(lua_State *L)
 {
@@ -205,6 +251,8 @@ static int post_index(lua_State *L)
 	const char *k = lua_tostring(L, 2);
 	if (!k || lua_type(L, 2) != LUA_TSTRING)
 		return 0;
+	if (view->light && strcmp(k, "linted") != 0)
+		return light_field(L, view, k);
 	if (strcmp(k, "line_col") == 0) {
 		lua_pushcfunction(L, m_line_col);
 		return 1;

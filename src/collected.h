@@ -1,0 +1,23 @@
+/* What the collect functions of the rules across posts returned for one post: plain data
+ * (a value tree) per rule, made in the per-post pass (any thread) and read by check_set
+ * afterwards (post.collected). Indexed by rule index; every session loads the same rules in
+ * the same order, so the indexes agree across threads. */
+#ifndef POSTLINT_COLLECTED_H
+#define POSTLINT_COLLECTED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "value.h"
+
+struct collected {
+	struct value **values; /* per rule: its data; NULL when nil or not collected */
+	char **errors;         /* per rule: why its collect failed, or NULL */
+	size_t n;              /* 0: nothing collected for this post */
+};
+
+/* Makes room for nrules rules (nothing collected yet). */
+void collected_init(struct collected *c, size_t nrules);
+void collected_release(struct collected *c);
+
+#endif

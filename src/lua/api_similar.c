@@ -1,0 +1,283 @@
+/* lint.nearest(items, threshold): near-duplicate search for rules across posts.
+ *
+ *   items[i] = { set = "token\ntoken\n...", group = "x", name = "posts/a.md" } (or false)
+ *   -> { [i] = { index = j, similarity = s } } for every i that has a match
+ *
+ * For each item, the item of another group (a different string, nil counting as "") whose
+ * token set is most similar to its own by Jaccard similarity |A & B| / |A | B|, when that is
+ * at least threshold and they share a token; ties go to the smaller name (then index).
+ *
+ * Candidates come from a prefix filter (PPJoin, Xiao et al. 2008): with every set's tokens
+ * in one global order (rarest first), two sets with similarity >= t share a token among the
+ * first n - ceil(t * n) + 1 of each. Only those prefixes are indexed; each candidate is
+ * verified by merging the two sorted sets. Work is charged to the rule's budget as it goes;
+ * every buffer is a Lua userdata, so a budget error raised in the middle leaks nothing. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "lua/api_internal.h"
+#include "lua/host.h"
+
+#define CHARGE_BATCH 4096
+
+struct item {
+	const char *group;
+	size_t group_len;
+	const char *name;
+	size_t first, len; /* its tokens: ranks[first .. first + len) after sorting */
+	bool present;
+};
+
+static void *scratch(lua_State *L, size_t count, size_t size)
+{
+	if (count && size > SIZE_MAX / count)
+		luaL_error(L, "lint.nearest: input too large");
+	size_t bytes = count * size;
+	return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int compare_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static size_t common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, c = 0;
+	while (i < na && j < nb) {
+		if (a[i] < b[j]) {
+			i++;
+		} else if (a[i] > b[j]) {
+			j++;
+		} else {
+			c++;
+			i++;
+			j++;
+		}
+	}
+	return c;
+}
+
+static bool same_group(const struct item *a, const struct item *b)
+{
+	return a->group_len == b->group_len && memcmp(a->group, b->group, a->group_len) == 0;
+}
+
+/* Which of two candidates with equal similarity wins: the smaller name, then index. */
+static bool better_name(const struct item *items, size_t j, size_t best)
+{
+	int c = strcmp(items[j].name, items[best].name);
+	return c < 0 || (c == 0 && j < best);
+}
+
+static int f_nearest(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	double t = luaL_checknumber(L, 2);
+	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
+	size_t n = (size_t)lua_rawlen(L, 1);
+	struct item *items = scratch(L, n, sizeof(*items)); /* stack 3 */
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		memset(it, 0, sizeof(*it));
+		if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			continue;
+		}
+		/* the strings stay alive: items (argument 1) holds them */
+		size_t len;
+		if (lua_getfield(L, -1, "set") != LUA_TSTRING)
+			luaL_error(L, "lint.nearest: item %d needs 'set' (tokens, one per line)",
+				   (int)i + 1);
+		const char *set = lua_tolstring(L, -1, &len);
+		lua_pop(L, 1);
+		lua_getfield(L, -1, "group");
+		it->group = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, &it->group_len);
+		lua_pop(L, 1);
+		lua_getfield(L, -1, "name");
+		it->name = lua_isnil(L, -1) ? "" : luaL_checkstring(L, -1);
+		lua_pop(L, 2);
+		it->present = true;
+		/* count the tokens: non-empty lines */
+		for (size_t k = 0; k < len;) {
+			const char *nl = memchr(set + k, '\n', len - k);
+			size_t end = nl ? (size_t)(nl - set) : len;
+			total += end > k;
+			k = end + 1;
+		}
+		it->len = len; /* bytes for now: the tokens are found again below */
+		it->first = (size_t)(uintptr_t)set; /* likewise */
+	}
+	host_charge(L, (long long)(total / 4 + n));
+
+	/* intern the tokens: ids by first appearance, and their document frequency */
+	size_t cap = 16;
+	while (cap < total * 2)
+		cap <<= 1;
+	uint32_t *slots = scratch(L, cap, sizeof(uint32_t)); /* token id + 1, 0: empty */
+	memset(slots, 0, cap * sizeof(uint32_t));
+	const char **tok = scratch(L, total, sizeof(char *));
+	uint32_t *tok_len = scratch(L, total, sizeof(uint32_t));
+	uint32_t *df = scratch(L, total, sizeof(uint32_t));
+	uint32_t *ranks = scratch(L, total, sizeof(uint32_t)); /* per occurrence: its token id */
+	size_t ntok = 0, nocc = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		if (!it->present)
+			continue;
+		const char *set = (const char *)(uintptr_t)it->first;
+		size_t len = it->len;
+		it->first = nocc;
+		for (size_t k = 0; k < len;) {
+			const char *nl = memchr(set + k, '\n', len - k);
+			size_t end = nl ? (size_t)(nl - set) : len;
+			if (end > k) {
+				size_t tl = end - k;
+				size_t h = (size_t)hash_bytes(set + k, tl) & (cap - 1);
+				while (slots[h]) {
+					uint32_t id = slots[h] - 1;
+					if (tok_len[id] == tl && memcmp(tok[id], set + k, tl) == 0)
+						break;
+					h = (h + 1) & (cap - 1);
+				}
+				if (!slots[h]) {
+					tok[ntok] = set + k;
+					tok_len[ntok] = (uint32_t)tl;
+					df[ntok] = 0;
+					slots[h] = (uint32_t)++ntok;
+				}
+				ranks[nocc++] = slots[h] - 1;
+			}
+			k = end + 1;
+		}
+		it->len = nocc - it->first;
+		/* duplicates within a set count once */
+		qsort(ranks + it->first, it->len, sizeof(uint32_t), compare_u32);
+		size_t w = 0;
+		for (size_t k = 0; k < it->len; k++)
+			if (w == 0 || ranks[it->first + k] != ranks[it->first + w - 1])
+				ranks[it->first + w++] = ranks[it->first + k];
+		it->len = w;
+		for (size_t k = 0; k < w; k++)
+			df[ranks[it->first + k]]++;
+	}
+
+	/* the global order: rarest first (then first appearance); rank[id] is the position */
+	uint64_t *order = scratch(L, ntok, sizeof(uint64_t));
+	for (size_t id = 0; id < ntok; id++)
+		order[id] = (uint64_t)df[id] << 32 | id;
+	qsort(order, ntok, sizeof(uint64_t), compare_u64);
+	uint32_t *rank_of = scratch(L, ntok, sizeof(uint32_t));
+	for (size_t r = 0; r < ntok; r++)
+		rank_of[order[r] & 0xffffffffu] = (uint32_t)r;
+	host_charge(L, (long long)(ntok / 8 + nocc / 8));
+
+	/* every set as sorted ranks, and the index of the prefixes: rank -> items */
+	size_t *prefix = scratch(L, n, sizeof(size_t));
+	uint32_t *index_off = scratch(L, ntok + 1, sizeof(uint32_t));
+	memset(index_off, 0, (ntok + 1) * sizeof(uint32_t));
+	size_t nindex = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		prefix[i] = 0;
+		if (!it->present || it->len == 0)
+			continue;
+		uint32_t *r = ranks + it->first;
+		for (size_t k = 0; k < it->len; k++)
+			r[k] = rank_of[r[k]];
+		qsort(r, it->len, sizeof(uint32_t), compare_u32);
+		double need = ceil(t * (double)it->len - 1e-7);
+		size_t keep = need < 1 ? 1 : (size_t)need;
+		prefix[i] = it->len - keep + 1;
+		for (size_t k = 0; k < prefix[i]; k++)
+			index_off[r[k] + 1]++;
+		nindex += prefix[i];
+	}
+	for (size_t r = 0; r < ntok; r++)
+		index_off[r + 1] += index_off[r];
+	uint32_t *index_items = scratch(L, nindex, sizeof(uint32_t));
+	uint32_t *fill = scratch(L, ntok, sizeof(uint32_t));
+	memcpy(fill, index_off, ntok * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < prefix[i]; k++)
+			index_items[fill[ranks[items[i].first + k]]++] = (uint32_t)i;
+
+	/* probe: each item's prefix against the index, each candidate verified once */
+	uint32_t *seen = scratch(L, n, sizeof(uint32_t));
+	memset(seen, 0, n * sizeof(uint32_t));
+	double low = t - 1e-9;
+	long long work = 0;
+	lua_createtable(L, 0, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct item *a = &items[i];
+		if (!prefix[i])
+			continue;
+		size_t best = SIZE_MAX;
+		double best_sim = -1;
+		for (size_t k = 0; k < prefix[i]; k++) {
+			uint32_t r = ranks[a->first + k];
+			for (uint32_t x = index_off[r]; x < index_off[r + 1]; x++) {
+				size_t j = index_items[x];
+				work++;
+				if (j == i || seen[j] == i + 1)
+					continue;
+				seen[j] = (uint32_t)(i + 1);
+				const struct item *b = &items[j];
+				size_t small = a->len < b->len ? a->len : b->len;
+				size_t large = a->len < b->len ? b->len : a->len;
+				if (same_group(a, b) || (double)small < low * (double)large)
+					continue;
+				work += (long long)(a->len + b->len) / 4;
+				size_t c = common(ranks + a->first, a->len, ranks + b->first, b->len);
+				double sim = (double)c / (double)(a->len + b->len - c);
+				if (c > 0 && sim >= t &&
+				    (sim > best_sim || (sim == best_sim && better_name(items, j, best)))) {
+					best = j;
+					best_sim = sim;
+				}
+			}
+			if (work >= CHARGE_BATCH) {
+				host_charge(L, work);
+				work = 0;
+			}
+		}
+		if (best != SIZE_MAX) {
+			lua_createtable(L, 0, 2);
+			lua_pushinteger(L, (lua_Integer)best + 1);
+			lua_setfield(L, -2, "index");
+			lua_pushnumber(L, best_sim);
+			lua_setfield(L, -2, "similarity");
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+	}
+	host_charge(L, work);
+	return 1;
+}
+
+void api_open_similar(lua_State *L)
+{
+	lua_pushcfunction(L, f_nearest);
+	lua_setfield(L, -2, "nearest");
+}
