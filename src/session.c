@@ -282,8 +282,8 @@ static int call_collect(lua_State *L)
 	api_to_value(L, -1, c->holder, NULL, what);
 	size_t bytes = value_bytes(c->holder->items[0]);
 	if (bytes > COLLECT_MAX_BYTES)
-		luaL_error(L, "collect returned %zu KB for one post (at most %u KB)", bytes >> 10,
-			   COLLECT_MAX_BYTES >> 10);
+		luaL_error(L, "collect returned %d KB for one post (at most %d KB)", (int)(bytes >> 10),
+			   (int)(COLLECT_MAX_BYTES >> 10));
 	return 0;
 }
 

@@ -43,6 +43,7 @@ struct set_entry {
 	enum severity severity;
 	bool forced;
 	const struct value *options;
+	size_t reported; /* reports about it by the rule being run */
 };
 
 struct set_call {
@@ -146,6 +147,17 @@ static bool retarget(struct rule_run *run, const struct post_view *view)
 	struct set_entry *e = view->owner;
 	if (!view->linted || !e->enabled)
 		return false;
+	/* the cap on reports is per post, as for check: a calendar of thousands of posts may
+	 * well have more than API_MAX_REPORTS findings in all */
+	if (++e->reported > API_MAX_REPORTS) {
+		if (e->reported == API_MAX_REPORTS + 1)
+			report_addf(e->src->report, run->rule_id, SEVERITY_INFO, view->post->body_start,
+				    view->post->body_start, "rule '%s' reported more than %d problems "
+				    "here; only the first %d are shown", run->rule_id,
+				    API_MAX_REPORTS, API_MAX_REPORTS);
+		return false;
+	}
+	run->reported = 0;
 	run->post = view->post;
 	run->report = e->src->report;
 	run->severity = e->severity;
@@ -306,6 +318,7 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		for (size_t i = 0; i < n; i++) {
 			struct set_entry *e = &entries[i];
 			e->enabled = e->usable && posts[i].report;
+			e->reported = 0;
 			if (test_rule) {
 				e->severity = r->severity ? r->severity : SEVERITY_WARNING;
 				e->forced = false;

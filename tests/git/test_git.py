@@ -558,6 +558,121 @@ class SetRuleHost(Case):
             shutil.rmtree(r.path)
 
 
+class CollectRules(Case):
+    """Rules across posts with collect(post, ctx): their data is made in the per-post pass
+    (by the worker threads) and check_set reads it from light posts."""
+
+    def plugin(self, collect, check_set, n=12, files=None):
+        r = self.repo()
+        r.write("lint/cal/rules/cal-collect.lua", """return {
+  id = "cal-collect", summary = "test", docs = "test",
+  collect = function(post, ctx)
+%s
+  end,
+  check_set = function(posts, ctx)
+%s
+  end,
+}
+""" % (collect, check_set))
+        r.write(".lintrc", 'plugins = { "./lint/cal" }\n')
+        for i in range(n):
+            r.write("posts/p%02d.md" % i, post("%s %s" % (USEFUL[i % 5], "word " * i)))
+        for name, text in (files or {}).items():
+            r.write(name, text)
+        r.commit()
+        return r
+
+    COUNT_WORDS = ("    return { words = #post.words, first = post.body.first }",
+                   """    local total = 0
+    for _, p in ipairs(posts) do total = total + (p.collected and p.collected.words or 0) end
+    for _, p in ipairs(posts) do
+      if p.linted then
+        ctx:report{ post = p, message = p.path .. ": " .. p.collected.words .. " of " .. total,
+                    first = p.collected.first, last = p.collected.first }
+      end
+    end""")
+
+    def test_check_set_reads_each_posts_collected_data_the_same_with_any_jobs(self):
+        r = self.plugin(*self.COUNT_WORDS)
+        outs = []
+        for jobs in ("1", "2", "4"):
+            data, res = r.lint_json("--only", "cal-collect", "--jobs", jobs, code=0)
+            outs.append(data)
+        self.assertEqual(outs[0], outs[1])
+        self.assertEqual(outs[0], outs[2])
+        messages = [d["message"] for d in outs[0]["diagnostics"]]
+        self.assertEqual(len(messages), 12)
+        counts = {}
+        for m in messages:
+            path, _, rest = m.partition(": ")
+            n, _, total = rest.partition(" of ")
+            counts[path] = (int(n), int(total))
+        self.assertEqual(sorted(counts), ["posts/p%02d.md" % i for i in range(12)])
+        total = sum(n for n, _ in counts.values())
+        self.assertEqual({t for _, t in counts.values()}, {total})
+        # each post's own data: p05 repeats p00's text with five more words
+        self.assertEqual(counts["posts/p05.md"][0] - counts["posts/p00.md"][0], 5)
+        self.assertEqual(counts["posts/p11.md"][0] - counts["posts/p01.md"][0], 10)
+        self.assertEqual(outs[0]["diagnostics"][3]["line"], 5)  # the body's first line
+        # one post linted: the others are context, collected from HEAD, not reported
+        data, _ = r.lint_json("--only", "cal-collect", "posts/p05.md", code=0)
+        self.assertEqual([d["message"] for d in data["diagnostics"]],
+                         ["posts/p05.md: %d of %d" % (counts["posts/p05.md"][0], total)])
+        # the cache keeps collected data: a second run reads it and says the same
+        first, _ = r.lint_json("--only", "cal-collect", "--cache")
+        second, res = r.lint_json("--only", "cal-collect", "--cache", "--verbose")
+        self.assertEqual(first, outs[0])
+        self.assertEqual(second, outs[0])
+        self.assertIn("cache: 12 reused", res.stderr)
+
+    def test_light_posts_say_to_use_collect_for_the_text(self):
+        r = self.plugin("    return true", "    local n = #posts[1].words")
+        data, res = r.lint_json("--only", "cal-collect", code=2)
+        errors = [d["message"] for d in data["diagnostics"] if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 1, res.stderr)
+        self.assertIn("post.words is not available in check_set of a rule with collect", errors[0])
+
+    def test_collect_errors_are_rule_errors_on_the_post_or_once_for_context(self):
+        r = self.plugin('    if post.path:find("p03") then error("bad post") end\n    return 1',
+                        "    return")
+        data, res = r.lint_json("--only", "cal-collect", code=2)
+        errors = [(d["path"], d["message"]) for d in data["diagnostics"]
+                  if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 1, res.stderr)
+        self.assertEqual(errors[0][0], "posts/p03.md")
+        self.assertIn("failed in collect", errors[0][1])
+        self.assertIn("bad post", errors[0][1])
+        # the failing post as context: one error, on the first linted post, naming it
+        data, res = r.lint_json("--only", "cal-collect", "posts/p07.md", code=2)
+        errors = [(d["path"], d["message"]) for d in data["diagnostics"]
+                  if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 1, res.stderr)
+        self.assertEqual(errors[0][0], "posts/p07.md")
+        self.assertIn("on 1 other post (first: posts/p03.md)", errors[0][1])
+        # runaway collect and oversized data are stopped the same way
+        for collect, words in (("    while true do end", "instruction budget exceeded"),
+                               ('    return string.rep("x", 100000)', "at most 64 KB"),
+                               ("    return function() end", "not plain data")):
+            shutil.rmtree(r.path)
+            r = self.plugin(collect, "    return", n=2)
+            data, res = r.lint_json("--only", "cal-collect", code=2)
+            errors = [d["message"] for d in data["diagnostics"] if d["rule"] == "rule-error"]
+            self.assertEqual(len(errors), 2, res.stderr)
+            self.assertIn(words, errors[0])
+
+    def test_more_findings_than_the_per_post_cap_in_one_calendar(self):
+        # the cap of 1000 reports is per post: a calendar of 1,100 quotes in a row is 1,100
+        # findings (a cap per rule call dropped the last 100 without a word)
+        r = self.repo()
+        for i in range(1100):
+            r.write("posts/q%04d.md" % i,
+                    post(QUOTES[i % 4], scheduled="2026-%02d-%02d" % (1 + i // 28 % 12,
+                                                                       1 + i % 28)))
+        r.commit()
+        data, res = r.lint_json("--only", "quote-streak")
+        self.assertEqual(len(found(data, "quote-streak")), 1100, res.stderr)
+
+
 class Cache(Case):
     def test_cached_posts_with_comments_take_findings_of_rules_across_posts(self):
         # a post answered from the cache has no Markdown structure computed; merging the
