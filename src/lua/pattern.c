@@ -366,6 +366,89 @@ static const char *match_at(struct matcher *m, const char *s, const char *p)
 	return match(m, s, p);
 }
 
+/* ---- where a match may start ------------------------------------------------------------
+ * An unanchored search tries the pattern at every position. When the pattern's first item
+ * must consume a byte (it is not optional, and captures and frontiers before it take none),
+ * only positions holding one of that item's bytes can start a match: the search skips the
+ * others with a table lookup instead of entering the matcher. "%$%s?%d" over a long post
+ * looks at the dollar signs only. Worth it on longer subjects only (the table costs 256
+ * tests). */
+
+#define FILTER_MIN_SUBJECT 48
+
+struct first_filter {
+	bool on;
+	bool can_start[256];
+};
+
+static void filter_init(struct matcher *m, const char *p, size_t subject_len,
+			struct first_filter *f)
+{
+	f->on = false;
+	if (subject_len < FILTER_MIN_SUBJECT)
+		return;
+	/* captures before the first item consume nothing; too many of them, or a ')' closing
+	 * none, raise at the first position tried, so such patterns are left alone */
+	int opened = 0;
+	for (;;) {
+		if (p >= m->pat_end || *p == ')' || opened >= MAX_CAPTURES - 1)
+			return; /* the empty pattern matches anywhere */
+		if (*p == '(') {
+			p += p + 1 < m->pat_end && p[1] == ')' ? 2 : 1;
+			opened++;
+			continue;
+		}
+		if (*p == '$' && p + 1 == m->pat_end)
+			return;
+		if (*p == ESC && p + 1 < m->pat_end) {
+			if (p[1] == 'b') {
+				if (p + 3 >= m->pat_end)
+					return; /* "%bxy" is malformed: the matcher says so */
+				memset(f->can_start, 0, sizeof(f->can_start));
+				f->can_start[(unsigned char)p[2]] = true;
+				f->on = true;
+				return;
+			}
+			if (p[1] == 'f') {
+				/* zero width: the next item decides */
+				p += 2;
+				if (p >= m->pat_end || *p != '[')
+					return;
+				p = item_end(m, p);
+				continue;
+			}
+			if (isdigit((unsigned char)p[1]))
+				return; /* a back reference may be empty */
+		}
+		if (*p == '.')
+			return;
+		const char *ep = item_end(m, p);
+		if (ep < m->pat_end && (*ep == '*' || *ep == '?' || *ep == '-'))
+			return; /* optional: the match may start with what follows */
+		for (int c = 0; c < 256; c++) {
+			switch (*p) {
+			case ESC: f->can_start[c] = class_has(c, (unsigned char)p[1]); break;
+			case '[': f->can_start[c] = set_has(m, c, p, ep - 1); break;
+			default: f->can_start[c] = (unsigned char)*p == c; break;
+			}
+		}
+		f->on = true;
+		return;
+	}
+}
+
+/* The first position from s where a match may start (src_end when none can). */
+static const char *next_candidate(struct matcher *m, const struct first_filter *f, const char *s)
+{
+	if (!f->on)
+		return s;
+	const char *from = s;
+	while (s < m->src_end && !f->can_start[(unsigned char)*s])
+		s++;
+	charge(m, (s - from) / 8);
+	return s;
+}
+
 /* A 1-based, possibly negative start position as a 0-based offset (may exceed len). */
 static size_t start_offset(lua_Integer pos, size_t len)
 {
@@ -430,7 +513,13 @@ static int find_or_match(lua_State *L, bool find)
 	if (anchored)
 		p++;
 	const char *at = s + init;
+	struct first_filter filter = { .on = false };
+	if (!anchored)
+		filter_init(&m, p, ls - init, &filter);
 	do {
+		at = next_candidate(&m, &filter, at);
+		if (filter.on && at >= m.src_end)
+			break; /* every match takes a byte */
 		const char *e = match_at(&m, at, p);
 		if (e) {
 			flush_steps(&m);
@@ -469,7 +558,12 @@ static int gmatch_next(lua_State *L)
 		return 0;
 	struct matcher m;
 	matcher_init(&m, L, s, ls, p, lp);
+	struct first_filter filter;
+	filter_init(&m, p, ls - (size_t)pos, &filter);
 	for (const char *at = s + pos; at <= m.src_end; at++) {
+		at = next_candidate(&m, &filter, at);
+		if (filter.on && at >= m.src_end)
+			break;
 		const char *e = match_at(&m, at, p);
 		if (e && e - s != last) {
 			flush_steps(&m);
@@ -585,7 +679,18 @@ static int f_gsub(lua_State *L)
 	const char *at = s, *last = NULL;
 	lua_Integer n = 0;
 	bool changed = false;
+	struct first_filter filter = { .on = false };
+	if (!anchored && max > 0) /* with max <= 0 nothing is matched, nor checked */
+		filter_init(&m, p, ls, &filter);
 	while (n < max) {
+		const char *next = next_candidate(&m, &filter, at);
+		if (next > at) {
+			/* positions where no match can start are copied as they are */
+			luaL_addlstring(&b, at, (size_t)(next - at));
+			at = next;
+		}
+		if (filter.on && at >= m.src_end)
+			break;
 		const char *e = match_at(&m, at, p);
 		if (e && e != last) {
 			n++;

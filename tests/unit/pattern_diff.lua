@@ -104,6 +104,15 @@ local fixed = {
 	{ stock.rep("a", 12), stock.rep("a?", 12) .. stock.rep("a", 12) },
 	{ stock.rep("ab", 60), stock.rep("(a)(b)", 3) },
 }
+-- long subjects: the first-byte filter of unanchored searches
+local prose = stock.rep("Save on every plan: just $12/mo or 40% off yearly (ends soon). ", 3)
+for _, p in ipairs({ "%$%s?%d[%d,%.]*", "%f[%d]%d+%s?%%%s?off", "/mo%f[%W]", "per month",
+	"(%d+)%%", "()%d", "%b()", "%f[%a]%a+", "[%$%%]", "x*", "s?ave", "%s-e", "$", "^Save",
+	"(s)(a)", "(()o)", "%d%d", "[^%a ]+", ".", "", "%1", "y", "%(", "e$" }) do
+	all(prose, p)
+	all(prose, p, 40)
+	all(prose, p, -20)
+end
 for _, c in ipairs(fixed) do all(c[1], c[2]) end
 for _, init in ipairs({ -100, -3, -1, 0, 1, 2, 3, 5, 6, 7, 100, math.mininteger, math.maxinteger }) do
 	all("hello", "l", init)
@@ -124,7 +133,10 @@ for _ = 1, random_cases do
 		p[i] = atoms[math.random(#atoms)] .. quantifiers[math.random(#quantifiers)]
 	end
 	local s = {}
-	for i = 1, math.random(0, 10) do s[i] = letters[math.random(#letters)] end
+	-- a third of the subjects are long enough for the search to skip positions where the
+	-- pattern's first item cannot match (pattern.c's first_filter)
+	local len = math.random(1, 3) == 1 and math.random(48, 150) or math.random(0, 10)
+	for i = 1, len do s[i] = letters[math.random(#letters)] end
 	local init = math.random(1, 4) == 1 and math.random(-12, 12) or nil
 	all(table.concat(s), table.concat(p), init)
 end
