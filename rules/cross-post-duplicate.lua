@@ -4,27 +4,7 @@
 local calendar = require("lib.calendar")
 local edit = require("lib.edit")
 
--- The post's words (folded) as a set of `k`-word shingles, and its size.
-local function shingles(post, k)
-  local norms = {}
-  for _, w in ipairs(post.words) do
-    norms[#norms + 1] = w.norm
-  end
-  local set, n = {}, 0
-  if #norms == 0 then
-    return set, 0, 0
-  end
-  local span = math.min(k, #norms)
-  for i = 1, #norms - span + 1 do
-    local s = table.concat(norms, " ", i, i + span - 1)
-    if not set[s] then
-      set[s] = true
-      n = n + 1
-    end
-  end
-  return set, n, #norms
-end
-
+-- The post's platforms as one key ("linkedin,x"): posts with the same key are not compared.
 local function platform_key(post)
   local list = {}
   for _, p in ipairs(post.platforms) do
@@ -65,18 +45,12 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
   -- Runs on every post in the per-post pass: its shingles (sorted, one per line), their
   -- count, its platforms and where a report goes; nil for a post too short to judge.
   collect = function(post, ctx)
-    local set, _, words = shingles(post, ctx.options.shingle)
+    local shingles, words = post:shingles(ctx.options.shingle)
     if words < ctx.options.min_words then
       return nil
     end
-    local list = {}
-    for s in pairs(set) do
-      list[#list + 1] = s
-    end
-    table.sort(list)
     local first, last = edit.first_line(post)
-    return { shingles = table.concat(list, "\n"), platforms = platform_key(post),
-      first = first, last = last }
+    return { shingles = shingles, platforms = platform_key(post), first = first, last = last }
   end,
 
   check_set = function(posts, ctx)

@@ -29,8 +29,21 @@ local function goal_value_range(post)
   return nil
 end
 
+-- Sets by language and extra list (the options' table: the same for every post of a config).
+local vanity_sets = setmetatable({}, { __mode = "k" })
+
 local function vanity_words(post, extra)
+  local by_lang = vanity_sets[extra]
+  if not by_lang then
+    by_lang = {}
+    vanity_sets[extra] = by_lang
+  end
+  local key = post.lang or ""
+  if by_lang[key] then
+    return by_lang[key]
+  end
   local set = {}
+  by_lang[key] = set
   for _, lang in ipairs({ "en", post.lang }) do
     local W = lang and words(lang)
     if W then

@@ -15,6 +15,10 @@ local BAIT = {
   "follow and rt", "follow + rt", "follow & rt",
 }
 
+-- Compiled phrase lists by options table: the host hands every post of a config the same
+-- options table, so the list is compiled once per config, not once per post.
+local compiled = setmetatable({}, { __mode = "k" })
+
 return {
   id = "engagement-bait",
   summary = "Ask for a reply, not for a like, a retweet or a follow",
@@ -34,14 +38,19 @@ Good:  New video is up. Which of the three tips would you try first?]],
   options = { phrases = {}, question = "What do you think?" },
 
   check = function(post, ctx)
-    local list = {}
-    for _, p in ipairs(BAIT) do
-      list[#list + 1] = p
+    local phrases = compiled[ctx.options]
+    if not phrases then
+      local list = {}
+      for _, p in ipairs(BAIT) do
+        list[#list + 1] = p
+      end
+      for _, p in ipairs(ctx.options.phrases) do
+        list[#list + 1] = p
+      end
+      phrases = lint.phrases(list)
+      compiled[ctx.options] = phrases
     end
-    for _, p in ipairs(ctx.options.phrases) do
-      list[#list + 1] = p
-    end
-    local found = post:find(lint.phrases(list))
+    local found = post:find(phrases)
     local reported = {}
     for _, m in ipairs(found) do
       local w = post.words[m.word]

@@ -22,6 +22,9 @@ Good:  We did it! Thank you all - see you soon.]],
 
   check = function(post, ctx)
     local text = post.text
+    if not text:find("!", post.body.first, true) then
+      return -- most posts: no need to walk the words
+    end
     local per_part = {}
     local seen = {}
     for _, w in ipairs(post.words) do

@@ -41,11 +41,14 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
     end
     local min = ctx.options.min_letters
     local function shouted(w)
+      local t = w.text
+      if t:find("%l") then
+        return false -- the usual case first: a word with lower case
+      end
       if w.quoted or w.link or post.text:sub(w.first - 1, w.first - 1) == "[" then
         return false -- quotations, link text, "[VIDEO]"-style labels
       end
-      local t = w.text
-      if t:find("%l") or t:find("%d") or lint.fold(t) == t then
+      if t:find("%d") or lint.fold(t) == t then
         return false -- has lower case or digits, or no case at all (CJK, ...)
       end
       local core = t:gsub("['’%-%.]", "")

@@ -99,8 +99,32 @@ struct phrase {
 struct phrase_set {
 	uint32_t nphrases, nwords;
 	uint32_t nprefixed; /* phrases whose first word is a prefix: sorted first */
+	/* a bit per first two bytes of a word (the second 0 for a one-byte word) that some
+	 * phrase's first word can match: most words of a post start no phrase, and one lookup
+	 * tells so without a search */
+	uint8_t starts[65536 / 8];
 	/* followed by struct phrase[nphrases], struct pword[nwords], char strings[] */
 };
+
+static unsigned pair_key(const char *w, size_t len)
+{
+	return (unsigned)(unsigned char)w[0] << 8 | (len > 1 ? (unsigned char)w[1] : 0u);
+}
+
+static void mark_start(struct phrase_set *set, const struct pword *pw, const char *strings)
+{
+	const char *w = strings + pw->off;
+	if (pw->prefix && pw->len == 1) {
+		/* "a*": every word starting with that byte */
+		for (unsigned second = 0; second < 256; second++) {
+			unsigned k = (unsigned)(unsigned char)w[0] << 8 | second;
+			set->starts[k >> 3] |= (uint8_t)(1u << (k & 7));
+		}
+		return;
+	}
+	unsigned k = pair_key(w, pw->len);
+	set->starts[k >> 3] |= (uint8_t)(1u << (k & 7));
+}
 
 static struct phrase *set_phrases(struct phrase_set *set)
 {
@@ -215,6 +239,9 @@ static int f_phrases(lua_State *L)
 		buf_release(&words);
 		lua_pop(L, 1);
 	}
+	memset(set->starts, 0, sizeof(set->starts));
+	for (size_t k = 0; k < nphrases; k++)
+		mark_start(set, &pwords[phrases[k].word0], str);
 	sort_set = set;
 	qsort(phrases, nphrases, sizeof(struct phrase), compare_phrases);
 	sort_set = NULL;
@@ -262,6 +289,11 @@ size_t api_phrases_match_at(const void *setp, const struct post *p, size_t i,
 	const struct token *word = &p->tokens[TOK_WORD].items[i];
 	struct pword key = { .off = 0, .len = (uint32_t)word->norm_len };
 	const char *norm = p->norms.ptr + word->norm_off;
+	if (key.len == 0)
+		return 0;
+	unsigned pair = pair_key(norm, key.len);
+	if (!(set->starts[pair >> 3] & (1u << (pair & 7))))
+		return 0;
 	size_t best_len = 0, best = SIZE_MAX;
 	for (size_t k = 0; k < set->nprefixed; k++) {
 		size_t m = match_phrase(set, &phrases[k], p, i, filter);

@@ -16,6 +16,8 @@
  *
  * Ranges are 1-based and inclusive: first = C start + 1, last = C end (string.find's
  * convention), so post.text:sub(t.first, t.last) is the token's text. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -195,6 +197,7 @@ static void push_parts(lua_State *L, const struct post *p)
 
 static int m_line_col(lua_State *L);
 static int m_find(lua_State *L);
+static int m_shingles(lua_State *L);
 static int m_length(lua_State *L);
 
 /* The fields of a light post (check_set of a rule with collect): what the host knows
@@ -259,6 +262,10 @@ static int post_index(lua_State *L)
 	}
 	if (strcmp(k, "find") == 0) {
 		lua_pushcfunction(L, m_find);
+		return 1;
+	}
+	if (strcmp(k, "shingles") == 0) {
+		lua_pushcfunction(L, m_shingles);
 		return 1;
 	}
 	if (strcmp(k, "linted") == 0) {
@@ -415,6 +422,77 @@ static int m_find(lua_State *L)
 		i += m;
 	}
 	return 1;
+}
+
+struct shingle {
+	uint32_t off, len;
+};
+
+/* qsort has no context argument; one per thread (--jobs workers) */
+static _Thread_local const char *shingle_text;
+
+static int compare_shingles_at(const char *text, const struct shingle *x, const struct shingle *y)
+{
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(text + x->off, text + y->off, n);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int compare_shingles(const void *a, const void *b)
+{
+	return compare_shingles_at(shingle_text, a, b);
+}
+
+/* post:shingles(k) -> "w1 w2\nw2 w3\n...", words: the distinct runs of k consecutive words
+ * (folded, joined by spaces; the whole text when it has fewer), sorted bytewise and one per
+ * line, and the number of words. For near-duplicate search (lint.nearest). The buffers are
+ * userdata, so a budget error leaks nothing. */
+static int m_shingles(lua_State *L)
+{
+	const struct post_view *view = check_view(L, 1);
+	lua_Integer k = luaL_checkinteger(L, 2);
+	luaL_argcheck(L, k >= 1 && k <= 16, 2, "k must be between 1 and 16");
+	struct post *p = view->post;
+	post_tokens(p);
+	size_t n = p->tokens[TOK_WORD].len;
+	const struct token *words = p->tokens[TOK_WORD].items;
+	host_charge(L, (long long)n * (long long)k / 2 + 1);
+	if (n == 0) {
+		lua_pushliteral(L, "");
+		lua_pushinteger(L, 0);
+		return 2;
+	}
+	size_t span = (size_t)k < n ? (size_t)k : n, count = n - span + 1, bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		bytes += (words[i].norm_len + 1) * span;
+	char *text = lua_newuserdatauv(L, bytes + 1, 0);
+	struct shingle *list = lua_newuserdatauv(L, count * sizeof(*list), 0);
+	size_t at = 0;
+	for (size_t i = 0; i < count; i++) {
+		list[i].off = (uint32_t)at;
+		for (size_t w = i; w < i + span; w++) {
+			if (w > i)
+				text[at++] = ' ';
+			memcpy(text + at, p->norms.ptr + words[w].norm_off, words[w].norm_len);
+			at += words[w].norm_len;
+		}
+		list[i].len = (uint32_t)(at - list[i].off);
+	}
+	shingle_text = text;
+	qsort(list, count, sizeof(*list), compare_shingles);
+	shingle_text = NULL;
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	for (size_t i = 0; i < count; i++) {
+		if (i > 0 && compare_shingles_at(text, &list[i - 1], &list[i]) == 0)
+			continue;
+		if (luaL_bufflen(&b) > 0)
+			luaL_addchar(&b, '\n');
+		luaL_addlstring(&b, text + list[i].off, list[i].len);
+	}
+	luaL_pushresult(&b);
+	lua_pushinteger(L, (lua_Integer)n);
+	return 2;
 }
 
 /* post:length(platform [, part | text]): the post as the network counts it. Without part, the
