@@ -1,6 +1,7 @@
 # Writes a C file that embeds files as byte arrays (run with cmake -P).
-#   -DOUTPUT=file.c -DBASE_DIR=dir -DVAR=name -DFILES="a.lua,lib/b.lua"
-# Each entry is {name relative to BASE_DIR, data, length}; data is NUL-terminated as well.
+#   -DOUTPUT=file.c -DBASE_DIR=dir -DVAR=name -DFILES="a.lua,lib/b.lua" [-DBYTECODE_DIR=dir]
+# Each entry is {name relative to BASE_DIR, data, length, bytecode, length}; data is
+# NUL-terminated as well; bytecode is BYTECODE_DIR/name.luac when that exists, else NULL.
 cmake_minimum_required(VERSION 3.16)
 string(REPLACE "," ";" FILES "${FILES}")
 
@@ -15,10 +16,20 @@ foreach(rel IN LISTS FILES)
   # break long lines every 24 bytes for the compiler's and readers' sake
   string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n\t" bytes "${bytes}")
   string(APPEND body "static const char file_${index}[] = {\n\t${bytes}0x00\n};\n")
-  string(APPEND table "\t{ \"${rel}\", file_${index}, ${size} },\n")
+  set(code "0, 0")
+  if(BYTECODE_DIR AND EXISTS "${BYTECODE_DIR}/${rel}.luac")
+    file(READ "${BYTECODE_DIR}/${rel}.luac" hex HEX)
+    string(LENGTH "${hex}" hexlen)
+    math(EXPR bsize "${hexlen} / 2")
+    string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+    string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n\t" bytes "${bytes}")
+    string(APPEND body "static const unsigned char bytecode_${index}[] = {\n\t${bytes}\n};\n")
+    set(code "bytecode_${index}, ${bsize}")
+  endif()
+  string(APPEND table "\t{ \"${rel}\", file_${index}, ${size}, ${code} },\n")
   math(EXPR index "${index} + 1")
 endforeach()
-string(APPEND body "\nconst struct embedded_file ${VAR}[] = {\n${table}\t{ 0, 0, 0 }\n};\n")
+string(APPEND body "\nconst struct embedded_file ${VAR}[] = {\n${table}\t{ 0, 0, 0, 0, 0 }\n};\n")
 string(APPEND body "const size_t ${VAR}_count = ${index};\n")
 file(WRITE "${OUTPUT}.tmp" "${body}")
 execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUTPUT}.tmp" "${OUTPUT}")

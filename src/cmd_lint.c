@@ -382,12 +382,27 @@ int cmd_lint(const struct cli *cli)
 	struct buf errors = BUF_INIT;
 	struct source_query query = { cli->args, cli->nargs, cli->staged, cli->since, cli->rev };
 	bool fatal = false;
+	/* the Lua state and built-in rules first: libgit2 initialises meanwhile (source_git.c);
+	 * the plugins of the configs found with the posts come after */
+	struct session_options opts = cmd_session_options(cli);
+	long long started = timing_now();
+	struct session *s = session_new(&opts, configs);
+	timing_add("(host: Lua state and rules)", started);
+	if (!s) {
+		fprintf(stderr, "postlint: cannot create a Lua state\n");
+		config_store_free(configs);
+		buf_release(&errors);
+		return EXIT_TROUBLE;
+	}
+	started = timing_now();
 	if (cli->stdin_input ? source_collect_stdin(cli->stdin_filename, configs, &files, &errors)
 			     : source_select(&query, configs, &files, &calendar, &errors, &fatal))
 		trouble = true;
+	timing_add("(host: find the posts)", started);
 	cmd_print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
 	if (fatal) {
+		session_free(s);
 		config_store_free(configs);
 		source_list_release(&files);
 		source_list_release(&calendar);
@@ -398,16 +413,7 @@ int cmd_lint(const struct cli *cli)
 		cmd_print_lines(stderr, "postlint: ", config_store_errors(configs));
 		trouble = true;
 	}
-	struct session_options opts = cmd_session_options(cli);
-	struct session *s = session_new(&opts, configs);
-	if (!s) {
-		fprintf(stderr, "postlint: cannot create a Lua state\n");
-		config_store_free(configs);
-		source_list_release(&files);
-		source_list_release(&calendar);
-		buf_release(&errors);
-		return EXIT_TROUBLE;
-	}
+	session_load_plugins(s);
 	trouble |= cmd_report_load_errors(s);
 	struct bad_configs bad = { xcalloc(config_store_count(configs) + 1, sizeof(void *)), 0 };
 	for (size_t i = 0; i < config_store_count(configs); i++) {

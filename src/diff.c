@@ -1,12 +1,14 @@
 /* Unified diffs through libgit2's patch machinery (see diff.h): the same diff algorithm and
  * path quoting as git itself, rather than a second hand-written differ. */
 #include "diff.h"
+#include "source.h"
 
 #include <git2.h>
 
 int diff_unified(const char *path, const char *old, size_t old_len, const char *new_text,
 		 size_t new_len, struct buf *out, struct buf *err)
 {
+	source_git_ready();
 	git_diff_options opts;
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	opts.context_lines = 3;

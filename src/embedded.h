@@ -9,6 +9,8 @@ struct embedded_file {
 	const char *name; /* path inside its folder, e.g. "invite-conversation.lua", "lib/words.lua" */
 	const char *data;
 	size_t len;
+	const unsigned char *bytecode; /* the file compiled by luac at build time, or NULL */
+	size_t bytecode_len;
 };
 
 extern const struct embedded_file builtin_rule_files[];

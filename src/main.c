@@ -225,7 +225,11 @@ int main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	buf_release(&err);
-	source_git_init();
+	/* the commands that read git start its init early, on a thread; the others never pay
+	 * for it (source_git.c) */
+	if (cli.command == CMD_LINT || cli.command == CMD_LSP || cli.command == CMD_LENGTH ||
+	    cli.command == CMD_HOOK)
+		source_git_init();
 	int rc = EXIT_OK;
 	switch (cli.command) {
 	case CMD_LINT:

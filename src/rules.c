@@ -129,6 +129,7 @@ struct load_call {
 	const char *src;
 	size_t len;
 	const char *chunkname;
+	const struct embedded_file *embedded; /* compiled into the binary, or NULL */
 	const char *expected_id; /* from the file name */
 	const struct rule_origin *origin;
 };
@@ -155,7 +156,10 @@ static int load_rule(lua_State *L)
 	struct rule *r = c->rule;
 	const char *file = r->file;
 	host_push_env(L, &c->origin->root);
-	host_load_chunk(L, c->src, c->len, c->chunkname, -1);
+	if (c->embedded)
+		host_load_embedded(L, c->embedded, c->chunkname, -1);
+	else
+		host_load_chunk(L, c->src, c->len, c->chunkname, -1);
 	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1))
 		return luaL_error(L, "%s: a rule file must return a table (got %s)", file,
@@ -249,7 +253,8 @@ static int load_rule(lua_State *L)
 }
 
 static void load_source(struct ruleset *rs, size_t origin, const char *file_display,
-			const char *expected_id, const char *src, size_t len)
+			const char *expected_id, const char *src, size_t len,
+			const struct embedded_file *embedded)
 {
 	xgrow((void **)&rs->rules, &rs->rules_cap, rs->nrules + 1, sizeof(*rs->rules));
 	struct rule *r = &rs->rules[rs->nrules];
@@ -260,7 +265,8 @@ static void load_source(struct ruleset *rs, size_t origin, const char *file_disp
 	struct buf chunkname = BUF_INIT;
 	buf_addf(&chunkname, "@%s", file_display);
 	struct load_call call = { .rs = rs, .rule = r, .src = src, .len = len,
-				  .chunkname = chunkname.ptr, .expected_id = expected_id,
+				  .chunkname = chunkname.ptr, .embedded = embedded,
+				  .expected_id = expected_id,
 				  .origin = &rs->origins[origin] };
 	struct host_error err;
 	int rc = host_call(rs->host, load_rule, &call, LOAD_INSTRUCTIONS, &err);
@@ -363,7 +369,7 @@ static void load_dir_rules(struct ruleset *rs, size_t origin, const char *dir,
 		char *src = read_small_file(path.ptr, &len, &err);
 		if (src) {
 			char *id = stem(names[i]);
-			load_source(rs, origin, shown.ptr, id, src, len);
+			load_source(rs, origin, shown.ptr, id, src, len, NULL);
 			free(id);
 			free(src);
 		} else {
@@ -393,7 +399,7 @@ void ruleset_load_builtin(struct ruleset *rs, const char *dir)
 		struct buf shown = BUF_INIT;
 		buf_addf(&shown, "rules/%s", f->name);
 		char *id = stem(f->name);
-		load_source(rs, o, shown.ptr, id, f->data, f->len);
+		load_source(rs, o, shown.ptr, id, f->data, f->len, f);
 		free(id);
 		buf_release(&shown);
 	}
@@ -516,7 +522,7 @@ void ruleset_load_file(struct ruleset *rs, const char *path)
 	char *src = read_small_file(path, &len, &err);
 	if (src && o != (size_t)-1) {
 		char *id = stem(path);
-		load_source(rs, o, path, id, src, len);
+		load_source(rs, o, path, id, src, len, NULL);
 		free(id);
 	} else {
 		add_error(rs, "%s", err.len ? err.ptr : "too many rule files");

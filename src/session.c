@@ -28,11 +28,9 @@ static void load_rules_path(struct ruleset *rs, const char *path)
 		ruleset_load_plugin(rs, path, path, path);
 }
 
-static void load_rules(struct session *s)
+/* Plugins of the configs in the store not loaded yet, in the order the configs name them. */
+static void load_plugins(struct session *s)
 {
-	s->rules = ruleset_new(s->host);
-	ruleset_load_builtin(s->rules, s->opts.rules_dir);
-	/* every plugin folder once, in the order the configs name them */
 	for (size_t i = 0; i < config_store_count(s->configs); i++) {
 		const struct config *c = config_store_get(s->configs, i);
 		for (size_t p = 0; c->plugin_dirs && c->plugin_dirs[p]; p++) {
@@ -46,8 +44,20 @@ static void load_rules(struct session *s)
 						    c->plugins[p]);
 		}
 	}
+}
+
+static void load_rules(struct session *s)
+{
+	s->rules = ruleset_new(s->host);
+	ruleset_load_builtin(s->rules, s->opts.rules_dir);
+	load_plugins(s);
 	for (size_t i = 0; i < s->nrule_paths; i++)
 		load_rules_path(s->rules, s->rule_paths[i]);
+}
+
+void session_load_plugins(struct session *s)
+{
+	load_plugins(s);
 }
 
 void session_add_rules(struct session *s, const char *path)

@@ -44,6 +44,9 @@ struct session {
  * could be made. */
 struct session *session_new(const struct session_options *opts, struct config_store *configs);
 void session_free(struct session *s);
+/* Loads the plugins of configs added to the store since (so that the Lua state and built-in
+ * rules can be made before the posts and their configs are found). */
+void session_load_plugins(struct session *s);
 
 /* Loads the rules at path (a .lua file alone, or a plugin folder) as one more origin, and
  * again whenever the host is reset (for `postlint test PATH`). */

@@ -2,6 +2,8 @@
  * staged blobs (--staged), the posts a range changed (--since, --rev), the calendar of
  * posts in a tree (for rules across posts), and where hooks live. With diff.c (patches for
  * --diff), the only file that includes git2.h. */
+#define _GNU_SOURCE /* pthread_setname_np */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +24,52 @@ struct git_repo {
 	char *gitdir;  /* absolute, no trailing slash */
 };
 
+/* git_libgit2_init takes ~8 ms here: Debian's libgit2 parses the whole system CA bundle
+ * (mbedtls) whether or not anything goes over the network. It runs on a thread of its own
+ * from the start, so that the work before the first git call (options, the Lua state and
+ * built-in rules) overlaps it, and commands that never touch git never wait for it. */
+static pthread_t init_thread;
+static bool init_threaded, initialised;
+static pthread_once_t ready_once = PTHREAD_ONCE_INIT;
+
+static void *init_main(void *arg)
+{
+	(void)arg;
+	git_libgit2_init();
+	return NULL;
+}
+
 void source_git_init(void)
 {
-	git_libgit2_init();
+	/* named "git-init" from its first instant (a thread starts with its creator's name), so
+	 * that it is told apart from the lint workers */
+	char name[16] = "postlint";
+	pthread_getname_np(pthread_self(), name, sizeof(name));
+	pthread_setname_np(pthread_self(), "git-init");
+	init_threaded = pthread_create(&init_thread, NULL, init_main, NULL) == 0;
+	pthread_setname_np(pthread_self(), name);
+}
+
+static void finish_init(void)
+{
+	if (init_threaded)
+		pthread_join(init_thread, NULL);
+	else
+		git_libgit2_init(); /* not started (or no thread): here and now */
+	initialised = true;
+}
+
+void source_git_ready(void)
+{
+	pthread_once(&ready_once, finish_init);
 }
 
 void source_git_shutdown(void)
 {
-	git_libgit2_shutdown();
+	if (init_threaded)
+		source_git_ready(); /* never leave the thread running into exit() */
+	if (initialised)
+		git_libgit2_shutdown();
 }
 
 const char *source_git_version(void)
@@ -62,6 +102,7 @@ static struct git_repo *wrap(git_repository *repo)
 
 struct git_repo *source_git_open(const char *path)
 {
+	source_git_ready();
 	git_repository *repo = NULL;
 	if (git_repository_open_ext(&repo, path, 0, NULL) != 0)
 		return NULL;
@@ -103,6 +144,7 @@ const char *source_git_dir(const struct git_repo *r)
 
 void source_git_blob_id(const void *data, size_t len, char out[41])
 {
+	source_git_ready();
 	git_oid oid;
 	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0)
 		memset(&oid, 0, sizeof(oid));
@@ -504,6 +546,7 @@ static char *start_dir(char *const *paths)
 void source_git_calendar_head(const struct source_query *q, struct config_store *configs,
 			      const struct source_list *files, struct source_list *calendar)
 {
+	source_git_ready();
 	char **paths = q->npaths ? resolve_paths(q) : NULL;
 	char *start = start_dir(paths);
 	struct git_repo *r = start ? source_git_open(start) : NULL;
@@ -521,6 +564,7 @@ size_t source_git_select(const struct source_query *q, struct config_store *conf
 			 struct source_list *files, struct source_list *calendar,
 			 struct buf *errors, bool *fatal)
 {
+	source_git_ready();
 	const char *mode = q->staged ? "--staged" : q->since ? "--since" : "--rev";
 	char **paths = q->npaths ? resolve_paths(q) : NULL;
 	char *cwd = start_dir(paths);
@@ -593,6 +637,7 @@ done:
 
 char *source_git_hooks_dir(struct buf *err)
 {
+	source_git_ready();
 	char *cwd = realpath(".", NULL);
 	struct git_repo *r = cwd ? open_for_mode(cwd) : NULL;
 	if (!r) {

@@ -668,12 +668,23 @@ static int f_require(lua_State *L)
 	luaL_addstring(&b, ".lua");
 	luaL_pushresult(&b);
 	const char *rel = lua_tostring(L, -1);
-	push_module_source(L, root, rel);
-	lua_pushfstring(L, "@%s/%s", root->display, rel);
-	host_push_env(L, root);
-	size_t len;
-	const char *src = lua_tolstring(L, -3, &len);
-	host_load_chunk(L, src, len, lua_tostring(L, -2), lua_gettop(L));
+	const struct embedded_file *embedded = NULL;
+	for (size_t i = 0; !root->dir && i < root->nfiles; i++)
+		if (strcmp(root->files[i].name, rel) == 0)
+			embedded = &root->files[i];
+	if (embedded) {
+		/* compiled into the binary, with its bytecode made at build time */
+		lua_pushfstring(L, "@%s/%s", root->display, rel);
+		host_push_env(L, root);
+		host_load_embedded(L, embedded, lua_tostring(L, -2), lua_gettop(L));
+	} else {
+		push_module_source(L, root, rel);
+		lua_pushfstring(L, "@%s/%s", root->display, rel);
+		host_push_env(L, root);
+		size_t len;
+		const char *src = lua_tolstring(L, -3, &len);
+		host_load_chunk(L, src, len, lua_tostring(L, -2), lua_gettop(L));
+	}
 	lua_call(L, 0, 1);
 	if (lua_isnil(L, -1)) {
 		lua_pop(L, 1);
@@ -736,11 +747,12 @@ void host_push_empty_env(lua_State *L)
 	lua_newtable(L);
 }
 
-void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
-		     int env_index)
+/* Loads a chunk in mode "t" (source) or "b" (bytecode). */
+static void load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
+		       int env_index, const char *mode)
 {
 	env_index = lua_absindex(L, env_index);
-	if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK) {
+	if (luaL_loadbufferx(L, src, len, chunkname, mode) != LUA_OK) {
 		/* a few parser errors ("C stack overflow" from deep nesting) carry no position:
 		 * name the file at least */
 		const char *msg = lua_tostring(L, -1);
@@ -754,6 +766,21 @@ void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chun
 	lua_pushvalue(L, env_index);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
+}
+
+void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
+		     int env_index)
+{
+	load_chunk(L, src, len, chunkname, env_index, "t");
+}
+
+void host_load_embedded(lua_State *L, const struct embedded_file *f, const char *chunkname,
+			int env_index)
+{
+	if (f->bytecode)
+		load_chunk(L, (const char *)f->bytecode, f->bytecode_len, chunkname, env_index, "b");
+	else
+		load_chunk(L, f->data, f->len, chunkname, env_index, "t");
 }
 
 /* ---- state setup ---------------------------------------------------------------------- */

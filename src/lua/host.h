@@ -98,6 +98,11 @@ void host_push_env(lua_State *L, const struct module_root *root);
  * Pushes the function; raises on syntax errors. */
 void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
 		     int env_index);
+/* Loads a file compiled into the binary: its bytecode (made at build time from the same
+ * source by tools/compile_lua.c) when there is one, else its source. Only the binary's own
+ * files are ever loaded as bytecode; rules from disk are always source. */
+void host_load_embedded(lua_State *L, const struct embedded_file *f, const char *chunkname,
+			int env_index);
 /* Pushes an empty environment with no library functions at all (for .lintrc). */
 void host_push_empty_env(lua_State *L);
 /* Charges work done in C on behalf of Lua (scanning n bytes, building n tables) to the
