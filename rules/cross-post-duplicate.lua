@@ -62,7 +62,8 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
     for i, p in ipairs(posts) do
       local d = p.collected
       data[i] = d
-      items[i] = d and { set = d.shingles, group = d.platforms, name = p.path } or false
+      items[i] = d and { set = d.shingles, group = d.platforms, name = p.path, want = p.linted }
+        or false
     end
     local nearest = lint.nearest(items, o.threshold)
     for i, p in ipairs(posts) do

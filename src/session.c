@@ -325,7 +325,9 @@ static void run_collect(struct session *s, size_t index, const struct post_view 
 	long long started = timing_now();
 	int rc = host_call(s->host, call_collect, &call,
 			   budget + INSTRUCTIONS_PER_BYTE * (long long)post->len, &err);
-	timing_add(r->id, started);
+	char row[200];
+	snprintf(row, sizeof(row), "%s (collect)", r->id);
+	timing_add(row, started);
 	host_set_context(s->host, NULL);
 	finding_release(&run.pending);
 	if (rc == 0 && call.holder->len == 1 && call.holder->items[0]->type != VALUE_NIL) {

@@ -85,9 +85,14 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 	set_int(L, "part", (lua_Integer)t->part + 1);
 	switch (kind) {
 	case TOK_WORD:
-		set_text(L, p, "text", t->start, t->end);
-		lua_pushlstring(L, p->norms.ptr + t->norm_off, t->norm_len);
-		lua_setfield(L, -2, "norm");
+		lua_pushlstring(L, p->text + t->start, t->end - t->start);
+		if (t->norm_len == t->end - t->start &&
+		    memcmp(p->norms.ptr + t->norm_off, p->text + t->start, t->norm_len) == 0)
+			lua_pushvalue(L, -1); /* most words are their own folded form: one string */
+		else
+			lua_pushlstring(L, p->norms.ptr + t->norm_off, t->norm_len);
+		lua_setfield(L, -3, "norm");
+		lua_setfield(L, -2, "text");
 		if (t->sentence != UINT32_MAX)
 			set_int(L, "sentence", (lua_Integer)t->sentence + 1);
 		set_flag(L, "quoted", t->flags & TF_QUOTED);
@@ -202,7 +207,7 @@ static int m_length(lua_State *L);
 
 /* The fields of a light post (check_set of a rule with collect): what the host knows
  * without the text, and post.collected, the data the running rule's collect returned for
- * it. Not cached: the same table serves every rule with collect of an origin. */
+ * it (not cached: the same table serves every rule with collect of an origin). */
 static int light_field(lua_State *L, const struct post_view *view, const char *k)
 {
 	struct post *p = view->post;
@@ -243,6 +248,10 @@ static int light_field(lua_State *L, const struct post_view *view, const char *k
 				     "collect(post, ctx) returns what check_set needs of each post "
 				     "(read it as post.collected)", k);
 	}
+	/* the same for every rule: cached in the table, like a whole post's fields */
+	lua_pushstring(L, k);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
 	return 1;
 }
 

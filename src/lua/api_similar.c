@@ -1,7 +1,8 @@
 /* lint.nearest(items, threshold): near-duplicate search for rules across posts.
  *
- *   items[i] = { set = "token\ntoken\n...", group = "x", name = "posts/a.md" } (or false)
- *   -> { [i] = { index = j, similarity = s } } for every i that has a match
+ *   items[i] = { set = "token\ntoken\n...", group = "x", name = "posts/a.md",
+ *                want = false (only a candidate for the others) } (or false)
+ *   -> { [i] = { index = j, similarity = s } } for every wanted i that has a match
  *
  * For each item, the item of another group (a different string, nil counting as "") whose
  * token set is most similar to its own by Jaccard similarity |A & B| / |A | B|, when that is
@@ -30,6 +31,7 @@ struct item {
 	const char *name;
 	size_t first, len; /* its tokens: ranks[first .. first + len) after sorting */
 	bool present;
+	bool want; /* its nearest item is asked for (want ~= false) */
 };
 
 static void *scratch(lua_State *L, size_t count, size_t size)
@@ -118,6 +120,9 @@ static int f_nearest(lua_State *L)
 		lua_pop(L, 1);
 		lua_getfield(L, -1, "name");
 		it->name = lua_isnil(L, -1) ? "" : luaL_checkstring(L, -1);
+		lua_pop(L, 1);
+		lua_getfield(L, -1, "want");
+		it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
 		lua_pop(L, 2);
 		it->present = true;
 		/* count the tokens: non-empty lines */
@@ -217,29 +222,38 @@ static int f_nearest(lua_State *L)
 	}
 	for (size_t r = 0; r < ntok; r++)
 		index_off[r + 1] += index_off[r];
-	uint32_t *index_items = scratch(L, nindex, sizeof(uint32_t));
+	/* each entry: the item and the token's position in it (for the positional filter) */
+	uint32_t *index_items = scratch(L, nindex, 2 * sizeof(uint32_t));
 	uint32_t *fill = scratch(L, ntok, sizeof(uint32_t));
 	memcpy(fill, index_off, ntok * sizeof(uint32_t));
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < prefix[i]; k++)
-			index_items[fill[ranks[items[i].first + k]]++] = (uint32_t)i;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < prefix[i]; k++) {
+			uint32_t at = fill[ranks[items[i].first + k]]++;
+			index_items[2 * at] = (uint32_t)i;
+			index_items[2 * at + 1] = (uint32_t)k;
+		}
+	}
 
-	/* probe: each item's prefix against the index, each candidate verified once */
+	/* probe: each item's prefix against the index, each candidate verified once. The
+	 * first token a pair meets on is, for a pair that can reach the threshold, the first
+	 * token they share (tokens are in one order), so at most 1 + the tokens after it in
+	 * either set can be shared: when that is below the overlap the threshold needs
+	 * (t / (1 + t) of both sizes together), the pair is dropped without a merge. */
 	uint32_t *seen = scratch(L, n, sizeof(uint32_t));
 	memset(seen, 0, n * sizeof(uint32_t));
-	double low = t - 1e-9;
+	double low = t - 1e-9, share = t / (1 + t);
 	long long work = 0;
 	lua_createtable(L, 0, 0);
 	for (size_t i = 0; i < n; i++) {
 		const struct item *a = &items[i];
-		if (!prefix[i])
+		if (!prefix[i] || !a->want)
 			continue;
 		size_t best = SIZE_MAX;
 		double best_sim = -1;
 		for (size_t k = 0; k < prefix[i]; k++) {
 			uint32_t r = ranks[a->first + k];
 			for (uint32_t x = index_off[r]; x < index_off[r + 1]; x++) {
-				size_t j = index_items[x];
+				size_t j = index_items[2 * x], pj = index_items[2 * x + 1];
 				work++;
 				if (j == i || seen[j] == i + 1)
 					continue;
@@ -248,6 +262,10 @@ static int f_nearest(lua_State *L)
 				size_t small = a->len < b->len ? a->len : b->len;
 				size_t large = a->len < b->len ? b->len : a->len;
 				if (same_group(a, b) || (double)small < low * (double)large)
+					continue;
+				size_t rest_a = a->len - k - 1, rest_b = b->len - pj - 1;
+				double bound = 1.0 + (double)(rest_a < rest_b ? rest_a : rest_b);
+				if (bound < share * (double)(a->len + b->len) - 1e-9)
 					continue;
 				work += (long long)(a->len + b->len) / 4;
 				size_t c = common(ranks + a->first, a->len, ranks + b->first, b->len);
