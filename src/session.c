@@ -341,9 +341,7 @@ static void run_collect(struct session *s, size_t index, const struct post_view 
 		session_reset_host(s);
 }
 
-/* Whether the command line turns rule r off for the whole run (--only without it, or
- * --rule r=off): then its collect would work for nothing. */
-static bool off_for_the_run(const struct session *s, const struct rule *r)
+bool session_rule_off_for_run(const struct session *s, const struct rule *r)
 {
 	bool off = false;
 	for (size_t k = 0; k < s->opts.noverrides; k++)
@@ -364,14 +362,14 @@ void collect_all(struct session *s, const struct post_view *view, const struct c
 			const struct file_config *fc, struct collected *out)
 {
 	for (size_t i = 0; i < s->rules->nrules; i++)
-		if (s->rules->rules[i].has_collect && !off_for_the_run(s, &s->rules->rules[i]))
+		if (s->rules->rules[i].has_collect && !session_rule_off_for_run(s, &s->rules->rules[i]))
 			run_collect(s, i, view, cfg, fc, out);
 }
 
 bool session_has_collect(const struct session *s)
 {
 	for (size_t i = 0; i < s->rules->nrules; i++)
-		if (s->rules->rules[i].has_collect && !off_for_the_run(s, &s->rules->rules[i]))
+		if (s->rules->rules[i].has_collect && !session_rule_off_for_run(s, &s->rules->rules[i]))
 			return true;
 	return false;
 }

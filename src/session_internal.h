@@ -23,6 +23,9 @@ bool session_rule_setting(const struct session *s, const struct rule *r,
 			  const struct file_config *fc, const struct post *post,
 			  enum severity *severity, bool *forced, const struct value **options);
 
+/* Whether the command line turns rule r off for the whole run (--only without it, or
+ * --rule r=off): then its collect, or reading a calendar for it, would work for nothing. */
+bool session_rule_off_for_run(const struct session *s, const struct rule *r);
 /* Runs every collect function on the post of view into out (initialised by the caller). The
  * post table stays until the caller releases the posts. */
 void collect_all(struct session *s, const struct post_view *view, const struct config *cfg,

@@ -56,26 +56,23 @@ struct set_call {
 	bool light;         /* the rule has collect: light posts */
 };
 
-static bool wanted(const struct rule *r, enum set_rules which)
+static bool wanted(const struct session *s, const struct rule *r, enum set_rules which)
 {
-	return r->has_check_set && (which == SET_RULES_ALL ||
-				    (which == SET_RULES_WITH_COLLECT) == r->has_collect);
+	return r->has_check_set && !session_rule_off_for_run(s, r) &&
+	       (which == SET_RULES_ALL || (which == SET_RULES_WITH_COLLECT) == r->has_collect);
 }
 
 bool session_has_set_rules_of(const struct session *s, enum set_rules which)
 {
 	for (size_t i = 0; i < s->rules->nrules; i++)
-		if (wanted(&s->rules->rules[i], which))
+		if (wanted(s, &s->rules->rules[i], which))
 			return true;
 	return false;
 }
 
 bool session_has_set_rules(const struct session *s)
 {
-	for (size_t i = 0; i < s->rules->nrules; i++)
-		if (s->rules->rules[i].has_check_set)
-			return true;
-	return false;
+	return session_has_set_rules_of(s, SET_RULES_ALL);
 }
 
 /* Pushes the origin's list of post tables, building it on first use. */
@@ -278,7 +275,7 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 	bool need_collect = false;
 	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
 		const struct rule *r = &s->rules->rules[ri];
-		need_collect |= wanted(r, which) && r->has_collect && (!test_rule || r == test_rule);
+		need_collect |= r->has_collect && (test_rule ? r == test_rule : wanted(s, r, which));
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct set_entry *e = &entries[i];
@@ -313,7 +310,7 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 	}
 	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
 		const struct rule *r = &s->rules->rules[ri];
-		if (!wanted(r, which) || (test_rule && r != test_rule))
+		if (test_rule ? r != test_rule : !wanted(s, r, which))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			struct set_entry *e = &entries[i];
