@@ -305,7 +305,18 @@ static json_t *value_json(const struct value *v)
 	switch (v ? v->type : VALUE_NIL) {
 	case VALUE_BOOL: return json_boolean(v->boolean);
 	case VALUE_NUMBER: return json_real(v->number);
-	case VALUE_STRING: return json_stringn_nocheck(v->string, v->string_len);
+	case VALUE_STRING: {
+		/* JSON strings are UTF-8; other bytes (post:shingles' hashes) go as hex */
+		json_t *j = json_stringn(v->string, v->string_len);
+		if (j)
+			return j;
+		struct buf hex = BUF_INIT;
+		for (size_t i = 0; i < v->string_len; i++)
+			buf_addf(&hex, "%02x", (unsigned char)v->string[i]);
+		j = json_pack("{s:s%}", "hex", hex.ptr ? hex.ptr : "", hex.len);
+		buf_release(&hex);
+		return j;
+	}
 	case VALUE_LIST: {
 		json_t *a = json_array();
 		for (size_t i = 0; i < v->len; i++)
@@ -337,6 +348,20 @@ static struct value *json_value(json_t *j)
 		for (size_t i = 0; i < json_array_size(j); i++)
 			value_list_push(list, json_value(json_array_get(j, i)));
 		return list;
+	}
+	json_t *hex = json_object_get(j, "hex");
+	if (json_is_string(hex)) {
+		const char *h = json_string_value(hex);
+		size_t n = json_string_length(hex) / 2;
+		char *bytes = xmalloc(n + 1);
+		for (size_t i = 0; i < n; i++) {
+			unsigned b = 0;
+			sscanf(h + 2 * i, "%2x", &b);
+			bytes[i] = (char)b;
+		}
+		struct value *v = value_new_string(bytes, n);
+		free(bytes);
+		return v;
 	}
 	json_t *pairs = json_object_get(j, "map");
 	if (json_is_array(pairs)) {
@@ -431,4 +456,31 @@ void cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 	if (s->rule_errors == rule_errors && !collect_failed(col))
 		store(path, s, report, col);
 	free(path);
+}
+
+bool cache_collect(struct cache *c, struct session *s, struct post *post, const char *abs_path,
+		   const struct config *cfg, struct collected *col)
+{
+	if (!c)
+		return session_collect(s, post, abs_path, cfg, col);
+	char *path = entry_path(c, post, abs_path, cfg);
+	json_t *root = json_load_file(path, 0, NULL);
+	bool found = root && collected_from(s, root, col);
+	json_decref(root);
+	if (!found) {
+		/* the whole lint, stored: the next run reuses it whether this post is linted
+		 * or context then */
+		struct report scratch;
+		report_init(&scratch, post->path);
+		size_t rule_errors = s->rule_errors;
+		session_lint_collect(s, post, abs_path, cfg, &scratch, col);
+		c->linted++;
+		if (s->rule_errors == rule_errors && !collect_failed(col))
+			store(path, s, &scratch, col);
+		report_release(&scratch);
+	} else {
+		c->reused++;
+	}
+	free(path);
+	return col->n > 0;
 }

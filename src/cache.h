@@ -24,6 +24,11 @@ struct cache *cache_open(const struct session *s, struct buf *err);
  * not NULL) when there is one, else lints and stores. With c NULL it is session_lint_collect. */
 void cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
 		const struct config *cfg, struct report *report, struct collected *col);
+/* session_collect through the cache, for a post of the calendar that is not linted: the
+ * collected data of its entry when there is one, else lints it whole and stores the entry
+ * (so that the next run reuses it, linted or not). */
+bool cache_collect(struct cache *c, struct session *s, struct post *post, const char *abs_path,
+		   const struct config *cfg, struct collected *col);
 /* Posts answered from the cache and posts linted, so far. */
 void cache_counts(const struct cache *c, size_t *reused, size_t *linted);
 const char *cache_dir(const struct cache *c);

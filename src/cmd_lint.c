@@ -259,7 +259,7 @@ static void context_compute(const struct lint_run *run, struct session *s, size_
 	if (read < 0)
 		return; /* context that cannot be read is left out, as before */
 	struct post *post = post_new(f->display, data, len);
-	if (session_collect(s, post, f->abs_path, f->config, &res->col)) {
+	if (cache_collect(run->cache, s, post, f->abs_path, f->config, &res->col)) {
 		post_shrink(post, false);
 		res->post = post;
 	} else {

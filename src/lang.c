@@ -42,8 +42,9 @@ static const struct language latin_languages[] = {
 
 static bool listed(const char *const *list, const char *w, size_t n)
 {
+	/* called for every word of every post: the first byte rules out most entries */
 	for (; *list; list++)
-		if (strlen(*list) == n && memcmp(*list, w, n) == 0)
+		if (n > 0 && (*list)[0] == w[0] && strncmp(*list, w, n) == 0 && (*list)[n] == '\0')
 			return true;
 	return false;
 }

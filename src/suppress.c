@@ -1,4 +1,5 @@
 /* In-file rule switches (see suppress.h). */
+#define _GNU_SOURCE /* memmem */
 #include "suppress.h"
 
 #include <stdlib.h>
@@ -91,7 +92,12 @@ static bool disabled(const struct switch_ *items, size_t n, const struct finding
 void suppress_apply(struct post *p, struct report *r,
 		    bool (*is_rule)(const char *id, void *ud), void *ud)
 {
-	/* a post answered from the cache, or re-read to move findings, has no tokens yet */
+	/* switches are HTML comments: without one there is nothing to do (and no need for the
+	 * Markdown structure, which a post answered from the cache or waiting for the rules
+	 * across posts has not got) */
+	if (p->body_end <= p->body_start ||
+	    !memmem(p->text + p->body_start, p->body_end - p->body_start, "<!--", 4))
+		return;
 	post_tokens(p);
 	VEC(struct switch_) sw = { 0 };
 	const char *t = p->text;

@@ -1,9 +1,10 @@
 /* lint.nearest(items, threshold): near-duplicate search for rules across posts.
  *
- *   items[i] = { set = "token\ntoken\n...", group = "x", name = "posts/a.md",
+ *   items[i] = { set = post:shingles(k), group = "x", name = "posts/a.md",
  *                want = false (only a candidate for the others) } (or false)
  *   -> { [i] = { index = j, similarity = s } } for every wanted i that has a match
  *
+ * A set is a string of 8-byte tokens (post:shingles makes them: hashes of word runs).
  * For each item, the item of another group (a different string, nil counting as "") whose
  * token set is most similar to its own by Jaccard similarity |A & B| / |A | B|, when that is
  * at least threshold and they share a token; ties go to the smaller name (then index).
@@ -42,14 +43,16 @@ static void *scratch(lua_State *L, size_t count, size_t size)
 	return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
 }
 
-static uint64_t hash_bytes(const char *s, size_t n)
+struct entry {
+	uint32_t item, pos, len;
+};
+
+static int compare_entries(const void *a, const void *b)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	const struct entry *x = a, *y = b;
+	if (x->len != y->len)
+		return (x->len > y->len) - (x->len < y->len);
+	return (x->item > y->item) - (x->item < y->item);
 }
 
 static int compare_u64(const void *a, const void *b)
@@ -111,9 +114,12 @@ static int f_nearest(lua_State *L)
 		/* the strings stay alive: items (argument 1) holds them */
 		size_t len;
 		if (lua_getfield(L, -1, "set") != LUA_TSTRING)
-			luaL_error(L, "lint.nearest: item %d needs 'set' (tokens, one per line)",
+			luaL_error(L, "lint.nearest: item %d needs 'set' (from post:shingles)",
 				   (int)i + 1);
 		const char *set = lua_tolstring(L, -1, &len);
+		if (len % sizeof(uint64_t) != 0)
+			luaL_error(L, "lint.nearest: item %d: 'set' is not a set of 8-byte tokens "
+				      "(make it with post:shingles)", (int)i + 1);
 		lua_pop(L, 1);
 		lua_getfield(L, -1, "group");
 		it->group = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, &it->group_len);
@@ -125,15 +131,9 @@ static int f_nearest(lua_State *L)
 		it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
 		lua_pop(L, 2);
 		it->present = true;
-		/* count the tokens: non-empty lines */
-		for (size_t k = 0; k < len;) {
-			const char *nl = memchr(set + k, '\n', len - k);
-			size_t end = nl ? (size_t)(nl - set) : len;
-			total += end > k;
-			k = end + 1;
-		}
-		it->len = len; /* bytes for now: the tokens are found again below */
+		it->len = len / sizeof(uint64_t); /* tokens for now: renumbered below */
 		it->first = (size_t)(uintptr_t)set; /* likewise */
+		total += it->len;
 	}
 	host_charge(L, (long long)(total / 4 + n));
 
@@ -143,8 +143,7 @@ static int f_nearest(lua_State *L)
 		cap <<= 1;
 	uint32_t *slots = scratch(L, cap, sizeof(uint32_t)); /* token id + 1, 0: empty */
 	memset(slots, 0, cap * sizeof(uint32_t));
-	const char **tok = scratch(L, total, sizeof(char *));
-	uint32_t *tok_len = scratch(L, total, sizeof(uint32_t));
+	uint64_t *tok = scratch(L, total, sizeof(uint64_t));
 	uint32_t *df = scratch(L, total, sizeof(uint32_t));
 	uint32_t *ranks = scratch(L, total, sizeof(uint32_t)); /* per occurrence: its token id */
 	size_t ntok = 0, nocc = 0;
@@ -153,29 +152,22 @@ static int f_nearest(lua_State *L)
 		if (!it->present)
 			continue;
 		const char *set = (const char *)(uintptr_t)it->first;
-		size_t len = it->len;
+		size_t count = it->len;
 		it->first = nocc;
-		for (size_t k = 0; k < len;) {
-			const char *nl = memchr(set + k, '\n', len - k);
-			size_t end = nl ? (size_t)(nl - set) : len;
-			if (end > k) {
-				size_t tl = end - k;
-				size_t h = (size_t)hash_bytes(set + k, tl) & (cap - 1);
-				while (slots[h]) {
-					uint32_t id = slots[h] - 1;
-					if (tok_len[id] == tl && memcmp(tok[id], set + k, tl) == 0)
-						break;
-					h = (h + 1) & (cap - 1);
-				}
-				if (!slots[h]) {
-					tok[ntok] = set + k;
-					tok_len[ntok] = (uint32_t)tl;
-					df[ntok] = 0;
-					slots[h] = (uint32_t)++ntok;
-				}
-				ranks[nocc++] = slots[h] - 1;
+		for (size_t k = 0; k < count; k++) {
+			uint64_t token;
+			memcpy(&token, set + k * sizeof(uint64_t), sizeof(token));
+			/* the tokens are hashes already: mix once more for the table's low bits */
+			size_t h = (size_t)((token ^ (token >> 29)) * 0xbf58476d1ce4e5b9ULL >> 17) &
+				   (cap - 1);
+			while (slots[h] && tok[slots[h] - 1] != token)
+				h = (h + 1) & (cap - 1);
+			if (!slots[h]) {
+				tok[ntok] = token;
+				df[ntok] = 0;
+				slots[h] = (uint32_t)++ntok;
 			}
-			k = end + 1;
+			ranks[nocc++] = slots[h] - 1;
 		}
 		it->len = nocc - it->first;
 		/* duplicates within a set count once */
@@ -222,17 +214,22 @@ static int f_nearest(lua_State *L)
 	}
 	for (size_t r = 0; r < ntok; r++)
 		index_off[r + 1] += index_off[r];
-	/* each entry: the item and the token's position in it (for the positional filter) */
-	uint32_t *index_items = scratch(L, nindex, 2 * sizeof(uint32_t));
+	/* each entry: the item, the token's position in it (for the positional filter) and the
+	 * item's size; each token's list sorted by size, so that a probe scans only the sizes
+	 * that can reach the threshold (t * n .. n / t) */
+	struct entry *index = scratch(L, nindex, sizeof(struct entry));
 	uint32_t *fill = scratch(L, ntok, sizeof(uint32_t));
 	memcpy(fill, index_off, ntok * sizeof(uint32_t));
 	for (size_t i = 0; i < n; i++) {
 		for (size_t k = 0; k < prefix[i]; k++) {
 			uint32_t at = fill[ranks[items[i].first + k]]++;
-			index_items[2 * at] = (uint32_t)i;
-			index_items[2 * at + 1] = (uint32_t)k;
+			index[at] = (struct entry){ (uint32_t)i, (uint32_t)k, (uint32_t)items[i].len };
 		}
 	}
+	for (size_t r = 0; r < ntok; r++)
+		qsort(index + index_off[r], index_off[r + 1] - index_off[r], sizeof(struct entry),
+		      compare_entries);
+	host_charge(L, (long long)nindex / 4);
 
 	/* probe: each item's prefix against the index, each candidate verified once. The
 	 * first token a pair meets on is, for a pair that can reach the threshold, the first
@@ -250,18 +247,28 @@ static int f_nearest(lua_State *L)
 			continue;
 		size_t best = SIZE_MAX;
 		double best_sim = -1;
+		/* sizes b with min(a, b) >= low * max(a, b) */
+		double min_len = low * (double)a->len, max_len = (double)a->len / low;
 		for (size_t k = 0; k < prefix[i]; k++) {
 			uint32_t r = ranks[a->first + k];
-			for (uint32_t x = index_off[r]; x < index_off[r + 1]; x++) {
-				size_t j = index_items[2 * x], pj = index_items[2 * x + 1];
+			uint32_t lo = index_off[r], hi = index_off[r + 1];
+			while (lo < hi) {
+				uint32_t mid = lo + (hi - lo) / 2;
+				if ((double)index[mid].len < min_len)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (uint32_t x = lo; x < index_off[r + 1]; x++) {
+				if ((double)index[x].len > max_len)
+					break;
+				size_t j = index[x].item, pj = index[x].pos;
 				work++;
 				if (j == i || seen[j] == i + 1)
 					continue;
 				seen[j] = (uint32_t)(i + 1);
 				const struct item *b = &items[j];
-				size_t small = a->len < b->len ? a->len : b->len;
-				size_t large = a->len < b->len ? b->len : a->len;
-				if (same_group(a, b) || (double)small < low * (double)large)
+				if (same_group(a, b))
 					continue;
 				size_t rest_a = a->len - k - 1, rest_b = b->len - pj - 1;
 				double bound = 1.0 + (double)(rest_a < rest_b ? rest_a : rest_b);

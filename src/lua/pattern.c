@@ -381,12 +381,50 @@ struct first_filter {
 	bool can_start[256];
 };
 
+static void compute_filter(struct matcher *m, const char *p, struct first_filter *f);
+
+/* Rules search with the same few dozen patterns over and over: the tables of recent ones are
+ * kept per thread, keyed by the pattern's bytes (not its address: a string may be freed and
+ * another made at the same place). */
+#define FILTER_CACHE 64
+#define FILTER_CACHE_PATTERN 48
+
+struct cached_filter {
+	size_t len; /* 0: empty slot */
+	char pattern[FILTER_CACHE_PATTERN];
+	struct first_filter filter;
+};
+
+static _Thread_local struct cached_filter filter_cache[FILTER_CACHE];
+
 static void filter_init(struct matcher *m, const char *p, size_t subject_len,
 			struct first_filter *f)
 {
 	f->on = false;
 	if (subject_len < FILTER_MIN_SUBJECT)
 		return;
+	size_t len = (size_t)(m->pat_end - p);
+	if (len == 0 || len > FILTER_CACHE_PATTERN) {
+		compute_filter(m, p, f);
+		return;
+	}
+	unsigned h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	struct cached_filter *c = &filter_cache[h % FILTER_CACHE];
+	if (c->len == len && memcmp(c->pattern, p, len) == 0) {
+		*f = c->filter;
+		return;
+	}
+	compute_filter(m, p, f); /* may raise (a malformed pattern): cached only after */
+	c->len = len;
+	memcpy(c->pattern, p, len);
+	c->filter = *f;
+}
+
+static void compute_filter(struct matcher *m, const char *p, struct first_filter *f)
+{
+	f->on = false;
 	/* captures before the first item consume nothing; too many of them, or a ')' closing
 	 * none, raise at the first position tried, so such patterns are left alone */
 	int opened = 0;
