@@ -42,7 +42,8 @@ static void hook_script(struct buf *b)
 		    "postlint=");
 	add_shell_quoted(b, n > 0 ? self : "postlint");
 	buf_adds(b, "\n[ -x \"$postlint\" ] || postlint=postlint\n"
-		    "exec \"$postlint\" --staged\n");
+		    "# --cache: results of unchanged posts (and of the calendar's other posts) are reused\n"
+		    "exec \"$postlint\" --staged --cache\n");
 }
 
 /* 1: a file postlint wrote; 0: someone else's; -1: no file. */
@@ -146,7 +147,7 @@ int hook_install(bool force, FILE *out, FILE *err)
 	hook_script(&text);
 	if (write_executable(path, &text, err) < 0)
 		goto done;
-	fprintf(out, "installed %s: `git commit` now runs `postlint --staged`\n", path);
+	fprintf(out, "installed %s: `git commit` now runs `postlint --staged --cache`\n", path);
 	rc = 0;
 done:
 	buf_release(&text);
