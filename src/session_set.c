@@ -7,8 +7,9 @@
  * ctx:report{ post = p, ... }; reports about posts that are not being linted, or for which
  * the rule is off (config, --only, front matter), are dropped.
  *
- * Budgets: the usual per-call budget plus an allowance per post and per byte, so that a
- * calendar of hundreds of posts is not cut short by a limit meant for runaway rules. */
+ * Budgets: the usual per-call budget plus an allowance per post and per byte, and a second
+ * of wall clock per 1,000 posts, so that a calendar of thousands of posts is not cut short by
+ * a limit meant for runaway rules. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #define SET_INSTRUCTIONS_PER_BYTE 100LL
 #define SET_MEMORY_PER_POST (256u << 10)
 #define SET_MEMORY_PER_BYTE 64u
+#define SET_POSTS_PER_SECOND 1000u
 
 /* registry[&lists_key] = { [origin] = { post tables } } while a set run lasts; light_lists_key
  * the same for the light posts of rules with collect */
@@ -191,7 +193,9 @@ static void run_group(struct session *s, size_t index, struct set_entry *entries
 			   SET_INSTRUCTIONS_PER_BYTE * (long long)bytes;
 	size_t memory = (cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY) +
 			SET_MEMORY_PER_POST * usable + SET_MEMORY_PER_BYTE * bytes;
-	host_set_watchdog(s->host, cfg ? cfg->limits.seconds : 0);
+	/* the wall-clock limit grows with the calendar too: a second per 1,000 posts */
+	int seconds = cfg && cfg->limits.seconds > 0 ? cfg->limits.seconds : HOST_WATCHDOG_SECONDS;
+	host_set_watchdog(s->host, seconds + (int)(usable / SET_POSTS_PER_SECOND));
 	host_set_memory_limit(s->host, memory);
 	host_set_context(s->host, &run);
 	char label[300];

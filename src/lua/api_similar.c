@@ -238,7 +238,7 @@ static int f_nearest(lua_State *L)
 	 * (t / (1 + t) of both sizes together), the pair is dropped without a merge. */
 	uint32_t *seen = scratch(L, n, sizeof(uint32_t));
 	memset(seen, 0, n * sizeof(uint32_t));
-	double low = t - 1e-9, share = t / (1 + t);
+	double low = t - 1e-9;
 	long long work = 0;
 	lua_createtable(L, 0, 0);
 	for (size_t i = 0; i < n; i++) {
@@ -247,9 +247,15 @@ static int f_nearest(lua_State *L)
 			continue;
 		size_t best = SIZE_MAX;
 		double best_sim = -1;
-		/* sizes b with min(a, b) >= low * max(a, b) */
-		double min_len = low * (double)a->len, max_len = (double)a->len / low;
-		for (size_t k = 0; k < prefix[i]; k++) {
+		/* the bar: the threshold, then the best similarity found so far (a later match
+		 * must reach it, or equal it with a smaller name). As it rises, the prefix of a
+		 * that can hold the first shared token shortens, and so do the sizes and overlaps
+		 * worth looking at: a post with an identical twin stops after its rarest token. */
+		double bar = low;
+		size_t limit = prefix[i];
+		for (size_t k = 0; k < limit; k++) {
+			double min_len = bar * (double)a->len, max_len = (double)a->len / bar;
+			double share = bar / (1 + bar);
 			uint32_t r = ranks[a->first + k];
 			uint32_t lo = index_off[r], hi = index_off[r + 1];
 			while (lo < hi) {
@@ -281,6 +287,16 @@ static int f_nearest(lua_State *L)
 				    (sim > best_sim || (sim == best_sim && better_name(items, j, best)))) {
 					best = j;
 					best_sim = sim;
+					if (best_sim - 1e-9 > bar) {
+						bar = best_sim - 1e-9;
+						double keep = ceil(best_sim * (double)a->len - 1e-7);
+						size_t p = a->len - (keep < 1 ? 1 : (size_t)keep) + 1;
+						if (p < limit)
+							limit = p;
+						min_len = bar * (double)a->len;
+						max_len = (double)a->len / bar;
+						share = bar / (1 + bar);
+					}
 				}
 			}
 			if (work >= CHARGE_BATCH) {
