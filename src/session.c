@@ -191,6 +191,30 @@ static int call_release(lua_State *L)
 	return 0;
 }
 
+/* Calls fn (a rule's check or collect, with call) on post under cfg's limits, which grow
+ * with the post's size; the watchdog names it "<what> '<id>' on '<path>'" and POSTLINT_TIMING
+ * counts it under row. */
+static int call_on_post(struct session *s, const struct rule *r, const struct post *post,
+			const struct config *cfg, struct rule_run *run, lua_CFunction fn, void *call,
+			const char *what, const char *row, struct host_error *err)
+{
+	long long budget = cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS;
+	host_set_watchdog(s->host, cfg ? cfg->limits.seconds : 0);
+	size_t memory = cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY;
+	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
+	host_set_context(s->host, run);
+	char label[300];
+	snprintf(label, sizeof(label), "%s '%s' on '%s'", what, r->id, post->path);
+	host_set_label(s->host, label);
+	long long started = timing_now();
+	int rc = host_call(s->host, fn, call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
+			   err);
+	timing_add(row, started);
+	host_set_context(s->host, NULL);
+	finding_release(&run->pending);
+	return rc;
+}
+
 static void run_rule(struct session *s, size_t index, const struct post_view *view,
 		     enum severity severity, bool forced, const struct value *options,
 		     bool cache_options, const struct config *cfg, struct report *report)
@@ -198,24 +222,11 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 	struct post *post = view->post;
 	const struct rule *r = &s->rules->rules[index];
 	struct rule_run run = { .post = post, .report = report, .rule_id = r->id,
-				.severity = severity, .severity_forced = forced };
+				.severity = severity, .severity_forced = forced, .collect_rule = -1 };
 	struct check_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
 				   .view = view, .options = options, .cache_options = cache_options };
-	long long budget = cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS;
-	host_set_watchdog(s->host, cfg ? cfg->limits.seconds : 0);
-	size_t memory = cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY;
-	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
-	host_set_context(s->host, &run);
-	char label[300];
-	snprintf(label, sizeof(label), "rule '%s' on '%s'", r->id, post->path);
-	host_set_label(s->host, label);
 	struct host_error err;
-	long long started = timing_now();
-	int rc = host_call(s->host, call_check, &call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
-			   &err);
-	timing_add(r->id, started);
-	host_set_context(s->host, NULL);
-	finding_release(&run.pending);
+	int rc = call_on_post(s, r, post, cfg, &run, call_check, &call, "rule", r->id, &err);
 	if (run.reported > API_MAX_REPORTS)
 		report_addf(report, r->id, SEVERITY_INFO, post->body_start, post->body_start,
 			    "rule '%s' reported %zu problems here; only the first %d are shown",
@@ -313,23 +324,11 @@ static void run_collect(struct session *s, size_t index, const struct post_view 
 	struct collect_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
 				     .view = view, .options = options,
 				     .holder = value_new(VALUE_LIST) };
-	long long budget = cfg ? cfg->limits.instructions : HOST_DEFAULT_INSTRUCTIONS;
-	host_set_watchdog(s->host, cfg ? cfg->limits.seconds : 0);
-	size_t memory = cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY;
-	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
-	host_set_context(s->host, &run);
-	char label[300];
-	snprintf(label, sizeof(label), "collect of rule '%s' on '%s'", r->id, post->path);
-	host_set_label(s->host, label);
-	struct host_error err;
-	long long started = timing_now();
-	int rc = host_call(s->host, call_collect, &call,
-			   budget + INSTRUCTIONS_PER_BYTE * (long long)post->len, &err);
 	char row[200];
 	snprintf(row, sizeof(row), "%s (collect)", r->id);
-	timing_add(row, started);
-	host_set_context(s->host, NULL);
-	finding_release(&run.pending);
+	struct host_error err;
+	int rc = call_on_post(s, r, post, cfg, &run, call_collect, &call, "collect of rule", row,
+			      &err);
 	if (rc == 0 && call.holder->len == 1 && call.holder->items[0]->type != VALUE_NIL) {
 		out->values[index] = call.holder->items[0];
 		call.holder->len = 0;

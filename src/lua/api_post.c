@@ -205,20 +205,11 @@ static int m_find(lua_State *L);
 static int m_shingles(lua_State *L);
 static int m_length(lua_State *L);
 
-/* The fields of a light post (check_set of a rule with collect): what the host knows
- * without the text, and post.collected, the data the running rule's collect returned for
- * it (not cached: the same table serves every rule with collect of an origin). */
-static int light_field(lua_State *L, const struct post_view *view, const char *k)
+/* Pushes the fields a post has without its text (path, time, platforms, meta, lang, kind),
+ * whole or light. Returns 1 when pushed, 0 for a nil time, -1 for another field. */
+static int push_meta_field(lua_State *L, const struct post_view *view, const char *k)
 {
 	struct post *p = view->post;
-	if (strcmp(k, "collected") == 0) {
-		struct rule_run *run = host_context(host_of(L));
-		const struct collected *c = view->collected;
-		if (!run || run->collect_rule < 0 || !c || (size_t)run->collect_rule >= c->n)
-			return 0;
-		api_push_value(L, c->values[run->collect_rule]);
-		return 1;
-	}
 	if (strcmp(k, "path") == 0) {
 		lua_pushstring(L, p->path);
 	} else if (strcmp(k, "time") == 0) {
@@ -231,6 +222,8 @@ static int light_field(lua_State *L, const struct post_view *view, const char *k
 	} else if (strcmp(k, "meta") == 0) {
 		api_push_value(L, p->meta);
 	} else if (strcmp(k, "lang") == 0) {
+		if (!view->light)
+			post_tokens(p); /* the guess needs the words; a light post kept its guess */
 		if (p->lang[0])
 			lua_pushstring(L, p->lang);
 		else if (view->default_lang && view->default_lang[0])
@@ -244,10 +237,31 @@ static int light_field(lua_State *L, const struct post_view *view, const char *k
 		else
 			lua_pushnil(L);
 	} else {
+		return -1;
+	}
+	return 1;
+}
+
+/* The fields of a light post (check_set of a rule with collect): what the host knows
+ * without the text, and post.collected, the data the running rule's collect returned for
+ * it (not cached: the same table serves every rule with collect of an origin). */
+static int light_field(lua_State *L, const struct post_view *view, const char *k)
+{
+	if (strcmp(k, "collected") == 0) {
+		struct rule_run *run = host_context(host_of(L));
+		const struct collected *c = view->collected;
+		if (!run || run->collect_rule < 0 || !c || (size_t)run->collect_rule >= c->n)
+			return 0;
+		api_push_value(L, c->values[run->collect_rule]);
+		return 1;
+	}
+	int pushed = push_meta_field(L, view, k);
+	if (pushed == 0)
+		return 0;
+	if (pushed < 0)
 		return luaL_error(L, "post.%s is not available in check_set of a rule with collect: "
 				     "collect(post, ctx) returns what check_set needs of each post "
 				     "(read it as post.collected)", k);
-	}
 	/* the same for every rule: cached in the table, like a whole post's fields */
 	lua_pushstring(L, k);
 	lua_pushvalue(L, -2);
@@ -302,9 +316,7 @@ static int post_index(lua_State *L)
 			goto cache;
 		}
 	}
-	if (strcmp(k, "path") == 0) {
-		lua_pushstring(L, p->path);
-	} else if (strcmp(k, "text") == 0) {
+	if (strcmp(k, "text") == 0) {
 		lua_pushlstring(L, p->text, p->len);
 	} else if (strcmp(k, "body") == 0) {
 		lua_createtable(L, 0, 3);
@@ -316,33 +328,13 @@ static int post_index(lua_State *L)
 		lua_createtable(L, 0, 3);
 		set_range(L, p->fm_start, p->fm_end);
 		set_text(L, p, "text", p->fm_start, p->fm_end);
-	} else if (strcmp(k, "meta") == 0) {
-		api_push_value(L, p->meta);
-	} else if (strcmp(k, "platforms") == 0) {
-		push_platforms(L, view);
-	} else if (strcmp(k, "time") == 0) {
-		long long when;
-		if (!schedule_of(p, &when))
-			return 0;
-		lua_pushinteger(L, (lua_Integer)when);
 	} else if (strcmp(k, "parts") == 0) {
 		push_parts(L, p);
-	} else if (strcmp(k, "lang") == 0) {
-		post_tokens(p);
-		if (p->lang[0])
-			lua_pushstring(L, p->lang);
-		else if (view->default_lang && view->default_lang[0])
-			lua_pushstring(L, view->default_lang);
-		else
-			lua_pushnil(L);
-	} else if (strcmp(k, "kind") == 0) {
-		const char *kind = value_map_string(p->meta, "kind");
-		if (kind)
-			api_push_folded(L, kind, strlen(kind));
-		else
-			lua_pushnil(L);
 	} else {
-		found = false;
+		int pushed = push_meta_field(L, view, k);
+		if (pushed == 0)
+			return 0;
+		found = pushed > 0;
 	}
 	if (!found)
 		return 0;
