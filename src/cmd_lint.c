@@ -192,8 +192,11 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 		res->post = post_new(f->display, data, len);
 		cache_lint(run->cache, s, res->post, f->abs_path, f->config, &res->r,
 			   run->collect_pass ? &res->col : NULL);
-		if (run->collect_pass)
-			post_shrink(res->post, true); /* it waits for the calendar: keep it small */
+		if (run->collect_pass) {
+			/* it waits for the calendar: keep it small */
+			post_shrink(res->post, true);
+			report_compact(&res->r);
+		}
 	} else {
 		res->post = fixer_run(s, f->display, data, len, f->abs_path, f->config,
 				      run->cli->unsafe_fixes, &res->r, &res->fr);

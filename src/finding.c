@@ -67,6 +67,18 @@ void report_release(struct report *r)
 	r->path = NULL;
 }
 
+void report_compact(struct report *r)
+{
+	if (r->findings.cap <= r->findings.len)
+		return;
+	if (r->findings.len == 0) {
+		VEC_FREE(&r->findings);
+		return;
+	}
+	r->findings.items = xrealloc(r->findings.items, r->findings.len * sizeof(struct finding));
+	r->findings.cap = r->findings.len;
+}
+
 void report_add(struct report *r, struct finding *f)
 {
 	VEC_PUSH(&r->findings, *f);

@@ -96,12 +96,77 @@ static bool better_name(const struct item *items, size_t j, size_t best)
 	return c < 0 || (c == 0 && j < best);
 }
 
+/* Distinct tokens: an open-addressing table of ids, their values and document frequencies,
+ * all in userdata at fixed stack slots (replaced when the table grows). */
+struct interner {
+	size_t cap, n;       /* slots, tokens */
+	uint32_t *slots;     /* id + 1, 0: empty */
+	uint64_t *tokens;    /* cap / 2 */
+	uint32_t *df;        /* cap / 2 */
+	int slots_at, tokens_at, df_at;
+};
+
+static size_t slot_of(const struct interner *in, uint64_t token)
+{
+	/* the tokens are hashes already: mix once more for the table's low bits */
+	size_t h = (size_t)((token ^ (token >> 29)) * 0xbf58476d1ce4e5b9ULL >> 17) & (in->cap - 1);
+	while (in->slots[h] && in->tokens[in->slots[h] - 1] != token)
+		h = (h + 1) & (in->cap - 1);
+	return h;
+}
+
+/* Makes the arrays for in->cap (keeping the tokens so far); the first call places them. */
+static void interner_grow(lua_State *L, struct interner *in)
+{
+	bool first = in->slots == NULL;
+	uint32_t *slots = scratch(L, in->cap, sizeof(uint32_t));
+	memset(slots, 0, in->cap * sizeof(uint32_t));
+	uint64_t *tokens = scratch(L, in->cap / 2, sizeof(uint64_t));
+	uint32_t *df = scratch(L, in->cap / 2, sizeof(uint32_t));
+	if (in->n) {
+		memcpy(tokens, in->tokens, in->n * sizeof(uint64_t));
+		memcpy(df, in->df, in->n * sizeof(uint32_t));
+	}
+	in->slots = slots;
+	in->tokens = tokens;
+	in->df = df;
+	for (size_t id = 0; id < in->n; id++)
+		slots[slot_of(in, tokens[id])] = (uint32_t)id + 1;
+	if (first) {
+		in->df_at = lua_gettop(L);
+		in->tokens_at = in->df_at - 1;
+		in->slots_at = in->df_at - 2;
+	} else {
+		/* the old arrays become garbage */
+		lua_replace(L, in->df_at);
+		lua_replace(L, in->tokens_at);
+		lua_replace(L, in->slots_at);
+	}
+}
+
+static uint32_t intern(lua_State *L, struct interner *in, uint64_t token)
+{
+	size_t h = slot_of(in, token);
+	if (in->slots[h])
+		return in->slots[h] - 1;
+	if ((in->n + 1) * 2 > in->cap) {
+		in->cap *= 2;
+		interner_grow(L, in);
+		h = slot_of(in, token);
+	}
+	in->tokens[in->n] = token;
+	in->df[in->n] = 0;
+	in->slots[h] = (uint32_t)++in->n;
+	return (uint32_t)in->n - 1;
+}
+
 static int f_nearest(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	double t = luaL_checknumber(L, 2);
 	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
 	size_t n = (size_t)lua_rawlen(L, 1);
+	luaL_checkstack(L, 24, "lint.nearest"); /* a dozen buffers, three more while growing */
 	struct item *items = scratch(L, n, sizeof(*items)); /* stack 3 */
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -137,16 +202,12 @@ static int f_nearest(lua_State *L)
 	}
 	host_charge(L, (long long)(total / 4 + n));
 
-	/* intern the tokens: ids by first appearance, and their document frequency */
-	size_t cap = 16;
-	while (cap < total * 2)
-		cap <<= 1;
-	uint32_t *slots = scratch(L, cap, sizeof(uint32_t)); /* token id + 1, 0: empty */
-	memset(slots, 0, cap * sizeof(uint32_t));
-	uint64_t *tok = scratch(L, total, sizeof(uint64_t));
-	uint32_t *df = scratch(L, total, sizeof(uint32_t));
+	/* intern the tokens: ids by first appearance, and their document frequency. The table
+	 * grows with the distinct tokens (posts share most of theirs), not with all of them */
+	struct interner in = { .cap = 1024 };
+	interner_grow(L, &in);
 	uint32_t *ranks = scratch(L, total, sizeof(uint32_t)); /* per occurrence: its token id */
-	size_t ntok = 0, nocc = 0;
+	size_t nocc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		if (!it->present)
@@ -157,17 +218,7 @@ static int f_nearest(lua_State *L)
 		for (size_t k = 0; k < count; k++) {
 			uint64_t token;
 			memcpy(&token, set + k * sizeof(uint64_t), sizeof(token));
-			/* the tokens are hashes already: mix once more for the table's low bits */
-			size_t h = (size_t)((token ^ (token >> 29)) * 0xbf58476d1ce4e5b9ULL >> 17) &
-				   (cap - 1);
-			while (slots[h] && tok[slots[h] - 1] != token)
-				h = (h + 1) & (cap - 1);
-			if (!slots[h]) {
-				tok[ntok] = token;
-				df[ntok] = 0;
-				slots[h] = (uint32_t)++ntok;
-			}
-			ranks[nocc++] = slots[h] - 1;
+			ranks[nocc++] = intern(L, &in, token);
 		}
 		it->len = nocc - it->first;
 		/* duplicates within a set count once */
@@ -178,10 +229,12 @@ static int f_nearest(lua_State *L)
 				ranks[it->first + w++] = ranks[it->first + k];
 		it->len = w;
 		for (size_t k = 0; k < w; k++)
-			df[ranks[it->first + k]]++;
+			in.df[ranks[it->first + k]]++;
 	}
 
 	/* the global order: rarest first (then first appearance); rank[id] is the position */
+	size_t ntok = in.n;
+	uint32_t *df = in.df;
 	uint64_t *order = scratch(L, ntok, sizeof(uint64_t));
 	for (size_t id = 0; id < ntok; id++)
 		order[id] = (uint64_t)df[id] << 32 | id;
