@@ -178,10 +178,7 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 	char *data;
 	size_t len;
 	struct buf err = BUF_INIT;
-	long long started = timing_now();
-	int read = source_file_read(f, &data, &len, &err);
-	timing_add("(host: read files)", started);
-	if (read < 0) {
+	if (source_file_read(f, &data, &len, &err) < 0) {
 		res->read_error = xstrdup(err.ptr);
 		buf_release(&err);
 		return;
@@ -255,9 +252,7 @@ static void context_compute(const struct lint_run *run, struct session *s, size_
 	char *data;
 	size_t len;
 	struct buf err = BUF_INIT;
-	long long started = timing_now();
 	int read = source_file_read(f, &data, &len, &err);
-	timing_add("(host: read files)", started);
 	buf_release(&err);
 	if (read < 0)
 		return; /* context that cannot be read is left out, as before */

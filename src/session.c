@@ -340,20 +340,31 @@ static void run_collect(struct session *s, size_t index, const struct post_view 
 		session_reset_host(s);
 }
 
-bool session_rule_off_for_run(const struct session *s, const struct rule *r)
+/* Whether --only (when given) names rule r. */
+static bool in_only(const struct session *s, const struct rule *r)
 {
-	bool off = false;
+	if (!s->opts.only)
+		return true;
+	for (char **id = s->opts.only; *id; id++)
+		if (strcmp(*id, r->id) == 0)
+			return true;
+	return false;
+}
+
+/* The last --rule naming rule r (it wins), or NULL. */
+static const struct rule_override *cli_override(const struct session *s, const struct rule *r)
+{
+	const struct rule_override *last = NULL;
 	for (size_t k = 0; k < s->opts.noverrides; k++)
 		if (strcmp(s->opts.overrides[k].id, r->id) == 0)
-			off = !s->opts.overrides[k].use_default &&
-			      s->opts.overrides[k].severity == SEVERITY_OFF;
-	if (s->opts.only) {
-		bool listed = false;
-		for (char **id = s->opts.only; *id; id++)
-			listed |= strcmp(*id, r->id) == 0;
-		off |= !listed;
-	}
-	return off;
+			last = &s->opts.overrides[k];
+	return last;
+}
+
+bool session_rule_off_for_run(const struct session *s, const struct rule *r)
+{
+	const struct rule_override *o = cli_override(s, r);
+	return (o && !o->use_default && o->severity == SEVERITY_OFF) || !in_only(s, r);
 }
 
 /* The collect functions of every rule that has one, on the post of view. */
@@ -473,21 +484,14 @@ bool session_rule_setting(const struct session *s, const struct rule *r,
 	const struct value *options = NULL;
 	if (fc)
 		config_rule_for(fc, r->id, &severity, &forced, &options);
-	for (size_t k = 0; k < s->opts.noverrides; k++) {
-		const struct rule_override *o = &s->opts.overrides[k];
-		if (strcmp(o->id, r->id) != 0)
-			continue;
+	const struct rule_override *o = cli_override(s, r);
+	if (o) {
 		severity = o->use_default ? (r->severity ? r->severity : SEVERITY_WARNING)
 					  : o->severity;
 		forced = !o->use_default;
 	}
-	if (s->opts.only) {
-		bool listed = false;
-		for (char **id = s->opts.only; *id; id++)
-			listed |= strcmp(*id, r->id) == 0;
-		if (!listed)
-			return false;
-	}
+	if (!in_only(s, r))
+		return false;
 	if (severity == SEVERITY_OFF || disabled_by_front_matter(post, r->id))
 		return false;
 	*severity_out = severity;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "source.h"
+#include "timing.h"
 #include "util/xalloc.h"
 
 /* Posts larger than this are refused rather than read into memory. */
@@ -126,8 +127,12 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 
 int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err)
 {
-	if (!f->data)
-		return source_read(f->abs_path, data, len, err);
+	if (!f->data) {
+		long long started = timing_now();
+		int rc = source_read(f->abs_path, data, len, err);
+		timing_add("(host: read files)", started);
+		return rc;
+	}
 	*data = xmalloc(f->data_len + 1);
 	memcpy(*data, f->data, f->data_len);
 	(*data)[f->data_len] = '\0';

@@ -6,6 +6,7 @@ framework and --cache. postlint itself reads the repositories through libgit2 on
 Usage: test_git.py --postlint PATH [unittest options]
 """
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -316,6 +317,9 @@ class Hook(Case):
         res = r.git("commit", "-m", "good", check=False)
         self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
         self.assertEqual(r.git("rev-list", "--count", "HEAD").stdout.strip(), "2")
+        # the hook runs with --cache: the commits left entries for the next one
+        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        self.assertTrue(os.path.isdir(cache) and os.listdir(cache))
         # `git commit -a` (another index file) is checked too
         r.write("posts/bad.md", BAD)
         self.assertNotEqual(r.git("commit", "-a", "-m", "bad", check=False).returncode, 0)
@@ -629,6 +633,36 @@ class CollectRules(Case):
         self.assertEqual(first, outs[0])
         self.assertEqual(second, outs[0])
         self.assertIn("cache: 12 reused", res.stderr)
+
+    @staticmethod
+    def timing(stderr):
+        """{row: calls} of the POSTLINT_TIMING table."""
+        rows = {}
+        for line in stderr.splitlines():
+            m = re.match(r"^(.*?)\s+[\d.]+\s+(\d+)\s+[\d.]+%$", line)
+            if m:
+                rows[m.group(1)] = int(m.group(2))
+        return rows
+
+    def test_timing_shows_each_post_read_once_and_collect_only_when_wanted(self):
+        r = self.plugin(*self.COUNT_WORDS, n=6)
+        res = r.lint("--jobs", "1", env={"POSTLINT_TIMING": "1"})
+        rows = self.timing(res.stderr)
+        self.assertIn("rule (or step)", res.stderr)
+        # read once for the lint and the calendar both (reading the calendar again was
+        # the old way), collected once per post, judged once
+        self.assertEqual(rows["(host: read files)"], 6, res.stderr)
+        self.assertEqual(rows["cal-collect (collect)"], 6)
+        self.assertEqual(rows["cal-collect"], 1)
+        self.assertEqual(rows["declare-goal"], 6)
+        # rules across posts off for the run: nothing collected, the calendar not read
+        res = r.lint("--jobs", "1", "--only", "declare-goal", env={"POSTLINT_TIMING": "1"})
+        rows = self.timing(res.stderr)
+        self.assertEqual(rows["(host: read files)"], 6, res.stderr)
+        self.assertNotIn("cal-collect (collect)", rows)
+        self.assertNotIn("cal-collect", rows)
+        # without the variable, no table
+        self.assertNotIn("rule (or step)", r.lint("--jobs", "1").stderr)
 
     def test_light_posts_say_to_use_collect_for_the_text(self):
         r = self.plugin("    return true", "    local n = #posts[1].words")
