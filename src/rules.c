@@ -21,6 +21,34 @@
 static const char *const rule_fields[] = { "id", "summary", "docs", "severity", "fixable",
 	"options", "check", "check_set", "collect", "tests", "version", NULL };
 
+/* Raises "<file>: unknown field 'k' in <where> (fields: a, b, ...)" for a key of table t that
+ * is not in fields (NULL-terminated); the list in the message is made from fields itself. */
+static void check_fields(lua_State *L, int t, const char *const *fields, const char *file,
+			 const char *where)
+{
+	lua_pushnil(L);
+	while (lua_next(L, t)) {
+		lua_pop(L, 1);
+		const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		bool known = false;
+		for (const char *const *f = fields; key && *f; f++)
+			known |= strcmp(*f, key) == 0;
+		if (known)
+			continue;
+		const char *name = key ? key : luaL_tolstring(L, -1, NULL);
+		luaL_Buffer b;
+		luaL_buffinit(L, &b);
+		for (const char *const *f = fields; *f; f++) {
+			if (f != fields)
+				luaL_addstring(&b, ", ");
+			luaL_addstring(&b, *f);
+		}
+		luaL_pushresult(&b);
+		luaL_error(L, "%s: unknown field '%s' in %s (fields: %s)", file, name, where,
+			   lua_tostring(L, -1));
+	}
+}
+
 struct ruleset *ruleset_new(struct host *host)
 {
 	struct ruleset *rs = xcalloc(1, sizeof(*rs));
@@ -165,20 +193,7 @@ static int load_rule(lua_State *L)
 		return luaL_error(L, "%s: a rule file must return a table (got %s)", file,
 				  luaL_typename(L, -1));
 	int t = lua_gettop(L);
-
-	lua_pushnil(L);
-	while (lua_next(L, t)) {
-		lua_pop(L, 1);
-		const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-		bool known = false;
-		for (const char *const *f = rule_fields; key && *f; f++)
-			known |= strcmp(*f, key) == 0;
-		if (!known)
-			return luaL_error(L, "%s: unknown field '%s' in the rule table (fields: id, "
-					     "summary, docs, severity, fixable, options, check, "
-					     "check_set, collect, tests, version)", file,
-					  key ? key : luaL_tolstring(L, -1, NULL));
-	}
+	check_fields(L, t, rule_fields, file, "the rule table");
 
 	const char *id = string_field(L, t, "id", true, file);
 	if (!valid_rule_id(id))
@@ -429,18 +444,7 @@ static int load_init(lua_State *L)
 		return luaL_error(L, "%s: init.lua must return a table { name = ..., version = ..., "
 				     "description = ... } (got %s)", c->file, luaL_typename(L, -1));
 	int t = lua_gettop(L);
-	lua_pushnil(L);
-	while (lua_next(L, t)) {
-		lua_pop(L, 1);
-		const char *key = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-		bool known = false;
-		for (const char *const *f = init_fields; key && *f; f++)
-			known |= strcmp(*f, key) == 0;
-		if (!known)
-			return luaL_error(L, "%s: unknown field '%s' in init.lua (fields: name, version, "
-					     "description)", c->file,
-					  key ? key : luaL_tolstring(L, -1, NULL));
-	}
+	check_fields(L, t, init_fields, c->file, "init.lua");
 	const char *name = string_field(L, t, "name", false, c->file);
 	const char *version = string_field(L, t, "version", false, c->file);
 	const char *description = string_field(L, t, "description", false, c->file);

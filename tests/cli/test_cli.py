@@ -546,6 +546,8 @@ class HostileRules(Case):
         self.assertEqual(r.returncode, 2)
         self.assertRegex(r.stderr, r"plug/rules/syntax\.lua:4: unexpected symbol near '}'")
         self.assertIn("plug/rules/typo.lua: unknown field 'severty'", r.stderr)
+        self.assertIn("in the rule table (fields: id, summary, docs, severity, fixable, options, "
+                      "check, check_set, collect, tests, version)", r.stderr)
         self.assertIn("rule id 'right-name' does not match its file name (wrong-name.lua)", r.stderr)
 
     def test_plugin_require_stays_in_its_folder(self):
