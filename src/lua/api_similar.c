@@ -12,7 +12,9 @@
  * Candidates come from a prefix filter (PPJoin, Xiao et al. 2008): with every set's tokens
  * in one global order (rarest first), two sets with similarity >= t share a token among the
  * first n - ceil(t * n) + 1 of each. Only those prefixes are indexed; each candidate is
- * verified by merging the two sorted sets. Work is charged to the rule's budget as it goes;
+ * verified by merging the two sorted sets. Identical sets are indexed once (see
+ * find_classes), and an item with an identical twin in another group needs no search at
+ * all. Work is charged to the rule's budget as it goes;
  * every buffer is a Lua userdata, so a budget error raised in the middle leaks nothing. */
 #include <math.h>
 #include <stdint.h>
@@ -94,6 +96,105 @@ static bool better_name(const struct item *items, size_t j, size_t best)
 {
 	int c = strcmp(items[j].name, items[best].name);
 	return c < 0 || (c == 0 && j < best);
+}
+
+/* Items with identical sets, found by a hash of their sorted ranks: for such an item the
+ * answer is known without a search (similarity 1 is the most there is), and a corpus where
+ * the same text goes to several platforms is mostly such items. */
+struct twin_key {
+	uint64_t hash;
+	uint32_t item;
+};
+
+static int compare_twin_keys(const void *a, const void *b)
+{
+	const struct twin_key *x = a, *y = b;
+	if (x->hash != y->hash)
+		return (x->hash > y->hash) - (x->hash < y->hash);
+	return (x->item > y->item) - (x->item < y->item);
+}
+
+static bool same_set(const struct item *items, const uint32_t *ranks, size_t a, size_t b)
+{
+	return items[a].len == items[b].len &&
+	       memcmp(ranks + items[a].first, ranks + items[b].first,
+		      items[a].len * sizeof(uint32_t)) == 0;
+}
+
+/* One class of identical sets among keys[from, to) (equal hashes), starting at keys[from]:
+ * moved to the front of the range; returns its end. */
+static size_t gather_class(struct twin_key *keys, size_t from, size_t to,
+			   const struct item *items, const uint32_t *ranks)
+{
+	size_t end = from + 1;
+	for (size_t k = from + 1; k < to; k++) {
+		if (same_set(items, ranks, keys[from].item, keys[k].item)) {
+			struct twin_key tmp = keys[end];
+			keys[end++] = keys[k];
+			keys[k] = tmp;
+		}
+	}
+	return end;
+}
+
+/* Items with identical sets form a class. Only one member of each class goes into the index
+ * (its best by name, the representative); the class also keeps its best member of another
+ * group than the representative's, so that whoever matches the class learns which member
+ * the search would choose (the smallest name of another group, then index) without the
+ * other members: a corpus where one text goes to several platforms indexes each text once.
+ * A wanted member whose class spans groups needs no search at all (similarity 1 is the
+ * most there is): twin[i] is its answer, else SIZE_MAX. */
+struct classes {
+	uint32_t *rep;    /* per item: its class's representative */
+	size_t *other;    /* per representative: its class's best of another group, or SIZE_MAX */
+	size_t *twin;     /* per item: see above */
+};
+
+static void find_classes(lua_State *L, const struct item *items, size_t n, const uint32_t *ranks,
+			 struct classes *cl)
+{
+	struct twin_key *keys = scratch(L, n, sizeof(*keys));
+	size_t nkeys = 0;
+	for (size_t i = 0; i < n; i++) {
+		cl->rep[i] = (uint32_t)i;
+		cl->other[i] = cl->twin[i] = SIZE_MAX;
+		if (!items[i].present || items[i].len == 0)
+			continue;
+		uint64_t h = 0xcbf29ce484222325ULL;
+		for (size_t k = 0; k < items[i].len; k++)
+			h = (h ^ ranks[items[i].first + k]) * 0x100000001b3ULL;
+		keys[nkeys++] = (struct twin_key){ h, (uint32_t)i };
+	}
+	qsort(keys, nkeys, sizeof(*keys), compare_twin_keys);
+	for (size_t run = 0; run < nkeys;) {
+		size_t run_end = run + 1;
+		while (run_end < nkeys && keys[run_end].hash == keys[run].hash)
+			run_end++;
+		for (size_t from = run; from < run_end;) {
+			size_t to = run_end - run == 1 ? run_end
+						       : gather_class(keys, from, run_end, items, ranks);
+			size_t best = keys[from].item, other = SIZE_MAX;
+			for (size_t k = from + 1; k < to; k++)
+				if (better_name(items, keys[k].item, best))
+					best = keys[k].item;
+			for (size_t k = from; k < to; k++) {
+				size_t j = keys[k].item;
+				if (!same_group(&items[j], &items[best]) &&
+				    (other == SIZE_MAX || better_name(items, j, other)))
+					other = j;
+			}
+			cl->other[best] = other;
+			for (size_t k = from; k < to; k++) {
+				size_t i = keys[k].item;
+				cl->rep[i] = (uint32_t)best;
+				if (items[i].want && other != SIZE_MAX)
+					cl->twin[i] = same_group(&items[i], &items[best]) ? other : best;
+			}
+			from = to;
+		}
+		run = run_end;
+	}
+	lua_pop(L, 1);
 }
 
 /* Distinct tokens: an open-addressing table of ids, their values and document frequencies,
@@ -244,11 +345,9 @@ static int f_nearest(lua_State *L)
 		rank_of[order[r] & 0xffffffffu] = (uint32_t)r;
 	host_charge(L, (long long)(ntok / 8 + nocc / 8));
 
-	/* every set as sorted ranks, and the index of the prefixes: rank -> items */
+	/* every set as sorted ranks, its classes, and the index of the representatives'
+	 * prefixes: rank -> items */
 	size_t *prefix = scratch(L, n, sizeof(size_t));
-	uint32_t *index_off = scratch(L, ntok + 1, sizeof(uint32_t));
-	memset(index_off, 0, (ntok + 1) * sizeof(uint32_t));
-	size_t nindex = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		prefix[i] = 0;
@@ -261,8 +360,19 @@ static int f_nearest(lua_State *L)
 		double need = ceil(t * (double)it->len - 1e-7);
 		size_t keep = need < 1 ? 1 : (size_t)need;
 		prefix[i] = it->len - keep + 1;
+	}
+	struct classes cl = { scratch(L, n, sizeof(uint32_t)), scratch(L, n, sizeof(size_t)),
+			      scratch(L, n, sizeof(size_t)) };
+	find_classes(L, items, n, ranks, &cl);
+	host_charge(L, (long long)(nocc / 8 + n));
+	uint32_t *index_off = scratch(L, ntok + 1, sizeof(uint32_t));
+	memset(index_off, 0, (ntok + 1) * sizeof(uint32_t));
+	size_t nindex = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (cl.rep[i] != i)
+			continue;
 		for (size_t k = 0; k < prefix[i]; k++)
-			index_off[r[k] + 1]++;
+			index_off[ranks[items[i].first + k] + 1]++;
 		nindex += prefix[i];
 	}
 	for (size_t r = 0; r < ntok; r++)
@@ -274,7 +384,7 @@ static int f_nearest(lua_State *L)
 	uint32_t *fill = scratch(L, ntok, sizeof(uint32_t));
 	memcpy(fill, index_off, ntok * sizeof(uint32_t));
 	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; k < prefix[i]; k++) {
+		for (size_t k = 0; cl.rep[i] == i && k < prefix[i]; k++) {
 			uint32_t at = fill[ranks[items[i].first + k]]++;
 			index[at] = (struct entry){ (uint32_t)i, (uint32_t)k, (uint32_t)items[i].len };
 		}
@@ -298,14 +408,14 @@ static int f_nearest(lua_State *L)
 		const struct item *a = &items[i];
 		if (!prefix[i] || !a->want)
 			continue;
-		size_t best = SIZE_MAX;
-		double best_sim = -1;
+		size_t best = cl.twin[i];
+		double best_sim = best != SIZE_MAX ? 1.0 : -1;
 		/* the bar: the threshold, then the best similarity found so far (a later match
 		 * must reach it, or equal it with a smaller name). As it rises, the prefix of a
 		 * that can hold the first shared token shortens, and so do the sizes and overlaps
 		 * worth looking at: a post with an identical twin stops after its rarest token. */
 		double bar = low;
-		size_t limit = prefix[i];
+		size_t limit = best != SIZE_MAX ? 0 : prefix[i];
 		for (size_t k = 0; k < limit; k++) {
 			double min_len = bar * (double)a->len, max_len = (double)a->len / bar;
 			double share = bar / (1 + bar);
@@ -327,7 +437,9 @@ static int f_nearest(lua_State *L)
 					continue;
 				seen[j] = (uint32_t)(i + 1);
 				const struct item *b = &items[j];
-				if (same_group(a, b))
+				/* the member of j's class the search would choose for a */
+				size_t member = same_group(a, b) ? cl.other[j] : j;
+				if (member == SIZE_MAX || member == i)
 					continue;
 				size_t rest_a = a->len - k - 1, rest_b = b->len - pj - 1;
 				double bound = 1.0 + (double)(rest_a < rest_b ? rest_a : rest_b);
@@ -337,8 +449,9 @@ static int f_nearest(lua_State *L)
 				size_t c = common(ranks + a->first, a->len, ranks + b->first, b->len);
 				double sim = (double)c / (double)(a->len + b->len - c);
 				if (c > 0 && sim >= t &&
-				    (sim > best_sim || (sim == best_sim && better_name(items, j, best)))) {
-					best = j;
+				    (sim > best_sim ||
+				     (sim == best_sim && better_name(items, member, best)))) {
+					best = member;
 					best_sim = sim;
 					if (best_sim - 1e-9 > bar) {
 						bar = best_sim - 1e-9;

@@ -1,0 +1,95 @@
+-- lint.nearest against a brute-force search written the plain way: every wanted item compared
+-- with every item of another group, Jaccard similarity of the token sets, the most similar
+-- kept (ties to the smaller name, then index). Random corpora are made the way the benchmark's
+-- are: from a few "sentences", so that identical sets in one group and across groups, shared
+-- prefixes, empty sets and false items all occur. Returns the cases compared and the
+-- differences (printed). Called by test_nearest.c with the number of corpora.
+local corpora = ...
+local seed = 12345
+local function random(n) -- a small LCG: the same cases on every machine
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed % n + 1
+end
+
+local function token(k) return string.pack("<I8", k * 2654435761 % 4294967296 + 7) end
+
+local function make_set(sentences)
+  local seen, list = {}, {}
+  for _ = 1, random(4) - 1 do
+    for _, k in ipairs(sentences[random(#sentences)]) do
+      if not seen[k] then seen[k] = true; list[#list + 1] = k end
+    end
+  end
+  if random(5) == 1 then list[#list + 1] = list[1] end -- a duplicate token counts once
+  table.sort(list)
+  local parts = {}
+  for i, k in ipairs(list) do parts[i] = token(k) end
+  return table.concat(parts), seen
+end
+
+local function brute(items, sets, threshold)
+  local out = {}
+  for i, a in ipairs(items) do
+    if a and a.want ~= false then
+      local best, best_sim
+      for j, b in ipairs(items) do
+        if j ~= i and b and (a.group or "") ~= (b.group or "") then
+          local common, size_a, size_b = 0, 0, 0
+          for _ in pairs(sets[i]) do size_a = size_a + 1 end
+          for k in pairs(sets[j]) do
+            size_b = size_b + 1
+            if sets[i][k] then common = common + 1 end
+          end
+          local sim = common > 0 and common / (size_a + size_b - common) or 0
+          if common > 0 and sim >= threshold - 1e-9 and (not best or sim > best_sim
+              or (sim == best_sim and ((b.name or "") < (items[best].name or "")
+                or ((b.name or "") == (items[best].name or "") and j < best)))) then
+            best, best_sim = j, sim
+          end
+        end
+      end
+      if best then out[i] = { index = best, similarity = best_sim } end
+    end
+  end
+  return out
+end
+
+local cases, failures = 0, 0
+for c = 1, corpora do
+  local sentences = {}
+  for s = 1, 3 + random(12) do
+    local words = {}
+    for w = 1, random(8) do words[w] = random(40 + c % 60) end
+    sentences[s] = words
+  end
+  local groups = { "x", "linkedin", "mastodon", "linkedin,x" }
+  local items, sets = {}, {}
+  for i = 1, 5 + random(60) do
+    if random(15) == 1 then
+      items[i], sets[i] = false, {}
+    else
+      local set, members = make_set(sentences)
+      local name = random(4) == 1 and "same.md" or string.format("p%03d.md", random(500))
+      items[i] = { set = set, group = random(6) > 1 and groups[random(#groups)] or nil,
+                   name = name, want = random(4) ~= 1 }
+      sets[i] = members
+    end
+  end
+  local threshold = ({ 0.3, 0.6, 0.9, 1 })[random(4)]
+  local got, want = lint.nearest(items, threshold), brute(items, sets, threshold)
+  for i = 1, #items do
+    cases = cases + 1
+    local g, w = got[i], want[i]
+    local same = (g == nil and w == nil) or (g and w and g.index == w.index
+      and math.abs(g.similarity - w.similarity) < 1e-9)
+    if not same then
+      failures = failures + 1
+      if failures <= 10 then
+        print(string.format("# corpus %d item %d (threshold %g): lint.nearest %s, brute force %s",
+          c, i, threshold, g and (g.index .. "@" .. g.similarity) or "none",
+          w and (w.index .. "@" .. w.similarity) or "none"))
+      end
+    end
+  end
+end
+return cases, failures
