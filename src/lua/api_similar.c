@@ -14,8 +14,9 @@
  * first n - ceil(t * n) + 1 of each. Only those prefixes are indexed; each candidate is
  * verified by merging the two sorted sets. Identical sets are indexed once (see
  * find_classes), and an item with an identical twin in another group needs no search at
- * all. Work is charged to the rule's budget as it goes;
- * every buffer is a Lua userdata, so a budget error raised in the middle leaks nothing. */
+ * all. With few wanted items, each is compared with every item instead. Work is charged
+ * to the rule's budget as it goes; every buffer is a Lua userdata, so a budget error raised
+ * in the middle leaks nothing. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -261,6 +262,96 @@ static uint32_t intern(lua_State *L, struct interner *in, uint64_t token)
 	return (uint32_t)in->n - 1;
 }
 
+/* At most this many wanted items (a commit's posts among a repository's): comparing each with
+ * every item costs less than indexing them all. */
+#define DIRECT_MAX_WANTED 16
+
+/* Sorts and deduplicates v[0..n) unless it is strictly ascending already (post:shingles makes
+ * it so); returns the distinct count. */
+static size_t sorted_distinct(uint64_t *v, size_t n)
+{
+	size_t k = 1;
+	while (k < n && v[k] > v[k - 1])
+		k++;
+	if (k >= n)
+		return n;
+	qsort(v, n, sizeof(uint64_t), compare_u64);
+	size_t w = 0;
+	for (size_t i = 0; i < n; i++)
+		if (w == 0 || v[i] != v[w - 1])
+			v[w++] = v[i];
+	return w;
+}
+
+static size_t common64(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, c = 0;
+	while (i < na && j < nb) {
+		if (a[i] < b[j]) {
+			i++;
+		} else if (a[i] > b[j]) {
+			j++;
+		} else {
+			c++;
+			i++;
+			j++;
+		}
+	}
+	return c;
+}
+
+/* The search for few wanted items: each against every item of another group, the same
+ * answers as the index (the most similar, ties to the smaller name, then index). On entry
+ * items[i].first holds the address of its set string and len its token count. Pushes the
+ * result table. */
+static void direct_search(lua_State *L, struct item *items, size_t n, size_t total, double t)
+{
+	uint64_t *tokens = scratch(L, total, sizeof(uint64_t));
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		if (!it->present)
+			continue;
+		memcpy(tokens + at, (const char *)(uintptr_t)it->first, it->len * sizeof(uint64_t));
+		size_t count = it->len;
+		it->first = at;
+		it->len = sorted_distinct(tokens + at, count);
+		at += count;
+	}
+	host_charge(L, (long long)(total / 4 + n));
+	lua_createtable(L, 0, 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct item *a = &items[i];
+		if (!a->present || !a->want || a->len == 0)
+			continue;
+		size_t best = SIZE_MAX;
+		double best_sim = -1;
+		long long work = 0;
+		for (size_t j = 0; j < n; j++) {
+			const struct item *b = &items[j];
+			if (j == i || !b->present || b->len == 0 || same_group(a, b))
+				continue;
+			work += (long long)(a->len + b->len) / 4 + 1;
+			size_t c = common64(tokens + a->first, a->len, tokens + b->first, b->len);
+			double sim = (double)c / (double)(a->len + b->len - c);
+			if (c > 0 && sim >= t &&
+			    (sim > best_sim || (sim == best_sim && better_name(items, j, best)))) {
+				best = j;
+				best_sim = sim;
+			}
+		}
+		host_charge(L, work);
+		if (best != SIZE_MAX) {
+			lua_createtable(L, 0, 2);
+			lua_pushinteger(L, (lua_Integer)best + 1);
+			lua_setfield(L, -2, "index");
+			lua_pushnumber(L, best_sim);
+			lua_setfield(L, -2, "similarity");
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+	}
+}
+
 static int f_nearest(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -269,7 +360,7 @@ static int f_nearest(lua_State *L)
 	size_t n = (size_t)lua_rawlen(L, 1);
 	luaL_checkstack(L, 24, "lint.nearest"); /* a dozen buffers, three more while growing */
 	struct item *items = scratch(L, n, sizeof(*items)); /* stack 3 */
-	size_t total = 0;
+	size_t total = 0, wanted = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		memset(it, 0, sizeof(*it));
@@ -297,11 +388,16 @@ static int f_nearest(lua_State *L)
 		it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
 		lua_pop(L, 2);
 		it->present = true;
+		wanted += it->want;
 		it->len = len / sizeof(uint64_t); /* tokens for now: renumbered below */
 		it->first = (size_t)(uintptr_t)set; /* likewise */
 		total += it->len;
 	}
 	host_charge(L, (long long)(total / 4 + n));
+	if (wanted <= DIRECT_MAX_WANTED) {
+		direct_search(L, items, n, total, t);
+		return 1;
+	}
 
 	/* intern the tokens: ids by first appearance, and their document frequency. The table
 	 * grows with the distinct tokens (posts share most of theirs), not with all of them */
