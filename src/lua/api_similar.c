@@ -70,22 +70,27 @@ static int compare_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static size_t common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-	size_t i = 0, j = 0, c = 0;
-	while (i < na && j < nb) {
-		if (a[i] < b[j]) {
-			i++;
-		} else if (a[i] > b[j]) {
-			j++;
-		} else {
-			c++;
-			i++;
-			j++;
-		}
+/* name(a, na, b, nb): how many values two ascending arrays of type have in common. Defined
+ * for the index's ranks and for the direct search's tokens. */
+#define DEFINE_COMMON(name, type)                                                  \
+	static size_t name(const type *a, size_t na, const type *b, size_t nb)     \
+	{                                                                          \
+		size_t i = 0, j = 0, c = 0;                                        \
+		while (i < na && j < nb) {                                         \
+			if (a[i] < b[j]) {                                         \
+				i++;                                               \
+			} else if (a[i] > b[j]) {                                  \
+				j++;                                               \
+			} else {                                                   \
+				c++;                                               \
+				i++;                                               \
+				j++;                                               \
+			}                                                          \
+		}                                                                  \
+		return c;                                                          \
 	}
-	return c;
-}
+DEFINE_COMMON(common, uint32_t)
+DEFINE_COMMON(common64, uint64_t)
 
 static bool same_group(const struct item *a, const struct item *b)
 {
@@ -281,23 +286,6 @@ static size_t sorted_distinct(uint64_t *v, size_t n)
 		if (w == 0 || v[i] != v[w - 1])
 			v[w++] = v[i];
 	return w;
-}
-
-static size_t common64(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
-{
-	size_t i = 0, j = 0, c = 0;
-	while (i < na && j < nb) {
-		if (a[i] < b[j]) {
-			i++;
-		} else if (a[i] > b[j]) {
-			j++;
-		} else {
-			c++;
-			i++;
-			j++;
-		}
-	}
-	return c;
 }
 
 /* The search for few wanted items: each against every item of another group, the same
