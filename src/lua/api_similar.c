@@ -203,6 +203,24 @@ static void find_classes(lua_State *L, const struct item *items, size_t n, const
 	lua_pop(L, 1);
 }
 
+/* Whether candidate j with similarity sim beats the best so far (best_sim, best; SIZE_MAX
+ * when none): more similar, or as similar with a better name. Both searches decide so. */
+static bool beats(const struct item *items, double sim, size_t j, double best_sim, size_t best)
+{
+	return sim > best_sim || (sim == best_sim && better_name(items, j, best));
+}
+
+/* result[i + 1] = { index = best + 1, similarity = sim } in the table on top. */
+static void push_match(lua_State *L, size_t i, size_t best, double sim)
+{
+	lua_createtable(L, 0, 2);
+	lua_pushinteger(L, (lua_Integer)best + 1);
+	lua_setfield(L, -2, "index");
+	lua_pushnumber(L, sim);
+	lua_setfield(L, -2, "similarity");
+	lua_rawseti(L, -2, (lua_Integer)i + 1);
+}
+
 /* Distinct tokens: an open-addressing table of ids, their values and document frequencies,
  * all in userdata at fixed stack slots (replaced when the table grows). */
 struct interner {
@@ -322,21 +340,14 @@ static void direct_search(lua_State *L, struct item *items, size_t n, size_t tot
 			work += (long long)(a->len + b->len) / 4 + 1;
 			size_t c = common64(tokens + a->first, a->len, tokens + b->first, b->len);
 			double sim = (double)c / (double)(a->len + b->len - c);
-			if (c > 0 && sim >= t &&
-			    (sim > best_sim || (sim == best_sim && better_name(items, j, best)))) {
+			if (c > 0 && sim >= t && beats(items, sim, j, best_sim, best)) {
 				best = j;
 				best_sim = sim;
 			}
 		}
 		host_charge(L, work);
-		if (best != SIZE_MAX) {
-			lua_createtable(L, 0, 2);
-			lua_pushinteger(L, (lua_Integer)best + 1);
-			lua_setfield(L, -2, "index");
-			lua_pushnumber(L, best_sim);
-			lua_setfield(L, -2, "similarity");
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
+		if (best != SIZE_MAX)
+			push_match(L, i, best, best_sim);
 	}
 }
 
@@ -532,9 +543,7 @@ static int f_nearest(lua_State *L)
 				work += (long long)(a->len + b->len) / 4;
 				size_t c = common(ranks + a->first, a->len, ranks + b->first, b->len);
 				double sim = (double)c / (double)(a->len + b->len - c);
-				if (c > 0 && sim >= t &&
-				    (sim > best_sim ||
-				     (sim == best_sim && better_name(items, member, best)))) {
+				if (c > 0 && sim >= t && beats(items, sim, member, best_sim, best)) {
 					best = member;
 					best_sim = sim;
 					if (best_sim - 1e-9 > bar) {
@@ -554,14 +563,8 @@ static int f_nearest(lua_State *L)
 				work = 0;
 			}
 		}
-		if (best != SIZE_MAX) {
-			lua_createtable(L, 0, 2);
-			lua_pushinteger(L, (lua_Integer)best + 1);
-			lua_setfield(L, -2, "index");
-			lua_pushnumber(L, best_sim);
-			lua_setfield(L, -2, "similarity");
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
+		if (best != SIZE_MAX)
+			push_match(L, i, best, best_sim);
 	}
 	host_charge(L, work);
 	return 1;
