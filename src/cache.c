@@ -14,16 +14,20 @@
 #include <jansson.h>
 
 #include "embedded.h"
+#include "light_pack.h"
 #include "source.h"
 #include "util/xalloc.h"
+#include "value_bin.h"
 #include "version.h"
 
-#define CACHE_FORMAT 2
+/* 3: entries with collected data keep the post's language guess ("lang") */
+#define CACHE_FORMAT 3
 
 struct cache {
 	char *dir;
 	uint64_t run[2]; /* fingerprint of postlint, rules and command line */
 	_Atomic size_t reused, linted; /* counted by every --jobs worker */
+	struct light_pack *pack; /* light posts (main thread), loaded on first use */
 };
 
 /* Two FNV-1a lanes with different offsets: 128 bits, ample for telling entries apart (this
@@ -151,6 +155,9 @@ void cache_close(struct cache *c)
 {
 	if (!c)
 		return;
+	if (c->pack)
+		light_pack_save(c->pack);
+	light_pack_free(c->pack);
 	free(c->dir);
 	free(c);
 }
@@ -166,18 +173,27 @@ const char *cache_dir(const struct cache *c)
 	return c ? c->dir : "";
 }
 
-static char *entry_path(const struct cache *c, const struct post *post, const char *abs_path,
-			const struct config *cfg)
+/* An entry's key: the post's bytes (git's blob id), where it is, its config, and the run. */
+static void entry_key(const struct cache *c, const char *blob_id, const char *abs_path,
+		      const char *display, const struct config *cfg, uint64_t h[2])
 {
-	uint64_t h[2] = { c->run[0], c->run[1] };
-	char blob[41];
-	source_git_blob_id(post->text, post->len, blob);
-	mixs(h, blob);
+	h[0] = c->run[0];
+	h[1] = c->run[1];
+	mixs(h, blob_id);
 	mixs(h, abs_path);
-	mixs(h, post->path);
+	mixs(h, display);
 	mixs(h, cfg ? cfg->path : "(no config)");
 	mixs(h, cfg ? cfg->dir : "");
 	mixs(h, cfg ? cfg->source : "");
+}
+
+static char *entry_path(const struct cache *c, const struct post *post, const char *abs_path,
+			const struct config *cfg)
+{
+	uint64_t h[2];
+	char blob[41];
+	source_git_blob_id(post->text, post->len, blob);
+	entry_key(c, blob, abs_path, post->path, cfg, h);
 	struct buf p = BUF_INIT;
 	buf_addf(&p, "%s/%016llx%016llx.json", c->dir, (unsigned long long)h[0],
 		 (unsigned long long)h[1]);
@@ -398,12 +414,18 @@ static json_t *collected_json(const struct session *s, const struct collected *c
 	return o;
 }
 
-/* Fills col from an entry's "collected"; false when the entry has none (made without). */
-static bool collected_from(const struct session *s, json_t *root, struct collected *col)
+/* Fills col from an entry's "collected"; false when the entry has none (made without).
+ * The post gets the language guessed when it was linted: a light post keeps no words to
+ * guess it from again. */
+static bool collected_from(const struct session *s, json_t *root, struct post *post,
+			   struct collected *col)
 {
 	json_t *o = json_object_get(root, "collected");
 	if (!o)
 		return false;
+	json_t *lang = json_object_get(root, "lang");
+	if (json_is_string(lang) && !post->lang_guessed)
+		snprintf(post->lang, sizeof(post->lang), "%s", json_string_value(lang));
 	if (json_is_null(o))
 		return true; /* rules do not see this post */
 	collected_init(col, s->rules->nrules);
@@ -423,12 +445,15 @@ static bool collect_failed(const struct collected *col)
 	return false;
 }
 
-static void store(const char *path, const struct session *s, const struct report *r,
-		  const struct collected *col)
+static void store(const char *path, const struct session *s, struct post *post,
+		  const struct report *r, const struct collected *col)
 {
 	json_t *root = report_json(r);
-	if (col)
+	if (col) {
 		json_object_set_new(root, "collected", collected_json(s, col));
+		post_tokens(post); /* the language guess, when no rule asked for words */
+		json_object_set_new(root, "lang", json_string(post->lang));
+	}
 	struct buf tmp = BUF_INIT;
 	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	/* a cache that cannot be written is only slower: no message */
@@ -464,7 +489,7 @@ void cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 	char *path = entry_path(c, post, abs_path, cfg);
 	json_t *root = load_entry(path);
 	if (root && report_from(root, post, report) == 0) {
-		if (col && !collected_from(s, root, col))
+		if (col && !collected_from(s, root, post, col))
 			session_collect(s, post, abs_path, cfg, col);
 		json_decref(root);
 		report_locate(report, post);
@@ -479,7 +504,7 @@ void cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 	session_lint_collect(s, post, abs_path, cfg, report, col);
 	c->linted++;
 	if (s->rule_errors == rule_errors && !collect_failed(col))
-		store(path, s, report, col);
+		store(path, s, post, report, col);
 	free(path);
 }
 
@@ -490,7 +515,7 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 		return session_collect(s, post, abs_path, cfg, col);
 	char *path = entry_path(c, post, abs_path, cfg);
 	json_t *root = load_entry(path);
-	bool found = root && collected_from(s, root, col);
+	bool found = root && collected_from(s, root, post, col);
 	json_decref(root);
 	if (!found) {
 		/* the whole lint, stored: the next run reuses it whether this post is linted
@@ -501,11 +526,137 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 		session_lint_collect(s, post, abs_path, cfg, &scratch, col);
 		c->linted++;
 		if (s->rule_errors == rule_errors && !collect_failed(col))
-			store(path, s, &scratch, col);
+			store(path, s, post, &scratch, col);
 		report_release(&scratch);
 	} else {
 		c->reused++;
 	}
 	free(path);
 	return col->n > 0;
+}
+
+/* ---- light posts: the pack --------------------------------------------------------------
+ * A payload: a varint of flags (LIGHT_SEEN: rules see the post), then for a post rules see
+ * its language, its meta and its collected data as (rule id, value) pairs. */
+
+#define LIGHT_SEEN 1u
+
+static struct light_pack *pack_of(struct cache *c)
+{
+	if (!c->pack) {
+		struct buf path = BUF_INIT;
+		buf_addf(&path, "%s/light.pack", c->dir);
+		c->pack = light_pack_load(path.ptr);
+		buf_release(&path);
+	}
+	return c->pack;
+}
+
+static int collect_rule_index(const struct session *s, const char *id, size_t len)
+{
+	for (size_t i = 0; i < s->rules->nrules; i++) {
+		const struct rule *r = &s->rules->rules[i];
+		if (r->has_collect && strlen(r->id) == len && memcmp(r->id, id, len) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Reads a payload of a post rules see; false when it is damaged or names a rule not loaded. */
+static bool light_from(const struct session *s, struct bin_reader *r, const char *display,
+		       struct post **post, struct collected *col)
+{
+	size_t lang_len;
+	const char *lang = value_bin_get_bytes(r, &lang_len);
+	struct value *meta = value_bin_get(r);
+	uint64_t n = value_bin_get_varint(r);
+	collected_init(col, s->rules->nrules);
+	for (uint64_t i = 0; i < n && r->ok; i++) {
+		size_t id_len;
+		const char *id = value_bin_get_bytes(r, &id_len);
+		struct value *v = value_bin_get(r);
+		int k = id ? collect_rule_index(s, id, id_len) : -1;
+		if (k < 0 || col->values[k]) {
+			value_free(v);
+			r->ok = false;
+		} else {
+			col->values[k] = v;
+		}
+	}
+	char lang_code[sizeof((*post)->lang)];
+	if (!r->ok || r->p != r->end || !meta || meta->type != VALUE_MAP ||
+	    lang_len >= sizeof(lang_code)) {
+		value_free(meta);
+		collected_release(col);
+		return false;
+	}
+	memcpy(lang_code, lang, lang_len);
+	lang_code[lang_len] = '\0';
+	*post = post_new_light(display, meta, lang_code);
+	return true;
+}
+
+bool cache_light_find(struct cache *c, const struct session *s, const struct source_file *f,
+		      struct post **post, struct collected *col)
+{
+	*post = NULL;
+	if (!c || !f->blob_id[0])
+		return false;
+	uint64_t key[2];
+	entry_key(c, f->blob_id, f->abs_path, f->display, f->config, key);
+	size_t len;
+	const unsigned char *payload = light_pack_find(pack_of(c), key, &len);
+	if (!payload)
+		return false;
+	struct bin_reader r = { payload, payload + len, true };
+	uint64_t flags = value_bin_get_varint(&r);
+	if (!r.ok || flags > LIGHT_SEEN || ((flags & LIGHT_SEEN) &&
+					    !light_from(s, &r, f->display, post, col))) {
+		/* damaged: the post is read and collected again, and kept anew */
+		light_pack_drop(c->pack, key);
+		return false;
+	}
+	c->reused++;
+	return true;
+}
+
+void cache_light_keep(struct cache *c, const struct session *s, const struct source_file *f,
+		      const struct post *post, const struct collected *col)
+{
+	if (!c || collect_failed(col))
+		return;
+	char blob[41];
+	if (f->blob_id[0])
+		memcpy(blob, f->blob_id, sizeof(blob));
+	else if (post)
+		source_git_blob_id(post->text, post->len, blob);
+	else
+		return;
+	uint64_t key[2];
+	entry_key(c, blob, f->abs_path, f->display, f->config, key);
+	size_t len;
+	if (light_pack_find(pack_of(c), key, &len))
+		return; /* kept already */
+	struct buf payload = BUF_INIT;
+	bool seen = post && col && col->n > 0;
+	value_bin_put_varint(&payload, seen ? LIGHT_SEEN : 0);
+	if (seen) {
+		value_bin_put_varint(&payload, strlen(post->lang));
+		buf_adds(&payload, post->lang);
+		value_bin_put(&payload, post->meta);
+		size_t n = 0;
+		for (size_t i = 0; i < col->n && i < s->rules->nrules; i++)
+			n += s->rules->rules[i].has_collect && col->values[i];
+		value_bin_put_varint(&payload, n);
+		for (size_t i = 0; i < col->n && i < s->rules->nrules; i++) {
+			const struct rule *r = &s->rules->rules[i];
+			if (!r->has_collect || !col->values[i])
+				continue;
+			value_bin_put_varint(&payload, strlen(r->id));
+			buf_adds(&payload, r->id);
+			value_bin_put(&payload, col->values[i]);
+		}
+	}
+	light_pack_add(c->pack, key, payload.ptr, payload.len);
+	buf_release(&payload);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "session.h"
+#include "source.h"
 
 struct cache;
 
@@ -29,6 +30,18 @@ void cache_lint(struct cache *c, struct session *s, struct post *post, const cha
  * (so that the next run reuses it, linted or not). */
 bool cache_collect(struct cache *c, struct session *s, struct post *post, const char *abs_path,
 		   const struct config *cfg, struct collected *col);
+/* Light posts (see light_pack.h), for the calendar's posts when check_set of rules with
+ * collect is all that reads them. Main thread only. */
+/* A calendar file answered by its blob id without reading it: true when the pack has it,
+ * with *post its light post (NULL when rules do not see the post) and col its collected
+ * data. */
+bool cache_light_find(struct cache *c, const struct session *s, const struct source_file *f,
+		      struct post **post, struct collected *col);
+/* Keeps a post's light form for the next run, unless the pack has it: post (shrunk or whole;
+ * NULL or col->n == 0 when rules do not see it) and what was collected from it. The blob id
+ * is f's, else computed from post's text. Written by cache_close. */
+void cache_light_keep(struct cache *c, const struct session *s, const struct source_file *f,
+		      const struct post *post, const struct collected *col);
 /* Posts answered from the cache and posts linted, so far. */
 void cache_counts(const struct cache *c, size_t *reused, size_t *linted);
 const char *cache_dir(const struct cache *c);

@@ -93,6 +93,8 @@ struct file_result {
 struct context_result {
 	struct post *post; /* shrunk to path and meta, or NULL when rules cannot see it */
 	struct collected col;
+	bool from_pack; /* answered by the cache's pack of light posts before the run */
+	bool computed;  /* read and collected (or found unusable) by context_compute */
 };
 
 /* After the fix loop changed a file: write it, or add its diff, as cli asks. Returns false
@@ -247,7 +249,7 @@ static void context_compute(const struct lint_run *run, struct session *s, size_
 {
 	const struct source_file *f = &run->calendar->items[k];
 	struct context_result *res = &run->context[k];
-	if (!f->config || is_bad(run->bad, f->config))
+	if (res->from_pack || !f->config || is_bad(run->bad, f->config))
 		return;
 	char *data;
 	size_t len;
@@ -257,6 +259,7 @@ static void context_compute(const struct lint_run *run, struct session *s, size_
 	if (read < 0)
 		return; /* context that cannot be read is left out, as before */
 	struct post *post = post_new(f->display, data, len);
+	res->computed = true;
 	if (cache_collect(run->cache, s, post, f->abs_path, f->config, &res->col)) {
 		post_shrink(post, false);
 		res->post = post;
@@ -308,6 +311,51 @@ static void calendar_job(void *ud)
 	run->trouble |= run->s->rule_errors > 0;
 }
 
+/* --cache: every post of this run's calendar goes to the pack of light posts, so that the
+ * next run (the next commit's hook) need not read it. */
+static void keep_light_posts(const struct lint_run *run)
+{
+	if (!run->cache)
+		return;
+	for (size_t i = 0; i < run->all->len; i++) {
+		const struct file_result *res = &run->results[i];
+		if (res->post && !res->skipped)
+			cache_light_keep(run->cache, run->s, &run->files[i], res->post, &res->col);
+	}
+	for (size_t k = 0; k < run->calendar->len; k++) {
+		const struct context_result *res = &run->context[k];
+		if (res->computed)
+			cache_light_keep(run->cache, run->s, &run->calendar->items[k], res->post,
+					 &res->col);
+	}
+}
+
+/* Before the run: the calendar's posts the cache's pack knows need no blob read and no
+ * collect; the others are read from git now, on this thread (libgit2 stays on one). Without
+ * rules across posts nothing is read. */
+static void prepare_calendar(const struct lint_run *run, struct source_list *calendar)
+{
+	if (!run->set)
+		return;
+	long long started = timing_now();
+	bool *skip = NULL;
+	if (run->cache && run->collect_pass &&
+	    !session_has_set_rules_of(run->s, SET_RULES_WITHOUT_COLLECT)) {
+		skip = xcalloc(calendar->len + 1, sizeof(*skip));
+		for (size_t k = 0; k < calendar->len; k++) {
+			const struct source_file *f = &calendar->items[k];
+			struct context_result *res = &run->context[k];
+			if (!f->config || is_bad(run->bad, f->config))
+				skip[k] = true;
+			else if (cache_light_find(run->cache, run->s, f, &res->post, &res->col))
+				skip[k] = res->from_pack = true;
+		}
+	}
+	source_git_read_unread(calendar, skip);
+	free(skip);
+	timing_add("(host: calendar, prepare)", started);
+}
+
 /* collect_pass, once every post is computed: check_set of the rules with collect over the
  * collected data of the linted and the context posts. */
 static void collected_job(void *ud)
@@ -338,6 +386,7 @@ static void collected_job(void *ud)
 	session_lint_set(run->s, posts, n, SET_RULES_WITH_COLLECT);
 	run->trouble |= run->s->rule_errors > rule_errors;
 	free(posts);
+	keep_light_posts(run);
 	for (size_t k = 0; k < ncontext; k++) {
 		post_free(run->context[k].post);
 		collected_release(&run->context[k].col);
@@ -461,6 +510,7 @@ int cmd_lint(const struct cli *cli)
 				false, &files, &calendar, opts, configs, collect_pass,
 				xcalloc(calendar.len ? calendar.len : 1,
 					sizeof(struct context_result)) };
+	prepare_calendar(&run, &calendar);
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->begin(&ctx);
 	struct jobs jobs = { .n = items, .deliver_n = files.len,

@@ -1,6 +1,7 @@
 /* The post model: bytes, front matter, line table and thread parts (tokens: token.c). */
 #include "post.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -237,6 +238,16 @@ static void drop_tokens(struct post *p)
 	free(p->cls);
 	p->cls = NULL;
 	p->tokenized = false;
+}
+
+struct post *post_new_light(const char *path, struct value *meta, const char *lang)
+{
+	struct post *p = post_new(path, xstrdup(""), 0);
+	value_free(p->meta);
+	p->meta = meta ? meta : value_new(VALUE_MAP);
+	snprintf(p->lang, sizeof(p->lang), "%s", lang ? lang : "");
+	VEC_FREE(&p->parts);
+	return p;
 }
 
 void post_shrink(struct post *p, bool keep_text)

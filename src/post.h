@@ -95,6 +95,10 @@ void post_free(struct post *post);
  * calendar needs once its rules' collect functions ran. */
 void post_shrink(struct post *post, bool keep_text);
 
+/* A post as post_shrink(post, false) leaves it, made from what the cache kept: path, meta
+ * (taken; NULL: empty) and language ("" when unknown). */
+struct post *post_new_light(const char *path, struct value *meta, const char *lang);
+
 /* Computes the Markdown structure and tokens once; later calls return at once. */
 void post_tokens(struct post *post);
 

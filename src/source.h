@@ -29,6 +29,11 @@ struct source_file {
 	char *data;
 	size_t data_len;
 	enum source_origin origin;
+	/* A post of the calendar from a git tree: its blob id (40 hex digits, else ""), and
+	 * whether its bytes are still in git (source_git_read_unread fetches them; until then
+	 * source_file_read fails). Left unread, the cache can answer for it by the blob id. */
+	char blob_id[41];
+	bool unread;
 };
 
 struct source_list {
@@ -42,6 +47,7 @@ struct source_list {
 	 * repository of many posts is not quadratic */
 	size_t *slots;
 	size_t nslots;
+	char *git_dir; /* the repository of the unread files (owned), or NULL */
 };
 
 /* Collects the files to lint from paths (files and folders), or with no paths from the
@@ -74,8 +80,9 @@ struct source_query {
 };
 
 /* Collects the posts to lint into files, and into calendar the other posts of the
- * repository (the HEAD tree's, or the range's newer tree's, with their blobs) that rules
- * across posts see as context. Problems go to errors, one per line; returns their count.
+ * repository (the HEAD tree's, or the range's newer tree's) that rules across posts see as
+ * context; the calendar's blobs are left unread (see source_git_read_unread). Problems go
+ * to errors, one per line; returns their count.
  * *fatal is set when the query cannot run at all (a git mode outside a repository, a bad
  * revision): nothing should be linted then. */
 size_t source_select(const struct source_query *q, struct config_store *configs,
@@ -114,6 +121,10 @@ void source_git_blob_id(const void *data, size_t len, char out[41]);
 size_t source_git_select(const struct source_query *q, struct config_store *configs,
 			 struct source_list *files, struct source_list *calendar,
 			 struct buf *errors, bool *fatal);
+/* Reads the blobs of the files source_select left unread, except those with skip[i] (skip
+ * may be NULL). Main thread only, like all of libgit2 here. A blob that cannot be read
+ * (gone, or larger than 256 MB) stays unread: the calendar leaves such a post out. */
+void source_git_read_unread(struct source_list *list, const bool *skip);
 /* Adds the posts of the HEAD tree of the repository holding the query's first path (or
  * cwd) that are not in files to calendar (nothing outside a repository or before the first
  * commit). */

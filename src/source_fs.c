@@ -127,6 +127,11 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 
 int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err)
 {
+	if (f->unread) {
+		buf_addf(err, "cannot read '%s': blob %s was not read from git", f->display,
+			 f->blob_id);
+		return -1;
+	}
 	if (!f->data) {
 		long long started = timing_now();
 		int rc = source_read(f->abs_path, data, len, err);
@@ -173,9 +178,10 @@ void source_list_add(struct source_list *list, const char *abs, const char *disp
 		     const struct config *c, char *data, size_t data_len)
 {
 	xgrow((void **)&list->items, &list->cap, list->len + 1, sizeof(*list->items));
-	list->items[list->len++] = (struct source_file){ xstrdup(abs),
-		display ? xstrdup(display) : source_display(abs), c, data, data_len,
-		data ? SOURCE_GIT : SOURCE_DISK };
+	list->items[list->len++] = (struct source_file){
+		.abs_path = xstrdup(abs), .display = display ? xstrdup(display) : source_display(abs),
+		.config = c, .data = data, .data_len = data_len,
+		.origin = data ? SOURCE_GIT : SOURCE_DISK };
 	if (list->len * 2 > list->nslots) { /* at most half full */
 		free(list->slots);
 		list->nslots = list->nslots ? list->nslots * 2 : 64;
@@ -386,6 +392,7 @@ void source_list_release(struct source_list *list)
 	free(list->items);
 	free(list->excluded_stdin);
 	free(list->slots);
+	free(list->git_dir);
 	memset(list, 0, sizeof(*list));
 }
 

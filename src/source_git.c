@@ -13,6 +13,7 @@
 #include <git2/sys/repository.h>
 
 #include "source.h"
+#include "timing.h"
 #include "util/xalloc.h"
 
 _Static_assert(LIBGIT2_VER_MAJOR > 1 || (LIBGIT2_VER_MAJOR == 1 && LIBGIT2_VER_MINOR >= 5),
@@ -487,12 +488,17 @@ static int calendar_entry(const char *root, const git_tree_entry *e, void *paylo
 	char *abs = abs_of(w->r, path.ptr);
 	if (source_list_find(w->files, abs) < 0 && source_list_find(w->calendar, abs) < 0) {
 		const struct config *c = project_of(w, abs);
-		char *data;
-		size_t len;
-		if (c && config_wants(c, abs) && read_blob(w->r->repo, git_tree_entry_id(e), &data, &len) == 0) {
+		if (c && config_wants(c, abs)) {
+			/* the bytes wait: with --cache, most context posts need only their id */
 			char *display = display_of(w->r, abs, path.ptr);
-			source_list_add(w->calendar, abs, display, c, data, len);
+			source_list_add(w->calendar, abs, display, c, NULL, 0);
 			free(display);
+			struct source_file *f = &w->calendar->items[w->calendar->len - 1];
+			f->origin = SOURCE_GIT;
+			f->unread = true;
+			git_oid_tostr(f->blob_id, sizeof(f->blob_id), git_tree_entry_id(e));
+			if (!w->calendar->git_dir)
+				w->calendar->git_dir = xstrdup(w->r->gitdir);
 		}
 	}
 	free(abs);
@@ -631,6 +637,27 @@ done:
 	source_git_close(r);
 	free(cwd);
 	return s.nerrors;
+}
+
+void source_git_read_unread(struct source_list *list, const bool *skip)
+{
+	if (!list->git_dir)
+		return;
+	source_git_ready();
+	git_repository *repo = NULL;
+	if (git_repository_open(&repo, list->git_dir) != 0)
+		return;
+	for (size_t i = 0; i < list->len; i++) {
+		struct source_file *f = &list->items[i];
+		git_oid id;
+		if (!f->unread || (skip && skip[i]) || git_oid_fromstr(&id, f->blob_id) != 0)
+			continue;
+		long long started = timing_now();
+		if (read_blob(repo, &id, &f->data, &f->data_len) == 0)
+			f->unread = false;
+		timing_add("(host: read git blobs)", started);
+	}
+	git_repository_free(repo);
 }
 
 /* ---- hooks ---------------------------------------------------------------------------- */

@@ -743,8 +743,11 @@ class Cache(Case):
         args = ["--cache", "--verbose", "--rules-dir", rules, "--format", "json"]
         first = r.lint(*args)
         self.assertIn("cache: 0 reused, 6 linted", first.stderr)
-        entries = os.listdir(os.path.join(r.path, ".git", "postlint", "cache"))
+        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        entries = [e for e in os.listdir(cache) if e.endswith(".json")]
         self.assertEqual(len(entries), 6)
+        # and the pack of light posts, for the rules across posts of the next commit's hook
+        self.assertTrue(os.path.isfile(os.path.join(cache, "light.pack")))
         second = r.lint(*args)
         self.assertIn("cache: 6 reused, 0 linted", second.stderr)
         self.assertEqual(first.stdout, second.stdout)
@@ -771,6 +774,103 @@ class Cache(Case):
             f.write("-- touched\n")
         self.assertIn("cache: 0 reused, 6 linted", r.lint(*args).stderr)
 
+
+    def hook_repo(self):
+        """A calendar with a quote streak and a cross-post, and a staged quote that extends
+        the streak: the pre-commit case, where every other post is context."""
+        r = self.repo()
+        for i in range(8):
+            r.write("posts/q%d.md" % i, post(QUOTES[i % 4], scheduled="2026-12-%02d" % (i + 1)))
+        r.write("posts/x.md", GOOD)
+        r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
+        r.commit()
+        r.write("posts/q8.md", post(QUOTES[0], scheduled="2026-12-09"))
+        r.git("add", "posts/q8.md")
+        return r
+
+    def hook_run(self, r):
+        res = r.lint("--staged", "--cache", "--format", "json",
+                     env={"POSTLINT_TIMING": "1"})
+        return json.loads(res.stdout), CollectRules.timing(res.stderr).get(
+            "(host: read git blobs)", 0), res
+
+    def test_hook_answers_context_posts_from_the_pack_without_reading_them(self):
+        r = self.hook_repo()
+        plain, _ = r.lint_json("--staged")
+        self.assertIn(("posts/q8.md", "quote-streak"), found(plain))
+        # the first run reads the ten context posts from git and keeps them in the pack
+        first, reads, res = self.hook_run(r)
+        self.assertEqual(reads, 10, res.stderr)
+        self.assertEqual(first, plain)
+        pack = os.path.join(r.path, ".git", "postlint", "cache", "light.pack")
+        self.assertTrue(os.path.isfile(pack))
+        # the next reads none of them, and says the same
+        second, reads, res = self.hook_run(r)
+        self.assertEqual(reads, 0, res.stderr)
+        self.assertEqual(second, plain)
+        # a context post changed in a new commit: that one is read again
+        r.git("reset", "-q")
+        r.write("posts/q3.md", post(QUOTES[2], scheduled="2026-12-04"))
+        r.git("add", "posts/q3.md")
+        r.git("commit", "-qm", "q3")
+        r.git("add", "posts/q8.md")
+        plain, _ = r.lint_json("--staged")
+        third, reads, res = self.hook_run(r)
+        self.assertEqual(reads, 1, res.stderr)
+        self.assertEqual(third, plain)
+
+    def test_a_damaged_pack_costs_reads_not_results(self):
+        r = self.hook_repo()
+        plain, _ = r.lint_json("--staged")
+        self.hook_run(r)
+        pack = os.path.join(r.path, ".git", "postlint", "cache", "light.pack")
+        size = os.path.getsize(pack)
+        # bytes overwritten inside the records, the file cut short, the file not a pack
+        damage = [lambda f: (f.seek(size // 2), f.write(b"\xff" * 48)),
+                  lambda f: f.truncate(size - 20),
+                  lambda f: (f.seek(0), f.write(b"not a pack at all"))]
+        for spoil in damage:
+            with open(pack, "r+b") as f:
+                spoil(f)
+            data, reads, res = self.hook_run(r)
+            self.assertEqual(data, plain, res.stderr)
+            self.assertGreater(reads, 0, res.stderr)
+            self.assertEqual(res.stderr.count("postlint:"), 0, res.stderr)
+            # written back whole: the run after reads nothing
+            data, reads, res = self.hook_run(r)
+            self.assertEqual((data, reads), (plain, 0), res.stderr)
+
+    def test_cached_light_posts_keep_their_language(self):
+        # check_set of a rule with collect reads post.lang of every post; a post answered
+        # from the cache (its JSON entry, or the pack) had no words to guess it from, and
+        # fell back to the config's language ("en" for a Spanish post)
+        r = self.repo()
+        r.write("lint/cal/rules/cal-lang.lua", """return {
+  id = "cal-lang", summary = "test", docs = "test",
+  collect = function(post, ctx) return true end,
+  check_set = function(posts, ctx)
+    local langs = {}
+    for _, p in ipairs(posts) do langs[#langs + 1] = p.path .. "=" .. tostring(p.lang) end
+    table.sort(langs)
+    for _, p in ipairs(posts) do
+      if p.linted then
+        ctx:report{ post = p, message = table.concat(langs, " "), first = 1, last = 1 }
+      end
+    end
+  end,
+}
+""")
+        r.write(".lintrc", 'plugins = { "./lint/cal" }\n')
+        r.write("posts/es.md", post("Hola a todos. ¿Qué libro están leyendo esta semana? Yo "
+                                    "empecé una novela de misterio y no la puedo dejar."))
+        r.write("posts/en.md", GOOD)
+        r.commit()
+        expected = "posts/en.md=en posts/es.md=es"
+        for args in ((), ("--cache",), ("--cache",), ("posts/en.md", "--cache"),
+                     ("posts/en.md", "--cache")):
+            data, res = r.lint_json("--only", "cal-lang", *args)
+            self.assertEqual({d["message"] for d in data["diagnostics"]}, {expected},
+                             (args, res.stderr))
 
 
 if __name__ == "__main__":

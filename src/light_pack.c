@@ -1,0 +1,181 @@
+/* The pack of light posts (see light_pack.h).
+ *
+ * File: a magic line, then records of a 16-byte key, a varint payload length and the
+ * payload. Loaded in one read; the records are sorted by key for a binary search. */
+#include "light_pack.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+#include "value_bin.h"
+
+#define MAGIC "postlint light pack 1\n"
+#define KEY_BYTES 16
+#define KEEP_SLACK 1000
+
+struct record {
+	uint64_t key[2];
+	size_t off, len; /* in the file's bytes, or in `added` */
+	bool added;      /* made by this run */
+	bool used;       /* found by this run */
+	bool dropped;    /* found damaged by this run: neither found again nor kept */
+};
+
+struct light_pack {
+	char *path;
+	char *data; /* the file (owned) */
+	size_t data_len;
+	struct record *records; /* the file's, sorted by key */
+	size_t n;
+	struct record *fresh; /* this run's */
+	size_t nfresh, cap_fresh;
+	struct buf added; /* their payloads */
+};
+
+static int compare_keys(const uint64_t a[2], const uint64_t b[2])
+{
+	if (a[0] != b[0])
+		return a[0] < b[0] ? -1 : 1;
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return 0;
+}
+
+static int compare_records(const void *a, const void *b)
+{
+	return compare_keys(((const struct record *)a)->key, ((const struct record *)b)->key);
+}
+
+/* The records of the file's bytes, up to the first damaged one. */
+static void index_records(struct light_pack *p)
+{
+	size_t magic = strlen(MAGIC), cap = 0;
+	if (p->data_len < magic || memcmp(p->data, MAGIC, magic) != 0)
+		return;
+	struct bin_reader r = { (const unsigned char *)p->data + magic,
+				(const unsigned char *)p->data + p->data_len, true };
+	while (r.p < r.end) {
+		if (r.end - r.p < KEY_BYTES)
+			break;
+		struct record rec = { 0 };
+		memcpy(rec.key, r.p, KEY_BYTES);
+		r.p += KEY_BYTES;
+		const char *payload = value_bin_get_bytes(&r, &rec.len);
+		if (!payload)
+			break;
+		rec.off = (size_t)(payload - p->data);
+		xgrow((void **)&p->records, &cap, p->n + 1, sizeof(*p->records));
+		p->records[p->n++] = rec;
+	}
+	if (p->n > 1)
+		qsort(p->records, p->n, sizeof(*p->records), compare_records);
+}
+
+struct light_pack *light_pack_load(const char *path)
+{
+	struct light_pack *p = xcalloc(1, sizeof(*p));
+	p->path = xstrdup(path);
+	buf_init(&p->added);
+	struct buf err = BUF_INIT;
+	if (source_read(path, &p->data, &p->data_len, &err) == 0)
+		index_records(p);
+	buf_release(&err);
+	return p;
+}
+
+const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2], size_t *len)
+{
+	size_t lo = 0, hi = p->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = compare_keys(p->records[mid].key, key);
+		if (c == 0) {
+			if (p->records[mid].dropped)
+				return NULL;
+			p->records[mid].used = true;
+			*len = p->records[mid].len;
+			return (const unsigned char *)p->data + p->records[mid].off;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void light_pack_drop(struct light_pack *p, const uint64_t key[2])
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (compare_keys(p->records[i].key, key) == 0) {
+			p->records[i].dropped = true;
+			p->records[i].used = false;
+		}
+}
+
+void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len)
+{
+	xgrow((void **)&p->fresh, &p->cap_fresh, p->nfresh + 1, sizeof(*p->fresh));
+	p->fresh[p->nfresh++] = (struct record){ .key = { key[0], key[1] }, .off = p->added.len,
+						.len = len, .added = true, .used = true };
+	buf_add(&p->added, payload, len);
+}
+
+static void put_record(struct buf *out, const struct record *rec, const char *bytes)
+{
+	buf_add(out, rec->key, KEY_BYTES);
+	value_bin_put_varint(out, rec->len);
+	buf_add(out, bytes + rec->off, rec->len);
+}
+
+void light_pack_save(struct light_pack *p)
+{
+	if (!p->nfresh)
+		return;
+	size_t in_use = p->nfresh;
+	for (size_t i = 0; i < p->n; i++)
+		in_use += p->records[i].used;
+	size_t room = in_use + KEEP_SLACK; /* for the records not in use */
+	struct buf out = BUF_INIT;
+	buf_adds(&out, MAGIC);
+	for (size_t i = 0; i < p->nfresh; i++)
+		put_record(&out, &p->fresh[i], p->added.ptr);
+	for (size_t i = 0; i < p->n; i++)
+		if (p->records[i].used)
+			put_record(&out, &p->records[i], p->data);
+	/* the others (posts since changed or deleted, or outside this run's calendar), as
+	 * many as there is room for: which ones does not matter, none is in use */
+	for (size_t i = 0; i < p->n && room > 0; i++)
+		if (!p->records[i].used && !p->records[i].dropped) {
+			put_record(&out, &p->records[i], p->data);
+			room--;
+		}
+	struct buf tmp = BUF_INIT;
+	buf_addf(&tmp, "%s.%ld.tmp", p->path, (long)getpid());
+	FILE *f = fopen(tmp.ptr, "wb");
+	bool ok = f && fwrite(out.ptr, 1, out.len, f) == out.len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok || rename(tmp.ptr, p->path) != 0)
+		unlink(tmp.ptr);
+	buf_release(&tmp);
+	buf_release(&out);
+}
+
+void light_pack_free(struct light_pack *p)
+{
+	if (!p)
+		return;
+	free(p->path);
+	free(p->data);
+	free(p->records);
+	free(p->fresh);
+	buf_release(&p->added);
+	free(p);
+}

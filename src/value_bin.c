@@ -1,0 +1,193 @@
+/* Value trees in binary (see value_bin.h). */
+#include "value_bin.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+/* Deeper trees are refused when read: front matter and collected data are shallow, and a
+ * damaged file must not run the reader out of stack. */
+#define MAX_DEPTH 64
+
+enum { TAG_NIL = 'n', TAG_FALSE = 'f', TAG_TRUE = 't', TAG_NUMBER = 'd', TAG_STRING = 's',
+       TAG_LIST = 'l', TAG_MAP = 'm' };
+
+void value_bin_put_varint(struct buf *out, uint64_t n)
+{
+	unsigned char bytes[10];
+	size_t k = 0;
+	do {
+		unsigned char b = n & 0x7f;
+		n >>= 7;
+		bytes[k++] = (unsigned char)(b | (n ? 0x80 : 0));
+	} while (n);
+	buf_add(out, bytes, k);
+}
+
+static void put_bytes(struct buf *out, const char *s, size_t len)
+{
+	value_bin_put_varint(out, len);
+	buf_add(out, s, len);
+}
+
+static void put_position(struct buf *out, const struct value *v)
+{
+	value_bin_put_varint(out, v->line > 0 ? (uint64_t)v->line : 0);
+	value_bin_put_varint(out, v->column > 0 ? (uint64_t)v->column : 0);
+}
+
+void value_bin_put(struct buf *out, const struct value *v)
+{
+	if (!v) {
+		buf_addc(out, TAG_NIL);
+		value_bin_put_varint(out, 0);
+		value_bin_put_varint(out, 0);
+		return;
+	}
+	switch (v->type) {
+	case VALUE_BOOL: buf_addc(out, v->boolean ? TAG_TRUE : TAG_FALSE); break;
+	case VALUE_NUMBER: buf_addc(out, TAG_NUMBER); break;
+	case VALUE_STRING: buf_addc(out, TAG_STRING); break;
+	case VALUE_LIST: buf_addc(out, TAG_LIST); break;
+	case VALUE_MAP: buf_addc(out, TAG_MAP); break;
+	default: buf_addc(out, TAG_NIL); break;
+	}
+	put_position(out, v);
+	switch (v->type) {
+	case VALUE_NUMBER: buf_add(out, &v->number, sizeof(v->number)); break;
+	case VALUE_STRING: put_bytes(out, v->string, v->string_len); break;
+	case VALUE_LIST:
+		value_bin_put_varint(out, v->len);
+		for (size_t i = 0; i < v->len; i++)
+			value_bin_put(out, v->items[i]);
+		break;
+	case VALUE_MAP:
+		value_bin_put_varint(out, v->len);
+		for (size_t i = 0; i < v->len; i++) {
+			put_bytes(out, v->keys[i], strlen(v->keys[i]));
+			value_bin_put(out, v->items[i]);
+		}
+		break;
+	default: break;
+	}
+}
+
+uint64_t value_bin_get_varint(struct bin_reader *r)
+{
+	uint64_t n = 0;
+	for (int shift = 0; r->ok && shift < 64; shift += 7) {
+		if (r->p >= r->end)
+			break;
+		unsigned char b = *r->p++;
+		n |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return n;
+	}
+	r->ok = false;
+	return 0;
+}
+
+const char *value_bin_get_bytes(struct bin_reader *r, size_t *len)
+{
+	uint64_t n = value_bin_get_varint(r);
+	if (!r->ok || n > (uint64_t)(r->end - r->p)) {
+		r->ok = false;
+		*len = 0;
+		return NULL;
+	}
+	const char *s = (const char *)r->p;
+	r->p += n;
+	*len = (size_t)n;
+	return s;
+}
+
+/* A count of items, each at least 3 bytes long: larger than the rest of the input is damage
+ * (and would otherwise allocate whatever a damaged varint says). */
+static size_t get_count(struct bin_reader *r)
+{
+	uint64_t n = value_bin_get_varint(r);
+	if (r->ok && n > (uint64_t)(r->end - r->p) / 3)
+		r->ok = false;
+	return r->ok ? (size_t)n : 0;
+}
+
+static struct value *get_value(struct bin_reader *r, int depth)
+{
+	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
+		r->ok = false;
+		return NULL;
+	}
+	unsigned char tag = *r->p++;
+	uint64_t line = value_bin_get_varint(r), column = value_bin_get_varint(r);
+	if (!r->ok || line > INT32_MAX || column > INT32_MAX) {
+		r->ok = false;
+		return NULL;
+	}
+	struct value *v = NULL;
+	switch (tag) {
+	case TAG_NIL: v = value_new(VALUE_NIL); break;
+	case TAG_FALSE:
+	case TAG_TRUE: v = value_new_bool(tag == TAG_TRUE); break;
+	case TAG_NUMBER: {
+		double d;
+		if (r->end - r->p < (long)sizeof(d)) {
+			r->ok = false;
+			return NULL;
+		}
+		memcpy(&d, r->p, sizeof(d));
+		r->p += sizeof(d);
+		v = value_new_number(d);
+		break;
+	}
+	case TAG_STRING: {
+		size_t len;
+		const char *s = value_bin_get_bytes(r, &len);
+		if (!s)
+			return NULL;
+		v = value_new_string(s, len);
+		break;
+	}
+	case TAG_LIST: {
+		size_t n = get_count(r);
+		v = value_new(VALUE_LIST);
+		for (size_t i = 0; i < n && r->ok; i++) {
+			struct value *item = get_value(r, depth + 1);
+			if (item)
+				value_list_push(v, item);
+		}
+		break;
+	}
+	case TAG_MAP: {
+		size_t n = get_count(r);
+		v = value_new(VALUE_MAP);
+		for (size_t i = 0; i < n && r->ok; i++) {
+			size_t klen;
+			const char *k = value_bin_get_bytes(r, &klen);
+			if (!k || memchr(k, '\0', klen)) {
+				r->ok = false;
+				break;
+			}
+			char *key = xstrndup(k, klen);
+			struct value *item = get_value(r, depth + 1);
+			if (item)
+				value_map_set(v, key, item);
+			free(key);
+		}
+		break;
+	}
+	default: r->ok = false; return NULL;
+	}
+	v->line = (int)line;
+	v->column = (int)column;
+	if (!r->ok) {
+		value_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+struct value *value_bin_get(struct bin_reader *r)
+{
+	return get_value(r, 0);
+}

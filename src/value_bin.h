@@ -1,0 +1,38 @@
+/* A compact binary form of value trees, for the cache's pack of light posts (cache_pack.c):
+ * reading ten thousand of them back must cost far less than parsing JSON.
+ *
+ * Each value is a tag byte, its source position (two varints) and its payload: nothing for
+ * nil, the tag itself for booleans, 8 bytes for a number (the host's double), a varint length
+ * and the bytes for a string, a varint count and the items for a list, and for a map a count
+ * and (key length, key, item) triples. The form is the host's own: it is never exchanged with
+ * another machine, only read back by the same postlint (the cache key names its version). */
+#ifndef POSTLINT_VALUE_BIN_H
+#define POSTLINT_VALUE_BIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+#include "value.h"
+
+/* Appends v (NULL: nil) to out. */
+void value_bin_put(struct buf *out, const struct value *v);
+/* An unsigned integer in 7-bit groups, low first. */
+void value_bin_put_varint(struct buf *out, uint64_t n);
+
+/* A cursor over bytes being read; ok turns false at the first damaged or truncated byte and
+ * every later read then returns nothing. */
+struct bin_reader {
+	const unsigned char *p, *end;
+	bool ok;
+};
+
+uint64_t value_bin_get_varint(struct bin_reader *r);
+/* A string's bytes (varint length, then the bytes), borrowed from the input; NULL when
+ * damaged. */
+const char *value_bin_get_bytes(struct bin_reader *r, size_t *len);
+/* The next value (owned by the caller), or NULL when the input is damaged (r->ok false). */
+struct value *value_bin_get(struct bin_reader *r);
+
+#endif
