@@ -878,7 +878,14 @@ local function analyze_quote(a)
   -- "Kawasaki: "..."" - a name and a colon right before the quotation
   for _, t in ipairs(a.quote_tokens) do
     local before = post.text:sub(math.max(post.body.first, t.first - 200), t.first - 1)
-    local line = before:match("([^\n]*)$") or ""
+    -- the text after the last line break (a pattern anchored only at the end, "[^\n]*$",
+    -- is tried from every offset: quadratic, and a tenth of the patterns' time)
+    local cut = 0
+    repeat
+      local nl = before:find("\n", cut + 1, true)
+      cut = nl or cut
+    until not nl
+    local line = before:sub(cut + 1)
     if line:match(":%s*$") then
       local n = 0
       for _ in line:gmatch("[^%s:]+") do
