@@ -1,6 +1,8 @@
 /* Language guess from front matter, script and function words (see lang.h). */
 #include "lang.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "unicode.h"
@@ -40,13 +42,43 @@ static const struct language latin_languages[] = {
 };
 #define NLATIN (sizeof(latin_languages) / sizeof(*latin_languages))
 
-static bool listed(const char *const *list, const char *w, size_t n)
+/* Every function word of the lists above, with a bit per language that lists it: one hash
+ * lookup per word of every post instead of a walk over the seven lists. Built once. */
+#define WORD_SLOTS 1024 /* a power of two, over twice the words listed */
+static struct {
+	const char *word;
+	uint8_t languages;
+} word_table[WORD_SLOTS];
+static pthread_once_t word_table_once = PTHREAD_ONCE_INIT;
+
+static size_t word_hash(const char *w, size_t n)
 {
-	/* called for every word of every post: the first byte rules out most entries */
-	for (; *list; list++)
-		if (n > 0 && (*list)[0] == w[0] && strncmp(*list, w, n) == 0 && (*list)[n] == '\0')
-			return true;
-	return false;
+	size_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return h & (WORD_SLOTS - 1);
+}
+
+static void build_word_table(void)
+{
+	for (size_t k = 0; k < NLATIN; k++)
+		for (const char *const *w = latin_languages[k].words; *w; w++) {
+			size_t slot = word_hash(*w, strlen(*w));
+			while (word_table[slot].word && strcmp(word_table[slot].word, *w) != 0)
+				slot = (slot + 1) & (WORD_SLOTS - 1);
+			word_table[slot].word = *w;
+			word_table[slot].languages |= (uint8_t)(1u << k);
+		}
+}
+
+/* The languages (bits of latin_languages) listing the folded word w of n bytes. */
+static unsigned languages_of(const char *w, size_t n)
+{
+	for (size_t slot = word_hash(w, n); word_table[slot].word;
+	     slot = (slot + 1) & (WORD_SLOTS - 1))
+		if (strncmp(word_table[slot].word, w, n) == 0 && word_table[slot].word[n] == '\0')
+			return word_table[slot].languages;
+	return 0;
 }
 
 static void set_lang(struct post *p, const char *code, size_t n)
@@ -67,6 +99,7 @@ void lang_guess(struct post *p)
 		return;
 	}
 	p->lang_guessed = true;
+	pthread_once(&word_table_once, build_word_table);
 	size_t kana = 0, hangul = 0, han = 0, latin = 0;
 	size_t score[NLATIN] = { 0 };
 	const struct token *words = p->tokens[TOK_WORD].items;
@@ -90,10 +123,10 @@ void lang_guess(struct post *p)
 			break;
 		case SCRIPT_LATIN: {
 			latin++;
-			const char *norm = p->norms.ptr + w->norm_off;
-			for (size_t k = 0; k < NLATIN; k++)
-				if (listed(latin_languages[k].words, norm, w->norm_len))
-					score[k]++;
+			unsigned in = w->norm_len ? languages_of(p->norms.ptr + w->norm_off,
+							     w->norm_len) : 0;
+			for (size_t k = 0; in && k < NLATIN; k++)
+				score[k] += (in >> k) & 1u;
 			break;
 		}
 		default:

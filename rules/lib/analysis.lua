@@ -192,6 +192,13 @@ local function starts_with_dash(text)
 end
 
 local function is_upper_initial(text)
+  local b = text:byte(1)
+  if b and b < 0x80 then
+    local b2 = text:byte(2)
+    if not b2 or b2 < 0x80 or b2 > 0xBF then
+      return b >= 65 and b <= 90 -- ASCII, the usual case: two searches saved
+    end
+  end
   local c = text:sub(1, 1)
   if c:match("%u") then
     return true
@@ -374,11 +381,17 @@ local function sentence_has(a, si, name, want)
   return #matches(a, name, s.first, s.last, want or OWN) > 0
 end
 
+-- The own words of sentence si, made once per sentence (callers only read the list).
 local function sentence_words(a, si)
-  local out = {}
+  local out = a.sentence_words[si]
+  if out then
+    return out
+  end
+  out = {}
   for _, i in ipairs(a.own_in_sentence[si] or {}) do
     out[#out + 1] = a.post.words[i]
   end
+  a.sentence_words[si] = out
   return out
 end
 
@@ -657,8 +670,9 @@ local function segments(a, si)
     local w = post.words[i]
     if prev then
       local gap = post.text:sub(prev.last + 1, w.first - 1)
-      if gap:find("\n") or gap:find("%s%-+%s") or gap:find(":", 1, true)
-        or gap:find("|", 1, true) or gap:find("—", 1, true) or gap:find("–", 1, true) then
+      -- most gaps are one space, which holds no separator: six searches saved per word
+      if gap ~= " " and (gap:find("\n") or gap:find("%s%-+%s") or gap:find(":", 1, true)
+        or gap:find("|", 1, true) or gap:find("—", 1, true) or gap:find("–", 1, true)) then
         out[#out + 1] = current
         current = {}
       end
@@ -1175,7 +1189,7 @@ local function analyze(post)
   if not W or (#post.words == 0 and #post.links == 0) then
     return nil -- no lists for the language, or nothing written yet
   end
-  local a = { post = post, W = W, found = {} }
+  local a = { post = post, W = W, found = {}, sentence_words = {} }
   a.rt_first = find_retweet(a)
   find_quotes(a)
   own_words(a)
