@@ -623,17 +623,10 @@ bool cache_light_find(struct cache *c, const struct session *s, const struct sou
 void cache_light_keep(struct cache *c, const struct session *s, const struct source_file *f,
 		      const struct post *post, const struct collected *col)
 {
-	if (!c || collect_failed(col))
-		return;
-	char blob[41];
-	if (f->blob_id[0])
-		memcpy(blob, f->blob_id, sizeof(blob));
-	else if (post)
-		source_git_blob_id(post->text, post->len, blob);
-	else
+	if (!c || !f->blob_id[0] || collect_failed(col))
 		return;
 	uint64_t key[2];
-	entry_key(c, blob, f->abs_path, f->display, f->config, key);
+	entry_key(c, f->blob_id, f->abs_path, f->display, f->config, key);
 	size_t len;
 	if (light_pack_find(pack_of(c), key, &len))
 		return; /* kept already */

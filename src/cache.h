@@ -37,9 +37,9 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
  * data. */
 bool cache_light_find(struct cache *c, const struct session *s, const struct source_file *f,
 		      struct post **post, struct collected *col);
-/* Keeps a post's light form for the next run, unless the pack has it: post (shrunk or whole;
- * NULL or col->n == 0 when rules do not see it) and what was collected from it. The blob id
- * is f's, else computed from post's text. Written by cache_close. */
+/* Keeps a calendar post's light form for the next run, unless the pack has it: post (shrunk;
+ * NULL or col->n == 0 when rules do not see it) and what was collected from it, under f's
+ * blob id. Written by cache_close. */
 void cache_light_keep(struct cache *c, const struct session *s, const struct source_file *f,
 		      const struct post *post, const struct collected *col);
 /* Posts answered from the cache and posts linted, so far. */

@@ -311,17 +311,14 @@ static void calendar_job(void *ud)
 	run->trouble |= run->s->rule_errors > 0;
 }
 
-/* --cache: every post of this run's calendar goes to the pack of light posts, so that the
- * next run (the next commit's hook) need not read it. */
+/* --cache: the calendar's context posts read this run go to the pack of light posts, so that
+ * the next run (the next commit's hook) need not read them. Linted posts are not kept: a run
+ * over the whole repository has no context to answer, and a commit's few posts cost the next
+ * hook a few reads. */
 static void keep_light_posts(const struct lint_run *run)
 {
 	if (!run->cache)
 		return;
-	for (size_t i = 0; i < run->all->len; i++) {
-		const struct file_result *res = &run->results[i];
-		if (res->post && !res->skipped)
-			cache_light_keep(run->cache, run->s, &run->files[i], res->post, &res->col);
-	}
 	for (size_t k = 0; k < run->calendar->len; k++) {
 		const struct context_result *res = &run->context[k];
 		if (res->computed)

@@ -746,8 +746,8 @@ class Cache(Case):
         cache = os.path.join(r.path, ".git", "postlint", "cache")
         entries = [e for e in os.listdir(cache) if e.endswith(".json")]
         self.assertEqual(len(entries), 6)
-        # and the pack of light posts, for the rules across posts of the next commit's hook
-        self.assertTrue(os.path.isfile(os.path.join(cache, "light.pack")))
+        # no pack of light posts: every post was linted, none was only context
+        self.assertFalse(os.path.exists(os.path.join(cache, "light.pack")))
         second = r.lint(*args)
         self.assertIn("cache: 6 reused, 0 linted", second.stderr)
         self.assertEqual(first.stdout, second.stdout)
@@ -783,6 +783,8 @@ class Cache(Case):
             r.write("posts/q%d.md" % i, post(QUOTES[i % 4], scheduled="2026-12-%02d" % (i + 1)))
         r.write("posts/x.md", GOOD)
         r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
+        # a post rules cannot see (its front matter is broken): the pack keeps that too
+        r.write("posts/broken.md", "---\nplatform: [x\n---\nHello there\n")
         r.commit()
         r.write("posts/q8.md", post(QUOTES[0], scheduled="2026-12-09"))
         r.git("add", "posts/q8.md")
@@ -798,9 +800,9 @@ class Cache(Case):
         r = self.hook_repo()
         plain, _ = r.lint_json("--staged")
         self.assertIn(("posts/q8.md", "quote-streak"), found(plain))
-        # the first run reads the ten context posts from git and keeps them in the pack
+        # the first run reads the eleven context posts from git and keeps them in the pack
         first, reads, res = self.hook_run(r)
-        self.assertEqual(reads, 10, res.stderr)
+        self.assertEqual(reads, 11, res.stderr)
         self.assertEqual(first, plain)
         pack = os.path.join(r.path, ".git", "postlint", "cache", "light.pack")
         self.assertTrue(os.path.isfile(pack))
