@@ -1,0 +1,189 @@
+/* The cache's pack of light posts and the binary value form it stores: round trips, and
+ * damaged bytes read as "not there", never as a crash or a wrong value. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "light_pack.h"
+#include "source.h"
+#include "util/buf.h"
+#include "util/xalloc.h"
+#include "value_bin.h"
+
+static bool same(const struct value *a, const struct value *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->type != b->type || a->line != b->line || a->column != b->column ||
+	    a->len != b->len)
+		return false;
+	switch (a->type) {
+	case VALUE_BOOL: return a->boolean == b->boolean;
+	case VALUE_NUMBER: return a->number == b->number;
+	case VALUE_STRING:
+		return a->string_len == b->string_len &&
+		       memcmp(a->string, b->string, a->string_len) == 0;
+	case VALUE_LIST:
+	case VALUE_MAP:
+		for (size_t i = 0; i < a->len; i++)
+			if ((a->type == VALUE_MAP && strcmp(a->keys[i], b->keys[i]) != 0) ||
+			    !same(a->items[i], b->items[i]))
+				return false;
+		return true;
+	default: return true;
+	}
+}
+
+/* A tree with every kind of value: front matter (positions) and collected data (raw bytes). */
+static struct value *sample(void)
+{
+	struct value *map = value_new(VALUE_MAP);
+	map->line = 2;
+	map->column = 1;
+	struct value *platform = value_new_string("linkedin", 8);
+	platform->line = 2;
+	platform->column = 11;
+	value_map_set(map, "platform", platform);
+	value_map_set(map, "draft", value_new_bool(true));
+	value_map_set(map, "retired", value_new_bool(false));
+	value_map_set(map, "weight", value_new_number(-2.5e-3));
+	value_map_set(map, "nothing", value_new(VALUE_NIL));
+	struct value *list = value_new(VALUE_LIST);
+	value_list_push(list, value_new_string("\0\xff\x80 hashes", 10));
+	value_list_push(list, value_new_string("", 0));
+	struct value *inner = value_new(VALUE_MAP);
+	value_map_set(inner, "x", value_new_number(1e300));
+	value_list_push(list, inner);
+	value_map_set(map, "collected", list);
+	return map;
+}
+
+static void round_trip(void)
+{
+	struct value *v = sample();
+	struct buf out = BUF_INIT;
+	value_bin_put(&out, v);
+	value_bin_put_varint(&out, 300);
+	struct bin_reader r = { (const unsigned char *)out.ptr,
+				(const unsigned char *)out.ptr + out.len, true };
+	struct value *back = value_bin_get(&r);
+	CHECK(r.ok && same(v, back), "a value tree reads back the same (%zu bytes)", out.len);
+	CHECK_INT(value_bin_get_varint(&r), 300, "a varint after it");
+	CHECK(r.ok && r.p == r.end, "the reader ends at the end");
+	value_free(back);
+
+	/* every shorter prefix is damage: NULL, no crash, nothing leaked (valgrind, ASan) */
+	size_t value_len = out.len - 2;
+	size_t wrong = 0;
+	for (size_t n = 0; n < value_len; n++) {
+		struct bin_reader t = { (const unsigned char *)out.ptr,
+					(const unsigned char *)out.ptr + n, true };
+		struct value *cut = value_bin_get(&t);
+		wrong += cut != NULL || t.ok;
+		value_free(cut);
+	}
+	CHECK_INT(wrong, 0, "prefixes of a value that read as a value");
+
+	/* any one byte changed: a value or NULL, never a crash */
+	size_t decoded = 0;
+	for (size_t i = 0; i < value_len; i++)
+		for (int bit = 0; bit < 8; bit++) {
+			char *copy = xmalloc(value_len);
+			memcpy(copy, out.ptr, value_len);
+			copy[i] = (char)(copy[i] ^ (1 << bit));
+			struct bin_reader t = { (const unsigned char *)copy,
+						(const unsigned char *)copy + value_len, true };
+			struct value *flipped = value_bin_get(&t);
+			decoded += flipped != NULL;
+			value_free(flipped);
+			free(copy);
+		}
+	CHECK(decoded < value_len * 8, "flipped bits are found as damage (%zu of %zu read)",
+	      decoded, value_len * 8);
+
+	/* a count far beyond the bytes left is damage, not an allocation of that size */
+	const unsigned char huge[] = { 'l', 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f };
+	struct bin_reader h = { huge, huge + sizeof(huge), true };
+	CHECK(value_bin_get(&h) == NULL && !h.ok, "a list of four billion items is damage");
+	/* nesting deeper than the reader goes is damage, not a stack overflow */
+	struct buf deep = BUF_INIT;
+	for (int i = 0; i < 100000; i++)
+		buf_add(&deep, "l\0\0\x01", 4);
+	struct bin_reader d = { (const unsigned char *)deep.ptr,
+				(const unsigned char *)deep.ptr + deep.len, true };
+	CHECK(value_bin_get(&d) == NULL && !d.ok, "lists nested 100,000 deep are damage");
+	buf_release(&deep);
+	buf_release(&out);
+	value_free(v);
+}
+
+static void pack(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/light.pack", dir);
+	uint64_t keys[3][2] = { { 1, 2 }, { 7, 0 }, { 1, 3 } };
+	size_t len;
+
+	struct light_pack *p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, keys[0], &len) == NULL, "a missing file is an empty pack");
+	light_pack_add(p, keys[0], "first", 5);
+	light_pack_add(p, keys[1], "", 0);
+	light_pack_add(p, keys[2], "third\0x", 7);
+	light_pack_save(p);
+	light_pack_free(p);
+
+	p = light_pack_load(path.ptr);
+	const unsigned char *got = light_pack_find(p, keys[2], &len);
+	CHECK(got && len == 7 && memcmp(got, "third\0x", 7) == 0, "a payload reads back");
+	got = light_pack_find(p, keys[1], &len);
+	CHECK(got && len == 0, "an empty payload reads back");
+	uint64_t other[2] = { 1, 4 };
+	CHECK(light_pack_find(p, other, &len) == NULL, "a key not stored is not found");
+	/* a damaged record is dropped: not found again, not written back */
+	light_pack_drop(p, keys[2]);
+	CHECK(light_pack_find(p, keys[2], &len) == NULL, "a dropped record is not found");
+	uint64_t fresh[2] = { 9, 9 };
+	light_pack_add(p, fresh, "new", 3);
+	light_pack_save(p);
+	light_pack_free(p);
+
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, keys[2], &len) == NULL, "a dropped record was not written back");
+	got = light_pack_find(p, keys[0], &len);
+	CHECK(got && len == 5 && memcmp(got, "first", 5) == 0,
+	      "a record not used by the run is kept");
+	CHECK(light_pack_find(p, fresh, &len) != NULL, "the new record is there");
+	light_pack_free(p);
+
+	/* cut anywhere: the records before the cut, never a crash */
+	char *bytes;
+	size_t size;
+	struct buf err = BUF_INIT;
+	CHECK(source_read(path.ptr, &bytes, &size, &err) == 0, "the pack reads (%zu bytes)", size);
+	size_t bad = 0;
+	for (size_t n = 0; n < size; n++) {
+		FILE *f = fopen(path.ptr, "wb");
+		fwrite(bytes, 1, n, f);
+		fclose(f);
+		p = light_pack_load(path.ptr);
+		got = light_pack_find(p, keys[0], &len);
+		bad += got && (len != 5 || memcmp(got, "first", 5) != 0);
+		light_pack_free(p);
+	}
+	CHECK_INT(bad, 0, "cut packs that return a wrong payload");
+	free(bytes);
+	buf_release(&err);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
+int main(void)
+{
+	round_trip();
+	pack();
+	return check_done();
+}
