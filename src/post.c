@@ -242,11 +242,17 @@ static void drop_tokens(struct post *p)
 
 struct post *post_new_light(const char *path, struct value *meta, const char *lang)
 {
-	struct post *p = post_new(path, xstrdup(""), 0);
-	value_free(p->meta);
+	/* what post_new("") and post_shrink leave, without their work: the hook makes one of
+	 * these for every post of the calendar */
+	struct post *p = xcalloc(1, sizeof(*p));
+	p->path = xstrdup(path);
+	p->text = xstrdup("");
+	buf_init(&p->norms);
+	p->line_starts = xmalloc(sizeof(size_t));
+	p->line_starts[0] = 0;
+	p->nlines = 1;
 	p->meta = meta ? meta : value_new(VALUE_MAP);
 	snprintf(p->lang, sizeof(p->lang), "%s", lang ? lang : "");
-	VEC_FREE(&p->parts);
 	return p;
 }
 

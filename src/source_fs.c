@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +53,23 @@ char *source_absolute(const char *path)
 	return buf_detach(&b, NULL);
 }
 
+/* postlint never changes its working directory: read it once (a system call per file was a
+ * few percent of the hook, which names every post of the repository). */
+static char cwd_cached[PATH_MAX];
+static bool cwd_known;
+static pthread_once_t cwd_once = PTHREAD_ONCE_INIT;
+
+static void read_cwd(void)
+{
+	cwd_known = getcwd(cwd_cached, sizeof(cwd_cached)) != NULL;
+}
+
 char *source_display(const char *abs_path)
 {
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
+	pthread_once(&cwd_once, read_cwd);
+	if (!cwd_known)
 		return xstrdup(abs_path);
+	const char *cwd = cwd_cached;
 	size_t n = strlen(cwd);
 	if (strcmp(cwd, "/") == 0)
 		return xstrdup(abs_path + 1);

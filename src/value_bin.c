@@ -148,31 +148,37 @@ static struct value *get_value(struct bin_reader *r, int depth)
 		v = value_new_string(s, len);
 		break;
 	}
-	case TAG_LIST: {
-		size_t n = get_count(r);
-		v = value_new(VALUE_LIST);
-		for (size_t i = 0; i < n && r->ok; i++) {
-			struct value *item = get_value(r, depth + 1);
-			if (item)
-				value_list_push(v, item);
-		}
-		break;
-	}
+	case TAG_LIST:
 	case TAG_MAP: {
+		/* the count is known: room for all at once, and keys taken as written (a map was
+		 * written from a map, whose keys differ) */
 		size_t n = get_count(r);
-		v = value_new(VALUE_MAP);
+		v = value_new(tag == TAG_MAP ? VALUE_MAP : VALUE_LIST);
+		if (n) {
+			v->items = xmalloc(n * sizeof(*v->items));
+			if (tag == TAG_MAP)
+				v->keys = xmalloc(n * sizeof(*v->keys));
+			v->cap = n;
+		}
 		for (size_t i = 0; i < n && r->ok; i++) {
-			size_t klen;
-			const char *k = value_bin_get_bytes(r, &klen);
-			if (!k || memchr(k, '\0', klen)) {
-				r->ok = false;
+			char *key = NULL;
+			if (tag == TAG_MAP) {
+				size_t klen;
+				const char *k = value_bin_get_bytes(r, &klen);
+				if (!k || memchr(k, '\0', klen)) {
+					r->ok = false;
+					break;
+				}
+				key = xstrndup(k, klen);
+			}
+			struct value *item = get_value(r, depth + 1);
+			if (!item) {
+				free(key);
 				break;
 			}
-			char *key = xstrndup(k, klen);
-			struct value *item = get_value(r, depth + 1);
-			if (item)
-				value_map_set(v, key, item);
-			free(key);
+			if (key)
+				v->keys[v->len] = key;
+			v->items[v->len++] = item;
 		}
 		break;
 	}
