@@ -4,9 +4,40 @@
 --   for _, p in ipairs(calendar.dated(posts)) do ... end   -- posts with a time, oldest first
 local M = {}
 
+-- The last list sorted, and the posts it was made from: every rule across posts of a run
+-- asks for the same calendar, and sorting thousands of posts is most of what two of them do
+-- in the pre-commit hook. Posts are read-only, so the same posts sort the same way. Weak:
+-- the memo never keeps a run's posts alive (a post collected is a miss, never a wrong hit).
+local WEAK = { __mode = "v" }
+local last_posts, last_dated = setmetatable({}, WEAK), setmetatable({}, WEAK)
+
+local function copy(list, mt)
+  local out = setmetatable({}, mt)
+  for i = 1, #list do
+    out[i] = list[i]
+  end
+  return out
+end
+
+local function same_list(a, b)
+  if #a ~= #b then
+    return false
+  end
+  for i = 1, #a do
+    if a[i] ~= b[i] then
+      return false
+    end
+  end
+  return true
+end
+
 -- The posts that have a time (front matter `scheduled`/`date`, or a dated file name),
--- sorted by time, then path (a stable order for posts scheduled at the same moment).
+-- sorted by time, then path (a stable order for posts scheduled at the same moment). A new
+-- list each call: callers may change it.
 function M.dated(posts)
+  if same_list(posts, last_posts) then
+    return copy(last_dated)
+  end
   local out = {}
   for _, p in ipairs(posts) do
     if p.time then
@@ -19,6 +50,7 @@ function M.dated(posts)
     end
     return x.path < y.path
   end)
+  last_posts, last_dated = copy(posts, WEAK), copy(out, WEAK)
   return out
 end
 
