@@ -9,6 +9,8 @@ local M = {}
 -- in the pre-commit hook. Posts are read-only, so the same posts sort the same way. Weak:
 -- the memo never keeps a run's posts alive (a post collected is a miss, never a wrong hit).
 local WEAK = { __mode = "v" }
+-- times are seconds since 1970, before it too: shifted to sort as digits of one width
+local TIME_OFFSET = 1 << 62
 local last_posts, last_dated = setmetatable({}, WEAK), setmetatable({}, WEAK)
 
 local function copy(list, mt)
@@ -38,18 +40,23 @@ function M.dated(posts)
   if same_list(posts, last_posts) then
     return copy(last_dated)
   end
-  local out = {}
-  for _, p in ipairs(posts) do
-    if p.time then
-      out[#out + 1] = p
+  -- one string per post that sorts as (time, path) does, so that table.sort compares in C
+  -- instead of calling a Lua function a hundred thousand times for 10,000 posts; the index
+  -- keeps two posts with the same time and path apart
+  local keys, by_key = {}, {}
+  for i, p in ipairs(posts) do
+    local t = p.time
+    if t then
+      local key = string.format("%020d\0%s\0%d", t + TIME_OFFSET, p.path, i)
+      keys[#keys + 1] = key
+      by_key[key] = p
     end
   end
-  table.sort(out, function(x, y)
-    if x.time ~= y.time then
-      return x.time < y.time
-    end
-    return x.path < y.path
-  end)
+  table.sort(keys)
+  local out = {}
+  for i, key in ipairs(keys) do
+    out[i] = by_key[key]
+  end
   last_posts, last_dated = copy(posts, WEAK), copy(out, WEAK)
   return out
 end
