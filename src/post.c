@@ -1,7 +1,6 @@
 /* The post model: bytes, front matter, line table and thread parts (tokens: token.c). */
 #include "post.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,7 +251,9 @@ struct post *post_new_light(const char *path, struct value *meta, const char *la
 	p->line_starts[0] = 0;
 	p->nlines = 1;
 	p->meta = meta ? meta : value_new(VALUE_MAP);
-	snprintf(p->lang, sizeof(p->lang), "%s", lang ? lang : "");
+	size_t n = lang ? strnlen(lang, sizeof(p->lang) - 1) : 0;
+	memcpy(p->lang, lang ? lang : "", n);
+	p->lang[n] = '\0';
 	return p;
 }
 

@@ -194,8 +194,11 @@ static int open_index(git_index **out, git_repository *repo)
  * for a bare repository under its git folder. */
 static char *abs_of(const struct git_repo *r, const char *path)
 {
+	/* once per post of the calendar: no format string */
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "%s/%s", r->workdir ? r->workdir : r->gitdir, path);
+	buf_adds(&b, r->workdir ? r->workdir : r->gitdir);
+	buf_addc(&b, '/');
+	buf_adds(&b, path);
 	return buf_detach(&b, NULL);
 }
 
@@ -484,7 +487,8 @@ static int calendar_entry(const char *root, const git_tree_entry *e, void *paylo
 	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return 0;
 	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s%s", root, name);
+	buf_adds(&path, root);
+	buf_adds(&path, name);
 	char *abs = abs_of(w->r, path.ptr);
 	if (source_list_find(w->files, abs) < 0 && source_list_find(w->calendar, abs) < 0) {
 		const struct config *c = project_of(w, abs);
