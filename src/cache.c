@@ -571,17 +571,18 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 	struct value *meta = value_bin_get(r);
 	uint64_t n = value_bin_get_varint(r);
 	collected_init(col, s->rules->nrules);
+	/* checked now, read into Lua only if check_set asks (most context is never looked at
+	 * twice, and the shingles of 10,000 posts need not be copied twice) */
+	col->raw = xcalloc(col->n ? col->n : 1, sizeof(*col->raw));
 	for (uint64_t i = 0; i < n && r->ok; i++) {
 		size_t id_len;
 		const char *id = value_bin_get_bytes(r, &id_len);
-		struct value *v = value_bin_get(r);
-		int k = id ? collect_rule_index(s, id, id_len) : -1;
-		if (k < 0 || col->values[k]) {
-			value_free(v);
+		const unsigned char *at = r->p;
+		int k = id && value_bin_skip(r) ? collect_rule_index(s, id, id_len) : -1;
+		if (k < 0 || col->raw[k].bytes)
 			r->ok = false;
-		} else {
-			col->values[k] = v;
-		}
+		else
+			col->raw[k] = (struct collected_raw){ at, (size_t)(r->p - at) };
 	}
 	char lang_code[sizeof((*post)->lang)];
 	if (!r->ok || r->p != r->end || !meta || meta->type != VALUE_MAP ||

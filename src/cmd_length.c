@@ -190,9 +190,9 @@ int cmd_length(const struct cli *cli)
 		struct post *post = post_new(display, data, len);
 		if (post->front_matter_failed) {
 			int line, col;
-			post_line_col(post, post->front_matter_error.offset, &line, &col);
+			post_line_col(post, post->front_matter_error->offset, &line, &col);
 			fprintf(stderr, "postlint: %s:%d:%d: front matter: %s\n", display, line, col,
-				post->front_matter_error.message);
+				post->front_matter_error->message);
 			t.trouble = true;
 		}
 		measure_post(cli, post, cfg, files, &t);

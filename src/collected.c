@@ -22,5 +22,6 @@ void collected_release(struct collected *c)
 	}
 	free(c->values);
 	free(c->errors);
+	free(c->raw);
 	*c = (struct collected){ 0 };
 }

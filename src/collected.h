@@ -10,9 +10,17 @@
 
 #include "value.h"
 
+/* A rule's data still in the binary form of value_bin.h (checked already), read straight
+ * into Lua when check_set asks: posts answered by the cache's pack (cache.c). */
+struct collected_raw {
+	const unsigned char *bytes; /* borrowed from the pack, which outlives the run */
+	size_t len;
+};
+
 struct collected {
 	struct value **values; /* per rule: its data; NULL when nil or not collected */
 	char **errors;         /* per rule: why its collect failed, or NULL */
+	struct collected_raw *raw; /* per rule, or NULL: data not decoded (values[i] NULL) */
 	size_t n;              /* 0: nothing collected for this post */
 };
 

@@ -188,8 +188,9 @@ struct post *post_new(const char *path, char *text, size_t len)
 	case FRONTMATTER_UNTERMINATED:
 		p->has_front_matter = true;
 		p->front_matter_failed = true;
-		p->front_matter_error.offset = p->body_start;
-		strcpy(p->front_matter_error.message,
+		p->front_matter_error = xcalloc(1, sizeof(*p->front_matter_error));
+		p->front_matter_error->offset = p->body_start;
+		strcpy(p->front_matter_error->message,
 		       "front matter is not closed: add a line '---' after its last key");
 		p->body_start = len;
 		break;
@@ -198,10 +199,15 @@ struct post *post_new(const char *path, char *text, size_t len)
 		p->fm_start = ys;
 		p->fm_end = ye;
 		p->body_start = bs;
-		if (!p->binary &&
-		    frontmatter_parse(p->text, ys, ye, line_of(p, ys) + 1, &p->meta,
-				      &p->front_matter_error) < 0)
-			p->front_matter_failed = true;
+		if (!p->binary) {
+			struct frontmatter_error err;
+			if (frontmatter_parse(p->text, ys, ye, line_of(p, ys) + 1, &p->meta,
+					      &err) < 0) {
+				p->front_matter_failed = true;
+				p->front_matter_error = xmalloc(sizeof(err));
+				*p->front_matter_error = err;
+			}
+		}
 		break;
 	}
 	if (!p->meta)
@@ -288,6 +294,7 @@ void post_free(struct post *p)
 	buf_release(&p->norms);
 	VEC_FREE(&p->parts);
 	value_free(p->meta);
+	free(p->front_matter_error);
 	free(p->cls);
 	free(p->line_starts);
 	free(p->text);

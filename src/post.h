@@ -66,7 +66,9 @@ struct post {
 	size_t body_start, body_end;
 	struct value *meta; /* front matter map; an empty map when there is none */
 	bool front_matter_failed;
-	struct frontmatter_error front_matter_error;
+	/* why, when it failed (owned; NULL otherwise): not inline, since a calendar holds
+	 * thousands of posts and few of them have broken front matter */
+	struct frontmatter_error *front_matter_error;
 
 	size_t first_invalid_utf8; /* == len when the text is valid UTF-8 */
 	bool binary;               /* NUL bytes: not a text file */

@@ -444,9 +444,9 @@ bool session_check_input(struct post *post, const struct config *cfg, struct rep
 		return false;
 	}
 	if (post->front_matter_failed) {
-		size_t off = post->front_matter_error.offset;
+		size_t off = post->front_matter_error->offset;
 		report_addf(report, RULE_FRONT_MATTER, SEVERITY_ERROR, off, off, "%s",
-			    post->front_matter_error.message);
+			    post->front_matter_error->message);
 		return false;
 	}
 	size_t max = cfg ? cfg->max_post_bytes : (size_t)CONFIG_DEFAULT_MAX_POST_KB << 10;

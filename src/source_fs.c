@@ -116,6 +116,7 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 		return -1;
 	}
 	struct buf b = BUF_INIT;
+	buf_grow(&b, (size_t)st.st_size); /* the size known: no doubling on the way */
 	char chunk[65536];
 	size_t n;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {

@@ -197,3 +197,53 @@ struct value *value_bin_get(struct bin_reader *r)
 {
 	return get_value(r, 0);
 }
+
+static bool skip_value(struct bin_reader *r, int depth)
+{
+	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
+		r->ok = false;
+		return false;
+	}
+	unsigned char tag = *r->p++;
+	uint64_t line = value_bin_get_varint(r), column = value_bin_get_varint(r);
+	if (!r->ok || line > INT32_MAX || column > INT32_MAX) {
+		r->ok = false;
+		return false;
+	}
+	size_t len;
+	switch (tag) {
+	case TAG_NIL:
+	case TAG_FALSE:
+	case TAG_TRUE: return true;
+	case TAG_NUMBER:
+		if (r->end - r->p < (long)sizeof(double)) {
+			r->ok = false;
+			return false;
+		}
+		r->p += sizeof(double);
+		return true;
+	case TAG_STRING: return value_bin_get_bytes(r, &len) != NULL;
+	case TAG_LIST:
+	case TAG_MAP: {
+		size_t n = get_count(r);
+		for (size_t i = 0; i < n && r->ok; i++) {
+			if (tag == TAG_MAP) {
+				const char *k = value_bin_get_bytes(r, &len);
+				if (!k || memchr(k, '\0', len)) {
+					r->ok = false;
+					return false;
+				}
+			}
+			if (!skip_value(r, depth + 1))
+				return false;
+		}
+		return r->ok;
+	}
+	default: r->ok = false; return false;
+	}
+}
+
+bool value_bin_skip(struct bin_reader *r)
+{
+	return skip_value(r, 0);
+}

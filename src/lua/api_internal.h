@@ -57,6 +57,8 @@ const struct post_view *api_post_view(lua_State *L, int idx);
 void api_release_posts(lua_State *L);
 /* Pushes a value tree as Lua data (maps as tables, lists as sequences). */
 void api_push_value(lua_State *L, const struct value *v);
+/* Pushes a value in the binary form of value_bin.h, as api_push_value pushes it decoded. */
+void api_push_bin(lua_State *L, const unsigned char *bytes, size_t len);
 /* Converts the Lua value at idx into children of parent (a list or map; key for maps): plain
  * data only (nil, booleans, numbers, strings, tables of those, 16 levels at most). Raises on
  * anything else, naming `what`; whatever was converted already is owned by parent, so a raise

@@ -252,7 +252,11 @@ static int light_field(lua_State *L, const struct post_view *view, const char *k
 		const struct collected *c = view->collected;
 		if (!run || run->collect_rule < 0 || !c || (size_t)run->collect_rule >= c->n)
 			return 0;
-		api_push_value(L, c->values[run->collect_rule]);
+		const struct collected_raw *raw = c->raw ? &c->raw[run->collect_rule] : NULL;
+		if (raw && raw->bytes)
+			api_push_bin(L, raw->bytes, raw->len);
+		else
+			api_push_value(L, c->values[run->collect_rule]);
 		return 1;
 	}
 	int pushed = push_meta_field(L, view, k);

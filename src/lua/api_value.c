@@ -4,6 +4,7 @@
 #include <lauxlib.h>
 
 #include "lua/api_internal.h"
+#include "value_bin.h"
 
 #define MAX_DEPTH 16
 
@@ -43,6 +44,64 @@ void api_push_value(lua_State *L, const struct value *v)
 			lua_setfield(L, -2, v->keys[i]);
 		}
 		break;
+	}
+}
+
+/* Pushes the next value of r as api_push_value would push it decoded (nil when r is damaged;
+ * callers check the bytes first with value_bin_skip). */
+static void push_bin(lua_State *L, struct bin_reader *r)
+{
+	luaL_checkstack(L, 4, "data is nested too deeply");
+	if (!r->ok || r->p >= r->end) {
+		r->ok = false;
+		lua_pushnil(L);
+		return;
+	}
+	const unsigned char *at = r->p;
+	unsigned char tag = *at;
+	if (tag != 'l' && tag != 'm') {
+		/* scalars: the C form is small and short-lived */
+		struct value *v = value_bin_get(r);
+		api_push_value(L, v);
+		value_free(v);
+		return;
+	}
+	r->p++;
+	value_bin_get_varint(r); /* line and column: not in Lua */
+	value_bin_get_varint(r);
+	uint64_t n = value_bin_get_varint(r);
+	if (!r->ok || n > (uint64_t)(r->end - r->p)) {
+		r->ok = false;
+		lua_pushnil(L);
+		return;
+	}
+	lua_createtable(L, tag == 'l' ? (int)n : 0, tag == 'm' ? (int)n : 0);
+	for (uint64_t i = 0; i < n && r->ok; i++) {
+		if (tag == 'l') {
+			push_bin(L, r);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+			continue;
+		}
+		size_t klen;
+		const char *k = value_bin_get_bytes(r, &klen);
+		if (!k)
+			break;
+		lua_pushlstring(L, k, klen);
+		push_bin(L, r);
+		if (lua_isnil(L, -1))
+			lua_pop(L, 2); /* as api_push_value: a map's nil is no key */
+		else
+			lua_rawset(L, -3);
+	}
+}
+
+void api_push_bin(lua_State *L, const unsigned char *bytes, size_t len)
+{
+	struct bin_reader r = { bytes, bytes + len, true };
+	push_bin(L, &r);
+	if (!r.ok) {
+		lua_pop(L, 1);
+		lua_pushnil(L);
 	}
 }
 
