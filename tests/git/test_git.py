@@ -633,6 +633,14 @@ class CollectRules(Case):
         self.assertEqual(first, outs[0])
         self.assertEqual(second, outs[0])
         self.assertIn("cache: 12 reused", res.stderr)
+        # one post linted and the others context: the second run answers the context from
+        # the pack of light posts, raw bytes and all (check_set asserts them)
+        expected = ["posts/p05.md: %d of %d" % (counts["posts/p05.md"][0], total)]
+        for _ in range(2):
+            data, res = r.lint_json("--only", "cal-collect", "posts/p05.md", "--cache", code=0)
+            self.assertEqual([d["message"] for d in data["diagnostics"]], expected, res.stderr)
+        self.assertTrue(os.path.isfile(os.path.join(r.path, ".git", "postlint", "cache",
+                                                    "light.pack")))
 
     @staticmethod
     def timing(stderr):
