@@ -201,6 +201,14 @@ long uni_nfkc_into(const char *s, size_t len, int32_t *buf, size_t cap, size_t *
 
 size_t uni_grapheme_end(const char *s, size_t len, size_t pos)
 {
+	/* two ASCII characters always have a boundary between them but CR LF (UAX #29: every
+	 * rule that joins characters names non-ASCII ones): most of a post, without decoding */
+	if (pos >= len)
+		return pos + 1; /* as a failed decode below */
+	unsigned char c = (unsigned char)s[pos];
+	if (c < 0x80 && (pos + 1 >= len || ((unsigned char)s[pos + 1] < 0x80 &&
+					      !(c == '\r' && s[pos + 1] == '\n'))))
+		return pos + 1;
 	int32_t prev;
 	int n = uni_decode(s + pos, len - pos, &prev);
 	if (n < 0)
