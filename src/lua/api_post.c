@@ -31,7 +31,7 @@ struct post_handle {
 	const struct post_view *view; /* NULL once the post's run is over */
 };
 
-static char handle_key, posts_key, handles_key;
+static char handle_key, posts_key, handles_key, handle_meta_key, post_meta_key;
 
 static const struct post_view *check_view(lua_State *L, int table)
 {
@@ -39,7 +39,15 @@ static const struct post_view *check_view(lua_State *L, int table)
 		luaL_error(L, "expected a post (call methods as post:method(...))");
 	/* only a handle made by api_push_post will do: pairs(post) shows the key, and a rule
 	 * could put any userdata of its own under it */
-	struct post_handle *h = luaL_testudata(L, -1, API_TYPE_POST_HANDLE);
+	/* luaL_testudata, with the metatable found by address rather than by name: this runs
+	 * for every field a rule reads first from every post */
+	struct post_handle *h = NULL;
+	if (lua_getmetatable(L, -1)) {
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
+		if (lua_rawequal(L, -1, -2))
+			h = lua_touserdata(L, -3);
+		lua_pop(L, 2);
+	}
 	if (!h)
 		luaL_error(L, "expected a post (call methods as post:method(...))");
 	lua_pop(L, 1);
@@ -549,11 +557,11 @@ void api_open_post_meta(lua_State *L)
 	lua_setfield(L, -2, "__newindex");
 	lua_pushliteral(L, "post");
 	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &post_meta_key);
 	luaL_newmetatable(L, API_TYPE_POST_HANDLE);
 	lua_pushliteral(L, "post handle");
 	lua_setfield(L, -2, "__metatable");
-	lua_pop(L, 1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
 	lua_newtable(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &posts_key);
 	lua_newtable(L);
@@ -567,16 +575,19 @@ const struct post_view *api_post_view(lua_State *L, int idx)
 
 void api_push_post_table(lua_State *L, const struct post_view *view)
 {
-	lua_newtable(L);
+	/* room for the fields rules read (cached in the table): no rehash as they arrive */
+	lua_createtable(L, 0, view->light ? 4 : 16);
 	struct post_handle *h = lua_newuserdatauv(L, sizeof(*h), 0);
 	h->view = view;
-	luaL_setmetatable(L, API_TYPE_POST_HANDLE);
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
+	lua_setmetatable(L, -2);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &handles_key);
 	lua_pushvalue(L, -2);
 	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 	lua_pop(L, 1);
 	lua_rawsetp(L, -2, &handle_key);
-	luaL_setmetatable(L, "postlint.post");
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &post_meta_key);
+	lua_setmetatable(L, -2);
 }
 
 void api_push_post(lua_State *L, const struct post_view *view, const void *origin)

@@ -1,5 +1,6 @@
 /* Plain data between Lua and C: value trees (front matter, options) in and out of Lua. */
 #include <stdio.h>
+#include <string.h>
 
 #include <lauxlib.h>
 
@@ -57,18 +58,34 @@ static void push_bin(lua_State *L, struct bin_reader *r)
 		lua_pushnil(L);
 		return;
 	}
-	const unsigned char *at = r->p;
-	unsigned char tag = *at;
-	if (tag != 'l' && tag != 'm') {
-		/* scalars: the C form is small and short-lived */
-		struct value *v = value_bin_get(r);
-		api_push_value(L, v);
-		value_free(v);
-		return;
-	}
-	r->p++;
+	unsigned char tag = *r->p++;
 	value_bin_get_varint(r); /* line and column: not in Lua */
 	value_bin_get_varint(r);
+	if (tag == 's') {
+		size_t len;
+		const char *str = value_bin_get_bytes(r, &len);
+		if (str)
+			lua_pushlstring(L, str, len);
+		else
+			lua_pushnil(L);
+		return;
+	}
+	if (tag == 'd' && r->ok && r->end - r->p >= (long)sizeof(double)) {
+		struct value number = { .type = VALUE_NUMBER };
+		memcpy(&number.number, r->p, sizeof(double));
+		r->p += sizeof(double);
+		api_push_value(L, &number); /* the same integer-or-float choice */
+		return;
+	}
+	if (tag == 't' || tag == 'f') {
+		lua_pushboolean(L, tag == 't');
+		return;
+	}
+	if (tag != 'l' && tag != 'm') {
+		r->ok = r->ok && tag == 'n';
+		lua_pushnil(L);
+		return;
+	}
 	uint64_t n = value_bin_get_varint(r);
 	if (!r->ok || n > (uint64_t)(r->end - r->p)) {
 		r->ok = false;
