@@ -115,9 +115,17 @@ static int call_check_set(lua_State *L)
 	push_posts(L, c);
 	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
 	lua_createtable(L, (int)n, 0);
-	for (lua_Integer i = 1; i <= n; i++) {
-		lua_rawgeti(L, -2, i);
-		lua_rawseti(L, -2, i);
+	/* post.linted for this call, set on every table (a post may be context for one rule and
+	 * linted for another): a plain field, not a metamethod call per post and read */
+	lua_Integer k = 0;
+	for (size_t i = 0; i < c->n && k < n; i++) {
+		if (!c->entries[i].usable)
+			continue;
+		lua_rawgeti(L, -2, ++k);
+		lua_pushliteral(L, "linted");
+		lua_pushboolean(L, c->entries[i].view.linted);
+		lua_rawset(L, -3);
+		lua_rawseti(L, -2, k);
 	}
 	lua_remove(L, -2);
 	lua_rawgeti(L, LUA_REGISTRYINDEX, c->rule->ctx_ref);
