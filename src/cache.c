@@ -638,17 +638,23 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 		value_bin_put_varint(&payload, strlen(post->lang));
 		buf_adds(&payload, post->lang);
 		value_bin_put(&payload, post->meta);
+		/* each rule's data: a tree, or already in binary (collected_compact) */
 		size_t n = 0;
 		for (size_t i = 0; i < col->n && i < s->rules->nrules; i++)
-			n += s->rules->rules[i].has_collect && col->values[i];
+			n += s->rules->rules[i].has_collect &&
+			     (col->values[i] || (col->raw && col->raw[i].bytes));
 		value_bin_put_varint(&payload, n);
 		for (size_t i = 0; i < col->n && i < s->rules->nrules; i++) {
 			const struct rule *r = &s->rules->rules[i];
-			if (!r->has_collect || !col->values[i])
+			const struct collected_raw *raw = col->raw ? &col->raw[i] : NULL;
+			if (!r->has_collect || (!col->values[i] && !(raw && raw->bytes)))
 				continue;
 			value_bin_put_varint(&payload, strlen(r->id));
 			buf_adds(&payload, r->id);
-			value_bin_put(&payload, col->values[i]);
+			if (col->values[i])
+				value_bin_put(&payload, col->values[i]);
+			else
+				buf_add(&payload, raw->bytes, raw->len);
 		}
 	}
 	light_pack_add(c->pack, key, payload.ptr, payload.len);

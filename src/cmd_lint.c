@@ -195,6 +195,7 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 			/* it waits for the calendar: keep it small */
 			post_shrink(res->post, true);
 			report_compact(&res->r);
+			collected_compact(&res->col);
 		}
 	} else {
 		res->post = fixer_run(s, f->display, data, len, f->abs_path, f->config,
@@ -262,6 +263,7 @@ static void context_compute(const struct lint_run *run, struct session *s, size_
 	res->computed = true;
 	if (cache_collect(run->cache, s, post, f->abs_path, f->config, &res->col)) {
 		post_shrink(post, false);
+		collected_compact(&res->col);
 		res->post = post;
 	} else {
 		post_free(post);
