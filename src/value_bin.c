@@ -112,18 +112,33 @@ static size_t get_count(struct bin_reader *r)
 	return r->ok ? (size_t)n : 0;
 }
 
-static struct value *get_value(struct bin_reader *r, int depth)
+/* A value's tag and source position; false (r->ok false) when they are damaged or the tree
+ * is deeper than the readers go. Shared by get_value and skip_value, which must accept the
+ * same bytes. */
+static bool get_header(struct bin_reader *r, int depth, unsigned char *tag, int *line,
+		       int *column)
 {
 	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
 		r->ok = false;
-		return NULL;
+		return false;
 	}
-	unsigned char tag = *r->p++;
-	uint64_t line = value_bin_get_varint(r), column = value_bin_get_varint(r);
-	if (!r->ok || line > INT32_MAX || column > INT32_MAX) {
+	*tag = *r->p++;
+	uint64_t l = value_bin_get_varint(r), c = value_bin_get_varint(r);
+	if (!r->ok || l > INT32_MAX || c > INT32_MAX) {
 		r->ok = false;
-		return NULL;
+		return false;
 	}
+	*line = (int)l;
+	*column = (int)c;
+	return true;
+}
+
+static struct value *get_value(struct bin_reader *r, int depth)
+{
+	unsigned char tag;
+	int line, column;
+	if (!get_header(r, depth, &tag, &line, &column))
+		return NULL;
 	struct value *v = NULL;
 	switch (tag) {
 	case TAG_NIL: v = value_new(VALUE_NIL); break;
@@ -184,8 +199,8 @@ static struct value *get_value(struct bin_reader *r, int depth)
 	}
 	default: r->ok = false; return NULL;
 	}
-	v->line = (int)line;
-	v->column = (int)column;
+	v->line = line;
+	v->column = column;
 	if (!r->ok) {
 		value_free(v);
 		return NULL;
@@ -200,16 +215,10 @@ struct value *value_bin_get(struct bin_reader *r)
 
 static bool skip_value(struct bin_reader *r, int depth)
 {
-	if (!r->ok || r->p >= r->end || depth > MAX_DEPTH) {
-		r->ok = false;
+	unsigned char tag;
+	int line, column;
+	if (!get_header(r, depth, &tag, &line, &column))
 		return false;
-	}
-	unsigned char tag = *r->p++;
-	uint64_t line = value_bin_get_varint(r), column = value_bin_get_varint(r);
-	if (!r->ok || line > INT32_MAX || column > INT32_MAX) {
-		r->ok = false;
-		return false;
-	}
 	size_t len;
 	switch (tag) {
 	case TAG_NIL:
