@@ -15,6 +15,7 @@
 #include "fixer.h"
 #include "fmt.h"
 #include "jobs.h"
+#include "lua/api.h"
 #include "post.h"
 #include "safe_write.h"
 #include "session.h"
@@ -518,8 +519,11 @@ int cmd_lint(const struct cli *cli)
 			     .first = calendar_job,
 			     .after_compute = collect_pass ? collected_job : NULL,
 			     .compute = compute_job, .deliver = deliver_job };
+	/* the calendar runs after the workers are done: its largest search may use their cores */
+	api_similar_set_threads(jobs.threads + 1);
 	if (files.len > 0 || !collect_pass)
 		jobs_run(&jobs);
+	api_similar_set_threads(1);
 	trouble |= run.trouble;
 	free(run.results);
 	free(run.context);

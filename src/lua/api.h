@@ -16,5 +16,8 @@
 
 /* Pushes the `lint` library table. */
 int api_open_lint(lua_State *L);
+/* Threads lint.nearest may use for a large search, the caller's included (default 1): a lint
+ * run passes its --jobs, so that --jobs 1 starts none. */
+void api_similar_set_threads(unsigned threads);
 
 #endif

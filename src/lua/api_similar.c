@@ -18,12 +18,16 @@
  * to the rule's budget as it goes; every buffer is a Lua userdata, so a budget error raised
  * in the middle leaks nothing. */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
+#include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
 
@@ -351,13 +355,184 @@ static void direct_search(lua_State *L, struct item *items, size_t n, size_t tot
 	}
 }
 
+/* ---- the probe: each wanted item's best match through the index --------------------------
+ * Read-only once the index is built, so that wanted items can be searched on several threads
+ * (the calendar runs on one thread after the lint workers are done: the other cores idle). */
+
+struct probe {
+	const struct item *items;
+	const uint32_t *ranks;
+	const size_t *prefix;
+	const struct classes *cl;
+	const struct entry *index;
+	const uint32_t *index_off;
+	double t;
+};
+
+/* Item i's best match (SIZE_MAX for none) and its similarity. Each item's prefix is probed
+ * against the index, each candidate verified once. The first token a pair meets on is, for a
+ * pair that can reach the threshold, the first token they share (tokens are in one order), so
+ * at most 1 + the tokens after it in either set can be shared: when that is below the overlap
+ * the threshold needs (t / (1 + t) of both sizes together), the pair is dropped without a
+ * merge. seen (one per thread, zeroed) marks candidates; *work counts the steps. */
+static size_t probe_item(const struct probe *pr, size_t i, uint32_t *seen, long long *work,
+			 double *sim_out)
+{
+	const struct item *items = pr->items, *a = &items[i];
+	const struct classes *cl = pr->cl;
+	const struct entry *index = pr->index;
+	const uint32_t *index_off = pr->index_off, *ranks = pr->ranks;
+	size_t best = cl->twin[i];
+	double best_sim = best != SIZE_MAX ? 1.0 : -1;
+	/* the bar: the threshold, then the best similarity found so far (a later match must
+	 * reach it, or equal it with a smaller name). As it rises, the prefix of a that can hold
+	 * the first shared token shortens, and so do the sizes and overlaps worth looking at: a
+	 * post with an identical twin stops after its rarest token. */
+	double bar = pr->t - 1e-9;
+	size_t limit = best != SIZE_MAX ? 0 : pr->prefix[i];
+	for (size_t k = 0; k < limit; k++) {
+		double min_len = bar * (double)a->len, max_len = (double)a->len / bar;
+		double share = bar / (1 + bar);
+		uint32_t r = ranks[a->first + k];
+		uint32_t lo = index_off[r], hi = index_off[r + 1];
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if ((double)index[mid].len < min_len)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (uint32_t x = lo; x < index_off[r + 1]; x++) {
+			if ((double)index[x].len > max_len)
+				break;
+			size_t j = index[x].item, pj = index[x].pos;
+			(*work)++;
+			if (j == i || seen[j] == i + 1)
+				continue;
+			seen[j] = (uint32_t)(i + 1);
+			const struct item *b = &items[j];
+			/* the member of j's class the search would choose for a */
+			size_t member = same_group(a, b) ? cl->other[j] : j;
+			if (member == SIZE_MAX || member == i)
+				continue;
+			size_t rest_a = a->len - k - 1, rest_b = b->len - pj - 1;
+			double bound = 1.0 + (double)(rest_a < rest_b ? rest_a : rest_b);
+			if (bound < share * (double)(a->len + b->len) - 1e-9)
+				continue;
+			*work += (long long)(a->len + b->len) / 4;
+			size_t c = common(ranks + a->first, a->len, ranks + b->first, b->len);
+			double sim = (double)c / (double)(a->len + b->len - c);
+			if (c > 0 && sim >= pr->t && beats(items, sim, member, best_sim, best)) {
+				best = member;
+				best_sim = sim;
+				if (best_sim - 1e-9 > bar) {
+					bar = best_sim - 1e-9;
+					double keep = ceil(best_sim * (double)a->len - 1e-7);
+					size_t p = a->len - (keep < 1 ? 1 : (size_t)keep) + 1;
+					if (p < limit)
+						limit = p;
+					min_len = bar * (double)a->len;
+					max_len = (double)a->len / bar;
+					share = bar / (1 + bar);
+				}
+			}
+		}
+	}
+	*sim_out = best_sim;
+	return best;
+}
+
+/* Threads for the probe, besides the caller: the lint run's (--jobs), none elsewhere. */
+static _Atomic unsigned probe_helpers = 0;
+
+void api_similar_set_threads(unsigned threads)
+{
+	atomic_store(&probe_helpers, threads > 1 ? threads - 1 : 0);
+}
+
+/* Fewer wanted items than this are probed on the calling thread alone. */
+#define PROBE_PARALLEL_MIN 256
+#define PROBE_CHUNK 64
+
+struct probe_run {
+	const struct probe *pr;
+	struct host *host; /* ticked after each chunk: the watchdog sees the work go on */
+	size_t n;
+	_Atomic size_t next; /* the next chunk of items to take */
+	size_t *best;        /* per item, SIZE_MAX: none or not wanted */
+	double *sim;
+};
+
+struct probe_thread {
+	struct probe_run *run;
+	uint32_t *seen;
+	long long work;
+};
+
+static void *probe_chunks(void *arg)
+{
+	struct probe_thread *th = arg;
+	struct probe_run *run = th->run;
+	for (;;) {
+		size_t from = atomic_fetch_add(&run->next, PROBE_CHUNK);
+		if (from >= run->n)
+			break;
+		size_t to = from + PROBE_CHUNK < run->n ? from + PROBE_CHUNK : run->n;
+		for (size_t i = from; i < to; i++)
+			if (run->pr->prefix[i] && run->pr->items[i].want)
+				run->best[i] = probe_item(run->pr, i, th->seen, &th->work, &run->sim[i]);
+		host_tick(run->host);
+	}
+	return NULL;
+}
+
+/* Pushes the result table: every wanted item probed, on this thread and the helpers; the
+ * answers do not depend on how the items were shared out, and they are pushed in order. */
+static void probe_all(lua_State *L, const struct probe *pr, size_t n, size_t wanted)
+{
+	unsigned helpers = atomic_load(&probe_helpers);
+	if (wanted < PROBE_PARALLEL_MIN)
+		helpers = 0;
+	if (helpers > 7)
+		helpers = 7;
+	struct probe_thread th[8];
+	for (unsigned h = 0; h <= helpers; h++) {
+		th[h] = (struct probe_thread){ NULL, scratch(L, n, sizeof(uint32_t)), 0 };
+		memset(th[h].seen, 0, n * sizeof(uint32_t));
+	}
+	struct probe_run run = { pr, host_of(L), n, 0, scratch(L, n, sizeof(size_t)),
+				 scratch(L, n, sizeof(double)) };
+	for (size_t i = 0; i < n; i++)
+		run.best[i] = SIZE_MAX;
+	pthread_t tids[8];
+	bool started[8] = { false };
+	for (unsigned h = 1; h <= helpers; h++) {
+		th[h].run = &run;
+		started[h] = pthread_create(&tids[h], NULL, probe_chunks, &th[h]) == 0;
+	}
+	th[0].run = &run;
+	probe_chunks(&th[0]); /* takes whatever a helper that did not start would have */
+	long long work = th[0].work;
+	for (unsigned h = 1; h <= helpers; h++) {
+		if (started[h])
+			pthread_join(tids[h], NULL);
+		work += th[h].work;
+	}
+	host_charge(L, work);
+	lua_createtable(L, 0, 0);
+	for (size_t i = 0; i < n; i++)
+		if (run.best[i] != SIZE_MAX)
+			push_match(L, i, run.best[i], run.sim[i]);
+}
+
 static int f_nearest(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	double t = luaL_checknumber(L, 2);
 	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
 	size_t n = (size_t)lua_rawlen(L, 1);
-	luaL_checkstack(L, 24, "lint.nearest"); /* a dozen buffers, three more while growing */
+	/* a dozen buffers, three more while growing, and the probe's (see probe_all) */
+	luaL_checkstack(L, 40, "lint.nearest");
 	struct item *items = scratch(L, n, sizeof(*items)); /* stack 3 */
 	size_t total = 0, wanted = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -489,84 +664,8 @@ static int f_nearest(lua_State *L)
 		      compare_entries);
 	host_charge(L, (long long)nindex / 4);
 
-	/* probe: each item's prefix against the index, each candidate verified once. The
-	 * first token a pair meets on is, for a pair that can reach the threshold, the first
-	 * token they share (tokens are in one order), so at most 1 + the tokens after it in
-	 * either set can be shared: when that is below the overlap the threshold needs
-	 * (t / (1 + t) of both sizes together), the pair is dropped without a merge. */
-	uint32_t *seen = scratch(L, n, sizeof(uint32_t));
-	memset(seen, 0, n * sizeof(uint32_t));
-	double low = t - 1e-9;
-	long long work = 0;
-	lua_createtable(L, 0, 0);
-	for (size_t i = 0; i < n; i++) {
-		const struct item *a = &items[i];
-		if (!prefix[i] || !a->want)
-			continue;
-		size_t best = cl.twin[i];
-		double best_sim = best != SIZE_MAX ? 1.0 : -1;
-		/* the bar: the threshold, then the best similarity found so far (a later match
-		 * must reach it, or equal it with a smaller name). As it rises, the prefix of a
-		 * that can hold the first shared token shortens, and so do the sizes and overlaps
-		 * worth looking at: a post with an identical twin stops after its rarest token. */
-		double bar = low;
-		size_t limit = best != SIZE_MAX ? 0 : prefix[i];
-		for (size_t k = 0; k < limit; k++) {
-			double min_len = bar * (double)a->len, max_len = (double)a->len / bar;
-			double share = bar / (1 + bar);
-			uint32_t r = ranks[a->first + k];
-			uint32_t lo = index_off[r], hi = index_off[r + 1];
-			while (lo < hi) {
-				uint32_t mid = lo + (hi - lo) / 2;
-				if ((double)index[mid].len < min_len)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			for (uint32_t x = lo; x < index_off[r + 1]; x++) {
-				if ((double)index[x].len > max_len)
-					break;
-				size_t j = index[x].item, pj = index[x].pos;
-				work++;
-				if (j == i || seen[j] == i + 1)
-					continue;
-				seen[j] = (uint32_t)(i + 1);
-				const struct item *b = &items[j];
-				/* the member of j's class the search would choose for a */
-				size_t member = same_group(a, b) ? cl.other[j] : j;
-				if (member == SIZE_MAX || member == i)
-					continue;
-				size_t rest_a = a->len - k - 1, rest_b = b->len - pj - 1;
-				double bound = 1.0 + (double)(rest_a < rest_b ? rest_a : rest_b);
-				if (bound < share * (double)(a->len + b->len) - 1e-9)
-					continue;
-				work += (long long)(a->len + b->len) / 4;
-				size_t c = common(ranks + a->first, a->len, ranks + b->first, b->len);
-				double sim = (double)c / (double)(a->len + b->len - c);
-				if (c > 0 && sim >= t && beats(items, sim, member, best_sim, best)) {
-					best = member;
-					best_sim = sim;
-					if (best_sim - 1e-9 > bar) {
-						bar = best_sim - 1e-9;
-						double keep = ceil(best_sim * (double)a->len - 1e-7);
-						size_t p = a->len - (keep < 1 ? 1 : (size_t)keep) + 1;
-						if (p < limit)
-							limit = p;
-						min_len = bar * (double)a->len;
-						max_len = (double)a->len / bar;
-						share = bar / (1 + bar);
-					}
-				}
-			}
-			if (work >= CHARGE_BATCH) {
-				host_charge(L, work);
-				work = 0;
-			}
-		}
-		if (best != SIZE_MAX)
-			push_match(L, i, best, best_sim);
-	}
-	host_charge(L, work);
+	struct probe pr = { items, ranks, prefix, &cl, index, index_off, t };
+	probe_all(L, &pr, n, wanted);
 	return 1;
 }
 

@@ -279,6 +279,11 @@ static int raise_budget(lua_State *L, struct host *h)
 	return lua_error(L);
 }
 
+void host_tick(struct host *h)
+{
+	atomic_fetch_add_explicit(&h->watch->ticks, 1, memory_order_relaxed);
+}
+
 void host_charge(lua_State *L, long long units)
 {
 	struct host *h = host_of(L);

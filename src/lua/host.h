@@ -107,6 +107,9 @@ void host_load_embedded(lua_State *L, const struct embedded_file *f, const char 
 void host_push_empty_env(lua_State *L);
 /* Charges work done in C on behalf of Lua (scanning n bytes, building n tables) to the
  * call's instruction budget; raises the budget error when it runs out. */
+/* Tells the watchdog that work is progressing, from any thread (C code running outside the
+ * Lua state, such as lint.nearest's helper threads, which cannot charge the budget). */
+void host_tick(struct host *h);
 void host_charge(lua_State *L, long long units);
 
 #endif

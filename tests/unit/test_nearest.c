@@ -10,6 +10,7 @@
 #include <lauxlib.h>
 
 #include "check.h"
+#include "lua/api.h"
 #include "lua/host.h"
 
 static char *script;
@@ -41,6 +42,8 @@ int main(int argc, char **argv)
 	script_len = fread(buf, 1, sizeof(buf), f);
 	fclose(f);
 	script = buf;
+	/* large corpora take the threaded search, as in a lint run with --jobs 3 */
+	api_similar_set_threads(3);
 	struct host_limits limits = { .instructions = 4000000000LL };
 	struct host *h = host_new(&limits);
 	struct host_error err;
