@@ -375,9 +375,10 @@ struct probe {
  * at most 1 + the tokens after it in either set can be shared: when that is below the overlap
  * the threshold needs (t / (1 + t) of both sizes together), the pair is dropped without a
  * merge. seen (one per thread, zeroed) marks candidates; *work counts the steps. */
-static size_t probe_item(const struct probe *pr, size_t i, uint32_t *seen, long long *work,
+static size_t probe_item(const struct probe *pr, size_t i, uint32_t *seen, long long *work_out,
 			 double *sim_out)
 {
+	long long work = 0; /* local: threads that counted in shared memory slowed each other */
 	const struct item *items = pr->items, *a = &items[i];
 	const struct classes *cl = pr->cl;
 	const struct entry *index = pr->index;
@@ -406,7 +407,7 @@ static size_t probe_item(const struct probe *pr, size_t i, uint32_t *seen, long 
 			if ((double)index[x].len > max_len)
 				break;
 			size_t j = index[x].item, pj = index[x].pos;
-			(*work)++;
+			work++;
 			if (j == i || seen[j] == i + 1)
 				continue;
 			seen[j] = (uint32_t)(i + 1);
@@ -419,7 +420,7 @@ static size_t probe_item(const struct probe *pr, size_t i, uint32_t *seen, long 
 			double bound = 1.0 + (double)(rest_a < rest_b ? rest_a : rest_b);
 			if (bound < share * (double)(a->len + b->len) - 1e-9)
 				continue;
-			*work += (long long)(a->len + b->len) / 4;
+			work += (long long)(a->len + b->len) / 4;
 			size_t c = common(ranks + a->first, a->len, ranks + b->first, b->len);
 			double sim = (double)c / (double)(a->len + b->len - c);
 			if (c > 0 && sim >= pr->t && beats(items, sim, member, best_sim, best)) {
@@ -438,6 +439,7 @@ static size_t probe_item(const struct probe *pr, size_t i, uint32_t *seen, long 
 			}
 		}
 	}
+	*work_out += work;
 	*sim_out = best_sim;
 	return best;
 }
@@ -467,6 +469,7 @@ struct probe_thread {
 	struct probe_run *run;
 	uint32_t *seen;
 	long long work;
+	char pad[64]; /* one cache line each: the threads write their own */
 };
 
 static void *probe_chunks(void *arg)
@@ -497,7 +500,7 @@ static void probe_all(lua_State *L, const struct probe *pr, size_t n, size_t wan
 		helpers = 7;
 	struct probe_thread th[8];
 	for (unsigned h = 0; h <= helpers; h++) {
-		th[h] = (struct probe_thread){ NULL, scratch(L, n, sizeof(uint32_t)), 0 };
+		th[h] = (struct probe_thread){ .seen = scratch(L, n, sizeof(uint32_t)) };
 		memset(th[h].seen, 0, n * sizeof(uint32_t));
 	}
 	struct probe_run run = { pr, host_of(L), n, 0, scratch(L, n, sizeof(size_t)),
