@@ -850,6 +850,27 @@ class Cache(Case):
             data, reads, res = self.hook_run(r)
             self.assertEqual((data, reads), (plain, 0), res.stderr)
 
+    def test_a_linked_worktree_answers_its_calendar_from_the_pack(self):
+        # a worktree's git folder is .git/worktrees/NAME, its objects are the main one's:
+        # the blobs left unread by the walk are read from there, and the pack lives there
+        r = self.repo()
+        for i in range(5):
+            r.write("posts/q%d.md" % i, post(QUOTES[i % 4], scheduled="2026-12-%02d" % (i + 1)))
+        r.commit()
+        wt = os.path.join(self.tmp, "wt")
+        r.git("worktree", "add", "-q", wt)
+        with open(os.path.join(wt, "posts", "q5.md"), "w") as f:
+            f.write(post(QUOTES[0], scheduled="2026-12-06"))
+        subprocess.run(["git", "add", "posts/q5.md"], cwd=wt, check=True, env=r.env)
+        plain, _ = r.lint_json("--staged", cwd=wt)
+        self.assertIn(("posts/q5.md", "quote-streak"), found(plain))
+        for reads in (5, 0):
+            res = r.lint("--staged", "--cache", "--format", "json", cwd=wt,
+                         env={"POSTLINT_TIMING": "1"})
+            self.assertEqual(json.loads(res.stdout), plain, res.stderr)
+            self.assertEqual(CollectRules.timing(res.stderr).get("(host: read git blobs)", 0),
+                             reads, res.stderr)
+
     def test_cached_light_posts_keep_their_language(self):
         # check_set of a rule with collect reads post.lang of every post; a post answered
         # from the cache (its JSON entry, or the pack) had no words to guess it from, and
