@@ -82,13 +82,11 @@ static void mix_tree(uint64_t h[2], const char *dir, int depth)
 		} else if (len > 4 && strcmp(names[i] + len - 4, ".lua") == 0) {
 			char *data;
 			size_t size;
-			struct buf err = BUF_INIT;
 			mixs(h, path.ptr);
-			if (source_read(path.ptr, &data, &size, &err) == 0) {
+			if (source_read(path.ptr, &data, &size, NULL) == 0) {
 				mix(h, data, size);
 				free(data);
 			}
-			buf_release(&err);
 		}
 		buf_release(&path);
 		free(names[i]);
@@ -469,10 +467,7 @@ static json_t *load_entry(const char *path)
 {
 	char *data;
 	size_t len;
-	struct buf err = BUF_INIT;
-	int rc = source_read(path, &data, &len, &err);
-	buf_release(&err);
-	if (rc < 0)
+	if (source_read(path, &data, &len, NULL) < 0)
 		return NULL;
 	json_t *root = json_loadb(data, len, 0, NULL);
 	free(data);
@@ -638,24 +633,26 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 		value_bin_put_varint(&payload, strlen(post->lang));
 		buf_adds(&payload, post->lang);
 		value_bin_put(&payload, post->meta);
-		/* each rule's data: a tree, or already in binary (collected_compact) */
+		/* each rule's data, a tree or already in binary (collected_compact), after
+		 * their count */
+		struct buf pairs = BUF_INIT;
 		size_t n = 0;
-		for (size_t i = 0; i < col->n && i < s->rules->nrules; i++)
-			n += s->rules->rules[i].has_collect &&
-			     (col->values[i] || (col->raw && col->raw[i].bytes));
-		value_bin_put_varint(&payload, n);
 		for (size_t i = 0; i < col->n && i < s->rules->nrules; i++) {
 			const struct rule *r = &s->rules->rules[i];
 			const struct collected_raw *raw = col->raw ? &col->raw[i] : NULL;
 			if (!r->has_collect || (!col->values[i] && !(raw && raw->bytes)))
 				continue;
-			value_bin_put_varint(&payload, strlen(r->id));
-			buf_adds(&payload, r->id);
+			n++;
+			value_bin_put_varint(&pairs, strlen(r->id));
+			buf_adds(&pairs, r->id);
 			if (col->values[i])
-				value_bin_put(&payload, col->values[i]);
+				value_bin_put(&pairs, col->values[i]);
 			else
-				buf_add(&payload, raw->bytes, raw->len);
+				buf_add(&pairs, raw->bytes, raw->len);
 		}
+		value_bin_put_varint(&payload, n);
+		buf_add(&payload, pairs.ptr, pairs.len);
+		buf_release(&pairs);
 	}
 	light_pack_add(c->pack, key, payload.ptr, payload.len);
 	buf_release(&payload);

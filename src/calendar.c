@@ -17,10 +17,7 @@ static bool add_post(struct set_post **posts, size_t *n, size_t *cap, const stru
 		return false;
 	char *data;
 	size_t len;
-	struct buf err = BUF_INIT;
-	int rc = source_file_read(f, &data, &len, &err);
-	buf_release(&err);
-	if (rc < 0)
+	if (source_file_read(f, &data, &len, NULL) < 0)
 		return false;
 	xgrow((void **)posts, cap, *n + 1, sizeof(**posts));
 	(*posts)[(*n)++] = (struct set_post){ .post = post_new(f->display, data, len),

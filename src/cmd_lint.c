@@ -255,10 +255,7 @@ static void context_compute(const struct lint_run *run, struct session *s, size_
 		return;
 	char *data;
 	size_t len;
-	struct buf err = BUF_INIT;
-	int read = source_file_read(f, &data, &len, &err);
-	buf_release(&err);
-	if (read < 0)
+	if (source_file_read(f, &data, &len, NULL) < 0)
 		return; /* context that cannot be read is left out, as before */
 	struct post *post = post_new(f->display, data, len);
 	res->computed = true;

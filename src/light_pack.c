@@ -21,8 +21,7 @@
 
 struct record {
 	uint64_t key[2];
-	size_t off, len; /* in the file's bytes, or in `added` */
-	bool added;      /* made by this run */
+	size_t off, len; /* in the file's bytes (records), or in `added` (fresh) */
 	bool used;       /* found by this run */
 	bool dropped;    /* found damaged by this run: neither found again nor kept */
 };
@@ -82,26 +81,20 @@ struct light_pack *light_pack_load(const char *path)
 	struct light_pack *p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
 	buf_init(&p->added);
-	struct buf err = BUF_INIT;
-	if (source_read(path, &p->data, &p->data_len, &err) == 0)
+	if (source_read(path, &p->data, &p->data_len, NULL) == 0)
 		index_records(p);
-	buf_release(&err);
 	return p;
 }
 
-const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2], size_t *len)
+/* The file's record with this key, or NULL. */
+static struct record *lookup(struct light_pack *p, const uint64_t key[2])
 {
 	size_t lo = 0, hi = p->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = compare_keys(p->records[mid].key, key);
-		if (c == 0) {
-			if (p->records[mid].dropped)
-				return NULL;
-			p->records[mid].used = true;
-			*len = p->records[mid].len;
-			return (const unsigned char *)p->data + p->records[mid].off;
-		}
+		if (c == 0)
+			return &p->records[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -110,20 +103,30 @@ const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2]
 	return NULL;
 }
 
+const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2], size_t *len)
+{
+	struct record *rec = lookup(p, key);
+	if (!rec || rec->dropped)
+		return NULL;
+	rec->used = true;
+	*len = rec->len;
+	return (const unsigned char *)p->data + rec->off;
+}
+
 void light_pack_drop(struct light_pack *p, const uint64_t key[2])
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (compare_keys(p->records[i].key, key) == 0) {
-			p->records[i].dropped = true;
-			p->records[i].used = false;
-		}
+	struct record *rec = lookup(p, key);
+	if (rec) {
+		rec->dropped = true;
+		rec->used = false;
+	}
 }
 
 void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len)
 {
 	xgrow((void **)&p->fresh, &p->cap_fresh, p->nfresh + 1, sizeof(*p->fresh));
 	p->fresh[p->nfresh++] = (struct record){ .key = { key[0], key[1] }, .off = p->added.len,
-						.len = len, .added = true, .used = true };
+						.len = len };
 	buf_add(&p->added, payload, len);
 }
 

@@ -64,10 +64,10 @@ void source_list_add(struct source_list *list, const char *abs, const char *disp
 /* Index of the file with this absolute path, or -1. */
 long source_list_find(const struct source_list *list, const char *abs);
 
-/* Reads a whole file. Returns 0, or -1 with a message in err. */
+/* Reads a whole file. Returns 0, or -1 with a message in err (NULL: no message wanted). */
 int source_read(const char *path, char **data, size_t *len, struct buf *err);
 /* The bytes of a source file in a new buffer: what was read already (standard input, a git
- * blob), else abs_path read now. Returns 0, or -1 with a message in err. */
+ * blob), else abs_path read now. Returns 0, or -1 with a message in err (or NULL). */
 int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err);
 
 /* What a run lints: paths on disk (the work tree), or what git says changed. */

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,30 +91,42 @@ char *source_display(const char *abs_path)
 	return buf_detach(&b, NULL);
 }
 
+/* "cannot read 'path': why" appended to err (nothing when err is NULL); returns -1. */
+__attribute__((format(printf, 3, 4)))
+static int cannot_read(struct buf *err, const char *path, const char *why, ...)
+{
+	if (err) {
+		va_list ap;
+		va_start(ap, why);
+		buf_addf(err, "cannot read '%s': ", path);
+		buf_vaddf(err, why, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
 int source_read(const char *path, char **data, size_t *len, struct buf *err)
 {
 	/* non-blocking open: a FIFO named like a post must not hang the run */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		buf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		return cannot_read(err, path, "%s", strerror(e));
 	}
 	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > MAX_POST_BYTES) {
-		if (!S_ISREG(st.st_mode))
-			buf_addf(err, "cannot read '%s': not a regular file", path);
-		else
-			buf_addf(err, "cannot read '%s': larger than %zu MB", path, MAX_POST_BYTES >> 20);
 		close(fd);
-		return -1;
+		if (!S_ISREG(st.st_mode))
+			return cannot_read(err, path, "not a regular file");
+		return cannot_read(err, path, "larger than %zu MB", MAX_POST_BYTES >> 20);
 	}
 	FILE *f = fdopen(fd, "rb");
 	if (!f) {
-		buf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+		int e = errno;
 		close(fd);
-		return -1;
+		return cannot_read(err, path, "%s", strerror(e));
 	}
 	struct buf b = BUF_INIT;
 	buf_grow(&b, (size_t)st.st_size); /* the size known: no doubling on the way */
@@ -123,8 +136,7 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 		if (b.len + n > MAX_POST_BYTES) {
 			fclose(f);
 			buf_release(&b);
-			buf_addf(err, "cannot read '%s': larger than %zu MB", path, MAX_POST_BYTES >> 20);
-			return -1;
+			return cannot_read(err, path, "larger than %zu MB", MAX_POST_BYTES >> 20);
 		}
 		buf_add(&b, chunk, n);
 	}
@@ -132,8 +144,7 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 		int e = errno;
 		fclose(f);
 		buf_release(&b);
-		buf_addf(err, "cannot read '%s': %s", path, strerror(e));
-		return -1;
+		return cannot_read(err, path, "%s", strerror(e));
 	}
 	fclose(f);
 	*data = buf_detach(&b, len);
@@ -142,11 +153,8 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 
 int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err)
 {
-	if (f->unread) {
-		buf_addf(err, "cannot read '%s': blob %s was not read from git", f->display,
-			 f->blob_id);
-		return -1;
-	}
+	if (f->unread)
+		return cannot_read(err, f->display, "blob %s was not read from git", f->blob_id);
 	if (!f->data) {
 		long long started = timing_now();
 		int rc = source_read(f->abs_path, data, len, err);
