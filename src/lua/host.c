@@ -5,6 +5,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #include "lua/api.h"
 #include "lua/pattern.h"
+#include "lua/pool.h"
 #include "util/xalloc.h"
 
 _Static_assert(LUA_VERSION_NUM == 504, "postlint needs Lua 5.4");
@@ -44,6 +46,7 @@ struct host {
 	long long call_started_ms; /* CLOCK_MONOTONIC, of the budgeted call in progress */
 	bool timed_out;
 	struct watch_slot *watch; /* this host's place in the watchdog's list */
+	struct pool pool;         /* the state's small blocks */
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
@@ -195,12 +198,40 @@ static char template_key, libs_key, modules_key;
 
 /* ---- memory, budget, errors ----------------------------------------------------------- */
 
+static void give_back(struct host *h, void *block, size_t size)
+{
+	if (pool_serves(size))
+		pool_give(&h->pool, block, size);
+	else
+		free(block);
+}
+
+/* A block of nsize bytes holding the first bytes of block (old bytes, NULL when 0). The
+ * pool's chunks count against the state's cap as well as what is in use, so that blocks
+ * freed in one size and asked for in another cannot take the process past it; a block that
+ * shrinks is not refused for that (Lua does not expect a shrink to fail). */
+static void *resize(struct host *h, void *block, size_t old, size_t nsize)
+{
+	if (block && pool_same_class(old, nsize))
+		return block;
+	if (block && !pool_serves(old) && !pool_serves(nsize))
+		return realloc(block, nsize);
+	size_t cap = nsize < old ? SIZE_MAX : h->limit;
+	void *fresh = pool_serves(nsize) ? pool_take(&h->pool, nsize, cap) : malloc(nsize);
+	if (fresh && block) {
+		memcpy(fresh, block, old < nsize ? old : nsize);
+		give_back(h, block, old);
+	}
+	return fresh;
+}
+
 static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
 	struct host *h = ud;
 	size_t old = ptr ? osize : 0;
 	if (nsize == 0) {
-		free(ptr);
+		if (ptr)
+			give_back(h, ptr, old);
 		h->used -= old;
 		return NULL;
 	}
@@ -223,7 +254,7 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 			}
 		}
 	}
-	void *p = realloc(ptr, nsize);
+	void *p = resize(h, ptr, old, nsize);
 	if (!p)
 		return NULL;
 	h->used = h->used - old + nsize;
@@ -922,6 +953,7 @@ struct host *host_new(const struct host_limits *limits)
 	h->watch = watch_slot_take();
 	h->L = lua_newstate(host_alloc, h);
 	if (!h->L) {
+		pool_release(&h->pool);
 		watch_slot_give_back(h->watch);
 		free(h);
 		return NULL;
@@ -944,6 +976,7 @@ void host_free(struct host *h)
 		return;
 	if (h->L)
 		lua_close(h->L);
+	pool_release(&h->pool);
 	watch_slot_give_back(h->watch);
 	free(h);
 }

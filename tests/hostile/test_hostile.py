@@ -78,6 +78,8 @@ HOSTILE = {
     "grows-strings": ('local t = {} for i = 1, 1e9 do t[i] = ("x"):rep(1000) .. i end',
                       "memory limit exceeded"),
     "concats": ('local s = "x" while true do s = s .. s end', "memory limit exceeded"),
+    "grows-small-tables": ('local t = {} for i = 1, 1e9 do t[i] = { i } end',
+                           "memory limit exceeded|instruction budget"),
     # one instruction or library call, much work in C: charged by what they copy, shift or scan
     "copies-long-strings": ('local s = ("x"):rep(1e7) for i = 1, 1e9 do local y = s .. "a" end',
                             "instruction budget exceeded"),
