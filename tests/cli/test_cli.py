@@ -724,6 +724,19 @@ class Git(Case):
         self.assertEqual(sorted(data["files"]), ["../a.md", "../ünïcode name with spaces.md"])
 
 
+    def test_a_tracked_post_is_linted_even_where_gitignore_matches_it(self):
+        # git's rule: ignore patterns apply to untracked files only
+        self.git("init", "-q")
+        self.write(".gitignore", "*.tmp.md\n")
+        me = "---\ngoal: x\n---\nI finished my first marathon today.\n"
+        self.write("posts/kept.tmp.md", me)
+        self.write("posts/scratch.tmp.md", me)
+        self.write("posts/a.md", me)
+        self.git("add", "-f", "posts/kept.tmp.md")
+        r = run(["--format", "json"], self.dir)
+        data = json.loads(r.stdout)
+        self.assertEqual(sorted(data["files"]), ["posts/a.md", "posts/kept.tmp.md"])
+
 
 if __name__ == "__main__":
     harness.main(sys.modules[__name__], postlint_default=os.path.join(ROOT, "build", "postlint"))
