@@ -29,7 +29,7 @@ Good:  We did it! Thank you all - see you soon.]],
     local seen = {}
     for _, w in ipairs(post.words) do
       local at = w.last + 1
-      if not w.quoted and not seen[at] and text:sub(at, at) == "!" then
+      if text:byte(at) == 33 and not w.quoted and not seen[at] then -- "!" after the word
         seen[at] = true
         local run_end = at
         while text:sub(run_end + 1, run_end + 1) == "!" do

@@ -10,6 +10,10 @@ local ACRONYMS = { "NASA", "NATO", "ASAP", "AIDS", "UNESCO", "UNICEF", "COVID", 
   "UI", "UX", "AI", "AGI", "IOS", "MACOS", "WWDC", "CES", "SXSW", "EOD", "ETA", "FOMO", "YOLO",
   "IMHO", "IIRC", "TLDR", "TIL", "ELI5", "NSFW", "PSA", "BREAKING", "IDEA", "GIS", "FOSS",
   "NOAA", "DATEV", "SAP", "ASUS", "AMD", "BMW", "AUDI", "FIAT", "LEGO", "NASDAQ", "NYSE" }
+local ACRONYM_SET = {}
+for _, a in ipairs(ACRONYMS) do
+  ACRONYM_SET[a] = true
+end
 
 return {
   id = "no-shouting",
@@ -32,18 +36,26 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
   options = { min_letters = 4, allow = {} },
 
   check = function(post, ctx)
-    local allowed = {}
-    for _, a in ipairs(ACRONYMS) do
-      allowed[a] = true
-    end
-    for _, a in ipairs(ctx.options.allow) do
-      allowed[tostring(a):upper()] = true
+    -- the built-in list as a set once per run; a copy with the option's words only when
+    -- there are any (most configurations have none)
+    local allowed = ACRONYM_SET
+    if #ctx.options.allow > 0 then
+      allowed = {}
+      for a in pairs(ACRONYM_SET) do
+        allowed[a] = true
+      end
+      for _, a in ipairs(ctx.options.allow) do
+        allowed[tostring(a):upper()] = true
+      end
     end
     local min = ctx.options.min_letters
     local function shouted(w)
       local t = w.text
+      if t == w.norm then
+        return false -- the usual case first: a word that is its own folded form (no capitals)
+      end
       if t:find("%l") then
-        return false -- the usual case first: a word with lower case
+        return false -- then a word with lower case
       end
       if w.quoted or w.link or post.text:sub(w.first - 1, w.first - 1) == "[" then
         return false -- quotations, link text, "[VIDEO]"-style labels

@@ -208,6 +208,8 @@ local function is_upper_initial(text)
   return first ~= nil and #first > 1 and lint.fold(first) ~= first
 end
 
+local WITH_QUOTED = { quoted = true } -- post:find's options, made once
+
 -- Matches of a word list over the whole post (quoted text included), sorted by position.
 -- Substring languages (Japanese) search the text; the others match on word boundaries.
 local function find(a, name)
@@ -233,7 +235,7 @@ local function find(a, name)
       return x.first < y.first
     end)
   elseif a.W.phrases[name] then
-    found = a.post:find(a.W.phrases[name], { quoted = true })
+    found = a.post:find(a.W.phrases[name], WITH_QUOTED)
   else
     found = {}
   end
@@ -253,9 +255,10 @@ local function region(a, pos)
 end
 
 -- Matches of list `name` inside [first, last] whose region is accepted by `want`
--- (a set like { own = true, rt = true }).
-local function matches(a, name, first, last, want)
-  local out = {}
+-- (a set like { own = true, rt = true }); with `one`, only whether there is any (a list
+-- that is only counted or tested is not built).
+local function matches(a, name, first, last, want, one)
+  local out = not one and {} or nil
   local found = find(a, name)
   for k = lower_bound(found, first), #found do
     local m = found[k]
@@ -263,10 +266,17 @@ local function matches(a, name, first, last, want)
       break
     end
     if m.last <= last and want[region(a, m.first)] then
+      if one then
+        return true
+      end
       out[#out + 1] = m
     end
   end
-  return out
+  return out or false
+end
+
+local function any_match(a, name, first, last, want)
+  return matches(a, name, first, last, want, true)
 end
 
 local OWN = { own = true }
@@ -378,7 +388,7 @@ end
 
 local function sentence_has(a, si, name, want)
   local s = a.post.sentences[si]
-  return #matches(a, name, s.first, s.last, want or OWN) > 0
+  return any_match(a, name, s.first, s.last, want or OWN)
 end
 
 -- The own words of sentence si, made once per sentence (callers only read the list).
@@ -608,7 +618,7 @@ local function analyze_sales(a)
     others = others + 1
   end
   if others > 0 then
-    if #matches(a, "ownership", body_first, body_last, NOT_QUOTED) > 0 then
+    if any_match(a, "ownership", body_first, body_last, NOT_QUOTED) then
       score = score + 1
       categories.ownership = true
     end
@@ -621,7 +631,7 @@ local function analyze_sales(a)
     end
   end
   for name, minus in pairs(DISCOUNTS) do
-    if score > 0 and #matches(a, name, body_first, body_last, NOT_QUOTED) > 0 then
+    if score > 0 and any_match(a, name, body_first, body_last, NOT_QUOTED) then
       score = score - minus
       categories[name] = true
     end
@@ -696,7 +706,7 @@ local function analyze_share(a, threshold)
     items[#items + 1] = { kind = "quote-tweet", first = a.quote_tweet.first,
       last = a.quote_tweet.last }
   end
-  local own_media = #matches(a, "own_media", post.body.first, post.body.last, OWN) > 0
+  local own_media = any_match(a, "own_media", post.body.first, post.body.last, OWN)
   local is_sales = a.sales_raw >= threshold
   for _, l in ipairs(post.links) do
     local r = region(a, l.first)
@@ -1040,8 +1050,8 @@ local function analyze_self(a, self_names)
     end
   end
   -- turning to the reader
-  local turn = #matches(a, "second_person", first, last, OWN) > 0
-    or #matches(a, "reader_groups", first, last, OWN) > 0
+  local turn = any_match(a, "second_person", first, last, OWN)
+    or any_match(a, "reader_groups", first, last, OWN)
   local thanks = #matches(a, "thanks", first, last, OWN)
   local not_thanks = #matches(a, "not_thanks", first, last, OWN)
   if thanks > not_thanks then
@@ -1057,7 +1067,7 @@ local function analyze_self(a, self_names)
   s.turns = turn
   -- mainly about something else: a quotation, a retweet, or a link put forward
   -- ...unless the poster's own things lead ("my application", "our launch")
-  local possessive = #matches(a, "first_person_possessive", first, last, OWN) > 0
+  local possessive = any_match(a, "first_person_possessive", first, last, OWN)
   local external = a.rt_first ~= nil or a.quote_tweet ~= nil
   for _, t in ipairs(a.quote_tokens) do
     local _, n = t.text:gsub("%S+", "")
@@ -1067,7 +1077,7 @@ local function analyze_self(a, self_names)
   end
   for _, item in ipairs(a.share.items) do
     if item.kind == "link" then
-      local pointing = #matches(a, "item_words", first, last, OWN) > 0
+      local pointing = any_match(a, "item_words", first, last, OWN)
       if not possessive or pointing then
         external = true
       end
