@@ -4,10 +4,13 @@
  * payload. Loaded in one read; the records are sorted by key for a binary search. */
 #include "light_pack.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "source.h"
@@ -28,8 +31,8 @@ struct record {
 
 struct light_pack {
 	char *path;
-	char *data; /* the file (owned) */
-	size_t data_len;
+	char *data; /* the file: mapped (mapped_len) or read (owned) */
+	size_t data_len, mapped_len;
 	struct record *records; /* the file's, sorted by key */
 	size_t n;
 	struct record *fresh; /* this run's */
@@ -76,12 +79,32 @@ static void index_records(struct light_pack *p)
 		qsort(p->records, p->n, sizeof(*p->records), compare_records);
 }
 
+/* Maps the file: the hook reads a pack of 10,000 posts (8 MB) where a copy would cost a page
+ * fault per 4 KB. The pack is replaced by rename, never rewritten in place, so the mapping
+ * stays whole while another run writes the next one. */
+static bool map_file(struct light_pack *p, const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	void *m = MAP_FAILED;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return false;
+	p->data = m;
+	p->data_len = p->mapped_len = (size_t)st.st_size;
+	return true;
+}
+
 struct light_pack *light_pack_load(const char *path)
 {
 	struct light_pack *p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
 	buf_init(&p->added);
-	if (source_read(path, &p->data, &p->data_len, NULL) == 0)
+	if (map_file(p, path) || source_read(path, &p->data, &p->data_len, NULL) == 0)
 		index_records(p);
 	return p;
 }
@@ -176,7 +199,10 @@ void light_pack_free(struct light_pack *p)
 	if (!p)
 		return;
 	free(p->path);
-	free(p->data);
+	if (p->mapped_len)
+		munmap(p->data, p->mapped_len);
+	else
+		free(p->data);
 	free(p->records);
 	free(p->fresh);
 	buf_release(&p->added);
