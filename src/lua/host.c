@@ -745,8 +745,8 @@ static int count_fields(lua_State *L, int index)
 	return n;
 }
 
-/* Copies are made at their final size: every rule and module gets its own environment,
- * and growing each of its tables key by key was a tenth of a one-post run's start-up. */
+/* Copies are made at their final size: every rule and module gets its own environment, and
+ * growing its tables key by key rehashed each of them several times at every start. */
 static void shallow_copy(lua_State *L, int index)
 {
 	index = lua_absindex(L, index);
