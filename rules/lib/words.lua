@@ -17,19 +17,34 @@ return function(lang)
     return W
   end
   local data = require("lib.words." .. lang)
-  W = { lang = lang, data = data, sets = {}, phrases = {}, substring = data.substring == true }
-  for name, list in pairs(data) do
-    if type(list) == "table" and name ~= "templates" then
-      local set = {}
-      for _, phrase in ipairs(list) do
-        set[phrase] = true
-      end
-      W.sets[name] = set
-      if not W.substring then
-        W.phrases[name] = lint.phrases(list)
-      end
-    end
+  W = { lang = lang, data = data, substring = data.substring == true }
+  local function list_of(name)
+    local list = data[name]
+    return type(list) == "table" and name ~= "templates" and list or nil
   end
+  -- each list is made into a set and compiled when a rule first asks for it: a post uses
+  -- about half of the 37 lists, and compiling them all was a tenth of a one-post run
+  W.sets = setmetatable({}, { __index = function(sets, name)
+    local list = list_of(name)
+    if not list then
+      return nil
+    end
+    local set = {}
+    for _, phrase in ipairs(list) do
+      set[phrase] = true
+    end
+    rawset(sets, name, set)
+    return set
+  end })
+  W.phrases = setmetatable({}, { __index = function(phrases, name)
+    local list = not W.substring and list_of(name)
+    if not list then
+      return nil
+    end
+    local compiled_list = lint.phrases(list)
+    rawset(phrases, name, compiled_list)
+    return compiled_list
+  end })
   compiled[lang] = W
   return W
 end
