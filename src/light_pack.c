@@ -1,7 +1,8 @@
 /* The pack of light posts (see light_pack.h).
  *
  * File: a magic line, then records of a 16-byte key, a varint payload length and the
- * payload. Loaded in one read; the records are sorted by key for a binary search. */
+ * payload. Mapped (read when it cannot be); the records are sorted by key for a binary
+ * search. */
 #include "light_pack.h"
 
 #include <fcntl.h>

@@ -27,10 +27,11 @@ struct git_repo {
 	bool tracked_loaded; /* tried (tracked stays NULL when it cannot be read) */
 };
 
-/* git_libgit2_init takes ~8 ms here: Debian's libgit2 parses the whole system CA bundle
- * (mbedtls) whether or not anything goes over the network. It runs on a thread of its own
- * from the start, so that the work before the first git call (options, the Lua state and
- * built-in rules) overlaps it, and commands that never touch git never wait for it. */
+/* git_libgit2_init still costs a millisecond once git_offline.c has kept it from parsing the
+ * system's CA bundle (mbedtls seeds its random generator, among others). It runs on a thread
+ * of its own from the start, so that the work before the first git call (options, the Lua
+ * state and built-in rules) overlaps it, and commands that never touch git never wait for
+ * it. */
 static pthread_t init_thread;
 static bool init_threaded, initialised;
 static pthread_once_t ready_once = PTHREAD_ONCE_INIT;
