@@ -23,8 +23,13 @@
 #   --quick          one run per cell (a smoke test; not for quoting)
 #   --only REGEX     time only the cells whose name matches (extended regex); the others
 #                    keep their results from the last run, and the table shows them all
+#   --instructions   also count, once under valgrind (cachegrind, no cache simulation), the
+#                    instructions of each postlint cell of up to 1,000 posts and of the hook:
+#                    a figure a busy or drifting VM does not move, for comparing two builds
+#                    (run the benchmark at each); the 10,000-post runs would take minutes
 # Needs: cmake, a C compiler, git, python3, GNU time (apt: time); hyperfine is used when
-# installed (apt: hyperfine), else every run goes through GNU time. --peers needs npm.
+# installed (apt: hyperfine), else every run goes through GNU time. --peers needs npm;
+# --instructions needs valgrind.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,6 +42,7 @@ runs=10
 work=$here/work
 quick=0
 only=
+instructions=0
 while [ $# -gt 0 ]; do
   case $1 in
     --shared) shared=$2; shift 2 ;;
@@ -47,6 +53,7 @@ while [ $# -gt 0 ]; do
     --work) work=$2; shift 2 ;;
     --quick) quick=1; shift ;;
     --only) only=$2; shift 2 ;;
+    --instructions) instructions=1; shift ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -62,7 +69,7 @@ command -v hyperfine >/dev/null && have_hyperfine=1
 mkdir -p "$work/results/cmd"
 work=$(cd "$work" && pwd)
 results=$work/results
-[ -n "$only" ] || rm -f "$results"/*.json "$results"/*.time "$results"/*.load "$results"/rows.txt
+[ -n "$only" ] || rm -f "$results"/*.json "$results"/*.time "$results"/*.load "$results"/*.ir "$results"/rows.txt
 touch "$results/rows.txt"
 
 # ---- build -------------------------------------------------------------------------------
@@ -150,6 +157,15 @@ cell() {
   else
     for n in 1 2 3; do timed "$script" "$log"; done
   fi
+  rm -f "$results/$tag.ir"
+  if [ "$instructions" = 1 ] && [[ $name == postlint* ]] &&
+     { [ "$size" -le 1000 ] || [[ $name == *"--staged --cache"* ]]; }; then
+    # the last "I refs" is the exec'd command's (sh counts separately, before it)
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+      --trace-children=yes sh "$script" 2>&1 >/dev/null |
+      awk '/I +refs:/ { n = $NF } END { gsub(",", "", n); if (n != "") print n }' \
+      > "$results/$tag.ir" || true
+  fi
   echo "$name|$size|$tag" >> "$results/rows.txt"
 }
 
@@ -223,15 +239,25 @@ for line in open(os.path.join(results, "rows.txt")):
         cpu = statistics.median(float(s[1]) + float(s[2]) for s in samples)
     wall = statistics.median(times)
     load = open(os.path.join(results, tag + ".load")).read().strip()
+    ir_path = os.path.join(results, tag + ".ir")
+    ir = open(ir_path).read().strip() if os.path.exists(ir_path) else ""
     cells[(name, size)] = (wall, cpu, rss)
-    rows.append((name, size, len(times), wall, cpu, rss, load))
+    rows.append((name, size, len(times), wall, cpu, rss, load, ir))
+with_ir = any(r[7] for r in rows)
 out = [open(os.path.join(results, "machine.txt")).read().rstrip(), "",
-       "| tool | posts | runs | wall (median) | CPU | peak RSS | load before |",
-       "|---|---:|---:|---:|---:|---:|---:|"]
+       "| tool | posts | runs | wall (median) | CPU | peak RSS | load before |"
+       + (" instructions |" if with_ir else ""),
+       "|---|---:|---:|---:|---:|---:|---:|" + ("---:|" if with_ir else "")]
 def secs(t):
     return "%.0f ms" % (t * 1000) if t < 1 else "%.2f s" % t
-for name, size, n, wall, cpu, rss, load in rows:
-    out.append("| %s | %d | %d | %s | %s | %.0f MB | %s |" % (name, size, n, secs(wall), secs(cpu), rss, load))
+def count(ir):
+    if not ir:
+        return ""
+    n = int(ir)
+    return "%.2f G" % (n / 1e9) if n >= 1e9 else "%.1f M" % (n / 1e6)
+for name, size, n, wall, cpu, rss, load, ir in rows:
+    out.append("| %s | %d | %d | %s | %s | %.0f MB | %s |" % (name, size, n, secs(wall), secs(cpu), rss, load)
+               + (" %s |" % count(ir) if with_ir else ""))
 peers = sorted({name for name, _ in cells if not name.startswith(("postlint", "wc", "floor"))})
 if peers:
     out += ["", "postlint / peer (median wall; below 1 is postlint faster):", "",
