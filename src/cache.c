@@ -403,12 +403,14 @@ static struct value *json_value(json_t *j)
 /* { rule id: data } of the rules with collect; JSON null for a post rules do not see. */
 static json_t *collected_json(const struct session *s, const struct collected *col)
 {
-	if (col->n == 0)
+	if (!col->seen)
 		return json_null();
 	json_t *o = json_object();
-	for (size_t i = 0; i < col->n && i < s->rules->nrules; i++)
-		if (s->rules->rules[i].has_collect && col->values[i])
-			json_object_set_new(o, s->rules->rules[i].id, value_json(col->values[i]));
+	for (size_t i = 0; i < s->rules->nrules; i++) {
+		const struct rule *r = &s->rules->rules[i];
+		if (r->has_collect && r->collect_slot < col->n && col->values[r->collect_slot])
+			json_object_set_new(o, r->id, value_json(col->values[r->collect_slot]));
+	}
 	return o;
 }
 
@@ -426,11 +428,12 @@ static bool collected_from(const struct session *s, json_t *root, struct post *p
 		snprintf(post->lang, sizeof(post->lang), "%s", json_string_value(lang));
 	if (json_is_null(o))
 		return true; /* rules do not see this post */
-	collected_init(col, s->rules->nrules);
+	collected_init(col, s->rules->ncollect);
 	for (size_t i = 0; i < s->rules->nrules; i++) {
-		json_t *v = json_object_get(o, s->rules->rules[i].id);
-		if (s->rules->rules[i].has_collect && v)
-			col->values[i] = json_value(v);
+		const struct rule *r = &s->rules->rules[i];
+		json_t *v = json_object_get(o, r->id);
+		if (r->has_collect && v)
+			col->values[r->collect_slot] = json_value(v);
 	}
 	return true;
 }
@@ -527,7 +530,7 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 		c->reused++;
 	}
 	free(path);
-	return col->n > 0;
+	return col->seen;
 }
 
 /* ---- light posts: the pack --------------------------------------------------------------
@@ -547,12 +550,13 @@ static struct light_pack *pack_of(struct cache *c)
 	return c->pack;
 }
 
-static int collect_rule_index(const struct session *s, const char *id, size_t len)
+/* The collect_slot of the rule with collect named id, or -1. */
+static int collect_slot_of(const struct session *s, const char *id, size_t len)
 {
 	for (size_t i = 0; i < s->rules->nrules; i++) {
 		const struct rule *r = &s->rules->rules[i];
 		if (r->has_collect && strlen(r->id) == len && memcmp(r->id, id, len) == 0)
-			return (int)i;
+			return (int)r->collect_slot;
 	}
 	return -1;
 }
@@ -565,7 +569,7 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 	const char *lang = value_bin_get_bytes(r, &lang_len);
 	struct value *meta = value_bin_get(r);
 	uint64_t n = value_bin_get_varint(r);
-	collected_init(col, s->rules->nrules);
+	collected_init(col, s->rules->ncollect);
 	/* checked now, read into Lua only if check_set asks (most context is never looked at
 	 * twice, and the shingles of 10,000 posts need not be copied twice) */
 	col->raw = xcalloc(col->n ? col->n : 1, sizeof(*col->raw));
@@ -573,7 +577,7 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 		size_t id_len;
 		const char *id = value_bin_get_bytes(r, &id_len);
 		const unsigned char *at = r->p;
-		int k = id && value_bin_skip(r) ? collect_rule_index(s, id, id_len) : -1;
+		int k = id && value_bin_skip(r) ? collect_slot_of(s, id, id_len) : -1;
 		if (k < 0 || col->raw[k].bytes)
 			r->ok = false;
 		else
@@ -627,7 +631,7 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 	if (light_pack_find(pack_of(c), key, &len))
 		return; /* kept already */
 	struct buf payload = BUF_INIT;
-	bool seen = post && col && col->n > 0;
+	bool seen = post && col && col->seen;
 	value_bin_put_varint(&payload, seen ? LIGHT_SEEN : 0);
 	if (seen) {
 		value_bin_put_varint(&payload, strlen(post->lang));
@@ -637,16 +641,19 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 		 * their count */
 		struct buf pairs = BUF_INIT;
 		size_t n = 0;
-		for (size_t i = 0; i < col->n && i < s->rules->nrules; i++) {
+		for (size_t i = 0; i < s->rules->nrules; i++) {
 			const struct rule *r = &s->rules->rules[i];
-			const struct collected_raw *raw = col->raw ? &col->raw[i] : NULL;
-			if (!r->has_collect || (!col->values[i] && !(raw && raw->bytes)))
+			if (!r->has_collect || r->collect_slot >= col->n)
+				continue;
+			size_t k = r->collect_slot;
+			const struct collected_raw *raw = col->raw ? &col->raw[k] : NULL;
+			if (!col->values[k] && !(raw && raw->bytes))
 				continue;
 			n++;
 			value_bin_put_varint(&pairs, strlen(r->id));
 			buf_adds(&pairs, r->id);
-			if (col->values[i])
-				value_bin_put(&pairs, col->values[i]);
+			if (col->values[k])
+				value_bin_put(&pairs, col->values[k]);
 			else
 				buf_add(&pairs, raw->bytes, raw->len);
 		}

@@ -7,11 +7,12 @@
 #include "util/xalloc.h"
 #include "value_bin.h"
 
-void collected_init(struct collected *c, size_t nrules)
+void collected_init(struct collected *c, size_t nslots)
 {
-	c->n = nrules;
-	c->values = xcalloc(nrules ? nrules : 1, sizeof(*c->values));
-	c->errors = xcalloc(nrules ? nrules : 1, sizeof(*c->errors));
+	c->n = nslots;
+	c->seen = true;
+	c->values = xcalloc(nslots ? nslots : 1, sizeof(*c->values));
+	c->errors = xcalloc(nslots ? nslots : 1, sizeof(*c->errors));
 }
 
 void collected_release(struct collected *c)

@@ -301,6 +301,8 @@ static void load_source(struct ruleset *rs, size_t origin, const char *file_disp
 		rule_release(r);
 		return;
 	}
+	if (r->has_collect)
+		r->collect_slot = rs->ncollect++;
 	rs->nrules++;
 }
 

@@ -41,6 +41,7 @@ struct rule {
 	/* collect(post, ctx) -> data: run on every post in the per-post pass; check_set then
 	 * gets light posts carrying post.collected instead of whole posts */
 	bool has_collect;
+	size_t collect_slot; /* with has_collect: its place in struct collected (rules.c) */
 	int ref;     /* registry reference to the rule table */
 	int ctx_ref; /* registry reference to its ctx table */
 	int options_cache_ref; /* registry: { [overrides*] = options table } */
@@ -50,6 +51,7 @@ struct ruleset {
 	struct host *host;
 	struct rule *rules;
 	size_t nrules, rules_cap;
+	size_t ncollect; /* rules with collect: their slots are 0..ncollect-1, in load order */
 	struct rule_origin *origins;
 	size_t norigins, origins_cap;
 	char **errors; /* "file:line: message" */

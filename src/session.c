@@ -222,7 +222,7 @@ static void run_rule(struct session *s, size_t index, const struct post_view *vi
 	struct post *post = view->post;
 	const struct rule *r = &s->rules->rules[index];
 	struct rule_run run = { .post = post, .report = report, .rule_id = r->id,
-				.severity = severity, .severity_forced = forced, .collect_rule = -1 };
+				.severity = severity, .severity_forced = forced, .collect_slot = -1 };
 	struct check_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
 				   .view = view, .options = options, .cache_options = cache_options };
 	struct host_error err;
@@ -320,7 +320,7 @@ static void run_collect(struct session *s, size_t index, const struct post_view 
 	const struct value *options = NULL;
 	if (!session_rule_setting(s, r, fc, post, &severity, &forced, &options))
 		options = NULL; /* off for this post, which is still context for the others */
-	struct rule_run run = { .rule_id = r->id, .collect_rule = -1 };
+	struct rule_run run = { .rule_id = r->id, .collect_slot = -1 };
 	struct collect_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
 				     .view = view, .options = options,
 				     .holder = value_new(VALUE_LIST) };
@@ -330,10 +330,10 @@ static void run_collect(struct session *s, size_t index, const struct post_view 
 	int rc = call_on_post(s, r, post, cfg, &run, call_collect, &call, "collect of rule", row,
 			      &err);
 	if (rc == 0 && call.holder->len == 1 && call.holder->items[0]->type != VALUE_NIL) {
-		out->values[index] = call.holder->items[0];
+		out->values[r->collect_slot] = call.holder->items[0];
 		call.holder->len = 0;
 	} else if (rc != 0) {
-		out->errors[index] = xstrdup(err.message);
+		out->errors[r->collect_slot] = xstrdup(err.message);
 	}
 	value_free(call.holder);
 	if (rc != 0 && host_needs_reset(s->host))
@@ -533,7 +533,7 @@ void session_lint_collect(struct session *s, struct post *post, const char *abs_
 	}
 	if (out) {
 		/* the same post table as the checks: lib.analysis's work is shared */
-		collected_init(out, s->rules->nrules);
+		collected_init(out, s->rules->ncollect);
 		collect_all(s, &view, cfg, cfg ? &fc : NULL, out);
 	}
 	started = timing_now();
@@ -561,7 +561,7 @@ bool session_collect(struct session *s, struct post *post, const char *abs_path,
 	struct post_view view = { .post = post, .default_platforms = fc.platforms,
 				  .default_lang = fc.lang ? fc.lang : "en",
 				  .platform_limits = cfg ? &cfg->platform_limits : NULL };
-	collected_init(out, s->rules->nrules);
+	collected_init(out, s->rules->ncollect);
 	collect_all(s, &view, cfg, cfg ? &fc : NULL, out);
 	release_posts(s);
 	file_config_release(&fc);

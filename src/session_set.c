@@ -192,7 +192,7 @@ static void run_group(struct session *s, size_t index, struct set_entry *entries
 	}
 	const struct config *cfg = first->src->cfg;
 	struct rule_run run = { .rule_id = r->id, .retarget = retarget,
-				.collect_rule = r->has_collect ? (int)index : -1 };
+				.collect_slot = r->has_collect ? (int)r->collect_slot : -1 };
 	struct set_call call = { .rule = r, .origin = &s->rules->origins[r->origin],
 				 .entries = entries, .n = n, .options = options,
 				 .cache_options = cache_options, .light = r->has_collect };
@@ -253,14 +253,14 @@ static void report_collect_errors(struct session *s, size_t index, struct set_en
 		const struct collected *c = e->light_view.collected;
 		if (e->src->report && e->usable && !first_linted)
 			first_linted = e;
-		if (!c || index >= c->n || !c->errors[index])
+		if (!c || r->collect_slot >= c->n || !c->errors[r->collect_slot])
 			continue;
 		if (e->src->report) {
 			struct post *p = e->view.post;
 			s->rule_errors++;
 			report_addf(e->src->report, RULE_ERROR, SEVERITY_ERROR, p->body_start,
 				    p->body_start, "rule '%s' failed in collect: %s", r->id,
-				    c->errors[index]);
+				    c->errors[r->collect_slot]);
 		} else if (context_failures++ == 0) {
 			context_failed = e;
 		}
@@ -272,7 +272,7 @@ static void report_collect_errors(struct session *s, size_t index, struct set_en
 			    p->body_start, "rule '%s' failed in collect on %zu other post%s (first: "
 			    "%s): %s", r->id, context_failures, context_failures == 1 ? "" : "s",
 			    context_failed->view.post->path,
-			    context_failed->light_view.collected->errors[index]);
+			    context_failed->light_view.collected->errors[r->collect_slot]);
 	}
 }
 
@@ -294,7 +294,7 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		e->src = &posts[i];
 		if (posts[i].collected) {
 			/* collected in the per-post pass, which also checked the input */
-			e->usable = posts[i].collected->n > 0;
+			e->usable = posts[i].collected->seen;
 		} else {
 			struct report scratch;
 			report_init(&scratch, posts[i].post->path);
@@ -313,7 +313,7 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		e->light_view.collected = posts[i].collected;
 		if (need_collect && e->usable && !posts[i].collected) {
 			/* whole posts (rule tests, --fix, --stdin): collect here */
-			collected_init(&e->own, s->rules->nrules);
+			collected_init(&e->own, s->rules->ncollect);
 			post_tokens(e->view.post);
 			collect_all(s, &e->view, posts[i].cfg, posts[i].cfg ? &e->fc : NULL, &e->own);
 			release(s);

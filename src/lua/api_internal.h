@@ -83,8 +83,8 @@ struct rule_run {
 	/* check_set: ctx:report{ post = p, ... } points post, report and severity at p's
 	 * before the report is read; false drops the report (p is not being linted). */
 	bool (*retarget)(struct rule_run *run, const struct post_view *view);
-	/* check_set of a rule with collect: its index, for post.collected (else -1) */
-	int collect_rule;
+	/* check_set of a rule with collect: its collect_slot, for post.collected (else -1) */
+	int collect_slot;
 	/* The finding being built: it owns what was copied so far, so a Lua error in the
 	 * middle of ctx:report leaks nothing (the session releases it after the call). */
 	struct finding pending;

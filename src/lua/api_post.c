@@ -258,13 +258,13 @@ static int light_field(lua_State *L, const struct post_view *view, const char *k
 	if (strcmp(k, "collected") == 0) {
 		struct rule_run *run = host_context(host_of(L));
 		const struct collected *c = view->collected;
-		if (!run || run->collect_rule < 0 || !c || (size_t)run->collect_rule >= c->n)
+		if (!run || run->collect_slot < 0 || !c || (size_t)run->collect_slot >= c->n)
 			return 0;
-		const struct collected_raw *raw = c->raw ? &c->raw[run->collect_rule] : NULL;
+		const struct collected_raw *raw = c->raw ? &c->raw[run->collect_slot] : NULL;
 		if (raw && raw->bytes)
 			api_push_bin(L, raw->bytes, raw->len);
 		else
-			api_push_value(L, c->values[run->collect_rule]);
+			api_push_value(L, c->values[run->collect_slot]);
 		return 1;
 	}
 	int pushed = push_meta_field(L, view, k);
