@@ -26,6 +26,7 @@
 #include "lua/api_internal.h"
 #include "lua/host.h"
 #include "schedule.h"
+#include "util/sort.h"
 
 struct post_handle {
 	const struct post_view *view; /* NULL once the post's run is over */
@@ -437,12 +438,6 @@ static int m_find(lua_State *L)
 	return 1;
 }
 
-static int compare_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* post:shingles(k) -> set, words: the distinct runs of k consecutive words (folded; the whole
  * text when it has fewer words) as a set for lint.nearest, and the number of words. The set
  * is a string of 8-byte hashes (FNV-1a of the words joined by spaces), sorted: four to ten
@@ -480,7 +475,7 @@ static int m_shingles(lua_State *L)
 		}
 		hashes[i] = h;
 	}
-	qsort(hashes, count, sizeof(uint64_t), compare_u64);
+	sort_u64(hashes, count);
 	size_t distinct = 0;
 	for (size_t i = 0; i < count; i++)
 		if (distinct == 0 || hashes[i] != hashes[distinct - 1])

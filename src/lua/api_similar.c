@@ -30,6 +30,7 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "util/sort.h"
 
 #define CHARGE_BATCH 4096
 
@@ -60,18 +61,6 @@ static int compare_entries(const void *a, const void *b)
 	if (x->len != y->len)
 		return (x->len > y->len) - (x->len < y->len);
 	return (x->item > y->item) - (x->item < y->item);
-}
-
-static int compare_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
-}
-
-static int compare_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
 }
 
 /* name(a, na, b, nb): how many values two ascending arrays of type have in common. Defined
@@ -302,7 +291,7 @@ static size_t sorted_distinct(uint64_t *v, size_t n)
 		k++;
 	if (k >= n)
 		return n;
-	qsort(v, n, sizeof(uint64_t), compare_u64);
+	sort_u64(v, n);
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++)
 		if (w == 0 || v[i] != v[w - 1])
@@ -596,7 +585,7 @@ static int f_nearest(lua_State *L)
 		}
 		it->len = nocc - it->first;
 		/* duplicates within a set count once */
-		qsort(ranks + it->first, it->len, sizeof(uint32_t), compare_u32);
+		sort_u32(ranks + it->first, it->len);
 		size_t w = 0;
 		for (size_t k = 0; k < it->len; k++)
 			if (w == 0 || ranks[it->first + k] != ranks[it->first + w - 1])
@@ -612,7 +601,7 @@ static int f_nearest(lua_State *L)
 	uint64_t *order = scratch(L, ntok, sizeof(uint64_t));
 	for (size_t id = 0; id < ntok; id++)
 		order[id] = (uint64_t)df[id] << 32 | id;
-	qsort(order, ntok, sizeof(uint64_t), compare_u64);
+	sort_u64(order, ntok);
 	uint32_t *rank_of = scratch(L, ntok, sizeof(uint32_t));
 	for (size_t r = 0; r < ntok; r++)
 		rank_of[order[r] & 0xffffffffu] = (uint32_t)r;
@@ -629,7 +618,7 @@ static int f_nearest(lua_State *L)
 		uint32_t *r = ranks + it->first;
 		for (size_t k = 0; k < it->len; k++)
 			r[k] = rank_of[r[k]];
-		qsort(r, it->len, sizeof(uint32_t), compare_u32);
+		sort_u32(r, it->len);
 		double need = ceil(t * (double)it->len - 1e-7);
 		size_t keep = need < 1 ? 1 : (size_t)need;
 		prefix[i] = it->len - keep + 1;

@@ -1,4 +1,5 @@
-/* Globs, fixes and findings: small pieces with exact answers. */
+/* Globs, fixes, findings and sorting: small pieces with exact answers. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +7,7 @@
 #include "finding.h"
 #include "fix.h"
 #include "glob.h"
+#include "util/sort.h"
 #include "util/xalloc.h"
 
 static void globs(void)
@@ -144,8 +146,62 @@ static void severities(void)
 	CHECK(!ok, "unknown severities are refused");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* sort_u64 and sort_u32 against qsort: random values, few distinct values (duplicates),
+ * sorted, reversed and organ-pipe inputs (a quicksort's bad cases), and every short size. */
+static void sorting(void)
+{
+	enum { MAX = 5000 };
+	uint64_t *a = xcalloc(MAX, sizeof(*a)), *b = xcalloc(MAX, sizeof(*b));
+	uint32_t *c = xcalloc(MAX, sizeof(*c)), *d = xcalloc(MAX, sizeof(*d));
+	unsigned seed = 7;
+	bool same64 = true, same32 = true;
+	int cases = 0;
+	for (size_t n = 0; n <= MAX; n = n < 40 ? n + 1 : n * 3 / 2) {
+		for (int shape = 0; shape < 5; shape++) {
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				uint64_t x = ((uint64_t)seed << 32) ^ (seed >> 3);
+				switch (shape) {
+				case 1: x %= 7; break;                  /* duplicates */
+				case 2: x = i; break;                   /* sorted */
+				case 3: x = n - i; break;               /* reversed */
+				case 4: x = i < n / 2 ? i : n - i; break; /* organ pipe */
+				}
+				a[i] = b[i] = x;
+				c[i] = d[i] = (uint32_t)(x ^ (x >> 32));
+			}
+			sort_u64(a, n);
+			qsort(b, n, sizeof(*b), cmp_u64);
+			sort_u32(c, n);
+			qsort(d, n, sizeof(*d), cmp_u32);
+			same64 &= n == 0 || memcmp(a, b, n * sizeof(*a)) == 0;
+			same32 &= n == 0 || memcmp(c, d, n * sizeof(*c)) == 0;
+			cases++;
+		}
+	}
+	CHECK(same64, "sort_u64 orders %d arrays as qsort does", cases);
+	CHECK(same32, "sort_u32 orders %d arrays as qsort does", cases);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
 int main(void)
 {
+	sorting();
 	globs();
 	fixes();
 	fix_options_and_atomicity();

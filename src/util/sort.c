@@ -1,0 +1,94 @@
+/* Introsort for unsigned integers (see sort.h). */
+#include "util/sort.h"
+
+#define SHORT_RANGE 16
+
+/* Defines name(v, n) sorting type. */
+#define DEFINE_SORT(name, type)                                                        \
+	static void name##_insertion(type *v, size_t n)                                  \
+	{                                                                                \
+		for (size_t i = 1; i < n; i++) {                                         \
+			type x = v[i];                                                   \
+			size_t j = i;                                                    \
+			for (; j > 0 && v[j - 1] > x; j--)                               \
+				v[j] = v[j - 1];                                         \
+			v[j] = x;                                                        \
+		}                                                                        \
+	}                                                                                \
+                                                                                         \
+	static void name##_sift(type *v, size_t n, size_t i)                             \
+	{                                                                                \
+		type x = v[i];                                                           \
+		for (;;) {                                                               \
+			size_t c = 2 * i + 1;                                            \
+			if (c >= n)                                                      \
+				break;                                                   \
+			if (c + 1 < n && v[c + 1] > v[c])                                \
+				c++;                                                     \
+			if (v[c] <= x)                                                   \
+				break;                                                   \
+			v[i] = v[c];                                                     \
+			i = c;                                                           \
+		}                                                                        \
+		v[i] = x;                                                                \
+	}                                                                                \
+                                                                                         \
+	static void name##_heap(type *v, size_t n)                                       \
+	{                                                                                \
+		for (size_t i = n / 2; i-- > 0;)                                         \
+			name##_sift(v, n, i);                                            \
+		for (size_t end = n; end-- > 1;) {                                       \
+			type t = v[0];                                                   \
+			v[0] = v[end];                                                   \
+			v[end] = t;                                                      \
+			name##_sift(v, end, 0);                                          \
+		}                                                                        \
+	}                                                                                \
+                                                                                         \
+	static void name##_intro(type *v, size_t n, int depth)                           \
+	{                                                                                \
+		while (n > SHORT_RANGE) {                                                \
+			if (depth-- == 0) {                                              \
+				name##_heap(v, n);                                       \
+				return;                                                  \
+			}                                                                \
+			/* median of three, left at v[0]: the pivot */                   \
+			size_t m = n / 2;                                                \
+			type t;                                                          \
+			if (v[m] < v[0]) { t = v[m]; v[m] = v[0]; v[0] = t; }            \
+			if (v[n - 1] < v[0]) { t = v[n - 1]; v[n - 1] = v[0]; v[0] = t; } \
+			if (v[n - 1] < v[m]) { t = v[n - 1]; v[n - 1] = v[m]; v[m] = t; } \
+			t = v[m]; v[m] = v[0]; v[0] = t;                                 \
+			type pivot = v[0];                                               \
+			size_t i = 0, j = n;                                             \
+			for (;;) { /* Hoare: v[1..i] <= pivot <= v[j..n-1] */            \
+				do i++; while (i < n && v[i] < pivot);                   \
+				do j--; while (v[j] > pivot);                            \
+				if (i >= j)                                              \
+					break;                                           \
+				t = v[i]; v[i] = v[j]; v[j] = t;                         \
+			}                                                                \
+			t = v[0]; v[0] = v[j]; v[j] = t;                                 \
+			/* recurse into the smaller side, loop on the larger */          \
+			if (j < n - j - 1) {                                             \
+				name##_intro(v, j, depth);                               \
+				v += j + 1;                                              \
+				n -= j + 1;                                              \
+			} else {                                                         \
+				name##_intro(v + j + 1, n - j - 1, depth);               \
+				n = j;                                                   \
+			}                                                                \
+		}                                                                        \
+		name##_insertion(v, n);                                                  \
+	}                                                                                \
+                                                                                         \
+	void name(type *v, size_t n)                                                     \
+	{                                                                                \
+		int depth = 0;                                                           \
+		for (size_t k = n; k > 1; k >>= 1)                                       \
+			depth += 2;                                                      \
+		name##_intro(v, n, depth);                                               \
+	}
+
+DEFINE_SORT(sort_u64, uint64_t)
+DEFINE_SORT(sort_u32, uint32_t)
