@@ -129,7 +129,18 @@ const char *source_git_workdir(const struct git_repo *r)
 	return r->workdir;
 }
 
-static int open_index(git_index **out, git_repository *repo);
+/* The index a commit would record: GIT_INDEX_FILE when git set it (commit -a, commit
+ * <paths> and linked worktrees use other files than .git/index), else the repository's. */
+static int open_index(git_index **out, git_repository *repo)
+{
+	const char *file = getenv("GIT_INDEX_FILE");
+	if (file && *file) {
+		if (git_index_open(out, file) != 0)
+			return -1;
+		return git_repository_set_index(repo, *out);
+	}
+	return git_repository_index(out, repo);
+}
 
 /* Whether git tracks the file (rel: its path in the work tree). */
 static bool is_tracked(struct git_repo *r, const char *rel)
@@ -201,18 +212,6 @@ static struct git_repo *open_for_mode(const char *cwd)
 	return wrap(repo);
 }
 
-/* The index a commit would record: GIT_INDEX_FILE when git set it (commit -a, commit
- * <paths> and linked worktrees use other files than .git/index), else the repository's. */
-static int open_index(git_index **out, git_repository *repo)
-{
-	const char *file = getenv("GIT_INDEX_FILE");
-	if (file && *file) {
-		if (git_index_open(out, file) != 0)
-			return -1;
-		return git_repository_set_index(repo, *out);
-	}
-	return git_repository_index(out, repo);
-}
 
 /* Where a repository path lives for config matching and display: under the work tree, or
  * for a bare repository under its git folder. */

@@ -2,7 +2,6 @@
 #include "lua/pool.h"
 
 #include <stdalign.h>
-#include <stdint.h>
 #include <stdlib.h>
 
 /* Chunks grow from 16 KB (a one-post run needs a few hundred KB) to 256 KB. */
@@ -14,11 +13,6 @@ struct pool_chunk {
 	size_t size;
 	alignas(POOL_GRAIN) char data[];
 };
-
-static size_t class_of(size_t size)
-{
-	return (size - 1) / POOL_GRAIN;
-}
 
 static bool new_chunk(struct pool *p, size_t max_reserved)
 {
@@ -43,7 +37,7 @@ static bool new_chunk(struct pool *p, size_t max_reserved)
 
 void *pool_take(struct pool *p, size_t size, size_t max_reserved)
 {
-	size_t k = class_of(size);
+	size_t k = pool_class(size);
 	void *block = p->free[k];
 	if (block) {
 		p->free[k] = *(void **)block;
@@ -59,7 +53,7 @@ void *pool_take(struct pool *p, size_t size, size_t max_reserved)
 
 void pool_give(struct pool *p, void *block, size_t size)
 {
-	size_t k = class_of(size);
+	size_t k = pool_class(size);
 	*(void **)block = p->free[k];
 	p->free[k] = block;
 }

@@ -26,10 +26,16 @@ static inline bool pool_serves(size_t size)
 	return size > 0 && size <= POOL_MAX_BLOCK;
 }
 
+/* The size class of a block the pool serves: blocks of one class are interchangeable. */
+static inline size_t pool_class(size_t size)
+{
+	return (size - 1) / POOL_GRAIN;
+}
+
 /* Whether blocks of these two sizes are interchangeable (a resize between them is free). */
 static inline bool pool_same_class(size_t a, size_t b)
 {
-	return pool_serves(a) && pool_serves(b) && (a - 1) / POOL_GRAIN == (b - 1) / POOL_GRAIN;
+	return pool_serves(a) && pool_serves(b) && pool_class(a) == pool_class(b);
 }
 
 /* A block of size bytes (pool_serves(size)). A new chunk is taken from malloc only while

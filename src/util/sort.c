@@ -91,4 +91,9 @@
 	}
 
 DEFINE_SORT(sort_u64, uint64_t)
+
+void sort_u64_depth(uint64_t *v, size_t n, int depth)
+{
+	sort_u64_intro(v, n, depth);
+}
 DEFINE_SORT(sort_u32, uint32_t)

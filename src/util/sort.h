@@ -11,4 +11,8 @@
 void sort_u64(uint64_t *v, size_t n);
 void sort_u32(uint32_t *v, size_t n);
 
+/* sort_u64 with the quicksort's depth limit given: 0 sorts by heapsort alone. For tests of
+ * the fallback, which random inputs never reach. */
+void sort_u64_depth(uint64_t *v, size_t n, int depth);
+
 #endif

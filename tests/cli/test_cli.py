@@ -710,32 +710,31 @@ class Git(Case):
                        env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
                             "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"})
 
-    def test_gitignored_posts_are_skipped_and_the_repo_root_is_the_default(self):
-        self.git("init", "-q")
-        self.write(".gitignore", "scratch/\n*.tmp.md\n")
-        me = "---\ngoal: x\n---\nI finished my first marathon today.\n"
-        self.write("posts/a.md", me)
-        self.write("posts/b.tmp.md", me)
-        self.write("scratch/c.md", me)
-        self.write("posts/ünïcode name with spaces.md", me)
-        os.makedirs(os.path.join(self.dir, "posts", "deep"))
-        r = run(["--format", "json"], os.path.join(self.dir, "posts", "deep"))
-        data = json.loads(r.stdout)
-        self.assertEqual(sorted(data["files"]), ["../a.md", "../ünïcode name with spaces.md"])
+    POST = "---\ngoal: x\n---\nI finished my first marathon today.\n"
 
+    def repo_with(self, ignore, posts):
+        """A repository with this .gitignore and these posts, untracked."""
+        self.git("init", "-q")
+        self.write(".gitignore", ignore)
+        for path in posts:
+            self.write(path, self.POST)
+
+    def linted(self, cwd):
+        r = run(["--format", "json"], cwd)
+        return sorted(json.loads(r.stdout)["files"])
+
+    def test_gitignored_posts_are_skipped_and_the_repo_root_is_the_default(self):
+        self.repo_with("scratch/\n*.tmp.md\n", ["posts/a.md", "posts/b.tmp.md", "scratch/c.md",
+                                                 "posts/ünïcode name with spaces.md"])
+        os.makedirs(os.path.join(self.dir, "posts", "deep"))
+        self.assertEqual(self.linted(os.path.join(self.dir, "posts", "deep")),
+                         ["../a.md", "../ünïcode name with spaces.md"])
 
     def test_a_tracked_post_is_linted_even_where_gitignore_matches_it(self):
         # git's rule: ignore patterns apply to untracked files only
-        self.git("init", "-q")
-        self.write(".gitignore", "*.tmp.md\n")
-        me = "---\ngoal: x\n---\nI finished my first marathon today.\n"
-        self.write("posts/kept.tmp.md", me)
-        self.write("posts/scratch.tmp.md", me)
-        self.write("posts/a.md", me)
+        self.repo_with("*.tmp.md\n", ["posts/kept.tmp.md", "posts/scratch.tmp.md", "posts/a.md"])
         self.git("add", "-f", "posts/kept.tmp.md")
-        r = run(["--format", "json"], self.dir)
-        data = json.loads(r.stdout)
-        self.assertEqual(sorted(data["files"]), ["posts/a.md", "posts/kept.tmp.md"])
+        self.assertEqual(self.linted(self.dir), ["posts/a.md", "posts/kept.tmp.md"])
 
 
 if __name__ == "__main__":

@@ -166,7 +166,7 @@ static void sorting(void)
 	uint64_t *a = xcalloc(MAX, sizeof(*a)), *b = xcalloc(MAX, sizeof(*b));
 	uint32_t *c = xcalloc(MAX, sizeof(*c)), *d = xcalloc(MAX, sizeof(*d));
 	unsigned seed = 7;
-	bool same64 = true, same32 = true;
+	bool same64 = true, same32 = true, heap = true;
 	int cases = 0;
 	for (size_t n = 0; n <= MAX; n = n < 40 ? n + 1 : n * 3 / 2) {
 		for (int shape = 0; shape < 5; shape++) {
@@ -184,15 +184,23 @@ static void sorting(void)
 			}
 			sort_u64(a, n);
 			qsort(b, n, sizeof(*b), cmp_u64);
+			same64 &= n == 0 || memcmp(a, b, n * sizeof(*a)) == 0;
+			/* the 32-bit input widened, by the heapsort fallback alone (past 16 values) */
+			for (size_t i = 0; i < n; i++)
+				a[i] = c[i] | ((uint64_t)d[i] << 32);
+			memcpy(b, a, n * sizeof(*a));
+			sort_u64_depth(a, n, 0);
+			qsort(b, n, sizeof(*b), cmp_u64);
+			heap &= n == 0 || memcmp(a, b, n * sizeof(*a)) == 0;
 			sort_u32(c, n);
 			qsort(d, n, sizeof(*d), cmp_u32);
-			same64 &= n == 0 || memcmp(a, b, n * sizeof(*a)) == 0;
 			same32 &= n == 0 || memcmp(c, d, n * sizeof(*c)) == 0;
 			cases++;
 		}
 	}
 	CHECK(same64, "sort_u64 orders %d arrays as qsort does", cases);
 	CHECK(same32, "sort_u32 orders %d arrays as qsort does", cases);
+	CHECK(heap, "its heapsort fallback (depth limit 0) orders %d arrays as qsort does", cases);
 	free(a);
 	free(b);
 	free(c);
