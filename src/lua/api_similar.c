@@ -728,23 +728,33 @@ static int f_nearest(lua_State *L)
 	}
 	for (size_t r = 0; r < ntok; r++)
 		index_off[r + 1] += index_off[r];
-	/* each entry: the item, the token's position in it (for the positional filter) and the
-	 * item's size; each token's list sorted by size, so that a probe scans only the sizes
-	 * that can reach the threshold (t * n .. n / t) */
+	/* each entry: the item, the token's position in it (for the positional filter), the
+	 * item's size and its only_group; each token's list sorted by only_group, then size, so
+	 * that a probe skips its own group and scans only the sizes that can reach the threshold
+	 * (t * n .. n / t). The representatives are sorted so once, and the lists filled in that
+	 * order come out sorted. */
+	size_t nreps = 0;
+	for (size_t i = 0; i < n; i++)
+		nreps += cl.rep[i] == i && prefix[i] > 0;
+	struct entry *reps = scratch(L, nreps, sizeof(struct entry));
+	nreps = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (cl.rep[i] != i || prefix[i] == 0)
+			continue;
+		uint32_t only = cl.other[i] == SIZE_MAX ? items[i].group_id : UINT32_MAX;
+		reps[nreps++] = (struct entry){ (uint32_t)i, 0, (uint32_t)items[i].len, only };
+	}
+	qsort(reps, nreps, sizeof(struct entry), compare_entries);
 	struct entry *index = scratch(L, nindex, sizeof(struct entry));
 	uint32_t *fill = scratch(L, ntok, sizeof(uint32_t));
 	memcpy(fill, index_off, ntok * sizeof(uint32_t));
-	for (size_t i = 0; i < n; i++) {
-		for (size_t k = 0; cl.rep[i] == i && k < prefix[i]; k++) {
-			uint32_t at = fill[ranks[items[i].first + k]]++;
-			uint32_t only = cl.other[i] == SIZE_MAX ? items[i].group_id : UINT32_MAX;
-			index[at] = (struct entry){ (uint32_t)i, (uint32_t)k, (uint32_t)items[i].len,
-						    only };
+	for (size_t e = 0; e < nreps; e++) {
+		struct entry rep = reps[e];
+		for (size_t k = 0; k < prefix[rep.item]; k++) {
+			rep.pos = (uint32_t)k;
+			index[fill[ranks[items[rep.item].first + k]]++] = rep;
 		}
 	}
-	for (size_t r = 0; r < ntok; r++)
-		qsort(index + index_off[r], index_off[r + 1] - index_off[r], sizeof(struct entry),
-		      compare_entries);
 	host_charge(L, (long long)nindex / 4);
 
 	struct probe pr = { items, ranks, prefix, &cl, index, index_off, t };
