@@ -7,6 +7,7 @@
 #include "finding.h"
 #include "fix.h"
 #include "glob.h"
+#include "util/buf.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
 
@@ -207,8 +208,38 @@ static void sorting(void)
 	free(d);
 }
 
+/* buf_addf formats into the room it has and again when that was too small: pieces of every
+ * length from 0 to 300 appended across the buffer's growth come out as snprintf makes them,
+ * NUL-terminated, and an empty result leaves the buffer as it was. */
+static void formatting(void)
+{
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	char piece[320];
+	bool same = true;
+	for (int n = 0; n <= 300; n++) {
+		memset(piece, 'a' + n % 26, (size_t)n);
+		piece[n] = '\0';
+		buf_addf(&b, "%s|%d;", piece, n);
+		char one[400];
+		int len = snprintf(one, sizeof(one), "%s|%d;", piece, n);
+		buf_add(&want, one, (size_t)len);
+		same &= b.len == want.len && memcmp(b.ptr, want.ptr, b.len + 1) == 0;
+	}
+	CHECK(same, "301 pieces appended across growth: %zu bytes as snprintf makes them", b.len);
+	size_t before = b.len;
+	buf_addf(&b, "%s", "");
+	CHECK(b.len == before && b.ptr[b.len] == '\0', "an empty piece adds nothing");
+	struct buf empty = BUF_INIT;
+	buf_addf(&empty, "%d-%s", 42, "x");
+	CHECK_STR(empty.ptr, "42-x", "the first piece into an empty buffer");
+	buf_release(&b);
+	buf_release(&want);
+	buf_release(&empty);
+}
+
 int main(void)
 {
+	formatting();
 	sorting();
 	globs();
 	fixes();
