@@ -263,6 +263,16 @@ size_t uni_display_width(const char *s, size_t start, size_t end)
 {
 	size_t width = 0;
 	for (size_t i = start; i < end;) {
+		/* a printable ASCII character (or a tab) followed by ASCII or the end is a cluster
+		 * of its own, one column wide: what the general path below finds, without decoding
+		 * (the text report measures every finding's line up to it) */
+		unsigned char c = (unsigned char)s[i];
+		if (((c >= 0x20 && c < 0x7F) || c == '\t') &&
+		    (i + 1 == end || (unsigned char)s[i + 1] < 0x80)) {
+			width++;
+			i++;
+			continue;
+		}
 		size_t e = uni_grapheme_end(s, end, i);
 		int cluster = 0;
 		bool emoji_style = false;

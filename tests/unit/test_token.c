@@ -3,9 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "check.h"
 #include "post.h"
 #include "token.h"
+#include "unicode.h"
 #include "util/xalloc.h"
 
 static struct post *make(const char *text)
@@ -167,8 +170,73 @@ static void folding(void)
 	buf_release(&b);
 }
 
+/* Display width as the text report defines it, written the plain way: per grapheme cluster
+ * the widest code point (a tab 1, invalid bytes 1), 2 when it carries an emoji sign. */
+static size_t reference_width(const char *s, size_t start, size_t end)
+{
+	size_t width = 0;
+	for (size_t i = start; i < end;) {
+		size_t e = uni_grapheme_end(s, end, i);
+		int cluster = 0;
+		bool emoji = false;
+		for (size_t j = i; j < e;) {
+			utf8proc_int32_t cp;
+			utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + j,
+							      (utf8proc_ssize_t)(e - j), &cp);
+			if (n < 1) {
+				cluster = cluster > 1 ? cluster : 1;
+				j++;
+				continue;
+			}
+			int w = cp == '\t' ? 1 : utf8proc_charwidth(cp);
+			emoji |= cp == 0xFE0F || uni_is_regional_indicator(cp);
+			cluster = w > cluster ? w : cluster;
+			j += (size_t)n;
+		}
+		width += emoji ? 2 : (size_t)cluster;
+		i = e;
+	}
+	return width;
+}
+
+/* uni_display_width (with its ASCII shortcut) against the reference on random mixtures of
+ * ASCII, tabs, CR LF, controls, combining marks, CJK, emoji with and without signs, flags
+ * and invalid bytes, over every range of each text. */
+static void widths(void)
+{
+	static const char *pieces[] = { "a", "Z", " ", "\t", "\r\n", "\r", "\x01", "e\xCC\x81",
+					"\xCC\x81", "\xE6\x97\xA5", "\xE2\x9D\xA4\xEF\xB8\x8F",
+					"\xE2\x9D\xA4", "\xF0\x9F\x87\xAB\xF0\x9F\x87\xB7",
+					"\xF0\x9F\x91\x8D\xF0\x9F\x8F\xBD", "\xFF", "~", "1" };
+	unsigned seed = 11;
+	int ranges = 0;
+	bool same = true;
+	char text[128];
+	for (int t = 0; t < 400; t++) {
+		size_t len = 0;
+		for (int k = 0; k < 12; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(*pieces))];
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		text[len] = '\0';
+		for (size_t a = 0; a <= len; a++) {
+			for (size_t b = a; b <= len; b++) {
+				same &= uni_display_width(text, a, b) == reference_width(text, a, b);
+				ranges++;
+			}
+		}
+	}
+	CHECK(same, "display widths of %d ranges of 400 mixed texts as the reference counts",
+	      ranges);
+	CHECK_INT(uni_display_width("ab\xE6\x97\xA5" "e\xCC\x81", 0, 8), 5,
+		  "2 ASCII, a wide CJK character, e with a combining accent");
+}
+
 int main(void)
 {
+	widths();
 	words();
 	markdown();
 	specials();
