@@ -268,6 +268,15 @@ static void scan_specials(struct scanner *s)
 {
 	size_t i = s->start;
 	while (i < s->end) {
+		/* Nothing starts at an ASCII byte that is neither a letter, a digit, '#' nor '@', nor
+		 * right after an ASCII letter or digit (no boundary for any of the four): most bytes
+		 * are passed over without decoding this character or the one before */
+		unsigned char byte = (unsigned char)s->t[i];
+		if (byte < 0x80 && ((!ascii_alnum((int32_t)byte) && byte != '#' && byte != '@') ||
+				    (i > s->start && ascii_alnum((unsigned char)s->t[i - 1])))) {
+			i++;
+			continue;
+		}
 		if (!is_text(s, i) || (s->cls[i] & CLS_IMAGE)) {
 			i++;
 			continue;
@@ -360,7 +369,9 @@ static void scan_quotes(struct scanner *s)
 	size_t para_end = 0, unclosed_until[NPAIRS] = { 0 };
 	size_t i = s->start;
 	while (i < s->end) {
-		if (!is_text(s, i) || (s->cls[i] & CLS_SPECIAL)) {
+		/* the one ASCII opener is '"': other ASCII bytes need no decoding or lookup */
+		unsigned char byte = (unsigned char)s->t[i];
+		if ((byte < 0x80 && byte != '"') || !is_text(s, i) || (s->cls[i] & CLS_SPECIAL)) {
 			i++;
 			continue;
 		}
