@@ -131,6 +131,16 @@ static size_t match_url(const struct scanner *s, size_t i, size_t limit)
 	else if (starts_with_ci(t + i, limit - i, "http://"))
 		j += 7, scheme = true;
 	bool www = !scheme && starts_with_ci(t + i, limit - i, "www.");
+	if (!scheme) {
+		/* a bare domain has two labels: a word of ASCII letters, digits and '-' followed
+		 * by anything but a dot or a non-ASCII character is none (most words are tried) */
+		size_t k = j;
+		while (k < limit && (unsigned char)t[k] < 0x80 && (ascii_alnum(t[k]) || t[k] == '-') &&
+		       is_text(s, k))
+			k++;
+		if (k >= limit || ((unsigned char)t[k] < 0x80 && t[k] != '.'))
+			return 0;
+	}
 	size_t tld_start = 0, tld_end = 0;
 	size_t host_end = match_host(s, j, limit, scheme, &tld_start, &tld_end);
 	if (!host_end)
