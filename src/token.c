@@ -514,8 +514,16 @@ void token_split(const char *t, size_t start, size_t end, const uint16_t *cls,
 		 void (*emit)(void *ud, size_t start, size_t end), void *ud)
 {
 #define WORD_BYTE(i) (!cls || (CLS_IS_PROSE(cls[i]) && !(cls[i] & CLS_SPECIAL)))
+	/* ASCII letters and digits, the bulk of most posts, are decided without decoding or
+	 * Unicode tables: word characters of no particular script (SCRIPT_OTHER), digits the
+	 * only numbers; other ASCII is never a word character */
+	const unsigned char *u = (const unsigned char *)t;
 	size_t i = start;
 	while (i < end) {
+		if (u[i] < 0x80 && !ascii_alnum(u[i])) {
+			i++;
+			continue;
+		}
 		int32_t cp;
 		int n = uni_decode(t + i, end - i, &cp);
 		if (n < 0)
@@ -529,6 +537,11 @@ void token_split(const char *t, size_t start, size_t end, const uint16_t *cls,
 		bool digits = uni_classify(cp) == UNI_NUMBER;
 		i += (size_t)n;
 		while (i < end && WORD_BYTE(i)) {
+			if (u[i] < 0x80 && ascii_alnum(u[i]) && script == SCRIPT_OTHER) {
+				digits = u[i] <= '9';
+				i++;
+				continue;
+			}
 			int32_t c;
 			int m = uni_decode(t + i, end - i, &c);
 			if (m < 0)
