@@ -266,7 +266,9 @@ static size_t match_email(const struct scanner *s, size_t i, size_t limit)
 {
 	const char *t = s->t;
 	size_t j = i;
-	while (j < limit && is_text(s, j) && (ascii_alnum(t[j]) || strchr("._%+-", t[j])))
+	while (j < limit && is_text(s, j) &&
+	       (ascii_alnum(t[j]) || t[j] == '.' || t[j] == '_' || t[j] == '%' || t[j] == '+' ||
+		t[j] == '-'))
 		j++;
 	if (j == i || j >= limit || t[j] != '@')
 		return 0;
@@ -624,6 +626,16 @@ static void scan_sentences(struct scanner *s)
 			continue;
 		}
 		uint16_t cl = s->cls[i];
+		if (ascii_alnum((unsigned char)c)) {
+			/* neither space nor terminator: what the general path below does with it */
+			if ((cl & CLS_TEXT) && !(cl & (CLS_CODEBLOCK | CLS_HTML | CLS_IMAGE))) {
+				if (start == NONE)
+					start = i;
+				last = i + 1;
+			}
+			i++;
+			continue;
+		}
 		int32_t cp;
 		int n = cp_at(s, i, s->end, &cp);
 		bool content = (cl & CLS_TEXT) && !(cl & (CLS_CODEBLOCK | CLS_HTML | CLS_IMAGE));
