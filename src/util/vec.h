@@ -7,8 +7,11 @@
 
 #define VEC(T) struct { T *items; size_t len, cap; }
 
+/* the capacity is tested here, so that a push with room calls nothing (tokens are pushed
+ * hundreds of times per post); n is evaluated twice */
 #define VEC_RESERVE(v, n) \
-	xgrow((void **)&(v)->items, &(v)->cap, (n), sizeof(*(v)->items))
+	((n) > (v)->cap ? xgrow((void **)&(v)->items, &(v)->cap, (n), sizeof(*(v)->items)) \
+			: (void)0)
 
 #define VEC_PUSH(v, x) do { \
 	VEC_RESERVE((v), (v)->len + 1); \
