@@ -34,11 +34,13 @@ struct api_word_filter {
 };
 
 bool api_word_usable(const struct post *p, size_t i, const struct api_word_filter *filter);
-/* Length in words of the longest phrase of the set matching at word i (0: none); the phrase's
- * source text is returned through phrase/phrase_len. */
-size_t api_phrases_match_at(const void *set, const struct post *p, size_t i,
-			    const struct api_word_filter *filter, const char **phrase,
-			    size_t *phrase_len);
+/* The first word at or after word i where a phrase of the set matches (the post's word count
+ * when none), with the length in words of the longest phrase matching there and that
+ * phrase's source text. The words are scanned here, next to the set's filters, rather than
+ * by a call per word. */
+size_t api_phrases_next(const void *set, const struct post *p, size_t i,
+			const struct api_word_filter *filter, size_t *len, const char **phrase,
+			size_t *phrase_len);
 /* Pushes s folded like word norms (NFC, case folding, plain apostrophes). */
 void api_push_folded(lua_State *L, const char *s, size_t n);
 

@@ -96,6 +96,8 @@ struct phrase {
 	uint32_t source_off, source_len;
 };
 
+#define EXACT_BITS 16384
+
 struct phrase_set {
 	uint32_t nphrases, nwords;
 	uint32_t nprefixed; /* phrases whose first word is a prefix: sorted first */
@@ -103,8 +105,33 @@ struct phrase_set {
 	 * phrase's first word can match: most words of a post start no phrase, and one lookup
 	 * tells so without a search */
 	uint8_t starts[65536 / 8];
+	/* two bits per whole first word of the exact phrases (a Bloom filter): of the words a
+	 * post's first two bytes let through, most are no phrase's first word, and this tells
+	 * so before the binary search */
+	uint8_t exact[EXACT_BITS / 8];
 	/* followed by struct phrase[nphrases], struct pword[nwords], char strings[] */
 };
+
+static uint32_t word_hash(const char *w, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	return h;
+}
+
+static bool exact_may_have(const struct phrase_set *set, uint32_t h)
+{
+	unsigned a = h % EXACT_BITS, b = (h >> 16) % EXACT_BITS;
+	return (set->exact[a >> 3] & (1u << (a & 7))) && (set->exact[b >> 3] & (1u << (b & 7)));
+}
+
+static void exact_add(struct phrase_set *set, uint32_t h)
+{
+	unsigned a = h % EXACT_BITS, b = (h >> 16) % EXACT_BITS;
+	set->exact[a >> 3] |= (uint8_t)(1u << (a & 7));
+	set->exact[b >> 3] |= (uint8_t)(1u << (b & 7));
+}
 
 static unsigned pair_key(const char *w, size_t len)
 {
@@ -240,8 +267,13 @@ static int f_phrases(lua_State *L)
 		lua_pop(L, 1);
 	}
 	memset(set->starts, 0, sizeof(set->starts));
-	for (size_t k = 0; k < nphrases; k++)
-		mark_start(set, &pwords[phrases[k].word0], str);
+	memset(set->exact, 0, sizeof(set->exact));
+	for (size_t k = 0; k < nphrases; k++) {
+		const struct pword *first = &pwords[phrases[k].word0];
+		mark_start(set, first, str);
+		if (!first->prefix)
+			exact_add(set, word_hash(str + first->off, first->len));
+	}
 	sort_set = set;
 	qsort(phrases, nphrases, sizeof(struct phrase), compare_phrases);
 	sort_set = NULL;
@@ -278,11 +310,10 @@ static size_t match_phrase(const struct phrase_set *set, const struct phrase *ph
 	return ph->nwords;
 }
 
-size_t api_phrases_match_at(const void *setp, const struct post *p, size_t i,
-			    const struct api_word_filter *filter, const char **phrase,
-			    size_t *phrase_len)
+/* The longest phrase of the set matching at word i (see api_phrases_next). */
+static size_t match_at(struct phrase_set *set, const struct post *p, size_t i,
+		       const struct api_word_filter *filter, const char **phrase, size_t *phrase_len)
 {
-	struct phrase_set *set = (struct phrase_set *)setp;
 	const struct phrase *phrases = set_phrases(set);
 	const struct pword *pwords = set_words(set);
 	const char *strings = set_strings(set);
@@ -300,33 +331,53 @@ size_t api_phrases_match_at(const void *setp, const struct post *p, size_t i,
 		if (m > best_len)
 			best_len = m, best = k;
 	}
-	/* lower bound of the word among the exact phrases */
-	size_t lo = set->nprefixed, hi = set->nphrases;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct pword *pw = &pwords[phrases[mid].word0];
-		size_t n = pw->len < key.len ? pw->len : key.len;
-		int c = memcmp(strings + pw->off, norm, n);
-		if (c == 0)
-			c = pw->len < key.len ? -1 : pw->len > key.len;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t k = lo; k < set->nphrases; k++) {
-		const struct pword *pw = &pwords[phrases[k].word0];
-		if (pw->len != key.len || memcmp(strings + pw->off, norm, key.len) != 0)
-			break;
-		size_t m = match_phrase(set, &phrases[k], p, i, filter);
-		if (m > best_len)
-			best_len = m, best = k;
+	if (exact_may_have(set, word_hash(norm, key.len))) {
+		/* lower bound of the word among the exact phrases */
+		size_t lo = set->nprefixed, hi = set->nphrases;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const struct pword *pw = &pwords[phrases[mid].word0];
+			size_t n = pw->len < key.len ? pw->len : key.len;
+			int c = memcmp(strings + pw->off, norm, n);
+			if (c == 0)
+				c = pw->len < key.len ? -1 : pw->len > key.len;
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t k = lo; k < set->nphrases; k++) {
+			const struct pword *pw = &pwords[phrases[k].word0];
+			if (pw->len != key.len || memcmp(strings + pw->off, norm, key.len) != 0)
+				break;
+			size_t m = match_phrase(set, &phrases[k], p, i, filter);
+			if (m > best_len)
+				best_len = m, best = k;
+		}
 	}
 	if (best == SIZE_MAX)
 		return 0;
 	*phrase = strings + phrases[best].source_off;
 	*phrase_len = phrases[best].source_len;
 	return best_len;
+}
+
+size_t api_phrases_next(const void *setp, const struct post *p, size_t i,
+			const struct api_word_filter *filter, size_t *len, const char **phrase,
+			size_t *phrase_len)
+{
+	struct phrase_set *set = (struct phrase_set *)setp;
+	size_t nwords = p->tokens[TOK_WORD].len;
+	for (; i < nwords; i++) {
+		if (!api_word_usable(p, i, filter))
+			continue;
+		size_t m = match_at(set, p, i, filter, phrase, phrase_len);
+		if (m) {
+			*len = m;
+			return i;
+		}
+	}
+	return nwords;
 }
 
 static int phrases_tostring(lua_State *L)

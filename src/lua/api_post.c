@@ -419,13 +419,10 @@ static int m_find(lua_State *L)
 	const struct token *words = p->tokens[TOK_WORD].items;
 	for (size_t i = 0; i < nwords;) {
 		const char *phrase;
-		size_t phrase_len, m = 0;
-		if (api_word_usable(p, i, &filter))
-			m = api_phrases_match_at(set, p, i, &filter, &phrase, &phrase_len);
-		if (!m) {
-			i++;
-			continue;
-		}
+		size_t phrase_len, m;
+		i = api_phrases_next(set, p, i, &filter, &m, &phrase, &phrase_len);
+		if (i >= nwords)
+			break;
 		lua_createtable(L, 0, 5);
 		set_range(L, words[i].start, words[i + m - 1].end);
 		set_text(L, p, "text", words[i].start, words[i + m - 1].end);
