@@ -84,11 +84,7 @@ void report_add(struct report *r, struct finding *f)
 	/* Most reports get a few findings, and a run holds one report per post (two with rules
 	 * across posts) until its end: grown from 2, not from the vector's usual 8 (at 10,000
 	 * posts the calendar's reports, mostly of one finding, held 5.5 MB so). */
-	if (r->findings.len == r->findings.cap) {
-		size_t cap = r->findings.cap ? r->findings.cap * 2 : 2;
-		r->findings.items = xrealloc(r->findings.items, cap * sizeof(struct finding));
-		r->findings.cap = cap;
-	}
+	VEC_RESERVE_FROM(&r->findings, r->findings.len + 1, 2);
 	r->findings.items[r->findings.len++] = *f;
 	memset(f, 0, sizeof(*f));
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "unicode.h"
+#include "util/hash.h"
 
 struct language {
 	const char *code;
@@ -53,10 +54,7 @@ static pthread_once_t word_table_once = PTHREAD_ONCE_INIT;
 
 static size_t word_hash(const char *w, size_t n)
 {
-	size_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)w[i]) * 16777619u;
-	return h & (WORD_SLOTS - 1);
+	return hash_fnv32(w, n) & (WORD_SLOTS - 1);
 }
 
 static void build_word_table(void)

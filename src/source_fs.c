@@ -14,6 +14,7 @@
 
 #include "source.h"
 #include "timing.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
 
 /* Posts larger than this are refused rather than read into memory. */
@@ -173,10 +174,7 @@ int source_file_read(const struct source_file *f, char **data, size_t *len, stru
 
 static size_t path_hash(const char *s)
 {
-	size_t h = 14695981039346656037u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
+	return (size_t)hash_fnv64(s, strlen(s));
 }
 
 static void index_put(size_t *slots, size_t nslots, const char *abs, size_t i)

@@ -24,6 +24,7 @@
 #include "token.h"
 #include "unicode.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "version.h"
 
 #define MAX_PHRASES 100000
@@ -111,14 +112,6 @@ struct phrase_set {
 	uint8_t exact[EXACT_BITS / 8];
 	/* followed by struct phrase[nphrases], struct pword[nwords], char strings[] */
 };
-
-static uint32_t word_hash(const char *w, size_t len)
-{
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)w[i]) * 16777619u;
-	return h;
-}
 
 static bool exact_may_have(const struct phrase_set *set, uint32_t h)
 {
@@ -272,7 +265,7 @@ static int f_phrases(lua_State *L)
 		const struct pword *first = &pwords[phrases[k].word0];
 		mark_start(set, first, str);
 		if (!first->prefix)
-			exact_add(set, word_hash(str + first->off, first->len));
+			exact_add(set, hash_fnv32(str + first->off, first->len));
 	}
 	sort_set = set;
 	qsort(phrases, nphrases, sizeof(struct phrase), compare_phrases);
@@ -331,7 +324,7 @@ static size_t match_at(struct phrase_set *set, const struct post *p, size_t i,
 		if (m > best_len)
 			best_len = m, best = k;
 	}
-	if (exact_may_have(set, word_hash(norm, key.len))) {
+	if (exact_may_have(set, hash_fnv32(norm, key.len))) {
 		/* lower bound of the word among the exact phrases */
 		size_t lo = set->nprefixed, hi = set->nphrases;
 		while (lo < hi) {

@@ -32,6 +32,7 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "util/hash.h"
 #include "util/sort.h"
 
 #define CHARGE_BATCH 4096
@@ -39,7 +40,7 @@
 struct item {
 	const char *group;
 	size_t group_len;
-	uint32_t group_id; /* equal for equal groups (assign_groups) */
+	uint32_t group_id; /* equal for equal groups (assign_groups); only of present items */
 	const char *name;
 	size_t first, len; /* its tokens: ranks[first .. first + len) after sorting */
 	bool present;
@@ -114,10 +115,7 @@ static void assign_groups(lua_State *L, struct item *items, size_t n)
 		struct item *it = &items[i];
 		if (!it->present)
 			continue;
-		uint64_t h = 0xcbf29ce484222325ULL;
-		for (size_t k = 0; k < it->group_len; k++)
-			h = (h ^ (unsigned char)it->group[k]) * 0x100000001b3ULL;
-		size_t at = (size_t)h & (cap - 1);
+		size_t at = (size_t)hash_fnv64(it->group, it->group_len) & (cap - 1);
 		for (;; at = (at + 1) & (cap - 1)) {
 			if (!slots[at]) {
 				slots[at] = (uint32_t)i + 1;

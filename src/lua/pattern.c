@@ -14,6 +14,7 @@
 #include <lauxlib.h>
 
 #include "lua/host.h"
+#include "util/hash.h"
 
 #define MAX_CAPTURES 32 /* LUA_MAXCAPTURES */
 #define MAX_DEPTH 200   /* nested matcher calls before "pattern too complex", as stock Lua */
@@ -408,9 +409,7 @@ static void filter_init(struct matcher *m, const char *p, size_t subject_len,
 		compute_filter(m, p, f);
 		return;
 	}
-	unsigned h = 2166136261u;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	uint32_t h = hash_fnv32(p, len);
 	struct cached_filter *c = &filter_cache[h % FILTER_CACHE];
 	if (c->len == len && memcmp(c->pattern, p, len) == 0) {
 		*f = c->filter;

@@ -13,6 +13,12 @@
 	((n) > (v)->cap ? xgrow((void **)&(v)->items, &(v)->cap, (n), sizeof(*(v)->items)) \
 			: (void)0)
 
+/* VEC_RESERVE doubling from first instead of 8 */
+#define VEC_RESERVE_FROM(v, n, first) \
+	((n) > (v)->cap ? xgrow_from((void **)&(v)->items, &(v)->cap, (n), sizeof(*(v)->items), \
+				     (first)) \
+			: (void)0)
+
 #define VEC_PUSH(v, x) do { \
 	VEC_RESERVE((v), (v)->len + 1); \
 	(v)->items[(v)->len++] = (x); \

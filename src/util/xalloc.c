@@ -50,9 +50,14 @@ char *xstrndup(const char *s, size_t len)
 
 void xgrow(void **items, size_t *cap, size_t need, size_t elem_size)
 {
+	xgrow_from(items, cap, need, elem_size, 8);
+}
+
+void xgrow_from(void **items, size_t *cap, size_t need, size_t elem_size, size_t first)
+{
 	if (need <= *cap)
 		return;
-	size_t ncap = *cap ? *cap : 8;
+	size_t ncap = *cap ? *cap : first;
 	while (ncap < need)
 		ncap *= 2;
 	if (ncap > ((size_t)-1) / elem_size)

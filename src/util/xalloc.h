@@ -13,7 +13,9 @@ void *xcalloc(size_t count, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
-/* Grows *items (of *cap elements of elem_size) to hold at least need elements. */
+/* Grows *items (of *cap elements of elem_size) to hold at least need elements, doubling from
+ * 8 (xgrow) or from first (xgrow_from: arrays that are many and mostly short). */
 void xgrow(void **items, size_t *cap, size_t need, size_t elem_size);
+void xgrow_from(void **items, size_t *cap, size_t need, size_t elem_size, size_t first);
 
 #endif

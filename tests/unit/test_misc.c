@@ -8,6 +8,7 @@
 #include "fix.h"
 #include "glob.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
 
@@ -237,8 +238,33 @@ static void formatting(void)
 	buf_release(&empty);
 }
 
+/* Reports grow their findings from 2 (a run holds thousands of mostly short ones), then
+ * double; the FNV-1a helpers give the published values. */
+static void small_pieces(void)
+{
+	struct report r;
+	report_init(&r, "p.md");
+	struct finding f = { .rule = xstrdup("r"), .message = xstrdup("m") };
+	report_add(&r, &f);
+	CHECK(r.findings.len == 1 && r.findings.cap == 2, "one finding: room for 2 (got %zu)",
+	      r.findings.cap);
+	for (int i = 0; i < 2; i++) {
+		struct finding g = { .rule = xstrdup("r"), .message = xstrdup("m") };
+		report_add(&r, &g);
+	}
+	CHECK(r.findings.len == 3 && r.findings.cap == 4, "three findings: room for 4 (got %zu)",
+	      r.findings.cap);
+	report_release(&r);
+	CHECK(hash_fnv32("a", 1) == 0xe40c292cu && hash_fnv32("", 0) == 0x811c9dc5u,
+	      "FNV-1a 32 test vectors");
+	CHECK(hash_fnv64("a", 1) == 0xaf63dc4c8601ec8cull &&
+		      hash_fnv64("", 0) == 0xcbf29ce484222325ull,
+	      "FNV-1a 64 test vectors");
+}
+
 int main(void)
 {
+	small_pieces();
 	formatting();
 	sorting();
 	globs();
