@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	post_tokens(p);
 	/* every token's range must lie inside the text, in order */
 	for (int k = 0; k < TOK_KINDS; k++) {
-		for (size_t i = 0; i < p->tokens[k].len; i++) {
-			const struct token *t = &p->tokens[k].items[i];
+		for (size_t i = 0; i < p->tk->tokens[k].len; i++) {
+			const struct token *t = &p->tk->tokens[k].items[i];
 			if (t->start > t->end || t->end > p->len)
 				abort();
 		}

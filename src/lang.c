@@ -100,8 +100,8 @@ void lang_guess(struct post *p)
 	pthread_once(&word_table_once, build_word_table);
 	size_t kana = 0, hangul = 0, han = 0, latin = 0;
 	size_t score[NLATIN] = { 0 };
-	const struct token *words = p->tokens[TOK_WORD].items;
-	for (size_t i = 0; i < p->tokens[TOK_WORD].len; i++) {
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	for (size_t i = 0; i < p->tk->tokens[TOK_WORD].len; i++) {
 		const struct token *w = &words[i];
 		if (w->flags & TF_QUOTED)
 			continue; /* a quotation may be in another language than the post */
@@ -121,7 +121,7 @@ void lang_guess(struct post *p)
 			break;
 		case SCRIPT_LATIN: {
 			latin++;
-			unsigned in = w->norm_len ? languages_of(p->norms.ptr + w->norm_off,
+			unsigned in = w->norm_len ? languages_of(p->tk->norms.ptr + w->norm_off,
 							     w->norm_len) : 0;
 			for (size_t k = 0; in && k < NLATIN; k++)
 				score[k] += (in >> k) & 1u;

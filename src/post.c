@@ -173,7 +173,6 @@ struct post *post_new(const char *path, char *text, size_t len)
 	p->text = xrealloc(text, len + 1);
 	p->text[len] = '\0';
 	p->len = len;
-	buf_init(&p->norms);
 	p->has_bom = len >= 3 && memcmp(p->text, "\xEF\xBB\xBF", 3) == 0;
 	p->binary = memchr(p->text, '\0', len) != NULL;
 	p->first_invalid_utf8 = uni_first_invalid(p->text, len);
@@ -218,31 +217,35 @@ struct post *post_new(const char *path, char *text, size_t len)
 
 void post_tokens(struct post *p)
 {
-	if (p->tokenized)
+	if (p->tk)
 		return;
-	p->tokenized = true;
-	p->cls = xcalloc(p->len + 1, sizeof(*p->cls));
+	struct post_tokens *tk = p->tk = xcalloc(1, sizeof(*p->tk));
+	buf_init(&tk->norms);
+	tk->cls = xcalloc(p->len + 1, sizeof(*tk->cls));
 	if (p->binary)
 		return;
 	for (size_t i = 0; i < p->parts.len; i++)
-		markdown_scan(p->text, p->parts.items[i].start, p->parts.items[i].end, p->cls, &p->md);
+		markdown_scan(p->text, p->parts.items[i].start, p->parts.items[i].end, tk->cls,
+			      &tk->md);
 	token_scan(p);
 	lang_guess(p);
 }
 
 static void drop_tokens(struct post *p)
 {
+	struct post_tokens *tk = p->tk;
+	if (!tk)
+		return;
 	for (int k = 0; k < TOK_KINDS; k++) {
-		for (size_t i = 0; i < p->tokens[k].len; i++)
-			free(p->tokens[k].items[i].url);
-		VEC_FREE(&p->tokens[k]);
+		for (size_t i = 0; i < tk->tokens[k].len; i++)
+			free(tk->tokens[k].items[i].url);
+		VEC_FREE(&tk->tokens[k]);
 	}
-	markdown_release(&p->md);
-	memset(&p->md, 0, sizeof(p->md));
-	buf_release(&p->norms);
-	free(p->cls);
-	p->cls = NULL;
-	p->tokenized = false;
+	markdown_release(&tk->md);
+	buf_release(&tk->norms);
+	free(tk->cls);
+	free(tk);
+	p->tk = NULL;
 }
 
 struct post *post_new_light(const char *path, struct value *meta, const char *lang)
@@ -252,7 +255,6 @@ struct post *post_new_light(const char *path, struct value *meta, const char *la
 	struct post *p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
 	p->text = xstrdup("");
-	buf_init(&p->norms);
 	p->line_starts = xmalloc(sizeof(size_t));
 	p->line_starts[0] = 0;
 	p->nlines = 1;
@@ -285,17 +287,10 @@ void post_free(struct post *p)
 {
 	if (!p)
 		return;
-	for (int k = 0; k < TOK_KINDS; k++) {
-		for (size_t i = 0; i < p->tokens[k].len; i++)
-			free(p->tokens[k].items[i].url);
-		VEC_FREE(&p->tokens[k]);
-	}
-	markdown_release(&p->md);
-	buf_release(&p->norms);
+	drop_tokens(p);
 	VEC_FREE(&p->parts);
 	value_free(p->meta);
 	free(p->front_matter_error);
-	free(p->cls);
 	free(p->line_starts);
 	free(p->text);
 	free(p->path);

@@ -4,7 +4,7 @@
  * Ownership: a post owns its bytes and everything computed from them. Every offset is a byte
  * offset into post->text (the whole file, front matter included), so rule ranges and fixes
  * land exactly where they point. Tokens are ranges, never copies, except a word's folded form
- * (kept in post->norms) and a link's URL. */
+ * (kept in post->tk->norms) and a link's URL. */
 #ifndef POSTLINT_POST_H
 #define POSTLINT_POST_H
 
@@ -43,7 +43,7 @@ enum token_flag {
 struct token {
 	size_t start, end;             /* [start, end) in post->text */
 	size_t inner_start, inner_end; /* link text, image alt, quote content, tag name */
-	size_t norm_off, norm_len;     /* words: NFC case-folded form in post->norms */
+	size_t norm_off, norm_len;     /* words: NFC case-folded form in tk->norms */
 	char *url;                     /* links and images (owned) */
 	uint32_t first_word, nwords;   /* sentences: their words in tokens[TOK_WORD] */
 	uint32_t sentence;             /* words: index of their sentence, or UINT32_MAX */
@@ -53,6 +53,14 @@ struct token {
 
 struct post_part {
 	size_t start, end;
+};
+
+/* What post_tokens() computes from the text: the Markdown structure and the tokens. */
+struct post_tokens {
+	uint16_t *cls; /* CLS_* bits per byte */
+	struct markdown md;
+	VEC(struct token) tokens[TOK_KINDS];
+	struct buf norms;
 };
 
 struct post {
@@ -78,12 +86,9 @@ struct post {
 
 	VEC(struct post_part) parts;
 
-	/* Computed by post_tokens() on first use. */
-	bool tokenized;
-	uint16_t *cls; /* CLS_* bits per byte */
-	struct markdown md;
-	VEC(struct token) tokens[TOK_KINDS];
-	struct buf norms;
+	/* Computed by post_tokens() on first use; NULL before and after post_shrink. Apart,
+	 * because the posts waiting for the calendar (thousands) never need them again. */
+	struct post_tokens *tk;
 	char lang[8]; /* "en", "es", "de", "ja", ... or "" when unknown */
 	bool lang_guessed;
 };

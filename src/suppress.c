@@ -102,7 +102,7 @@ void suppress_apply(struct post *p, struct report *r,
 	VEC(struct switch_) sw = { 0 };
 	const char *t = p->text;
 	for (size_t i = p->body_start; i + 4 <= p->body_end; i++) {
-		if (memcmp(t + i, "<!--", 4) != 0 || !(p->cls[i] & CLS_HTML))
+		if (memcmp(t + i, "<!--", 4) != 0 || !(p->tk->cls[i] & CLS_HTML))
 			continue;
 		const char *close = NULL;
 		for (size_t j = i + 4; j + 3 <= p->body_end; j++) {

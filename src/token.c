@@ -50,7 +50,7 @@ static bool is_text(const struct scanner *s, size_t i)
 static void push(struct scanner *s, enum token_kind kind, struct token tok)
 {
 	tok.part = s->part;
-	VEC_PUSH(&s->p->tokens[kind], tok);
+	VEC_PUSH(&s->p->tk->tokens[kind], tok);
 }
 
 static void mark_special(struct scanner *s, size_t a, size_t b)
@@ -500,11 +500,11 @@ static void push_word(struct scanner *s, size_t a, size_t b)
 		flags |= TF_LINK;
 	if (s->cls[a] & CLS_HEADING)
 		flags |= TF_HEADING;
-	size_t off = p->norms.len;
-	if (!token_fold(s->t + a, b - a, &p->norms))
-		buf_add(&p->norms, s->t + a, b - a);
+	size_t off = p->tk->norms.len;
+	if (!token_fold(s->t + a, b - a, &p->tk->norms))
+		buf_add(&p->tk->norms, s->t + a, b - a);
 	push(s, TOK_WORD, (struct token){ .start = a, .end = b, .inner_start = a, .inner_end = b,
-					  .norm_off = off, .norm_len = p->norms.len - off,
+					  .norm_off = off, .norm_len = p->tk->norms.len - off,
 					  .flags = flags });
 }
 
@@ -726,21 +726,21 @@ static int by_start(const void *a, const void *b)
 
 static void add_markdown_spans(struct post *p)
 {
-	for (size_t i = 0; i < p->md.nlinks; i++) {
-		const struct md_link *l = &p->md.links[i];
+	for (size_t i = 0; i < p->tk->md.nlinks; i++) {
+		const struct md_link *l = &p->tk->md.links[i];
 		struct token tok = { .start = l->start, .end = l->end, .inner_start = l->text_start,
 				     .inner_end = l->text_end, .url = xstrdup(l->url),
 				     .part = (uint16_t)post_part_at(p, l->start) };
 		if (!l->is_image && l->start < p->len && p->text[l->start] == '<')
 			tok.flags |= TF_AUTOLINK;
-		VEC_PUSH(&p->tokens[l->is_image ? TOK_IMAGE : TOK_LINK], tok);
+		VEC_PUSH(&p->tk->tokens[l->is_image ? TOK_IMAGE : TOK_LINK], tok);
 	}
-	for (size_t i = 0; i < p->md.nblockquotes; i++) {
-		const struct md_range *r = &p->md.blockquotes[i];
+	for (size_t i = 0; i < p->tk->md.nblockquotes; i++) {
+		const struct md_range *r = &p->tk->md.blockquotes[i];
 		size_t line = r->start;
 		while (line > p->body_start && p->text[line - 1] != '\n')
 			line--; /* include the '>' marker */
-		VEC_PUSH(&p->tokens[TOK_QUOTE],
+		VEC_PUSH(&p->tk->tokens[TOK_QUOTE],
 			 ((struct token){ .start = line, .end = r->end, .inner_start = r->start,
 					  .inner_end = r->end, .flags = TF_BLOCK,
 					  .part = (uint16_t)post_part_at(p, line) }));
@@ -750,12 +750,12 @@ static void add_markdown_spans(struct post *p)
 /* Gives each sentence its run of words, and flags quoted sentences. */
 static void link_sentences(struct post *p)
 {
-	struct token *words = p->tokens[TOK_WORD].items;
-	size_t nwords = p->tokens[TOK_WORD].len, w = 0;
+	struct token *words = p->tk->tokens[TOK_WORD].items;
+	size_t nwords = p->tk->tokens[TOK_WORD].len, w = 0;
 	for (size_t i = 0; i < nwords; i++)
 		words[i].sentence = UINT32_MAX;
-	for (size_t i = 0; i < p->tokens[TOK_SENTENCE].len; i++) {
-		struct token *sen = &p->tokens[TOK_SENTENCE].items[i];
+	for (size_t i = 0; i < p->tk->tokens[TOK_SENTENCE].len; i++) {
+		struct token *sen = &p->tk->tokens[TOK_SENTENCE].items[i];
 		while (w < nwords && words[w].start < sen->start)
 			w++;
 		sen->first_word = (uint32_t)w;
@@ -768,14 +768,14 @@ static void link_sentences(struct post *p)
 		sen->nwords = (uint32_t)(w - sen->first_word);
 		if (sen->nwords && all_quoted)
 			sen->flags |= TF_QUOTED;
-		if (sen->start < p->len && (p->cls[sen->start] & CLS_QUOTE))
+		if (sen->start < p->len && (p->tk->cls[sen->start] & CLS_QUOTE))
 			sen->flags |= TF_QUOTED;
 	}
 }
 
 void token_scan(struct post *p)
 {
-	struct scanner s = { .p = p, .t = p->text, .cls = p->cls };
+	struct scanner s = { .p = p, .t = p->text, .cls = p->tk->cls };
 	s.quoted = xcalloc(p->len + 1, 1);
 	for (size_t k = 0; k < p->parts.len; k++) {
 		s.start = p->parts.items[k].start;
@@ -788,10 +788,10 @@ void token_scan(struct post *p)
 		scan_emoji(&s);
 	}
 	add_markdown_spans(p);
-	if (p->tokens[TOK_LINK].len > 1)
-		qsort(p->tokens[TOK_LINK].items, p->tokens[TOK_LINK].len, sizeof(struct token), by_start);
-	if (p->tokens[TOK_QUOTE].len > 1)
-		qsort(p->tokens[TOK_QUOTE].items, p->tokens[TOK_QUOTE].len, sizeof(struct token),
+	if (p->tk->tokens[TOK_LINK].len > 1)
+		qsort(p->tk->tokens[TOK_LINK].items, p->tk->tokens[TOK_LINK].len, sizeof(struct token), by_start);
+	if (p->tk->tokens[TOK_QUOTE].len > 1)
+		qsort(p->tk->tokens[TOK_QUOTE].items, p->tk->tokens[TOK_QUOTE].len, sizeof(struct token),
 		      by_start);
 	link_sentences(p);
 	free(s.quoted);

@@ -283,8 +283,8 @@ static size_t match_phrase(const struct phrase_set *set, const struct phrase *ph
 			   const struct post *p, size_t i, const struct api_word_filter *filter)
 {
 	struct phrase_set *s = (struct phrase_set *)set;
-	const struct token *words = p->tokens[TOK_WORD].items;
-	size_t nwords = p->tokens[TOK_WORD].len;
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	size_t nwords = p->tk->tokens[TOK_WORD].len;
 	const struct pword *pwords = set_words(s);
 	const char *strings = set_strings(s);
 	for (uint32_t w = 0; w < ph->nwords; w++) {
@@ -293,7 +293,7 @@ static size_t match_phrase(const struct phrase_set *set, const struct phrase *ph
 		    (w > 0 && !api_word_usable(p, j, filter)))
 			return 0;
 		const struct pword *pw = &pwords[ph->word0 + w];
-		const char *norm = p->norms.ptr + words[j].norm_off;
+		const char *norm = p->tk->norms.ptr + words[j].norm_off;
 		size_t len = words[j].norm_len;
 		bool ok = pw->prefix ? len >= pw->len && memcmp(norm, strings + pw->off, pw->len) == 0
 				     : len == pw->len && memcmp(norm, strings + pw->off, len) == 0;
@@ -310,9 +310,9 @@ static size_t match_at(struct phrase_set *set, const struct post *p, size_t i,
 	const struct phrase *phrases = set_phrases(set);
 	const struct pword *pwords = set_words(set);
 	const char *strings = set_strings(set);
-	const struct token *word = &p->tokens[TOK_WORD].items[i];
+	const struct token *word = &p->tk->tokens[TOK_WORD].items[i];
 	struct pword key = { .off = 0, .len = (uint32_t)word->norm_len };
-	const char *norm = p->norms.ptr + word->norm_off;
+	const char *norm = p->tk->norms.ptr + word->norm_off;
 	if (key.len == 0)
 		return 0;
 	unsigned pair = pair_key(norm, key.len);
@@ -360,7 +360,7 @@ size_t api_phrases_next(const void *setp, const struct post *p, size_t i,
 			size_t *phrase_len)
 {
 	struct phrase_set *set = (struct phrase_set *)setp;
-	size_t nwords = p->tokens[TOK_WORD].len;
+	size_t nwords = p->tk->tokens[TOK_WORD].len;
 	for (; i < nwords; i++) {
 		if (!api_word_usable(p, i, filter))
 			continue;

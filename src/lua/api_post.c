@@ -96,10 +96,10 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 	case TOK_WORD:
 		lua_pushlstring(L, p->text + t->start, t->end - t->start);
 		if (t->norm_len == t->end - t->start &&
-		    memcmp(p->norms.ptr + t->norm_off, p->text + t->start, t->norm_len) == 0)
+		    memcmp(p->tk->norms.ptr + t->norm_off, p->text + t->start, t->norm_len) == 0)
 			lua_pushvalue(L, -1); /* most words are their own folded form: one string */
 		else
-			lua_pushlstring(L, p->norms.ptr + t->norm_off, t->norm_len);
+			lua_pushlstring(L, p->tk->norms.ptr + t->norm_off, t->norm_len);
 		lua_setfield(L, -3, "norm");
 		lua_setfield(L, -2, "text");
 		if (t->sentence != UINT32_MAX)
@@ -124,7 +124,7 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 		lua_setfield(L, -2, "kind");
 		set_int(L, "text_first", (lua_Integer)t->inner_start + 1);
 		set_int(L, "text_last", (lua_Integer)t->inner_end);
-		set_flag(L, "quoted", t->start < p->len && (p->cls[t->start] & CLS_QUOTE));
+		set_flag(L, "quoted", t->start < p->len && (p->tk->cls[t->start] & CLS_QUOTE));
 		break;
 	case TOK_IMAGE:
 		set_text(L, p, "alt", t->inner_start, t->inner_end);
@@ -162,11 +162,11 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 static void push_tokens(lua_State *L, struct post *p, enum token_kind kind)
 {
 	post_tokens(p);
-	size_t n = p->tokens[kind].len;
+	size_t n = p->tk->tokens[kind].len;
 	host_charge(L, (long long)n * 4);
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
-		push_token(L, p, kind, &p->tokens[kind].items[i]);
+		push_token(L, p, kind, &p->tk->tokens[kind].items[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 }
@@ -383,7 +383,7 @@ static int m_line_col(lua_State *L)
 
 bool api_word_usable(const struct post *p, size_t i, const struct api_word_filter *filter)
 {
-	uint16_t flags = p->tokens[TOK_WORD].items[i].flags;
+	uint16_t flags = p->tk->tokens[TOK_WORD].items[i].flags;
 	if ((flags & TF_QUOTED) && !filter->quoted)
 		return false;
 	if ((flags & TF_LINK) && !filter->links)
@@ -412,11 +412,11 @@ static int m_find(lua_State *L)
 					  .links = opt_bool(L, 3, "links", true) };
 	struct post *p = view->post;
 	post_tokens(p);
-	size_t nwords = p->tokens[TOK_WORD].len;
+	size_t nwords = p->tk->tokens[TOK_WORD].len;
 	host_charge(L, (long long)nwords / 4 + 1);
 	lua_newtable(L);
 	lua_Integer n = 0;
-	const struct token *words = p->tokens[TOK_WORD].items;
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
 	for (size_t i = 0; i < nwords;) {
 		const char *phrase;
 		size_t phrase_len, m;
@@ -447,8 +447,8 @@ static int m_shingles(lua_State *L)
 	luaL_argcheck(L, k >= 1 && k <= 16, 2, "k must be between 1 and 16");
 	struct post *p = view->post;
 	post_tokens(p);
-	size_t n = p->tokens[TOK_WORD].len;
-	const struct token *words = p->tokens[TOK_WORD].items;
+	size_t n = p->tk->tokens[TOK_WORD].len;
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
 	host_charge(L, (long long)n * (long long)k / 2 + 1);
 	if (n == 0) {
 		lua_pushliteral(L, "");
@@ -464,7 +464,7 @@ static int m_shingles(lua_State *L)
 				h ^= ' ';
 				h *= 1099511628211ULL;
 			}
-			const unsigned char *c = (const unsigned char *)p->norms.ptr + words[w].norm_off;
+			const unsigned char *c = (const unsigned char *)p->tk->norms.ptr + words[w].norm_off;
 			for (size_t b = 0; b < words[w].norm_len; b++) {
 				h ^= c[b];
 				h *= 1099511628211ULL;

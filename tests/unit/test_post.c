@@ -133,17 +133,17 @@ static void bad_input(void)
 	p = make("ok \xC0\xAF overlong, \xED\xA0\x80 surrogate");
 	CHECK_INT(p->first_invalid_utf8, 3, "the first invalid byte is found");
 	post_tokens(p);
-	CHECK(p->tokens[TOK_WORD].len >= 3, "invalid bytes do not stop tokenizing");
+	CHECK(p->tk->tokens[TOK_WORD].len >= 3, "invalid bytes do not stop tokenizing");
 	post_free(p);
 
 	p = make("");
 	post_tokens(p);
-	CHECK(p->parts.len == 1 && p->tokens[TOK_WORD].len == 0, "an empty post has one empty part");
+	CHECK(p->parts.len == 1 && p->tk->tokens[TOK_WORD].len == 0, "an empty post has one empty part");
 	post_free(p);
 
 	p = make("---\ngoal: x\n---\n");
 	post_tokens(p);
-	CHECK(p->body_start == p->len && p->tokens[TOK_SENTENCE].len == 0,
+	CHECK(p->body_start == p->len && p->tk->tokens[TOK_SENTENCE].len == 0,
 	      "a file of only front matter has an empty body");
 	post_free(p);
 }

@@ -22,12 +22,12 @@ static struct post *make(const char *text)
 static char *join(const struct post *p, enum token_kind kind, int inner)
 {
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < p->tokens[kind].len; i++) {
-		const struct token *t = &p->tokens[kind].items[i];
+	for (size_t i = 0; i < p->tk->tokens[kind].len; i++) {
+		const struct token *t = &p->tk->tokens[kind].items[i];
 		if (i)
 			buf_addc(&b, '|');
 		if (kind == TOK_WORD && !inner)
-			buf_add(&b, p->norms.ptr + t->norm_off, t->norm_len);
+			buf_add(&b, p->tk->norms.ptr + t->norm_off, t->norm_len);
 		else if (inner)
 			buf_add(&b, p->text + t->inner_start, t->inner_end - t->inner_start);
 		else
@@ -73,12 +73,12 @@ static void markdown(void)
 	       "code spans and blocks are not prose; link text is");
 	EXPECT(p, TOK_LINK, 0, "[the full story](https://example.com/a)", "the link covers its source");
 	EXPECT(p, TOK_LINK, 1, "the full story", "and knows its visible text");
-	CHECK_STR(p->tokens[TOK_LINK].items[0].url, "https://example.com/a", "and its URL");
+	CHECK_STR(p->tk->tokens[TOK_LINK].items[0].url, "https://example.com/a", "and its URL");
 	EXPECT(p, TOK_QUOTE, 1, "quoted words here", "a > block is a quotation");
-	CHECK(p->tokens[TOK_QUOTE].items[0].flags & TF_BLOCK, "of kind block");
-	size_t w = p->tokens[TOK_WORD].len;
-	CHECK(p->tokens[TOK_WORD].items[w - 1].flags & TF_QUOTED, "its words are marked quoted");
-	CHECK(p->tokens[TOK_WORD].items[2].flags & TF_LINK, "link words are marked");
+	CHECK(p->tk->tokens[TOK_QUOTE].items[0].flags & TF_BLOCK, "of kind block");
+	size_t w = p->tk->tokens[TOK_WORD].len;
+	CHECK(p->tk->tokens[TOK_WORD].items[w - 1].flags & TF_QUOTED, "its words are marked quoted");
+	CHECK(p->tk->tokens[TOK_WORD].items[2].flags & TF_LINK, "link words are marked");
 	post_free(p);
 
 	/* a reference whose definition comes later; an entity; empty text; a shortcut */
@@ -126,14 +126,14 @@ static void sentences(void)
 	struct post *p = make("Is it 3.5 or 4? I think 4... maybe.Yes!Really?Ok\nNew line here");
 	EXPECT(p, TOK_SENTENCE, 0, "Is it 3.5 or 4?|I think 4...|maybe.Yes!|Really?|Ok|New line here",
 	       "terminators, glued '?' and '!', ellipses and line breaks end sentences");
-	CHECK(p->tokens[TOK_SENTENCE].items[0].flags & TF_QUESTION, "questions are flagged");
-	CHECK(!(p->tokens[TOK_SENTENCE].items[1].flags & TF_QUESTION), "statements are not");
+	CHECK(p->tk->tokens[TOK_SENTENCE].items[0].flags & TF_QUESTION, "questions are flagged");
+	CHECK(!(p->tk->tokens[TOK_SENTENCE].items[1].flags & TF_QUESTION), "statements are not");
 	post_free(p);
 
 	p = make("“Stay hungry, stay foolish.” — Steve Jobs");
 	EXPECT(p, TOK_QUOTE, 1, "Stay hungry, stay foolish.", "quotation marks make a quote");
-	CHECK(p->tokens[TOK_WORD].items[0].flags & TF_QUOTED, "inside words are quoted");
-	CHECK(!(p->tokens[TOK_WORD].items[4].flags & TF_QUOTED), "the attribution is not");
+	CHECK(p->tk->tokens[TOK_WORD].items[0].flags & TF_QUOTED, "inside words are quoted");
+	CHECK(!(p->tk->tokens[TOK_WORD].items[4].flags & TF_QUOTED), "the attribution is not");
 	post_free(p);
 
 	p = make("„Das Leben ist schön“ und «la vie» und 「人生」");
