@@ -4,61 +4,13 @@
 --   for _, p in ipairs(calendar.dated(posts)) do ... end   -- posts with a time, oldest first
 local M = {}
 
--- The last list sorted, and the posts it was made from: every rule across posts of a run
--- asks for the same calendar, and sorting thousands of posts is most of what two of them do
--- in the pre-commit hook. Posts are read-only, so the same posts sort the same way. Weak:
--- the memo never keeps a run's posts alive (a post collected is a miss, never a wrong hit).
-local WEAK = { __mode = "v" }
--- times are seconds since 1970, before it too: shifted to sort as digits of one width
-local TIME_OFFSET = 1 << 62
-local last_posts, last_dated = setmetatable({}, WEAK), setmetatable({}, WEAK)
-
-local function copy(list, mt)
-  local out = setmetatable({}, mt)
-  for i = 1, #list do
-    out[i] = list[i]
-  end
-  return out
-end
-
-local function same_list(a, b)
-  if #a ~= #b then
-    return false
-  end
-  for i = 1, #a do
-    if a[i] ~= b[i] then
-      return false
-    end
-  end
-  return true
-end
-
 -- The posts that have a time (front matter `scheduled`/`date`, or a dated file name),
 -- sorted by time, then path (a stable order for posts scheduled at the same moment). A new
--- list each call: callers may change it.
+-- list each call: callers may change it. Sorted in C (lint.dated): key strings and
+-- table.sort here were most of what two rules did in the pre-commit hook, with the
+-- repository's other posts as context.
 function M.dated(posts)
-  if same_list(posts, last_posts) then
-    return copy(last_dated)
-  end
-  -- one string per post that sorts as (time, path) does, so that table.sort compares in C
-  -- instead of calling a Lua function a hundred thousand times for 10,000 posts; the index
-  -- keeps two posts with the same time and path apart
-  local keys, by_key = {}, {}
-  for i, p in ipairs(posts) do
-    local t = p.time
-    if t then
-      local key = string.format("%020d\0%s\0%d", t + TIME_OFFSET, p.path, i)
-      keys[#keys + 1] = key
-      by_key[key] = p
-    end
-  end
-  table.sort(keys)
-  local out = {}
-  for i, key in ipairs(keys) do
-    out[i] = by_key[key]
-  end
-  last_posts, last_dated = copy(posts, WEAK), copy(out, WEAK)
-  return out
+  return lint.dated(posts)
 end
 
 -- "2026-12-01" for a post's time.

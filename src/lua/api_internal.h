@@ -73,6 +73,9 @@ void api_to_map(lua_State *L, int idx, struct value **slot, const char *what);
 /* Adds lint.nearest (near-duplicate sets) to the lint table on top of the stack.
  * api_similar.c. */
 void api_open_similar(lua_State *L);
+/* Adds lint.dated (a calendar in time order) to the lint table on top of the stack.
+ * api_calendar.c. */
+void api_open_calendar(lua_State *L);
 
 /* The rule run in progress, for ctx:report. */
 struct rule_run {

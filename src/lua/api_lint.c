@@ -491,6 +491,7 @@ int api_open_lint(lua_State *L)
 	api_open_post_meta(L);
 	luaL_newlib(L, funcs);
 	api_open_similar(L);
+	api_open_calendar(L);
 	lua_pushliteral(L, POSTLINT_VERSION);
 	lua_setfield(L, -2, "version");
 	return 1;

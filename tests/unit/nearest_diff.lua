@@ -3,7 +3,7 @@
 -- kept (ties to the smaller name, then index). Random corpora are made the way the benchmark's
 -- are: from a few "sentences", so that identical sets in one group and across groups, shared
 -- prefixes, empty sets and false items all occur. Returns the cases compared and the
--- differences (printed). Called by test_nearest.c with the number of corpora.
+-- differences (printed). Called by test_lua_diff.c with the number of corpora.
 local corpora = ...
 local seed = 12345
 local function random(n) -- a small LCG: the same cases on every machine
@@ -68,7 +68,7 @@ for c = 1, corpora do
   local few = c % 2 == 1
   local items, sets = {}, {}
   -- every 50th corpus is large (hundreds of wanted items): lint.nearest shares its search
-  -- out among threads there (test_nearest allows three)
+  -- out among threads there (test_lua_diff allows three)
   local size = few and 5 + random(60) or c % 50 == 0 and 400 + random(300) or 30 + random(50)
   for i = 1, size do
     if random(15) == 1 then

@@ -1,0 +1,85 @@
+-- lint.dated against the order it stands for, written the plain way: the posts with a time,
+-- by time, then path (bytes), then position in the list. Random calendars of plain tables
+-- (lint.dated reads post.time and post.path as fields, like the host's posts) with many
+-- ties: few distinct times and paths, posts without a time, times before 1970 and far
+-- ahead. Also the errors for a post without a path and a time that is not whole. Returns
+-- the cases compared and the differences (printed). Called by test_lua_diff.c with the
+-- number of calendars.
+local calendars = ...
+local seed = 4242
+local function random(n) -- a small LCG: the same cases on every machine
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed % n + 1
+end
+
+local TIMES = { -86400 * 365 * 80, -1, 0, 1, 1767225600, 1767225601, 1767229200, 4102444800,
+  1 << 52 }
+local PATHS = { "a.md", "b.md", "posts/a.md", "posts/a.md.bak", "posts/é.md", "posts/z.md",
+  "Posts/A.md", "posts/a", "x/y/z.md" }
+
+local function plain_order(posts)
+  local out = {}
+  for i, p in ipairs(posts) do
+    if p.time ~= nil then
+      out[#out + 1] = { post = p, index = i }
+    end
+  end
+  table.sort(out, function(x, y)
+    if x.post.time ~= y.post.time then
+      return x.post.time < y.post.time
+    end
+    if x.post.path ~= y.post.path then
+      return x.post.path < y.post.path
+    end
+    return x.index < y.index
+  end)
+  for k, e in ipairs(out) do
+    out[k] = e.post
+  end
+  return out
+end
+
+local cases, failures = 0, 0
+local function fail(fmt, ...)
+  failures = failures + 1
+  if failures <= 10 then
+    print("# " .. string.format(fmt, ...))
+  end
+end
+
+for c = 1, calendars do
+  local posts = {}
+  for i = 1, random(60) - 1 do
+    local t = random(5) > 1 and TIMES[random(math.min(#TIMES, 1 + c % #TIMES))] or nil
+    posts[i] = { time = t, path = PATHS[random(1 + c % #PATHS)] }
+  end
+  local got, want = lint.dated(posts), plain_order(posts)
+  cases = cases + #want
+  if #got ~= #want then
+    fail("calendar %d: %d posts dated, want %d", c, #got, #want)
+  else
+    for k = 1, #want do
+      if got[k] ~= want[k] then
+        fail("calendar %d position %d: %s %s, want %s %s", c, k, got[k].time, got[k].path,
+          want[k].time, want[k].path)
+        break
+      end
+    end
+  end
+  if got == posts then
+    fail("calendar %d: lint.dated returned its argument, not a new list", c)
+  end
+end
+
+-- the host's posts always have a path and whole seconds; anything else is the rule's bug
+local ok, err = pcall(lint.dated, { { time = 1, path = "a.md" }, { time = 2 } })
+cases = cases + 1
+if ok or not tostring(err):find("post 2 has no path", 1, true) then
+  fail("a post without a path: %s", tostring(err))
+end
+ok, err = pcall(lint.dated, { { time = 1.5, path = "a.md" } })
+cases = cases + 1
+if ok or not tostring(err):find("not a whole number", 1, true) then
+  fail("a time of 1.5 seconds: %s", tostring(err))
+end
+return cases, failures
