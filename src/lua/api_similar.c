@@ -373,7 +373,14 @@ static void direct_search(lua_State *L, struct item *items, size_t n, size_t tot
 			const struct item *b = &items[j];
 			if (j == i || !b->present || b->len == 0 || same_group(a, b))
 				continue;
-			work += (long long)(a->len + b->len) / 4 + 1;
+			/* the best b can do is to hold all of a (or a all of b): the similarity
+			 * computed below with c = the smaller size, and smaller c give less */
+			size_t small = a->len < b->len ? a->len : b->len;
+			size_t large = a->len < b->len ? b->len : a->len;
+			work++;
+			if ((double)small / (double)large < t)
+				continue;
+			work += (long long)(a->len + b->len) / 4;
 			size_t c = common64(tokens + a->first, a->len, tokens + b->first, b->len);
 			double sim = (double)c / (double)(a->len + b->len - c);
 			if (c > 0 && sim >= t && beats(items, sim, j, best_sim, best)) {
