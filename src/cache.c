@@ -567,7 +567,7 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 {
 	size_t lang_len;
 	const char *lang = value_bin_get_bytes(r, &lang_len);
-	struct value *meta = value_bin_get(r);
+	struct value *meta = value_bin_get_block(r); /* one allocation, never changed */
 	uint64_t n = value_bin_get_varint(r);
 	collected_init(col, s->rules->ncollect);
 	/* checked now, read into Lua only if check_set asks (most context is never looked at

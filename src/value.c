@@ -39,6 +39,10 @@ void value_free(struct value *v)
 {
 	if (!v)
 		return;
+	if (v->one_block) {
+		free(v);
+		return;
+	}
 	for (size_t i = 0; i < v->len; i++) {
 		value_free(v->items[i]);
 		if (v->keys)

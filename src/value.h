@@ -22,6 +22,7 @@ struct value {
 	enum value_type type;
 	int line, column; /* 1-based source position; 0 when unknown */
 	bool boolean;
+	bool one_block; /* the root of a tree made by value_bin_get_block: one allocation */
 	double number;
 	char *string; /* NUL-terminated; string_len excludes the NUL */
 	size_t string_len;

@@ -213,28 +213,43 @@ struct value *value_bin_get(struct bin_reader *r)
 	return get_value(r, 0);
 }
 
-static bool skip_value(struct bin_reader *r, int depth)
+/* Bytes of a tree read in one block: its pieces, each rounded up to keep the next aligned. */
+static size_t block_piece(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+/* Steps over a value, checking it as get_value does; with bytes, also adds the room the value
+ * takes in one block (value_bin_get_block). */
+static bool skip_value(struct bin_reader *r, int depth, size_t *bytes)
 {
 	unsigned char tag;
 	int line, column;
 	if (!get_header(r, depth, &tag, &line, &column))
 		return false;
-	size_t len;
+	size_t len, room = block_piece(sizeof(struct value));
+	bool ok = true;
 	switch (tag) {
 	case TAG_NIL:
 	case TAG_FALSE:
-	case TAG_TRUE: return true;
+	case TAG_TRUE: break;
 	case TAG_NUMBER:
 		if (r->end - r->p < (long)sizeof(double)) {
 			r->ok = false;
 			return false;
 		}
 		r->p += sizeof(double);
-		return true;
-	case TAG_STRING: return value_bin_get_bytes(r, &len) != NULL;
+		break;
+	case TAG_STRING:
+		ok = value_bin_get_bytes(r, &len) != NULL;
+		room += block_piece(len + 1);
+		break;
 	case TAG_LIST:
 	case TAG_MAP: {
 		size_t n = get_count(r);
+		room += block_piece(n * sizeof(struct value *));
+		if (tag == TAG_MAP)
+			room += block_piece(n * sizeof(char *));
 		for (size_t i = 0; i < n && r->ok; i++) {
 			if (tag == TAG_MAP) {
 				const char *k = value_bin_get_bytes(r, &len);
@@ -242,17 +257,115 @@ static bool skip_value(struct bin_reader *r, int depth)
 					r->ok = false;
 					return false;
 				}
+				room += block_piece(len + 1);
 			}
-			if (!skip_value(r, depth + 1))
+			if (!skip_value(r, depth + 1, bytes))
 				return false;
 		}
-		return r->ok;
+		ok = r->ok;
+		break;
 	}
 	default: r->ok = false; return false;
 	}
+	if (bytes)
+		*bytes += room;
+	return ok;
 }
 
 bool value_bin_skip(struct bin_reader *r)
 {
-	return skip_value(r, 0);
+	return skip_value(r, 0, NULL);
+}
+
+struct block {
+	char *at; /* the next free byte */
+};
+
+static void *block_take(struct block *b, size_t n)
+{
+	void *p = b->at;
+	b->at += block_piece(n);
+	return p;
+}
+
+static char *block_string(struct block *b, const char *s, size_t len)
+{
+	char *out = block_take(b, len + 1);
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return out;
+}
+
+/* get_value into a block that skip_value measured on the same (so already checked) bytes. */
+static struct value *build_value(struct bin_reader *r, struct block *b)
+{
+	unsigned char tag;
+	int line, column;
+	if (!get_header(r, 0, &tag, &line, &column))
+		return NULL;
+	struct value *v = block_take(b, sizeof(*v));
+	memset(v, 0, sizeof(*v));
+	v->line = line;
+	v->column = column;
+	size_t len;
+	switch (tag) {
+	case TAG_NIL: v->type = VALUE_NIL; break;
+	case TAG_FALSE:
+	case TAG_TRUE:
+		v->type = VALUE_BOOL;
+		v->boolean = tag == TAG_TRUE;
+		break;
+	case TAG_NUMBER:
+		v->type = VALUE_NUMBER;
+		memcpy(&v->number, r->p, sizeof(v->number));
+		r->p += sizeof(v->number);
+		break;
+	case TAG_STRING: {
+		const char *s = value_bin_get_bytes(r, &len);
+		v->type = VALUE_STRING;
+		v->string = block_string(b, s ? s : "", len);
+		v->string_len = len;
+		break;
+	}
+	default: { /* a list or a map */
+		size_t n = get_count(r);
+		v->type = tag == TAG_MAP ? VALUE_MAP : VALUE_LIST;
+		v->items = block_take(b, n * sizeof(*v->items));
+		if (tag == TAG_MAP)
+			v->keys = block_take(b, n * sizeof(*v->keys));
+		v->cap = n;
+		for (size_t i = 0; i < n && r->ok; i++) {
+			if (tag == TAG_MAP) {
+				const char *k = value_bin_get_bytes(r, &len);
+				v->keys[i] = block_string(b, k ? k : "", len);
+			}
+			struct value *item = build_value(r, b);
+			if (!item)
+				return NULL;
+			v->items[v->len++] = item;
+		}
+		break;
+	}
+	}
+	return r->ok ? v : NULL;
+}
+
+struct value *value_bin_get_block(struct bin_reader *r)
+{
+	struct bin_reader measure = *r;
+	size_t bytes = 0;
+	if (!skip_value(&measure, 0, &bytes)) {
+		r->ok = false;
+		return NULL;
+	}
+	char *block = xmalloc(bytes);
+	struct block b = { block };
+	struct value *v = build_value(r, &b);
+	if (!v || (void *)v != (void *)block || b.at != block + bytes || r->p != measure.p) {
+		free(block);
+		r->ok = false;
+		return NULL;
+	}
+	v->one_block = true;
+	return v;
 }

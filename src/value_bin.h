@@ -34,6 +34,10 @@ uint64_t value_bin_get_varint(struct bin_reader *r);
 const char *value_bin_get_bytes(struct bin_reader *r, size_t *len);
 /* The next value (owned by the caller), or NULL when the input is damaged (r->ok false). */
 struct value *value_bin_get(struct bin_reader *r);
+/* value_bin_get in one allocation (a first pass measures): for trees read by the thousand
+ * and never changed, the cache's light posts' front matter. value_free frees it; nothing may
+ * add to it or free a part of it. */
+struct value *value_bin_get_block(struct bin_reader *r);
 /* Steps over the next value, checking it as value_bin_get would, without building it:
  * false (r->ok false) exactly when value_bin_get would fail on the same bytes. */
 bool value_bin_skip(struct bin_reader *r);

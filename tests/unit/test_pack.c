@@ -72,6 +72,13 @@ static void round_trip(void)
 	CHECK_INT(value_bin_get_varint(&r), 300, "a varint after it");
 	CHECK(r.ok && r.p == r.end, "the reader ends at the end");
 	value_free(back);
+	/* in one block (the light posts' front matter): the same tree, the reader as far */
+	struct bin_reader rb = { (const unsigned char *)out.ptr,
+				 (const unsigned char *)out.ptr + out.len, true };
+	struct value *block = value_bin_get_block(&rb);
+	CHECK(rb.ok && same(v, block) && block->one_block, "a tree reads back the same in one block");
+	CHECK(value_bin_get_varint(&rb) == 300 && rb.p == rb.end, "the block reader ends as far");
+	value_free(block); /* one free: valgrind and ASan see whether it was one allocation */
 
 	/* every shorter prefix is damage: NULL, no crash, nothing leaked (valgrind, ASan) */
 	size_t value_len = out.len - 2;
@@ -79,9 +86,12 @@ static void round_trip(void)
 	for (size_t n = 0; n < value_len; n++) {
 		struct bin_reader t = { (const unsigned char *)out.ptr,
 					(const unsigned char *)out.ptr + n, true };
+		struct bin_reader tb = t;
 		struct value *cut = value_bin_get(&t);
-		wrong += cut != NULL || t.ok;
+		struct value *cut_block = value_bin_get_block(&tb);
+		wrong += cut != NULL || t.ok || cut_block != NULL || tb.ok;
 		value_free(cut);
+		value_free(cut_block);
 	}
 	CHECK_INT(wrong, 0, "prefixes of a value that read as a value");
 
@@ -95,12 +105,15 @@ static void round_trip(void)
 			copy[i] = (char)(copy[i] ^ (1 << bit));
 			struct bin_reader t = { (const unsigned char *)copy,
 						(const unsigned char *)copy + value_len, true };
-			struct bin_reader u = t;
+			struct bin_reader u = t, b = t;
 			struct value *flipped = value_bin_get(&t);
 			bool skipped = value_bin_skip(&u);
+			struct value *in_block = value_bin_get_block(&b);
 			decoded += flipped != NULL;
 			disagree += skipped != (flipped != NULL) || (skipped && t.p != u.p);
+			disagree += !same(flipped, in_block) || (in_block && b.p != t.p);
 			value_free(flipped);
+			value_free(in_block);
 			free(copy);
 		}
 	CHECK(decoded < value_len * 8, "flipped bits are found as damage (%zu of %zu read)",
@@ -111,6 +124,8 @@ static void round_trip(void)
 	const unsigned char huge[] = { 'l', 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f };
 	struct bin_reader h = { huge, huge + sizeof(huge), true };
 	CHECK(value_bin_get(&h) == NULL && !h.ok, "a list of four billion items is damage");
+	struct bin_reader hb = { huge, huge + sizeof(huge), true };
+	CHECK(value_bin_get_block(&hb) == NULL && !hb.ok, "... in one block too");
 	/* nesting deeper than the reader goes is damage, not a stack overflow */
 	struct buf deep = BUF_INIT;
 	for (int i = 0; i < 100000; i++)
@@ -118,6 +133,9 @@ static void round_trip(void)
 	struct bin_reader d = { (const unsigned char *)deep.ptr,
 				(const unsigned char *)deep.ptr + deep.len, true };
 	CHECK(value_bin_get(&d) == NULL && !d.ok, "lists nested 100,000 deep are damage");
+	struct bin_reader db = { (const unsigned char *)deep.ptr,
+				 (const unsigned char *)deep.ptr + deep.len, true };
+	CHECK(value_bin_get_block(&db) == NULL && !db.ok, "... in one block too");
 	buf_release(&deep);
 	buf_release(&out);
 	value_free(v);
