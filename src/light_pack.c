@@ -1,8 +1,8 @@
 /* The pack of light posts (see light_pack.h).
  *
- * File: a magic line, then records of a 16-byte key, a varint payload length and the
- * payload. Mapped (read when it cannot be); the records are sorted by key for a binary
- * search. */
+ * File: a magic line, then records of a 16-byte key, a varint count of the saves since a
+ * run last found the record, a varint payload length and the payload. Mapped (read when it
+ * cannot be); the records are sorted by key for a binary search. */
 #include "light_pack.h"
 
 #include <fcntl.h>
@@ -19,13 +19,22 @@
 #include "util/xalloc.h"
 #include "value_bin.h"
 
-#define MAGIC "postlint light pack 1\n"
+/* 2: records count the saves they went unused (a pack of version 1 reads as empty) */
+#define MAGIC "postlint light pack 2\n"
 #define KEY_BYTES 16
 #define KEEP_SLACK 1000
+/* A record that no run found in this many saves in a row is dropped. Without an age, the
+ * records of an earlier postlint, rule set or command line (keys no run makes any more)
+ * were written back by every save as long as there was room: after an upgrade the hook's
+ * pack stayed twice its size for good, and reading it cost the hook a tenth more time. A
+ * few saves keep the records of another project of the repository, or of the command line
+ * an editor uses, between its runs. */
+#define KEEP_UNUSED_SAVES 8
 
 struct record {
 	uint64_t key[2];
 	size_t off, len; /* in the file's bytes (records), or in `added` (fresh) */
+	uint64_t unused_saves; /* saves in a row that wrote it back unused */
 	bool used;       /* found by this run */
 	bool dropped;    /* found damaged by this run: neither found again nor kept */
 };
@@ -69,6 +78,7 @@ static void index_records(struct light_pack *p)
 		struct record rec = { 0 };
 		memcpy(rec.key, r.p, KEY_BYTES);
 		r.p += KEY_BYTES;
+		rec.unused_saves = value_bin_get_varint(&r);
 		const char *payload = value_bin_get_bytes(&r, &rec.len);
 		if (!payload)
 			break;
@@ -154,9 +164,11 @@ void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *pay
 	buf_add(&p->added, payload, len);
 }
 
-static void put_record(struct buf *out, const struct record *rec, const char *bytes)
+static void put_record(struct buf *out, const struct record *rec, uint64_t unused_saves,
+		       const char *bytes)
 {
 	buf_add(out, rec->key, KEY_BYTES);
+	value_bin_put_varint(out, unused_saves);
 	value_bin_put_varint(out, rec->len);
 	buf_add(out, bytes + rec->off, rec->len);
 }
@@ -172,17 +184,19 @@ void light_pack_save(struct light_pack *p)
 	struct buf out = BUF_INIT;
 	buf_adds(&out, MAGIC);
 	for (size_t i = 0; i < p->nfresh; i++)
-		put_record(&out, &p->fresh[i], p->added.ptr);
+		put_record(&out, &p->fresh[i], 0, p->added.ptr);
 	for (size_t i = 0; i < p->n; i++)
 		if (p->records[i].used)
-			put_record(&out, &p->records[i], p->data);
+			put_record(&out, &p->records[i], 0, p->data);
 	/* the others (posts since changed or deleted, or outside this run's calendar), as
-	 * many as there is room for: which ones does not matter, none is in use */
-	for (size_t i = 0; i < p->n && room > 0; i++)
-		if (!p->records[i].used && !p->records[i].dropped) {
-			put_record(&out, &p->records[i], p->data);
+	 * many as there is room for, unless unused for KEEP_UNUSED_SAVES saves already */
+	for (size_t i = 0; i < p->n && room > 0; i++) {
+		const struct record *rec = &p->records[i];
+		if (!rec->used && !rec->dropped && rec->unused_saves < KEEP_UNUSED_SAVES) {
+			put_record(&out, rec, rec->unused_saves + 1, p->data);
 			room--;
 		}
+	}
 	struct buf tmp = BUF_INIT;
 	buf_addf(&tmp, "%s.%ld.tmp", p->path, (long)getpid());
 	FILE *f = fopen(tmp.ptr, "wb");

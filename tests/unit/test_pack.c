@@ -181,6 +181,45 @@ static void pack(void)
 	CHECK(light_pack_find(p, fresh, &len) != NULL, "the new record is there");
 	light_pack_free(p);
 
+	/* a record no run finds goes after 8 saves (records of an earlier postlint or rule set
+	 * stayed for good); one found in between starts its count again */
+	uint64_t aging[2] = { 50, 50 };
+	p = light_pack_load(path.ptr);
+	light_pack_find(p, fresh, &len);
+	light_pack_add(p, aging, "aging", 5);
+	light_pack_save(p);
+	light_pack_free(p);
+	for (int save = 1; save <= 9; save++) {
+		p = light_pack_load(path.ptr);
+		if (save == 5)
+			light_pack_find(p, fresh, &len);
+		uint64_t added[2] = { 100, (uint64_t)save };
+		light_pack_add(p, added, "a commit", 8);
+		light_pack_save(p);
+		light_pack_free(p);
+		p = light_pack_load(path.ptr);
+		bool aging_kept = light_pack_find(p, aging, &len) != NULL;
+		bool fresh_kept = light_pack_find(p, fresh, &len) != NULL;
+		light_pack_free(p);
+		if (save == 8)
+			CHECK(aging_kept && fresh_kept, "records unused in 8 saves are still there");
+		if (save == 9)
+			CHECK(!aging_kept && fresh_kept, "unused in a 9th save: gone; found at the 5th: kept");
+	}
+	/* the pack of an earlier version (no counts) reads as empty, not as damaged records */
+	FILE *old = fopen(path.ptr, "wb");
+	fputs("postlint light pack 1\n", old);
+	fwrite(keys[0], 1, 16, old);
+	fputs("\005first", old);
+	fclose(old);
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, keys[0], &len) == NULL, "a pack of version 1 is empty");
+	light_pack_free(p);
+	p = light_pack_load(path.ptr);
+	light_pack_add(p, keys[0], "first", 5);
+	light_pack_save(p);
+	light_pack_free(p);
+
 	/* cut anywhere: the records before the cut, never a crash */
 	char *bytes;
 	size_t size;
