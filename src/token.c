@@ -788,10 +788,12 @@ void token_scan(struct post *p)
 		scan_emoji(&s);
 	}
 	add_markdown_spans(p);
-	if (p->tk->tokens[TOK_LINK].len > 1)
-		qsort(p->tk->tokens[TOK_LINK].items, p->tk->tokens[TOK_LINK].len, sizeof(struct token), by_start);
-	if (p->tk->tokens[TOK_QUOTE].len > 1)
-		qsort(p->tk->tokens[TOK_QUOTE].items, p->tk->tokens[TOK_QUOTE].len, sizeof(struct token),
+	struct post_tokens *tk = p->tk;
+	if (tk->tokens[TOK_LINK].len > 1)
+		qsort(tk->tokens[TOK_LINK].items, tk->tokens[TOK_LINK].len, sizeof(struct token),
+		      by_start);
+	if (tk->tokens[TOK_QUOTE].len > 1)
+		qsort(tk->tokens[TOK_QUOTE].items, tk->tokens[TOK_QUOTE].len, sizeof(struct token),
 		      by_start);
 	link_sentences(p);
 	free(s.quoted);

@@ -138,7 +138,8 @@ static void bad_input(void)
 
 	p = make("");
 	post_tokens(p);
-	CHECK(p->parts.len == 1 && p->tk->tokens[TOK_WORD].len == 0, "an empty post has one empty part");
+	CHECK(p->parts.len == 1 && p->tk->tokens[TOK_WORD].len == 0,
+	      "an empty post has one empty part");
 	post_free(p);
 
 	p = make("---\ngoal: x\n---\n");
