@@ -6,8 +6,9 @@
  * Every rule across posts that looks at a calendar sorts it first (rules/lib/calendar.lua).
  * In Lua that was a key string per post and table.sort over them: in the pre-commit hook, with
  * the other 10,000 posts of the repository as context, most of what two rules did. Here it is
- * one pass reading each post's time and path and one qsort. Posts are read through their
- * fields (post.time, post.path), so plain tables with those fields work too. */
+ * one pass reading each post's time and path and one qsort. The host's posts are read in C;
+ * anything else through its fields (post.time, post.path), so plain tables with those fields
+ * work too. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +18,12 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "post.h"
+#include "schedule.h"
 
 struct dated {
 	lua_Integer time;
-	const char *path; /* anchored in the table at stack index 3 */
+	const char *path; /* the post's, or anchored in the table at stack index 3 */
 	size_t path_len;
 	lua_Integer index; /* 1-based position in posts */
 };
@@ -53,6 +56,18 @@ static int f_dated(lua_State *L)
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
 		lua_rawgeti(L, 1, (lua_Integer)i + 1);
+		const struct post_view *view = api_test_post_view(L, -1);
+		if (view) {
+			/* the host's post: its time and path straight from the post, as post.time
+			 * and post.path would give them, without making (and caching) the fields */
+			long long when;
+			lua_pop(L, 1);
+			if (!schedule_of(view->post, &when))
+				continue;
+			list[count++] = (struct dated){ (lua_Integer)when, view->post->path,
+							strlen(view->post->path), (lua_Integer)i + 1 };
+			continue;
+		}
 		lua_getfield(L, -1, "time");
 		if (lua_isnil(L, -1)) {
 			lua_pop(L, 2);

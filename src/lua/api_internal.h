@@ -54,6 +54,8 @@ void api_push_post(lua_State *L, const struct post_view *view, const void *origi
 void api_push_post_table(lua_State *L, const struct post_view *view);
 /* The view of the post table at idx; raises when it is not a live post. */
 const struct post_view *api_post_view(lua_State *L, int idx);
+/* The same without raising: NULL for anything but a live post. */
+const struct post_view *api_test_post_view(lua_State *L, int idx);
 /* Ends the current post: every post table handed out now raises when used, so a rule that
  * kept one cannot read freed memory later. */
 void api_release_posts(lua_State *L);

@@ -34,10 +34,15 @@ struct post_handle {
 
 static char handle_key, posts_key, handles_key, handle_meta_key, post_meta_key;
 
-static const struct post_view *check_view(lua_State *L, int table)
+/* The handle of the post table at (absolute) index table, or NULL when it is no post. */
+static const struct post_handle *find_handle(lua_State *L, int table)
 {
-	if (!lua_istable(L, table) || lua_rawgetp(L, table, &handle_key) != LUA_TUSERDATA)
-		luaL_error(L, "expected a post (call methods as post:method(...))");
+	if (!lua_istable(L, table))
+		return NULL;
+	if (lua_rawgetp(L, table, &handle_key) != LUA_TUSERDATA) {
+		lua_pop(L, 1);
+		return NULL;
+	}
 	/* only a handle made by api_push_post will do: pairs(post) shows the key, and a rule
 	 * could put any userdata of its own under it */
 	/* luaL_testudata, with the metatable found by address rather than by name: this runs
@@ -49,9 +54,15 @@ static const struct post_view *check_view(lua_State *L, int table)
 			h = lua_touserdata(L, -3);
 		lua_pop(L, 2);
 	}
+	lua_pop(L, 1);
+	return h;
+}
+
+static const struct post_view *check_view(lua_State *L, int table)
+{
+	const struct post_handle *h = find_handle(L, table);
 	if (!h)
 		luaL_error(L, "expected a post (call methods as post:method(...))");
-	lua_pop(L, 1);
 	if (!h->view)
 		luaL_error(L, "this post is no longer valid: rules must not keep a post after "
 			      "check returns");
@@ -563,6 +574,12 @@ void api_open_post_meta(lua_State *L)
 const struct post_view *api_post_view(lua_State *L, int idx)
 {
 	return check_view(L, lua_absindex(L, idx));
+}
+
+const struct post_view *api_test_post_view(lua_State *L, int idx)
+{
+	const struct post_handle *h = find_handle(L, lua_absindex(L, idx));
+	return h ? h->view : NULL;
 }
 
 void api_push_post_table(lua_State *L, const struct post_view *view)
