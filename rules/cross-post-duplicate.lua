@@ -55,20 +55,16 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
 
   check_set = function(posts, ctx)
     local o = ctx.options
-    -- lint.nearest finds, for each post, the most similar post of other platforms (Jaccard
-    -- similarity of the shingle sets, with a prefix filter in C): posts built from the same
-    -- sentences make a pairwise search in Lua quadratic in practice.
-    local items, data = {}, {}
-    for i, p in ipairs(posts) do
-      local d = p.collected
-      data[i] = d
-      items[i] = d and { set = d.shingles, group = d.platforms, name = p.path, want = p.linted }
-        or false
-    end
-    local nearest = lint.nearest(items, o.threshold)
+    -- lint.nearest_posts finds, for each linted post, the most similar post of other
+    -- platforms (Jaccard similarity of the collected shingle sets, with a prefix filter in
+    -- C, reading the sets where the host keeps them): posts built from the same sentences
+    -- make a pairwise search in Lua quadratic in practice, and a calendar's sets copied into
+    -- Lua cost more than the search.
+    local nearest = lint.nearest_posts(posts, o.threshold, "shingles", "platforms")
     for i, p in ipairs(posts) do
       local match = nearest[i]
       if p.linted and match then
+        local d = p.collected
         local other = posts[match.index]
         local where = other.platforms[1] and table.concat(other.platforms, ", ") or "no platform"
         ctx:report{
@@ -76,7 +72,7 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
           message = string.format("%d%% the same as %s (%s): cross-posting one text "
             .. "unchanged is marketing, not conversation; write it for this platform's readers",
             math.floor(match.similarity * 100 + 0.5), calendar.name(other), where),
-          first = data[i].first, last = data[i].last,
+          first = d.first, last = d.last,
           suggestions = { { title = "Rewrite it for this platform: its length, its tone, "
             .. "one question for its readers" } },
         }

@@ -277,6 +277,37 @@ bool value_bin_skip(struct bin_reader *r)
 	return skip_value(r, 0, NULL);
 }
 
+int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
+			 const char **s, size_t *slen)
+{
+	struct bin_reader r = { bytes, bytes + len, true };
+	unsigned char tag;
+	int line, column;
+	if (!get_header(&r, 0, &tag, &line, &column) || tag != TAG_MAP)
+		return -1;
+	size_t n = get_count(&r), key_len = strlen(key);
+	for (size_t i = 0; i < n && r.ok; i++) {
+		size_t klen;
+		const char *k = value_bin_get_bytes(&r, &klen);
+		if (!k)
+			return -1;
+		if (klen != key_len || memcmp(k, key, klen) != 0) {
+			if (!skip_value(&r, 1, NULL))
+				return -1;
+			continue;
+		}
+		if (!get_header(&r, 1, &tag, &line, &column))
+			return -1;
+		if (tag == TAG_NIL)
+			return 0;
+		if (tag != TAG_STRING)
+			return -1;
+		*s = value_bin_get_bytes(&r, slen);
+		return *s ? 1 : -1;
+	}
+	return r.ok ? 0 : -1;
+}
+
 struct block {
 	char *at; /* the next free byte */
 };

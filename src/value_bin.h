@@ -38,6 +38,12 @@ struct value *value_bin_get(struct bin_reader *r);
  * and never changed, the cache's light posts' front matter. value_free frees it; nothing may
  * add to it or free a part of it. */
 struct value *value_bin_get_block(struct bin_reader *r);
+/* The string under key in the map that bytes hold (one value as value_bin_put wrote it),
+ * without reading the rest into a tree: 1 with *s and *slen (pointing into bytes), 0 when
+ * the key is missing or nil, -1 when the value is no map, the key's value no string, or the
+ * bytes are damaged. */
+int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
+			 const char **s, size_t *slen);
 /* Steps over the next value, checking it as value_bin_get would, without building it:
  * false (r->ok false) exactly when value_bin_get would fail on the same bytes. */
 bool value_bin_skip(struct bin_reader *r);

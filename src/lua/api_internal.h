@@ -56,6 +56,11 @@ void api_push_post_table(lua_State *L, const struct post_view *view);
 const struct post_view *api_post_view(lua_State *L, int idx);
 /* The same without raising: NULL for anything but a live post. */
 const struct post_view *api_test_post_view(lua_State *L, int idx);
+/* What post.collected holds for the running rule (check_set of a rule with collect), in the
+ * form the host keeps it: *bin and *len (binary, value_bin.h) or *tree. False when post.collected
+ * is nil (no data, a failed collect, or not a light post of such a rule). */
+bool api_post_collected(lua_State *L, const struct post_view *view, const unsigned char **bin,
+			size_t *len, const struct value **tree);
 /* Ends the current post: every post table handed out now raises when used, so a rule that
  * kept one cannot read freed memory later. */
 void api_release_posts(lua_State *L);

@@ -262,6 +262,27 @@ static int push_meta_field(lua_State *L, const struct post_view *view, const cha
 	return 1;
 }
 
+bool api_post_collected(lua_State *L, const struct post_view *view, const unsigned char **bin,
+			size_t *len, const struct value **tree)
+{
+	struct rule_run *run = host_context(host_of(L));
+	const struct collected *c = view->collected;
+	*bin = NULL;
+	*len = 0;
+	*tree = NULL;
+	if (!view->light || !run || run->collect_slot < 0 || !c ||
+	    (size_t)run->collect_slot >= c->n)
+		return false;
+	const struct collected_raw *raw = c->raw ? &c->raw[run->collect_slot] : NULL;
+	if (raw && raw->bytes) {
+		*bin = raw->bytes;
+		*len = raw->len;
+		return true;
+	}
+	*tree = c->values[run->collect_slot];
+	return *tree != NULL;
+}
+
 /* The fields of a light post (check_set of a rule with collect): what the host knows
  * without the text, and post.collected, the data the running rule's collect returned for
  * it (not cached: the same table serves every rule with collect of an origin). */

@@ -34,6 +34,8 @@
 #include "lua/host.h"
 #include "util/hash.h"
 #include "util/sort.h"
+#include "value.h"
+#include "value_bin.h"
 
 #define CHARGE_BATCH 4096
 
@@ -597,53 +599,18 @@ static void probe_all(lua_State *L, const struct probe *pr, size_t n, size_t wan
 			push_match(L, i, run.best[i], run.sim[i]);
 }
 
-static int f_nearest(lua_State *L)
+/* The search over items read by f_nearest or f_nearest_posts (their sets stay alive while
+ * it runs): pushes the result table. */
+static void search(lua_State *L, struct item *items, size_t n, size_t total, size_t wanted,
+		   double t)
 {
-	luaL_checktype(L, 1, LUA_TTABLE);
-	double t = luaL_checknumber(L, 2);
-	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
-	size_t n = (size_t)lua_rawlen(L, 1);
 	/* some twenty buffers, three more while growing, and the probe's (see probe_all) */
 	luaL_checkstack(L, 48, "lint.nearest");
-	struct item *items = scratch(L, n, sizeof(*items)); /* stack 3 */
-	size_t total = 0, wanted = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct item *it = &items[i];
-		memset(it, 0, sizeof(*it));
-		if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE) {
-			lua_pop(L, 1);
-			continue;
-		}
-		/* the strings stay alive: items (argument 1) holds them */
-		size_t len;
-		if (lua_getfield(L, -1, "set") != LUA_TSTRING)
-			luaL_error(L, "lint.nearest: item %d needs 'set' (from post:shingles)",
-				   (int)i + 1);
-		const char *set = lua_tolstring(L, -1, &len);
-		if (len % sizeof(uint64_t) != 0)
-			luaL_error(L, "lint.nearest: item %d: 'set' is not a set of 8-byte tokens "
-				      "(make it with post:shingles)", (int)i + 1);
-		lua_pop(L, 1);
-		lua_getfield(L, -1, "group");
-		it->group = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, &it->group_len);
-		lua_pop(L, 1);
-		lua_getfield(L, -1, "name");
-		it->name = lua_isnil(L, -1) ? "" : luaL_checkstring(L, -1);
-		lua_pop(L, 1);
-		lua_getfield(L, -1, "want");
-		it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
-		lua_pop(L, 2);
-		it->present = true;
-		wanted += it->want;
-		it->len = len / sizeof(uint64_t); /* tokens for now: renumbered below */
-		it->first = (size_t)(uintptr_t)set; /* likewise */
-		total += it->len;
-	}
 	assign_groups(L, items, n);
 	host_charge(L, (long long)(total / 4 + n));
 	if (wanted <= DIRECT_MAX_WANTED) {
 		direct_search(L, items, n, total, t);
-		return 1;
+		return;
 	}
 
 	/* intern the tokens: ids by first appearance, and their document frequency. The table
@@ -771,6 +738,162 @@ static int f_nearest(lua_State *L)
 
 	struct probe pr = { items, ranks, prefix, &cl, index, index_off, run_end, t };
 	probe_all(L, &pr, n, wanted);
+}
+
+static int f_nearest(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	double t = luaL_checknumber(L, 2);
+	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
+	size_t n = (size_t)lua_rawlen(L, 1);
+	struct item *items = scratch(L, n, sizeof(*items));
+	size_t total = 0, wanted = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		memset(it, 0, sizeof(*it));
+		if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			continue;
+		}
+		/* the strings stay alive: items (argument 1) holds them */
+		size_t len;
+		if (lua_getfield(L, -1, "set") != LUA_TSTRING)
+			luaL_error(L, "lint.nearest: item %d needs 'set' (from post:shingles)",
+				   (int)i + 1);
+		const char *set = lua_tolstring(L, -1, &len);
+		if (len % sizeof(uint64_t) != 0)
+			luaL_error(L, "lint.nearest: item %d: 'set' is not a set of 8-byte tokens "
+				      "(make it with post:shingles)", (int)i + 1);
+		lua_pop(L, 1);
+		lua_getfield(L, -1, "group");
+		it->group = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, &it->group_len);
+		lua_pop(L, 1);
+		lua_getfield(L, -1, "name");
+		it->name = lua_isnil(L, -1) ? "" : luaL_checkstring(L, -1);
+		lua_pop(L, 1);
+		lua_getfield(L, -1, "want");
+		it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
+		lua_pop(L, 2);
+		it->present = true;
+		wanted += it->want;
+		it->len = len / sizeof(uint64_t); /* tokens for now: renumbered below */
+		it->first = (size_t)(uintptr_t)set; /* likewise */
+		total += it->len;
+	}
+	search(L, items, n, total, wanted, t);
+	return 1;
+}
+
+/* An item's set and group from a post's collected data, as the host keeps it: false when the
+ * data is no map (it cannot have the fields). */
+static bool collected_fields(const unsigned char *bin, size_t len, const struct value *tree,
+			     const char *set_key, const char *group_key, const char **set,
+			     size_t *set_len, const char **group, size_t *group_len)
+{
+	*set = *group = NULL;
+	if (bin) {
+		if (value_bin_map_string(bin, len, set_key, set, set_len) <= 0)
+			*set = NULL; /* missing or no string: reported as missing */
+		int found = value_bin_map_string(bin, len, group_key, group, group_len);
+		if (found <= 0)
+			*group = NULL;
+		return found >= 0;
+	}
+	if (tree->type != VALUE_MAP)
+		return false;
+	const struct value *v = value_map_get(tree, set_key);
+	if (v && v->type == VALUE_STRING) {
+		*set = v->string;
+		*set_len = v->string_len;
+	}
+	v = value_map_get(tree, group_key);
+	if (v && v->type == VALUE_STRING) {
+		*group = v->string;
+		*group_len = v->string_len;
+	}
+	return !v || v->type == VALUE_STRING || v->type == VALUE_NIL;
+}
+
+/* lint.nearest_posts(posts, threshold, set_key, group_key): lint.nearest over the posts'
+ * collected data, items[i] = { set = c[set_key], group = c[group_key], name = post.path,
+ * want = post.linted } where c = post.collected (no item where it is nil). The host's light
+ * posts are read in C, from the data as the host keeps it (the cache's pack, or the binary
+ * form the per-post pass left): a calendar's sets are never copied into Lua strings nor
+ * its items made as tables, which took cross-post-duplicate's check_set longer than the
+ * search and held 1 KB of Lua memory per post. Other tables are read through their fields. */
+static int f_nearest_posts(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	double t = luaL_checknumber(L, 2);
+	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
+	const char *set_key = luaL_checkstring(L, 3);
+	const char *group_key = luaL_checkstring(L, 4);
+	lua_settop(L, 4);
+	size_t n = (size_t)lua_rawlen(L, 1);
+	lua_createtable(L, 0, 0); /* 5: keeps the data read through Lua alive */
+	struct item *items = scratch(L, n, sizeof(*items));
+	size_t total = 0, wanted = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		memset(it, 0, sizeof(*it));
+		lua_rawgeti(L, 1, (lua_Integer)i + 1);
+		const struct post_view *view = api_test_post_view(L, -1);
+		const char *set = NULL, *group = NULL;
+		size_t set_len = 0, group_len = 0;
+		bool group_ok;
+		if (view && view->light) {
+			const unsigned char *bin;
+			size_t len;
+			const struct value *tree;
+			lua_pop(L, 1);
+			if (!api_post_collected(L, view, &bin, &len, &tree))
+				continue;
+			group_ok = collected_fields(bin, len, tree, set_key, group_key, &set,
+						    &set_len, &group, &group_len);
+			it->name = view->post->path;
+			it->want = view->linted;
+		} else {
+			if (lua_type(L, -1) != LUA_TTABLE ||
+			    lua_getfield(L, -1, "collected") == LUA_TNIL) {
+				lua_settop(L, 6);
+				continue;
+			}
+			if (!lua_istable(L, -1))
+				luaL_error(L, "lint.nearest_posts: post %d: collected data is no table",
+					   (int)i + 1);
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, 5, (lua_Integer)i + 1);
+			if (lua_getfield(L, -1, set_key) == LUA_TSTRING)
+				set = lua_tolstring(L, -1, &set_len);
+			int group_type = lua_getfield(L, -2, group_key);
+			group_ok = group_type == LUA_TNIL || group_type == LUA_TSTRING;
+			if (group_type == LUA_TSTRING)
+				group = lua_tolstring(L, -1, &group_len);
+			lua_getfield(L, -4, "path");
+			it->name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+			lua_getfield(L, -5, "linted");
+			it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
+			/* the name stays alive in the post, the set and group in collected */
+			lua_settop(L, 6);
+		}
+		if (!set)
+			luaL_error(L, "lint.nearest_posts: post %d: collected data needs '%s' (from "
+				      "post:shingles)", (int)i + 1, set_key);
+		if (set_len % sizeof(uint64_t) != 0)
+			luaL_error(L, "lint.nearest_posts: post %d: '%s' is not a set of 8-byte tokens "
+				      "(make it with post:shingles)", (int)i + 1, set_key);
+		if (!group_ok)
+			luaL_error(L, "lint.nearest_posts: post %d: '%s' is not a string", (int)i + 1,
+				   group_key);
+		it->group = group ? group : "";
+		it->group_len = group ? group_len : 0;
+		it->present = true;
+		wanted += it->want;
+		it->len = set_len / sizeof(uint64_t); /* tokens for now: renumbered by search */
+		it->first = (size_t)(uintptr_t)set; /* likewise */
+		total += it->len;
+	}
+	search(L, items, n, total, wanted, t);
 	return 1;
 }
 
@@ -778,4 +901,6 @@ void api_open_similar(lua_State *L)
 {
 	lua_pushcfunction(L, f_nearest);
 	lua_setfield(L, -2, "nearest");
+	lua_pushcfunction(L, f_nearest_posts);
+	lua_setfield(L, -2, "nearest_posts");
 }

@@ -1,6 +1,7 @@
 -- lint.nearest against a brute-force search written the plain way: every wanted item compared
 -- with every item of another group, Jaccard similarity of the token sets, the most similar
--- kept (ties to the smaller name, then index). Random corpora are made the way the benchmark's
+-- kept (ties to the smaller name, then index); and lint.nearest_posts against lint.nearest on
+-- the same items given as posts with collected data. Random corpora are made the way the benchmark's
 -- are: from a few "sentences", so that identical sets in one group and across groups, shared
 -- prefixes, empty sets and false items all occur. Returns the cases compared and the
 -- differences (printed). Called by test_lua_diff.c with the number of corpora.
@@ -91,6 +92,28 @@ for c = 1, corpora do
   end
   local threshold = ({ 0.3, 0.6, 0.9, 1 })[random(4)]
   local got, want = lint.nearest(items, threshold), brute(items, sets, threshold)
+  -- lint.nearest_posts on the same items as posts with collected data: odd corpora with the
+  -- sets under other keys, false items as posts without collected data
+  local set_key, group_key = c % 2 == 1 and "s" or "shingles", c % 2 == 1 and "g" or "platforms"
+  local posts = {}
+  for i, it in ipairs(items) do
+    posts[i] = { path = it and it.name, linted = it and it.want,
+                 collected = it and { [set_key] = it.set, [group_key] = it.group } or nil }
+  end
+  local got_posts = lint.nearest_posts(posts, threshold, set_key, group_key)
+  for i = 1, #items do
+    cases = cases + 1
+    local g, p = got[i], got_posts[i]
+    if (g == nil) ~= (p == nil) or (g and (g.index ~= p.index or g.similarity ~= p.similarity))
+    then
+      failures = failures + 1
+      if failures <= 10 then
+        print(string.format("# corpus %d item %d: lint.nearest %s, lint.nearest_posts %s", c,
+          i, g and (g.index .. "@" .. g.similarity) or "none",
+          p and (p.index .. "@" .. p.similarity) or "none"))
+      end
+    end
+  end
   for i = 1, #items do
     cases = cases + 1
     local g, w = got[i], want[i]
