@@ -851,6 +851,20 @@ class Cache(Case):
         self.assertEqual(reads, 1, res.stderr)
         self.assertEqual(third, plain)
 
+    def test_hook_finds_a_cross_post_among_context_posts_from_the_pack(self):
+        # cross-post-duplicate reads the context posts' shingles where the pack keeps them
+        # (lint.nearest_posts), not from Lua copies: the same finding from git and from the pack
+        r = self.hook_repo()
+        r.write("posts/m.md", GOOD.replace("platform: x", "platform: mastodon"))
+        r.git("add", "posts/m.md")
+        plain, _ = r.lint_json("--staged")
+        self.assertIn(("posts/m.md", "cross-post-duplicate"), found(plain))
+        first, reads, res = self.hook_run(r)
+        self.assertEqual(first, plain, res.stderr)
+        second, reads, res = self.hook_run(r)
+        self.assertEqual(reads, 0, res.stderr)
+        self.assertEqual(second, plain)
+
     def test_a_damaged_pack_costs_reads_not_results(self):
         r = self.hook_repo()
         plain, _ = r.lint_json("--staged")
