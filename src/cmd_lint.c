@@ -83,7 +83,8 @@ struct lint_run {
 struct file_result {
 	struct report r;
 	struct post *post;      /* the linted post (NULL: not read) */
-	struct fixer_result fr; /* fix modes */
+	struct fixer_result *fr; /* fix modes (owned); a pointer: the thousands of results
+				  * waiting for the calendar have none */
 	char *read_error;       /* the file could not be read */
 	struct collected col;   /* collect_pass: its data for the rules across posts */
 	size_t rule_errors;     /* rule errors while linting it */
@@ -199,8 +200,9 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 			collected_compact(&res->col);
 		}
 	} else {
+		res->fr = xcalloc(1, sizeof(*res->fr));
 		res->post = fixer_run(s, f->display, data, len, f->abs_path, f->config,
-				      run->cli->unsafe_fixes, &res->r, &res->fr);
+				      run->cli->unsafe_fixes, &res->r, res->fr);
 	}
 	res->rule_errors = s->rule_errors - rule_errors;
 }
@@ -230,8 +232,11 @@ static bool lint_deliver(const struct lint_run *run, size_t i)
 	size_t rule_errors = run->s->rule_errors;
 	bool trouble = res->rule_errors > 0;
 	struct post *post = res->post;
-	if (cli->fix_mode != FIX_NONE)
-		post = fix_deliver(run, f, post, res->fr, r, &trouble);
+	if (res->fr) {
+		post = fix_deliver(run, f, post, *res->fr, r, &trouble);
+		free(res->fr);
+		res->fr = NULL;
+	}
 	if (!r->fixes_applied)
 		calendar_merge(run->set, run->s, i, post, r);
 	trouble |= run->s->rule_errors > rule_errors;

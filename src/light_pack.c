@@ -23,7 +23,8 @@
 #define MAGIC "postlint light pack 2\n"
 #define KEY_BYTES 16
 #define KEEP_SLACK 1000
-/* A record that no run found in this many saves in a row is dropped. Without an age, the
+/* A record written back unused by this many saves in a row is dropped by the next (a run
+ * that finds it resets the count: it saves for that too). Without an age, the
  * records of an earlier postlint, rule set or command line (keys no run makes any more)
  * were written back by every save as long as there was room: after an upgrade the hook's
  * pack stayed twice its size for good, and reading it cost the hook a tenth more time. A
@@ -173,9 +174,20 @@ static void put_record(struct buf *out, const struct record *rec, uint64_t unuse
 	buf_add(out, bytes + rec->off, rec->len);
 }
 
+/* Whether a record this run found had gone unused in earlier saves: writing the pack back
+ * starts its count again, else runs that only find records (the hook of a repository whose
+ * calendar is all in the pack) would let the saves of other runs age them out. */
+static bool found_aged(const struct light_pack *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->records[i].used && p->records[i].unused_saves > 0)
+			return true;
+	return false;
+}
+
 void light_pack_save(struct light_pack *p)
 {
-	if (!p->nfresh)
+	if (!p->nfresh && !found_aged(p))
 		return;
 	size_t in_use = p->nfresh;
 	for (size_t i = 0; i < p->n; i++)

@@ -25,10 +25,11 @@ const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2]
 void light_pack_drop(struct light_pack *p, const uint64_t key[2]);
 /* Stores a payload (copied) under a key that light_pack_find did not find. */
 void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len);
-/* Writes the pack back when records were added: those, the ones found, and of the others
- * (posts since changed or deleted) as many as keep the file within twice the records in use
- * (plus 1,000), unless no run found them in the last 8 saves. A pack that cannot be written
- * is only slower next time: no message. */
+/* Writes the pack back when records were added, or when a record found had gone unused in
+ * earlier saves: those, the ones found, and of the others (posts since changed or deleted)
+ * as many as keep the file within twice the records in use (plus 1,000), unless written back
+ * unused by the last 8 saves already. A pack that cannot be written is only slower next
+ * time: no message. */
 void light_pack_save(struct light_pack *p);
 void light_pack_free(struct light_pack *p);
 

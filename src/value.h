@@ -2,7 +2,8 @@
  *
  * Front matter (YAML) and rule options from .lintrc (Lua) both become values, so that C code
  * can read them without a Lua state and any worker's Lua state can receive a copy. A value owns
- * its children and strings; value_free(NULL) is a no-op. Map keys keep their source order. */
+ * its children and strings (a tree read in one block owns them as one: see one_block);
+ * value_free(NULL) is a no-op. Map keys keep their source order. */
 #ifndef POSTLINT_VALUE_H
 #define POSTLINT_VALUE_H
 
@@ -22,7 +23,9 @@ struct value {
 	enum value_type type;
 	int line, column; /* 1-based source position; 0 when unknown */
 	bool boolean;
-	bool one_block; /* the root of a tree made by value_bin_get_block: one allocation */
+	/* the root of a tree made by value_bin_get_block: one allocation, which value_free frees
+	 * whole; nothing may add to such a tree or free a part of it */
+	bool one_block;
 	double number;
 	char *string; /* NUL-terminated; string_len excludes the NUL */
 	size_t string_len;

@@ -213,7 +213,9 @@ struct value *value_bin_get(struct bin_reader *r)
 	return get_value(r, 0);
 }
 
-/* Bytes of a tree read in one block: its pieces, each rounded up to keep the next aligned. */
+/* Bytes of a tree read in one block: its pieces, each rounded up to keep the next aligned
+ * (to 8 bytes, all that a value, a pointer or a double asks for). */
+_Static_assert(_Alignof(struct value) <= 8 && _Alignof(double) <= 8, "pieces of 8 bytes");
 static size_t block_piece(size_t n)
 {
 	return (n + 7) & ~(size_t)7;

@@ -52,10 +52,13 @@ static int f_dated(lua_State *L)
 	if (n > SIZE_MAX / sizeof(struct dated))
 		return luaL_error(L, "lint.dated: too many posts");
 	struct dated *list = lua_newuserdatauv(L, n ? n * sizeof(*list) : 1, 0); /* 2 */
-	lua_createtable(L, (int)(n < 1000000 ? n : 0), 0); /* 3: keeps the paths alive */
+	lua_createtable(L, 0, 0); /* 3: keeps the paths of plain tables alive */
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
-		lua_rawgeti(L, 1, (lua_Integer)i + 1);
+		if (lua_rawgeti(L, 1, (lua_Integer)i + 1) == LUA_TNIL) {
+			lua_pop(L, 1);
+			break; /* as ipairs: the list ends at its first hole */
+		}
 		const struct post_view *view = api_test_post_view(L, -1);
 		if (view) {
 			/* the host's post: its time and path straight from the post, as post.time
@@ -69,7 +72,7 @@ static int f_dated(lua_State *L)
 			continue;
 		}
 		lua_getfield(L, -1, "time");
-		if (lua_isnil(L, -1)) {
+		if (!lua_toboolean(L, -1)) { /* nil (or false): no time */
 			lua_pop(L, 2);
 			continue;
 		}
@@ -84,7 +87,7 @@ static int f_dated(lua_State *L)
 		d->time = time;
 		d->path = lua_tolstring(L, -1, &d->path_len);
 		d->index = (lua_Integer)i + 1;
-		lua_rawseti(L, 3, (lua_Integer)count);
+		lua_rawseti(L, 3, (lua_Integer)count); /* the path */
 		lua_pop(L, 2);
 	}
 	/* the work done here in place of the Lua it replaces: a few instructions per post */

@@ -181,45 +181,6 @@ static void pack(void)
 	CHECK(light_pack_find(p, fresh, &len) != NULL, "the new record is there");
 	light_pack_free(p);
 
-	/* a record no run finds goes after 8 saves (records of an earlier postlint or rule set
-	 * stayed for good); one found in between starts its count again */
-	uint64_t aging[2] = { 50, 50 };
-	p = light_pack_load(path.ptr);
-	light_pack_find(p, fresh, &len);
-	light_pack_add(p, aging, "aging", 5);
-	light_pack_save(p);
-	light_pack_free(p);
-	for (int save = 1; save <= 9; save++) {
-		p = light_pack_load(path.ptr);
-		if (save == 5)
-			light_pack_find(p, fresh, &len);
-		uint64_t added[2] = { 100, (uint64_t)save };
-		light_pack_add(p, added, "a commit", 8);
-		light_pack_save(p);
-		light_pack_free(p);
-		p = light_pack_load(path.ptr);
-		bool aging_kept = light_pack_find(p, aging, &len) != NULL;
-		bool fresh_kept = light_pack_find(p, fresh, &len) != NULL;
-		light_pack_free(p);
-		if (save == 8)
-			CHECK(aging_kept && fresh_kept, "records unused in 8 saves are still there");
-		if (save == 9)
-			CHECK(!aging_kept && fresh_kept, "unused in a 9th save: gone; found at the 5th: kept");
-	}
-	/* the pack of an earlier version (no counts) reads as empty, not as damaged records */
-	FILE *old = fopen(path.ptr, "wb");
-	fputs("postlint light pack 1\n", old);
-	fwrite(keys[0], 1, 16, old);
-	fputs("\005first", old);
-	fclose(old);
-	p = light_pack_load(path.ptr);
-	CHECK(light_pack_find(p, keys[0], &len) == NULL, "a pack of version 1 is empty");
-	light_pack_free(p);
-	p = light_pack_load(path.ptr);
-	light_pack_add(p, keys[0], "first", 5);
-	light_pack_save(p);
-	light_pack_free(p);
-
 	/* cut anywhere: the records before the cut, never a crash */
 	char *bytes;
 	size_t size;
@@ -243,9 +204,78 @@ static void pack(void)
 	buf_release(&path);
 }
 
+/* Records age: written back unused by 8 saves in a row, a record is dropped by the next
+ * (records of an earlier postlint or rule set stayed for good); a run that finds one starts
+ * its count again, saving for that alone if it must. */
+static void pack_ageing(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/light.pack", dir);
+	uint64_t aging[2] = { 50, 50 }, found[2] = { 60, 60 }, hook[2] = { 70, 70 };
+	size_t len;
+	struct light_pack *p = light_pack_load(path.ptr);
+	light_pack_add(p, aging, "aging", 5);
+	light_pack_add(p, found, "found", 5);
+	light_pack_save(p);
+	light_pack_free(p);
+	for (int save = 1; save <= 9; save++) {
+		/* another command line adds a record, and finds `found` once */
+		p = light_pack_load(path.ptr);
+		if (save == 5)
+			light_pack_find(p, found, &len);
+		uint64_t added[2] = { 100, (uint64_t)save };
+		light_pack_add(p, added, "a commit", 8);
+		light_pack_save(p);
+		light_pack_free(p);
+		p = light_pack_load(path.ptr);
+		bool aging_kept = light_pack_find(p, aging, &len) != NULL;
+		bool found_kept = light_pack_find(p, found, &len) != NULL;
+		light_pack_free(p);
+		if (save == 8)
+			CHECK(aging_kept && found_kept, "records unused by 8 saves are still there");
+		if (save == 9)
+			CHECK(!aging_kept && found_kept,
+			      "unused by a 9th save: gone; found at the 5th: kept");
+	}
+	/* the hook finds its record and adds nothing, between runs that add and save */
+	p = light_pack_load(path.ptr);
+	light_pack_add(p, hook, "hook", 4);
+	light_pack_save(p);
+	light_pack_free(p);
+	bool hook_found = true;
+	for (int run = 1; run <= 12; run++) {
+		p = light_pack_load(path.ptr);
+		uint64_t added[2] = { 200, (uint64_t)run };
+		light_pack_add(p, added, "a commit", 8);
+		light_pack_save(p);
+		light_pack_free(p);
+		p = light_pack_load(path.ptr);
+		hook_found &= light_pack_find(p, hook, &len) != NULL;
+		light_pack_save(p);
+		light_pack_free(p);
+	}
+	CHECK(hook_found, "a record that runs adding nothing keep finding stays");
+	/* the pack of an earlier version (no counts) reads as empty: its record would read as
+	 * a record of this version (count 2, a payload of 1 byte) were the version not told */
+	FILE *old = fopen(path.ptr, "wb");
+	fputs("postlint light pack 1\n", old);
+	fwrite(aging, 1, 16, old);
+	fwrite("\002\001x", 1, 3, old);
+	fclose(old);
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, aging, &len) == NULL, "a pack of version 1 is empty");
+	light_pack_free(p);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
 int main(void)
 {
 	round_trip();
 	pack();
+	pack_ageing();
 	return check_done();
 }
