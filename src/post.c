@@ -8,6 +8,7 @@
 #include "token.h"
 #include "unicode.h"
 #include "util/xalloc.h"
+#include "value_bin.h"
 
 static void build_line_table(struct post *p)
 {
@@ -271,6 +272,8 @@ void post_shrink(struct post *p, bool keep_text)
 	memcpy(lang, p->lang, sizeof(lang));
 	drop_tokens(p);
 	memcpy(p->lang, lang, sizeof(lang)); /* post_tokens would guess the same again */
+	/* some ten small blocks become one: 10,000 waiting posts held 2.6 MB less */
+	p->meta = value_in_one_block(p->meta);
 	if (keep_text)
 		return;
 	free(p->text);

@@ -402,3 +402,19 @@ struct value *value_bin_get_block(struct bin_reader *r)
 	v->one_block = true;
 	return v;
 }
+
+struct value *value_in_one_block(struct value *v)
+{
+	if (!v || v->one_block)
+		return v;
+	struct buf bytes = BUF_INIT;
+	value_bin_put(&bytes, v);
+	struct bin_reader r = { (const unsigned char *)bytes.ptr,
+				(const unsigned char *)bytes.ptr + bytes.len, true };
+	struct value *block = value_bin_get_block(&r);
+	buf_release(&bytes);
+	if (!block)
+		return v; /* a tree value_bin_put cannot write: keep it as it is */
+	value_free(v);
+	return block;
+}

@@ -79,6 +79,11 @@ static void round_trip(void)
 	CHECK(rb.ok && same(v, block) && block->one_block, "a tree reads back the same in one block");
 	CHECK(value_bin_get_varint(&rb) == 300 && rb.p == rb.end, "the block reader ends as far");
 	value_free(block); /* one free: valgrind and ASan see whether it was one allocation */
+	/* a tree held long (a post waiting for the calendar) made into one block in place */
+	struct value *held = value_in_one_block(sample());
+	CHECK(held && held->one_block && same(v, held), "a tree made into one block is the same");
+	CHECK(value_in_one_block(held) == held, "one already is kept as it is");
+	value_free(held);
 
 	/* every shorter prefix is damage: NULL, no crash, nothing leaked (valgrind, ASan) */
 	size_t value_len = out.len - 2;
