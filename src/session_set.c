@@ -37,7 +37,7 @@ struct set_entry {
 	struct post_view view;       /* the whole post (owner: this entry) */
 	struct post_view light_view; /* for rules with collect: post.collected (owner: this) */
 	struct set_post *src;
-	struct collected own; /* collected here, when the caller had not */
+	struct collected *own; /* collected here, when the caller had not (owned, or NULL) */
 	struct file_config fc;
 	bool usable; /* rules see it (it parsed, it is text, it is not oversized) */
 	/* for the rule being run, on linted posts */
@@ -313,11 +313,12 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		e->light_view.collected = posts[i].collected;
 		if (need_collect && e->usable && !posts[i].collected) {
 			/* whole posts (rule tests, --fix, --stdin): collect here */
-			collected_init(&e->own, s->rules->ncollect);
+			e->own = xcalloc(1, sizeof(*e->own));
+			collected_init(e->own, s->rules->ncollect);
 			post_tokens(e->view.post);
-			collect_all(s, &e->view, posts[i].cfg, posts[i].cfg ? &e->fc : NULL, &e->own);
+			collect_all(s, &e->view, posts[i].cfg, posts[i].cfg ? &e->fc : NULL, e->own);
 			release(s);
-			e->light_view.collected = &e->own;
+			e->light_view.collected = e->own;
 		}
 	}
 	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
@@ -355,7 +356,10 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 	release(s);
 	for (size_t i = 0; i < n; i++) {
 		file_config_release(&entries[i].fc);
-		collected_release(&entries[i].own);
+		if (entries[i].own) {
+			collected_release(entries[i].own);
+			free(entries[i].own);
+		}
 	}
 	free(entries);
 }

@@ -17,14 +17,15 @@ struct post_view {
 	struct post *post;
 	const char *const *default_platforms; /* NULL-terminated; used when front matter has none */
 	const char *default_lang;             /* used when the language cannot be told */
+	const struct length_overrides *platform_limits; /* .lintrc `platform_limits`, or NULL */
+	const struct collected *collected;
+	void *owner; /* the session's entry for this view */
 	bool in_set; /* handed to check_set: post.linted says whether it is being linted */
 	bool linted;
-	const struct length_overrides *platform_limits; /* .lintrc `platform_limits`, or NULL */
 	/* check_set of a rule with collect: only the light fields (path, time, linted,
 	 * platforms, lang, kind, meta) and post.collected, the running rule's data */
 	bool light;
-	const struct collected *collected;
-	void *owner; /* the session's entry for this view */
+	/* (the flags last: a calendar holds two views per post) */
 };
 
 /* Which words post:find considers. */
