@@ -174,13 +174,15 @@ static void put_record(struct buf *out, const struct record *rec, uint64_t unuse
 	buf_add(out, bytes + rec->off, rec->len);
 }
 
-/* Whether a record this run found had gone unused in earlier saves: writing the pack back
- * starts its count again, else runs that only find records (the hook of a repository whose
- * calendar is all in the pack) would let the saves of other runs age them out. */
+/* Whether a record this run found has gone unused in half the saves that drop it: writing
+ * the pack back starts its count again, else runs that only find records (the hook of a
+ * repository whose calendar is all in the pack) would let the saves of other runs age them
+ * out. Half, not one: two command lines sharing a pack would otherwise rewrite it on every
+ * run, each having aged the other's records by one. */
 static bool found_aged(const struct light_pack *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		if (p->records[i].used && p->records[i].unused_saves > 0)
+		if (p->records[i].used && p->records[i].unused_saves >= KEEP_UNUSED_SAVES / 2)
 			return true;
 	return false;
 }

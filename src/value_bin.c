@@ -418,3 +418,8 @@ struct value *value_in_one_block(struct value *v)
 	value_free(v);
 	return block;
 }
+
+bool value_bin_truthy(const unsigned char *bytes, size_t len)
+{
+	return len > 0 && bytes[0] != TAG_NIL && bytes[0] != TAG_FALSE;
+}

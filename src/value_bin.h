@@ -41,6 +41,8 @@ struct value *value_bin_get_block(struct bin_reader *r);
 /* v (taken) as the same tree in one allocation (value_bin_get_block), or v itself when it is
  * one already or cannot be written: for trees held long and never changed again. */
 struct value *value_in_one_block(struct value *v);
+/* Whether the value that bytes hold is neither nil nor false (Lua's truth). */
+bool value_bin_truthy(const unsigned char *bytes, size_t len);
 /* The string under key in the map that bytes hold (one value as value_bin_put wrote it),
  * without reading the rest into a tree: 1 with *s and *slen (pointing into bytes), 0 when
  * the key is missing or nil, -1 when the value is no map, the key's value no string, or the

@@ -740,12 +740,26 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 	probe_all(L, &pr, n, wanted);
 }
 
+/* The string on top of the stack, kept alive in the table at holder (its *kept-th entry)
+ * until the search ends: a string a metamethod made, or luaL_checklstring converted from a
+ * number, has no other owner once popped, and the search reads it long after. */
+static const char *kept_string(lua_State *L, int holder, lua_Integer *kept, size_t *len)
+{
+	const char *str = lua_tolstring(L, -1, len);
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, holder, ++*kept);
+	return str;
+}
+
 static int f_nearest(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	double t = luaL_checknumber(L, 2);
 	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
 	size_t n = (size_t)lua_rawlen(L, 1);
+	lua_settop(L, 2);
+	lua_createtable(L, 0, 0); /* 3: the strings the items' fields gave (kept_string) */
+	lua_Integer kept = 0;
 	struct item *items = scratch(L, n, sizeof(*items));
 	size_t total = 0, wanted = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -755,21 +769,31 @@ static int f_nearest(lua_State *L)
 			lua_pop(L, 1);
 			continue;
 		}
-		/* the strings stay alive: items (argument 1) holds them */
 		size_t len;
 		if (lua_getfield(L, -1, "set") != LUA_TSTRING)
 			luaL_error(L, "lint.nearest: item %d needs 'set' (from post:shingles)",
 				   (int)i + 1);
-		const char *set = lua_tolstring(L, -1, &len);
+		const char *set = kept_string(L, 3, &kept, &len);
 		if (len % sizeof(uint64_t) != 0)
 			luaL_error(L, "lint.nearest: item %d: 'set' is not a set of 8-byte tokens "
 				      "(make it with post:shingles)", (int)i + 1);
 		lua_pop(L, 1);
 		lua_getfield(L, -1, "group");
-		it->group = lua_isnil(L, -1) ? "" : luaL_checklstring(L, -1, &it->group_len);
+		if (!lua_isnil(L, -1)) {
+			luaL_checklstring(L, -1, NULL);
+			it->group = kept_string(L, 3, &kept, &it->group_len);
+		} else {
+			it->group = "";
+		}
 		lua_pop(L, 1);
 		lua_getfield(L, -1, "name");
-		it->name = lua_isnil(L, -1) ? "" : luaL_checkstring(L, -1);
+		if (!lua_isnil(L, -1)) {
+			size_t name_len;
+			luaL_checkstring(L, -1);
+			it->name = kept_string(L, 3, &kept, &name_len);
+		} else {
+			it->name = "";
+		}
 		lua_pop(L, 1);
 		lua_getfield(L, -1, "want");
 		it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
@@ -830,7 +854,8 @@ static int f_nearest_posts(lua_State *L)
 	const char *group_key = luaL_checkstring(L, 4);
 	lua_settop(L, 4);
 	size_t n = (size_t)lua_rawlen(L, 1);
-	lua_createtable(L, 0, 0); /* 5: keeps the data read through Lua alive */
+	lua_createtable(L, 0, 0); /* 5: the strings read through Lua (kept_string) */
+	lua_Integer kept = 0;
 	struct item *items = scratch(L, n, sizeof(*items));
 	size_t total = 0, wanted = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -846,34 +871,40 @@ static int f_nearest_posts(lua_State *L)
 			size_t len;
 			const struct value *tree;
 			lua_pop(L, 1);
-			if (!api_post_collected(L, view, &bin, &len, &tree))
-				continue;
+			if (!api_post_collected(L, view, &bin, &len, &tree) ||
+			    (bin && !value_bin_truthy(bin, len)) ||
+			    (tree && (tree->type == VALUE_NIL ||
+				      (tree->type == VALUE_BOOL && !tree->boolean))))
+				continue; /* nil or false: no item, as `d and {...} or false` */
 			group_ok = collected_fields(bin, len, tree, set_key, group_key, &set,
 						    &set_len, &group, &group_len);
 			it->name = view->post->path;
 			it->want = view->linted;
 		} else {
-			if (lua_type(L, -1) != LUA_TTABLE ||
-			    lua_getfield(L, -1, "collected") == LUA_TNIL) {
+			if (lua_type(L, -1) != LUA_TTABLE) {
+				lua_settop(L, 6);
+				continue;
+			}
+			lua_getfield(L, -1, "collected");
+			if (!lua_toboolean(L, -1)) { /* nil or false: no item */
 				lua_settop(L, 6);
 				continue;
 			}
 			if (!lua_istable(L, -1))
 				luaL_error(L, "lint.nearest_posts: post %d: collected data is no table",
 					   (int)i + 1);
-			lua_pushvalue(L, -1);
-			lua_rawseti(L, 5, (lua_Integer)i + 1);
 			if (lua_getfield(L, -1, set_key) == LUA_TSTRING)
-				set = lua_tolstring(L, -1, &set_len);
+				set = kept_string(L, 5, &kept, &set_len);
 			int group_type = lua_getfield(L, -2, group_key);
 			group_ok = group_type == LUA_TNIL || group_type == LUA_TSTRING;
 			if (group_type == LUA_TSTRING)
-				group = lua_tolstring(L, -1, &group_len);
+				group = kept_string(L, 5, &kept, &group_len);
 			lua_getfield(L, -4, "path");
-			it->name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+			size_t name_len;
+			it->name = lua_type(L, -1) == LUA_TSTRING
+					   ? kept_string(L, 5, &kept, &name_len) : "";
 			lua_getfield(L, -5, "linted");
 			it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
-			/* the name stays alive in the post, the set and group in collected */
 			lua_settop(L, 6);
 		}
 		if (!set)

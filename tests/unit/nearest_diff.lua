@@ -1,9 +1,9 @@
 -- lint.nearest against a brute-force search written the plain way: every wanted item compared
 -- with every item of another group, Jaccard similarity of the token sets, the most similar
 -- kept (ties to the smaller name, then index); and lint.nearest_posts against lint.nearest on
--- the same items given as posts with collected data. Random corpora are made the way the benchmark's
--- are: from a few "sentences", so that identical sets in one group and across groups, shared
--- prefixes, empty sets and false items all occur. Returns the cases compared and the
+-- the same items given as posts with collected data. Random corpora are made the way the
+-- benchmark's are: from a few "sentences", so that identical sets in one group and across
+-- groups, shared prefixes, empty sets and false items all occur. Returns the cases compared and the
 -- differences (printed). Called by test_lua_diff.c with the number of corpora.
 local corpora = ...
 local seed = 12345
@@ -125,6 +125,59 @@ for c = 1, corpora do
         print(string.format("# corpus %d item %d (threshold %g): lint.nearest %s, brute force %s",
           c, i, threshold, g and (g.index .. "@" .. g.similarity) or "none",
           w and (w.index .. "@" .. w.similarity) or "none"))
+      end
+    end
+  end
+end
+
+-- Fields that metamethods make afresh on every read: the strings have no other owner once read,
+-- and the search reads them long after (they were freed under it). The same answers as the
+-- plain items, and a post whose collected data is false takes no part, as nil.
+do
+  local sentences = {}
+  for s = 1, 12 do
+    local words = {}
+    for w = 1, 6 do words[w] = random(50) end
+    sentences[s] = words
+  end
+  local items, proxies, posts = {}, {}, {}
+  local groups = { "x", "linkedin", "mastodon" }
+  for i = 1, 600 do
+    local set = make_set(sentences)
+    local item = { set = set, group = groups[random(3)], name = string.format("p%03d.md", i),
+                   want = random(3) == 1 }
+    items[i] = item
+    local function fresh(v) return v and (v .. "#"):sub(1, -2) end -- a new string each time
+    proxies[i] = setmetatable({}, { __index = function(_, k)
+      return k == "want" and item.want or fresh(item[k])
+    end })
+    posts[i] = setmetatable({}, { __index = function(_, k)
+      if k == "path" then return fresh(item.name) end
+      if k == "linted" then return item.want end
+      if k == "collected" then
+        return setmetatable({}, { __index = function(_, f)
+          return fresh(f == "shingles" and item.set or f == "platforms" and item.group or nil)
+        end })
+      end
+    end })
+  end
+  posts[601] = { path = "false.md", linted = true, collected = false }
+  local want = lint.nearest(items, 0.3)
+  local got = { lint.nearest(proxies, 0.3),
+                lint.nearest_posts(posts, 0.3, "shingles", "platforms") }
+  for k, result in ipairs(got) do
+    for i = 1, 601 do
+      cases = cases + 1
+      local g, w = result[i], want[i]
+      if (g == nil) ~= (w == nil) or (g and (g.index ~= w.index or g.similarity ~= w.similarity))
+      then
+        failures = failures + 1
+        if failures <= 10 then
+          print(string.format("# fields made by metamethods (%s) item %d: %s, plain %s",
+            k == 1 and "lint.nearest" or "lint.nearest_posts", i,
+            g and (g.index .. "@" .. g.similarity) or "none",
+            w and (w.index .. "@" .. w.similarity) or "none"))
+        end
       end
     end
   end
