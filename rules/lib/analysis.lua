@@ -73,12 +73,13 @@ local function span_at(index, pos)
 end
 
 
--- span_at for the start of every word, keyed by the word: one walk over the words (in text
+-- span_at for the start of every word, by the word's index: one walk over the words (in text
 -- order) and the spans instead of a binary search per word.
 local function word_spans(index, words)
   local spans, maxlast = index.spans, index.maxlast
   local out, k, n, last_pos = {}, 0, #spans, -1
-  for _, w in ipairs(words) do
+  for i = 1, #words do
+    local w = words[i]
     local pos = w.first
     local found
     if pos < last_pos then
@@ -97,7 +98,7 @@ local function word_spans(index, words)
       end
       last_pos = pos
     end
-    out[w] = found or false
+    out[i] = found or false
   end
   return out
 end
@@ -177,9 +178,25 @@ local function skip_decoration(text)
   return text:sub(skip + 1)
 end
 
--- "I" or "you" (and their forms): the poster speaking, or speaking to the reader.
+-- "I" or "you" (and their forms): the poster speaking, or speaking to the reader. Asked of
+-- most words of a post, so the two lists are one set, made once per language.
+local function person_set(W)
+  local set = W.person
+  if not set then
+    set = {}
+    for phrase in pairs(W.sets.first_person) do
+      set[phrase] = true
+    end
+    for phrase in pairs(W.sets.second_person) do
+      set[phrase] = true
+    end
+    W.person = set
+  end
+  return set
+end
+
 local function is_person(W, w)
-  return W.sets.first_person[w.norm] or W.sets.second_person[w.norm]
+  return person_set(W)[w.norm]
 end
 
 local function starts_with_dash(text)
@@ -334,23 +351,33 @@ local function find_quotes(a)
   a.all_quoted = a.quote_tagged and not marked
 end
 
+-- a.own: the indices of the own words; a.own_in_sentence[si] those of sentence si, and
+-- a.sentence_words[si] its own words themselves; a.word_span[i]: the quotation word i starts
+-- in, or false.
 local function own_words(a)
   local post = a.post
-  a.own, a.own_in_sentence = {}, {}
-  a.word_span = word_spans(a.quote_index, post.words)
-  for i, w in ipairs(post.words) do
+  local words = post.words
+  local own, own_in_sentence, sentence_words = {}, {}, a.sentence_words
+  local word_span = word_spans(a.quote_index, words)
+  a.own, a.own_in_sentence, a.word_span = own, own_in_sentence, word_span
+  local all_quoted, rt_first = a.all_quoted, a.rt_first
+  for i = 1, #words do
+    local w = words[i]
     -- region(a, w.first) == "own", with the word's span looked up once
-    if not w.link and not a.all_quoted and not a.word_span[w]
-      and not (a.rt_first and w.first >= a.rt_first) then
-      a.own[#a.own + 1] = i
+    if not w.link and not all_quoted and not word_span[i]
+      and not (rt_first and w.first >= rt_first) then
+      own[#own + 1] = i
       local s = w.sentence
       if s then
-        local list = a.own_in_sentence[s]
+        local list = own_in_sentence[s]
         if not list then
           list = {}
-          a.own_in_sentence[s] = list
+          own_in_sentence[s] = list
+          sentence_words[s] = {}
         end
         list[#list + 1] = i
+        local ws = sentence_words[s]
+        ws[#ws + 1] = w
       end
     end
   end
@@ -391,18 +418,11 @@ local function sentence_has(a, si, name, want)
   return any_match(a, name, s.first, s.last, want or OWN)
 end
 
--- The own words of sentence si, made once per sentence (callers only read the list).
+local NO_WORDS = {}
+
+-- The own words of sentence si (made by own_words; callers only read the list).
 local function sentence_words(a, si)
-  local out = a.sentence_words[si]
-  if out then
-    return out
-  end
-  out = {}
-  for _, i in ipairs(a.own_in_sentence[si] or {}) do
-    out[#out + 1] = a.post.words[i]
-  end
-  a.sentence_words[si] = out
-  return out
+  return a.sentence_words[si] or NO_WORDS
 end
 
 -- Is the sentence a question? Question marks, Japanese "か" endings, and (without a mark)
@@ -671,23 +691,29 @@ local function covered_by(a, name, into)
 end
 
 -- Splits a sentence's own words into segments at " - ", " | ", ":", dashes and line breaks:
--- a share's title usually stands in a segment of its own.
+-- a share's title usually stands in a segment of its own. Each segment is a list of word
+-- indices.
 local function segments(a, si)
   local post = a.post
+  local text, words = post.text, post.words
   local out, current = {}, {}
   local prev
-  for _, i in ipairs(a.own_in_sentence[si] or {}) do
-    local w = post.words[i]
+  for _, i in ipairs(a.own_in_sentence[si] or NO_WORDS) do
+    local w = words[i]
     if prev then
-      local gap = post.text:sub(prev.last + 1, w.first - 1)
-      -- most gaps are one space, which holds no separator: six searches saved per word
-      if gap ~= " " and (gap:find("\n") or gap:find("%s%-+%s") or gap:find(":", 1, true)
-        or gap:find("|", 1, true) or gap:find("—", 1, true) or gap:find("–", 1, true)) then
-        out[#out + 1] = current
-        current = {}
+      local from = prev.last + 1
+      -- most gaps are one space, which holds no separator: a string and six searches saved
+      -- per word
+      if not (w.first == from + 1 and text:byte(from) == 32) then
+        local gap = text:sub(from, w.first - 1)
+        if gap:find("\n") or gap:find("%s%-+%s") or gap:find(":", 1, true)
+          or gap:find("|", 1, true) or gap:find("—", 1, true) or gap:find("–", 1, true) then
+          out[#out + 1] = current
+          current = {}
+        end
       end
     end
-    current[#current + 1] = { index = i, word = w }
+    current[#current + 1] = i
     prev = w
   end
   if #current > 0 then
@@ -727,15 +753,16 @@ local function analyze_share(a, threshold)
   covered_by(a, "framing", removed)
   covered_by(a, "interjections", removed)
   local titled = W.lang == "en" or W.lang == "es"
-  for _, si in ipairs(a.own_sentences) do
+  local words = post.words
+  for _, si in ipairs(titled and a.own_sentences or NO_WORDS) do
     for _, seg in ipairs(segments(a, si)) do
       local ws = {}
-      for _, e in ipairs(seg) do
-        ws[#ws + 1] = e.word
+      for k, i in ipairs(seg) do
+        ws[k] = words[i]
       end
-      if titled and title_case(ws, true, W.sets.stopwords) and not a.invitation.genuine_at[si] then
-        for _, e in ipairs(seg) do
-          removed[e.index] = true
+      if title_case(ws, true, W.sets.stopwords) and not a.invitation.genuine_at[si] then
+        for _, i in ipairs(seg) do
+          removed[i] = true
         end
       end
     end
@@ -789,13 +816,15 @@ local function analyze_share(a, threshold)
   end
   local content, person = 0, false
   local remaining = {}
+  local person_words, stopwords = person_set(W), W.sets.stopwords
   for _, i in ipairs(a.own) do
-    local w = post.words[i]
+    local w = words[i]
     if not removed[i] then
       remaining[#remaining + 1] = w
-      if is_person(W, w) then
+      local norm = w.norm
+      if person_words[norm] then
         person = true
-      elseif not W.sets.stopwords[w.norm] and w.norm:find("%a") then
+      elseif not stopwords[norm] and norm:find("%a") then
         content = content + 1
       end
     end
@@ -828,13 +857,16 @@ local function analyze_quote(a)
     q.remaining = {}
     return
   end
-  -- words outside the quotation marks
-  local inside = function(w)
-    local t = a.word_span[w]
-    if t == nil then
-      t = span_at(a.quote_index, w.first)
+  -- inside[i]: word i lies within quotation marks
+  local words, word_span = post.words, a.word_span
+  local inside, inside_words = {}, 0
+  for i = 1, #words do
+    local t = word_span[i]
+    local within = t and words[i].last <= t.last or false
+    inside[i] = within
+    if within then
+      inside_words = inside_words + 1
     end
-    return t and w.last <= t.last or false
   end
   local removed = {}
   covered_by(a, "framing", removed)
@@ -855,7 +887,7 @@ local function analyze_quote(a)
     local words, person = {}, false
     for i = s.first_word, s.last_word do
       local w = post.words[i]
-      if not inside(w) then
+      if not inside[i] then
         words[#words + 1] = i
         if is_person(W, w) then
           person = true
@@ -925,17 +957,19 @@ local function analyze_quote(a)
     end
   end
   local remaining = {}
-  for i, w in ipairs(post.words) do
-    if not inside(w) and not removed[i] and not w.link then
+  for i = 1, #words do
+    local w = words[i]
+    if not inside[i] and not removed[i] and not w.link then
       remaining[#remaining + 1] = w
     end
   end
   -- a lone name left over at the end ("... #SXSW Lavelle") is an attribution too, and so is
   -- a short trailing name in a post tagged as a quotation ('"..." margaret lee #quotes')
-  local person = false
+  local person, person_words = false, person_set(W)
   for _, w in ipairs(remaining) do
-    if is_person(W, w) then
+    if person_words[w.norm] then
       person = true
+      break
     end
   end
   if a.quote_tagged and #remaining <= 3 and not person then
@@ -953,12 +987,7 @@ local function analyze_quote(a)
     end
   end
   q.remaining = remaining
-  q.inside_words = 0
-  for _, w in ipairs(post.words) do
-    if inside(w) then
-      q.inside_words = q.inside_words + 1
-    end
-  end
+  q.inside_words = inside_words
 end
 
 ---------------------------------------------------------------------------------------------
