@@ -73,36 +73,6 @@ local function span_at(index, pos)
 end
 
 
--- span_at for the start of every word, by the word's index: one walk over the words (in text
--- order) and the spans instead of a binary search per word.
-local function word_spans(index, words)
-  local spans, maxlast = index.spans, index.maxlast
-  local out, k, n, last_pos = {}, 0, #spans, -1
-  for i = 1, #words do
-    local w = words[i]
-    local pos = w.first
-    local found
-    if pos < last_pos then
-      found = span_at(index, pos) -- not in text order: search
-    else
-      while k < n and spans[k + 1].first <= pos do
-        k = k + 1
-      end
-      local j = k
-      while j >= 1 and maxlast[j] >= pos do
-        if spans[j].last >= pos then
-          found = spans[j]
-          break
-        end
-        j = j - 1
-      end
-      last_pos = pos
-    end
-    out[i] = found or false
-  end
-  return out
-end
-
 -- Lua patterns work on bytes, so multi-byte punctuation is compared as code points here.
 local QUESTION_MARKS = { [0x3F] = true, [0xFF1F] = true, [0x203D] = true, [0x2048] = true,
   [0x2049] = true, [0x2047] = true }
@@ -353,34 +323,13 @@ end
 
 -- a.own: the indices of the own words; a.own_in_sentence[si] those of sentence si, and
 -- a.sentence_words[si] its own words themselves; a.word_span[i]: the quotation word i starts
--- in, or false.
+-- in, or false. Own is region(a, w.first) == "own" for a word that is not link text: the
+-- host finds them in one pass (post:words_outside).
 local function own_words(a)
   local post = a.post
-  local words = post.words
-  local own, own_in_sentence, sentence_words = {}, {}, a.sentence_words
-  local word_span = word_spans(a.quote_index, words)
-  a.own, a.own_in_sentence, a.word_span = own, own_in_sentence, word_span
-  local all_quoted, rt_first = a.all_quoted, a.rt_first
-  for i = 1, #words do
-    local w = words[i]
-    -- region(a, w.first) == "own", with the word's span looked up once
-    if not w.link and not all_quoted and not word_span[i]
-      and not (rt_first and w.first >= rt_first) then
-      own[#own + 1] = i
-      local s = w.sentence
-      if s then
-        local list = own_in_sentence[s]
-        if not list then
-          list = {}
-          own_in_sentence[s] = list
-          sentence_words[s] = {}
-        end
-        list[#list + 1] = i
-        local ws = sentence_words[s]
-        ws[#ws + 1] = w
-      end
-    end
-  end
+  local before = a.all_quoted and 1 or a.rt_first
+  a.own, a.own_in_sentence, a.sentence_words, a.word_span =
+    post:words_outside(a.quote_tokens, before)
   a.own_sentences, a.own_sentence_spans = {}, {}
   for si, s in ipairs(post.sentences) do
     if a.own_in_sentence[si] then
@@ -1168,16 +1117,23 @@ local function analyze_topic(a)
   end
   local best, run = nil, {}
   local function close_run()
-    if #run > 0 and (not best or #run > #best) then
-      best = run
+    if #run > 0 then
+      if not best or #run > #best then
+        best = run
+      end
+      run = {}
     end
-    run = {}
   end
+  local sentences, stopwords = post.sentences, W.sets.stopwords
   for i, w in ipairs(post.words) do
-    local s = w.sentence and post.sentences[w.sentence]
-    local initial = s and s.first_word == i
-    local name = own[i] and not initial and is_upper_initial(w.text) and not w.text:match("^%u+$")
-      and not skip[w.norm] and not W.sets.stopwords[w.norm]
+    -- the cheap tests first: most words are not own capitalised words
+    local name = own[i] and is_upper_initial(w.text)
+    if name then
+      local s = w.sentence and sentences[w.sentence]
+      local initial = s and s.first_word == i
+      name = not initial and not w.text:match("^%u+$") and not skip[w.norm]
+        and not stopwords[w.norm]
+    end
     if name then
       run[#run + 1] = w.text
     else
@@ -1193,7 +1149,7 @@ local function analyze_topic(a)
   for _, i in ipairs(a.own) do
     local w = post.words[i]
     local n = w.norm
-    if not skip[n] and not W.sets.stopwords[n] and lint.graphemes(n) >= 4 and n:find("%a")
+    if not skip[n] and not stopwords[n] and #n >= 4 and lint.graphemes(n) >= 4 and n:find("%a")
       and not (W.lang == "en" and (n:sub(-2) == "ed" or n:sub(-3) == "ing" or n:sub(-2) == "ly")) then
       counts[n] = (counts[n] or 0) + 1
       first_seen[n] = first_seen[n] or i
@@ -1228,7 +1184,7 @@ local function analyze(post)
   if not W or (#post.words == 0 and #post.links == 0) then
     return nil -- no lists for the language, or nothing written yet
   end
-  local a = { post = post, W = W, found = {}, sentence_words = {} }
+  local a = { post = post, W = W, found = {} }
   a.rt_first = find_retweet(a)
   find_quotes(a)
   own_words(a)

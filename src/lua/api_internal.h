@@ -42,6 +42,8 @@ bool api_word_usable(const struct post *p, size_t i, const struct api_word_filte
 size_t api_phrases_next(const void *set, const struct post *p, size_t i,
 			const struct api_word_filter *filter, size_t *len, const char **phrase,
 			size_t *phrase_len);
+/* post:words_outside(spans [, before]) (api_words_outside.c). */
+int api_post_words_outside(lua_State *L);
 /* Pushes s folded like word norms (NFC, case folding, plain apostrophes). */
 void api_push_folded(lua_State *L, const char *s, size_t n);
 

@@ -7,6 +7,8 @@
  *   post.mentions, post.emoji, post.quotes
  *   post:line_col(offset) -> line, column
  *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
+ *   post:words_outside(spans [, before]) -> own, by_sentence, words_by_sentence, span_of
+ *     (api_words_outside.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -334,6 +336,10 @@ static int post_index(lua_State *L)
 	}
 	if (strcmp(k, "shingles") == 0) {
 		lua_pushcfunction(L, m_shingles);
+		return 1;
+	}
+	if (strcmp(k, "words_outside") == 0) {
+		lua_pushcfunction(L, api_post_words_outside);
 		return 1;
 	}
 	if (strcmp(k, "linted") == 0) {

@@ -1,0 +1,139 @@
+/* post:words_outside(spans [, before]): the words a post's author wrote around quotations.
+ *
+ *   local own, by_sentence, words_by_sentence, span_of = post:words_outside(post.quotes, rt)
+ *
+ * spans is a list of ranges ({ first, last }, sorted by first, possibly nested), before an
+ * offset or nil. A word is "outside" when it is not link text, does not start inside any of
+ * the spans, and starts before `before`. Returned:
+ *   own                the indices (into post.words) of the words outside, in order;
+ *   by_sentence[si]    those of sentence si (only sentences that have any);
+ *   words_by_sentence[si]  the same words as the post.words tables themselves;
+ *   span_of[i]         for every word, the span its start lies in (the latest starting one),
+ *                      or false.
+ * The golden rules' analysis asks this of every post; one pass here replaces a Lua loop over
+ * every word and a walk over the spans. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <lauxlib.h>
+
+#include "lua/api_internal.h"
+#include "lua/host.h"
+
+/* The spans' ranges, read once, with a running maximum of their ends so that "which span
+ * holds pos" is a binary search and a short walk back (the walk stops at the first span
+ * whose running maximum ends before pos). */
+struct span_list {
+	lua_Integer *first, *last, *maxlast;
+	size_t n;
+};
+
+static lua_Integer range_field(lua_State *L, int table, const char *field, size_t index)
+{
+	lua_getfield(L, table, field);
+	int ok;
+	lua_Integer v = lua_tointegerx(L, -1, &ok);
+	if (!ok)
+		luaL_error(L, "words_outside: span %d has no integer '%s'", (int)index, field);
+	lua_pop(L, 1);
+	return v;
+}
+
+/* Reads the list at idx; the arrays live in a userdata left on the stack (freed by the GC,
+ * so a raise while reading leaks nothing). */
+static void read_spans(lua_State *L, int idx, struct span_list *out)
+{
+	size_t n = (size_t)luaL_len(L, idx);
+	lua_Integer *mem = lua_newuserdatauv(L, (n ? n : 1) * 3 * sizeof(lua_Integer), 0);
+	out->first = mem;
+	out->last = mem + n;
+	out->maxlast = mem + 2 * n;
+	out->n = n;
+	lua_Integer m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (lua_geti(L, idx, (lua_Integer)i + 1) != LUA_TTABLE)
+			luaL_error(L, "words_outside: span %d is not a table", (int)i + 1);
+		out->first[i] = range_field(L, -1, "first", i + 1);
+		out->last[i] = range_field(L, -1, "last", i + 1);
+		lua_pop(L, 1);
+		if (out->last[i] > m)
+			m = out->last[i];
+		out->maxlast[i] = m;
+	}
+}
+
+/* The index of the latest starting span holding pos, or -1. */
+static long span_holding(const struct span_list *s, lua_Integer pos)
+{
+	size_t lo = 0, hi = s->n; /* the first span with first > pos */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->first[mid] <= pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k > 0 && s->maxlast[k - 1] >= pos; k--) {
+		if (s->last[k - 1] >= pos)
+			return (long)(k - 1);
+	}
+	return -1;
+}
+
+/* Appends value (at the top, popped) to the list at table[key], made when missing. */
+static void append_to(lua_State *L, int table, lua_Integer key)
+{
+	if (lua_rawgeti(L, table, key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, 4, 0);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, table, key);
+	}
+	lua_insert(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 1);
+}
+
+int api_post_words_outside(lua_State *L)
+{
+	const struct post_view *view = api_post_view(L, 1);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_Integer before = luaL_optinteger(L, 3, LUA_MAXINTEGER);
+	struct post *p = view->post;
+	post_tokens(p);
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	size_t nwords = p->tk->tokens[TOK_WORD].len;
+	host_charge(L, (long long)nwords / 4 + 1);
+	lua_settop(L, 3);
+	struct span_list spans;
+	read_spans(L, 2, &spans); /* 4: the spans' arrays */
+	lua_getfield(L, 1, "words"); /* 5: post.words, made here if not yet */
+	luaL_checktype(L, 5, LUA_TTABLE);
+	lua_createtable(L, (int)nwords, 0); /* 6: own */
+	lua_newtable(L);                    /* 7: by_sentence */
+	lua_newtable(L);                    /* 8: words_by_sentence */
+	lua_createtable(L, (int)nwords, 0); /* 9: span_of */
+	lua_Integer nown = 0;
+	for (size_t i = 0; i < nwords; i++) {
+		const struct token *w = &words[i];
+		lua_Integer first = (lua_Integer)w->start + 1;
+		long span = span_holding(&spans, first);
+		if (span >= 0)
+			lua_geti(L, 2, span + 1);
+		else
+			lua_pushboolean(L, 0);
+		lua_rawseti(L, 9, (lua_Integer)i + 1);
+		if ((w->flags & TF_LINK) || span >= 0 || first >= before)
+			continue;
+		lua_pushinteger(L, (lua_Integer)i + 1);
+		lua_rawseti(L, 6, ++nown);
+		if (w->sentence == UINT32_MAX)
+			continue;
+		lua_Integer si = (lua_Integer)w->sentence + 1;
+		lua_pushinteger(L, (lua_Integer)i + 1);
+		append_to(L, 7, si);
+		lua_rawgeti(L, 5, (lua_Integer)i + 1);
+		append_to(L, 8, si);
+	}
+	return 4;
+}

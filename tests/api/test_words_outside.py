@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""post:words_outside against the plain Lua it replaced, on random posts.
+
+Writes 400 random posts (quotation marks of several languages, '>' blocks, links of every
+kind, retweets, hashtags, mentions, emoji, Japanese, several sentences and lines) into a temp
+git repository, runs the words-outside-check plugin on them (its rule compares the host's
+answers with the plain Lua for five span lists per post and reports each difference), and
+checks that nothing differs and that enough words were compared.
+
+Usage: test_words_outside.py --postlint PATH
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+PIECES = [
+    "I think", "you should", "we launched", "our new app", "Read this", "RT @maria:",
+    "MT @joe", "rt", "“Stay hungry, stay foolish.”", '"Quoted words here"', "«Citation»",
+    "„Zitat hier“", "「名言です」", "— Steve Jobs", "#quote", "#SocialMedia", "@friend",
+    "https://example.com/a?b=1", "[the post](https://example.org/x)", "<https://a.example>",
+    "example.com/path", "What do you think?", "Buy now!", "20% off", "😀", "🎶",
+    "\n> a quoted block line\n", "\n\n", ". ", "? ", "! ", ", ", " - ", ": ", "…",
+    "Thanks for reading", "nicht wahr", "¿Qué opinas?", "これは何ですか", "'single quotes'",
+]
+
+
+def random_post(rng):
+    platform = rng.choice(["x", "linkedin", "mastodon", "bluesky", "threads"])
+    body = " ".join(rng.choice(PIECES) for _ in range(rng.randint(0, 30)))
+    return f"---\nplatform: {platform}\ngoal: replies\n---\n{body}\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--postlint", required=True)
+    ap.add_argument("--posts", type=int, default=400)
+    args = ap.parse_args()
+    rng = random.Random(20261204)
+    work = tempfile.mkdtemp(prefix="postlint-words-outside-")
+    try:
+        subprocess.run(["git", "init", "-q", work], check=True)
+        shutil.copytree(os.path.join(HERE, "words-outside-check"),
+                        os.path.join(work, "words-outside-check"))
+        with open(os.path.join(work, ".lintrc"), "w", encoding="utf-8") as f:
+            f.write('plugins = { "./words-outside-check" }\n'
+                    'rules = { ["words-outside-diff"] = "warning" }\n')
+        os.makedirs(os.path.join(work, "posts"))
+        for i in range(args.posts):
+            with open(os.path.join(work, "posts", f"p{i:04d}.md"), "w", encoding="utf-8") as f:
+                f.write(random_post(rng))
+        r = subprocess.run([args.postlint, "--format", "json", "--only", "words-outside-diff",
+                            "posts"], cwd=work, capture_output=True, text=True, timeout=300)
+        if r.returncode not in (0, 1):
+            print(r.stdout + r.stderr)
+            print("FAIL: postlint exited", r.returncode)
+            return 1
+        findings = json.loads(r.stdout)["diagnostics"]
+        compared, differences = 0, []
+        for f in findings:
+            msg = f["message"]
+            if f["rule"] != "words-outside-diff":
+                differences.append(f"{f['path']}: {f['rule']}: {msg}")
+                continue
+            if msg.startswith("compared "):
+                compared += int(msg.split()[1])
+            else:
+                differences.append(msg)
+        for d in differences[:20]:
+            print("difference:", d)
+        ok = not differences and compared >= 5 * args.posts
+        print(f"{'ok' if ok else 'FAIL'}: {compared} words compared, "
+              f"{len(differences)} differences")
+        return 0 if ok else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+-- post:words_outside (src/lua/api_words_outside.c) against the same answers worked out the
+-- plain way in Lua (what rules/lib/analysis.lua did before the host did it). For each post
+-- it tries the post's quotations and random nested spans, with and without a `before`
+-- offset; each difference is a warning, and one info finding says how many words were
+-- compared. Used by test_words_outside.py.
+local seed = 77
+local function random(n) -- a small LCG: the same spans on every machine
+  seed = (seed * 1103515245 + 12345) % 2147483648
+  return seed % n + 1
+end
+
+-- the latest starting span holding pos (spans sorted by first), or false
+local function span_at(spans, pos)
+  local found = false
+  for _, sp in ipairs(spans) do
+    if sp.first <= pos and sp.last >= pos then
+      found = sp
+    end
+  end
+  return found
+end
+
+local function plain(post, spans, before)
+  local own, by_sentence, words_by_sentence, span_of = {}, {}, {}, {}
+  for i, w in ipairs(post.words) do
+    span_of[i] = span_at(spans, w.first)
+    if not w.link and not span_of[i] and not (before and w.first >= before) then
+      own[#own + 1] = i
+      if w.sentence then
+        by_sentence[w.sentence] = by_sentence[w.sentence] or {}
+        words_by_sentence[w.sentence] = words_by_sentence[w.sentence] or {}
+        table.insert(by_sentence[w.sentence], i)
+        table.insert(words_by_sentence[w.sentence], w)
+      end
+    end
+  end
+  return own, by_sentence, words_by_sentence, span_of
+end
+
+local function same_list(x, y)
+  if #x ~= #y then
+    return false
+  end
+  for k = 1, #x do
+    if x[k] ~= y[k] then
+      return false
+    end
+  end
+  return true
+end
+
+local function same_lists(x, y)
+  for key, list in pairs(x) do
+    if not y[key] or not same_list(list, y[key]) then
+      return false
+    end
+  end
+  for key in pairs(y) do
+    if not x[key] then
+      return false
+    end
+  end
+  return true
+end
+
+local function random_spans(len)
+  local spans = {}
+  for _ = 1, random(6) - 1 do
+    local first = random(len + 2) - 1
+    spans[#spans + 1] = { first = first, last = first + random(len // 2 + 2) - 2 }
+  end
+  table.sort(spans, function(x, y) return x.first < y.first end)
+  return spans
+end
+
+return {
+  id = "words-outside-diff",
+  severity = "warning",
+  summary = "post:words_outside agrees with the plain Lua",
+  docs = "A test rule: reports where post:words_outside and the plain Lua disagree.",
+  check = function(post, ctx)
+    local compared = 0
+    local cases = {
+      { post.quotes, nil }, { post.quotes, random(#post.text + 2) - 1 }, { post.quotes, 1 },
+      { random_spans(#post.text), nil }, { random_spans(#post.text), random(#post.text + 2) },
+    }
+    for k, case in ipairs(cases) do
+      local spans, before = case[1], case[2]
+      local got = table.pack(post:words_outside(spans, before))
+      local want = table.pack(plain(post, spans, before))
+      local parts = { "own", "by_sentence", "words_by_sentence", "span_of" }
+      local ok = { same_list(got[1], want[1]), same_lists(got[2], want[2]),
+                   same_lists(got[3], want[3]), same_list(got[4], want[4]) }
+      for p = 1, 4 do
+        if not ok[p] then
+          ctx:report{ message = string.format("case %d: %s differs (%d spans, before %s)",
+            k, parts[p], #spans, tostring(before)), first = 1, last = 1 }
+        end
+      end
+      compared = compared + #post.words
+    end
+    ctx:report{ severity = "info", message = "compared " .. compared .. " words",
+                first = 1, last = 1 }
+  end,
+}
