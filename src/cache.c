@@ -180,9 +180,9 @@ static void entry_key(const struct cache *c, const char *blob_id, const char *ab
 	mixs(h, blob_id);
 	mixs(h, abs_path);
 	mixs(h, display);
-	mixs(h, cfg ? cfg->path : "(no config)");
-	mixs(h, cfg ? cfg->dir : "");
-	mixs(h, cfg ? cfg->source : "");
+	/* the config's path, folder and text, hashed once per config */
+	static const uint64_t no_config[2] = { 0, 0 };
+	mix(h, cfg ? cfg->identity : no_config, sizeof(no_config));
 }
 
 static char *entry_path(const struct cache *c, const struct post *post, const char *abs_path,

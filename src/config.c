@@ -83,6 +83,27 @@ void config_free(struct config *c)
 	free(c);
 }
 
+/* Two FNV-1a lanes with different offsets over the path, folder and text, each followed by
+ * a separator (so that ("ab", "c") and ("a", "bc") differ). */
+static void identify_mix(uint64_t h[2], const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		h[0] = (h[0] ^ *p) * 0x100000001b3ULL;
+		h[1] = (h[1] ^ *p) * 0x100000001b3ULL;
+	}
+	h[0] = (h[0] ^ 0xff) * 0x100000001b3ULL;
+	h[1] = (h[1] ^ 0xfe) * 0x100000001b3ULL;
+}
+
+void config_identify(struct config *c)
+{
+	c->identity[0] = 0xcbf29ce484222325ULL;
+	c->identity[1] = 0x84222325cbf29ce4ULL;
+	identify_mix(c->identity, c->path ? c->path : "(no config)");
+	identify_mix(c->identity, c->dir);
+	identify_mix(c->identity, c->source);
+}
+
 struct config *config_default(const char *dir)
 {
 	struct config *c = xcalloc(1, sizeof(*c));
@@ -93,6 +114,7 @@ struct config *config_default(const char *dir)
 	c->limits.memory = HOST_DEFAULT_MEMORY;
 	c->limits.seconds = HOST_WATCHDOG_SECONDS;
 	c->max_post_bytes = (size_t)CONFIG_DEFAULT_MAX_POST_KB << 10;
+	config_identify(c);
 	return c;
 }
 
@@ -527,6 +549,7 @@ struct config *config_load(const char *path, struct buf *err)
 	c->dir = dirname_of(path);
 	c->path = xstrdup(path);
 	c->source = src;
+	config_identify(c);
 
 	struct host_limits limits = { .instructions = LINTRC_INSTRUCTIONS, .memory = LINTRC_MEMORY };
 	struct host *h = host_new(&limits);

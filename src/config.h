@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "finding.h"
 #include "length.h"
@@ -46,6 +47,9 @@ struct config {
 	char *path;   /* the .lintrc, or NULL for the defaults */
 	char *dir;    /* absolute folder that globs are relative to */
 	char *source; /* the .lintrc text, for line numbers in messages */
+	/* path, dir and source hashed (config_identify): the config's part of the cache's keys,
+	 * worked out once rather than for every post */
+	uint64_t identity[2];
 	char **platforms; /* default platforms, NULL-terminated, or NULL */
 	char *lang;       /* default language when a post's cannot be told */
 	char **include;   /* NULL-terminated globs, or NULL: every post file */
@@ -71,6 +75,8 @@ struct config {
 struct config *config_load(const char *path, struct buf *err);
 /* Built-in defaults for dir (no .lintrc). */
 struct config *config_default(const char *dir);
+/* Sets c->identity from c->path, c->dir and c->source (config_load and config_default do). */
+void config_identify(struct config *c);
 void config_free(struct config *c);
 
 /* Whether this config enables the plugin in folder dir (absolute). */

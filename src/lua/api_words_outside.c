@@ -80,18 +80,21 @@ static long span_holding(const struct span_list *s, lua_Integer pos)
 	return -1;
 }
 
-/* Appends value (at the top, popped) to the list at table[key], made when missing. */
-static void append_to(lua_State *L, int table, lua_Integer key)
+/* Puts the lists of sentence si (from the tables at by_sentence and by_sentence + 1, made
+ * when missing) at the stack slots list and list + 1, and returns their length. Words come in
+ * text order, so this runs about once per sentence. */
+static lua_Integer sentence_lists(lua_State *L, int by_sentence, int list, lua_Integer si)
 {
-	if (lua_rawgeti(L, table, key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_createtable(L, 4, 0);
-		lua_pushvalue(L, -1);
-		lua_rawseti(L, table, key);
+	for (int k = 0; k < 2; k++) {
+		if (lua_rawgeti(L, by_sentence + k, si) != LUA_TTABLE) {
+			lua_pop(L, 1);
+			lua_createtable(L, 4, 0);
+			lua_pushvalue(L, -1);
+			lua_rawseti(L, by_sentence + k, si);
+		}
+		lua_replace(L, list + k);
 	}
-	lua_insert(L, -2);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-	lua_pop(L, 1);
+	return (lua_Integer)lua_rawlen(L, list);
 }
 
 int api_post_words_outside(lua_State *L)
@@ -113,7 +116,9 @@ int api_post_words_outside(lua_State *L)
 	lua_newtable(L);                    /* 7: by_sentence */
 	lua_newtable(L);                    /* 8: words_by_sentence */
 	lua_createtable(L, (int)nwords, 0); /* 9: span_of */
-	lua_Integer nown = 0;
+	lua_pushnil(L);                     /* 10, 11: the lists of sentence current_si */
+	lua_pushnil(L);
+	lua_Integer nown = 0, current_si = 0, listed = 0;
 	for (size_t i = 0; i < nwords; i++) {
 		const struct token *w = &words[i];
 		lua_Integer first = (lua_Integer)w->start + 1;
@@ -130,10 +135,16 @@ int api_post_words_outside(lua_State *L)
 		if (w->sentence == UINT32_MAX)
 			continue;
 		lua_Integer si = (lua_Integer)w->sentence + 1;
+		if (si != current_si) {
+			listed = sentence_lists(L, 7, 10, si);
+			current_si = si;
+		}
+		listed++;
 		lua_pushinteger(L, (lua_Integer)i + 1);
-		append_to(L, 7, si);
+		lua_rawseti(L, 10, listed);
 		lua_rawgeti(L, 5, (lua_Integer)i + 1);
-		append_to(L, 8, si);
+		lua_rawseti(L, 11, listed);
 	}
+	lua_settop(L, 9);
 	return 4;
 }
