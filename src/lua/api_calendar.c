@@ -28,20 +28,76 @@ struct dated {
 	lua_Integer index; /* 1-based position in posts */
 };
 
-/* Paths compare as Lua compares strings (strcoll, here in the C locale: bytes); ties keep the
- * order of posts. */
+/* Paths compare as Lua compares strings (strcoll, here in the C locale: bytes). */
+static int compare_paths(const struct dated *x, const struct dated *y)
+{
+	size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
+	int c = memcmp(x->path, y->path, n);
+	if (c != 0)
+		return c;
+	return x->path_len < y->path_len ? -1 : x->path_len > y->path_len;
+}
+
+/* By time, then path; ties keep the order of posts. */
 static int compare_dated(const void *a, const void *b)
 {
 	const struct dated *x = a, *y = b;
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
-	size_t n = x->path_len < y->path_len ? x->path_len : y->path_len;
-	int c = memcmp(x->path, y->path, n);
+	int c = compare_paths(x, y);
 	if (c != 0)
 		return c;
-	if (x->path_len != y->path_len)
-		return x->path_len < y->path_len ? -1 : 1;
 	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* A record's time as an unsigned key that sorts like the signed time, and where it is. */
+struct time_key {
+	uint64_t key;
+	size_t at;
+};
+
+/* Sorts list by time, then path, then position, when the posts came in path order (the
+ * host hands a calendar's posts over sorted by path): then a stable sort by time alone gives
+ * that order, and a radix sort on the time's eight bytes (skipping the bytes all times share)
+ * does it in a few passes where qsort made some fourteen compare calls per post. Returns
+ * false, sorting nothing, for posts in another order. */
+static bool sort_by_time(lua_State *L, struct dated *list, size_t count)
+{
+	for (size_t k = 1; k < count; k++) {
+		if (compare_paths(&list[k - 1], &list[k]) > 0)
+			return false;
+	}
+	if (count > SIZE_MAX / (2 * sizeof(struct time_key)))
+		return false;
+	struct time_key *keys = lua_newuserdatauv(L, count ? 2 * count * sizeof(*keys) : 1, 0);
+	struct time_key *from = keys, *to = keys + count;
+	for (size_t k = 0; k < count; k++)
+		from[k] = (struct time_key){ (uint64_t)list[k].time ^ (UINT64_C(1) << 63), k };
+	for (int shift = 0; shift < 64; shift += 8) {
+		size_t counts[256] = { 0 };
+		for (size_t k = 0; k < count; k++)
+			counts[(from[k].key >> shift) & 0xff]++;
+		if (count == 0 || counts[(from[0].key >> shift) & 0xff] == count)
+			continue; /* every time has this byte: the order stands */
+		size_t start = 0;
+		for (int b = 0; b < 256; b++) {
+			size_t n = counts[b];
+			counts[b] = start;
+			start += n;
+		}
+		for (size_t k = 0; k < count; k++)
+			to[counts[(from[k].key >> shift) & 0xff]++] = from[k];
+		struct time_key *t = from;
+		from = to;
+		to = t;
+	}
+	/* list in place of the order: the records are small, one copy out and back */
+	struct dated *sorted = lua_newuserdatauv(L, count ? count * sizeof(*sorted) : 1, 0);
+	for (size_t k = 0; k < count; k++)
+		sorted[k] = list[from[k].at];
+	memcpy(list, sorted, count * sizeof(*list));
+	lua_pop(L, 2);
+	return true;
 }
 
 static int f_dated(lua_State *L)
@@ -92,7 +148,8 @@ static int f_dated(lua_State *L)
 	}
 	/* the work done here in place of the Lua it replaces: a few instructions per post */
 	host_charge(L, (long long)n * 2 + (long long)count * 4);
-	qsort(list, count, sizeof(*list), compare_dated);
+	if (!sort_by_time(L, list, count))
+		qsort(list, count, sizeof(*list), compare_dated);
 	lua_createtable(L, (int)count, 0);
 	for (size_t k = 0; k < count; k++) {
 		lua_rawgeti(L, 1, list[k].index);

@@ -2,9 +2,9 @@
 -- by time, then path (bytes), then position in the list. Random calendars of plain tables
 -- (lint.dated reads post.time and post.path as fields, like the host's posts) with many
 -- ties: few distinct times and paths, posts without a time, times before 1970 and far
--- ahead. Also the errors for a post without a path and a time that is not whole. Returns
--- the cases compared and the differences (printed). Called by test_lua_diff.c with the
--- number of calendars.
+-- ahead; half of the calendars in path order (the radix sort's case), half not. Also the
+-- errors for a post without a path and a time that is not whole. Returns the cases compared
+-- and the differences (printed). Called by test_lua_diff.c with the number of calendars.
 local calendars = ...
 local seed = 4242
 local function random(n) -- a small LCG: the same cases on every machine
@@ -52,6 +52,22 @@ for c = 1, calendars do
   for i = 1, random(60) - 1 do
     local t = random(5) > 1 and TIMES[random(math.min(#TIMES, 1 + c % #TIMES))] or nil
     posts[i] = { time = t, path = PATHS[random(1 + c % #PATHS)] }
+  end
+  if c % 2 == 0 then
+    -- in path order, as the host hands a calendar over: lint.dated's radix sort by time
+    local order = {}
+    for i, p in ipairs(posts) do
+      order[i] = { post = p, index = i }
+    end
+    table.sort(order, function(x, y)
+      if x.post.path ~= y.post.path then
+        return x.post.path < y.post.path
+      end
+      return x.index < y.index
+    end)
+    for i, e in ipairs(order) do
+      posts[i] = e.post
+    end
   end
   local got, want = lint.dated(posts), plain_order(posts)
   cases = cases + #want
