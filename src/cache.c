@@ -30,18 +30,32 @@ struct cache {
 	struct light_pack *pack; /* light posts (main thread), loaded on first use */
 };
 
-/* Two FNV-1a lanes with different offsets: 128 bits, ample for telling entries apart (this
- * is a cache key, not a defence; the post's own bytes enter through git's blob id). */
+/* Two lanes of multiply and xor-shift over 8 bytes at a time, with different constants: 128
+ * bits, ample for telling entries apart (this is a cache key, not a defence; the post's own
+ * bytes enter through git's blob id). A key is made for each of the hook's 10,000 context
+ * posts, so bytes one at a time (FNV-1a) were 4% of the hook. */
+static void mix_word(uint64_t h[2], uint64_t v)
+{
+	h[0] = (h[0] ^ v) * 0x9e3779b97f4a7c15ULL;
+	h[0] ^= h[0] >> 29;
+	h[1] = (h[1] ^ v) * 0xff51afd7ed558ccdULL;
+	h[1] ^= h[1] >> 32;
+}
+
 static void mix(uint64_t h[2], const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h[0] = (h[0] ^ p[i]) * 0x100000001b3ULL;
-		h[1] = (h[1] ^ p[i]) * 0x100000001b3ULL;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		mix_word(h, v);
 	}
-	/* a separator, so that ("ab","c") and ("a","bc") differ */
-	h[0] = (h[0] ^ 0xff) * 0x100000001b3ULL;
-	h[1] = (h[1] ^ 0xfe) * 0x100000001b3ULL;
+	uint64_t tail = 0;
+	memcpy(&tail, p + i, len - i);
+	mix_word(h, tail);
+	/* the length, so that ("ab","c") and ("a","bc") differ */
+	mix_word(h, (uint64_t)len);
 }
 
 static void mixs(uint64_t h[2], const char *s)
