@@ -49,11 +49,9 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
       end
     end
     local min = ctx.options.min_letters
+    -- (callers first skip the usual case: a word that is its own folded form, no capitals)
     local function shouted(w)
       local t = w.text
-      if t == w.norm then
-        return false -- the usual case first: a word that is its own folded form (no capitals)
-      end
       if t:find("%l") then
         return false -- then a word with lower case
       end
@@ -71,11 +69,18 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
       return core:find("[AEIOUY\128-\255]") ~= nil
     end
     local words = post.words
+    local n = #words
     local i = 1
-    while i <= #words do
-      if shouted(words[i]) then
+    while i <= n do
+      local w = words[i]
+      if w.text ~= w.norm and shouted(w) then
         local j = i
-        while j < #words and shouted(words[j + 1]) and words[j + 1].sentence == words[i].sentence do
+        while j < n do
+          local next_word = words[j + 1]
+          if next_word.text == next_word.norm or not shouted(next_word)
+            or next_word.sentence ~= w.sentence then
+            break
+          end
           j = j + 1
         end
         local first, last = words[i].first, words[j].last

@@ -272,10 +272,15 @@ local NOT_QUOTED = { own = true, rt = true }
 ---------------------------------------------------------------------------------------------
 -- structure: retweets, quotations, own words
 
+-- The words "RT" and "MT", found by the host's phrase search rather than a look at every word.
+local RT_MARKERS = lint.phrases({ "rt", "mt" })
+
 local function find_retweet(a)
   local post, text = a.post, a.post.text
-  for i, w in ipairs(post.words) do
-    if (w.norm == "rt" or w.norm == "mt") and w.text ~= "mt" and not w.quoted then
+  for _, m in ipairs(post:find(RT_MARKERS, WITH_QUOTED)) do
+    local i = m.word
+    local w = post.words[i]
+    if w.text ~= "mt" and not w.quoted then
       local after = text:sub(w.last + 1, w.last + 3)
       -- "RT @user", "RT:", "RT@user", or a post that starts with "RT" and another post's
       -- words ("RT Look, available..."); "RT to win" is an imperative, not a retweet
@@ -806,16 +811,11 @@ local function analyze_quote(a)
     q.remaining = {}
     return
   end
-  -- inside[i]: word i lies within quotation marks
+  -- whether word i lies within quotation marks
   local words, word_span = post.words, a.word_span
-  local inside, inside_words = {}, 0
-  for i = 1, #words do
+  local function inside(i)
     local t = word_span[i]
-    local within = t and words[i].last <= t.last or false
-    inside[i] = within
-    if within then
-      inside_words = inside_words + 1
-    end
+    return t and words[i].last <= t.last or false
   end
   local removed = {}
   covered_by(a, "framing", removed)
@@ -836,7 +836,7 @@ local function analyze_quote(a)
     local words, person = {}, false
     for i = s.first_word, s.last_word do
       local w = post.words[i]
-      if not inside[i] then
+      if not inside(i) then
         words[#words + 1] = i
         if is_person(W, w) then
           person = true
@@ -905,11 +905,16 @@ local function analyze_quote(a)
       end
     end
   end
+  -- the words left of the poster's own: only whether there are any counts in the end, and
+  -- four or more are never all taken for an attribution below, so the first four will do
   local remaining = {}
   for i = 1, #words do
     local w = words[i]
-    if not inside[i] and not removed[i] and not w.link then
+    if not removed[i] and not w.link and not inside(i) then
       remaining[#remaining + 1] = w
+      if #remaining == 4 then
+        break
+      end
     end
   end
   -- a lone name left over at the end ("... #SXSW Lavelle") is an attribution too, and so is
@@ -935,8 +940,7 @@ local function analyze_quote(a)
       remaining = {}
     end
   end
-  q.remaining = remaining
-  q.inside_words = inside_words
+  q.remaining = remaining -- the first (up to four) words of the poster's own, or none
 end
 
 ---------------------------------------------------------------------------------------------
