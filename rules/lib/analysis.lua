@@ -516,12 +516,14 @@ local WEIGHTS = { cta = 2, giveaway = 2, offer = 1, urgency = 1, launch = 1, pri
 local DISCOUNTS = { non_commercial = 2, customer = 2 }
 
 -- Matches of Lua patterns over the body (lower-cased first when `lower`), as ranges.
-local function body_matches(a, patterns, lower)
+-- Only the first `count` patterns are tried (all when nil).
+local function body_matches(a, patterns, lower, count)
   local out = {}
   local from = a.post.body.first
   local body = a.post.text:sub(from, a.post.body.last)
   local subject = lower and body:lower() or body
-  for _, p in ipairs(patterns) do
+  for k = 1, count or #patterns do
+    local p = patterns[k]
     local init = 1
     while true do
       local s, e = subject:find(p, init)
@@ -538,6 +540,7 @@ end
 -- Prices and percentages. Currency signs are separate patterns, not a [set]: Lua sets are
 -- sets of bytes, and "€" is three of them.
 local PRICE_PATTERNS = { "/mo%f[%W]", "/month", "per month" }
+local PRICE_WORDS = #PRICE_PATTERNS -- the patterns above; all the others need a digit
 -- Digit runs start at a frontier (%f[%d]): otherwise the search retries from every digit of
 -- a long run of digits, which is quadratic.
 for _, c in ipairs({ "%$", "€", "£", "¥", "円", "EUR", "USD" }) do
@@ -575,10 +578,16 @@ local function analyze_sales(a)
       end
     end
   end
-  for _, m in ipairs(body_matches(a, PERCENT_OFF_PATTERNS, true)) do
-    add("offer", m)
+  -- percentages and prices need a digit, which most bodies lack: without one, only the
+  -- price patterns of words are tried
+  local digit = post.text:find("%d", body_first)
+  local digits = digit ~= nil and digit <= body_last
+  if digits then
+    for _, m in ipairs(body_matches(a, PERCENT_OFF_PATTERNS, true)) do
+      add("offer", m)
+    end
   end
-  for _, m in ipairs(body_matches(a, PRICE_PATTERNS, false)) do
+  for _, m in ipairs(body_matches(a, PRICE_PATTERNS, false, not digits and PRICE_WORDS or nil)) do
     add("price", m)
   end
   for _, h in ipairs(post.hashtags) do
