@@ -366,8 +366,17 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 
 void session_lint_set(struct session *s, struct set_post *posts, size_t n, enum set_rules which)
 {
-	if (session_has_set_rules(s) && n > 0)
-		lint_set(s, posts, n, NULL, NULL, NULL, NULL, which);
+	if (!session_has_set_rules(s) || n == 0)
+		return;
+	/* The state linted posts one by one before: its garbage is collected now, before the
+	 * rules across posts build a table per post. Left to the incremental collector, a cycle
+	 * caught midway let the heap peak some 11 MB higher in about a third of the runs over
+	 * 10,000 posts (74-75 MB against 62-64 MB peak RSS, decided by chance); a full
+	 * collection here costs a few milliseconds. */
+	long long started = timing_now();
+	host_collect(s->host);
+	timing_add("(host: collect garbage)", started);
+	lint_set(s, posts, n, NULL, NULL, NULL, NULL, which);
 }
 
 void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,
