@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lang.h"
+#include "schedule.h"
 #include "token.h"
 #include "unicode.h"
 #include "util/xalloc.h"
@@ -212,6 +213,7 @@ struct post *post_new(const char *path, char *text, size_t len)
 	}
 	if (!p->meta)
 		p->meta = value_new(VALUE_MAP);
+	p->has_time = schedule_compute(p->meta, p->path, &p->time);
 	split_parts(p);
 	return p;
 }
@@ -260,6 +262,7 @@ struct post *post_new_light(const char *path, struct value *meta, const char *la
 	p->line_starts[0] = 0;
 	p->nlines = 1;
 	p->meta = meta ? meta : value_new(VALUE_MAP);
+	p->has_time = schedule_compute(p->meta, p->path, &p->time);
 	size_t n = lang ? strnlen(lang, sizeof(p->lang) - 1) : 0;
 	memcpy(p->lang, lang ? lang : "", n);
 	p->lang[n] = '\0';

@@ -67,19 +67,25 @@ struct post {
 	char *path; /* display path (owned) */
 	char *text; /* the file's bytes (owned); text[len] is a NUL for convenience */
 	size_t len;
+	/* (the flags together: a calendar holds thousands of posts) */
 	bool has_bom;
-
 	bool has_front_matter;
+	bool front_matter_failed;
+	bool binary; /* NUL bytes: not a text file */
+	bool has_time;
+	bool lang_guessed;
+
 	size_t fm_start, fm_end; /* the YAML between the delimiter lines */
 	size_t body_start, body_end;
 	struct value *meta; /* front matter map; an empty map when there is none */
-	bool front_matter_failed;
 	/* why, when it failed (owned; NULL otherwise): not inline, since a calendar holds
 	 * thousands of posts and few of them have broken front matter */
 	struct frontmatter_error *front_matter_error;
+	/* when it is scheduled (schedule_of), worked out once from meta and path: a calendar
+	 * asks for every post's time, and reading it here touches no other memory */
+	long long time;
 
 	size_t first_invalid_utf8; /* == len when the text is valid UTF-8 */
-	bool binary;               /* NUL bytes: not a text file */
 
 	size_t *line_starts;
 	size_t nlines;
@@ -90,7 +96,6 @@ struct post {
 	 * because the posts waiting for the calendar (thousands) never need them again. */
 	struct post_tokens *tk;
 	char lang[8]; /* "en", "es", "de", "ja", ... or "" when unknown */
-	bool lang_guessed;
 };
 
 /* Builds a post from file bytes; takes ownership of text (malloc'd, len bytes, may be

@@ -101,14 +101,20 @@ bool schedule_parse(const char *s, size_t n, long long *when)
 
 bool schedule_of(const struct post *post, long long *when)
 {
+	*when = post->time;
+	return post->has_time;
+}
+
+bool schedule_compute(const struct value *meta, const char *path, long long *when)
+{
 	static const char *const keys[] = { "scheduled", "date" };
 	for (size_t k = 0; k < 2; k++) {
-		const struct value *v = value_map_get(post->meta, keys[k]);
+		const struct value *v = value_map_get(meta, keys[k]);
 		if (v && v->type == VALUE_STRING)
 			return schedule_parse(v->string, v->string_len, when);
 	}
-	const char *base = strrchr(post->path, '/');
-	base = base ? base + 1 : post->path;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
 	long long days;
 	size_t end;
 	if (parse_date(base, strlen(base), &days, &end)) {

@@ -12,8 +12,11 @@
  * as UTC: rules compare posts of one calendar, so only order and distance matter. */
 bool schedule_parse(const char *s, size_t n, long long *when);
 
-/* The post's time: front matter `scheduled` (else `date`), else a date opening its file
- * name ("2026-12-01-launch.md"). False when it has none. */
+/* The time of a post with this front matter and path: `scheduled` (else `date`), else a
+ * date opening its file name ("2026-12-01-launch.md"). False when it has none. */
+bool schedule_compute(const struct value *meta, const char *path, long long *when);
+
+/* The post's time, as schedule_compute gave it when the post was made. */
 bool schedule_of(const struct post *post, long long *when);
 
 #endif
