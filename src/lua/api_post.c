@@ -324,7 +324,13 @@ static int post_index(lua_State *L)
 	const char *k = lua_tostring(L, 2);
 	if (!k || lua_type(L, 2) != LUA_TSTRING)
 		return 0;
-	if (view->light && strcmp(k, "linted") != 0)
+	if (strcmp(k, "linted") == 0) {
+		/* first: rules across posts ask it of every post of a calendar. Not cached: the
+		 * same post table may be context for one rule call and linted for another */
+		lua_pushboolean(L, !view->in_set || view->linted);
+		return 1;
+	}
+	if (view->light)
 		return light_field(L, view, k);
 	if (strcmp(k, "line_col") == 0) {
 		lua_pushcfunction(L, m_line_col);
@@ -340,12 +346,6 @@ static int post_index(lua_State *L)
 	}
 	if (strcmp(k, "words_outside") == 0) {
 		lua_pushcfunction(L, api_post_words_outside);
-		return 1;
-	}
-	if (strcmp(k, "linted") == 0) {
-		/* not cached: the same post table may be context for one rule call and linted
-		 * for another */
-		lua_pushboolean(L, !view->in_set || view->linted);
 		return 1;
 	}
 	if (strcmp(k, "length") == 0) {
