@@ -43,7 +43,11 @@ static lua_Integer range_field(lua_State *L, int table, const char *field, size_
  * so a raise while reading leaks nothing). */
 static void read_spans(lua_State *L, int idx, struct span_list *out)
 {
-	size_t n = (size_t)luaL_len(L, idx);
+	lua_Integer len = luaL_len(L, idx); /* a rule's __len may say anything */
+	if (len < 0 || (lua_Unsigned)len > SIZE_MAX / (3 * sizeof(lua_Integer)))
+		luaL_error(L, "words_outside: the list of spans is too long");
+	size_t n = (size_t)len;
+	host_charge(L, (long long)n + 1);
 	lua_Integer *mem = lua_newuserdatauv(L, (n ? n : 1) * 3 * sizeof(lua_Integer), 0);
 	out->first = mem;
 	out->last = mem + n;

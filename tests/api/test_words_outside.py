@@ -5,7 +5,8 @@ Writes 400 random posts (quotation marks of several languages, '>' blocks, links
 kind, retweets, hashtags, mentions, emoji, Japanese, several sentences and lines) into a temp
 git repository, runs the words-outside-check plugin on them (its rule compares the host's
 answers with the plain Lua for five span lists per post and reports each difference), and
-checks that nothing differs and that enough words were compared.
+checks that nothing differs and that enough words were compared. The rule also hands each post
+a list whose __len lies (2^61 + 1), which must be refused, not wrap the spans' allocation.
 
 Usage: test_words_outside.py --postlint PATH
 """

@@ -99,6 +99,14 @@ return {
       end
       compared = compared + #post.words
     end
+    -- a list whose __len lies: an error, not an allocation whose size wraps around (2^61 + 1
+    -- spans of 24 bytes is 24 bytes modulo 2^64) and writes past it
+    local liar = setmetatable({}, { __len = function() return (1 << 61) + 1 end,
+      __index = function() return { first = 1, last = 1 } end })
+    local ok, err = pcall(post.words_outside, post, liar)
+    if ok or not tostring(err):find("too long", 1, true) then
+      ctx:report{ message = "a list with a huge __len: " .. tostring(err), first = 1, last = 1 }
+    end
     ctx:report{ severity = "info", message = "compared " .. compared .. " words",
                 first = 1, last = 1 }
   end,
