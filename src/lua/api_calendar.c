@@ -50,54 +50,66 @@ static int compare_dated(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* A record's time as an unsigned key that sorts like the signed time, and where it is. */
+/* A record's time as an offset from the calendar's earliest, and where the record is. */
 struct time_key {
-	uint64_t key;
-	size_t at;
+	uint32_t key, at;
 };
 
-/* Sorts list by time, then path, then position, when the posts came in path order (the
- * host hands a calendar's posts over sorted by path): then a stable sort by time alone gives
- * that order, and a radix sort on the time's eight bytes (skipping the bytes all times share)
- * does it in a few passes where qsort made some fourteen compare calls per post. Returns
- * false, sorting nothing, for posts in another order. */
-static bool sort_by_time(lua_State *L, struct dated *list, size_t count)
+/* One pass of the radix sort: from to to, stable, by the byte at shift (false, moving
+ * nothing, when every key has the same byte there). */
+static bool radix_pass(const struct time_key *from, struct time_key *to, size_t count, int shift)
 {
+	size_t counts[256] = { 0 };
+	for (size_t k = 0; k < count; k++)
+		counts[(from[k].key >> shift) & 0xff]++;
+	if (counts[(from[0].key >> shift) & 0xff] == count)
+		return false;
+	size_t start = 0;
+	for (int b = 0; b < 256; b++) {
+		size_t n = counts[b];
+		counts[b] = start;
+		start += n;
+	}
+	for (size_t k = 0; k < count; k++)
+		to[counts[(from[k].key >> shift) & 0xff]++] = from[k];
+	return true;
+}
+
+/* The records' order by time, then path, then position, when the posts came in path order
+ * (the host hands a calendar's posts over sorted by path): then a stable sort by time alone
+ * gives that order, and a radix sort on the times' offsets from the earliest does it in a
+ * few passes (the bytes all offsets share are skipped) where qsort made some fourteen
+ * compare calls per post. The keys are 8 bytes and the permutation is read from them: new
+ * memory costs more than instructions on some machines (a page touched first is a fault).
+ * NULL, sorting nothing, for posts in another order or a calendar over 136 years long. */
+static const struct time_key *sort_by_time(lua_State *L, const struct dated *list, size_t count)
+{
+	if (count == 0 || count > UINT32_MAX)
+		return NULL;
+	lua_Integer lo = list[0].time, hi = list[0].time;
 	for (size_t k = 1; k < count; k++) {
 		if (compare_paths(&list[k - 1], &list[k]) > 0)
-			return false;
+			return NULL;
+		if (list[k].time < lo)
+			lo = list[k].time;
+		if (list[k].time > hi)
+			hi = list[k].time;
 	}
-	if (count > SIZE_MAX / (2 * sizeof(struct time_key)))
-		return false;
-	struct time_key *keys = lua_newuserdatauv(L, count ? 2 * count * sizeof(*keys) : 1, 0);
-	struct time_key *from = keys, *to = keys + count;
+	if ((lua_Unsigned)hi - (lua_Unsigned)lo > UINT32_MAX)
+		return NULL;
+	struct time_key *from = lua_newuserdatauv(L, count * sizeof(*from), 0);
+	struct time_key *to = lua_newuserdatauv(L, count * sizeof(*to), 0);
 	for (size_t k = 0; k < count; k++)
-		from[k] = (struct time_key){ (uint64_t)list[k].time ^ (UINT64_C(1) << 63), k };
-	for (int shift = 0; shift < 64; shift += 8) {
-		size_t counts[256] = { 0 };
-		for (size_t k = 0; k < count; k++)
-			counts[(from[k].key >> shift) & 0xff]++;
-		if (count == 0 || counts[(from[0].key >> shift) & 0xff] == count)
-			continue; /* every time has this byte: the order stands */
-		size_t start = 0;
-		for (int b = 0; b < 256; b++) {
-			size_t n = counts[b];
-			counts[b] = start;
-			start += n;
+		from[k] = (struct time_key){ (uint32_t)((lua_Unsigned)list[k].time - (lua_Unsigned)lo),
+					     (uint32_t)k };
+	for (int shift = 0; shift < 32; shift += 8) {
+		if (radix_pass(from, to, count, shift)) {
+			struct time_key *t = from;
+			from = to;
+			to = t;
 		}
-		for (size_t k = 0; k < count; k++)
-			to[counts[(from[k].key >> shift) & 0xff]++] = from[k];
-		struct time_key *t = from;
-		from = to;
-		to = t;
 	}
-	/* list in place of the order: the records are small, one copy out and back */
-	struct dated *sorted = lua_newuserdatauv(L, count ? count * sizeof(*sorted) : 1, 0);
-	for (size_t k = 0; k < count; k++)
-		sorted[k] = list[from[k].at];
-	memcpy(list, sorted, count * sizeof(*list));
-	lua_pop(L, 2);
-	return true;
+	return from;
 }
 
 static int f_dated(lua_State *L)
@@ -148,11 +160,12 @@ static int f_dated(lua_State *L)
 	}
 	/* the work done here in place of the Lua it replaces: a few instructions per post */
 	host_charge(L, (long long)n * 2 + (long long)count * 4);
-	if (!sort_by_time(L, list, count))
+	const struct time_key *order = sort_by_time(L, list, count);
+	if (!order)
 		qsort(list, count, sizeof(*list), compare_dated);
 	lua_createtable(L, (int)count, 0);
 	for (size_t k = 0; k < count; k++) {
-		lua_rawgeti(L, 1, list[k].index);
+		lua_rawgeti(L, 1, order ? list[order[k].at].index : list[k].index);
 		lua_rawseti(L, -2, (lua_Integer)k + 1);
 	}
 	return 1;
