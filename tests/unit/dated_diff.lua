@@ -14,6 +14,9 @@ end
 
 local TIMES = { -86400 * 365 * 80, -1, 0, 1, 1767225600, 1767225601, 1767229200, 4102444800,
   1 << 52 }
+-- times on either side of each byte of a 32-bit offset, spanning exactly 2^32 - 1 seconds:
+-- the radix sort's passes and its limit
+local BYTE_EDGES = { 1000, 1001, 1255, 1256, 66535, 66536, 16778215, 16778216, 4294968295 }
 local PATHS = { "a.md", "b.md", "posts/a.md", "posts/a.md.bak", "posts/é.md", "posts/z.md",
   "Posts/A.md", "posts/a", "x/y/z.md" }
 
@@ -50,7 +53,8 @@ end
 for c = 1, calendars do
   local posts = {}
   for i = 1, random(60) - 1 do
-    local t = random(5) > 1 and TIMES[random(math.min(#TIMES, 1 + c % #TIMES))] or nil
+    local times = c % 4 == 0 and BYTE_EDGES or TIMES
+    local t = random(5) > 1 and times[random(math.min(#times, 1 + c % #times))] or nil
     posts[i] = { time = t, path = PATHS[random(1 + c % #PATHS)] }
   end
   if c % 2 == 0 then
