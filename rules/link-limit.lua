@@ -33,6 +33,10 @@ The suggestion removes the links past the maximum; move them to a reply or a thr
         errors = { { message = "^3 links; at most 2$", line = 1, column = 54 } } },
       { text = "See https://a.example/1 and https://b.example/2", options = { max = 1 },
         errors = 1 },
+      -- links inside a bare URL's text: their removals overlap, and are made one
+      { text = "http://g(http://d[](e) [](h)", options = { max = 1 },
+        errors = { { message = "^4 links; at most 1$" } } },
+      { text = "http://g(http://d[](e) [](h)", errors = { { message = "^4 links; at most 2$" } } },
     },
   },
 }

@@ -117,7 +117,14 @@ function M.report_excess(post, ctx, tokens, max, noun, where, rest)
     if #found > max then
       local edits = {}
       for k = max + 1, math.min(#found, max + 500) do -- edits per suggestion are capped
-        edits[#edits + 1] = M.remove(post, found[k])
+        local e, prev = M.remove(post, found[k]), edits[#edits]
+        if prev and e.first <= prev.last then
+          -- tokens that overlap (a link inside a bare URL's text) or share the space between
+          -- them: one removal of both, since a suggestion's edits must not overlap
+          prev.last = math.max(prev.last, e.last)
+        else
+          edits[#edits + 1] = e
+        end
       end
       ctx:report{
         message = string.format("%d %ss; at most %d%s", #found, noun, max, where or ""),
