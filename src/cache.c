@@ -16,6 +16,7 @@
 #include "embedded.h"
 #include "light_pack.h"
 #include "source.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
 #include "value_bin.h"
 #include "version.h"
@@ -30,32 +31,11 @@ struct cache {
 	struct light_pack *pack; /* light posts (main thread), loaded on first use */
 };
 
-/* Two lanes of multiply and xor-shift over 8 bytes at a time, with different constants: 128
- * bits, ample for telling entries apart (this is a cache key, not a defence; the post's own
- * bytes enter through git's blob id). A key is made for each of the hook's 10,000 context
- * posts, so bytes one at a time (FNV-1a) were 4% of the hook. */
-static void mix_word(uint64_t h[2], uint64_t v)
-{
-	h[0] = (h[0] ^ v) * 0x9e3779b97f4a7c15ULL;
-	h[0] ^= h[0] >> 29;
-	h[1] = (h[1] ^ v) * 0xff51afd7ed558ccdULL;
-	h[1] ^= h[1] >> 32;
-}
-
+/* 128 bits (hash128_mix): ample for telling entries apart (this is a cache key, not a
+ * defence; the post's own bytes enter through git's blob id). */
 static void mix(uint64_t h[2], const void *data, size_t len)
 {
-	const unsigned char *p = data;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t v;
-		memcpy(&v, p + i, 8);
-		mix_word(h, v);
-	}
-	uint64_t tail = 0;
-	memcpy(&tail, p + i, len - i);
-	mix_word(h, tail);
-	/* the length, so that ("ab","c") and ("a","bc") differ */
-	mix_word(h, (uint64_t)len);
+	hash128_mix(h, data, len);
 }
 
 static void mixs(uint64_t h[2], const char *s)

@@ -14,6 +14,7 @@
 #include "lua/api_internal.h"
 #include "platform.h"
 #include "rules.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
 
 #define LINTRC_NAME ".lintrc"
@@ -83,16 +84,9 @@ void config_free(struct config *c)
 	free(c);
 }
 
-/* Two FNV-1a lanes with different offsets over the path, folder and text, each followed by
- * a separator (so that ("ab", "c") and ("a", "bc") differ). */
 static void identify_mix(uint64_t h[2], const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		h[0] = (h[0] ^ *p) * 0x100000001b3ULL;
-		h[1] = (h[1] ^ *p) * 0x100000001b3ULL;
-	}
-	h[0] = (h[0] ^ 0xff) * 0x100000001b3ULL;
-	h[1] = (h[1] ^ 0xfe) * 0x100000001b3ULL;
+	hash128_mix(h, s ? s : "", s ? strlen(s) : 0);
 }
 
 void config_identify(struct config *c)

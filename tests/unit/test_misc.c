@@ -260,6 +260,30 @@ static void small_pieces(void)
 	CHECK(hash_fnv64("a", 1) == 0xaf63dc4c8601ec8cull &&
 		      hash_fnv64("", 0) == 0xcbf29ce484222325ull,
 	      "FNV-1a 64 test vectors");
+	/* hash128_mix: parts are told apart by their lengths, and a byte anywhere (in the
+	 * 8-byte steps or the tail) changes both lanes */
+	uint64_t ab_c[2] = { 1, 2 }, a_bc[2] = { 1, 2 };
+	hash128_mix(ab_c, "ab", 2);
+	hash128_mix(ab_c, "c", 1);
+	hash128_mix(a_bc, "a", 1);
+	hash128_mix(a_bc, "bc", 2);
+	CHECK(ab_c[0] != a_bc[0] && ab_c[1] != a_bc[1], "(\"ab\",\"c\") and (\"a\",\"bc\") differ");
+	char text[21] = "posts/2026/launch.md";
+	uint64_t base[2] = { 7, 9 };
+	hash128_mix(base, text, 20);
+	int same = 0;
+	for (int at = 0; at < 20; at++) {
+		uint64_t h[2] = { 7, 9 };
+		text[at] ^= 1;
+		hash128_mix(h, text, 20);
+		text[at] ^= 1;
+		same += h[0] == base[0] || h[1] == base[1];
+	}
+	CHECK_INT(same, 0, "one flipped bit that left a lane unchanged");
+	uint64_t a[2] = { 0, 0 }, a0[2] = { 0, 0 };
+	hash128_mix(a, "a", 1);
+	hash128_mix(a0, "a\0", 2);
+	CHECK(a[0] != a0[0], "a trailing NUL byte changes the hash");
 }
 
 int main(void)
