@@ -366,7 +366,7 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 
 void session_lint_set(struct session *s, struct set_post *posts, size_t n, enum set_rules which)
 {
-	if (!session_has_set_rules(s) || n == 0)
+	if (!session_has_set_rules_of(s, which) || n == 0)
 		return;
 	/* The state linted posts one by one before: its garbage is collected now, before the
 	 * rules across posts build a table per post. Left to the incremental collector, a cycle

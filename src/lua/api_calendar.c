@@ -6,7 +6,8 @@
  * Every rule across posts that looks at a calendar sorts it first (rules/lib/calendar.lua).
  * In Lua that was a key string per post and table.sort over them: in the pre-commit hook, with
  * the other 10,000 posts of the repository as context, most of what two rules did. Here it is
- * one pass reading each post's time and path and one qsort. The host's posts are read in C;
+ * one pass reading each post's time and path, and a radix sort by time (the host's calendars
+ * come in path order; see sort_by_time) or else one qsort. The host's posts are read in C;
  * anything else through its fields (post.time, post.path), so plain tables with those fields
  * work too. */
 #include <stdint.h>

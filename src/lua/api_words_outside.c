@@ -13,75 +13,72 @@
  * The golden rules' analysis asks this of every post; one pass here replaces a Lua loop over
  * every word and a walk over the spans. */
 #include <stdint.h>
-#include <stdlib.h>
 
 #include <lauxlib.h>
 
 #include "lua/api_internal.h"
 #include "lua/host.h"
 
-/* The spans' ranges, read once, with a running maximum of their ends so that "which span
- * holds pos" is a binary search and a short walk back (the walk stops at the first span
- * whose running maximum ends before pos). */
-struct span_list {
-	lua_Integer *first, *last, *maxlast;
-	size_t n;
+/* The spans' ranges, read once, and the sweep over them: the words come in text order, so a
+ * span is opened when the first word at or after its start comes, and the open spans are a
+ * stack whose top is the latest starting one; those ended are dropped from the top. Each
+ * span is pushed and popped once: linear in spans and words, whatever their nesting (a walk
+ * back over earlier spans per word was quadratic under one wide span, and uncharged). */
+struct span_sweep {
+	lua_Integer *first, *last;
+	size_t *open; /* indices of the opened spans not yet seen to end, latest on top */
+	size_t n, next, nopen;
 };
 
+/* An integer field of span index (1-based); a rule may hand over anything. */
 static lua_Integer range_field(lua_State *L, int table, const char *field, size_t index)
 {
-	lua_getfield(L, table, field);
-	int ok;
-	lua_Integer v = lua_tointegerx(L, -1, &ok);
+	int ok = 0;
+	lua_Integer v = 0;
+	if (lua_getfield(L, table, field) == LUA_TNUMBER)
+		v = lua_tointegerx(L, -1, &ok);
 	if (!ok)
-		luaL_error(L, "words_outside: span %d has no integer '%s'", (int)index, field);
+		luaL_error(L, "words_outside: span %I has no integer '%s'", (lua_Integer)index, field);
 	lua_pop(L, 1);
 	return v;
 }
 
 /* Reads the list at idx; the arrays live in a userdata left on the stack (freed by the GC,
  * so a raise while reading leaks nothing). */
-static void read_spans(lua_State *L, int idx, struct span_list *out)
+static void read_spans(lua_State *L, int idx, struct span_sweep *out)
 {
 	lua_Integer len = luaL_len(L, idx); /* a rule's __len may say anything */
-	if (len < 0 || (lua_Unsigned)len > SIZE_MAX / (3 * sizeof(lua_Integer)))
+	if (len < 0)
+		luaL_error(L, "words_outside: the list of spans has a negative length");
+	size_t per = 2 * sizeof(lua_Integer) + sizeof(size_t);
+	if ((lua_Unsigned)len > SIZE_MAX / per)
 		luaL_error(L, "words_outside: the list of spans is too long");
 	size_t n = (size_t)len;
 	host_charge(L, (long long)n + 1);
-	lua_Integer *mem = lua_newuserdatauv(L, (n ? n : 1) * 3 * sizeof(lua_Integer), 0);
-	out->first = mem;
-	out->last = mem + n;
-	out->maxlast = mem + 2 * n;
-	out->n = n;
-	lua_Integer m = 0;
+	lua_Integer *mem = lua_newuserdatauv(L, n ? n * per : 1, 0);
+	*out = (struct span_sweep){ mem, mem + n, (size_t *)(mem + 2 * n), n, 0, 0 };
 	for (size_t i = 0; i < n; i++) {
 		if (lua_geti(L, idx, (lua_Integer)i + 1) != LUA_TTABLE)
-			luaL_error(L, "words_outside: span %d is not a table", (int)i + 1);
+			luaL_error(L, "words_outside: span %I is not a table", (lua_Integer)i + 1);
 		out->first[i] = range_field(L, -1, "first", i + 1);
 		out->last[i] = range_field(L, -1, "last", i + 1);
 		lua_pop(L, 1);
-		if (out->last[i] > m)
-			m = out->last[i];
-		out->maxlast[i] = m;
+		if (i > 0 && out->first[i] < out->first[i - 1])
+			luaL_error(L, "words_outside: the spans must be sorted by first (span %I "
+				      "starts before span %I)", (lua_Integer)i + 1, (lua_Integer)i);
 	}
 }
 
-/* The index of the latest starting span holding pos, or -1. */
-static long span_holding(const struct span_list *s, lua_Integer pos)
+/* The index of the latest starting span holding pos, or -1; pos never decreases from one
+ * call to the next. */
+static long span_holding(struct span_sweep *s, lua_Integer pos)
 {
-	size_t lo = 0, hi = s->n; /* the first span with first > pos */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->first[mid] <= pos)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t k = lo; k > 0 && s->maxlast[k - 1] >= pos; k--) {
-		if (s->last[k - 1] >= pos)
-			return (long)(k - 1);
-	}
-	return -1;
+	while (s->next < s->n && s->first[s->next] <= pos)
+		s->open[s->nopen++] = s->next++;
+	/* a span popped here ended before pos, so before every later word too */
+	while (s->nopen > 0 && s->last[s->open[s->nopen - 1]] < pos)
+		s->nopen--;
+	return s->nopen > 0 ? (long)s->open[s->nopen - 1] : -1;
 }
 
 /* Puts the lists of sentence si (from the tables at by_sentence and by_sentence + 1, made
@@ -105,14 +102,18 @@ int api_post_words_outside(lua_State *L)
 {
 	const struct post_view *view = api_post_view(L, 1);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	lua_Integer before = luaL_optinteger(L, 3, LUA_MAXINTEGER);
+	/* nil or false: no limit, as `before and w.first >= before` reads in Lua */
+	lua_Integer before = lua_toboolean(L, 3) ? luaL_checkinteger(L, 3) : LUA_MAXINTEGER;
+	if (view->light)
+		return luaL_error(L, "post:words_outside is not available in check_set of a rule "
+				     "with collect (the posts there have no text)");
 	struct post *p = view->post;
 	post_tokens(p);
 	const struct token *words = p->tk->tokens[TOK_WORD].items;
 	size_t nwords = p->tk->tokens[TOK_WORD].len;
 	host_charge(L, (long long)nwords / 4 + 1);
 	lua_settop(L, 3);
-	struct span_list spans;
+	struct span_sweep spans;
 	read_spans(L, 2, &spans); /* 4: the spans' arrays */
 	lua_getfield(L, 1, "words"); /* 5: post.words, made here if not yet */
 	luaL_checktype(L, 5, LUA_TTABLE);
@@ -122,10 +123,13 @@ int api_post_words_outside(lua_State *L)
 	lua_createtable(L, (int)nwords, 0); /* 9: span_of */
 	lua_pushnil(L);                     /* 10, 11: the lists of sentence current_si */
 	lua_pushnil(L);
-	lua_Integer nown = 0, current_si = 0, listed = 0;
+	lua_Integer nown = 0, current_si = 0, listed = 0, last_first = 0;
 	for (size_t i = 0; i < nwords; i++) {
 		const struct token *w = &words[i];
 		lua_Integer first = (lua_Integer)w->start + 1;
+		if (first < last_first)
+			spans.next = spans.nopen = 0; /* not in text order (never so far): sweep anew */
+		last_first = first;
 		long span = span_holding(&spans, first);
 		if (span >= 0)
 			lua_geti(L, 2, span + 1);

@@ -6,7 +6,10 @@ kind, retweets, hashtags, mentions, emoji, Japanese, several sentences and lines
 git repository, runs the words-outside-check plugin on them (its rule compares the host's
 answers with the plain Lua for five span lists per post and reports each difference), and
 checks that nothing differs and that enough words were compared. The rule also hands each post
-a list whose __len lies (2^61 + 1), which must be refused, not wrap the spans' allocation.
+a list whose __len lies (2^61 + 1), which must be refused, not wrap the spans' allocation, and
+spans out of order or not integers. A second rule keeps post:find, post:shingles,
+post:length and post:words_outside from collect and calls them on a light post in check_set:
+each must refuse.
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -51,7 +54,8 @@ def main():
                         os.path.join(work, "words-outside-check"))
         with open(os.path.join(work, ".lintrc"), "w", encoding="utf-8") as f:
             f.write('plugins = { "./words-outside-check" }\n'
-                    'rules = { ["words-outside-diff"] = "warning" }\n')
+                    'rules = { ["words-outside-diff"] = "warning", '
+                    '["light-methods"] = "warning" }\n')
         os.makedirs(os.path.join(work, "posts"))
         for i in range(args.posts):
             with open(os.path.join(work, "posts", f"p{i:04d}.md"), "w", encoding="utf-8") as f:
@@ -78,7 +82,15 @@ def main():
         ok = not differences and compared >= 5 * args.posts
         print(f"{'ok' if ok else 'FAIL'}: {compared} words compared, "
               f"{len(differences)} differences")
-        return 0 if ok else 1
+        # the methods that read text, kept from collect and called on a light post
+        r = subprocess.run([args.postlint, "--format", "json", "--jobs", "1", "--only",
+                            "light-methods", "posts"], cwd=work, capture_output=True,
+                           text=True, timeout=300)
+        light = [f["message"] for f in json.loads(r.stdout)["diagnostics"]] \
+            if r.returncode in (0, 1) else [r.stdout + r.stderr]
+        light_ok = light == ["checked 4 methods"]
+        print(f"{'ok' if light_ok else 'FAIL'}: methods on a light post: {light[:5]}")
+        return 0 if ok and light_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -14,9 +14,10 @@ end
 
 local TIMES = { -86400 * 365 * 80, -1, 0, 1, 1767225600, 1767225601, 1767229200, 4102444800,
   1 << 52 }
--- times on either side of each byte of a 32-bit offset, spanning exactly 2^32 - 1 seconds:
--- the radix sort's passes and its limit
-local BYTE_EDGES = { 1000, 1001, 1255, 1256, 66535, 66536, 16778215, 16778216, 4294968295 }
+-- times on either side of each byte of a 32-bit offset, spanning exactly 2^32 - 1 seconds
+-- and then 2^32: the radix sort's passes and its limit
+local BYTE_EDGES = { 1000, 1001, 1255, 1256, 66535, 66536, 16778215, 16778216, 4294968295,
+  4294968296 }
 local PATHS = { "a.md", "b.md", "posts/a.md", "posts/a.md.bak", "posts/é.md", "posts/z.md",
   "Posts/A.md", "posts/a", "x/y/z.md" }
 

@@ -80,9 +80,21 @@ return {
   docs = "A test rule: reports where post:words_outside and the plain Lua disagree.",
   check = function(post, ctx)
     local compared = 0
+    -- one wide span and many small ones inside it (the nesting a per-word walk back over
+    -- earlier spans was quadratic in)
+    local nested = { { first = 1, last = #post.text } }
+    for _, sp in ipairs(random_spans(#post.text)) do
+      nested[#nested + 1] = sp
+    end
+    for _ = 1, 40 do
+      local at = random(#post.text + 1)
+      nested[#nested + 1] = { first = at, last = at + random(3) - 2 }
+    end
+    table.sort(nested, function(x, y) return x.first < y.first end)
     local cases = {
       { post.quotes, nil }, { post.quotes, random(#post.text + 2) - 1 }, { post.quotes, 1 },
       { random_spans(#post.text), nil }, { random_spans(#post.text), random(#post.text + 2) },
+      { nested, nil }, { post.quotes, false },
     }
     for k, case in ipairs(cases) do
       local spans, before = case[1], case[2]
@@ -98,6 +110,19 @@ return {
         end
       end
       compared = compared + #post.words
+    end
+    -- what is refused: spans out of order, a first that is a string, a light post's call
+    local refused = {
+      { { { first = 5, last = 9 }, { first = 2, last = 3 } }, "sorted by first" },
+      { { { first = "1", last = 3 } }, "no integer 'first'" },
+      { { 7 }, "span 1 is not a table" },
+    }
+    for k, r in ipairs(refused) do
+      local ok, err = pcall(post.words_outside, post, r[1])
+      if ok or not tostring(err):find(r[2], 1, true) then
+        ctx:report{ message = string.format("refused case %d: %s", k, tostring(err)),
+          first = 1, last = 1 }
+      end
     end
     -- a list whose __len lies: an error, not an allocation whose size wraps around (2^61 + 1
     -- spans of 24 bytes is 24 bytes modulo 2^64) and writes past it
