@@ -31,17 +31,6 @@ struct cache {
 	struct light_pack *pack; /* light posts (main thread), loaded on first use */
 };
 
-/* 128 bits (hash128_mix): ample for telling entries apart (this is a cache key, not a
- * defence; the post's own bytes enter through git's blob id). */
-static void mix(uint64_t h[2], const void *data, size_t len)
-{
-	hash128_mix(h, data, len);
-}
-
-static void mixs(uint64_t h[2], const char *s)
-{
-	mix(h, s ? s : "", s ? strlen(s) : 0);
-}
 
 static int compare_names(const void *a, const void *b)
 {
@@ -76,9 +65,9 @@ static void mix_tree(uint64_t h[2], const char *dir, int depth)
 		} else if (len > 4 && strcmp(names[i] + len - 4, ".lua") == 0) {
 			char *data;
 			size_t size;
-			mixs(h, path.ptr);
+			hash128_mixs(h, path.ptr);
 			if (source_read(path.ptr, &data, &size, NULL) == 0) {
-				mix(h, data, size);
+				hash128_mix(h, data, size);
 				free(data);
 			}
 		}
@@ -90,14 +79,14 @@ static void mix_tree(uint64_t h[2], const char *dir, int depth)
 
 static void run_fingerprint(const struct session *s, uint64_t h[2])
 {
-	mixs(h, "postlint " POSTLINT_VERSION);
+	hash128_mixs(h, "postlint " POSTLINT_VERSION);
 	for (size_t o = 0; o < s->rules->norigins; o++) {
 		const struct rule_origin *origin = &s->rules->origins[o];
-		mixs(h, origin->name);
+		hash128_mixs(h, origin->name);
 		if (!origin->dir) {
 			for (size_t i = 0; i < builtin_rule_files_count; i++) {
-				mixs(h, builtin_rule_files[i].name);
-				mix(h, builtin_rule_files[i].data, builtin_rule_files[i].len);
+				hash128_mixs(h, builtin_rule_files[i].name);
+				hash128_mix(h, builtin_rule_files[i].data, builtin_rule_files[i].len);
 			}
 		} else {
 			mix_tree(h, origin->dir, 0);
@@ -107,11 +96,11 @@ static void run_fingerprint(const struct session *s, uint64_t h[2])
 		const struct rule_override *o = &s->opts.overrides[i];
 		char sev[32];
 		snprintf(sev, sizeof(sev), "%d/%d", (int)o->severity, (int)o->use_default);
-		mixs(h, o->id);
-		mixs(h, sev);
+		hash128_mixs(h, o->id);
+		hash128_mixs(h, sev);
 	}
 	for (char **id = s->opts.only; id && *id; id++)
-		mixs(h, *id);
+		hash128_mixs(h, *id);
 }
 
 struct cache *cache_open(const struct session *s, struct buf *err)
@@ -171,12 +160,12 @@ static void entry_key(const struct cache *c, const char *blob_id, const char *ab
 {
 	h[0] = c->run[0];
 	h[1] = c->run[1];
-	mixs(h, blob_id);
-	mixs(h, abs_path);
-	mixs(h, display);
+	hash128_mixs(h, blob_id);
+	hash128_mixs(h, abs_path);
+	hash128_mixs(h, display);
 	/* the config's path, folder and text, hashed once per config */
 	static const uint64_t no_config[2] = { 0, 0 };
-	mix(h, cfg ? cfg->identity : no_config, sizeof(no_config));
+	hash128_mix(h, cfg ? cfg->identity : no_config, sizeof(no_config));
 }
 
 static char *entry_path(const struct cache *c, const struct post *post, const char *abs_path,

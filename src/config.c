@@ -84,18 +84,13 @@ void config_free(struct config *c)
 	free(c);
 }
 
-static void identify_mix(uint64_t h[2], const char *s)
-{
-	hash128_mix(h, s ? s : "", s ? strlen(s) : 0);
-}
-
 void config_identify(struct config *c)
 {
 	c->identity[0] = 0xcbf29ce484222325ULL;
 	c->identity[1] = 0x84222325cbf29ce4ULL;
-	identify_mix(c->identity, c->path ? c->path : "(no config)");
-	identify_mix(c->identity, c->dir);
-	identify_mix(c->identity, c->source);
+	hash128_mixs(c->identity, c->path ? c->path : "(no config)");
+	hash128_mixs(c->identity, c->dir);
+	hash128_mixs(c->identity, c->source);
 }
 
 struct config *config_default(const char *dir)

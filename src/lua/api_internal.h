@@ -57,6 +57,10 @@ void api_push_post(lua_State *L, const struct post_view *view, const void *origi
 void api_push_post_table(lua_State *L, const struct post_view *view);
 /* The view of the post table at idx; raises when it is not a live post. */
 const struct post_view *api_post_view(lua_State *L, int idx);
+/* api_post_view(L, 1) for the methods that read a post's text or words (method names it in
+ * the error): a light post (check_set of a rule with collect) has neither, and a rule could
+ * keep a method from collect and call it there. */
+const struct post_view *api_whole_post_view(lua_State *L, const char *method);
 /* The same without raising: NULL for anything but a live post. */
 const struct post_view *api_test_post_view(lua_State *L, int idx);
 /* What post.collected holds for the running rule (check_set of a rule with collect), in the

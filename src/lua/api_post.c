@@ -71,10 +71,7 @@ static const struct post_view *check_view(lua_State *L, int table)
 	return h->view;
 }
 
-/* check_view for the methods that read a post's text or words: a light post (check_set of a
- * rule with collect) has neither, and a rule could keep a method from collect and call it
- * there. */
-static const struct post_view *whole_view(lua_State *L, const char *method)
+const struct post_view *api_whole_post_view(lua_State *L, const char *method)
 {
 	const struct post_view *view = check_view(L, 1);
 	if (view->light)
@@ -454,7 +451,7 @@ static bool opt_bool(lua_State *L, int opts, const char *field, bool dflt)
 /* post:find(phrases [, opts]) -> list of { first, last, text, phrase } */
 static int m_find(lua_State *L)
 {
-	const struct post_view *view = whole_view(L, "find");
+	const struct post_view *view = api_whole_post_view(L, "find");
 	const void *set = luaL_checkudata(L, 2, API_TYPE_PHRASES);
 	if (!lua_isnoneornil(L, 3))
 		luaL_checktype(L, 3, LUA_TTABLE);
@@ -492,7 +489,7 @@ static int m_find(lua_State *L)
  * userdata, so a budget error leaks nothing. */
 static int m_shingles(lua_State *L)
 {
-	const struct post_view *view = whole_view(L, "shingles");
+	const struct post_view *view = api_whole_post_view(L, "shingles");
 	lua_Integer k = luaL_checkinteger(L, 2);
 	luaL_argcheck(L, k >= 1 && k <= 16, 2, "k must be between 1 and 16");
 	struct post *p = view->post;
@@ -538,7 +535,7 @@ static int m_shingles(lua_State *L)
  * are left out. No Lua call happens while the text buffer is allocated, so nothing leaks. */
 static int m_length(lua_State *L)
 {
-	const struct post_view *view = whole_view(L, "length");
+	const struct post_view *view = api_whole_post_view(L, "length");
 	size_t name_len;
 	const char *name = luaL_checklstring(L, 2, &name_len);
 	lua_Integer part = lua_type(L, 3) == LUA_TSTRING ? 0 : luaL_optinteger(L, 3, 0);

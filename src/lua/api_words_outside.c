@@ -100,13 +100,10 @@ static lua_Integer sentence_lists(lua_State *L, int by_sentence, int list, lua_I
 
 int api_post_words_outside(lua_State *L)
 {
-	const struct post_view *view = api_post_view(L, 1);
+	const struct post_view *view = api_whole_post_view(L, "words_outside");
 	luaL_checktype(L, 2, LUA_TTABLE);
 	/* nil or false: no limit, as `before and w.first >= before` reads in Lua */
 	lua_Integer before = lua_toboolean(L, 3) ? luaL_checkinteger(L, 3) : LUA_MAXINTEGER;
-	if (view->light)
-		return luaL_error(L, "post:words_outside is not available in check_set of a rule "
-				     "with collect (the posts there have no text)");
 	struct post *p = view->post;
 	post_tokens(p);
 	const struct token *words = p->tk->tokens[TOK_WORD].items;

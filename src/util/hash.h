@@ -55,4 +55,10 @@ static inline void hash128_mix(uint64_t h[2], const void *data, size_t len)
 	hash128_word(h, (uint64_t)len);
 }
 
+/* hash128_mix of a C string (NULL as ""). */
+static inline void hash128_mixs(uint64_t h[2], const char *s)
+{
+	hash128_mix(h, s ? s : "", s ? strlen(s) : 0);
+}
+
 #endif
