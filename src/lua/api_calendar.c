@@ -19,6 +19,7 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "lua/scratch.h"
 #include "post.h"
 #include "schedule.h"
 
@@ -83,7 +84,8 @@ static bool radix_pass(const struct time_key *from, struct time_key *to, size_t 
  * compare calls per post. The keys are 8 bytes and the permutation is read from them: new
  * memory costs more than instructions on some machines (a page touched first is a fault).
  * NULL, sorting nothing, for posts in another order or a calendar over 136 years long. */
-static const struct time_key *sort_by_time(lua_State *L, const struct dated *list, size_t count)
+static const struct time_key *sort_by_time(struct scratch *pad, const struct dated *list,
+					   size_t count)
 {
 	if (count == 0 || count > UINT32_MAX)
 		return NULL;
@@ -98,8 +100,8 @@ static const struct time_key *sort_by_time(lua_State *L, const struct dated *lis
 	}
 	if ((lua_Unsigned)hi - (lua_Unsigned)lo > UINT32_MAX)
 		return NULL;
-	struct time_key *from = lua_newuserdatauv(L, count * sizeof(*from), 0);
-	struct time_key *to = lua_newuserdatauv(L, count * sizeof(*to), 0);
+	struct time_key *from = scratch_take(pad, count, sizeof(*from), "lint.dated");
+	struct time_key *to = scratch_take(pad, count, sizeof(*to), "lint.dated");
 	for (size_t k = 0; k < count; k++)
 		from[k] = (struct time_key){ (uint32_t)((lua_Unsigned)list[k].time - (lua_Unsigned)lo),
 					     (uint32_t)k };
@@ -118,9 +120,9 @@ static int f_dated(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
 	size_t n = (size_t)lua_rawlen(L, 1);
-	if (n > SIZE_MAX / sizeof(struct dated))
-		return luaL_error(L, "lint.dated: too many posts");
-	struct dated *list = lua_newuserdatauv(L, n ? n * sizeof(*list) : 1, 0); /* 2 */
+	/* 2: the working arrays, given back before the list is returned */
+	struct scratch *pad = scratch_open(L);
+	struct dated *list = scratch_take(pad, n, sizeof(struct dated), "lint.dated");
 	lua_createtable(L, 0, 0); /* 3: keeps the paths of plain tables alive */
 	size_t count = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -161,7 +163,7 @@ static int f_dated(lua_State *L)
 	}
 	/* the work done here in place of the Lua it replaces: a few instructions per post */
 	host_charge(L, (long long)n * 2 + (long long)count * 4);
-	const struct time_key *order = sort_by_time(L, list, count);
+	const struct time_key *order = sort_by_time(pad, list, count);
 	if (!order)
 		qsort(list, count, sizeof(*list), compare_dated);
 	lua_createtable(L, (int)count, 0);
@@ -169,6 +171,7 @@ static int f_dated(lua_State *L)
 		lua_rawgeti(L, 1, order ? list[order[k].at].index : list[k].index);
 		lua_rawseti(L, -2, (lua_Integer)k + 1);
 	}
+	scratch_close(pad);
 	return 1;
 }
 

@@ -17,8 +17,9 @@
  * all. Each token's list of the index is grouped by platform group, so that a probe passes
  * over its own group's entries (they cannot be its answer) without reading them. With few
  * wanted items, each is compared with every item instead. Work is charged
- * to the rule's budget as it goes; every buffer is a Lua userdata, so a budget error raised
- * in the middle leaks nothing. */
+ * to the rule's budget as it goes. The working arrays come from a scratch pad (scratch.h):
+ * counted against the state's memory cap, given back when the search ends, and freed by the
+ * collector if an error (a budget, a bad item) unwinds out of the middle. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,6 +33,7 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "lua/scratch.h"
 #include "util/hash.h"
 #include "util/sort.h"
 #include "value.h"
@@ -49,12 +51,9 @@ struct item {
 	bool want; /* its nearest item is asked for (want ~= false) */
 };
 
-static void *scratch(lua_State *L, size_t count, size_t size)
+static void *take(struct scratch *pad, size_t count, size_t size)
 {
-	if (count && size > SIZE_MAX / count)
-		luaL_error(L, "lint.nearest: input too large");
-	size_t bytes = count * size;
-	return lua_newuserdatauv(L, bytes ? bytes : 1, 0);
+	return scratch_take(pad, count, size, "lint.nearest");
 }
 
 struct entry {
@@ -105,12 +104,12 @@ static bool same_group(const struct item *a, const struct item *b)
 /* Numbers the distinct groups, so that comparing two is comparing two integers (the probe
  * compares its item's group with most candidates'): an open-addressing table of items by
  * group string. */
-static void assign_groups(lua_State *L, struct item *items, size_t n)
+static void assign_groups(struct scratch *pad, struct item *items, size_t n)
 {
 	size_t cap = 16;
 	while (cap < 2 * n)
 		cap *= 2;
-	uint32_t *slots = scratch(L, cap, sizeof(uint32_t)); /* item + 1 of each group, 0: empty */
+	uint32_t *slots = take(pad, cap, sizeof(uint32_t)); /* item + 1 of each group, 0: empty */
 	memset(slots, 0, cap * sizeof(uint32_t));
 	uint32_t next = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -132,7 +131,7 @@ static void assign_groups(lua_State *L, struct item *items, size_t n)
 			}
 		}
 	}
-	lua_pop(L, 1);
+	scratch_drop(pad, slots);
 }
 
 /* Which of two candidates with equal similarity wins: the smaller name, then index. */
@@ -194,10 +193,10 @@ struct classes {
 	size_t *twin;     /* per item: see above */
 };
 
-static void find_classes(lua_State *L, const struct item *items, size_t n, const uint32_t *ranks,
-			 struct classes *cl)
+static void find_classes(struct scratch *pad, const struct item *items, size_t n,
+			 const uint32_t *ranks, struct classes *cl)
 {
-	struct twin_key *keys = scratch(L, n, sizeof(*keys));
+	struct twin_key *keys = take(pad, n, sizeof(*keys));
 	size_t nkeys = 0;
 	for (size_t i = 0; i < n; i++) {
 		cl->rep[i] = (uint32_t)i;
@@ -238,7 +237,7 @@ static void find_classes(lua_State *L, const struct item *items, size_t n, const
 		}
 		run = run_end;
 	}
-	lua_pop(L, 1);
+	scratch_drop(pad, keys);
 }
 
 /* Whether candidate j with similarity sim beats the best so far (best_sim, best; SIZE_MAX
@@ -260,13 +259,13 @@ static void push_match(lua_State *L, size_t i, size_t best, double sim)
 }
 
 /* Distinct tokens: an open-addressing table of ids, their values and document frequencies,
- * all in userdata at fixed stack slots (replaced when the table grows). */
+ * in the search's scratch pad (the arrays outgrown are given back at once). */
 struct interner {
+	struct scratch *pad;
 	size_t cap, n;       /* slots, tokens */
 	uint32_t *slots;     /* id + 1, 0: empty */
 	uint64_t *tokens;    /* cap / 2 */
 	uint32_t *df;        /* cap / 2 */
-	int slots_at, tokens_at, df_at;
 };
 
 static size_t slot_of(const struct interner *in, uint64_t token)
@@ -278,43 +277,37 @@ static size_t slot_of(const struct interner *in, uint64_t token)
 	return h;
 }
 
-/* Makes the arrays for in->cap (keeping the tokens so far); the first call places them. */
-static void interner_grow(lua_State *L, struct interner *in)
+/* Makes the arrays for in->cap, keeping the tokens so far. */
+static void interner_grow(struct interner *in)
 {
-	bool first = in->slots == NULL;
-	uint32_t *slots = scratch(L, in->cap, sizeof(uint32_t));
+	uint32_t *slots = take(in->pad, in->cap, sizeof(uint32_t));
 	memset(slots, 0, in->cap * sizeof(uint32_t));
-	uint64_t *tokens = scratch(L, in->cap / 2, sizeof(uint64_t));
-	uint32_t *df = scratch(L, in->cap / 2, sizeof(uint32_t));
+	uint64_t *tokens = take(in->pad, in->cap / 2, sizeof(uint64_t));
+	uint32_t *df = take(in->pad, in->cap / 2, sizeof(uint32_t));
 	if (in->n) {
 		memcpy(tokens, in->tokens, in->n * sizeof(uint64_t));
 		memcpy(df, in->df, in->n * sizeof(uint32_t));
+	}
+	if (in->slots) {
+		scratch_drop(in->pad, in->slots);
+		scratch_drop(in->pad, in->tokens);
+		scratch_drop(in->pad, in->df);
 	}
 	in->slots = slots;
 	in->tokens = tokens;
 	in->df = df;
 	for (size_t id = 0; id < in->n; id++)
 		slots[slot_of(in, tokens[id])] = (uint32_t)id + 1;
-	if (first) {
-		in->df_at = lua_gettop(L);
-		in->tokens_at = in->df_at - 1;
-		in->slots_at = in->df_at - 2;
-	} else {
-		/* the old arrays become garbage */
-		lua_replace(L, in->df_at);
-		lua_replace(L, in->tokens_at);
-		lua_replace(L, in->slots_at);
-	}
 }
 
-static uint32_t intern(lua_State *L, struct interner *in, uint64_t token)
+static uint32_t intern(struct interner *in, uint64_t token)
 {
 	size_t h = slot_of(in, token);
 	if (in->slots[h])
 		return in->slots[h] - 1;
 	if ((in->n + 1) * 2 > in->cap) {
 		in->cap *= 2;
-		interner_grow(L, in);
+		interner_grow(in);
 		h = slot_of(in, token);
 	}
 	in->tokens[in->n] = token;
@@ -348,9 +341,10 @@ static size_t sorted_distinct(uint64_t *v, size_t n)
  * answers as the index (the most similar, ties to the smaller name, then index). On entry
  * items[i].first holds the address of its set string and len its token count. Pushes the
  * result table. */
-static void direct_search(lua_State *L, struct item *items, size_t n, size_t total, double t)
+static void direct_search(lua_State *L, struct scratch *pad, struct item *items, size_t n,
+			  size_t total, double t)
 {
-	uint64_t *tokens = scratch(L, total, sizeof(uint64_t));
+	uint64_t *tokens = take(pad, total, sizeof(uint64_t));
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -562,7 +556,8 @@ static void *probe_chunks(void *arg)
 
 /* Pushes the result table: every wanted item probed, on this thread and the helpers; the
  * answers do not depend on how the items were shared out, and they are pushed in order. */
-static void probe_all(lua_State *L, const struct probe *pr, size_t n, size_t wanted)
+static void probe_all(lua_State *L, struct scratch *pad, const struct probe *pr, size_t n,
+		      size_t wanted)
 {
 	unsigned helpers = atomic_load(&probe_helpers);
 	if (wanted < PROBE_PARALLEL_MIN)
@@ -571,11 +566,11 @@ static void probe_all(lua_State *L, const struct probe *pr, size_t n, size_t wan
 		helpers = 7;
 	struct probe_thread th[8];
 	for (unsigned h = 0; h <= helpers; h++) {
-		th[h] = (struct probe_thread){ .seen = scratch(L, n, sizeof(uint32_t)) };
+		th[h] = (struct probe_thread){ .seen = take(pad, n, sizeof(uint32_t)) };
 		memset(th[h].seen, 0, n * sizeof(uint32_t));
 	}
-	struct probe_run run = { pr, host_of(L), n, 0, scratch(L, n, sizeof(size_t)),
-				 scratch(L, n, sizeof(double)) };
+	struct probe_run run = { pr, host_of(L), n, 0, take(pad, n, sizeof(size_t)),
+				 take(pad, n, sizeof(double)) };
 	for (size_t i = 0; i < n; i++)
 		run.best[i] = SIZE_MAX;
 	pthread_t tids[8];
@@ -600,24 +595,24 @@ static void probe_all(lua_State *L, const struct probe *pr, size_t n, size_t wan
 }
 
 /* The search over items read by f_nearest or f_nearest_posts (their sets stay alive while
- * it runs): pushes the result table. */
-static void search(lua_State *L, struct item *items, size_t n, size_t total, size_t wanted,
-		   double t)
+ * it runs; items is in pad): pushes the result table and gives back the pad's arrays. */
+static void search(lua_State *L, struct scratch *pad, struct item *items, size_t n, size_t total,
+		   size_t wanted, double t)
 {
-	/* some twenty buffers, three more while growing, and the probe's (see probe_all) */
-	luaL_checkstack(L, 48, "lint.nearest");
-	assign_groups(L, items, n);
+	luaL_checkstack(L, 8, "lint.nearest");
+	assign_groups(pad, items, n);
 	host_charge(L, (long long)(total / 4 + n));
 	if (wanted <= DIRECT_MAX_WANTED) {
-		direct_search(L, items, n, total, t);
+		direct_search(L, pad, items, n, total, t);
+		scratch_close(pad);
 		return;
 	}
 
 	/* intern the tokens: ids by first appearance, and their document frequency. The table
 	 * grows with the distinct tokens (posts share most of theirs), not with all of them */
-	struct interner in = { .cap = 1024 };
-	interner_grow(L, &in);
-	uint32_t *ranks = scratch(L, total, sizeof(uint32_t)); /* per occurrence: its token id */
+	struct interner in = { .pad = pad, .cap = 1024 };
+	interner_grow(&in);
+	uint32_t *ranks = take(pad, total, sizeof(uint32_t)); /* per occurrence: its token id */
 	size_t nocc = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -633,7 +628,7 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 			memcpy(&token, set + k * sizeof(uint64_t), sizeof(token));
 			ascending &= k == 0 || token > previous;
 			previous = token;
-			ranks[nocc++] = intern(L, &in, token);
+			ranks[nocc++] = intern(&in, token);
 		}
 		it->len = nocc - it->first;
 		if (!ascending) {
@@ -651,21 +646,24 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 
 	/* the global order: rarest first (then first appearance); rank[id] is the position */
 	size_t ntok = in.n;
-	uint32_t *df = in.df;
-	uint64_t *order = scratch(L, ntok, sizeof(uint64_t));
+	scratch_drop(pad, in.slots);
+	scratch_drop(pad, in.tokens);
+	uint64_t *order = take(pad, ntok, sizeof(uint64_t));
 	for (size_t id = 0; id < ntok; id++)
-		order[id] = (uint64_t)df[id] << 32 | id;
+		order[id] = (uint64_t)in.df[id] << 32 | id;
+	scratch_drop(pad, in.df);
 	sort_u64(order, ntok);
-	uint32_t *rank_of = scratch(L, ntok, sizeof(uint32_t));
+	uint32_t *rank_of = take(pad, ntok, sizeof(uint32_t));
 	for (size_t r = 0; r < ntok; r++)
 		rank_of[order[r] & 0xffffffffu] = (uint32_t)r;
+	scratch_drop(pad, order);
 	host_charge(L, (long long)(ntok / 8 + nocc / 8));
 
 	/* every set as sorted ranks, its classes, and the index of the representatives'
 	 * prefixes: rank -> items. (A counting sort of all the sets at once took a sixth of the
 	 * instructions of these sorts, but its array of every occurrence, 30 MB at 100,000 posts,
 	 * cost as much in page faults on this VM as it saved, and raised the peak.) */
-	size_t *prefix = scratch(L, n, sizeof(size_t));
+	size_t *prefix = take(pad, n, sizeof(size_t));
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		prefix[i] = 0;
@@ -679,11 +677,12 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 		size_t keep = need < 1 ? 1 : (size_t)need;
 		prefix[i] = it->len - keep + 1;
 	}
-	struct classes cl = { scratch(L, n, sizeof(uint32_t)), scratch(L, n, sizeof(size_t)),
-			      scratch(L, n, sizeof(size_t)) };
-	find_classes(L, items, n, ranks, &cl);
+	scratch_drop(pad, rank_of);
+	struct classes cl = { take(pad, n, sizeof(uint32_t)), take(pad, n, sizeof(size_t)),
+			      take(pad, n, sizeof(size_t)) };
+	find_classes(pad, items, n, ranks, &cl);
 	host_charge(L, (long long)(nocc / 8 + n));
-	uint32_t *index_off = scratch(L, ntok + 1, sizeof(uint32_t));
+	uint32_t *index_off = take(pad, ntok + 1, sizeof(uint32_t));
 	memset(index_off, 0, (ntok + 1) * sizeof(uint32_t));
 	size_t nindex = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -703,7 +702,7 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 	size_t nreps = 0;
 	for (size_t i = 0; i < n; i++)
 		nreps += cl.rep[i] == i && prefix[i] > 0;
-	struct entry *reps = scratch(L, nreps, sizeof(struct entry));
+	struct entry *reps = take(pad, nreps, sizeof(struct entry));
 	nreps = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (cl.rep[i] != i || prefix[i] == 0)
@@ -712,8 +711,8 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 		reps[nreps++] = (struct entry){ (uint32_t)i, 0, (uint32_t)items[i].len, only };
 	}
 	qsort(reps, nreps, sizeof(struct entry), compare_entries);
-	struct entry *index = scratch(L, nindex, sizeof(struct entry));
-	uint32_t *fill = scratch(L, ntok, sizeof(uint32_t));
+	struct entry *index = take(pad, nindex, sizeof(struct entry));
+	uint32_t *fill = take(pad, ntok, sizeof(uint32_t));
 	memcpy(fill, index_off, ntok * sizeof(uint32_t));
 	for (size_t e = 0; e < nreps; e++) {
 		struct entry rep = reps[e];
@@ -726,7 +725,9 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 
 	/* where each entry's run of one only_group ends within its token's list, found once
 	 * here rather than by a search in every probe that meets the token */
-	uint32_t *run_end = scratch(L, nindex, sizeof(uint32_t));
+	scratch_drop(pad, fill);
+	scratch_drop(pad, reps);
+	uint32_t *run_end = take(pad, nindex, sizeof(uint32_t));
 	for (size_t r = 0; r < ntok; r++) {
 		uint32_t end = index_off[r + 1];
 		for (uint32_t x = end; x > index_off[r]; x--) {
@@ -737,7 +738,8 @@ static void search(lua_State *L, struct item *items, size_t n, size_t total, siz
 	host_charge(L, (long long)nindex / 8);
 
 	struct probe pr = { items, ranks, prefix, &cl, index, index_off, run_end, t };
-	probe_all(L, &pr, n, wanted);
+	probe_all(L, pad, &pr, n, wanted);
+	scratch_close(pad);
 }
 
 /* The string on top of the stack, kept alive in the table at holder (its *kept-th entry)
@@ -760,7 +762,8 @@ static int f_nearest(lua_State *L)
 	lua_settop(L, 2);
 	lua_createtable(L, 0, 0); /* 3: the strings the items' fields gave (kept_string) */
 	lua_Integer kept = 0;
-	struct item *items = scratch(L, n, sizeof(*items));
+	struct scratch *pad = scratch_open(L); /* 4 */
+	struct item *items = take(pad, n, sizeof(*items));
 	size_t total = 0, wanted = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -804,7 +807,7 @@ static int f_nearest(lua_State *L)
 		it->first = (size_t)(uintptr_t)set; /* likewise */
 		total += it->len;
 	}
-	search(L, items, n, total, wanted, t);
+	search(L, pad, items, n, total, wanted, t);
 	return 1;
 }
 
@@ -856,7 +859,8 @@ static int f_nearest_posts(lua_State *L)
 	size_t n = (size_t)lua_rawlen(L, 1);
 	lua_createtable(L, 0, 0); /* 5: the strings read through Lua (kept_string) */
 	lua_Integer kept = 0;
-	struct item *items = scratch(L, n, sizeof(*items));
+	struct scratch *pad = scratch_open(L); /* 6 */
+	struct item *items = take(pad, n, sizeof(*items));
 	size_t total = 0, wanted = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
@@ -924,7 +928,7 @@ static int f_nearest_posts(lua_State *L)
 		it->first = (size_t)(uintptr_t)set; /* likewise */
 		total += it->len;
 	}
-	search(L, items, n, total, wanted, t);
+	search(L, pad, items, n, total, wanted, t);
 	return 1;
 }
 

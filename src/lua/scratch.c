@@ -1,0 +1,113 @@
+/* Scratch pads for the rule API's C functions (see scratch.h). */
+#include "lua/scratch.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <lauxlib.h>
+
+/* More blocks than any API function holds at once (lint.nearest's search: some thirty). */
+#define SCRATCH_BLOCKS 64
+
+static const char pad_type[] = "postlint.scratch";
+
+struct scratch {
+	lua_State *L;
+	int index;       /* the pad's place on the stack */
+	lua_Alloc alloc; /* the state's allocator: the host's, which counts every byte */
+	void *alloc_ud;
+	size_t n, bytes;
+	struct {
+		void *p;
+		size_t size;
+	} blocks[SCRATCH_BLOCKS];
+};
+
+static void give_back(struct scratch *s, size_t k)
+{
+	s->alloc(s->alloc_ud, s->blocks[k].p, s->blocks[k].size, 0);
+	s->bytes -= s->blocks[k].size;
+	s->blocks[k] = s->blocks[--s->n];
+}
+
+void scratch_close(struct scratch *s)
+{
+	while (s->n)
+		give_back(s, s->n - 1);
+}
+
+/* __gc: an error unwound past the function that used the pad */
+static int pad_gc(lua_State *L)
+{
+	scratch_close(luaL_checkudata(L, 1, pad_type));
+	return 0;
+}
+
+struct scratch *scratch_open(lua_State *L)
+{
+	struct scratch *s = lua_newuserdatauv(L, sizeof(*s), 1);
+	s->L = L;
+	s->index = lua_gettop(L);
+	s->alloc = lua_getallocf(L, &s->alloc_ud);
+	s->n = s->bytes = 0;
+	if (luaL_newmetatable(L, pad_type)) {
+		lua_pushcfunction(L, pad_gc);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	return s;
+}
+
+/* The allocator refused (the memory cap, or a budget already spent): a userdata of the same
+ * size asks again through Lua, which collects garbage first and raises Lua's own memory
+ * error if it still cannot. Should it succeed, the block is the collector's, kept alive in
+ * a table in the pad's user value until the pad goes. */
+static void *take_through_lua(struct scratch *s, size_t bytes)
+{
+	lua_State *L = s->L;
+	void *p = lua_newuserdatauv(L, bytes, 0);
+	if (lua_getiuservalue(L, s->index, 1) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_setiuservalue(L, s->index, 1);
+	}
+	lua_pushvalue(L, -2);
+	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_pop(L, 2);
+	return p;
+}
+
+void *scratch_take(struct scratch *s, size_t count, size_t size, const char *what)
+{
+	if (count && size > SIZE_MAX / count)
+		luaL_error(s->L, "%s: input too large", what);
+	size_t bytes = count && size ? count * size : 1;
+	if (s->n == SCRATCH_BLOCKS)
+		luaL_error(s->L, "%s: more than %d working arrays (a bug in postlint)", what,
+			   SCRATCH_BLOCKS);
+	void *p = s->alloc(s->alloc_ud, NULL, LUA_TUSERDATA, bytes);
+	if (!p)
+		return take_through_lua(s, bytes);
+	s->blocks[s->n].p = p;
+	s->blocks[s->n].size = bytes;
+	s->n++;
+	s->bytes += bytes;
+	return p;
+}
+
+void scratch_drop(struct scratch *s, void *block)
+{
+	for (size_t k = 0; k < s->n; k++) {
+		if (s->blocks[k].p == block) {
+			give_back(s, k);
+			return;
+		}
+	}
+	/* not ours: a block take_through_lua got, which the collector frees with the pad */
+}
+
+size_t scratch_bytes(const struct scratch *s)
+{
+	return s->bytes;
+}
