@@ -46,9 +46,12 @@ struct item {
 	size_t group_len;
 	uint32_t group_id; /* equal for equal groups (assign_groups); only of present items */
 	const char *name;
-	size_t first, len; /* its tokens: ranks[first .. first + len) after sorting */
+	/* its tokens: the address of its set string and its token count on entry; the index
+	 * renumbers them as ranks[first .. first + len) */
+	size_t first, len;
 	bool present;
-	bool want; /* its nearest item is asked for (want ~= false) */
+	bool want;     /* its nearest item is asked for (want ~= false) */
+	bool in_place; /* direct_search: its set is read where it lies (strictly ascending) */
 };
 
 static void *take(struct scratch *pad, size_t count, size_t size)
@@ -74,27 +77,66 @@ static int compare_entries(const void *a, const void *b)
 	return (x->item > y->item) - (x->item < y->item);
 }
 
-/* name(a, na, b, nb): how many values two ascending arrays of type have in common. Defined
- * for the index's ranks and for the direct search's tokens. */
-#define DEFINE_COMMON(name, type)                                                  \
-	static size_t name(const type *a, size_t na, const type *b, size_t nb)     \
-	{                                                                          \
-		size_t i = 0, j = 0, c = 0;                                        \
-		while (i < na && j < nb) {                                         \
-			if (a[i] < b[j]) {                                         \
-				i++;                                               \
-			} else if (a[i] > b[j]) {                                  \
-				j++;                                               \
-			} else {                                                   \
-				c++;                                               \
-				i++;                                               \
-				j++;                                               \
-			}                                                          \
-		}                                                                  \
-		return c;                                                          \
+/* How many values two ascending arrays of ranks have in common. */
+static size_t common(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, c = 0;
+	while (i < na && j < nb) {
+		if (a[i] < b[j]) {
+			i++;
+		} else if (a[i] > b[j]) {
+			j++;
+		} else {
+			c++;
+			i++;
+			j++;
+		}
 	}
-DEFINE_COMMON(common, uint32_t)
-DEFINE_COMMON(common64, uint64_t)
+	return c;
+}
+
+/* Token k of a set as its bytes lie: a set inside the cache's pack need not be aligned. */
+static inline uint64_t token_at(const unsigned char *set, size_t k)
+{
+	uint64_t token;
+	memcpy(&token, set + k * sizeof(token), sizeof(token));
+	return token;
+}
+
+/* How many tokens two strictly ascending sets have in common. */
+static size_t common_tokens(const unsigned char *a, size_t na, const unsigned char *b, size_t nb)
+{
+	size_t i = 0, j = 0, c = 0;
+	if (na == 0 || nb == 0)
+		return 0;
+	uint64_t x = token_at(a, 0), y = token_at(b, 0);
+	for (;;) {
+		if (x < y) {
+			if (++i == na)
+				break;
+			x = token_at(a, i);
+		} else if (x > y) {
+			if (++j == nb)
+				break;
+			y = token_at(b, j);
+		} else {
+			c++;
+			if (++i == na || ++j == nb)
+				break;
+			x = token_at(a, i);
+			y = token_at(b, j);
+		}
+	}
+	return c;
+}
+
+static bool strictly_ascending(const unsigned char *set, size_t n)
+{
+	for (size_t k = 1; k < n; k++)
+		if (token_at(set, k) <= token_at(set, k - 1))
+			return false;
+	return true;
+}
 
 static bool same_group(const struct item *a, const struct item *b)
 {
@@ -340,20 +382,30 @@ static size_t sorted_distinct(uint64_t *v, size_t n)
 /* The search for few wanted items: each against every item of another group, the same
  * answers as the index (the most similar, ties to the smaller name, then index). On entry
  * items[i].first holds the address of its set string and len its token count. Pushes the
- * result table. */
+ * result table. A set that is strictly ascending, as post:shingles makes them, is read where
+ * it lies; only the others are sorted into a copy. (Copying every set took 18 of the 24 ms
+ * this search took in the pre-commit hook: 4.8 MB of new memory for 10,000 posts.) */
 static void direct_search(lua_State *L, struct scratch *pad, struct item *items, size_t n,
 			  size_t total, double t)
 {
-	uint64_t *tokens = take(pad, total, sizeof(uint64_t));
+	size_t unsorted = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		it->in_place = it->present &&
+			       strictly_ascending((const unsigned char *)(uintptr_t)it->first, it->len);
+		if (it->present && !it->in_place)
+			unsorted += it->len;
+	}
+	uint64_t *copies = unsorted ? take(pad, unsorted, sizeof(uint64_t)) : NULL;
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct item *it = &items[i];
-		if (!it->present)
+		if (!it->present || it->in_place)
 			continue;
-		memcpy(tokens + at, (const char *)(uintptr_t)it->first, it->len * sizeof(uint64_t));
+		memcpy(copies + at, (const char *)(uintptr_t)it->first, it->len * sizeof(uint64_t));
 		size_t count = it->len;
-		it->first = at;
-		it->len = sorted_distinct(tokens + at, count);
+		it->first = (size_t)(uintptr_t)(copies + at);
+		it->len = sorted_distinct(copies + at, count);
 		at += count;
 	}
 	host_charge(L, (long long)(total / 4 + n));
@@ -377,7 +429,8 @@ static void direct_search(lua_State *L, struct scratch *pad, struct item *items,
 			if ((double)small / (double)large < t)
 				continue;
 			work += (long long)(a->len + b->len) / 4;
-			size_t c = common64(tokens + a->first, a->len, tokens + b->first, b->len);
+			size_t c = common_tokens((const unsigned char *)(uintptr_t)a->first, a->len,
+						 (const unsigned char *)(uintptr_t)b->first, b->len);
 			double sim = (double)c / (double)(a->len + b->len - c);
 			if (c > 0 && sim >= t && beats(items, sim, j, best_sim, best)) {
 				best = j;
