@@ -550,7 +550,12 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 {
 	size_t lang_len;
 	const char *lang = value_bin_get_bytes(r, &lang_len);
-	struct value *meta = value_bin_get_block(r); /* one allocation, never changed */
+	/* the front matter stays bytes in the mapped pack until a rule asks for it (checked
+	 * now: value_bin_get_block makes a tree of any bytes value_bin_skip passed) */
+	const unsigned char *meta = r->p;
+	bool meta_ok = value_bin_skip(r);
+	size_t meta_len = (size_t)(r->p - meta);
+	meta_ok = meta_ok && value_bin_is_map(meta, meta_len);
 	uint64_t n = value_bin_get_varint(r);
 	collected_init(col, s->rules->ncollect);
 	/* checked now, read into Lua only if check_set asks (most context is never looked at
@@ -567,15 +572,13 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 			col->raw[k] = (struct collected_raw){ at, (size_t)(r->p - at) };
 	}
 	char lang_code[sizeof((*post)->lang)];
-	if (!r->ok || r->p != r->end || !meta || meta->type != VALUE_MAP ||
-	    lang_len >= sizeof(lang_code)) {
-		value_free(meta);
+	if (!r->ok || r->p != r->end || !meta_ok || lang_len >= sizeof(lang_code)) {
 		collected_release(col);
 		return false;
 	}
 	memcpy(lang_code, lang, lang_len);
 	lang_code[lang_len] = '\0';
-	*post = post_new_light(display, meta, lang_code);
+	*post = post_new_light(display, meta, meta_len, lang_code);
 	return true;
 }
 
@@ -619,7 +622,7 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 	if (seen) {
 		value_bin_put_varint(&payload, strlen(post->lang));
 		buf_adds(&payload, post->lang);
-		value_bin_put(&payload, post->meta);
+		value_bin_put(&payload, post_meta(post));
 		/* each rule's data, a tree or already in binary (collected_compact), after
 		 * their count */
 		struct buf pairs = BUF_INIT;

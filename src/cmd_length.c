@@ -30,9 +30,9 @@ static size_t choose_platforms(const char *option, const struct post *post,
 		return n;
 	}
 	if (!option) {
-		const struct value *v = value_map_get(post->meta, "platform");
+		const struct value *v = value_map_get(post_meta(post), "platform");
 		if (!v)
-			v = value_map_get(post->meta, "platforms");
+			v = value_map_get(post_meta(post), "platforms");
 		if (v && v->type == VALUE_STRING) {
 			out[n++] = v->string;
 		} else if (v && v->type == VALUE_LIST) {

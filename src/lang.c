@@ -91,7 +91,7 @@ static void set_lang(struct post *p, const char *code, size_t n)
 
 void lang_guess(struct post *p)
 {
-	const struct value *declared = value_map_get(p->meta, "lang");
+	const struct value *declared = value_map_get(post_meta(p), "lang");
 	if (declared && declared->type == VALUE_STRING && declared->string_len > 0) {
 		set_lang(p, declared->string, declared->string_len);
 		return;

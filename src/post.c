@@ -251,7 +251,8 @@ static void drop_tokens(struct post *p)
 	p->tk = NULL;
 }
 
-struct post *post_new_light(const char *path, struct value *meta, const char *lang)
+struct post *post_new_light(const char *path, const unsigned char *meta, size_t meta_len,
+			    const char *lang)
 {
 	/* what post_new("") and post_shrink leave, without their work: the hook makes one of
 	 * these for every post of the calendar */
@@ -261,12 +262,26 @@ struct post *post_new_light(const char *path, struct value *meta, const char *la
 	p->line_starts = xmalloc(sizeof(size_t));
 	p->line_starts[0] = 0;
 	p->nlines = 1;
-	p->meta = meta ? meta : value_new(VALUE_MAP);
-	p->has_time = schedule_compute(p->meta, p->path, &p->time);
+	p->meta_bin = meta;
+	p->meta_bin_len = meta_len;
+	p->has_time = schedule_compute_bin(meta, meta_len, p->path, &p->time);
 	size_t n = lang ? strnlen(lang, sizeof(p->lang) - 1) : 0;
 	memcpy(p->lang, lang ? lang : "", n);
 	p->lang[n] = '\0';
 	return p;
+}
+
+const struct value *post_meta(const struct post *post)
+{
+	if (!post->meta) {
+		/* made once, on first use: the cache built the post from bytes it had checked */
+		struct post *p = (struct post *)post;
+		struct bin_reader r = { p->meta_bin, p->meta_bin + p->meta_bin_len, true };
+		p->meta = p->meta_bin ? value_bin_get_block(&r) : NULL;
+		if (!p->meta)
+			p->meta = value_new(VALUE_MAP);
+	}
+	return post->meta;
 }
 
 void post_shrink(struct post *p, bool keep_text)
@@ -276,7 +291,8 @@ void post_shrink(struct post *p, bool keep_text)
 	drop_tokens(p);
 	memcpy(p->lang, lang, sizeof(lang)); /* post_tokens would guess the same again */
 	/* some ten small blocks become one: 10,000 waiting posts held 2.6 MB less */
-	p->meta = value_in_one_block(p->meta);
+	if (p->meta)
+		p->meta = value_in_one_block(p->meta);
 	if (keep_text)
 		return;
 	free(p->text);

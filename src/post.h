@@ -77,7 +77,9 @@ struct post {
 
 	size_t fm_start, fm_end; /* the YAML between the delimiter lines */
 	size_t body_start, body_end;
-	struct value *meta; /* front matter map; an empty map when there is none */
+	/* front matter map; an empty map when there is none. Read it with post_meta: a light
+	 * post from the cache has NULL here until then (meta_bin) */
+	struct value *meta;
 	/* why, when it failed (owned; NULL otherwise): not inline, since a calendar holds
 	 * thousands of posts and few of them have broken front matter */
 	struct frontmatter_error *front_matter_error;
@@ -96,6 +98,12 @@ struct post {
 	 * because the posts waiting for the calendar (thousands) never need them again. */
 	struct post_tokens *tk;
 	char lang[8]; /* "en", "es", "de", "ja", ... or "" when unknown */
+	/* a light post's front matter as the cache's pack holds it (value_bin), until post_meta
+	 * makes the tree: the pre-commit hook's calendar is 10,000 such posts, and the rules ask
+	 * the front matter of a few (their time is worked out from the bytes). The pack is
+	 * mapped until the cache closes, after the run's posts are freed. */
+	const unsigned char *meta_bin;
+	size_t meta_bin_len;
 };
 
 /* Builds a post from file bytes; takes ownership of text (malloc'd, len bytes, may be
@@ -107,9 +115,15 @@ void post_free(struct post *post);
  * calendar needs once its rules' collect functions ran. */
 void post_shrink(struct post *post, bool keep_text);
 
-/* A post as post_shrink(post, false) leaves it, made from what the cache kept: path, meta
- * (taken; NULL: empty) and language ("" when unknown). */
-struct post *post_new_light(const char *path, struct value *meta, const char *lang);
+/* A post as post_shrink(post, false) leaves it, made from what the cache kept: path, front
+ * matter (a map as value_bin wrote it: borrowed, it must outlive the post) and language (""
+ * when unknown). */
+struct post *post_new_light(const char *path, const unsigned char *meta, size_t meta_len,
+			    const char *lang);
+
+/* The post's front matter map (an empty map when it has none). A light post's is made from
+ * its bytes on first use; like the rest of a post, not from two threads at once. */
+const struct value *post_meta(const struct post *post);
 
 /* Computes the Markdown structure and tokens once; later calls return at once. */
 void post_tokens(struct post *post);

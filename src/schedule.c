@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "value_bin.h"
+
 static bool digits(const char *s, size_t n, size_t at, size_t count, int *out)
 {
 	if (at + count > n)
@@ -105,14 +107,11 @@ bool schedule_of(const struct post *post, long long *when)
 	return post->has_time;
 }
 
-bool schedule_compute(const struct value *meta, const char *path, long long *when)
+static const char *const time_keys[] = { "scheduled", "date" };
+
+/* A date opening the file name of path. */
+static bool from_file_name(const char *path, long long *when)
 {
-	static const char *const keys[] = { "scheduled", "date" };
-	for (size_t k = 0; k < 2; k++) {
-		const struct value *v = value_map_get(meta, keys[k]);
-		if (v && v->type == VALUE_STRING)
-			return schedule_parse(v->string, v->string_len, when);
-	}
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	long long days;
@@ -122,4 +121,27 @@ bool schedule_compute(const struct value *meta, const char *path, long long *whe
 		return true;
 	}
 	return false;
+}
+
+bool schedule_compute(const struct value *meta, const char *path, long long *when)
+{
+	for (size_t k = 0; k < 2; k++) {
+		const struct value *v = value_map_get(meta, time_keys[k]);
+		if (v && v->type == VALUE_STRING)
+			return schedule_parse(v->string, v->string_len, when);
+	}
+	return from_file_name(path, when);
+}
+
+bool schedule_compute_bin(const unsigned char *meta, size_t len, const char *path,
+			  long long *when)
+{
+	for (size_t k = 0; meta && k < 2; k++) {
+		const char *s;
+		size_t n;
+		/* as above: a key that is missing, nil or no string passes to the next */
+		if (value_bin_map_string(meta, len, time_keys[k], &s, &n) == 1)
+			return schedule_parse(s, n, when);
+	}
+	return from_file_name(path, when);
 }

@@ -394,7 +394,7 @@ static void release_posts(struct session *s)
 /* Rules turned off in front matter: lint: { disable: [ids] } */
 static bool disabled_by_front_matter(const struct post *post, const char *id)
 {
-	const struct value *lint = value_map_get(post->meta, "lint");
+	const struct value *lint = value_map_get(post_meta(post), "lint");
 	const struct value *list = value_map_get(lint, "disable");
 	if (!list)
 		return false;
@@ -415,7 +415,7 @@ bool session_rule_exists(const char *id, void *ud)
 static void check_front_matter_switches(struct session *s, const struct post *post,
 					struct report *report)
 {
-	const struct value *lint = value_map_get(post->meta, "lint");
+	const struct value *lint = value_map_get(post_meta(post), "lint");
 	if (!lint)
 		return;
 	if (lint->type != VALUE_MAP) {

@@ -279,6 +279,14 @@ bool value_bin_skip(struct bin_reader *r)
 	return skip_value(r, 0, NULL);
 }
 
+bool value_bin_is_map(const unsigned char *bytes, size_t len)
+{
+	struct bin_reader r = { bytes, bytes + len, true };
+	unsigned char tag;
+	int line, column;
+	return get_header(&r, 0, &tag, &line, &column) && tag == TAG_MAP;
+}
+
 int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
 			 const char **s, size_t *slen)
 {

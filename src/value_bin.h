@@ -43,6 +43,8 @@ struct value *value_bin_get_block(struct bin_reader *r);
 struct value *value_in_one_block(struct value *v);
 /* Whether the value that bytes hold is neither nil nor false (Lua's truth). */
 bool value_bin_truthy(const unsigned char *bytes, size_t len);
+/* Whether bytes hold a map (its header; value_bin_skip checks the rest). */
+bool value_bin_is_map(const unsigned char *bytes, size_t len);
 /* The string under key in the map that bytes hold (one value as value_bin_put wrote it),
  * without reading the rest into a tree: 1 with *s and *slen (pointing into bytes), 0 when
  * the key is missing or nil, -1 when the value is no map, the key's value no string, or the

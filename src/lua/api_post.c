@@ -195,9 +195,9 @@ static void push_tokens(lua_State *L, struct post *p, enum token_kind kind)
 
 static void push_platforms(lua_State *L, const struct post_view *view)
 {
-	const struct value *v = value_map_get(view->post->meta, "platform");
+	const struct value *v = value_map_get(post_meta(view->post), "platform");
 	if (!v)
-		v = value_map_get(view->post->meta, "platforms");
+		v = value_map_get(post_meta(view->post), "platforms");
 	lua_newtable(L);
 	lua_Integer n = 0;
 	if (v && v->type == VALUE_STRING) {
@@ -251,7 +251,7 @@ static int push_meta_field(lua_State *L, const struct post_view *view, const cha
 	} else if (strcmp(k, "platforms") == 0) {
 		push_platforms(L, view);
 	} else if (strcmp(k, "meta") == 0) {
-		api_push_value(L, p->meta);
+		api_push_value(L, post_meta(p));
 	} else if (strcmp(k, "lang") == 0) {
 		if (!view->light)
 			post_tokens(p); /* the guess needs the words; a light post kept its guess */
@@ -262,7 +262,7 @@ static int push_meta_field(lua_State *L, const struct post_view *view, const cha
 		else
 			lua_pushnil(L);
 	} else if (strcmp(k, "kind") == 0) {
-		const char *kind = value_map_string(p->meta, "kind");
+		const char *kind = value_map_string(post_meta(p), "kind");
 		if (kind)
 			api_push_folded(L, kind, strlen(kind));
 		else
