@@ -533,11 +533,15 @@ static int calendar_entry(const char *root, const git_tree_entry *e, void *paylo
 	return 0;
 }
 
+/* size_hint: about how many files the tree holds (the index's entries, when it was read),
+ * or 0. */
 static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_store *configs,
-			     const struct source_list *files, struct source_list *calendar)
+			     const struct source_list *files, struct source_list *calendar,
+			     size_t size_hint)
 {
 	if (!tree)
 		return;
+	source_list_reserve(calendar, size_hint);
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0 };
 	w.projects = xcalloc(files->len + 1, sizeof(*w.projects));
 	for (size_t i = 0; i < files->len; i++) {
@@ -588,7 +592,7 @@ void source_git_calendar_head(const struct source_query *q, struct config_store 
 	if (!r)
 		return;
 	git_tree *tree = head_tree(r->repo);
-	calendar_of_tree(r, tree, configs, files, calendar);
+	calendar_of_tree(r, tree, configs, files, calendar, 0);
 	git_tree_free(tree);
 	source_git_close(r);
 }
@@ -654,7 +658,9 @@ size_t source_git_select(const struct source_query *q, struct config_store *conf
 	git_diff_find_similar(diff, &find);
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
 		select_delta(&s, git_diff_get_delta(diff, i));
-	calendar_of_tree(r, new_tree, configs, files, calendar);
+	/* --staged read the index: the calendar is about as long */
+	calendar_of_tree(r, new_tree, configs, files, calendar,
+			 s.index ? git_index_entrycount(s.index) : 0);
 done:
 	git_diff_free(diff);
 	git_tree_free(old_tree);
