@@ -208,11 +208,12 @@ static void index_rebuild(struct source_list *list, size_t nslots)
 		index_put(list->slots, list->nslots, list->items[i].abs_path, i);
 }
 
+/* Beyond this, a hint is taken as this: a monorepo's index counts every file, not posts. */
+#define RESERVE_MAX (256u * 1024)
+
 void source_list_reserve(struct source_list *list, size_t n)
 {
-	/* each growth of the list copied it, and each of the index made it again: the hook's
-	 * calendar of 10,000 posts paid some 150 page faults for them */
-	size_t want = list->len + n;
+	size_t want = list->len + (n < RESERVE_MAX ? n : RESERVE_MAX);
 	if (want > list->cap) {
 		list->items = xrealloc(list->items, want * sizeof(*list->items));
 		list->cap = want;

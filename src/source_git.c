@@ -658,7 +658,7 @@ size_t source_git_select(const struct source_query *q, struct config_store *conf
 	git_diff_find_similar(diff, &find);
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
 		select_delta(&s, git_diff_get_delta(diff, i));
-	/* --staged read the index: the calendar is about as long */
+	/* --staged read the index: a repository of posts has about as many (a hint, capped) */
 	calendar_of_tree(r, new_tree, configs, files, calendar,
 			 s.index ? git_index_entrycount(s.index) : 0);
 done:

@@ -57,7 +57,7 @@ static json_t *disable_edit(const struct post *post, const char *rule)
 	if (!post->has_front_matter) {
 		at = post->has_bom ? 3 : 0;
 		buf_addf(&b, "---%slint: { disable: [%s] }%s---%s", eol, rule, eol, eol);
-	} else if (!post->front_matter_failed && !value_map_get(post->meta, "lint")) {
+	} else if (!post->front_matter_failed && !value_map_get(post_meta(post), "lint")) {
 		at = post->fm_start;
 		buf_addf(&b, "lint: { disable: [%s] }%s", rule, eol);
 	} else {

@@ -18,8 +18,8 @@
  * over its own group's entries (they cannot be its answer) without reading them. With few
  * wanted items, each is compared with every item instead. Work is charged
  * to the rule's budget as it goes. The working arrays come from a scratch pad (scratch.h):
- * counted against the state's memory cap, given back when the search ends, and freed by the
- * collector if an error (a budget, a bad item) unwinds out of the middle. */
+ * counted against the state's memory cap, given back when the search ends, or as an error
+ * (a budget, a bad item) unwinds out of the middle. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>

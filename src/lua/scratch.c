@@ -30,16 +30,26 @@ static void give_back(struct scratch *s, size_t k)
 	s->blocks[k] = s->blocks[--s->n];
 }
 
-void scratch_close(struct scratch *s)
+static void give_back_all(struct scratch *s)
 {
 	while (s->n)
 		give_back(s, s->n - 1);
 }
 
-/* __gc: an error unwound past the function that used the pad */
-static int pad_gc(lua_State *L)
+void scratch_close(struct scratch *s)
 {
-	scratch_close(luaL_checkudata(L, 1, pad_type));
+	give_back_all(s);
+	/* blocks take_through_lua got become garbage now */
+	lua_pushnil(s->L);
+	lua_setiuservalue(s->L, s->index, 1);
+}
+
+/* __close: the function returned, or an error unwinds past it (then at once: Lua's emergency
+ * collection, when an allocation is refused, runs no finalizers, so blocks left to __gc
+ * would count against the memory cap until the next full cycle); __gc: the backstop. */
+static int pad_close(lua_State *L)
+{
+	give_back_all(luaL_checkudata(L, 1, pad_type));
 	return 0;
 }
 
@@ -51,17 +61,20 @@ struct scratch *scratch_open(lua_State *L)
 	s->alloc = lua_getallocf(L, &s->alloc_ud);
 	s->n = s->bytes = 0;
 	if (luaL_newmetatable(L, pad_type)) {
-		lua_pushcfunction(L, pad_gc);
+		lua_pushcfunction(L, pad_close);
+		lua_setfield(L, -2, "__close");
+		lua_pushcfunction(L, pad_close);
 		lua_setfield(L, -2, "__gc");
 	}
 	lua_setmetatable(L, -2);
+	lua_toclose(L, s->index);
 	return s;
 }
 
 /* The allocator refused (the memory cap, or a budget already spent): a userdata of the same
- * size asks again through Lua, which collects garbage first and raises Lua's own memory
- * error if it still cannot. Should it succeed, the block is the collector's, kept alive in
- * a table in the pad's user value until the pad goes. */
+ * size asks again through Lua, which raises Lua's own memory error if it still cannot.
+ * Should it succeed, the block is the collector's, kept in the pad's user value (a table
+ * keyed by the block's address, so that scratch_drop can let it go) until the pad closes. */
 static void *take_through_lua(struct scratch *s, size_t bytes)
 {
 	lua_State *L = s->L;
@@ -73,7 +86,7 @@ static void *take_through_lua(struct scratch *s, size_t bytes)
 		lua_setiuservalue(L, s->index, 1);
 	}
 	lua_pushvalue(L, -2);
-	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+	lua_rawsetp(L, -2, p);
 	lua_pop(L, 2);
 	return p;
 }
@@ -87,6 +100,12 @@ void *scratch_take(struct scratch *s, size_t count, size_t size, const char *wha
 		luaL_error(s->L, "%s: more than %d working arrays (a bug in postlint)", what,
 			   SCRATCH_BLOCKS);
 	void *p = s->alloc(s->alloc_ud, NULL, LUA_TUSERDATA, bytes);
+	if (!p) {
+		/* garbage may hold the room: a full cycle (which also closes pads an error left
+		 * to their __gc) before asking again */
+		lua_gc(s->L, LUA_GCCOLLECT, 0);
+		p = s->alloc(s->alloc_ud, NULL, LUA_TUSERDATA, bytes);
+	}
 	if (!p)
 		return take_through_lua(s, bytes);
 	s->blocks[s->n].p = p;
@@ -104,7 +123,12 @@ void scratch_drop(struct scratch *s, void *block)
 			return;
 		}
 	}
-	/* not ours: a block take_through_lua got, which the collector frees with the pad */
+	/* a block take_through_lua got: the collector's once unkeyed */
+	if (lua_getiuservalue(s->L, s->index, 1) == LUA_TTABLE) {
+		lua_pushnil(s->L);
+		lua_rawsetp(s->L, -2, block);
+	}
+	lua_pop(s->L, 1);
 }
 
 size_t scratch_bytes(const struct scratch *s)

@@ -7,8 +7,13 @@
  * by 137 MB (the collector also let the garbage of the rule's own loop pile up behind it) and
  * drove collection steps over every post table. A scratch pad takes its blocks from the
  * state's own allocator, so they count against the state's memory cap and cost instruction
- * budget exactly as a userdata of the same size would; scratch_close gives them back at once,
- * and the pad's __gc gives back whatever is left when an error unwinds past the function.
+ * budget exactly as a userdata of the same size would; scratch_close gives them back at once.
+ * The pad is a to-be-closed slot (lua_toclose): whatever it holds goes back when the function
+ * returns or an error unwinds past it, not when the collector next runs (Lua's emergency
+ * collection, when an allocation is refused, runs no finalizers).
+ *
+ * The blocks are not in the collector's count (lua_gc LUA_GCCOUNT, which only sees the pad
+ * itself), only in the host's (host_memory), which the cap checks.
  *
  * One pad per call of the API function, on the Lua stack (its holder is a userdata); one
  * thread allocates, as one thread uses a Lua state (helper threads may read the blocks). */
@@ -21,13 +26,13 @@
 
 struct scratch;
 
-/* Pushes a new, empty pad (a userdata that must stay on the stack while it is in use) and
- * returns it. */
+/* Pushes a new, empty pad and returns it: a to-be-closed slot that must stay where it is on
+ * the stack (the function may settop above it) until the function returns. */
 struct scratch *scratch_open(lua_State *L);
 
 /* count * size bytes (at least 1), uninitialised. Raises a Lua error when count * size
- * overflows ("<what>: input too large") or past the memory cap (a memory error, as Lua's
- * own allocations raise). */
+ * overflows ("<what>: input too large") or past the memory cap, after a full garbage
+ * collection (a memory error, as Lua's own allocations raise). */
 void *scratch_take(struct scratch *s, size_t count, size_t size, const char *what);
 
 /* Gives back one block of this pad now (an array outgrown). */

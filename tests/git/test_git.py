@@ -5,6 +5,7 @@ framework and --cache. postlint itself reads the repositories through libgit2 on
 
 Usage: test_git.py --postlint PATH [unittest options]
 """
+import datetime
 import json
 import re
 import os
@@ -939,6 +940,58 @@ class Cache(Case):
             self.assertEqual({d["message"] for d in data["diagnostics"]}, {expected},
                              (args, res.stderr))
 
+
+    def test_light_posts_from_the_pack_keep_their_front_matter_and_time(self):
+        # a post answered from the pack keeps its front matter as the pack's bytes until a
+        # rule asks (post_meta), and its time is worked out from those bytes: scheduled
+        # before date, date alone, a dated file name, and a list under meta
+        r = self.repo()
+        r.write("lint/cal/rules/cal-meta.lua", """return {
+  id = "cal-meta", summary = "test", docs = "test",
+  collect = function(post, ctx) return true end,
+  check_set = function(posts, ctx)
+    local seen = {}
+    for _, p in ipairs(posts) do
+      local tags = p.meta.tags
+      seen[#seen + 1] = string.format("%s kind=%s goal=%s tag2=%s time=%s", p.path,
+        tostring(p.kind), tostring(p.meta.goal), tostring(tags and tags[2]), tostring(p.time))
+    end
+    table.sort(seen)
+    for _, p in ipairs(posts) do
+      if p.linted then
+        ctx:report{ post = p, message = table.concat(seen, "; "), first = 1, last = 1 }
+      end
+    end
+  end,
+}
+""")
+        r.write(".lintrc", 'plugins = { "./lint/cal" }\n')
+        r.write("posts/a.md", post("Hello one two three.", scheduled="2026-12-01",
+                                   extra="kind: quote\ntags: [a, b]\n"))
+        r.write("posts/b.md", post("Hello four five six.", extra="date: 2026-11-02\n"))
+        r.write("posts/c.md", post("Hello seven.", scheduled="2026-12-03",
+                                   extra="date: 2026-11-03\n"))
+        r.write("posts/2026-10-04-d.md", post("Hello eight."))
+        r.commit()
+        r.write("posts/e.md", post("Hello nine.", scheduled="2026-12-05"))
+        r.git("add", "posts/e.md")
+        day = lambda d: str(int(datetime.datetime(*d, tzinfo=datetime.timezone.utc).timestamp()))
+        expected = "; ".join([
+            "posts/2026-10-04-d.md kind=nil goal=replies from readers tag2=nil time="
+            + day((2026, 10, 4)),
+            "posts/a.md kind=quote goal=replies from readers tag2=b time=" + day((2026, 12, 1)),
+            "posts/b.md kind=nil goal=replies from readers tag2=nil time=" + day((2026, 11, 2)),
+            "posts/c.md kind=nil goal=replies from readers tag2=nil time=" + day((2026, 12, 3)),
+            "posts/e.md kind=nil goal=replies from readers tag2=nil time=" + day((2026, 12, 5))])
+        # from git, then twice with the cache: the second answers the four from the pack
+        for args in ((), ("--cache",), ("--cache",)):
+            res = r.lint("--staged", "--only", "cal-meta", "--format", "json", *args,
+                         env={"POSTLINT_TIMING": "1"})
+            data = json.loads(res.stdout)
+            self.assertEqual([d["message"] for d in data["diagnostics"]], [expected],
+                             (args, res.stderr))
+        self.assertEqual(CollectRules.timing(res.stderr).get("(host: read git blobs)", 0), 0,
+                         res.stderr)
 
 if __name__ == "__main__":
     harness.main(sys.modules[__name__], postlint_default=os.path.join(ROOT, "build", "postlint"))
