@@ -1,4 +1,5 @@
 /* Files and folders on disk: collecting posts and reading them. */
+#define _DEFAULT_SOURCE /* readdir's d_type and DT_* */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -250,11 +251,6 @@ static void add_file(struct source_list *out, const char *abs, const struct conf
 	source_list_add(out, abs, NULL, c, NULL, 0);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct walk {
 	struct config_store *configs;
 	struct git_repo *repo;
@@ -286,6 +282,36 @@ static void add_symlink(struct walk *w, const char *path)
 	free(target);
 }
 
+/* An entry of a folder, with its type when readdir tells it (DT_UNKNOWN otherwise). */
+struct dir_entry {
+	char *name;
+	unsigned char type;
+};
+
+static int compare_entries(const void *a, const void *b)
+{
+	return strcmp(((const struct dir_entry *)a)->name, ((const struct dir_entry *)b)->name);
+}
+
+/* The entry's kind as lstat would tell it: from readdir's d_type where the file system gives
+ * one (ext4, btrfs, xfs, tmpfs do), which spares an lstat per file (100,000 of them for a
+ * repository of 100,000 posts), else from lstat. False when it cannot be told. */
+static bool entry_mode(const struct dir_entry *e, const char *path, mode_t *mode)
+{
+	switch (e->type) {
+	case DT_DIR: *mode = S_IFDIR; return true;
+	case DT_REG: *mode = S_IFREG; return true;
+	case DT_LNK: *mode = S_IFLNK; return true;
+	case DT_UNKNOWN: break;
+	default: *mode = 0; return true; /* a device, a socket, a pipe: not a post */
+	}
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return false;
+	*mode = st.st_mode;
+	return true;
+}
+
 static void walk_dir(struct walk *w, const char *dir, int depth)
 {
 	if (depth > 64)
@@ -293,40 +319,43 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 	DIR *d = opendir(dir);
 	if (!d)
 		return;
-	char **names = NULL;
+	struct dir_entry *entries = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		/* hidden entries (.git, .cache) and dependency folders are never posts */
 		if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0)
 			continue;
-		xgrow((void **)&names, &cap, n + 1, sizeof(char *));
-		names[n++] = xstrdup(e->d_name);
+		xgrow((void **)&entries, &cap, n + 1, sizeof(*entries));
+		entries[n++] = (struct dir_entry){ xstrdup(e->d_name), e->d_type };
 	}
 	closedir(d);
 	if (n > 1)
-		qsort(names, n, sizeof(char *), compare_names);
+		qsort(entries, n, sizeof(*entries), compare_entries);
 	for (size_t i = 0; i < n; i++) {
 		struct buf path = BUF_INIT;
-		buf_addf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", names[i]);
-		struct stat st;
-		/* lstat: symlinked folders are not followed (no loops, no escaping the tree) */
-		if (lstat(path.ptr, &st) == 0 && !(w->repo && source_git_ignored(w->repo, path.ptr))) {
-			if (S_ISDIR(st.st_mode)) {
+		buf_addf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", entries[i].name);
+		mode_t mode;
+		/* lstat's view: symlinked folders are not followed (no loops, no escaping the
+		 * tree) */
+		if (entry_mode(&entries[i], path.ptr, &mode) &&
+		    !(w->repo && source_git_ignored(w->repo, path.ptr))) {
+			struct stat st;
+			if (S_ISDIR(mode)) {
 				walk_dir(w, path.ptr, depth + 1);
-			} else if (S_ISREG(st.st_mode)) {
+			} else if (S_ISREG(mode)) {
 				const struct config *c = config_store_for(w->configs, path.ptr, false);
 				if (c && config_wants(c, path.ptr))
 					add_file(w->out, path.ptr, c);
-			} else if (S_ISLNK(st.st_mode) &&
+			} else if (S_ISLNK(mode) &&
 				   (stat(path.ptr, &st) != 0 || S_ISREG(st.st_mode))) {
 				add_symlink(w, path.ptr);
 			}
 		}
 		buf_release(&path);
-		free(names[i]);
+		free(entries[i].name);
 	}
-	free(names);
+	free(entries);
 }
 
 static bool has_entry(const char *dir, const char *name)
