@@ -277,6 +277,27 @@ class Config(Case):
         self.assertEqual(len(data["files"]), 2)
         self.assertTrue(all(f.endswith(("c.md", "a.md")) for f in data["files"]), data["files"])
 
+    def test_the_folder_walk_lints_files_and_file_links_only(self):
+        # the walk takes each entry's kind from readdir: a symlinked file is linted (when it
+        # points inside the folder walked), a symlinked folder (here a loop back to the top)
+        # is not followed, a named pipe (which would block a read) and hidden or node_modules
+        # folders are passed over
+        self.write("posts/a.md", GOOD)
+        self.write("posts/sub/b.md", GOOD)
+        self.write("elsewhere/c.md", GOOD)
+        self.write("posts/.drafts/d.md", GOOD)
+        self.write("posts/node_modules/e.md", GOOD)
+        os.symlink(os.path.join(self.dir, "posts", "sub", "b.md"),
+                   os.path.join(self.dir, "posts", "b-link.md"))
+        os.symlink(os.path.join(self.dir, "elsewhere", "c.md"),
+                   os.path.join(self.dir, "posts", "c-link.md"))
+        os.symlink(self.dir, os.path.join(self.dir, "posts", "loop"))
+        os.mkfifo(os.path.join(self.dir, "posts", "pipe.md"))
+        data, r = self.lint_json("posts", code=0)
+        self.assertEqual(sorted(f.split("posts/", 1)[1] for f in data["files"]),
+                         ["a.md", "b-link.md", "sub/b.md"], data["files"])
+        self.assertIn("c-link.md': a symbolic link to", r.stderr)
+
     def test_unknown_platform_in_config(self):
         self.write(".lintrc", 'platform = "myspace"\n')
         self.write("p.md", GOOD)
