@@ -62,7 +62,7 @@ void source_list_release(struct source_list *list);
 void source_list_add(struct source_list *list, const char *abs, const char *display,
 		     const struct config *c, char *data, size_t data_len);
 /* Room for n more files without growing (a repository's calendar, sized by its index; at
- * most some 256,000: the rest grow as they come). */
+ * most 262,144: the rest grow as they come). */
 void source_list_reserve(struct source_list *list, size_t n);
 /* Index of the file with this absolute path, or -1. */
 long source_list_find(const struct source_list *list, const char *abs);

@@ -47,6 +47,7 @@ struct host {
 	bool timed_out;
 	struct watch_slot *watch; /* this host's place in the watchdog's list */
 	struct pool pool;         /* the state's small blocks */
+	long long scratch_held;   /* bytes of scratch pads' blocks (host_scratch_held) */
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
@@ -313,6 +314,16 @@ static int raise_budget(lua_State *L, struct host *h)
 void host_tick(struct host *h)
 {
 	atomic_fetch_add_explicit(&h->watch->ticks, 1, memory_order_relaxed);
+}
+
+bool host_budget_spent(const struct host *h)
+{
+	return h->budget_tripped || (h->budget_total > 0 && h->budget_left <= 0);
+}
+
+void host_scratch_held(struct host *h, long long delta)
+{
+	h->scratch_held += delta;
 }
 
 void host_charge(lua_State *L, long long units)
@@ -1104,7 +1115,8 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 	lua_sethook(L, NULL, 0, 0);
 	h->budget_total = h->budget_left = 0; /* host_alloc charges nothing between calls */
 	h->err = NULL;
-	if (status != LUA_OK && (err->kind == HOST_ERR_MEMORY || err->kind == HOST_ERR_BUDGET))
+	if ((status != LUA_OK && (err->kind == HOST_ERR_MEMORY || err->kind == HOST_ERR_BUDGET)) ||
+	    h->scratch_held > 0)
 		lua_gc(L, LUA_GCCOLLECT, 0);
 	return status == LUA_OK ? 0 : -1;
 }

@@ -105,11 +105,19 @@ void host_load_embedded(lua_State *L, const struct embedded_file *f, const char 
 			int env_index);
 /* Pushes an empty environment with no library functions at all (for .lintrc). */
 void host_push_empty_env(lua_State *L);
-/* Charges work done in C on behalf of Lua (scanning n bytes, building n tables) to the
- * call's instruction budget; raises the budget error when it runs out. */
 /* Tells the watchdog that work is progressing, from any thread (C code running outside the
  * Lua state, such as lint.nearest's helper threads, which cannot charge the budget). */
 void host_tick(struct host *h);
+/* Charges work done in C on behalf of Lua (scanning n bytes, building n tables) to the
+ * call's instruction budget; raises the budget error when it runs out. */
 void host_charge(lua_State *L, long long units);
+/* Whether the running call's budget is spent (the next charge raises). */
+bool host_budget_spent(const struct host *h);
+/* Scratch pads (scratch.h) count the bytes they hold here. A pad an error left open inside
+ * a coroutine (coroutine.resume does not close a dead coroutine's to-be-closed slots) gives
+ * its blocks back only in its finalizer, which Lua's emergency collection never runs: a call
+ * that ends with bytes still held ends with a full collection, so that the next rule does
+ * not run out of memory for them. */
+void host_scratch_held(struct host *h, long long delta);
 
 #endif

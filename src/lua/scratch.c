@@ -6,13 +6,16 @@
 
 #include <lauxlib.h>
 
+#include "lua/host.h"
+
 /* More blocks than any API function holds at once (lint.nearest's search: some thirty). */
 #define SCRATCH_BLOCKS 64
 
 static const char pad_type[] = "postlint.scratch";
 
 struct scratch {
-	lua_State *L;
+	lua_State *L;    /* the thread that opened it (dead, when __gc runs after an error) */
+	struct host *host;
 	int index;       /* the pad's place on the stack */
 	lua_Alloc alloc; /* the state's allocator: the host's, which counts every byte */
 	void *alloc_ud;
@@ -27,6 +30,7 @@ static void give_back(struct scratch *s, size_t k)
 {
 	s->alloc(s->alloc_ud, s->blocks[k].p, s->blocks[k].size, 0);
 	s->bytes -= s->blocks[k].size;
+	host_scratch_held(s->host, -(long long)s->blocks[k].size);
 	s->blocks[k] = s->blocks[--s->n];
 }
 
@@ -50,6 +54,8 @@ void scratch_close(struct scratch *s)
 static int pad_close(lua_State *L)
 {
 	give_back_all(luaL_checkudata(L, 1, pad_type));
+	lua_pushnil(L);
+	lua_setiuservalue(L, 1, 1);
 	return 0;
 }
 
@@ -57,6 +63,7 @@ struct scratch *scratch_open(lua_State *L)
 {
 	struct scratch *s = lua_newuserdatauv(L, sizeof(*s), 1);
 	s->L = L;
+	s->host = host_of(L);
 	s->index = lua_gettop(L);
 	s->alloc = lua_getallocf(L, &s->alloc_ud);
 	s->n = s->bytes = 0;
@@ -100,9 +107,10 @@ void *scratch_take(struct scratch *s, size_t count, size_t size, const char *wha
 		luaL_error(s->L, "%s: more than %d working arrays (a bug in postlint)", what,
 			   SCRATCH_BLOCKS);
 	void *p = s->alloc(s->alloc_ud, NULL, LUA_TUSERDATA, bytes);
-	if (!p) {
-		/* garbage may hold the room: a full cycle (which also closes pads an error left
-		 * to their __gc) before asking again */
+	if (!p && !host_budget_spent(s->host)) {
+		/* garbage may hold the room: a full cycle (which also frees the blocks of pads a
+		 * dead coroutine left to their __gc) before asking again. Not when the budget is
+		 * spent: then nothing is served, and the cycle would be work no budget counts */
 		lua_gc(s->L, LUA_GCCOLLECT, 0);
 		p = s->alloc(s->alloc_ud, NULL, LUA_TUSERDATA, bytes);
 	}
@@ -112,6 +120,7 @@ void *scratch_take(struct scratch *s, size_t count, size_t size, const char *wha
 	s->blocks[s->n].size = bytes;
 	s->n++;
 	s->bytes += bytes;
+	host_scratch_held(s->host, (long long)bytes);
 	return p;
 }
 

@@ -10,7 +10,10 @@
  * budget exactly as a userdata of the same size would; scratch_close gives them back at once.
  * The pad is a to-be-closed slot (lua_toclose): whatever it holds goes back when the function
  * returns or an error unwinds past it, not when the collector next runs (Lua's emergency
- * collection, when an allocation is refused, runs no finalizers).
+ * collection, when an allocation is refused, runs no finalizers). Inside a coroutine that an
+ * error ends, coroutine.resume leaves the slot open: the pad's __gc gives the blocks back,
+ * and the host runs a full collection after a call that ends with blocks still held
+ * (host_scratch_held).
  *
  * The blocks are not in the collector's count (lua_gc LUA_GCCOUNT, which only sees the pad
  * itself), only in the host's (host_memory), which the cap checks.

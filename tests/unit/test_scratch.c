@@ -96,17 +96,52 @@ static const char retry_script[] =
 	"    memory_errors = memory_errors + 1\n"
 	"  end\n"
 	"end\n"
-	"return set_errors, memory_errors\n";
+	"-- then 30 MB of the rule's own, which only Lua's emergency collection can make room for\n"
+	"local big = string.rep('x', 30 * 1024 * 1024)\n"
+	"return set_errors, memory_errors, #big\n";
 
-static lua_Integer set_errors, memory_errors;
+/* The same calls inside coroutines that die of the error (coroutine.resume leaves their
+ * to-be-closed slots open), and, in the next call, 30 MB of another rule's. */
+static const char coroutine_script[] =
+	"local items = {}\n"
+	"for i = 1, 100000 do items[i] = false end\n"
+	"items[100001] = {}\n"
+	"local failed = 0\n"
+	"for _ = 1, 8 do\n"
+	"  local co = coroutine.create(function() return lint.nearest(items, 0.5) end)\n"
+	"  if not coroutine.resume(co) then failed = failed + 1 end\n"
+	"end\n"
+	"return failed\n";
+static const char next_rule_script[] = "return #string.rep('x', 30 * 1024 * 1024)\n";
+
+static lua_Integer set_errors, memory_errors, big_len, coroutines_failed;
+
+static int run_chunk(lua_State *L, const char *src, const char *name, int results)
+{
+	host_push_env(L, NULL);
+	host_load_chunk(L, src, strlen(src), name, lua_gettop(L));
+	lua_call(L, 0, results);
+	return lua_gettop(L) - results + 1;
+}
 
 static int run_retries(lua_State *L)
 {
-	host_push_env(L, NULL);
-	host_load_chunk(L, retry_script, strlen(retry_script), "=retries", lua_gettop(L));
-	lua_call(L, 0, 2);
-	set_errors = lua_tointeger(L, -2);
-	memory_errors = lua_tointeger(L, -1);
+	int at = run_chunk(L, retry_script, "=retries", 3);
+	set_errors = lua_tointeger(L, at);
+	memory_errors = lua_tointeger(L, at + 1);
+	big_len = lua_tointeger(L, at + 2);
+	return 0;
+}
+
+static int run_coroutines(lua_State *L)
+{
+	coroutines_failed = lua_tointeger(L, run_chunk(L, coroutine_script, "=coroutines", 1));
+	return 0;
+}
+
+static int run_next_rule(lua_State *L)
+{
+	big_len = lua_tointeger(L, run_chunk(L, next_rule_script, "=next", 1));
 	return 0;
 }
 
@@ -233,6 +268,19 @@ int main(void)
 	CHECK(rc == 0, "the pcall loop ran: %s", rc ? err.message : "ok");
 	CHECK_INT(set_errors, 60, "lint.nearest's own error, 60 times under pcall");
 	CHECK_INT(memory_errors, 0, "no call ran out of memory (64 MB cap, 4.8 MB per call)");
+	CHECK_INT(big_len, 30 * MB, "then 30 MB of the rule's own fit (nothing left to __gc)");
+	host_collect(h64);
+	size_t base64 = host_memory(h64);
+	rc = host_call(h64, run_coroutines, NULL, cap64.instructions, &err);
+	CHECK(rc == 0 && coroutines_failed == 8, "8 calls failed inside coroutines (%lld): %s",
+	      (long long)coroutines_failed, rc ? err.message : "ok");
+	size_t after_call = host_memory(h64);
+	CHECK(after_call < base64 + 4 * MB, "their pads were collected when the call ended "
+	      "(%zu bytes more than before)", after_call > base64 ? after_call - base64 : 0);
+	big_len = 0;
+	rc = host_call(h64, run_next_rule, NULL, cap64.instructions, &err);
+	CHECK(rc == 0 && big_len == 30 * MB, "the next rule's 30 MB fit: %s",
+	      rc ? err.message : "ok");
 	host_free(h64);
 
 	rc = host_call(h, take_too_much, NULL, limits.instructions, &err);
