@@ -91,6 +91,26 @@ class Repo:
         return json.loads(r.stdout), r
 
 
+def calendar_reporter(rule_id, line, sep):
+    """A plugin rule across posts (with collect) that reports on each linted post one message:
+    `line` (a Lua expression of p) for every post of the calendar, sorted, joined by sep."""
+    return """return {
+  id = "%s", summary = "test", docs = "test",
+  collect = function(post, ctx) return true end,
+  check_set = function(posts, ctx)
+    local lines = {}
+    for _, p in ipairs(posts) do lines[#lines + 1] = %s end
+    table.sort(lines)
+    for _, p in ipairs(posts) do
+      if p.linted then
+        ctx:report{ post = p, message = table.concat(lines, "%s"), first = 1, last = 1 }
+      end
+    end
+  end,
+}
+""" % (rule_id, line, sep)
+
+
 def found(data, rule=None):
     """{(path, rule)} of the diagnostics, optionally of one rule."""
     return sorted((d["path"], d["rule"]) for d in data["diagnostics"]
@@ -913,21 +933,8 @@ class Cache(Case):
         # from the cache (its JSON entry, or the pack) had no words to guess it from, and
         # fell back to the config's language ("en" for a Spanish post)
         r = self.repo()
-        r.write("lint/cal/rules/cal-lang.lua", """return {
-  id = "cal-lang", summary = "test", docs = "test",
-  collect = function(post, ctx) return true end,
-  check_set = function(posts, ctx)
-    local langs = {}
-    for _, p in ipairs(posts) do langs[#langs + 1] = p.path .. "=" .. tostring(p.lang) end
-    table.sort(langs)
-    for _, p in ipairs(posts) do
-      if p.linted then
-        ctx:report{ post = p, message = table.concat(langs, " "), first = 1, last = 1 }
-      end
-    end
-  end,
-}
-""")
+        r.write("lint/cal/rules/cal-lang.lua", calendar_reporter(
+            "cal-lang", 'p.path .. "=" .. tostring(p.lang)', " "))
         r.write(".lintrc", 'plugins = { "./lint/cal" }\n')
         r.write("posts/es.md", post("Hola a todos. ¿Qué libro están leyendo esta semana? Yo "
                                     "empecé una novela de misterio y no la puedo dejar."))
@@ -946,25 +953,10 @@ class Cache(Case):
         # rule asks (post_meta), and its time is worked out from those bytes: scheduled
         # before date, date alone, a dated file name, and a list under meta
         r = self.repo()
-        r.write("lint/cal/rules/cal-meta.lua", """return {
-  id = "cal-meta", summary = "test", docs = "test",
-  collect = function(post, ctx) return true end,
-  check_set = function(posts, ctx)
-    local seen = {}
-    for _, p in ipairs(posts) do
-      local tags = p.meta.tags
-      seen[#seen + 1] = string.format("%s kind=%s goal=%s tag2=%s time=%s", p.path,
-        tostring(p.kind), tostring(p.meta.goal), tostring(tags and tags[2]), tostring(p.time))
-    end
-    table.sort(seen)
-    for _, p in ipairs(posts) do
-      if p.linted then
-        ctx:report{ post = p, message = table.concat(seen, "; "), first = 1, last = 1 }
-      end
-    end
-  end,
-}
-""")
+        r.write("lint/cal/rules/cal-meta.lua", calendar_reporter(
+            "cal-meta", 'string.format("%s kind=%s goal=%s tag2=%s time=%s", p.path, '
+            'tostring(p.kind), tostring(p.meta.goal), tostring(p.meta.tags and p.meta.tags[2]), '
+            'tostring(p.time))', "; "))
         r.write(".lintrc", 'plugins = { "./lint/cal" }\n')
         r.write("posts/a.md", post("Hello one two three.", scheduled="2026-12-01",
                                    extra="kind: quote\ntags: [a, b]\n"))
