@@ -277,11 +277,8 @@ class Config(Case):
         self.assertEqual(len(data["files"]), 2)
         self.assertTrue(all(f.endswith(("c.md", "a.md")) for f in data["files"]), data["files"])
 
-    def test_the_folder_walk_lints_files_and_file_links_only(self):
-        # the walk takes each entry's kind from readdir: a symlinked file is linted (when it
-        # points inside the folder walked), a symlinked folder (here a loop back to the top)
-        # is not followed, a named pipe (which would block a read) and hidden or node_modules
-        # folders are passed over
+    def walk_tree(self):
+        """A folder with every kind of entry the walk meets; the files it should lint."""
         self.write("posts/a.md", GOOD)
         self.write("posts/sub/b.md", GOOD)
         self.write("elsewhere/c.md", GOOD)
@@ -293,10 +290,74 @@ class Config(Case):
                    os.path.join(self.dir, "posts", "c-link.md"))
         os.symlink(self.dir, os.path.join(self.dir, "posts", "loop"))
         os.mkfifo(os.path.join(self.dir, "posts", "pipe.md"))
-        data, r = self.lint_json("posts", code=0)
-        self.assertEqual(sorted(f.split("posts/", 1)[1] for f in data["files"]),
-                         ["a.md", "b-link.md", "sub/b.md"], data["files"])
+        return ["a.md", "b-link.md", "sub/b.md"]
+
+    def check_walk(self, expected, env=None):
+        r = run(["--format", "json", "posts"], self.dir, env=env)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        data = json.loads(r.stdout)
+        self.assertEqual(sorted(f.split("posts/", 1)[1] for f in data["files"]), expected,
+                         data["files"])
         self.assertIn("c-link.md': a symbolic link to", r.stderr)
+
+    def test_the_folder_walk_lints_files_and_file_links_only(self):
+        # the walk takes each entry's kind from readdir: a symlinked file is linted (when it
+        # points inside the folder walked), a symlinked folder (here a loop back to the top)
+        # is not followed, a named pipe (which would block a read) and hidden or node_modules
+        # folders are passed over
+        self.check_walk(self.walk_tree())
+
+    def test_the_folder_walk_asks_lstat_when_readdir_cannot_tell(self):
+        # some file systems (XFS without ftype, NFS, many FUSE ones) give every entry the
+        # type DT_UNKNOWN: the walk then asks lstat, with the same answers. A readdir that
+        # says so for every entry is preloaded (a shim built here; it counts its entries)
+        cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if not cc:
+            self.skipTest("no C compiler to build the readdir shim")
+        shim = os.path.join(self.dir, "shim")
+        os.makedirs(shim)
+        with open(os.path.join(shim, "unknown.c"), "w") as f:
+            f.write(textwrap.dedent("""\
+                #define _GNU_SOURCE
+                #include <dirent.h>
+                #include <dlfcn.h>
+                #include <stdio.h>
+                #include <stdlib.h>
+                static long seen;
+                struct dirent *readdir(DIR *d)
+                {
+                    static struct dirent *(*real)(DIR *);
+                    if (!real)
+                        real = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
+                    struct dirent *e = real(d);
+                    if (e) {
+                        e->d_type = DT_UNKNOWN;
+                        seen++;
+                    }
+                    return e;
+                }
+                __attribute__((destructor)) static void report(void)
+                {
+                    const char *out = getenv("SHIM_COUNT");
+                    FILE *f = out ? fopen(out, "w") : NULL;
+                    if (f) {
+                        fprintf(f, "%ld\\n", seen);
+                        fclose(f);
+                    }
+                }
+                """))
+        lib = os.path.join(shim, "unknown.so")
+        subprocess.run([cc, "-shared", "-fPIC", "-o", lib, os.path.join(shim, "unknown.c"),
+                        "-ldl"], check=True)
+        count = os.path.join(shim, "count")
+        expected = self.walk_tree()
+        # a sanitizer build wants its runtime first among the preloaded libraries
+        asan = ":".join(o for o in (os.environ.get("ASAN_OPTIONS"), "verify_asan_link_order=0")
+                        if o)
+        self.check_walk(expected, env={"LD_PRELOAD": lib, "SHIM_COUNT": count,
+                                       "ASAN_OPTIONS": asan})
+        with open(count) as f:
+            self.assertGreater(int(f.read()), 5, "the shim saw the entries")
 
     def test_unknown_platform_in_config(self):
         self.write(".lintrc", 'platform = "myspace"\n')
