@@ -120,7 +120,7 @@ static int f_dated(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
 	size_t n = (size_t)lua_rawlen(L, 1);
-	/* 2: the working arrays, given back before the list is returned */
+	/* 2: the working arrays, given back as the function returns (a to-be-closed slot) */
 	struct scratch *pad = scratch_open(L);
 	struct dated *list = scratch_take(pad, n, sizeof(struct dated), "lint.dated");
 	lua_createtable(L, 0, 0); /* 3: keeps the paths of plain tables alive */
@@ -171,7 +171,6 @@ static int f_dated(lua_State *L)
 		lua_rawgeti(L, 1, order ? list[order[k].at].index : list[k].index);
 		lua_rawseti(L, -2, (lua_Integer)k + 1);
 	}
-	scratch_close(pad);
 	return 1;
 }
 

@@ -648,7 +648,8 @@ static void probe_all(lua_State *L, struct scratch *pad, const struct probe *pr,
 }
 
 /* The search over items read by f_nearest or f_nearest_posts (their sets stay alive while
- * it runs; items is in pad): pushes the result table and gives back the pad's arrays. */
+ * it runs; items is in pad, which gives its arrays back when f_nearest or f_nearest_posts
+ * returns): pushes the result table. */
 static void search(lua_State *L, struct scratch *pad, struct item *items, size_t n, size_t total,
 		   size_t wanted, double t)
 {
@@ -657,7 +658,6 @@ static void search(lua_State *L, struct scratch *pad, struct item *items, size_t
 	host_charge(L, (long long)(total / 4 + n));
 	if (wanted <= DIRECT_MAX_WANTED) {
 		direct_search(L, pad, items, n, total, t);
-		scratch_close(pad);
 		return;
 	}
 
@@ -792,7 +792,6 @@ static void search(lua_State *L, struct scratch *pad, struct item *items, size_t
 
 	struct probe pr = { items, ranks, prefix, &cl, index, index_off, run_end, t };
 	probe_all(L, pad, &pr, n, wanted);
-	scratch_close(pad);
 }
 
 /* The string on top of the stack, kept alive in the table at holder (its *kept-th entry)

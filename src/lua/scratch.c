@@ -40,22 +40,27 @@ static void give_back_all(struct scratch *s)
 		give_back(s, s->n - 1);
 }
 
-void scratch_close(struct scratch *s)
+/* The pad at index of L's stack given back: its blocks, and those take_through_lua got
+ * (garbage once the pad's table of them is dropped). */
+static void close_at(struct scratch *s, lua_State *L, int index)
 {
 	give_back_all(s);
-	/* blocks take_through_lua got become garbage now */
-	lua_pushnil(s->L);
-	lua_setiuservalue(s->L, s->index, 1);
+	lua_pushnil(L);
+	lua_setiuservalue(L, index, 1);
+}
+
+void scratch_close(struct scratch *s)
+{
+	close_at(s, s->L, s->index);
 }
 
 /* __close: the function returned, or an error unwinds past it (then at once: Lua's emergency
  * collection, when an allocation is refused, runs no finalizers, so blocks left to __gc
- * would count against the memory cap until the next full cycle); __gc: the backstop. */
+ * would count against the memory cap until the next full cycle); __gc: the backstop. Both
+ * get the pad as their argument, on the thread that runs them. */
 static int pad_close(lua_State *L)
 {
-	give_back_all(luaL_checkudata(L, 1, pad_type));
-	lua_pushnil(L);
-	lua_setiuservalue(L, 1, 1);
+	close_at(luaL_checkudata(L, 1, pad_type), L, 1);
 	return 0;
 }
 

@@ -41,7 +41,8 @@ void *scratch_take(struct scratch *s, size_t count, size_t size, const char *wha
 /* Gives back one block of this pad now (an array outgrown). */
 void scratch_drop(struct scratch *s, void *block);
 
-/* Gives back every block of the pad now. The pad stays usable. */
+/* Gives back every block of the pad now (returning from the function does it too). The pad
+ * stays usable. */
 void scratch_close(struct scratch *s);
 
 /* Bytes the pad holds now (for tests and figures). */
