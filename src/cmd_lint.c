@@ -431,8 +431,8 @@ int cmd_lint(const struct cli *cli)
 	struct buf errors = BUF_INIT;
 	struct source_query query = { cli->args, cli->nargs, cli->staged, cli->since, cli->rev };
 	bool fatal = false;
-	/* the Lua state and built-in rules first: libgit2 initialises meanwhile (source_git.c);
-	 * the plugins of the configs found with the posts come after */
+	/* the Lua state and built-in rules first; the plugins of the configs found with the
+	 * posts come after */
 	struct session_options opts = cmd_session_options(cli);
 	long long started = timing_now();
 	struct session *s = session_new(&opts, configs);

@@ -1,9 +1,9 @@
 /* Unified diffs through libgit2's patch machinery (see diff.h): the same diff algorithm and
  * path quoting as git itself, rather than a second hand-written differ. */
 #include "diff.h"
+#include "git_dl.h"
 #include "source.h"
 
-#include <git2.h>
 
 int diff_unified(const char *path, const char *old, size_t old_len, const char *new_text,
 		 size_t new_len, struct buf *out, struct buf *err)

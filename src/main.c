@@ -209,8 +209,9 @@ static int cmd_new_rule(const struct cli *cli)
 
 static void print_version(void)
 {
+	const char *git = source_git_version(); /* loads libgit2: exits first when it cannot */
 	printf("postlint %s\n", POSTLINT_VERSION);
-	printf("  %s, libgit2 %s, utf8proc %s, libyaml %s\n", LUA_RELEASE, source_git_version(),
+	printf("  %s, libgit2 %s, utf8proc %s, libyaml %s\n", LUA_RELEASE, git,
 	       uni_library_version(), yaml_get_version_string());
 }
 
@@ -225,11 +226,8 @@ int main(int argc, char **argv)
 		return EXIT_TROUBLE;
 	}
 	buf_release(&err);
-	/* the commands that read git start its init early, on a thread; the others never pay
-	 * for it (source_git.c) */
-	if (cli.command == CMD_LINT || cli.command == CMD_LSP || cli.command == CMD_LENGTH ||
-	    cli.command == CMD_HOOK)
-		source_git_init();
+	/* libgit2 is loaded at the first git call: the commands that never read git never
+	 * pay for it (source_git.c) */
 	int rc = EXIT_OK;
 	switch (cli.command) {
 	case CMD_LINT:

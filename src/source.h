@@ -136,10 +136,8 @@ void source_git_calendar_head(const struct source_query *q, struct config_store 
 /* The folder git runs hooks from (core.hooksPath honoured); malloc'd, NULL outside a
  * repository (with a message in err). */
 char *source_git_hooks_dir(struct buf *err);
-/* Starts libgit2's global init on a thread (see source_git.c). source_git_ready waits for
- * it (or does it, when it was not started), and every function here that calls libgit2
- * calls it first. */
-void source_git_init(void);
+/* Loads and initialises libgit2 on first call (see source_git.c); every function here that
+ * calls libgit2 calls it first. Without libgit2 it prints why and exits with 2. */
 void source_git_ready(void);
 void source_git_shutdown(void);
 const char *source_git_version(void);

@@ -105,6 +105,41 @@ class ExitCodes(Case):
         self.assertIn("unknown rule 'no-such-rule'", r.stderr)
 
 
+class LoadingGit(Case):
+    # libgit2 is loaded at the first git call (src/git_dl.c), not linked: POSTLINT_LIBGIT2
+    # names the library to load instead of the one built against
+    def test_only_commands_that_read_git_load_libgit2(self):
+        self.write("a.md", "---\ngoal: replies\n---\nHello. What do you think?\n")
+        missing = {"POSTLINT_LIBGIT2": os.path.join(self.dir, "no-such-libgit2.so")}
+        for args in (["rules"], ["explain", "invite-conversation"], ["test"], ["--help"],
+                     ["length", "a.md"]):
+            with self.subTest(args=args):
+                r = run(args, self.dir, env=missing)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertNotIn("libgit2", r.stderr)
+        # linting asks git what it ignores: a clear message, exit 2, and nothing half-printed
+        for args in (["a.md"], ["--format", "json", "."], ["--version"]):
+            with self.subTest(args=args):
+                r = run(args, self.dir, env=missing)
+                self.assertEqual(r.returncode, 2, r.stdout + r.stderr)
+                self.assertEqual(r.stdout, "")
+                self.assertEqual(r.stderr.splitlines(), [
+                    "postlint: cannot load libgit2: %s: cannot open shared object file: "
+                    "No such file or directory" % missing["POSTLINT_LIBGIT2"]])
+        # a library that is not libgit2 is named with the first function it lacks
+        r = run(["a.md"], self.dir, env={"POSTLINT_LIBGIT2": "libc.so.6"})
+        self.assertEqual((r.returncode, r.stdout), (2, ""))
+        self.assertEqual(r.stderr, "postlint: cannot load libgit2 (libc.so.6): it has no "
+                         "git_blob_free\n")
+        # the run-time name of the library built against (libgit2.so.MAJOR.MINOR) works
+        # like the default
+        version = re.search(r"libgit2 (\d+)\.(\d+)\.", run(["--version"], self.dir).stdout)
+        soname = "libgit2.so.%s.%s" % version.groups()
+        r = run(["a.md"], self.dir, env={"POSTLINT_LIBGIT2": soname})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 file checked, no problems", r.stdout)
+
+
 class Formats(Case):
     def test_json_matches_design(self):
         self.write("p.md", "---\ngoal: conversation\n---\nMust read 👇 https://news.example.com/a\n")
