@@ -6,7 +6,9 @@
 # built-in rule on each size (also with a warm --cache), the pre-commit case (one staged post
 # in a repository of 10,000, without and with the cache as the hook runs it), `wc -w` as
 # the floor of reading the files, and a program that does nothing (`true`) as the floor of
-# starting one. With --peers it also installs and times write-good, textlint (with
+# starting one. The hook and 10,000 posts are also timed with the heap on 2 MB pages (glibc's
+# hugetlb tunable; mimalloc's large pages when libmimalloc2.0 is installed): the same binary,
+# for users on machines where page faults are dear. With --peers it also installs and times write-good, textlint (with
 # its write-good and alex rules), alex and proselint on the same corpora, in the same run.
 # Prints median wall time, CPU time (user + sys), peak RSS, the ratio postlint / peer per size,
 # and the targets with pass or fail. Not a test: nothing here runs in ctest or CI.
@@ -158,7 +160,7 @@ cell() {
     for n in 1 2 3; do timed "$script" "$log"; done
   fi
   rm -f "$results/$tag.ir"
-  if [ "$instructions" = 1 ] && [[ $name == postlint* ]] &&
+  if [ "$instructions" = 1 ] && [[ $name == postlint* ]] && [[ $name != *" pages" ]] &&
      { [ "$size" -le 1000 ] || [[ $name == *"--staged --cache"* ]]; }; then
     # the last "I refs" is the exec'd command's (sh counts separately, before it)
     valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
@@ -171,6 +173,10 @@ cell() {
 
 # ---- the cells -----------------------------------------------------------------------------
 pl=$postlint
+mimalloc=
+for lib in /usr/lib/*/libmimalloc.so.2; do
+  [ -e "$lib" ] && mimalloc="LD_PRELOAD=$lib MIMALLOC_LARGE_OS_PAGES=1"
+done
 for n in $sizes; do
   cell "postlint" "$n" "exec '$pl' --no-color ."
   if [ "$n" -ge 1000 ]; then
@@ -178,6 +184,12 @@ for n in $sizes; do
     # an unchanged repository again: the probe run fills the cache, the timed runs reuse it
     rm -rf "$work/corpus-$n/.git/postlint"
     cell "postlint --cache (warm)" "$n" "exec '$pl' --no-color --cache ."
+  fi
+  if [ "$n" = 10000 ]; then
+    cell "postlint, glibc huge pages" "$n" \
+      "export GLIBC_TUNABLES=glibc.malloc.hugetlb=1; exec '$pl' --no-color ."
+    [ -z "$mimalloc" ] ||
+      cell "postlint, mimalloc large pages" "$n" "export $mimalloc; exec '$pl' --no-color ."
   fi
   cell "wc -w" "$n" "find . -maxdepth 1 -name '*.md' -print0 | xargs -0 wc -w"
   # the floor of every cell: starting a process the way the cells do (sh, then exec), with
@@ -195,6 +207,16 @@ case " $sizes " in *" 10000 "*)
   cell "postlint --staged (1 of 10,000)" 10000 "exec '$pl' --no-color --staged"
   # what the installed hook runs: with the cache of the other posts warm
   cell "postlint --staged --cache (1 of 10,000)" 10000 "exec '$pl' --no-color --staged --cache"
+  # the same binary with its heap on 2 MB pages (transparent huge pages): glibc's own
+  # tunable, and mimalloc's large pages when installed (apt: libmimalloc2.0). Where page
+  # faults are dear (a VM), most of the hook's time is faults; see README, Performance
+  hugetlb="GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
+  cell "postlint --staged --cache (1 of 10,000), glibc huge pages" 10000 \
+    "export $hugetlb; exec '$pl' --no-color --staged --cache"
+  if [ -n "$mimalloc" ]; then
+    cell "postlint --staged --cache (1 of 10,000), mimalloc large pages" 10000 \
+      "export $mimalloc; exec '$pl' --no-color --staged --cache"
+  fi
   git -C "$c" reset -q
   git -C "$c" checkout -q HEAD -- "$post"
   ;;
