@@ -1,15 +1,18 @@
 /* The sandboxed Lua state: allocator cap, instruction budget, protected calls (see host.h). */
 #include "lua/host.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,13 +55,21 @@ struct host {
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
 
-/* One thread for the process watches every host (one per --jobs worker). While a budgeted
- * call runs, the instruction hook and every charge tick the host's counter; if a counter
- * stands still for the set number of seconds, that call is stuck in C code that the hook
- * cannot reach, and the only safe way out is to end the process (a thread cannot be stopped
- * safely). Slow but progressing Lua code (under valgrind, say) is left to the instruction
- * budget and the time limit. The slots are static, so the thread never reads a freed host. */
+/* A timer watches every host (one per --jobs worker): SIGALRM every WATCH_TICK_MS. While a
+ * budgeted call runs, the instruction hook and every charge tick the host's counter; if a
+ * counter stands still for the set number of seconds, that call is stuck in C code that the
+ * hook cannot reach, and the only safe way out is to end the process (a thread cannot be
+ * stopped safely). Slow but progressing Lua code (under valgrind, say) is left to the
+ * instruction budget and the time limit. The slots are static, so the handler never reads a
+ * freed host.
+ *
+ * A signal, not a thread: a one-post run (the pre-commit hook, an editor) starts no thread at
+ * all, and the watchdog thread cost it 0.7 ms. The handler only loads atomics, reads the
+ * clock, and writes and _exits: all async-signal-safe. SA_RESTART restarts the system calls
+ * it interrupts (read, write, open; glibc's futex waits restart on their own), and postlint
+ * makes none that a handler ends with EINTR whatever the flag (poll, select, sleep). */
 #define WATCH_SLOTS 128
+#define WATCH_TICK_MS 100
 
 struct watch_slot {
 	atomic_bool taken;
@@ -80,18 +91,36 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* What the watchdog last saw of one slot. */
+/* What the watchdog last saw of one slot (the handler's alone). */
 struct watch_seen {
 	unsigned long ticks;
 	long long armed, changed;
 };
 
-/* The thread is stopped and joined at exit, so that leak checkers see nothing of it; it
- * waits on a condition variable so that stopping it is immediate. */
-static pthread_mutex_t watchdog_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t watchdog_wake = PTHREAD_COND_INITIALIZER;
-static bool watchdog_quit;
-static pthread_t watchdog_thread;
+static struct watch_seen watch_seen[WATCH_SLOTS];
+/* set while a handler runs: a tick delivered to another thread meanwhile (a VM can stall one
+ * for longer than a tick) leaves watch_seen to it */
+static atomic_flag watch_busy = ATOMIC_FLAG_INIT;
+
+/* Appends s to msg[*n] (never past size - 1): snprintf is not async-signal-safe. */
+static void add_text(char *msg, size_t size, size_t *n, const char *s)
+{
+	while (*s && *n + 1 < size)
+		msg[(*n)++] = *s++;
+}
+
+static void add_number(char *msg, size_t size, size_t *n, int v)
+{
+	char digits[16];
+	size_t k = 0;
+	unsigned u = v < 0 ? 0u : (unsigned)v;
+	do {
+		digits[k++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u && k < sizeof(digits));
+	while (k && *n + 1 < size)
+		msg[(*n)++] = digits[--k];
+}
 
 /* Ends the process when the slot's call has made no progress for its seconds. */
 static void watch_one(struct watch_slot *w, struct watch_seen *seen, long long now)
@@ -108,52 +137,48 @@ static void watch_one(struct watch_slot *w, struct watch_seen *seen, long long n
 	if (now - seen->changed <= seconds * 1000LL)
 		return;
 	char msg[400];
-	int n = snprintf(msg, sizeof(msg),
-			 "postlint: %s ran for more than %d seconds inside a library call "
-			 "(a pattern that backtracks?); stopping (exit code 2)\n",
-			 atomic_load(&w->label_ready) ? w->label : "a rule", seconds);
-	if (n > 0 && write(STDERR_FILENO, msg, (size_t)n) < 0)
+	size_t n = 0;
+	add_text(msg, sizeof(msg), &n, "postlint: ");
+	add_text(msg, sizeof(msg), &n, atomic_load(&w->label_ready) ? w->label : "a rule");
+	add_text(msg, sizeof(msg), &n, " ran for more than ");
+	add_number(msg, sizeof(msg), &n, seconds);
+	add_text(msg, sizeof(msg), &n, " seconds inside a library call (a pattern that "
+		 "backtracks?); stopping (exit code 2)\n");
+	if (write(STDERR_FILENO, msg, n) < 0)
 		_exit(2);
 	_exit(2);
 }
 
-static void *watchdog_main(void *arg)
+static void watchdog_tick(int sig)
 {
-	(void)arg;
-	static struct watch_seen seen[WATCH_SLOTS];
-	pthread_mutex_lock(&watchdog_lock);
-	while (!watchdog_quit) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += 100 * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		pthread_cond_timedwait(&watchdog_wake, &watchdog_lock, &until);
-		if (watchdog_quit)
-			break;
+	(void)sig;
+	int saved = errno;
+	if (!atomic_flag_test_and_set(&watch_busy)) {
 		long long now = now_ms();
 		for (size_t i = 0; i < WATCH_SLOTS; i++)
-			watch_one(&watch_slots[i], &seen[i], now);
+			watch_one(&watch_slots[i], &watch_seen[i], now);
+		atomic_flag_clear(&watch_busy);
 	}
-	pthread_mutex_unlock(&watchdog_lock);
-	return NULL;
+	errno = saved;
 }
 
+/* At exit: no tick during the teardown (the handler stays, for a tick already pending). */
 static void watchdog_stop(void)
 {
-	pthread_mutex_lock(&watchdog_lock);
-	watchdog_quit = true;
-	pthread_cond_signal(&watchdog_wake);
-	pthread_mutex_unlock(&watchdog_lock);
-	pthread_join(watchdog_thread, NULL);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
 }
 
 static void watchdog_start(void)
 {
-	if (pthread_create(&watchdog_thread, NULL, watchdog_main, NULL) != 0) {
-		fprintf(stderr, "postlint: warning: cannot start the watchdog thread\n");
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watchdog_tick;
+	sa.sa_flags = SA_RESTART;
+	sigfillset(&sa.sa_mask);
+	const struct itimerval every = { { 0, WATCH_TICK_MS * 1000 }, { 0, WATCH_TICK_MS * 1000 } };
+	if (sigaction(SIGALRM, &sa, NULL) != 0 || setitimer(ITIMER_REAL, &every, NULL) != 0) {
+		fprintf(stderr, "postlint: warning: cannot start the watchdog timer\n");
 		return;
 	}
 	atexit(watchdog_stop);
