@@ -130,7 +130,7 @@ void cli_usage(struct buf *out)
 		buf_release(&left);
 	}
 	buf_adds(out, "\nexit codes: 0 no errors (and warnings within --max-warnings), 1 problems,\n"
-		      "            2 usage, configuration, I/O or rule errors\n");
+		      "            2 usage, configuration, I/O or rule errors, or libgit2 missing\n");
 }
 
 static const struct opt *find_long(const char *name, size_t len)

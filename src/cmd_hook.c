@@ -42,10 +42,11 @@ static void hook_script(struct buf *b)
 		    "postlint=");
 	add_shell_quoted(b, n > 0 ? self : "postlint");
 	buf_adds(b, "\n[ -x \"$postlint\" ] || postlint=postlint\n"
-		    "# glibc's heap on 2 MB pages (transparent huge pages, where the system allows\n"
-		    "# them when asked): the hook reads the calendar's thousands of posts, and where a\n"
-		    "# page fault is dear (a VM) that is a fifth of its time\n"
-		    "GLIBC_TUNABLES=\"${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1\"\n"
+		    "# glibc's heap on 2 MB pages (transparent huge pages, when the system gives them\n"
+		    "# on request): the hook reads the calendar's thousands of posts, and where a page\n"
+		    "# fault is dear (a VM) that is a fifth of its time. First, so that a tunable of\n"
+		    "# your own (glibc reads them in order) has the last word.\n"
+		    "GLIBC_TUNABLES=\"glibc.malloc.hugetlb=1${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}\"\n"
 		    "export GLIBC_TUNABLES\n"
 		    "# --cache: results of unchanged posts (and of the calendar's other posts) are reused\n"
 		    "exec \"$postlint\" --staged --cache\n");

@@ -398,7 +398,8 @@ static void collected_job(void *ud)
 
 /* Threads besides the main one: --jobs (default: the cores), never more than the posts
  * call for, and none for a few (a commit, an editor), where a worker's Lua state and rules
- * would cost more than they save. nfiles counts the context posts to collect. */
+ * would cost more than they save. nfiles counts the posts with work to do: those to lint,
+ * and the context posts to read and collect. */
 static unsigned lint_threads(const struct cli *cli, size_t nfiles)
 {
 	if (cli->stdin_input || nfiles < 8)
@@ -515,8 +516,13 @@ int cmd_lint(const struct cli *cli)
 	prepare_calendar(&run, &calendar);
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->begin(&ctx);
+	/* the context posts the cache's pack answered are items with nothing to do: counted,
+	 * the hook's 10,000 of them started a worker (a Lua state and the rules) for none */
+	size_t busy = files.len;
+	for (size_t k = 0; collect_pass && k < calendar.len; k++)
+		busy += !run.context[k].from_pack;
 	struct jobs jobs = { .n = items, .deliver_n = files.len,
-			     .threads = lint_threads(cli, items), .ud = &run, .caller_state = s,
+			     .threads = lint_threads(cli, busy), .ud = &run, .caller_state = s,
 			     .state_new = worker_session, .state_free = worker_session_free,
 			     .first = calendar_job,
 			     .after_compute = collect_pass ? collected_job : NULL,

@@ -64,6 +64,29 @@ def rule_file(rid, body):
         """) + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ") + "\n  end,\n}\n"
 
 
+def thread_counts(args, cwd):
+    """Runs postlint and samples its threads every 2 ms: (the most seen at once, their
+    names, the number of samples)."""
+    proc = subprocess.Popen([POSTLINT, *args], cwd=cwd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    most, samples, seen = 0, 0, set()
+    deadline = time.time() + 120
+    while proc.poll() is None and time.time() < deadline:
+        try:
+            names = []
+            for t in os.listdir(f"/proc/{proc.pid}/task"):
+                with open(f"/proc/{proc.pid}/task/{t}/comm") as f:
+                    names.append(f.read().strip())
+            most = max(most, len(names))
+            seen.update(names)
+            samples += 1
+        except OSError:
+            pass
+        time.sleep(0.002)
+    proc.wait(timeout=120)
+    return most, seen, samples
+
+
 def make_corpus(root, n=240):
     """n posts that set off every built-in rule (golden and calendar) and the plugin's,
     plus broken ones: binary, invalid UTF-8, bad front matter, and one too large to read."""
@@ -216,9 +239,42 @@ class Jobs(unittest.TestCase):
                                 self.dir).returncode, 2)
 
     def test_one_post_starts_no_threads_and_many_posts_do(self):
+        d = self.threads_folder()
+        # the main thread alone: libgit2 is loaded and initialised on it (it once had a
+        # "git-init" thread), and the watchdog is a timer signal (it was a thread)
+        most, seen, samples = thread_counts(["--only", "slow", "--jobs", "4", "p00.md"], d)
+        self.assertGreater(samples, 5)
+        self.assertEqual(most, 1, seen)
+        # the main thread and two workers
+        most, seen, samples = thread_counts(["--only", "slow", "--jobs", "3", "."], d)
+        self.assertEqual(most, 3, seen)
+
+    def test_the_hook_with_the_calendar_in_the_cache_starts_no_threads(self):
+        # a commit's post and 39 others for the rules across posts: the first hook reads and
+        # collects the 39 (workers help), the next finds them in the cache's pack and has
+        # only its one post to lint
+        d = self.threads_folder()
+        git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "posts"]):
+            subprocess.run(git + args, cwd=d, check=True, capture_output=True)
+        counts = []
+        for text in ("SLOW, and what do you think?", "SLOW, and what do you say?"):
+            with open(os.path.join(d, "p00.md"), "a") as f:
+                f.write(text + "\n")
+            subprocess.run(git + ["add", "p00.md"], cwd=d, check=True)
+            counts.append(thread_counts(["--staged", "--cache"], d))
+        self.assertGreater(counts[0][0], 1, counts[0])
+        most, seen, samples = counts[1]
+        self.assertGreater(samples, 5)
+        self.assertEqual(most, 1, seen)
+
+    def threads_folder(self):
+        """40 posts and a plugin rule that is slow on a post saying SLOW (long enough to
+        sample the threads of a one-post run) and a little slow on the others."""
         d = tempfile.mkdtemp(prefix="postlint-jobs-threads-")
         self.addCleanup(shutil.rmtree, d, True)
-        slow = 'for i = 1, 3000000 do end'
+        slow = ('local n = post.text:find("SLOW", 1, true) and 8000000 or 3000000\n'
+                'for i = 1, n do end')
         p = os.path.join(d, "plug", "rules", "slow.lua")
         os.makedirs(os.path.dirname(p))
         with open(p, "w") as f:
@@ -228,35 +284,9 @@ class Jobs(unittest.TestCase):
         for i in range(40):
             with open(os.path.join(d, f"p{i:02d}.md"), "w") as f:
                 f.write(f"---\ngoal: replies\n---\nPost {i}. What do you think?\n")
-
-        def most_threads(args):
-            proc = subprocess.Popen([POSTLINT, "--only", "slow", *args], cwd=d,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            most = 0
-            seen = set()
-            deadline = time.time() + 120
-            while proc.poll() is None and time.time() < deadline:
-                try:
-                    tasks = os.listdir(f"/proc/{proc.pid}/task")
-                    names = []
-                    for t in tasks:
-                        with open(f"/proc/{proc.pid}/task/{t}/comm") as f:
-                            names.append(f.read().strip())
-                    most = max(most, len(names))
-                    seen.update(names)
-                except OSError:
-                    pass
-                time.sleep(0.002)
-            proc.wait(timeout=120)
-            return most, seen
-
-        # the main thread alone: libgit2 is loaded and initialised on it (it once had a
-        # "git-init" thread), and the watchdog is a timer signal (it was a thread)
-        most, seen = most_threads(["--jobs", "4", "p00.md"])
-        self.assertEqual(most, 1, seen)
-        # the main thread and two workers
-        most, seen = most_threads(["--jobs", "3", "."])
-        self.assertEqual(most, 3, seen)
+        with open(os.path.join(d, "p00.md"), "a") as f:
+            f.write("SLOW\n")
+        return d
 
     def test_a_call_stuck_in_a_library_function_still_stops_the_run(self):
         d = tempfile.mkdtemp(prefix="postlint-jobs-watchdog-")

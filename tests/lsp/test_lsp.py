@@ -122,6 +122,21 @@ class Lifecycle(Case):
         r = self.client.request("textDocument/codeAction", {})
         self.assertEqual(r["error"]["code"], -32002)
 
+    def test_the_server_waits_idle_through_the_watchdogs_ticks(self):
+        # the watchdog is a timer signal (every 100 ms from the first rule call): a read of
+        # stdin it interrupts must go on (SA_RESTART), not end the server
+        self.start()
+        uri, params = self.open("posts/a.md", "---\ngoal: replies\n---\nWe love synergy.\n")
+        self.assertIn("no-synergy", [d["code"] for d in params["diagnostics"]])
+        time.sleep(0.5)
+        self.assertIsNone(self.client.proc.poll())
+        params = self.change(uri, "---\ngoal: replies\n---\nSynergy, synergy.\n", 2)
+        self.assertEqual(params["version"], 2)
+        self.assertIn("no-synergy", [d["code"] for d in params["diagnostics"]])
+        self.assertIsNone(self.client.request("shutdown")["result"])
+        self.client.notify("exit", None)
+        self.assertEqual(self.client.proc.wait(timeout=10), 0)
+
     def test_end_of_input_ends_the_server(self):
         self.start()
         self.client.proc.stdin.close()

@@ -2,6 +2,10 @@
  * nothing (no library function does that any more, so a C function stands in for one) ends
  * the process with exit code 2 and a message naming the label; one that charges its work
  * keeps running. Each case runs in a child process, since the watchdog ends the process. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +16,12 @@
 #include "check.h"
 #include "lua/host.h"
 
+/* The whole time: the watchdog's timer signal cuts a nanosleep short (EINTR) every 100 ms. */
 static void sleep_ms(long ms)
 {
 	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&t, NULL);
+	while (nanosleep(&t, &t) != 0 && errno == EINTR)
+		;
 }
 
 static int stuck(lua_State *L)
@@ -35,9 +41,29 @@ static int slow_but_charging(lua_State *L)
 	return 0;
 }
 
-/* Runs fn in a child under a host with a 1 s watchdog; returns the exit status and the
- * child's stderr in msg. */
-static int run_child(lua_CFunction fn, char *msg, size_t size)
+static int call_under_host(lua_CFunction fn)
+{
+	struct host_limits limits = { .instructions = HOST_DEFAULT_INSTRUCTIONS };
+	struct host *h = host_new(&limits);
+	host_set_watchdog(h, 1);
+	host_set_label(h, "rule 'stuck' on 'p.md'");
+	struct host_error err;
+	int rc = host_call(h, fn, NULL, HOST_DEFAULT_INSTRUCTIONS, &err);
+	host_free(h);
+	return rc;
+}
+
+static void *call_on_thread(void *fn)
+{
+	static int rc;
+	rc = call_under_host((lua_CFunction)(uintptr_t)fn);
+	return &rc;
+}
+
+/* Runs fn in a child under a host with a 1 s watchdog, on the child's main thread or (like a
+ * --jobs worker) on a second one while the main thread waits for it; returns the exit
+ * status and the child's stderr in msg. */
+static int run_child(lua_CFunction fn, bool on_thread, char *msg, size_t size)
 {
 	int fds[2];
 	if (pipe(fds) != 0)
@@ -46,13 +72,17 @@ static int run_child(lua_CFunction fn, char *msg, size_t size)
 	if (pid == 0) {
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
-		struct host_limits limits = { .instructions = HOST_DEFAULT_INSTRUCTIONS };
-		struct host *h = host_new(&limits);
-		host_set_watchdog(h, 1);
-		host_set_label(h, "rule 'stuck' on 'p.md'");
-		struct host_error err;
-		int rc = host_call(h, fn, NULL, HOST_DEFAULT_INSTRUCTIONS, &err);
-		host_free(h);
+		int rc;
+		if (on_thread) {
+			pthread_t t;
+			void *res = NULL;
+			if (pthread_create(&t, NULL, call_on_thread, (void *)(uintptr_t)fn) != 0 ||
+			    pthread_join(t, &res) != 0)
+				_exit(4);
+			rc = *(int *)res;
+		} else {
+			rc = call_under_host(fn);
+		}
 		_exit(rc == 0 ? 0 : 3);
 	}
 	close(fds[1]);
@@ -69,14 +99,21 @@ int main(void)
 	char msg[512];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int code = run_child(stuck, msg, sizeof(msg));
+	int code = run_child(stuck, false, msg, sizeof(msg));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	CHECK_INT(code, 2, "a call stuck in C ends the process with exit code 2");
 	CHECK(strstr(msg, "postlint: rule 'stuck' on 'p.md' ran for more than 1 seconds inside a "
 			  "library call") != NULL, "message: %s", msg);
 	CHECK(took >= 1.0 && took < 4.5, "stopped after %.2f s (watchdog set to 1 s)", took);
-	code = run_child(slow_but_charging, msg, sizeof(msg));
+	code = run_child(slow_but_charging, false, msg, sizeof(msg));
 	CHECK_INT(code, 0, "a slow call that charges its work is left to the budget");
+	/* the timer's signal goes to any thread of the process: the one waiting in pthread_join
+	 * or the stuck one, and either ends the run */
+	code = run_child(stuck, true, msg, sizeof(msg));
+	CHECK_INT(code, 2, "a call stuck on a worker thread ends the process too");
+	CHECK(strstr(msg, "ran for more than 1 seconds") != NULL, "message: %s", msg);
+	code = run_child(slow_but_charging, true, msg, sizeof(msg));
+	CHECK_INT(code, 0, "and a charging one on a worker thread is left to the budget");
 	return check_done();
 }
