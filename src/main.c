@@ -16,6 +16,7 @@
 #include "cmd_length.h"
 #include "config.h"
 #include "lsp/lsp.h"
+#include "lua/host.h"
 #include "ruletest.h"
 #include "session.h"
 #include "source.h"
@@ -217,6 +218,7 @@ static void print_version(void)
 
 int main(int argc, char **argv)
 {
+	host_watchdog_unblock(); /* before any thread: they inherit the mask */
 	struct cli cli;
 	struct buf err = BUF_INIT;
 	if (cli_parse(argc, argv, &cli, &err) < 0) {

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -55,19 +54,24 @@ struct host {
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
 
-/* A timer watches every host (one per --jobs worker): SIGALRM every WATCH_TICK_MS. While a
- * budgeted call runs, the instruction hook and every charge tick the host's counter; if a
- * counter stands still for the set number of seconds, that call is stuck in C code that the
- * hook cannot reach, and the only safe way out is to end the process (a thread cannot be
- * stopped safely). Slow but progressing Lua code (under valgrind, say) is left to the
- * instruction budget and the time limit. The slots are static, so the handler never reads a
- * freed host.
+/* A timer watches every host (one per --jobs worker): HOST_WATCHDOG_SIGNAL every
+ * WATCH_TICK_MS. While a budgeted call runs, the instruction hook and every charge tick the
+ * host's counter; if a counter stands still for the set number of seconds, that call is stuck
+ * in C code that the hook cannot reach, and the only safe way out is to end the process (a
+ * thread cannot be stopped safely). Slow but progressing Lua code (under valgrind, say) is
+ * left to the instruction budget and the time limit. The slots are static, so the handler
+ * never reads a freed host.
  *
  * A signal, not a thread: a one-post run (the pre-commit hook, an editor) starts no thread at
- * all, and the watchdog thread cost it 0.7 ms. The handler only loads atomics, reads the
- * clock, and writes and _exits: all async-signal-safe. SA_RESTART restarts the system calls
- * it interrupts (read, write, open; glibc's futex waits restart on their own), and postlint
+ * all, and the watchdog thread cost it 0.7 ms. A POSIX timer of its own with a real-time
+ * signal, not setitimer's SIGALRM: the process's one ITIMER_REAL belongs to whoever embeds
+ * the host (libFuzzer's -timeout uses it). The handler only loads atomics, reads the clock,
+ * and writes and _exits: all async-signal-safe. SA_RESTART restarts the system calls it
+ * interrupts (read, write, open; glibc's futex waits restart on their own), and postlint
  * makes none that a handler ends with EINTR whatever the flag (poll, select, sleep). */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
+		       ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_BOOL_LOCK_FREE == 2,
+	       "the watchdog's handler reads atomics: they must be lock-free");
 #define WATCH_SLOTS 128
 #define WATCH_TICK_MS 100
 
@@ -162,11 +166,12 @@ static void watchdog_tick(int sig)
 	errno = saved;
 }
 
+static timer_t watch_timer;
+
 /* At exit: no tick during the teardown (the handler stays, for a tick already pending). */
 static void watchdog_stop(void)
 {
-	struct itimerval off = { { 0, 0 }, { 0, 0 } };
-	setitimer(ITIMER_REAL, &off, NULL);
+	timer_delete(watch_timer);
 }
 
 static void watchdog_start(void)
@@ -176,12 +181,31 @@ static void watchdog_start(void)
 	sa.sa_handler = watchdog_tick;
 	sa.sa_flags = SA_RESTART;
 	sigfillset(&sa.sa_mask);
-	const struct itimerval every = { { 0, WATCH_TICK_MS * 1000 }, { 0, WATCH_TICK_MS * 1000 } };
-	if (sigaction(SIGALRM, &sa, NULL) != 0 || setitimer(ITIMER_REAL, &every, NULL) != 0) {
+	struct sigevent ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = HOST_WATCHDOG_SIGNAL;
+	const struct itimerspec every = { { 0, WATCH_TICK_MS * 1000000L },
+					  { 0, WATCH_TICK_MS * 1000000L } };
+	if (sigaction(HOST_WATCHDOG_SIGNAL, &sa, NULL) != 0 ||
+	    timer_create(CLOCK_MONOTONIC, &ev, &watch_timer) != 0) {
+		fprintf(stderr, "postlint: warning: cannot start the watchdog timer\n");
+		return;
+	}
+	if (timer_settime(watch_timer, 0, &every, NULL) != 0) {
+		timer_delete(watch_timer);
 		fprintf(stderr, "postlint: warning: cannot start the watchdog timer\n");
 		return;
 	}
 	atexit(watchdog_stop);
+}
+
+void host_watchdog_unblock(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, HOST_WATCHDOG_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 static struct watch_slot *watch_slot_take(void)

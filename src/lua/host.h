@@ -16,6 +16,7 @@
 #ifndef POSTLINT_HOST_H
 #define POSTLINT_HOST_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -77,6 +78,13 @@ void host_set_memory_limit(struct host *h, size_t bytes);
 /* Wall-clock seconds a budgeted call may take: past them the hook stops it like a spent
  * budget, and the watchdog ends the process if the call is stuck in C. */
 void host_set_watchdog(struct host *h, int seconds);
+/* The watchdog's timer signal (a real-time one: SIGALRM and the one ITIMER_REAL stay free
+ * for whoever embeds the host). */
+#define HOST_WATCHDOG_SIGNAL (SIGRTMIN + 3)
+/* Unblocks HOST_WATCHDOG_SIGNAL in the calling thread and the threads it creates later: a
+ * process inherits its parent's blocked signals across exec, and with this one blocked in
+ * every thread the watchdog would never run. Call it first thing, before any thread. */
+void host_watchdog_unblock(void);
 /* Runs fn(L) with ud as a light userdata argument, protected, under an instruction budget of
  * `instructions` (0: unlimited, for host-internal work). Returns 0, or -1 with *err. */
 int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,

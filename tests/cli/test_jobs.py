@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -267,6 +268,29 @@ class Jobs(unittest.TestCase):
         most, seen, samples = counts[1]
         self.assertGreater(samples, 5)
         self.assertEqual(most, 1, seen)
+
+    def test_a_parent_blocking_the_watchdogs_signal_does_not_silence_it(self):
+        # a process inherits the blocked signals across exec; postlint's main unblocks the
+        # watchdog's timer signal (SIGRTMIN + 3, src/lua/host.h) before any thread
+        d = self.threads_folder()
+        sig = signal.SIGRTMIN + 3
+        proc = subprocess.Popen([POSTLINT, "--only", "slow", "p00.md"], cwd=d,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_BLOCK, [sig]))
+        masks = []
+        while proc.poll() is None:
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    for line in f:
+                        if line.startswith("SigBlk:"):
+                            masks.append(int(line.split()[1], 16))
+            except OSError:
+                pass
+            time.sleep(0.002)
+        self.assertEqual(proc.wait(timeout=120), 0)
+        # the first samples may predate the exec; the last ones are postlint's own
+        self.assertGreater(len(masks), 5)
+        self.assertFalse(masks[-1] & (1 << (sig - 1)), [hex(m) for m in masks])
 
     def threads_folder(self):
         """40 posts and a plugin rule that is slow on a post saying SLOW (long enough to

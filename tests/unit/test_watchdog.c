@@ -4,6 +4,7 @@
  * keeps running. Each case runs in a child process, since the watchdog ends the process. */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,9 +62,10 @@ static void *call_on_thread(void *fn)
 }
 
 /* Runs fn in a child under a host with a 1 s watchdog, on the child's main thread or (like a
- * --jobs worker) on a second one while the main thread waits for it; returns the exit
- * status and the child's stderr in msg. */
-static int run_child(lua_CFunction fn, bool on_thread, char *msg, size_t size)
+ * --jobs worker) on a second one while the main thread waits for it; with blocked, the
+ * child starts with the watchdog's signal blocked, as a parent can leave it across exec, and
+ * unblocks it as postlint's main does. Returns the exit status and the child's stderr. */
+static int run_child(lua_CFunction fn, bool on_thread, bool blocked, char *msg, size_t size)
 {
 	int fds[2];
 	if (pipe(fds) != 0)
@@ -72,6 +74,13 @@ static int run_child(lua_CFunction fn, bool on_thread, char *msg, size_t size)
 	if (pid == 0) {
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
+		if (blocked) {
+			sigset_t set;
+			sigemptyset(&set);
+			sigaddset(&set, HOST_WATCHDOG_SIGNAL);
+			pthread_sigmask(SIG_BLOCK, &set, NULL);
+			host_watchdog_unblock();
+		}
 		int rc;
 		if (on_thread) {
 			pthread_t t;
@@ -99,21 +108,24 @@ int main(void)
 	char msg[512];
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int code = run_child(stuck, false, msg, sizeof(msg));
+	int code = run_child(stuck, false, false, msg, sizeof(msg));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	CHECK_INT(code, 2, "a call stuck in C ends the process with exit code 2");
 	CHECK(strstr(msg, "postlint: rule 'stuck' on 'p.md' ran for more than 1 seconds inside a "
 			  "library call") != NULL, "message: %s", msg);
 	CHECK(took >= 1.0 && took < 4.5, "stopped after %.2f s (watchdog set to 1 s)", took);
-	code = run_child(slow_but_charging, false, msg, sizeof(msg));
+	code = run_child(slow_but_charging, false, false, msg, sizeof(msg));
 	CHECK_INT(code, 0, "a slow call that charges its work is left to the budget");
 	/* the timer's signal goes to any thread of the process: the one waiting in pthread_join
 	 * or the stuck one, and either ends the run */
-	code = run_child(stuck, true, msg, sizeof(msg));
+	code = run_child(stuck, true, false, msg, sizeof(msg));
 	CHECK_INT(code, 2, "a call stuck on a worker thread ends the process too");
 	CHECK(strstr(msg, "ran for more than 1 seconds") != NULL, "message: %s", msg);
-	code = run_child(slow_but_charging, true, msg, sizeof(msg));
+	code = run_child(slow_but_charging, true, false, msg, sizeof(msg));
 	CHECK_INT(code, 0, "and a charging one on a worker thread is left to the budget");
+	/* a parent's blocked signal mask does not silence it */
+	code = run_child(stuck, true, true, msg, sizeof(msg));
+	CHECK_INT(code, 2, "a stuck call ends the process when the signal came blocked");
 	return check_done();
 }
