@@ -4,7 +4,6 @@
 #include "git_dl.h"
 #include "source.h"
 
-
 int diff_unified(const char *path, const char *old, size_t old_len, const char *new_text,
 		 size_t new_len, struct buf *out, struct buf *err)
 {

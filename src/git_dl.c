@@ -1,4 +1,4 @@
-/* Loading libgit2 at its first use. Linked the usual way, libgit2 and the twenty libraries
+/* Loading libgit2 at its first use. Linked the usual way, libgit2 and the fifteen libraries
  * it needs (krb5, mbedtls, libssh2, libcrypto, pcre2, ...) are mapped and relocated before
  * main: 8.3 million instructions and 245 page faults, about 6 ms of every start on the
  * benchmark's machine, a third of a one-post lint, and paid by commands that never read git
@@ -36,6 +36,15 @@ int git_dl_load(struct buf *err)
 #undef GIT_DL_RESOLVE
 	if (missing) {
 		buf_addf(err, "cannot load libgit2 (%s): it has no %s", library, missing);
+		return -1;
+	}
+	/* libgit2 changes its soname with every minor version, whose structures (options,
+	 * revspecs) may differ: POSTLINT_LIBGIT2 may name another one, which must not be used */
+	int major = 0, minor = 0, rev = 0;
+	git_dl_git_libgit2_version(&major, &minor, &rev);
+	if (major != LIBGIT2_VER_MAJOR || minor != LIBGIT2_VER_MINOR) {
+		buf_addf(err, "cannot load libgit2 (%s): it is %d.%d.%d, postlint was built for %d.%d",
+			 library, major, minor, rev, LIBGIT2_VER_MAJOR, LIBGIT2_VER_MINOR);
 		return -1;
 	}
 	/* the handle is never closed: libgit2 stays until exit, as a linked library would */
