@@ -149,6 +149,29 @@ class LoadingGit(Case):
         self.assertIn("1 file checked, no problems", r.stdout)
 
 
+    def test_a_libgit2_of_another_minor_version_is_refused(self):
+        # a stand-in with every function postlint calls (the list of src/git_dl.h), whose
+        # git_libgit2_version says 1.99: built with the system's C compiler
+        cc = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+        if not cc:
+            self.skipTest("skipped: not found: a C compiler to build the stand-in")
+        with open(os.path.join(ROOT, "src", "git_dl.h")) as f:
+            names = re.findall(r"^\tX\((git_\w+)\)", f.read(), re.M)
+        self.assertGreater(len(names), 50)
+        src = "".join("int %s(void) { return 0; }\n" % n for n in names
+                      if n != "git_libgit2_version")
+        src += ("int git_libgit2_version(int *a, int *b, int *c)"
+                " { *a = 1; *b = 99; *c = 0; return 0; }\n")
+        c_file = self.write("fake/libgit2.c", src)
+        lib = os.path.join(self.dir, "fake", "libgit2.so")
+        subprocess.run([cc, "-shared", "-fPIC", "-o", lib, c_file], check=True)
+        self.write("a.md", "---\ngoal: replies\n---\nHello. What do you think?\n")
+        r = run(["a.md"], self.dir, env={"POSTLINT_LIBGIT2": lib})
+        self.assertEqual((r.returncode, r.stdout), (2, ""))
+        self.assertRegex(r.stderr, r"^postlint: cannot load libgit2 \(%s\): it is 1\.99\.0, "
+                         r"postlint was built for \d+\.\d+\n$" % re.escape(lib))
+
+
 class Formats(Case):
     def test_json_matches_design(self):
         self.write("p.md", "---\ngoal: conversation\n---\nMust read 👇 https://news.example.com/a\n")
