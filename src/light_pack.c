@@ -1,8 +1,18 @@
 /* The pack of light posts (see light_pack.h).
  *
- * File: a magic line, then records of a 16-byte key, a varint count of the saves since a
- * run last found the record, a varint payload length and the payload. Mapped (read when it
- * cannot be); the records are sorted by key for a binary search. */
+ * File: a header (a magic line padded to 24 bytes and the number of records as 8 bytes),
+ * an index of one 32-byte entry per record sorted by key (the key, then the payload's offset
+ * and length, the count of saves since a run last found the record, and a checksum of the
+ * payload, each 4 bytes), then the payloads. Numbers are in the machine's byte order: the
+ * pack is a cache of this machine's runs.
+ *
+ * Why an index in front: finding a record reads the index alone (10,000 records: 320 KB
+ * together), not a header inside every record of a 15 MB file. Walking the records to list
+ * them touched every page of the file twice before the hook had found anything; on the
+ * benchmark's VM the first touch of a page costs about a microsecond even when it is mapped,
+ * and loading the pack cost the hook 12 ms. The payloads are written in the order the last
+ * run used them (the calendar's order), so the next run reads them front to back, and the
+ * records of another command line sharing the pack sit after them, untouched. */
 #define _GNU_SOURCE /* MAP_POPULATE */
 #include "light_pack.h"
 
@@ -17,16 +27,17 @@
 
 #include "source.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
-#include "value_bin.h"
 
 #ifndef MAP_POPULATE
 #define MAP_POPULATE 0
 #endif
 
-/* 2: records count the saves they went unused (a pack of version 1 reads as empty) */
-#define MAGIC "postlint light pack 2\n"
-#define KEY_BYTES 16
+/* 3: the index in front (packs of versions 1 and 2 read as empty) */
+#define MAGIC "postlint light pack 3\n"
+#define HEADER_BYTES 32 /* the magic line padded to 24 bytes, then the record count */
+#define ENTRY_BYTES 32
 #define KEEP_SLACK 1000
 /* A record written back unused by this many saves in a row is dropped by the next (a run
  * that finds it resets the count: it saves for that too). Without an age, the
@@ -37,24 +48,52 @@
  * an editor uses, between its runs. */
 #define KEEP_UNUSED_SAVES 8
 
-struct record {
+/* One entry of the index, as in the file. */
+struct entry {
 	uint64_t key[2];
-	size_t off, len; /* in the file's bytes (records), or in `added` (fresh) */
-	uint64_t unused_saves; /* saves in a row that wrote it back unused */
-	bool used;       /* found by this run */
-	bool dropped;    /* found damaged by this run: neither found again nor kept */
+	uint32_t off, len; /* in the payloads */
+	uint32_t unused_saves; /* saves in a row that wrote it back unused */
+	uint32_t check;        /* of the payload: damage inside a payload is found, not used */
+};
+_Static_assert(sizeof(struct entry) == ENTRY_BYTES, "an index entry is 32 bytes");
+
+/* What this run did with a record of the file. */
+enum { REC_USED = 1, REC_DROPPED = 2 };
+
+struct fresh {
+	uint64_t key[2];
+	size_t off, len; /* in `added` */
+	uint32_t order;  /* when it was added, among the records this run used */
 };
 
 struct light_pack {
 	char *path;
 	char *data; /* the file: mapped (mapped_len) or read (owned) */
 	size_t data_len, mapped_len;
-	struct record *records; /* the file's, sorted by key */
+	const unsigned char *index; /* the file's entries, n of them, sorted by key */
+	const unsigned char *payloads;
 	size_t n;
-	struct record *fresh; /* this run's */
+	unsigned char *state;  /* per entry: REC_USED, REC_DROPPED */
+	uint32_t *used_order;  /* per entry: when this run first found it */
+	uint32_t next_order;
+	struct fresh *fresh; /* this run's */
 	size_t nfresh, cap_fresh;
 	struct buf added; /* their payloads */
 };
+
+static uint32_t checksum(const void *payload, size_t len)
+{
+	uint64_t h[2] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL };
+	hash128_mix(h, payload, len);
+	return (uint32_t)(h[0] ^ h[1] ^ (h[1] >> 32));
+}
+
+static struct entry entry_at(const struct light_pack *p, size_t i)
+{
+	struct entry e;
+	memcpy(&e, p->index + i * ENTRY_BYTES, sizeof(e));
+	return e;
+}
 
 static int compare_keys(const uint64_t a[2], const uint64_t b[2])
 {
@@ -65,56 +104,46 @@ static int compare_keys(const uint64_t a[2], const uint64_t b[2])
 	return 0;
 }
 
-static int compare_records(const void *a, const void *b)
-{
-	return compare_keys(((const struct record *)a)->key, ((const struct record *)b)->key);
-}
-
-/* Reads the record at r into *rec; false at the end or at a damaged record. */
-static bool next_record(const struct light_pack *p, struct bin_reader *r, struct record *rec)
-{
-	if (r->end - r->p < KEY_BYTES)
-		return false;
-	*rec = (struct record){ 0 };
-	memcpy(rec->key, r->p, KEY_BYTES);
-	r->p += KEY_BYTES;
-	rec->unused_saves = value_bin_get_varint(r);
-	const char *payload = value_bin_get_bytes(r, &rec->len);
-	if (!payload)
-		return false;
-	rec->off = (size_t)(payload - p->data);
-	return true;
-}
-
-/* The records of the file's bytes, up to the first damaged one: counted, then listed in an
- * array of that size (the array grown by doubling cost the hook 6 M instructions in copies). */
-static void index_records(struct light_pack *p)
+/* Takes the index of the file's bytes: none when it is cut short, else the entries up to the
+ * first whose key is out of order (a damaged index); an entry whose payload lies outside the
+ * file (cut short) is dropped, and one whose payload does not match its checksum is dropped
+ * when it is first found. */
+static void read_index(struct light_pack *p)
 {
 	size_t magic = strlen(MAGIC);
-	if (p->data_len < magic || memcmp(p->data, MAGIC, magic) != 0)
+	if (p->data_len < HEADER_BYTES || memcmp(p->data, MAGIC, magic) != 0)
 		return;
-	const struct bin_reader start = { (const unsigned char *)p->data + magic,
-					  (const unsigned char *)p->data + p->data_len, true };
-	struct bin_reader r = start;
-	struct record rec;
-	size_t count = 0;
-	while (r.p < r.end && next_record(p, &r, &rec))
-		count++;
-	p->records = xcalloc(count ? count : 1, sizeof(*p->records));
-	r = start;
-	while (p->n < count && next_record(p, &r, &rec))
-		p->records[p->n++] = rec;
-	if (p->n > 1)
-		qsort(p->records, p->n, sizeof(*p->records), compare_records);
+	uint64_t count;
+	memcpy(&count, p->data + HEADER_BYTES - 8, 8);
+	if (count > (p->data_len - HEADER_BYTES) / ENTRY_BYTES)
+		return; /* the index itself is cut short: nothing to trust */
+	size_t n = (size_t)count;
+	p->index = (const unsigned char *)p->data + HEADER_BYTES;
+	p->payloads = p->index + n * ENTRY_BYTES;
+	size_t payload_bytes = p->data_len - HEADER_BYTES - n * ENTRY_BYTES;
+	p->state = xcalloc(n ? n : 1, 1);
+	p->used_order = xcalloc(n ? n : 1, sizeof(*p->used_order));
+	for (size_t i = 0; i < n; i++) {
+		struct entry e = entry_at(p, i);
+		if (i > 0) {
+			struct entry before = entry_at(p, i - 1);
+			if (compare_keys(before.key, e.key) >= 0) {
+				n = i;
+				break;
+			}
+		}
+		if ((size_t)e.off > payload_bytes || (size_t)e.len > payload_bytes - e.off)
+			p->state[i] = REC_DROPPED;
+	}
+	p->n = n;
 }
 
-/* Maps the file: the hook reads a pack of 10,000 posts (8 MB) where a copy would cost a page
- * fault per 4 KB. MAP_POPULATE maps every page in this call: every record's header is read
- * below (and a record is smaller than a page, so every page is touched), and faulting them
- * in 64 KB at a time cost the hook 250 page faults (2.5 ms on the benchmark's VM); where it
- * does not exist (not Linux), the pages come in on first touch. The pack is replaced by
- * rename, never rewritten in place, so the mapping stays whole while another run writes the
- * next one. */
+/* Maps the file: the hook reads a pack of 10,000 posts (8 MB of payloads that it all
+ * reads) where a copy would cost a page fault per 4 KB. MAP_POPULATE maps every page in
+ * this call, where faulting them in 64 KB at a time cost the hook 250 page faults (2.5 ms on
+ * the benchmark's VM); where it does not exist (not Linux), the pages come in on first
+ * touch. The pack is replaced by rename, never rewritten in place, so the mapping stays
+ * whole while another run writes the next one. */
 static bool map_file(struct light_pack *p, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -138,61 +167,61 @@ struct light_pack *light_pack_load(const char *path)
 	p->path = xstrdup(path);
 	buf_init(&p->added);
 	if (map_file(p, path) || source_read(path, &p->data, &p->data_len, NULL) == 0)
-		index_records(p);
+		read_index(p);
 	return p;
 }
 
-/* The file's record with this key, or NULL. */
-static struct record *lookup(struct light_pack *p, const uint64_t key[2])
+/* The position of the file's record with this key, or SIZE_MAX. */
+static size_t lookup(const struct light_pack *p, const uint64_t key[2])
 {
 	size_t lo = 0, hi = p->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = compare_keys(p->records[mid].key, key);
+		uint64_t at[2];
+		memcpy(at, p->index + mid * ENTRY_BYTES, sizeof(at));
+		int c = compare_keys(at, key);
 		if (c == 0)
-			return &p->records[mid];
+			return mid;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return SIZE_MAX;
 }
 
 const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2], size_t *len)
 {
-	struct record *rec = lookup(p, key);
-	if (!rec || rec->dropped)
+	size_t i = lookup(p, key);
+	if (i == SIZE_MAX || (p->state[i] & REC_DROPPED))
 		return NULL;
-	rec->used = true;
-	*len = rec->len;
-	return (const unsigned char *)p->data + rec->off;
+	struct entry e = entry_at(p, i);
+	const unsigned char *payload = p->payloads + e.off;
+	if (!(p->state[i] & REC_USED)) {
+		if (checksum(payload, e.len) != e.check) {
+			p->state[i] = REC_DROPPED;
+			return NULL;
+		}
+		p->state[i] = REC_USED;
+		p->used_order[i] = p->next_order++;
+	}
+	*len = e.len;
+	return payload;
 }
 
 void light_pack_drop(struct light_pack *p, const uint64_t key[2])
 {
-	struct record *rec = lookup(p, key);
-	if (rec) {
-		rec->dropped = true;
-		rec->used = false;
-	}
+	size_t i = lookup(p, key);
+	if (i != SIZE_MAX)
+		p->state[i] = REC_DROPPED;
 }
 
 void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len)
 {
 	xgrow((void **)&p->fresh, &p->cap_fresh, p->nfresh + 1, sizeof(*p->fresh));
-	p->fresh[p->nfresh++] = (struct record){ .key = { key[0], key[1] }, .off = p->added.len,
-						.len = len };
+	p->fresh[p->nfresh++] = (struct fresh){ .key = { key[0], key[1] }, .off = p->added.len,
+					       .len = len, .order = p->next_order++ };
 	buf_add(&p->added, payload, len);
-}
-
-static void put_record(struct buf *out, const struct record *rec, uint64_t unused_saves,
-		       const char *bytes)
-{
-	buf_add(out, rec->key, KEY_BYTES);
-	value_bin_put_varint(out, unused_saves);
-	value_bin_put_varint(out, rec->len);
-	buf_add(out, bytes + rec->off, rec->len);
 }
 
 /* Whether a record this run found has gone unused in half the saves that drop it: writing
@@ -203,9 +232,37 @@ static void put_record(struct buf *out, const struct record *rec, uint64_t unuse
 static bool found_aged(const struct light_pack *p)
 {
 	for (size_t i = 0; i < p->n; i++)
-		if (p->records[i].used && p->records[i].unused_saves >= KEEP_UNUSED_SAVES / 2)
+		if ((p->state[i] & REC_USED) &&
+		    entry_at(p, i).unused_saves >= KEEP_UNUSED_SAVES / 2)
 			return true;
 	return false;
+}
+
+/* A record being written: its entry (off still to be set) and where its payload is. */
+struct out_record {
+	struct entry e;
+	const unsigned char *payload;
+	uint64_t order; /* payloads are laid out by it: this run's use, then the others */
+};
+
+static int by_order(const void *a, const void *b)
+{
+	uint64_t x = ((const struct out_record *)a)->order;
+	uint64_t y = ((const struct out_record *)b)->order;
+	return x < y ? -1 : x > y;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return compare_keys(((const struct out_record *)a)->e.key,
+			    ((const struct out_record *)b)->e.key);
+}
+
+/* A record of the file keeps its checksum (one a run never checked is not blessed). */
+static void keep(struct out_record *out, size_t *n, struct entry e, const unsigned char *payload,
+		 uint64_t order)
+{
+	out[(*n)++] = (struct out_record){ .e = e, .payload = payload, .order = order };
 }
 
 void light_pack_save(struct light_pack *p)
@@ -214,34 +271,70 @@ void light_pack_save(struct light_pack *p)
 		return;
 	size_t in_use = p->nfresh;
 	for (size_t i = 0; i < p->n; i++)
-		in_use += p->records[i].used;
+		in_use += (p->state[i] & REC_USED) != 0;
 	size_t room = in_use + KEEP_SLACK; /* for the records not in use */
-	struct buf out = BUF_INIT;
-	buf_adds(&out, MAGIC);
-	for (size_t i = 0; i < p->nfresh; i++)
-		put_record(&out, &p->fresh[i], 0, p->added.ptr);
+	struct out_record *out = xcalloc(p->nfresh + p->n + 1, sizeof(*out));
+	size_t n = 0;
+	for (size_t i = 0; i < p->nfresh; i++) {
+		const struct fresh *fr = &p->fresh[i];
+		const unsigned char *payload = (const unsigned char *)p->added.ptr + fr->off;
+		struct entry e = { .key = { fr->key[0], fr->key[1] }, .len = (uint32_t)fr->len,
+				   .check = checksum(payload, fr->len) };
+		keep(out, &n, e, payload, fr->order);
+	}
 	for (size_t i = 0; i < p->n; i++)
-		if (p->records[i].used)
-			put_record(&out, &p->records[i], 0, p->data);
+		if (p->state[i] & REC_USED) {
+			struct entry e = entry_at(p, i);
+			e.unused_saves = 0;
+			keep(out, &n, e, p->payloads + e.off, p->used_order[i]);
+		}
 	/* the others (posts since changed or deleted, or outside this run's calendar), as
-	 * many as there is room for, unless unused for KEEP_UNUSED_SAVES saves already */
+	 * many as there is room for, unless unused for KEEP_UNUSED_SAVES saves already; after
+	 * this run's, in the order they had */
 	for (size_t i = 0; i < p->n && room > 0; i++) {
-		const struct record *rec = &p->records[i];
-		if (!rec->used && !rec->dropped && rec->unused_saves < KEEP_UNUSED_SAVES) {
-			put_record(&out, rec, rec->unused_saves + 1, p->data);
+		struct entry e = entry_at(p, i);
+		if (!p->state[i] && e.unused_saves < KEEP_UNUSED_SAVES) {
+			e.unused_saves++;
+			keep(out, &n, e, p->payloads + e.off, ((uint64_t)1 << 32) + e.off);
 			room--;
 		}
 	}
+	qsort(out, n, sizeof(*out), by_order);
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		out[i].e.off = (uint32_t)off; /* a pack past 4 GB is not written (below) */
+		off += out[i].e.len;
+	}
+	qsort(out, n, sizeof(*out), by_key);
+	size_t kept = 0; /* a key added twice is written once: the index is strictly ascending */
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || compare_keys(out[kept - 1].e.key, out[i].e.key) != 0)
+			out[kept++] = out[i];
+	struct buf file = BUF_INIT;
+	char header[HEADER_BYTES] = { 0 };
+	memcpy(header, MAGIC, strlen(MAGIC));
+	uint64_t count = kept;
+	memcpy(header + HEADER_BYTES - 8, &count, 8);
+	buf_add(&file, header, sizeof(header));
+	for (size_t i = 0; i < kept; i++)
+		buf_add(&file, &out[i].e, sizeof(out[i].e));
+	size_t payloads = file.len;
+	buf_grow(&file, off); /* the payloads go where their entries say */
+	memset(file.ptr + payloads, 0, off);
+	for (size_t i = 0; i < kept; i++)
+		memcpy(file.ptr + payloads + out[i].e.off, out[i].payload, out[i].e.len);
+	file.len = payloads + off;
+	free(out);
 	struct buf tmp = BUF_INIT;
 	buf_addf(&tmp, "%s.%ld.tmp", p->path, (long)getpid());
-	FILE *f = fopen(tmp.ptr, "wb");
-	bool ok = f && fwrite(out.ptr, 1, out.len, f) == out.len;
+	FILE *f = off <= UINT32_MAX ? fopen(tmp.ptr, "wb") : NULL; /* offsets are 32-bit */
+	bool ok = f && fwrite(file.ptr, 1, file.len, f) == file.len;
 	if (f && fclose(f) != 0)
 		ok = false;
 	if (!ok || rename(tmp.ptr, p->path) != 0)
 		unlink(tmp.ptr);
 	buf_release(&tmp);
-	buf_release(&out);
+	buf_release(&file);
 }
 
 void light_pack_free(struct light_pack *p)
@@ -253,7 +346,8 @@ void light_pack_free(struct light_pack *p)
 		munmap(p->data, p->mapped_len);
 	else
 		free(p->data);
-	free(p->records);
+	free(p->state);
+	free(p->used_order);
 	free(p->fresh);
 	buf_release(&p->added);
 	free(p);

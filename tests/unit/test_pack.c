@@ -1,5 +1,6 @@
 /* The cache's pack of light posts and the binary value form it stores: round trips, and
  * damaged bytes read as "not there", never as a crash or a wrong value. */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -209,6 +210,90 @@ static void pack(void)
 	buf_release(&path);
 }
 
+static void write_file(const char *path, const char *bytes, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	fwrite(bytes, 1, n, f);
+	fclose(f);
+}
+
+/* Where the bytes of a payload sit in the file (or -1). */
+static long offset_of(const char *path, const char *payload)
+{
+	char *bytes;
+	size_t size;
+	if (source_read(path, &bytes, &size, NULL) != 0)
+		return -1;
+	const char *at = memmem(bytes, size, payload, strlen(payload));
+	long off = at ? (long)(at - bytes) : -1;
+	free(bytes);
+	return off;
+}
+
+/* A byte changed inside a payload is caught by its checksum: the record is not found (the
+ * post is read from git again) and not written back; the other records still are. And the
+ * payloads are laid out in the order the run used them, so that the next run (the hook's,
+ * walking the same calendar) reads the file front to back. */
+static void pack_damage_and_order(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/light.pack", dir);
+	uint64_t a[2] = { 1, 1 }, b[2] = { 2, 2 }, c[2] = { 3, 3 }, d[2] = { 4, 4 };
+	size_t len;
+	struct light_pack *p = light_pack_load(path.ptr);
+	light_pack_add(p, a, "payload-a", 9);
+	light_pack_add(p, b, "payload-b", 9);
+	light_pack_add(p, c, "payload-c", 9);
+	light_pack_save(p);
+	light_pack_free(p);
+
+	/* a run uses c, then a (b not at all), and adds d */
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, c, &len) && light_pack_find(p, a, &len), "c and a are found");
+	light_pack_add(p, d, "payload-d", 9);
+	light_pack_save(p);
+	light_pack_free(p);
+	long oc = offset_of(path.ptr, "payload-c"), oa = offset_of(path.ptr, "payload-a");
+	long od = offset_of(path.ptr, "payload-d"), ob = offset_of(path.ptr, "payload-b");
+	CHECK(oc >= 0 && oc < oa && oa < od && od < ob,
+	      "payloads in the order of use, then the unused (c %ld, a %ld, d %ld, b %ld)", oc, oa,
+	      od, ob);
+
+	char *bytes;
+	size_t size;
+	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+	bytes[oa + 8] = 'X'; /* "payload-X" */
+	write_file(path.ptr, bytes, size);
+	free(bytes);
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, a, &len) == NULL, "a payload with a changed byte is not found");
+	const unsigned char *got = light_pack_find(p, b, &len);
+	CHECK(got && len == 9 && memcmp(got, "payload-b", 9) == 0, "the other records are");
+	light_pack_add(p, a, "payload-a", 9); /* read again and kept anew */
+	light_pack_save(p);
+	light_pack_free(p);
+	p = light_pack_load(path.ptr);
+	got = light_pack_find(p, a, &len);
+	CHECK(got && len == 9 && memcmp(got, "payload-a", 9) == 0, "kept anew, once");
+	CHECK(offset_of(path.ptr, "payload-X") < 0, "the damaged payload was not written back");
+	light_pack_free(p);
+
+	/* a pack of version 2 (the records' headers between the payloads) reads as empty */
+	FILE *old = fopen(path.ptr, "wb");
+	fputs("postlint light pack 2\n", old);
+	fwrite(a, 1, 16, old);
+	fwrite("\000\011payload-a", 1, 11, old);
+	fclose(old);
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 2 is empty");
+	light_pack_free(p);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
 /* Records age: written back unused by 8 saves in a row, a record is dropped by the next
  * (records of an earlier postlint or rule set stayed for good); a run that finds one starts
  * its count again, saving for that alone if it must. */
@@ -281,6 +366,7 @@ int main(void)
 {
 	round_trip();
 	pack();
+	pack_damage_and_order();
 	pack_ageing();
 	return check_done();
 }
