@@ -78,7 +78,17 @@ struct session *session_new(const struct session_options *opts, struct config_st
 	s->configs = configs;
 	s->host = h;
 	load_rules(s);
+	if (opts->many_posts)
+		host_collect_generationally(h);
 	return s;
+}
+
+void session_expect_many_posts(struct session *s)
+{
+	if (!s->opts.many_posts) {
+		s->opts.many_posts = true;
+		host_collect_generationally(s->host);
+	}
 }
 
 void session_free(struct session *s)
@@ -106,6 +116,8 @@ void session_reset_host(struct session *s)
 		exit(2);
 	}
 	load_rules(s);
+	if (s->opts.many_posts)
+		host_collect_generationally(s->host);
 }
 
 size_t session_check_cli(struct session *s, struct buf *errors)

@@ -27,6 +27,8 @@ struct session_options {
 	const struct rule_override *overrides; /* --rule */
 	size_t noverrides;
 	char **only; /* --only: NULL-terminated rule ids, or NULL for all */
+	/* the state is to lint many posts: its collector is generational (host.c says why) */
+	bool many_posts;
 };
 
 struct session {
@@ -43,6 +45,8 @@ struct session {
  * store. Rule files that fail to load are in session->rules->errors. NULL if no Lua state
  * could be made. */
 struct session *session_new(const struct session_options *opts, struct config_store *configs);
+/* The session is to lint many posts after all (opts.many_posts, from now on). */
+void session_expect_many_posts(struct session *s);
 void session_free(struct session *s);
 /* Loads the plugins of configs added to the store since (so that the Lua state and built-in
  * rules can be made before the posts and their configs are found). */

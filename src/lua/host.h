@@ -97,6 +97,9 @@ size_t host_memory(const struct host *h);
 size_t host_memory_limit(const struct host *h);
 /* A full garbage collection. */
 void host_collect(struct host *h);
+/* Switches the state's collector to generational mode, for a state that is to lint many
+ * posts (see session_options.many_posts). */
+void host_collect_generationally(struct host *h);
 
 /* --- for use inside host_call --- */
 
