@@ -312,6 +312,60 @@ class Jobs(unittest.TestCase):
             f.write("SLOW\n")
         return d
 
+    def test_a_thousand_posts_keep_their_memory_limits(self):
+        # from 1,000 posts the Lua states collect generationally (unit.session): a rule's
+        # garbage (2 MB a post, 2 GB in all against a 64 MB cap) is still collected, and a
+        # rule that keeps memory across posts is still stopped at the cap, its state made
+        # anew (generational again), the other posts linted
+        d = tempfile.mkdtemp(prefix="postlint-jobs-many-")
+        self.addCleanup(shutil.rmtree, d, True)
+        rules = {
+            "litter": """
+                local t = {}
+                for i = 1, 2000 do t[i] = string.rep("x", 1000) .. i end
+                ctx:report{ message = "seen " .. #t, first = 1, last = 1 }""",
+            "hoard": """
+                KEPT = KEPT or {}
+                KEPT[#KEPT + 1] = string.rep("y", 262144) .. post.path
+                ctx:report{ message = "kept", first = 1, last = 1 }""",
+        }
+        for rid, body in rules.items():
+            p = os.path.join(d, "plug", "rules", rid + ".lua")
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w") as f:
+                f.write(rule_file(rid, body))
+        with open(os.path.join(d, ".lintrc"), "w") as f:
+            f.write('plugins = { "./plug" }\n')
+        for i in range(1000):
+            with open(os.path.join(d, f"p{i:04d}.md"), "w") as f:
+                f.write(f"Post {i}. What do you think?\n")
+
+        def diagnostics(*args):
+            r = run(["--format", "json", *args], d)
+            self.assertIn(r.returncode, (0, 2), r.stderr[-2000:])
+            return r, [(x["path"], x["rule"], x["message"])
+                       for x in json.loads(r.stdout)["diagnostics"]]
+
+        one, found = diagnostics("--jobs", "1", "--only", "litter")
+        self.assertEqual(one.returncode, 0, found[:3])  # warnings, no rule-error
+        self.assertEqual(found, [(f"p{i:04d}.md", "litter", "seen 2000") for i in range(1000)])
+        two, _ = diagnostics("--jobs", "2", "--only", "litter")
+        self.assertEqual(two.stdout, one.stdout)
+
+        r, found = diagnostics("--jobs", "1", "--only", "hoard")
+        self.assertEqual(r.returncode, 2)
+        stopped = [(path, message) for path, rule, message in found if rule == "rule-error"]
+        kept = [path for path, rule, message in found if message == "kept"]
+        self.assertEqual(len(kept), 1000)  # it is stopped after the call that kept too much
+        self.assertGreaterEqual(len(stopped), 3, found[:3])
+        for _, message in stopped:
+            self.assertRegex(message, r"^rule 'hoard' was stopped: it keeps \d+ MB between "
+                             r"calls \(of 64 MB for rules\)$")
+        # each fresh state starts empty and is stopped after as many posts
+        at = [int(path[1:5]) for path, _ in stopped]
+        gaps = {b - a for a, b in zip(at, at[1:])}
+        self.assertEqual(len(gaps), 1, at)
+
     def test_a_call_stuck_in_a_library_function_still_stops_the_run(self):
         d = tempfile.mkdtemp(prefix="postlint-jobs-watchdog-")
         self.addCleanup(shutil.rmtree, d, True)
