@@ -397,8 +397,8 @@ static void collected_job(void *ud)
 }
 
 /* From this many posts to lint or collect, the Lua states collect generationally (host.c:
- * host_collect_generationally): 7% less time at 10,000 posts, about 2% at 500 and 1,000,
- * nothing at 250, and a loss for a few posts. */
+ * host_collect_generationally): 4% less CPU time at 10,000 posts, about 2% at 500 and
+ * 1,000, nothing at 250, and a loss for a few posts. */
 #define MANY_POSTS 1000
 
 /* Threads besides the main one: --jobs (default: the cores), never more than the posts
