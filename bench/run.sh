@@ -215,7 +215,7 @@ case " $sizes " in *" 10000 "*)
   # the command with mimalloc's large pages when installed (apt: libmimalloc2.0). Where page
   # faults are dear (a VM), much of the hook's time is faults; see README, Performance
   (cd "$c" && "$pl" hook install >/dev/null)
-  cell "the installed hook (1 of 10,000)" 10000 "exec .git/hooks/pre-commit"
+  cell "postlint: the installed hook (1 of 10,000)" 10000 "exec .git/hooks/pre-commit"
   (cd "$c" && "$pl" hook uninstall >/dev/null)
   if [ -n "$mimalloc" ]; then
     cell "postlint --staged --cache (1 of 10,000), mimalloc large pages" 10000 \
@@ -310,7 +310,7 @@ one, floor = get("postlint", 1), get("floor: sh + exec true", 1)
 check("1 post, in a repository, <= 5 ms median (%s; starting a program that does nothing: %s)"
       % (secs(one) if one else "-", secs(floor) if floor else "-"), cmp(one, lambda v: v <= 0.005))
 pre = get("postlint --staged --cache (1 of 10,000)", 10000)
-hook = get("the installed hook (1 of 10,000)", 10000)
+hook = get("postlint: the installed hook (1 of 10,000)", 10000)
 check("pre-commit (the installed hook: sh, --staged --cache, glibc huge pages), 1 staged post of 10,000, <= 5 ms (%s; its command alone, without huge pages %s)"
       % (secs(hook) if hook else "-", secs(pre) if pre else "-"), cmp(hook, lambda v: v <= 0.005))
 warm, cold = get("postlint --cache (warm)", 10000), get("postlint", 10000)
