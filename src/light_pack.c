@@ -218,6 +218,8 @@ void light_pack_drop(struct light_pack *p, const uint64_t key[2])
 
 void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len)
 {
+	if (len > UINT32_MAX)
+		return; /* lengths are 32-bit (a post is at most a few MB: never, in practice) */
 	xgrow((void **)&p->fresh, &p->cap_fresh, p->nfresh + 1, sizeof(*p->fresh));
 	p->fresh[p->nfresh++] = (struct fresh){ .key = { key[0], key[1] }, .off = p->added.len,
 					       .len = len, .order = p->next_order++ };
@@ -302,8 +304,12 @@ void light_pack_save(struct light_pack *p)
 	qsort(out, n, sizeof(*out), by_order);
 	size_t off = 0;
 	for (size_t i = 0; i < n; i++) {
-		out[i].e.off = (uint32_t)off; /* a pack past 4 GB is not written (below) */
+		out[i].e.off = (uint32_t)off;
 		off += out[i].e.len;
+	}
+	if (off > UINT32_MAX) { /* offsets are 32-bit: a pack past 4 GB is not written */
+		free(out);
+		return;
 	}
 	qsort(out, n, sizeof(*out), by_key);
 	size_t kept = 0; /* a key added twice is written once: the index is strictly ascending */
@@ -327,7 +333,7 @@ void light_pack_save(struct light_pack *p)
 	free(out);
 	struct buf tmp = BUF_INIT;
 	buf_addf(&tmp, "%s.%ld.tmp", p->path, (long)getpid());
-	FILE *f = off <= UINT32_MAX ? fopen(tmp.ptr, "wb") : NULL; /* offsets are 32-bit */
+	FILE *f = fopen(tmp.ptr, "wb");
 	bool ok = f && fwrite(file.ptr, 1, file.len, f) == file.len;
 	if (f && fclose(f) != 0)
 		ok = false;
