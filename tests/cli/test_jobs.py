@@ -65,6 +65,17 @@ def rule_file(rid, body):
         """) + textwrap.indent(textwrap.dedent(body).strip("\n"), "    ") + "\n  end,\n}\n"
 
 
+def write_plugin(root, rules):
+    """A plugin folder ./plug with these rules ({id: check body}) and a .lintrc using it."""
+    for rid, body in rules.items():
+        p = os.path.join(root, "plug", "rules", rid + ".lua")
+        os.makedirs(os.path.dirname(p), exist_ok=True)
+        with open(p, "w") as f:
+            f.write(rule_file(rid, body))
+    with open(os.path.join(root, ".lintrc"), "w") as f:
+        f.write('plugins = { "./plug" }\n')
+
+
 def thread_counts(args, cwd):
     """Runs postlint and samples its threads every 2 ms: (the most seen at once, their
     names, the number of samples)."""
@@ -92,13 +103,7 @@ def make_corpus(root, n=240):
     """n posts that set off every built-in rule (golden and calendar) and the plugin's,
     plus broken ones: binary, invalid UTF-8, bad front matter, and one too large to read."""
     os.makedirs(os.path.join(root, "posts"))
-    for rid, body in PLUGIN_RULES.items():
-        p = os.path.join(root, "plug", "rules", rid + ".lua")
-        os.makedirs(os.path.dirname(p), exist_ok=True)
-        with open(p, "w") as f:
-            f.write(rule_file(rid, body))
-    with open(os.path.join(root, ".lintrc"), "w") as f:
-        f.write('plugins = { "./plug" }\n')
+    write_plugin(root, PLUGIN_RULES)
     state = 12345
     for i in range(n):
         state = (state * 6364136223846793005 + 1442695040888963407) % (1 << 64)
@@ -299,12 +304,7 @@ class Jobs(unittest.TestCase):
         self.addCleanup(shutil.rmtree, d, True)
         slow = ('local n = post.text:find("SLOW", 1, true) and 8000000 or 3000000\n'
                 'for i = 1, n do end')
-        p = os.path.join(d, "plug", "rules", "slow.lua")
-        os.makedirs(os.path.dirname(p))
-        with open(p, "w") as f:
-            f.write(rule_file("slow", slow))
-        with open(os.path.join(d, ".lintrc"), "w") as f:
-            f.write('plugins = { "./plug" }\n')
+        write_plugin(d, {"slow": slow})
         for i in range(40):
             with open(os.path.join(d, f"p{i:02d}.md"), "w") as f:
                 f.write(f"---\ngoal: replies\n---\nPost {i}. What do you think?\n")
@@ -329,13 +329,7 @@ class Jobs(unittest.TestCase):
                 KEPT[#KEPT + 1] = string.rep("y", 262144) .. post.path
                 ctx:report{ message = "kept", first = 1, last = 1 }""",
         }
-        for rid, body in rules.items():
-            p = os.path.join(d, "plug", "rules", rid + ".lua")
-            os.makedirs(os.path.dirname(p), exist_ok=True)
-            with open(p, "w") as f:
-                f.write(rule_file(rid, body))
-        with open(os.path.join(d, ".lintrc"), "w") as f:
-            f.write('plugins = { "./plug" }\n')
+        write_plugin(d, rules)
         for i in range(1000):
             with open(os.path.join(d, f"p{i:04d}.md"), "w") as f:
                 f.write(f"Post {i}. What do you think?\n")

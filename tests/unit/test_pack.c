@@ -147,6 +147,13 @@ static void round_trip(void)
 	value_free(v);
 }
 
+static void write_file(const char *path, const char *bytes, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	fwrite(bytes, 1, n, f);
+	fclose(f);
+}
+
 static void pack(void)
 {
 	char dir[] = "/tmp/postlint-pack-XXXXXX";
@@ -194,9 +201,7 @@ static void pack(void)
 	CHECK(source_read(path.ptr, &bytes, &size, &err) == 0, "the pack reads (%zu bytes)", size);
 	size_t bad = 0;
 	for (size_t n = 0; n < size; n++) {
-		FILE *f = fopen(path.ptr, "wb");
-		fwrite(bytes, 1, n, f);
-		fclose(f);
+		write_file(path.ptr, bytes, n);
 		p = light_pack_load(path.ptr);
 		got = light_pack_find(p, keys[0], &len);
 		bad += got && (len != 5 || memcmp(got, "first", 5) != 0);
@@ -210,10 +215,15 @@ static void pack(void)
 	buf_release(&path);
 }
 
-static void write_file(const char *path, const char *bytes, size_t n)
+/* A pack of an earlier version: its magic line, then one record as that version wrote it
+ * (the key, then the bytes after it). */
+static void write_old_pack(const char *path, const char *magic, const uint64_t key[2],
+			   const char *rest, size_t rest_len)
 {
 	FILE *f = fopen(path, "wb");
-	fwrite(bytes, 1, n, f);
+	fputs(magic, f);
+	fwrite(key, 1, 16, f);
+	fwrite(rest, 1, rest_len, f);
 	fclose(f);
 }
 
@@ -281,11 +291,7 @@ static void pack_damage_and_order(void)
 	light_pack_free(p);
 
 	/* a pack of version 2 (the records' headers between the payloads) reads as empty */
-	FILE *old = fopen(path.ptr, "wb");
-	fputs("postlint light pack 2\n", old);
-	fwrite(a, 1, 16, old);
-	fwrite("\000\011payload-a", 1, 11, old);
-	fclose(old);
+	write_old_pack(path.ptr, "postlint light pack 2\n", a, "\000\011payload-a", 11);
 	p = light_pack_load(path.ptr);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 2 is empty");
 	light_pack_free(p);
@@ -349,11 +355,7 @@ static void pack_ageing(void)
 	CHECK(hook_found, "a record that runs adding nothing keep finding stays");
 	/* the pack of an earlier version (no counts) reads as empty: its record would read as
 	 * a record of this version (count 2, a payload of 1 byte) were the version not told */
-	FILE *old = fopen(path.ptr, "wb");
-	fputs("postlint light pack 1\n", old);
-	fwrite(aging, 1, 16, old);
-	fwrite("\002\001x", 1, 3, old);
-	fclose(old);
+	write_old_pack(path.ptr, "postlint light pack 1\n", aging, "\002\001x", 3);
 	p = light_pack_load(path.ptr);
 	CHECK(light_pack_find(p, aging, &len) == NULL, "a pack of version 1 is empty");
 	light_pack_free(p);
