@@ -8,7 +8,9 @@
  * The payloads are opaque here (cache.c writes and reads them).
  *
  * The file is replaced whole (a temporary file and a rename), so a concurrent run reads
- * either pack, never half of one; a damaged pack reads as the records before the damage. */
+ * either pack, never half of one. A damaged pack answers for what it can still vouch for: an
+ * index cut short is no index, an index out of order is read up to the disorder, and a payload
+ * outside the file or unlike its checksum is not found (its post is read from git again). */
 #ifndef POSTLINT_LIGHT_PACK_H
 #define POSTLINT_LIGHT_PACK_H
 
