@@ -34,8 +34,9 @@
 #define MAP_POPULATE 0
 #endif
 
-/* 3: the index in front (packs of versions 1 and 2 read as empty) */
-#define MAGIC "postlint light pack 3\n"
+/* 3: the index in front; 4: the checksum in four lanes (packs of earlier versions read as
+ * empty) */
+#define MAGIC "postlint light pack 4\n"
 #define HEADER_BYTES 32 /* the magic line padded to 24 bytes, then the record count */
 #define ENTRY_BYTES 32
 #define KEEP_SLACK 1000
@@ -81,11 +82,40 @@ struct light_pack {
 	struct buf added; /* their payloads */
 };
 
+/* The payload's checksum: four lanes of multiply and xor-shift over 8-byte words, each lane
+ * every fourth word, so that the lanes' multiplies overlap. The hook checks every payload of
+ * its pack (16 MB for a calendar of 10,000 posts): one chain of multiplies (hash128_mix, 8
+ * bytes a step) took 4 ms of it, a tenth of the hook. Each step is a bijection of the lane
+ * for a given word, so a change inside one word always changes that lane; the lanes, then
+ * the length, are folded into 32 bits. Damage is what it finds, not tampering: the pack is
+ * this machine's cache. */
 static uint32_t checksum(const void *payload, size_t len)
 {
-	uint64_t h[2] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL };
-	hash128_mix(h, payload, len);
-	return (uint32_t)(h[0] ^ h[1] ^ (h[1] >> 32));
+	uint64_t h[4] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
+			  0x082efa98ec4e6c89ULL };
+	const unsigned char *p = payload;
+	size_t i = 0;
+	for (; i + 32 <= len; i += 32) {
+		for (int k = 0; k < 4; k++) {
+			uint64_t v;
+			memcpy(&v, p + i + 8 * k, 8);
+			h[k] = (h[k] ^ v) * 0x9e3779b97f4a7c15ULL;
+			h[k] ^= h[k] >> 29;
+		}
+	}
+	unsigned char tail[32] = { 0 };
+	memcpy(tail, p + i, len - i);
+	for (int k = 0; k < 4; k++) {
+		uint64_t v;
+		memcpy(&v, tail + 8 * k, 8);
+		h[k] = (h[k] ^ v) * 0x9e3779b97f4a7c15ULL;
+		h[k] ^= h[k] >> 29;
+	}
+	uint64_t fold[2] = { 0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL };
+	for (int k = 0; k < 4; k++)
+		hash128_word(fold, h[k]);
+	hash128_word(fold, (uint64_t)len);
+	return (uint32_t)(fold[0] ^ fold[1] ^ (fold[1] >> 32));
 }
 
 static struct entry entry_at(const struct light_pack *p, size_t i)

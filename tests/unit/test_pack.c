@@ -295,6 +295,19 @@ static void pack_damage_and_order(void)
 	p = light_pack_load(path.ptr);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 2 is empty");
 	light_pack_free(p);
+	/* and one of version 3, whose checksums were made another way: were it read, every
+	 * payload would fail its check and be read from git again (a run's worth of reads) */
+	p = light_pack_load(path.ptr);
+	light_pack_add(p, a, "payload-a", 9);
+	light_pack_save(p);
+	light_pack_free(p);
+	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+	memcpy(bytes, "postlint light pack 3\n", 22);
+	write_file(path.ptr, bytes, size);
+	free(bytes);
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 3 is empty");
+	light_pack_free(p);
 	unlink(path.ptr);
 	rmdir(dir);
 	buf_release(&path);
@@ -303,6 +316,72 @@ static void pack_damage_and_order(void)
 /* Records age: written back unused by 8 saves in a row, a record is dropped by the next
  * (records of an earlier postlint or rule set stayed for good); a run that finds one starts
  * its count again, saving for that alone if it must. */
+/* The checksum sees a change of any byte of a payload, whatever its length (whole blocks of
+ * four words, and the tail after them), and two of its words swapped. */
+static void pack_checksum_every_byte(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/light.pack", dir);
+	uint64_t key[2] = { 7, 7 };
+	unsigned char payload[100];
+	uint32_t seed = 12345;
+	for (size_t i = 0; i < sizeof(payload); i++) {
+		seed = seed * 1103515245u + 12345u;
+		payload[i] = (unsigned char)(seed >> 16);
+	}
+	size_t missed = 0, cases = 0, len;
+	for (size_t n = 1; n <= sizeof(payload); n += (n < 70 ? 1 : 30)) {
+		struct light_pack *p = light_pack_load(path.ptr);
+		light_pack_drop(p, key);
+		light_pack_add(p, key, payload, n);
+		light_pack_save(p);
+		light_pack_free(p);
+		char *bytes;
+		size_t size;
+		CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+		const char *at = memmem(bytes, size, payload, n);
+		CHECK(at != NULL, "the payload of %zu bytes is in the file", n);
+		if (!at) {
+			free(bytes);
+			continue;
+		}
+		size_t off = (size_t)(at - bytes);
+		for (size_t i = 0; i <= n; i++) {
+			char *damaged = xmalloc(size);
+			memcpy(damaged, bytes, size);
+			if (i < n) {
+				damaged[off + i] ^= (char)(1u << (i % 8));
+			} else if (n >= 16) { /* the first two words swapped */
+				memcpy(damaged + off, bytes + off + 8, 8);
+				memcpy(damaged + off + 8, bytes + off, 8);
+			} else {
+				free(damaged);
+				continue;
+			}
+			write_file(path.ptr, damaged, size);
+			free(damaged);
+			p = light_pack_load(path.ptr);
+			missed += light_pack_find(p, key, &len) != NULL;
+			cases++;
+			light_pack_free(p);
+		}
+		write_file(path.ptr, bytes, size);
+		free(bytes);
+	}
+	CHECK(cases > 2000, "damaged payloads tried (%zu)", cases);
+	CHECK_INT(missed, 0, "damaged payloads found as if whole");
+	struct light_pack *p = light_pack_load(path.ptr);
+	const unsigned char *got = light_pack_find(p, key, &len);
+	CHECK(got && len == sizeof(payload) && memcmp(got, payload, len) == 0,
+	      "the undamaged payload is found");
+	light_pack_free(p);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
 static void pack_ageing(void)
 {
 	char dir[] = "/tmp/postlint-pack-XXXXXX";
@@ -369,6 +448,7 @@ int main(void)
 	round_trip();
 	pack();
 	pack_damage_and_order();
+	pack_checksum_every_byte();
 	pack_ageing();
 	return check_done();
 }
