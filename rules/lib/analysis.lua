@@ -178,6 +178,8 @@ local function starts_with_dash(text)
   return false
 end
 
+-- Whether text starts with a capital. A word of the post has this as word.capital, made by
+-- the host (the same answer, without a Lua call per word); this is for other text.
 local function is_upper_initial(text)
   local b = text:byte(1)
   if b and b < 0x80 then
@@ -427,7 +429,7 @@ local function title_case(words, skip_first, stop)
     if (i > 1 or not skip_first) and #w.text >= 3 and w.text:match("%a")
       and not (stop and stop[w.norm]) then
       counted = counted + 1
-      if is_upper_initial(w.text) or w.text:find("%u") then
+      if w.capital or w.text:find("%u") then
         caps = caps + 1
       end
     end
@@ -941,7 +943,7 @@ local function analyze_quote(a)
   if #remaining <= 2 then
     local all_names = true
     for _, w in ipairs(remaining) do
-      if not is_upper_initial(w.text) or W.sets.stopwords[w.norm] then
+      if not w.capital or W.sets.stopwords[w.norm] then
         all_names = false
       end
     end
@@ -970,7 +972,7 @@ local function elided_subject(a)
       end
     end
     local n = w.norm
-    if W.lang == "en" and #n >= 5 and not W.sets.not_elided[n] and is_upper_initial(w.text)
+    if W.lang == "en" and #n >= 5 and not W.sets.not_elided[n] and w.capital
       and (n:sub(-2) == "ed" or n:sub(-3) == "ing") then
       return true
     end
@@ -1012,7 +1014,7 @@ local function analyze_self(a, self_names)
     local seen = {}
     for _, i in ipairs(a.own) do
       local w = post.words[i]
-      if is_upper_initial(w.text) and not W.sets.stopwords[w.norm] and #w.norm >= 4 then
+      if w.capital and not W.sets.stopwords[w.norm] and #w.norm >= 4 then
         seen[w.norm] = (seen[w.norm] or 0) + 1
         if seen[w.norm] >= 2 then
           s.selfref = true
@@ -1140,7 +1142,7 @@ local function analyze_topic(a)
   local sentences, stopwords = post.sentences, W.sets.stopwords
   for i, w in ipairs(post.words) do
     -- the cheap tests first: most words are not own capitalised words
-    local name = own[i] and is_upper_initial(w.text)
+    local name = own[i] and w.capital
     if name then
       local s = w.sentence and sentences[w.sentence]
       local initial = s and s.first_word == i

@@ -9,7 +9,8 @@ checks that nothing differs and that enough words were compared. The rule also h
 a list whose __len lies (2^61 + 1), which must be refused, not wrap the spans' allocation, and
 spans out of order or not integers. A second rule keeps post:find, post:shingles,
 post:length and post:words_outside from collect and calls them on a light post in check_set:
-each must refuse.
+each must refuse. A third rule compares word.capital with the plain Lua it replaced, for every
+word.
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -32,6 +33,9 @@ PIECES = [
     "example.com/path", "What do you think?", "Buy now!", "20% off", "😀", "🎶",
     "\n> a quoted block line\n", "\n\n", ". ", "? ", "! ", ", ", " - ", ": ", "…",
     "Thanks for reading", "nicht wahr", "¿Qué opinas?", "これは何ですか", "'single quotes'",
+    # words whose capital is not plain ASCII (word.capital)
+    "Émile", "iPad", "ǅemal", "ßig", "ﬁne", "Ⅻ", "İstanbul", "Ωmega", "ωmega", "élan",
+    "Ñandú", "ÆTHER", "ǈudi", "Ǆ", "東京",
 ]
 
 
@@ -90,7 +94,21 @@ def main():
             if r.returncode in (0, 1) else [r.stdout + r.stderr]
         light_ok = light == ["checked 4 methods"]
         print(f"{'ok' if light_ok else 'FAIL'}: methods on a light post: {light[:5]}")
-        return 0 if ok and light_ok else 1
+        # word.capital against the plain Lua, for every word
+        r = subprocess.run([args.postlint, "--format", "json", "--only", "capital-diff",
+                            "posts"], cwd=work, capture_output=True, text=True, timeout=300)
+        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
+        counts = [list(map(int, f["message"].split()[1:])) for f in found
+                  if f["message"].startswith("compared ")]
+        words, capitals, wide = (sum(c[k] for c in counts) for k in range(3))
+        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
+        # both kinds of capital seen, and words that are none
+        capital_ok = (r.returncode in (0, 1) and not wrong and words >= 5 * args.posts
+                      and 0 < wide < capitals < words)
+        print(f"{'ok' if capital_ok else 'FAIL'}: word.capital: {words} words compared, "
+              f"{capitals} capitals ({wide} not ASCII), {len(wrong)} differences {wrong[:5]}"
+              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+        return 0 if ok and light_ok and capital_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
