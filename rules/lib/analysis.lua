@@ -170,6 +170,10 @@ local function is_person(W, w)
 end
 
 local function starts_with_dash(text)
+  local b = text:byte(1)
+  if b ~= 0x2D and b ~= 0x7E and b ~= 0xE2 then
+    return false -- "-", "~", or the lead byte of the three long dashes
+  end
   for _, d in ipairs(DASH_PREFIXES) do
     if text:sub(1, #d) == d then
       return true
@@ -426,8 +430,8 @@ end
 local function title_case(words, skip_first, stop)
   local counted, caps = 0, 0
   for i, w in ipairs(words) do
-    if (i > 1 or not skip_first) and #w.text >= 3 and w.text:match("%a")
-      and not (stop and stop[w.norm]) then
+    if (i > 1 or not skip_first) and #w.text >= 3 and not (stop and stop[w.norm])
+      and w.text:match("%a") then
       counted = counted + 1
       if w.capital or w.text:find("%u") then
         caps = caps + 1
@@ -857,9 +861,7 @@ local function analyze_quote(a)
     return words, person
   end
   for si, s in ipairs(sentences) do
-    local lead = skip_decoration(post.text:sub(s.first, s.last))
-    local dash = starts_with_dash(lead)
-    local after_quote = false
+    local dash, after_quote = false, false
     -- the quotations that end near this sentence: the last few starting before its end
     local near = {}
     for k = lower_bound(a.quote_tokens, s.last + 1) - 1, 1, -1 do
@@ -881,6 +883,10 @@ local function analyze_quote(a)
           dash, after_quote = true, true
         end
       end
+    end
+    -- the sentence's own lead dash matters only after a quotation (most sentences are not)
+    if after_quote and not dash then
+      dash = starts_with_dash(skip_decoration(post.text:sub(s.first, s.last)))
     end
     if dash and after_quote then
       local words, person = attribution_sentence(si)
