@@ -10,7 +10,7 @@ a list whose __len lies (2^61 + 1), which must be refused, not wrap the spans' a
 spans out of order or not integers. A second rule keeps post:find, post:shingles,
 post:length and post:words_outside from collect and calls them on a light post in check_set:
 each must refuse. A third rule compares word.capital with the plain Lua it replaced, for every
-word.
+word, and a fourth lint.fold of ASCII text with string.lower.
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -108,7 +108,18 @@ def main():
         print(f"{'ok' if capital_ok else 'FAIL'}: word.capital: {words} words compared, "
               f"{capitals} capitals ({wide} not ASCII), {len(wrong)} differences {wrong[:5]}"
               + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
-        return 0 if ok and light_ok and capital_ok else 1
+        # lint.fold of ASCII text against string.lower
+        r = subprocess.run([args.postlint, "--format", "json", "--only", "fold-diff", "posts"],
+                           cwd=work, capture_output=True, text=True, timeout=300)
+        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
+        folded = sum(int(f["message"].split()[1]) for f in found
+                     if f["message"].startswith("compared "))
+        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
+        fold_ok = r.returncode in (0, 1) and not wrong and folded >= 5 * args.posts
+        print(f"{'ok' if fold_ok else 'FAIL'}: lint.fold of ASCII: {folded} strings compared, "
+              f"{len(wrong)} differences {wrong[:5]}"
+              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+        return 0 if ok and light_ok and capital_ok and fold_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
