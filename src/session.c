@@ -12,6 +12,7 @@
 #include "session_internal.h"
 #include "suppress.h"
 #include "timing.h"
+#include "util/strjoin.h"
 #include "util/xalloc.h"
 
 /* Instructions a rule may spend per byte of post on top of the configured budget, so that
@@ -216,7 +217,8 @@ static int call_on_post(struct session *s, const struct rule *r, const struct po
 	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
 	host_set_context(s->host, run);
 	char label[300];
-	snprintf(label, sizeof(label), "%s '%s' on '%s'", what, r->id, post->path);
+	const char *parts[] = { what, " '", r->id, "' on '", post->path, "'" };
+	str_join(label, sizeof(label), parts, sizeof(parts) / sizeof(parts[0]));
 	host_set_label(s->host, label);
 	long long started = timing_now();
 	int rc = host_call(s->host, fn, call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
@@ -311,7 +313,8 @@ static int call_collect(lua_State *L)
 	lua_setfield(L, -2, "options");
 	lua_call(L, 2, 1);
 	char what[200];
-	snprintf(what, sizeof(what), "collect of rule '%s' returned data that", c->rule->id);
+	const char *parts[] = { "collect of rule '", c->rule->id, "' returned data that" };
+	str_join(what, sizeof(what), parts, sizeof(parts) / sizeof(parts[0]));
 	api_to_value(L, -1, c->holder, NULL, what);
 	size_t bytes = value_bytes(c->holder->items[0]);
 	if (bytes > COLLECT_MAX_BYTES)
@@ -337,7 +340,8 @@ static void run_collect(struct session *s, size_t index, const struct post_view 
 				     .view = view, .options = options,
 				     .holder = value_new(VALUE_LIST) };
 	char row[200];
-	snprintf(row, sizeof(row), "%s (collect)", r->id);
+	const char *parts[] = { r->id, " (collect)" };
+	str_join(row, sizeof(row), parts, sizeof(parts) / sizeof(parts[0]));
 	struct host_error err;
 	int rc = call_on_post(s, r, post, cfg, &run, call_collect, &call, "collect of rule", row,
 			      &err);

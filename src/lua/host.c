@@ -21,6 +21,7 @@
 #include "lua/api.h"
 #include "lua/pattern.h"
 #include "lua/pool.h"
+#include "util/strjoin.h"
 #include "util/xalloc.h"
 
 _Static_assert(LUA_VERSION_NUM == 504, "postlint needs Lua 5.4");
@@ -233,7 +234,7 @@ static void watchdog_arm(const struct host *h)
 		return;
 	pthread_once(&watchdog_once, watchdog_start);
 	atomic_store(&w->label_ready, 0);
-	snprintf(w->label, sizeof(w->label), "%s", h->label[0] ? h->label : "a rule");
+	str_copy(w->label, sizeof(w->label), h->label[0] ? h->label : "a rule");
 	atomic_store(&w->label_ready, 1);
 	atomic_store(&w->seconds, h->seconds > 0 ? h->seconds : HOST_WATCHDOG_SECONDS);
 	atomic_store(&w->armed_at, now_ms());
@@ -387,11 +388,6 @@ void host_charge(lua_State *L, long long units)
 		raise_budget(L, h);
 }
 
-static void copy_text(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
 /* Message handler: records where the error happened and a traceback, returns the message. */
 static int message_handler(lua_State *L)
 {
@@ -417,7 +413,7 @@ static int message_handler(lua_State *L)
 			}
 		}
 		luaL_traceback(L, L, msg, 1);
-		copy_text(h->err->traceback, sizeof(h->err->traceback), lua_tostring(L, -1));
+		str_copy(h->err->traceback, sizeof(h->err->traceback), lua_tostring(L, -1));
 		lua_pop(L, 1);
 	}
 	lua_pushstring(L, msg);
@@ -1091,7 +1087,7 @@ void host_set_watchdog(struct host *h, int seconds)
 
 void host_set_label(struct host *h, const char *label)
 {
-	snprintf(h->label, sizeof(h->label), "%s", label ? label : "");
+	str_copy(h->label, sizeof(h->label), label);
 }
 
 size_t host_memory(const struct host *h)
@@ -1168,7 +1164,7 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 			const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 			if (status == LUA_ERRERR)
 				msg = "error while handling an error (a __tostring that fails or loops?)";
-			copy_text(err->message, sizeof(err->message), msg ? msg : "unknown error");
+			str_copy(err->message, sizeof(err->message), msg ? msg : "unknown error");
 		}
 		if (err->kind == HOST_ERR_BUDGET || err->kind == HOST_ERR_MEMORY)
 			h->reset_needed = true;

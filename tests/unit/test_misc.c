@@ -9,6 +9,7 @@
 #include "glob.h"
 #include "util/buf.h"
 #include "util/hash.h"
+#include "util/strjoin.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
 
@@ -284,6 +285,20 @@ static void small_pieces(void)
 	hash128_mix(a, "a", 1);
 	hash128_mix(a0, "a\0", 2);
 	CHECK(a[0] != a0[0], "a trailing NUL byte changes the hash");
+
+	/* str_join: the parts one after another, NULL as "", cut short to fit, terminated */
+	char label[16];
+	const char *parts[] = { "rule '", "x", "' on '", NULL, "p.md", "'" };
+	CHECK(str_join(label, sizeof(label), parts, 3) == 13 && strcmp(label, "rule 'x' on '") == 0,
+	      "three parts joined (%s)", label);
+	CHECK(str_join(label, sizeof(label), parts, 6) == 15 &&
+		      strcmp(label, "rule 'x' on 'p.") == 0,
+	      "cut short at the buffer's size (%s)", label);
+	CHECK(str_join(label, 1, parts, 6) == 0 && label[0] == '\0', "a buffer of one byte: \"\"");
+	label[0] = 'z';
+	CHECK(str_join(label, 0, parts, 6) == 0 && label[0] == 'z', "no buffer: nothing written");
+	CHECK(str_copy(label, sizeof(label), NULL) == 0 && label[0] == '\0', "NULL copies as \"\"");
+	CHECK(str_copy(label, 4, "abcdef") == 3 && strcmp(label, "abc") == 0, "a copy cut short");
 }
 
 int main(void)
