@@ -87,6 +87,20 @@ skipped.]],
       { text = "How did we not win that?!", errors = 1 },
       { text = "\"Do you know what matters? Kindness.\" - Someone Famous #quote", errors = 1 },
       { text = "Das Team hat heute das neue Büro bezogen.", errors = 1 },
+      -- the question names the post's topic: its longest run of capitalised own words in
+      -- mid-sentence (a word between ends a run; of runs as long, the first)
+      { text = "We tried the new Vantage Analytics dashboard with Acme yesterday.",
+        errors = { { suggestions = { { output = "We tried the new Vantage Analytics dashboard "
+          .. "with Acme yesterday. What's your take on Vantage Analytics?" } } } } },
+      { text = "We met Acme, then Vantage Analytics today.",
+        errors = { { suggestions = { { output = "We met Acme, then Vantage Analytics today. "
+          .. "What's your take on Vantage Analytics?" } } } } },
+      { text = "We compared Vantage and Acme for our team.",
+        errors = { { suggestions = { { output = "We compared Vantage and Acme for our team. "
+          .. "What's your take on Vantage?" } } } } },
+      { text = "Our Acme team met the Vantage crew and the Nimbus folks.",
+        errors = { { suggestions = { { output = "Our Acme team met the Vantage crew and the "
+          .. "Nimbus folks. What's your take on Acme?" } } } } },
     },
   },
 }

@@ -1126,29 +1126,21 @@ local function analyze_topic(a)
   local skip = list_words(W)
   for _, h in ipairs(post.hashtags) do
     local key = lint.fold(h.tag)
-    local phrase, n = split_camel(h.tag)
-    if not QUOTE_TAGS[key] and not DISCLOSURE_TAGS[key] and n >= 2 then
-      a.topic = phrase
-      return
-    end
-  end
-  local own = {}
-  for _, i in ipairs(a.own) do
-    own[i] = true
-  end
-  local best, run = nil, {}
-  local function close_run()
-    if #run > 0 then
-      if not best or #run > #best then
-        best = run
+    if not QUOTE_TAGS[key] and not DISCLOSURE_TAGS[key] then
+      local phrase, n = split_camel(h.tag)
+      if n >= 2 then
+        a.topic = phrase
+        return
       end
-      run = {}
     end
   end
-  local sentences, stopwords = post.sentences, W.sets.stopwords
-  for i, w in ipairs(post.words) do
-    -- the cheap tests first: most words are not own capitalised words
-    local name = own[i] and w.capital
+  -- the longest run of own capitalised words (the first, of runs as long), each word of a run
+  -- the next word of the post; only own words are visited (most words are)
+  local sentences, stopwords, words = post.sentences, W.sets.stopwords, post.words
+  local best, best_len, run, run_len, prev = nil, 0, nil, 0, nil
+  for _, i in ipairs(a.own) do
+    local w = words[i]
+    local name = w.capital
     if name then
       local s = w.sentence and sentences[w.sentence]
       local initial = s and s.first_word == i
@@ -1156,12 +1148,21 @@ local function analyze_topic(a)
         and not stopwords[w.norm]
     end
     if name then
-      run[#run + 1] = w.text
-    else
-      close_run()
+      if run_len > 0 and prev == i - 1 then
+        run_len = run_len + 1
+        run[run_len] = w.text
+      else
+        if run_len > best_len then
+          best, best_len = run, run_len
+        end
+        run, run_len = { w.text }, 1
+      end
+      prev = i
     end
   end
-  close_run()
+  if run_len > best_len then
+    best = run
+  end
   if best then
     a.topic = table.concat(best, " ")
     return
@@ -1170,8 +1171,9 @@ local function analyze_topic(a)
   for _, i in ipairs(a.own) do
     local w = post.words[i]
     local n = w.norm
-    if not skip[n] and not stopwords[n] and #n >= 4 and lint.graphemes(n) >= 4 and n:find("%a")
-      and not (W.lang == "en" and (n:sub(-2) == "ed" or n:sub(-3) == "ing" or n:sub(-2) == "ly")) then
+    if not skip[n] and not stopwords[n] and #n >= 4 and n:find("%a")
+      and not (W.lang == "en" and (n:sub(-2) == "ed" or n:sub(-3) == "ing" or n:sub(-2) == "ly"))
+      and lint.graphemes(n) >= 4 then
       counts[n] = (counts[n] or 0) + 1
       first_seen[n] = first_seen[n] or i
     end
