@@ -6,6 +6,7 @@
 
 #include <utf8proc.h>
 
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* Debian's .pc file says 2.6.0 for the 2.8.0 library, so check the header instead
@@ -155,9 +156,41 @@ char *uni_fold(const char *s, size_t len, size_t *out_len)
 	return map_with(s, len, out_len, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 }
 
+/* NFC, piece by piece: ASCII characters are starters that never decompose and are never
+ * the second of a composition, so NFC changes nothing across them, and a post's text, mostly
+ * ASCII, needs utf8proc only for its runs of other characters (each with the ASCII character
+ * before it, which a combining mark may join): utf8proc's two passes over a whole post were
+ * most of its weighted length. */
 char *uni_nfc(const char *s, size_t len, size_t *out_len)
 {
-	return map_with(s, len, out_len, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	struct buf out = BUF_INIT;
+	buf_grow(&out, len);
+	size_t i = 0;
+	while (i < len) {
+		size_t ascii = i;
+		while (ascii < len && (unsigned char)s[ascii] < 0x80)
+			ascii++;
+		if (ascii == len) {
+			buf_add(&out, s + i, len - i);
+			break;
+		}
+		/* the run of other characters starts at ascii; the character before it joins it */
+		size_t from = ascii > i ? ascii - 1 : ascii;
+		buf_add(&out, s + i, from - i);
+		size_t to = ascii;
+		while (to < len && (unsigned char)s[to] >= 0x80)
+			to++;
+		size_t n;
+		char *piece = map_with(s + from, to - from, &n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+		if (!piece) {
+			buf_release(&out);
+			return NULL; /* invalid UTF-8 */
+		}
+		buf_add(&out, piece, n);
+		free(piece);
+		i = to;
+	}
+	return buf_detach(&out, out_len);
 }
 
 const char *uni_category(int32_t cp)

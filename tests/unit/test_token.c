@@ -234,8 +234,59 @@ static void widths(void)
 		  "2 ASCII, a wide CJK character, e with a combining accent");
 }
 
+/* uni_nfc normalizes a text piece by piece (its runs of non-ASCII characters, each with the
+ * ASCII character before it): the same bytes as utf8proc's NFC of the whole text, for random
+ * texts of ASCII, combining marks, precomposed and decomposed letters, Hangul jamo, singletons
+ * that NFC replaces, and invalid bytes (both give up on the same texts). */
+static void nfc_pieces(void)
+{
+	static const char *const pieces[] = {
+		"a", "e", " ", ".", "\n", "A", "\xcc\x81" /* U+0301 acute */,
+		"\xcc\xa3" /* U+0323 dot below */, "\xc3\xa9" /* e acute */,
+		"\xe1\x84\x80" /* Hangul L */, "\xe1\x85\xa1" /* V */, "\xe1\x86\xa8" /* T */,
+		"\xe2\x84\xab" /* Angstrom sign */, "\xe2\x80\x99" /* right quote */,
+		"\xf0\x9f\x98\x80" /* emoji */, "\xef\xbc\xa1" /* fullwidth A */,
+		"\xcd\x80" /* U+0340 */, "\xe0\xae\xbe" /* Tamil AA */,
+		"\xe0\xaf\x86" /* Tamil E */, "\xc3", "\x80", "\0",
+	};
+	size_t npieces = sizeof(pieces) / sizeof(pieces[0]);
+	uint32_t seed = 99;
+	size_t differ = 0, invalid = 0, changed = 0;
+	for (int t = 0; t < 3000; t++) {
+		char text[256];
+		size_t len = 0;
+		for (int k = 0; k < 1 + t % 24; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *piece = pieces[(seed >> 16) % npieces];
+			size_t n = piece[0] ? strlen(piece) : 1; /* "\0": one NUL byte */
+			memcpy(text + len, piece, n);
+			len += n;
+		}
+		utf8proc_uint8_t *want = NULL;
+		utf8proc_ssize_t want_len = utf8proc_map((const utf8proc_uint8_t *)text,
+							 (utf8proc_ssize_t)len, &want,
+							 UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+		size_t got_len = 0;
+		char *got = uni_nfc(text, len, &got_len);
+		if (want_len < 0) {
+			invalid++;
+			differ += got != NULL;
+		} else {
+			changed += (size_t)want_len != len || memcmp(want, text, len) != 0;
+			differ += !got || got_len != (size_t)want_len ||
+				  memcmp(got, want, got_len) != 0;
+		}
+		free(got);
+		free(want);
+	}
+	CHECK_INT(differ, 0, "texts whose NFC differs from utf8proc's of the whole text");
+	CHECK(invalid > 100 && changed > 500, "invalid texts (%zu) and texts NFC changes (%zu)",
+	      invalid, changed);
+}
+
 int main(void)
 {
+	nfc_pieces();
 	widths();
 	words();
 	markdown();
