@@ -16,6 +16,7 @@
 #define _GNU_SOURCE /* MAP_POPULATE */
 #include "light_pack.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -290,6 +291,17 @@ static int by_key(const void *a, const void *b)
 			    ((const struct out_record *)b)->e.key);
 }
 
+/* By key, then the first used first: of a key added twice, the copy kept is always the same. */
+static int by_key_then_order(const void *a, const void *b)
+{
+	int c = by_key(a, b);
+	if (c)
+		return c;
+	uint64_t x = ((const struct out_record *)a)->order;
+	uint64_t y = ((const struct out_record *)b)->order;
+	return (x > y) - (x < y);
+}
+
 /* A record of the file keeps its checksum (one a run never checked is not blessed). */
 static void keep(struct out_record *out, size_t *n, struct entry e, const unsigned char *payload,
 		 uint64_t order)
@@ -331,9 +343,16 @@ void light_pack_save(struct light_pack *p)
 			room--;
 		}
 	}
-	qsort(out, n, sizeof(*out), by_order);
-	size_t off = 0;
-	for (size_t i = 0; i < n; i++) {
+	/* a key added twice is written once (the index is strictly ascending), before the
+	 * payloads are laid out: the other copy's bytes would be a hole in the file */
+	qsort(out, n, sizeof(*out), by_key_then_order);
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || compare_keys(out[kept - 1].e.key, out[i].e.key) != 0)
+			out[kept++] = out[i];
+	qsort(out, kept, sizeof(*out), by_order);
+	uint64_t off = 0; /* summed in 64 bits: a size_t of 32 would wrap before the check */
+	for (size_t i = 0; i < kept; i++) {
 		out[i].e.off = (uint32_t)off;
 		off += out[i].e.len;
 	}
@@ -341,11 +360,7 @@ void light_pack_save(struct light_pack *p)
 		free(out);
 		return;
 	}
-	qsort(out, n, sizeof(*out), by_key);
-	size_t kept = 0; /* a key added twice is written once: the index is strictly ascending */
-	for (size_t i = 0; i < n; i++)
-		if (kept == 0 || compare_keys(out[kept - 1].e.key, out[i].e.key) != 0)
-			out[kept++] = out[i];
+	qsort(out, kept, sizeof(*out), by_key);
 	struct buf file = BUF_INIT;
 	char header[HEADER_BYTES] = { 0 };
 	memcpy(header, MAGIC, strlen(MAGIC));
@@ -355,19 +370,28 @@ void light_pack_save(struct light_pack *p)
 	for (size_t i = 0; i < kept; i++)
 		buf_add(&file, &out[i].e, sizeof(out[i].e));
 	size_t payloads = file.len;
-	buf_grow(&file, off); /* the payloads go where their entries say */
-	memset(file.ptr + payloads, 0, off);
+	buf_grow(&file, (size_t)off); /* the payloads go where their entries say */
+	memset(file.ptr + payloads, 0, (size_t)off);
 	for (size_t i = 0; i < kept; i++)
 		memcpy(file.ptr + payloads + out[i].e.off, out[i].payload, out[i].e.len);
-	file.len = payloads + off;
+	file.len = payloads + (size_t)off;
 	free(out);
+	/* a fresh file of a name no other run (of any pid namespace) can have, created, never
+	 * opened through a link someone left there, then renamed over the pack */
 	struct buf tmp = BUF_INIT;
-	buf_addf(&tmp, "%s.%ld.tmp", p->path, (long)getpid());
-	FILE *f = fopen(tmp.ptr, "wb");
-	bool ok = f && fwrite(file.ptr, 1, file.len, f) == file.len;
-	if (f && fclose(f) != 0)
+	buf_addf(&tmp, "%s.XXXXXX", p->path);
+	int fd = mkstemp(tmp.ptr);
+	bool ok = fd >= 0;
+	for (size_t done = 0; ok && done < file.len;) {
+		ssize_t w = write(fd, file.ptr + done, file.len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		done += ok ? (size_t)w : 0;
+	}
+	if (fd >= 0 && close(fd) != 0)
 		ok = false;
-	if (!ok || rename(tmp.ptr, p->path) != 0)
+	if (fd >= 0 && (!ok || rename(tmp.ptr, p->path) != 0))
 		unlink(tmp.ptr);
 	buf_release(&tmp);
 	buf_release(&file);
