@@ -6,10 +6,10 @@
 # built-in rule on each size (also with a warm --cache), the pre-commit case (one staged post
 # in a repository of 10,000, without and with the cache, and the installed hook script
 # itself), `wc -w` as the floor of reading the files, and a program that does nothing
-# (`true`) as the floor of starting one. The hook's command and 10,000 posts are also timed
-# with the heap on 2 MB pages (glibc's hugetlb tunable, as the installed hook asks; mimalloc's
-# large pages when libmimalloc2.0 is installed): the same binary, for users on machines where
-# page faults are dear. With --peers it also installs and times write-good, textlint (with
+# (`true`) as the floor of starting one. 10,000 posts are also timed with the heap on 2 MB
+# pages (glibc's hugetlb tunable; mimalloc's large pages when libmimalloc2.0 is installed),
+# and so is the hook's command with mimalloc; the installed hook cell runs with the hook's own
+# tunables: the same binary, for users on machines where page faults are dear. With --peers it also installs and times write-good, textlint (with
 # its write-good and alex rules), alex and proselint on the same corpora, in the same run.
 # Prints median wall time, CPU time (user + sys), peak RSS, the ratio postlint / peer per size,
 # and the targets with pass or fail. Not a test: nothing here runs in ctest or CI.
@@ -205,6 +205,15 @@ case " $sizes " in *" 10000 "*)
   # see the others), restored afterwards
   c=$work/corpus-10000
   post=$(cd "$c" && printf '%s\n' *.md | awk 'NR == 1')
+  # put the corpus back however the cells end (an interrupt, a failing command): the hook
+  # uninstalled, the post unstaged and as committed
+  restore_corpus() {
+    (cd "$c" && "$pl" hook uninstall >/dev/null 2>&1) || true
+    git -C "$c" reset -q || true
+    git -C "$c" checkout -q HEAD -- "$post" || true
+  }
+  trap restore_corpus EXIT
+  trap 'exit 130' INT TERM
   printf '\nWhat do you think?\n' >> "$c/$post"
   git -C "$c" add "$post"
   cell "postlint --staged (1 of 10,000)" 10000 "exec '$pl' --no-color --staged"
@@ -221,8 +230,8 @@ case " $sizes " in *" 10000 "*)
     cell "postlint --staged --cache (1 of 10,000), mimalloc large pages" 10000 \
       "export $mimalloc; exec '$pl' --no-color --staged --cache"
   fi
-  git -C "$c" reset -q
-  git -C "$c" checkout -q HEAD -- "$post"
+  restore_corpus
+  trap - EXIT INT TERM
   ;;
 esac
 if [ "$peers" = 1 ]; then

@@ -1110,11 +1110,11 @@ void host_collect(struct host *h)
  * data live for the run: the case generational collection is for. The incremental
  * collector traverses everything alive in every cycle; at 10,000 posts the run took 4% less
  * CPU time generationally (9 alternating runs; 100,000 posts: 9% less in 3), with the same
- * peak memory. For a state that lints a few posts it costs: one post took 2.7 ms more (the rules' first use of their long-lived
- * data is traversed by several young collections). Lua 5.4.4 may set the next cycle's
- * target late after a full collection in this mode (fixed in 5.4.5): at worst the heap
- * grows back to where it was before that collection, within the memory cap, which still
- * applies allocation by allocation. */
+ * peak memory. For a state that lints a few posts it costs: one post took 2.7 ms more (the
+ * rules' first use of their long-lived data is traversed by several young collections).
+ * Lua 5.4.4 may set the next cycle's target late after a full collection in this mode
+ * (fixed in 5.4.5): at worst the heap grows back to where it was before that collection,
+ * within the memory cap, which still applies allocation by allocation. */
 void host_collect_generationally(struct host *h)
 {
 	lua_gc(h->L, LUA_GCGEN, 0, 0);
