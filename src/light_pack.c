@@ -95,22 +95,18 @@ static uint32_t checksum(const void *payload, size_t len)
 	uint64_t h[4] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
 			  0x082efa98ec4e6c89ULL };
 	const unsigned char *p = payload;
-	size_t i = 0;
-	for (; i + 32 <= len; i += 32) {
+	unsigned char tail[32] = { 0 };
+	for (size_t i = 0; i <= len; i += 32) {
+		const unsigned char *block = p + i;
+		if (i + 32 > len) { /* the last words: the rest, zero-padded (none when it is 0) */
+			memcpy(tail, p + i, len - i);
+			block = tail;
+		}
 		for (int k = 0; k < 4; k++) {
 			uint64_t v;
-			memcpy(&v, p + i + 8 * k, 8);
-			h[k] = (h[k] ^ v) * 0x9e3779b97f4a7c15ULL;
-			h[k] ^= h[k] >> 29;
+			memcpy(&v, block + 8 * k, 8);
+			h[k] = hash_lane_step(h[k], v);
 		}
-	}
-	unsigned char tail[32] = { 0 };
-	memcpy(tail, p + i, len - i);
-	for (int k = 0; k < 4; k++) {
-		uint64_t v;
-		memcpy(&v, tail + 8 * k, 8);
-		h[k] = (h[k] ^ v) * 0x9e3779b97f4a7c15ULL;
-		h[k] ^= h[k] >> 29;
 	}
 	uint64_t fold[2] = { 0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL };
 	for (int k = 0; k < 4; k++)

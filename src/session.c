@@ -216,10 +216,8 @@ static int call_on_post(struct session *s, const struct rule *r, const struct po
 	size_t memory = cfg ? cfg->limits.memory : HOST_DEFAULT_MEMORY;
 	host_set_memory_limit(s->host, memory + MEMORY_PER_BYTE * post->len);
 	host_set_context(s->host, run);
-	char label[300];
 	const char *parts[] = { what, " '", r->id, "' on '", post->path, "'" };
-	str_join(label, sizeof(label), parts, sizeof(parts) / sizeof(parts[0]));
-	host_set_label(s->host, label);
+	host_set_label_parts(s->host, parts, sizeof(parts) / sizeof(parts[0]));
 	long long started = timing_now();
 	int rc = host_call(s->host, fn, call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
 			   err);

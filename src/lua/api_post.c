@@ -27,9 +27,9 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
-#include "token.h"
-#include "unicode.h"
 #include "schedule.h"
+#include "token.h"
+#include "util/buf.h"
 #include "util/sort.h"
 
 struct post_handle {
@@ -125,16 +125,12 @@ static bool starts_with_capital(const char *s, size_t n)
 	size_t k = 1;
 	while (k < n && (unsigned char)s[k] >= 0x80 && (unsigned char)s[k] <= 0xBF)
 		k++;
-	int32_t buf[16];
-	size_t len = 0;
-	long need = uni_fold_into(s, k, NULL, 0, NULL);
-	if (need < 0)
-		return false; /* invalid UTF-8 folds to itself */
-	if ((size_t)need + 1 > sizeof(buf) / sizeof(buf[0]))
-		return true; /* folded into many characters: not what it was */
-	uni_fold_into(s, k, buf, sizeof(buf) / sizeof(buf[0]), &len);
-	len = token_normalize_apostrophes((char *)buf, len);
-	return len != k || memcmp(buf, s, k) != 0;
+	/* the first character folded as a word's norm is (invalid UTF-8 folds to itself) */
+	struct buf folded = BUF_INIT;
+	bool changed = token_fold(s, k, &folded) && (folded.len != k ||
+						     memcmp(folded.ptr, s, k) != 0);
+	buf_release(&folded);
+	return changed;
 }
 
 static void push_token(lua_State *L, const struct post *p, enum token_kind kind,

@@ -1090,6 +1090,11 @@ void host_set_label(struct host *h, const char *label)
 	str_copy(h->label, sizeof(h->label), label);
 }
 
+void host_set_label_parts(struct host *h, const char *const *parts, size_t n)
+{
+	str_join(h->label, sizeof(h->label), parts, n);
+}
+
 size_t host_memory(const struct host *h)
 {
 	return h->used;

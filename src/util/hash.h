@@ -31,10 +31,17 @@ static inline uint64_t hash_fnv64(const void *data, size_t len)
  * lanes of multiply and xor-shift with different constants, 8 bytes a step (a byte a step
  * was 4% of the pre-commit hook, which makes a key per context post), then the length, so
  * that ("ab", "c") and ("a", "bc") differ. Start h from any two words and mix each part. */
+/* One step of a lane: multiply and xor-shift, a bijection of h for a given word v (so a
+ * change of v always changes the lane). */
+static inline uint64_t hash_lane_step(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 29);
+}
+
 static inline void hash128_word(uint64_t h[2], uint64_t v)
 {
-	h[0] = (h[0] ^ v) * 0x9e3779b97f4a7c15ULL;
-	h[0] ^= h[0] >> 29;
+	h[0] = hash_lane_step(h[0], v);
 	h[1] = (h[1] ^ v) * 0xff51afd7ed558ccdULL;
 	h[1] ^= h[1] >> 32;
 }
