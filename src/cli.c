@@ -36,6 +36,7 @@ enum opt_id {
 	OPT_FORCE,
 	OPT_PLATFORM,
 	OPT_JOBS,
+	OPT_IDLE,
 };
 
 struct opt {
@@ -89,6 +90,8 @@ static const struct opt options[] = {
 	{ OPT_PLATFORM, "platform", 0, "P", "length: measure for this platform, or all" },
 	{ OPT_JOBS, "jobs", 'j', "N", "lint with N threads (default: the number of cores; 1: no "
 				      "threads). The output is the same for every N" },
+	{ OPT_IDLE, "idle", 0, "MINUTES", "server start: stop the server after this many minutes "
+					  "without a request (default 30)" },
 };
 
 static const struct {
@@ -103,6 +106,7 @@ static const struct {
 	{ "lsp", CMD_LSP },
 	{ "hook", CMD_HOOK },
 	{ "length", CMD_LENGTH },
+	{ "server", CMD_SERVER },
 };
 
 void cli_usage(struct buf *out)
@@ -117,6 +121,7 @@ void cli_usage(struct buf *out)
 		 "       postlint lsp                     run the language server (stdio)\n"
 		 "       postlint hook install|uninstall  the git pre-commit hook\n"
 		 "       postlint length [FILE...|--stdin] each post's length per platform and part\n"
+		 "       postlint server start|stop|status   keep postlint loaded for fast runs\n"
 		 "       postlint --version | --help\n\noptions:\n");
 	for (size_t i = 0; i < sizeof(options) / sizeof(*options); i++) {
 		const struct opt *o = &options[i];
@@ -231,6 +236,18 @@ static int apply(struct cli *cli, const struct opt *o, const char *value, struct
 			return -1;
 		}
 		cli->jobs = (int)n;
+		return 0;
+	}
+	case OPT_IDLE: {
+		char *end;
+		errno = 0;
+		long n = strtol(value, &end, 10);
+		if (errno || *end || end == value || n < 1 || n > 7 * 24 * 60) {
+			buf_addf(err, "--idle needs a number of minutes from 1 to %d, not '%s'",
+				 7 * 24 * 60, value);
+			return -1;
+		}
+		cli->idle_minutes = (int)n;
 		return 0;
 	}
 	case OPT_MAX_WARNINGS: {
@@ -397,6 +414,19 @@ int cli_parse(int argc, char **argv, struct cli *cli, struct buf *err)
 	if (cli->command == CMD_HOOK && (cli->nargs != 1 || (strcmp(cli->args[0], "install") != 0 &&
 							      strcmp(cli->args[0], "uninstall") != 0))) {
 		buf_adds(err, "usage: postlint hook install [--force] | postlint hook uninstall");
+		return -1;
+	}
+	if (cli->command == CMD_SERVER &&
+	    (cli->nargs != 1 || (strcmp(cli->args[0], "start") != 0 &&
+				 strcmp(cli->args[0], "stop") != 0 &&
+				 strcmp(cli->args[0], "status") != 0))) {
+		buf_adds(err, "usage: postlint server start [--idle MINUTES] | postlint server stop | "
+			      "postlint server status");
+		return -1;
+	}
+	if (cli->idle_minutes && !(cli->command == CMD_SERVER && strcmp(cli->args[0], "start") == 0)) {
+		buf_adds(err, "--idle is an option of server start (postlint server start --idle "
+			      "MINUTES)");
 		return -1;
 	}
 	if (cli->command == CMD_RULES && cli->nargs != 0) {

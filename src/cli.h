@@ -21,6 +21,7 @@ enum cli_command {
 	CMD_NEW_RULE,
 	CMD_HOOK,
 	CMD_LENGTH,
+	CMD_SERVER,
 };
 
 /* What happens to safe fixes. */
@@ -58,6 +59,7 @@ struct cli {
 	bool force;        /* hook install --force */
 	const char *platform; /* length --platform: a name or "all" */
 	int jobs;          /* --jobs N; 0: not given (the number of cores) */
+	int idle_minutes;  /* server start --idle N; 0: not given */
 };
 
 /* Most threads --jobs may ask for. */

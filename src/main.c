@@ -18,6 +18,7 @@
 #include "lsp/lsp.h"
 #include "lua/host.h"
 #include "ruletest.h"
+#include "server.h"
 #include "session.h"
 #include "source.h"
 #include "unicode.h"
@@ -216,7 +217,8 @@ static void print_version(void)
 	       uni_library_version(), yaml_get_version_string());
 }
 
-int main(int argc, char **argv)
+/* A run on its own, or in a child of the resident server (server.c). */
+static int run_postlint(int argc, char **argv)
 {
 	host_watchdog_unblock(); /* before any thread: they inherit the mask */
 	struct cli cli;
@@ -259,6 +261,9 @@ int main(int argc, char **argv)
 	case CMD_VERSION:
 		print_version();
 		break;
+	case CMD_SERVER:
+		rc = cmd_server(&cli, run_postlint);
+		break;
 	case CMD_HOOK:
 		if (strcmp(cli.args[0], "install") == 0)
 			rc = hook_install(cli.force, stdout, stderr) < 0 ? EXIT_TROUBLE : EXIT_OK;
@@ -276,4 +281,15 @@ int main(int argc, char **argv)
 	source_git_shutdown();
 	cli_release(&cli);
 	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	/* with a server of this binary running, it runs the command, everything loaded
+	 * (server.h); the language server, resident itself, runs here */
+	bool lsp = false;
+	for (int i = 1; i < argc; i++)
+		lsp |= strcmp(argv[i], "lsp") == 0;
+	int rc = lsp ? -1 : server_forward(argc, argv);
+	return rc >= 0 ? rc : run_postlint(argc, argv);
 }

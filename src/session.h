@@ -39,6 +39,9 @@ struct session {
 	size_t rule_errors; /* rule-error findings so far: they make the exit code 2 */
 	char **rule_paths;  /* session_add_rules: reloaded with the rest after a reset */
 	size_t nrule_paths;
+	/* made ahead by the resident server (session_warm.c): the child that took it exits
+	 * after its run, so its state is left to the exit, not freed object by object */
+	bool ends_with_process;
 };
 
 /* Creates the host and loads the built-in rules and the plugins of every config in the

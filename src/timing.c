@@ -3,6 +3,7 @@
 #include "timing.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,22 +16,31 @@ struct timing_row {
 	long long calls;
 };
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static bool enabled;
+/* 0: POSTLINT_TIMING not read yet; 1: off; 2: on. Threads that read it at once agree. */
+static atomic_int state;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static struct timing_row *rows;
 static size_t nrows;
 
-static void read_environment(void)
-{
-	const char *v = getenv("POSTLINT_TIMING");
-	enabled = v && *v && strcmp(v, "0") != 0;
-}
-
 bool timing_enabled(void)
 {
-	pthread_once(&once, read_environment);
-	return enabled;
+	int now = atomic_load_explicit(&state, memory_order_relaxed);
+	if (now == 0) {
+		const char *v = getenv("POSTLINT_TIMING");
+		now = v && *v && strcmp(v, "0") != 0 ? 2 : 1;
+		atomic_store_explicit(&state, now, memory_order_relaxed);
+	}
+	return now == 2;
+}
+
+void timing_forget(void)
+{
+	for (size_t i = 0; i < nrows; i++)
+		free(rows[i].what);
+	free(rows);
+	rows = NULL;
+	nrows = 0;
+	atomic_store(&state, 0);
 }
 
 long long timing_now(void)

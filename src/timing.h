@@ -14,5 +14,8 @@ long long timing_now(void);
 void timing_add(const char *what, long long start);
 /* Prints the rows, slowest first, with their share of the total, and forgets them. */
 void timing_print(FILE *out);
+/* Forgets the rows and whether timing is on (read again from the environment): for a child
+ * of the resident server, which has its client's environment. Single-threaded callers. */
+void timing_forget(void);
 
 #endif

@@ -87,7 +87,10 @@ struct watch_slot {
 
 static struct watch_slot watch_slots[WATCH_SLOTS];
 static struct watch_slot no_slot; /* hosts beyond WATCH_SLOTS: ticked, never watched */
-static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
+/* Whether this process's watchdog timer runs (timers are not inherited by fork: see
+ * host_watchdog_forked). */
+static atomic_bool watchdog_running;
+static pthread_mutex_t watchdog_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static long long now_ms(void)
 {
@@ -198,7 +201,15 @@ static void watchdog_start(void)
 		fprintf(stderr, "postlint: warning: cannot start the watchdog timer\n");
 		return;
 	}
-	atexit(watchdog_stop);
+	static bool stop_registered; /* a forked child inherits the registration */
+	if (!stop_registered)
+		atexit(watchdog_stop);
+	stop_registered = true;
+}
+
+void host_watchdog_forked(void)
+{
+	atomic_store(&watchdog_running, false);
 }
 
 void host_watchdog_unblock(void)
@@ -232,7 +243,13 @@ static void watchdog_arm(const struct host *h)
 	struct watch_slot *w = h->watch;
 	if (w == &no_slot)
 		return;
-	pthread_once(&watchdog_once, watchdog_start);
+	if (!atomic_load_explicit(&watchdog_running, memory_order_acquire)) {
+		pthread_mutex_lock(&watchdog_lock);
+		if (!atomic_load(&watchdog_running))
+			watchdog_start();
+		atomic_store_explicit(&watchdog_running, true, memory_order_release);
+		pthread_mutex_unlock(&watchdog_lock);
+	}
 	atomic_store(&w->label_ready, 0);
 	str_copy(w->label, sizeof(w->label), h->label[0] ? h->label : "a rule");
 	atomic_store(&w->label_ready, 1);

@@ -85,6 +85,9 @@ void host_set_watchdog(struct host *h, int seconds);
  * process inherits its parent's blocked signals across exec, and with this one blocked in
  * every thread the watchdog would never run. Call it first thing, before any thread. */
 void host_watchdog_unblock(void);
+/* In a child forked from a process whose rules ran (the resident server): its watchdog timer
+ * did not come along, so the next rule call starts one. Before the child starts threads. */
+void host_watchdog_forked(void);
 /* Runs fn(L) with ud as a light userdata argument, protected, under an instruction budget of
  * `instructions` (0: unlimited, for host-internal work). Returns 0, or -1 with *err. */
 int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,

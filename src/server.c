@@ -1,0 +1,394 @@
+/* The resident server (see server.h): starting it, the parent that keeps one idle child
+ * forked in advance, and a child running one request.
+ *
+ * The parent never runs a request. It forks a child, which waits in accept(); when that
+ * child has a client, it tells the parent through a pipe and the parent forks the next
+ * one, so a second request does not wait for the first. A child serves one request and
+ * exits, so nothing one run does (a rule that leaks, a crash) reaches the next. */
+#define _GNU_SOURCE /* accept4, pipe2, on_exit, struct ucred, F_SETSIG */
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "server_proto.h"
+#include "lua/host.h"
+#include "session_warm.h"
+#include "timing.h"
+#include "source.h"
+#include "util/xalloc.h"
+
+extern char **environ;
+
+#define DEFAULT_IDLE_MINUTES 30
+
+/* Set in a child of the server: `postlint server status|stop` were forwarded to it. */
+static pid_t server_pid;
+
+/* ---- a child: one request ------------------------------------------------------------ */
+
+static int child_conn = -1;
+
+/* The client went away (Ctrl-C, killed): nobody reads this run's output any more. */
+static void on_client_gone(int sig)
+{
+	(void)sig;
+	char c;
+	ssize_t n = recv(child_conn, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+		_exit(EXIT_TROUBLE);
+}
+
+/* A fatal signal: the client learns which, then the child ends by it as a run would. */
+static void on_fatal_signal(int sig)
+{
+	server_send_reply(child_conn, SERVER_SIGNALLED, sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void report_exit(int status, void *unused)
+{
+	(void)unused;
+	fflush(stdout);
+	fflush(stderr);
+	server_send_reply(child_conn, SERVER_EXITED, status);
+}
+
+static const char *env_value(char **env, const char *name)
+{
+	size_t n = strlen(name);
+	for (char **e = env; *e; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return *e + n + 1;
+	return NULL;
+}
+
+static bool same_start_env(char **env)
+{
+	for (const char *const *name = server_start_env; *name; name++) {
+		const char *mine = getenv(*name), *theirs = env_value(env, *name);
+		if ((mine == NULL) != (theirs == NULL) || (mine && strcmp(mine, theirs) != 0))
+			return false;
+	}
+	return true;
+}
+
+/* argv and the environment out of the request's strings (NULL-terminated lists into body). */
+static bool split_strings(char *body, size_t len, size_t argc, size_t nenv, char ***argv,
+			  char ***env)
+{
+	if (argc == 0 || body[len - 1] != '\0')
+		return false;
+	char **list = xcalloc(argc + nenv + 2, sizeof(char *));
+	size_t k = 0;
+	for (char *p = body; p < body + len && k < argc + nenv; p += strlen(p) + 1)
+		list[k++] = p;
+	if (k != argc + nenv) {
+		free(list);
+		return false;
+	}
+	/* argv: list[0..argc), NULL; env: after it */
+	memmove(list + argc + 1, list + argc, nenv * sizeof(char *));
+	list[argc] = NULL;
+	list[argc + 1 + nenv] = NULL;
+	*argv = list;
+	*env = list + argc + 1;
+	return true;
+}
+
+static bool is_server_command(char **argv)
+{
+	for (char **a = argv + 1; *a; a++)
+		if ((*a)[0] != '-')
+			return strcmp(*a, "server") == 0;
+	return false;
+}
+
+static void serve_request(int conn, server_main_fn run)
+{
+	struct ucred cred;
+	socklen_t credlen = sizeof(cred);
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) != 0 ||
+	    cred.uid != getuid())
+		_exit(0);
+	struct server_request req;
+	int fds[SERVER_NFDS];
+	if (server_recv_with_fds(conn, &req, sizeof(req), fds, SERVER_NFDS) != 0)
+		_exit(0);
+	if (req.magic != SERVER_MAGIC || req.body_len == 0 || req.body_len > SERVER_MAX_BODY ||
+	    req.argc == 0 || req.argc > req.body_len || req.nenv > req.body_len)
+		_exit(0);
+	char *body = xmalloc(req.body_len);
+	char **argv, **env;
+	if (server_read_all(conn, body, req.body_len) != 0 ||
+	    !split_strings(body, req.body_len, req.argc, req.nenv, &argv, &env))
+		_exit(0);
+	/* server commands answer for this server whatever the environment */
+	if (!is_server_command(argv) && !same_start_env(env)) {
+		server_send_reply(conn, SERVER_DECLINED, 0);
+		_exit(0);
+	}
+	if (fchdir(fds[3]) != 0) {
+		server_send_reply(conn, SERVER_DECLINED, 0);
+		_exit(0);
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(fds[i], i) < 0)
+			_exit(0);
+	for (int i = 0; i < SERVER_NFDS; i++)
+		close(fds[i]);
+	umask((mode_t)req.umask);
+	environ = env;
+	timing_forget(); /* POSTLINT_TIMING as the client has it */
+	host_watchdog_forked();
+	child_conn = conn;
+	struct sigaction sa = { .sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND };
+	int fatal[] = { SIGPIPE, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(*fatal); i++)
+		sigaction(fatal[i], &sa, NULL);
+	struct sigaction gone = { .sa_handler = on_client_gone, .sa_flags = SA_RESTART };
+	sigaction(SIGIO, &gone, NULL);
+	fcntl(conn, F_SETOWN, getpid());
+	fcntl(conn, F_SETFL, fcntl(conn, F_GETFL) | O_ASYNC);
+	if (server_send_reply(conn, SERVER_STARTED, 0) != 0)
+		_exit(0);
+	on_exit(report_exit, NULL);
+	exit(run((int)req.argc, argv));
+}
+
+/* Before its client comes, an idle child copies the pages it shares with the parent that a
+ * run writes to (the Lua heap, libraries' data): on a VM where a page fault costs 10 us,
+ * those copies were a third of a one-post run when made during it. */
+static void own_writable_pages(void)
+{
+	FILE *maps = fopen("/proc/self/maps", "re");
+	if (!maps)
+		return;
+	char line[512];
+	long page = sysconf(_SC_PAGESIZE);
+	while (fgets(line, sizeof(line), maps)) {
+		unsigned long from, to;
+		char perms[5];
+		if (sscanf(line, "%lx-%lx %4s", &from, &to, perms) != 3 || perms[0] != 'r' ||
+		    perms[1] != 'w' || perms[3] != 'p' || strstr(line, "[stack]") ||
+		    strstr(line, "[vvar]"))
+			continue;
+		for (unsigned long a = from; a < to; a += (unsigned long)page) {
+			volatile char *p = (volatile char *)a;
+			*p = *p;
+		}
+	}
+	fclose(maps);
+}
+
+static void child_main(int listen_fd, int accepted, server_main_fn run)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigaction(SIGTERM, &dfl, NULL);
+	sigaction(SIGINT, &dfl, NULL);
+	sigaction(SIGHUP, &dfl, NULL);
+	sigaction(SIGCHLD, &dfl, NULL);
+	own_writable_pages();
+	int conn;
+	do
+		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (conn < 0 && errno == EINTR);
+	if (conn < 0)
+		_exit(0);
+	if (write(accepted, "a", 1) != 1)
+		_exit(0);
+	close(accepted);
+	close(listen_fd);
+	serve_request(conn, run);
+}
+
+/* ---- the parent ---------------------------------------------------------------------- */
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* Keeps one idle child; ends after idle_ms without a request, or on SIGTERM/SIGINT/SIGHUP.
+ * Removes the socket it bound (ino) unless another server's took its place. */
+static void serve(int listen_fd, const char *path, ino_t ino, int idle_ms, server_main_fn run)
+{
+	server_pid = getpid();
+	struct sigaction stop = { .sa_handler = on_stop };
+	sigaction(SIGTERM, &stop, NULL);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGHUP, &stop, NULL);
+	struct sigaction reap = { .sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT };
+	sigaction(SIGCHLD, &reap, NULL);
+	int failures = 0;
+	while (!stopping && failures < 5) {
+		int p[2];
+		if (pipe2(p, O_CLOEXEC) != 0)
+			break;
+		pid_t child = fork();
+		if (child == 0) {
+			close(p[0]);
+			child_main(listen_fd, p[1], run);
+		}
+		close(p[1]);
+		if (child < 0) {
+			close(p[0]);
+			break;
+		}
+		struct pollfd pfd = { p[0], POLLIN, 0 };
+		int ready;
+		do
+			ready = poll(&pfd, 1, idle_ms);
+		while (ready < 0 && errno == EINTR && !stopping);
+		char c;
+		if (ready > 0 && read(p[0], &c, 1) == 1) {
+			failures = 0;
+		} else {
+			kill(child, SIGTERM); /* idle for too long, stopping, or it died */
+			if (ready > 0) {
+				failures++;
+				struct timespec pause = { 0, 100 * 1000000L };
+				nanosleep(&pause, NULL);
+			} else {
+				stopping = 1;
+			}
+		}
+		close(p[0]);
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && st.st_ino == ino)
+		unlink(path);
+	_exit(0);
+}
+
+static int bind_socket(const char *path, ino_t *ino, struct buf *err)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		buf_addf(err, "cannot make a socket: %s", strerror(errno));
+		return -1;
+	}
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	memcpy(addr.sun_path, path, strlen(path) + 1);
+	unlink(path); /* a server that died left it; a live one answered before this */
+	struct stat st;
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(fd, 64) != 0 ||
+	    stat(path, &st) != 0) {
+		buf_addf(err, "cannot listen on '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	*ino = st.st_ino;
+	return fd;
+}
+
+/* The daemon: its own session, no terminal, standard streams on /dev/null (a child's run
+ * must find stdout unused, so that it buffers for the client's terminal or pipe). */
+static void become_daemon(void)
+{
+	setsid();
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		close(null);
+	}
+	if (chdir("/") != 0)
+		_exit(EXIT_TROUBLE);
+}
+
+static int start(const struct cli *cli, server_main_fn run)
+{
+	struct buf path = BUF_INIT, err = BUF_INIT;
+	if (server_socket_path(&path, &err) != 0) {
+		fprintf(stderr, "postlint: server: %s\n", err.ptr);
+		buf_release(&path);
+		buf_release(&err);
+		return EXIT_TROUBLE;
+	}
+	/* what the children keep loaded, before the fork: a failure is reported here */
+	source_git_ready();
+	session_warm_up();
+	ino_t ino = 0;
+	int listen_fd = bind_socket(path.ptr, &ino, &err);
+	int ready[2];
+	if (listen_fd < 0 || pipe2(ready, O_CLOEXEC) != 0) {
+		fprintf(stderr, "postlint: server: %s\n", err.len ? err.ptr : strerror(errno));
+		buf_release(&path);
+		buf_release(&err);
+		return EXIT_TROUBLE;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		become_daemon();
+		if (write(ready[1], "r", 1) != 1)
+			_exit(EXIT_TROUBLE);
+		close(ready[1]);
+		int minutes = cli->idle_minutes > 0 ? cli->idle_minutes : DEFAULT_IDLE_MINUTES;
+		serve(listen_fd, path.ptr, ino, minutes * 60 * 1000, run);
+	}
+	close(ready[1]);
+	close(listen_fd);
+	char c;
+	int rc = EXIT_OK;
+	if (pid < 0 || server_read_all(ready[0], &c, 1) != 0) {
+		fprintf(stderr, "postlint: server: it did not start\n");
+		rc = EXIT_TROUBLE;
+	} else {
+		printf("postlint server: running (pid %ld, socket %s); it stops after %d minutes "
+		       "without a request, or with `postlint server stop`\n", (long)pid, path.ptr,
+		       cli->idle_minutes > 0 ? cli->idle_minutes : DEFAULT_IDLE_MINUTES);
+	}
+	close(ready[0]);
+	buf_release(&path);
+	buf_release(&err);
+	return rc;
+}
+
+int cmd_server(const struct cli *cli, server_main_fn run)
+{
+	const char *action = cli->args[0];
+	bool in_server = getppid() == server_pid && server_pid != 0;
+	if (strcmp(action, "start") == 0) {
+		if (in_server) {
+			printf("postlint server: already running (pid %ld)\n", (long)server_pid);
+			return EXIT_OK;
+		}
+		return start(cli, run);
+	}
+	if (strcmp(action, "status") == 0) {
+		if (!in_server) {
+			printf("postlint server: not running\n");
+			return EXIT_PROBLEMS;
+		}
+		printf("postlint server: running (pid %ld)\n", (long)server_pid);
+		return EXIT_OK;
+	}
+	/* stop */
+	if (!in_server) {
+		printf("postlint server: not running\n");
+		return EXIT_OK;
+	}
+	kill(server_pid, SIGTERM);
+	printf("postlint server: stopped (pid %ld)\n", (long)server_pid);
+	return EXIT_OK;
+}
