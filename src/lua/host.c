@@ -86,6 +86,7 @@ struct watch_slot {
 };
 
 static struct watch_slot watch_slots[WATCH_SLOTS];
+static void (*_Atomic before_watchdog_exit)(int code);
 static struct watch_slot no_slot; /* hosts beyond WATCH_SLOTS: ticked, never watched */
 /* Whether this process's watchdog timer runs (timers are not inherited by fork: see
  * host_watchdog_forked). */
@@ -152,8 +153,11 @@ static void watch_one(struct watch_slot *w, struct watch_seen *seen, long long n
 	add_number(msg, sizeof(msg), &n, seconds);
 	add_text(msg, sizeof(msg), &n, " seconds inside a library call (a pattern that "
 		 "backtracks?); stopping (exit code 2)\n");
-	if (write(STDERR_FILENO, msg, n) < 0)
-		_exit(2);
+	ssize_t written = write(STDERR_FILENO, msg, n); /* stderr gone: the exit code says it */
+	(void)written;
+	void (*before)(int) = atomic_load(&before_watchdog_exit);
+	if (before)
+		before(2);
 	_exit(2);
 }
 
@@ -205,6 +209,11 @@ static void watchdog_start(void)
 	if (!stop_registered)
 		atexit(watchdog_stop);
 	stop_registered = true;
+}
+
+void host_watchdog_on_exit(void (*before_exit)(int code))
+{
+	atomic_store(&before_watchdog_exit, before_exit);
 }
 
 void host_watchdog_forked(void)

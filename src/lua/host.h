@@ -88,6 +88,9 @@ void host_watchdog_unblock(void);
 /* In a child forked from a process whose rules ran (the resident server): its watchdog timer
  * did not come along, so the next rule call starts one. Before the child starts threads. */
 void host_watchdog_forked(void);
+/* Called (from the signal handler: async-signal-safe only) with the exit code when the
+ * watchdog ends the process, before it does (the resident server tells its client). */
+void host_watchdog_on_exit(void (*before_exit)(int code));
 /* Runs fn(L) with ud as a light userdata argument, protected, under an instruction budget of
  * `instructions` (0: unlimited, for host-internal work). Returns 0, or -1 with *err. */
 int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,
