@@ -42,6 +42,24 @@ static int slow_but_charging(lua_State *L)
 	return 0;
 }
 
+static int quick(lua_State *L)
+{
+	(void)L;
+	return 0;
+}
+
+/* For the resident server's children: forked from a process whose watchdog ran, they call
+ * host_watchdog_forked, and the hook set by host_watchdog_on_exit hears the exit code. */
+static bool child_is_forked_server_child;
+
+static void before_exit(int code)
+{
+	char m[] = "before exit ?\n";
+	m[12] = (char)('0' + code);
+	ssize_t n = write(STDERR_FILENO, m, sizeof(m) - 1);
+	(void)n;
+}
+
 static int call_under_host(lua_CFunction fn)
 {
 	struct host_limits limits = { .instructions = HOST_DEFAULT_INSTRUCTIONS };
@@ -74,6 +92,10 @@ static int run_child(lua_CFunction fn, bool on_thread, bool blocked, char *msg, 
 	if (pid == 0) {
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
+		if (child_is_forked_server_child) {
+			host_watchdog_forked();
+			host_watchdog_on_exit(before_exit);
+		}
 		if (blocked) {
 			sigset_t set;
 			sigemptyset(&set);
@@ -127,5 +149,12 @@ int main(void)
 	/* a parent's blocked signal mask does not silence it */
 	code = run_child(stuck, true, true, msg, sizeof(msg));
 	CHECK_INT(code, 2, "a stuck call ends the process when the signal came blocked");
+	/* the watchdog's timer runs here now; a forked child does not inherit it */
+	CHECK_INT(call_under_host(quick), 0, "a quick call in the parent");
+	child_is_forked_server_child = true;
+	code = run_child(stuck, false, false, msg, sizeof(msg));
+	CHECK_INT(code, 2, "a stuck call in a child forked after the watchdog ran ends it too");
+	CHECK(strstr(msg, "ran for more than 1 seconds") != NULL &&
+	      strstr(msg, "before exit 2\n") != NULL, "message: %s", msg);
 	return check_done();
 }
