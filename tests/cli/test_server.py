@@ -169,6 +169,12 @@ class SameOutput(ServerCase):
         self.assertEqual(self.assert_same("--nonsense").returncode, 2)
         self.assertEqual(self.assert_same("no-such-file.md").returncode, 2)
 
+    def test_rule_options_of_the_lintrc(self):
+        self.write("project/.lintrc", 'rules = { ["hashtag-limit"] = { "error", max = { x = 1 } } }\n')
+        r = self.assert_same("posts/sale.md")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"4 hashtags; at most 1", r.stdout)
+
     def test_stdin_and_working_folder(self):
         text = POSTS["posts/sale.md"].encode()
         r = self.assert_same("--stdin", "--stdin-filename", "posts/x.md", input=text)
