@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -34,8 +33,6 @@
 extern char **environ;
 
 #define DEFAULT_IDLE_MINUTES 30
-/* mappings larger than this are reserved space, not a heap a run writes to */
-#define MAX_TOUCHED_MAPPING (1UL << 30)
 
 /* Set in a child of the server: `postlint server status|stop` were forwarded to it. */
 static pid_t server_pid;
@@ -184,46 +181,6 @@ static void serve_request(int conn, server_main_fn run)
 	exit(run((int)req.argc, argv));
 }
 
-/* Before its client comes, an idle child copies the pages it shares with the parent that a
- * run writes to (the Lua heap, libraries' data): on a VM where a page fault costs 10 us,
- * those copies were a third of a one-post run when made during it. Only pages in memory
- * are touched (mincore), so reserved space (a sanitizer's shadow, thread arenas) stays
- * unallocated. */
-static void own_writable_pages(void)
-{
-	FILE *maps = fopen("/proc/self/maps", "re");
-	if (!maps)
-		return;
-	char line[512];
-	size_t page = (size_t)sysconf(_SC_PAGESIZE);
-	unsigned char *resident = NULL;
-	size_t resident_cap = 0;
-	while (fgets(line, sizeof(line), maps)) {
-		unsigned long from, to;
-		char perms[5];
-		if (sscanf(line, "%lx-%lx %4s", &from, &to, perms) != 3 || perms[0] != 'r' ||
-		    perms[1] != 'w' || perms[3] != 'p' || strstr(line, "[stack]") ||
-		    to - from > MAX_TOUCHED_MAPPING)
-			continue;
-		size_t pages = (to - from) / page;
-		if (pages > resident_cap) {
-			free(resident);
-			resident = xmalloc(pages);
-			resident_cap = pages;
-		}
-		if (mincore((void *)from, to - from, resident) != 0)
-			continue;
-		for (size_t i = 0; i < pages; i++) {
-			if (!(resident[i] & 1))
-				continue;
-			volatile char *p = (volatile char *)(from + i * page);
-			*p = *p;
-		}
-	}
-	free(resident);
-	fclose(maps);
-}
-
 static void child_main(int listen_fd, int accepted, server_main_fn run)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
@@ -231,7 +188,6 @@ static void child_main(int listen_fd, int accepted, server_main_fn run)
 	sigaction(SIGINT, &dfl, NULL);
 	sigaction(SIGHUP, &dfl, NULL);
 	sigaction(SIGCHLD, &dfl, NULL);
-	own_writable_pages();
 	int conn;
 	do
 		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
