@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -181,19 +182,28 @@ static void serve_request(int conn, server_main_fn run)
 	exit(run((int)req.argc, argv));
 }
 
-static void child_main(int listen_fd, int accepted, server_main_fn run)
+/* Forked with the stop signals blocked and the parent's handlers: the default actions come
+ * back before the signals are let in, so a SIGTERM the parent sent at once (stopping)
+ * ends the child rather than its copy of the parent's flag; and an idle child does not
+ * outlive its parent. */
+static void child_main(int listen_fd, int accepted, const sigset_t *mask, server_main_fn run)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigaction(SIGTERM, &dfl, NULL);
 	sigaction(SIGINT, &dfl, NULL);
 	sigaction(SIGHUP, &dfl, NULL);
 	sigaction(SIGCHLD, &dfl, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != server_pid)
+		_exit(0);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	int conn;
 	do
 		conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	while (conn < 0 && errno == EINTR);
 	if (conn < 0)
 		_exit(0);
+	prctl(PR_SET_PDEATHSIG, 0); /* a run goes on to its end if the server stops meanwhile */
 	if (write(accepted, "a", 1) != 1)
 		_exit(0);
 	close(accepted);
@@ -220,6 +230,19 @@ static void serve(int listen_fd, const char *path, ino_t ino, int idle_ms, serve
 	sigaction(SIGTERM, &stop, NULL);
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGHUP, &stop, NULL);
+	/* the stop signals are let in only while waiting (ppoll): one that came between the
+	 * check of stopping and the wait would otherwise wait for the idle timeout (seen when
+	 * `server stop`'s child signalled while the parent was still forking the next one) */
+	sigset_t stops, waiting;
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTERM);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGHUP);
+	sigprocmask(SIG_BLOCK, &stops, &waiting);
+	sigdelset(&waiting, SIGTERM);
+	sigdelset(&waiting, SIGINT);
+	sigdelset(&waiting, SIGHUP);
+	struct timespec idle = { idle_ms / 1000, (idle_ms % 1000) * 1000000L };
 	struct sigaction reap = { .sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT };
 	sigaction(SIGCHLD, &reap, NULL);
 	int failures = 0;
@@ -230,7 +253,7 @@ static void serve(int listen_fd, const char *path, ino_t ino, int idle_ms, serve
 		pid_t child = fork();
 		if (child == 0) {
 			close(p[0]);
-			child_main(listen_fd, p[1], run);
+			child_main(listen_fd, p[1], &waiting, run);
 		}
 		close(p[1]);
 		if (child < 0) {
@@ -240,7 +263,7 @@ static void serve(int listen_fd, const char *path, ino_t ino, int idle_ms, serve
 		struct pollfd pfd = { p[0], POLLIN, 0 };
 		int ready;
 		do
-			ready = poll(&pfd, 1, idle_ms);
+			ready = ppoll(&pfd, 1, &idle, &waiting);
 		while (ready < 0 && errno == EINTR && !stopping);
 		char c;
 		if (ready > 0 && read(p[0], &c, 1) == 1) {

@@ -93,6 +93,22 @@ class ServerCase(harness.TempCase):
                          args)
         return served
 
+    def server_processes(self):
+        """Processes of this test's server (theirs is the environment of `server start`)."""
+        mine = ("XDG_RUNTIME_DIR=%s" % self.run_dir).encode()
+        found = []
+        for entry in os.listdir("/proc"):
+            try:
+                with open("/proc/%s/environ" % entry, "rb") as f:
+                    env = f.read().split(b"\0")
+                with open("/proc/%s/cmdline" % entry, "rb") as f:
+                    cmd = f.read().split(b"\0")
+            except OSError:
+                continue
+            if mine in env and cmd[1:3] == [b"server", b"start"]:
+                found.append(int(entry))
+        return found
+
     def server_pid(self):
         r = self.postlint("server", "status")
         return int(r.stdout.split(b"(pid ")[1].split(b",")[0])
@@ -121,6 +137,11 @@ class Lifecycle(ServerCase):
                 break
             time.sleep(0.05)
         self.assertEqual(os.listdir(os.path.join(self.run_dir, "postlint")), [])
+        for _ in range(100):  # and so do its idle child and the children that served
+            if not self.server_processes():
+                break
+            time.sleep(0.05)
+        self.assertEqual(self.server_processes(), [])
         self.assertEqual(self.postlint("server", "status").returncode, 1)
         r = self.postlint(".")  # linted on its own
         self.assertEqual(r.returncode, 0, r.stderr)
