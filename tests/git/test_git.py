@@ -341,6 +341,25 @@ class Places(Case):
         self.assertEqual([c for c in calls if "open" in c], [])
 
 
+    def test_libgit2_gets_the_offline_stand_ins(self):
+        # libgit2's init would set up TLS trust roots and SSH's crypto (OpenSSL engines and
+        # error strings) that a linter of repositories on disk never uses: the executable's
+        # stand-ins take their place (src/git_offline.c), as the dynamic linker reports
+        r = self.repo()
+        r.write("posts/a.md", BAD)
+        r.git("add", "-A")
+        env = dict(r.env, LD_DEBUG="bindings")
+        res = subprocess.run([POSTLINT, "--staged", "--format", "json"], cwd=r.path,
+                             capture_output=True, text=True, env=env, timeout=120)
+        self.assertEqual(found(json.loads(res.stdout), "no-sales-push"),
+                         [("posts/a.md", "no-sales-push")])
+        for symbol in ("libssh2_init", "mbedtls_x509_crt_parse_file"):
+            bound = [line.split(" to ")[1].split(" [")[0] for line in res.stderr.splitlines()
+                     if "binding file" in line and "libgit2" in line
+                     and line.endswith("`%s'" % symbol)]
+            self.assertEqual(bound, [os.path.realpath(POSTLINT)], symbol)
+
+
 def traced_postlint_execs(cmd, cwd, env, tmp):
     """Runs cmd under strace and returns (result, [(argv, environ)] of each successful execve
     of postlint). One trace file per process (-ff), so that no execve line is split by
