@@ -5,7 +5,7 @@
  * child has a client, it tells the parent through a pipe and the parent forks the next
  * one, so a second request does not wait for the first. A child serves one request and
  * exits, so nothing one run does (a rule that leaks, a crash) reaches the next. */
-#define _GNU_SOURCE /* accept4, pipe2, on_exit, struct ucred, F_SETSIG */
+#define _GNU_SOURCE /* accept4, pipe2, ppoll, on_exit, struct ucred */
 #include "server.h"
 
 #include <errno.h>
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,6 +41,9 @@ static pid_t server_pid;
 /* Requests the server's children had taken when this child was forked (for status). */
 static unsigned long served;
 
+/* The server's parent holds it (flock) from its start; see start. */
+static int start_lock = -1;
+
 /* ---- a child: one request ------------------------------------------------------------ */
 
 static int child_conn = -1;
@@ -62,14 +66,15 @@ static void on_fatal_signal(int sig)
 	raise(sig);
 }
 
-/* The run's end: its output flushed, its exit code to the client, and out. The rest of the
- * exit's work (freeing, a sanitizer's leak check of the state left to the exit) would only
- * keep the server's memory longer. */
+/* The watchdog ends a run stuck in a library call with _exit(2): the client hears it first. */
 static void report_watchdog_exit(int status)
 {
 	server_send_reply(child_conn, SERVER_EXITED, status);
 }
 
+/* The run's end: its output flushed, its exit code to the client, and out. The rest of the
+ * exit's work (freeing, a sanitizer's leak check of the state left to the exit) would only
+ * keep the server's memory longer. */
 static void report_exit(int status, void *unused)
 {
 	(void)unused;
@@ -196,6 +201,7 @@ static void child_main(int listen_fd, int accepted, const sigset_t *mask, server
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != server_pid)
 		_exit(0);
+	close(start_lock);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	int conn;
 	do
@@ -332,6 +338,19 @@ static int start(const struct cli *cli, server_main_fn run)
 		buf_release(&path);
 		buf_release(&err);
 		return EXIT_TROUBLE;
+	}
+	/* one server starts at a time: a second `server start` that came before the first
+	 * listens would otherwise take the socket's name from it. The lock goes with the
+	 * server's parent (its children close it). */
+	struct buf lock_path = BUF_INIT;
+	buf_addf(&lock_path, "%.*s.lock", (int)(path.len - 5), path.ptr);
+	start_lock = open(lock_path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	buf_release(&lock_path);
+	if (start_lock < 0 || flock(start_lock, LOCK_EX | LOCK_NB) != 0) {
+		printf("postlint server: another one is starting or running (socket %s)\n", path.ptr);
+		buf_release(&path);
+		buf_release(&err);
+		return EXIT_OK;
 	}
 	/* what the children keep loaded, before the fork: a failure is reported here */
 	source_git_ready();

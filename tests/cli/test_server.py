@@ -93,6 +93,10 @@ class ServerCase(harness.TempCase):
                          args)
         return served
 
+    def sockets(self):
+        return [n for n in os.listdir(os.path.join(self.run_dir, "postlint"))
+                if n.endswith(".sock")]
+
     def server_processes(self):
         """Processes of this test's server (theirs is the environment of `server start`)."""
         mine = ("XDG_RUNTIME_DIR=%s" % self.run_dir).encode()
@@ -126,17 +130,15 @@ class Lifecycle(ServerCase):
         pid = self.server_pid()
         r = self.postlint("server", "start")
         self.assertEqual(r.stdout, b"postlint server: already running (pid %d)\n" % pid)
-        sockets = [n for n in os.listdir(os.path.join(self.run_dir, "postlint"))
-                   if n.endswith(".sock")]
-        self.assertEqual(len(sockets), 1, sockets)
+        self.assertEqual(len(self.sockets()), 1, self.sockets())
         r = self.postlint("server", "stop")
         self.assertEqual((r.returncode, r.stdout),
                          (0, b"postlint server: stopped (pid %d)\n" % pid))
         for _ in range(100):  # the socket goes with the server
-            if not os.listdir(os.path.join(self.run_dir, "postlint")):
+            if not self.sockets():
                 break
             time.sleep(0.05)
-        self.assertEqual(os.listdir(os.path.join(self.run_dir, "postlint")), [])
+        self.assertEqual(self.sockets(), [])
         for _ in range(100):  # and so do its idle child and the children that served
             if not self.server_processes():
                 break
@@ -146,6 +148,18 @@ class Lifecycle(ServerCase):
         r = self.postlint(".")  # linted on its own
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn(b"posts/sale.md", r.stdout)
+
+    def test_two_starts_at_once_make_one_server(self):
+        starts = [subprocess.Popen([POSTLINT, "server", "start"], env=self.env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                  for _ in range(4)]
+        outs = [p.communicate(timeout=60) for p in starts]
+        self.assertEqual([p.returncode for p in starts], [0] * 4, outs)
+        parents = [pid for pid in self.server_processes()
+                   if os.path.exists("/proc/%d" % pid) and
+                   int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1]) == 1]
+        self.assertEqual(len(parents), 1, outs)
+        self.assertEqual(self.postlint("server", "status").returncode, 0)
 
     def test_another_binary_has_its_own_server(self):
         self.start()
