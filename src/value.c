@@ -107,6 +107,22 @@ void value_map_set(struct value *map, const char *key, struct value *item)
 	map->items[map->len++] = item;
 }
 
+void value_map_sort(struct value *map)
+{
+	/* insertion sort: option tables have a handful of keys */
+	for (size_t i = 1; i < map->len; i++) {
+		char *key = map->keys[i];
+		struct value *item = map->items[i];
+		size_t j = i;
+		for (; j > 0 && strcmp(map->keys[j - 1], key) > 0; j--) {
+			map->keys[j] = map->keys[j - 1];
+			map->items[j] = map->items[j - 1];
+		}
+		map->keys[j] = key;
+		map->items[j] = item;
+	}
+}
+
 const struct value *value_map_get(const struct value *map, const char *key)
 {
 	if (!map || map->type != VALUE_MAP)

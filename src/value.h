@@ -45,6 +45,9 @@ struct value *value_copy(const struct value *v);
 void value_list_push(struct value *list, struct value *item);
 /* Sets key in a map (takes ownership of item; replaces an existing key). */
 void value_map_set(struct value *map, const char *key, struct value *item);
+/* Orders a map's entries by key: a map made from a Lua table, whose order changes from run to
+ * run with Lua's string hash seed, prints and compares the same in every run. */
+void value_map_sort(struct value *map);
 /* Borrowed child for key, or NULL. */
 const struct value *value_map_get(const struct value *map, const char *key);
 /* The string for key if it is a string, else NULL. */

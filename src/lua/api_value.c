@@ -213,6 +213,7 @@ static void convert(lua_State *L, int idx, struct value *parent, const char *key
 		convert(L, -1, t, k, what, depth + 1);
 		lua_pop(L, 1);
 	}
+	value_map_sort(t);
 }
 
 void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what)
@@ -234,4 +235,5 @@ void api_to_map(lua_State *L, int idx, struct value **slot, const char *what)
 		convert(L, -1, map, lua_tostring(L, -2), what, 1);
 		lua_pop(L, 1);
 	}
+	value_map_sort(map);
 }

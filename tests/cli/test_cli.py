@@ -322,6 +322,22 @@ class Config(Case):
                                                           "options": {"threshold": 4}})
         self.assertEqual(conf["rules"]["self-focus"]["severity"], "warning")
 
+    def test_print_config_is_the_same_every_run(self):
+        # options come from Lua tables, whose order changes with each run's hash seed: the
+        # keys print sorted (before: a different order in most runs)
+        self.write(".lintrc", 'rules = { ["promo-ratio"] = { "warning", window_days = 7, '
+                              'min_posts = 2, max_percent = 30, threshold = 2 } }\n')
+        self.write("p.md", GOOD)
+        outs = set()
+        for _ in range(6):
+            r = run(["--print-config", "p.md"], self.dir)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            outs.add(r.stdout)
+        self.assertEqual(len(outs), 1, outs)
+        line = [l for l in outs.pop().splitlines() if '"promo-ratio"' in l][0]
+        self.assertIn('{"max_percent": 30, "min_posts": 2, "threshold": 2, "window_days": 7}',
+                      line)
+
     def test_limits_are_whole_numbers_in_range_and_lintrc_has_no_string_methods(self):
         self.write("p.md", GOOD)
         self.write(".lintrc", "limits = {\n  instructions = 1e30,\n  memory_mb = 0.5,\n}\n")
