@@ -134,6 +134,11 @@ int server_forward(int argc, char **argv)
 	const char *mode = getenv("POSTLINT_SERVER");
 	if (mode && strcmp(mode, "off") == 0)
 		return -1;
+	/* a closed standard stream: the socket would take its number and be passed as it,
+	 * and the run would read or write its own request (seen: a hang with `<&-`) */
+	for (int i = STDIN_FILENO; i <= STDERR_FILENO; i++)
+		if (fcntl(i, F_GETFD) < 0)
+			return -1;
 	struct buf path = BUF_INIT, err = BUF_INIT;
 	int fd = server_socket_path(&path, &err) == 0 ? server_connect(path.ptr) : -1;
 	buf_release(&path);

@@ -30,9 +30,28 @@ static void load_rules_path(struct ruleset *rs, const char *path)
 		ruleset_load_plugin(rs, path, path, path);
 }
 
+/* Whether a session made ahead by the server must give way to a new state: its state holds
+ * what the built-in rules built on the sample post (about 4 MB more than a new state), and a
+ * .lintrc's memory_mb counts the whole state, so under one the run would hit the cap where
+ * it does not on its own. */
+static bool warm_state_misfits(const struct session *s)
+{
+	if (!s->warm)
+		return false;
+	for (size_t i = 0; i < config_store_count(s->configs); i++)
+		if (config_store_get(s->configs, i)->limits.memory != HOST_DEFAULT_MEMORY)
+			return true;
+	return false;
+}
+
 /* Plugins of the configs in the store not loaded yet, in the order the configs name them. */
 static void load_plugins(struct session *s)
 {
+	if (warm_state_misfits(s)) {
+		s->warm = false;
+		session_reset_host(s); /* loads the plugins with the rest */
+		return;
+	}
 	for (size_t i = 0; i < config_store_count(s->configs); i++) {
 		const struct config *c = config_store_get(s->configs, i);
 		for (size_t p = 0; c->plugin_dirs && c->plugin_dirs[p]; p++) {
@@ -73,6 +92,7 @@ struct session *session_new(const struct session_options *opts, struct config_st
 {
 	struct session *s = session_take_warm(opts, configs);
 	if (s) {
+		load_plugins(s);
 		if (opts->many_posts)
 			host_collect_generationally(s->host);
 		return s;

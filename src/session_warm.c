@@ -83,5 +83,6 @@ struct session *session_take_warm(const struct session_options *opts,
 	s->opts = *opts;
 	s->configs = configs;
 	s->ends_with_process = true;
+	s->warm = true;
 	return s;
 }

@@ -204,6 +204,38 @@ class SameOutput(ServerCase):
         self.assertEqual(self.assert_same("--nonsense").returncode, 2)
         self.assertEqual(self.assert_same("no-such-file.md").returncode, 2)
 
+    def test_rules_explain_and_config_with_a_plugin(self):
+        self.write("project/plug/rules/shout.lua", RULE % ("shout", 'ctx:report{ message = "hi" }'))
+        self.write("project/.lintrc", 'plugins = { "./plug" }\n')
+        self.assertIn(b"shout", self.assert_same("rules").stdout)
+        self.assertEqual(self.assert_same("explain", "shout").returncode, 0)
+        self.assertIn(b'"shout"', self.assert_same("--print-config", "posts/question.md").stdout)
+
+    def test_a_small_memory_limit_counts_as_on_its_own(self):
+        # the server's state was warmed on a sample post: under a small memory_mb it would
+        # hit the cap where a run on its own does not (before: 4 and 5 MB differed)
+        for mb in (4, 5, 6):
+            self.write("project/.lintrc", "limits = { memory_mb = %d }\n" % mb)
+            self.assert_same("posts/question.md")
+            self.assert_same(".")
+
+    def test_closed_standard_streams(self):
+        # the socket would take the closed stream's number (before: the run hung)
+        for fd, args in ((0, ["--stdin"]), (0, ["posts/sale.md"]), (1, ["posts/sale.md"]),
+                         (2, ["posts/sale.md"])):
+            got = []
+            for served in (True, False):
+                env = dict(self.env)
+                if not served:
+                    env["POSTLINT_SERVER"] = "off"
+                r = subprocess.run([POSTLINT, *args], cwd=self.project, env=env,
+                                   stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE if fd != 1 else None,
+                                   stderr=subprocess.PIPE if fd != 2 else None,
+                                   preexec_fn=lambda: os.close(fd), timeout=30)
+                got.append((r.returncode, r.stdout, r.stderr))
+            self.assertEqual(got[0], got[1], (fd, args))
+
     def test_rule_options_of_the_lintrc(self):
         self.write("project/.lintrc", 'rules = { ["hashtag-limit"] = { "error", max = { x = 1 } } }\n')
         r = self.assert_same("posts/sale.md")
