@@ -19,6 +19,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,8 +42,36 @@ static pid_t server_pid;
 /* Requests the server's children had taken when this child was forked (for status). */
 static unsigned long served;
 
-/* The server's parent holds it (flock) from its start; see start. */
+/* The server's parent holds it (flock) from its start to its end; see start. */
 static int start_lock = -1;
+static char *start_lock_path;
+
+#define LOCK_WAIT_MS 5000
+
+enum lock_wait { LOCK_TAKEN, LOCK_SERVER_ANSWERS, LOCK_HELD };
+
+/* Takes the lock on fd within LOCK_WAIT_MS; while waiting, a server answering at
+ * socket_path (when given) ends the wait: one is running, or has just started. */
+static enum lock_wait wait_for_lock(int fd, const char *socket_path)
+{
+	for (int waited = 0;; waited += 10) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return LOCK_TAKEN;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return LOCK_HELD;
+		if (socket_path) {
+			int conn = server_connect(socket_path);
+			if (conn >= 0) {
+				close(conn);
+				return LOCK_SERVER_ANSWERS;
+			}
+		}
+		if (waited >= LOCK_WAIT_MS)
+			return LOCK_HELD;
+		struct timespec pause = { 0, 10 * 1000000L };
+		nanosleep(&pause, NULL);
+	}
+}
 
 /* ---- a child: one request ------------------------------------------------------------ */
 
@@ -141,6 +170,9 @@ static void serve_request(int conn, server_main_fn run)
 	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) != 0 ||
 	    cred.uid != getuid())
 		_exit(0);
+	/* a client that connects and says nothing must not keep this child from the next */
+	struct timeval wait = { SERVER_REQUEST_SECONDS, 0 }, forever = { 0, 0 };
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
 	struct server_request req;
 	int fds[SERVER_NFDS];
 	if (server_recv_with_fds(conn, &req, sizeof(req), fds, SERVER_NFDS) != 0)
@@ -153,6 +185,7 @@ static void serve_request(int conn, server_main_fn run)
 	if (server_read_all(conn, body, req.body_len) != 0 ||
 	    !split_strings(body, req.body_len, req.argc, req.nenv, &argv, &env))
 		_exit(0);
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
 	/* server commands answer for this server whatever the environment */
 	if (!is_server_command(argv) && !same_start_env(env)) {
 		server_send_reply(conn, SERVER_DECLINED, 0);
@@ -177,6 +210,8 @@ static void serve_request(int conn, server_main_fn run)
 	int fatal[] = { SIGPIPE, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(*fatal); i++)
 		sigaction(fatal[i], &sa, NULL);
+	if (req.flags & SERVER_SIGPIPE_IGNORED)
+		signal(SIGPIPE, SIG_IGN); /* as the client has it: EPIPE, reported by the run */
 	struct sigaction gone = { .sa_handler = on_client_gone, .sa_flags = SA_RESTART };
 	sigaction(SIGIO, &gone, NULL);
 	fcntl(conn, F_SETOWN, getpid());
@@ -209,7 +244,10 @@ static void child_main(int listen_fd, int accepted, const sigset_t *mask, server
 	while (conn < 0 && errno == EINTR);
 	if (conn < 0)
 		_exit(0);
-	prctl(PR_SET_PDEATHSIG, 0); /* a run goes on to its end if the server stops meanwhile */
+	/* a run goes on to its end if the server stops meanwhile: the parent's SIGTERM for an
+	 * idle child (stopping, or idle too long) may reach one that has just taken a client */
+	signal(SIGTERM, SIG_IGN);
+	prctl(PR_SET_PDEATHSIG, 0);
 	if (write(accepted, "a", 1) != 1)
 		_exit(0);
 	close(accepted);
@@ -332,6 +370,9 @@ static void become_daemon(void)
 
 static int start(const struct cli *cli, server_main_fn run)
 {
+	/* what the caller left open (a pipe it reads to its end, a lock) would stay open in
+	 * the daemon for its whole life: nothing of ours is open yet */
+	close_range(3, ~0U, 0);
 	struct buf path = BUF_INIT, err = BUF_INIT;
 	if (server_socket_path(&path, &err) != 0) {
 		fprintf(stderr, "postlint: server: %s\n", err.ptr);
@@ -341,17 +382,26 @@ static int start(const struct cli *cli, server_main_fn run)
 	}
 	/* one server starts at a time: a second `server start` that came before the first
 	 * listens would otherwise take the socket's name from it. The lock goes with the
-	 * server's parent (its children close it). */
+	 * server's parent (its children close it); a start right after a stop waits for it. */
 	struct buf lock_path = BUF_INIT;
 	buf_addf(&lock_path, "%.*s.lock", (int)(path.len - 5), path.ptr);
 	start_lock = open(lock_path.ptr, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	buf_release(&lock_path);
-	if (start_lock < 0 || flock(start_lock, LOCK_EX | LOCK_NB) != 0) {
-		printf("postlint server: another one is starting or running (socket %s)\n", path.ptr);
+	enum lock_wait got = start_lock < 0 ? LOCK_HELD : wait_for_lock(start_lock, path.ptr);
+	if (got != LOCK_TAKEN) {
+		if (got == LOCK_SERVER_ANSWERS)
+			printf("postlint server: already running (socket %s)\n", path.ptr);
+		else if (start_lock < 0)
+			fprintf(stderr, "postlint: server: cannot open '%s': %s\n", lock_path.ptr,
+				strerror(errno));
+		else
+			fprintf(stderr, "postlint: server: another server holds '%s' but does not "
+					"answer on '%s'\n", lock_path.ptr, path.ptr);
+		buf_release(&lock_path);
 		buf_release(&path);
 		buf_release(&err);
-		return EXIT_OK;
+		return got == LOCK_SERVER_ANSWERS ? EXIT_OK : EXIT_TROUBLE;
 	}
+	start_lock_path = buf_detach(&lock_path, NULL);
 	/* what the children keep loaded, before the fork: a failure is reported here */
 	source_git_ready();
 	session_warm_up();
@@ -420,6 +470,17 @@ int cmd_server(const struct cli *cli, server_main_fn run)
 		return EXIT_OK;
 	}
 	kill(server_pid, SIGTERM);
+	/* ended when its lock is free (the socket is gone by then): a `server start` right
+	 * after this finds no server */
+	int lock = open(start_lock_path, O_RDWR | O_CLOEXEC);
+	if (lock < 0 || wait_for_lock(lock, NULL) != LOCK_TAKEN) {
+		printf("postlint server: asked the server (pid %ld) to stop; it has not ended after "
+		       "%d seconds\n", (long)server_pid, LOCK_WAIT_MS / 1000);
+		if (lock >= 0)
+			close(lock);
+		return EXIT_TROUBLE;
+	}
+	close(lock);
 	printf("postlint server: stopped (pid %ld)\n", (long)server_pid);
 	return EXIT_OK;
 }

@@ -120,6 +120,9 @@ static int send_request(int fd, int argc, char **argv)
 	mode_t mask = umask(0);
 	umask(mask);
 	req.umask = (uint32_t)mask;
+	struct sigaction pipe_action;
+	if (sigaction(SIGPIPE, NULL, &pipe_action) == 0 && pipe_action.sa_handler == SIG_IGN)
+		req.flags |= SERVER_SIGPIPE_IGNORED;
 	int fds[SERVER_NFDS] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, cwd };
 	int rc = server_send_with_fds(fd, &req, sizeof(req), fds, SERVER_NFDS);
 	if (rc == 0)
@@ -160,7 +163,8 @@ int server_forward(int argc, char **argv)
 	} else if (reply.kind == SERVER_EXITED) {
 		rc = reply.value;
 	} else if (reply.kind == SERVER_SIGNALLED && reply.value == SIGPIPE) {
-		/* its output went to a closed pipe (| head): end the way a run here would */
+		/* its output went to a closed pipe (| head): end the way a run here would (the
+		 * child had SIGPIPE's default action only if this process has it too) */
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 		rc = 2;

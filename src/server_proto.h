@@ -19,7 +19,13 @@ struct server_request {
 	uint32_t argc, nenv;
 	uint32_t body_len;
 	uint32_t umask;
+	uint32_t flags; /* SERVER_SIGPIPE_IGNORED */
 };
+
+/* The client ignores SIGPIPE: a write to a closed pipe fails with EPIPE, not the signal. */
+#define SERVER_SIGPIPE_IGNORED 1u
+/* How long a child waits for the request of a client that connected (seconds). */
+#define SERVER_REQUEST_SECONDS 3
 
 enum server_reply_kind {
 	SERVER_STARTED = 'A',   /* the run has begun: from now on it is the server's */

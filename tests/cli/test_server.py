@@ -10,8 +10,10 @@ Each test has its own XDG_RUNTIME_DIR, so its server is its own.
 Usage: test_server.py --postlint PATH [unittest options]
 """
 import os
+import select
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -41,6 +43,20 @@ RULE = """return {
   end,
 }
 """
+
+
+def children_of(pid):
+    kids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                kids.append(int(entry))
+    return kids
 
 
 class ServerCase(harness.TempCase):
@@ -160,6 +176,44 @@ class Lifecycle(ServerCase):
                    int(open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()[1]) == 1]
         self.assertEqual(len(parents), 1, outs)
         self.assertEqual(self.postlint("server", "status").returncode, 0)
+
+    def test_start_right_after_stop(self):
+        self.start()
+        first = self.server_pid()
+        r = self.postlint("server", "stop")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertEqual(self.sockets(), [])  # stop returns once the server has ended
+        self.assertNotIn(first, self.server_processes())
+        self.start()  # before: "another one is starting or running", and none was
+        self.assertNotEqual(self.server_pid(), first)
+
+    def test_the_server_keeps_no_descriptor_of_its_caller(self):
+        # a caller reading a pipe to its end (a script, an editor) would wait for the
+        # server's whole life (before: the daemon kept every inherited descriptor)
+        r, w = os.pipe()
+        p = subprocess.Popen([POSTLINT, "server", "start"], env=self.env, pass_fds=[w],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(w)
+        self.assertEqual(p.wait(timeout=60), 0)
+        ready, _, _ = select.select([r], [], [], 10)
+        self.assertEqual(ready, [r], "the pipe is still open in the server")
+        self.assertEqual(os.read(r, 1), b"")
+        os.close(r)
+        self.assertEqual(self.postlint("server", "status").returncode, 0)
+
+    def test_a_client_that_says_nothing_is_let_go(self):
+        self.start()
+        pid = self.server_pid()
+        silent = socket.socket(socket.AF_UNIX)
+        silent.connect(os.path.join(self.run_dir, "postlint", self.sockets()[0]))
+        time.sleep(0.3)
+        self.assertEqual(len(children_of(pid)), 2, "the child it ties and the next idle one")
+        for _ in range(100):
+            if len(children_of(pid)) == 1:
+                break
+            time.sleep(0.1)
+        self.assertEqual(len(children_of(pid)), 1, "the silent client still ties a child")
+        silent.close()
 
     def test_another_binary_has_its_own_server(self):
         self.start()
@@ -347,20 +401,31 @@ class SameOutput(ServerCase):
             codes.append(p.returncode)
         self.assertEqual(codes, [-signal.SIGPIPE, -signal.SIGPIPE])
 
+    def test_output_to_a_closed_pipe_when_sigpipe_is_ignored(self):
+        # the run sees EPIPE, as on its own (before: the server's run died of SIGPIPE and
+        # the client raised it)
+        for i in range(400):
+            self.write("project/many/p%03d.md" % i, POSTS["posts/sale.md"])
+        got = []
+        for served in (True, False):
+            env = dict(self.env)
+            if not served:
+                env["POSTLINT_SERVER"] = "off"
+            p = subprocess.Popen([POSTLINT, "many"], cwd=self.project, env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 preexec_fn=lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN))
+            p.stdout.read(10)
+            p.stdout.close()
+            err = p.stderr.read()
+            p.wait(timeout=60)
+            got.append((p.returncode, err))
+        self.assertEqual(got[0], got[1])
+        self.assertNotEqual(got[0][0], -signal.SIGPIPE)
+
 
 class ClientGone(ServerCase):
     def children(self, pid):
-        kids = []
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open("/proc/%s/stat" % entry) as f:
-                        fields = f.read().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) == pid:
-                    kids.append(int(entry))
-        return kids
+        return children_of(pid)
 
     def test_the_run_stops_with_its_client(self):
         self.write("project/plug/rules/spin.lua", RULE % ("spin", "while true do end"))
