@@ -349,7 +349,9 @@ class SameOutput(ServerCase):
     def test_fix_writes_the_same_files(self):
         other = os.path.join(self.dir, "other")
         shutil.copytree(self.project, other)
+        before = self.requests()
         served = self.postlint("--fix", ".")
+        self.assertEqual(self.requests(), before + 2, "the server did not take the run")
         alone = self.postlint("--fix", ".", served=False, cwd=other)
         self.assertEqual((served.returncode, served.stdout), (alone.returncode, alone.stdout))
         changed = 0
@@ -363,6 +365,7 @@ class SameOutput(ServerCase):
 
     def test_environment_and_umask_are_the_clients(self):
         env = dict(self.env, POSTLINT_TIMING="1")
+        before = self.requests()
         r = self.postlint("posts/question.md", env=env)
         self.assertIn(b"rule (or step)", r.stderr)
         r = self.postlint("posts/question.md")
@@ -371,6 +374,7 @@ class SameOutput(ServerCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         mode = stat.S_IMODE(os.stat(os.path.join(self.project, "plug/rules/tight.lua")).st_mode)
         self.assertEqual(mode, 0o600)
+        self.assertEqual(self.requests(), before + 4, "the server did not take the runs")
 
     def test_another_home_is_declined_and_honoured(self):
         home = os.path.join(self.dir, "home")
