@@ -155,12 +155,15 @@ static bool split_strings(char *body, size_t len, size_t argc, size_t nenv, char
 	return true;
 }
 
-static bool is_server_command(char **argv)
+/* As the run will read its command line: `--config FILE server stop` is one too. */
+static bool is_server_command(int argc, char **argv)
 {
-	for (char **a = argv + 1; *a; a++)
-		if ((*a)[0] != '-')
-			return strcmp(*a, "server") == 0;
-	return false;
+	struct cli cli;
+	struct buf err = BUF_INIT;
+	bool server = cli_parse(argc, argv, &cli, &err) >= 0 && cli.command == CMD_SERVER;
+	cli_release(&cli);
+	buf_release(&err);
+	return server;
 }
 
 static void serve_request(int conn, server_main_fn run)
@@ -187,7 +190,7 @@ static void serve_request(int conn, server_main_fn run)
 		_exit(0);
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
 	/* server commands answer for this server whatever the environment */
-	if (!is_server_command(argv) && !same_start_env(env)) {
+	if (!is_server_command((int)req.argc, argv) && !same_start_env(env)) {
 		server_send_reply(conn, SERVER_DECLINED, 0);
 		_exit(0);
 	}

@@ -376,6 +376,16 @@ class SameOutput(ServerCase):
         self.assertEqual(mode, 0o600)
         self.assertEqual(self.requests(), before + 4, "the server did not take the runs")
 
+    def test_server_commands_answer_from_another_home(self):
+        # options before the command are the run's too (before: `--config FILE server
+        # status` was taken for a lint of FILE, declined, and said "not running")
+        env = dict(self.env, HOME=os.path.join(self.dir, "elsewhere"))
+        for args in (["server", "status"], ["--no-color", "server", "status"],
+                     ["--config", ".lintrc", "server", "status"]):
+            r = self.postlint(*args, env=env)
+            self.assertEqual(r.returncode, 0, (args, r.stdout, r.stderr))
+            self.assertIn(b"postlint server: running (pid", r.stdout)
+
     def test_another_home_is_declined_and_honoured(self):
         home = os.path.join(self.dir, "home")
         self.write("home/.gitconfig", "[core]\n\texcludesFile = %s/ignore\n" % home)
