@@ -21,7 +21,9 @@
 #   --peers          time the peers too (npm and apt install them on first use)
 #   --peer-max N     largest size the peers are timed on (default 10000; textlint needs
 #                    minutes there; alex and proselint stop at 1000 whatever N is)
-#   --runs N         timed runs per fast cell (default 10; slow cells run 3 times)
+#   --runs N         timed runs per fast cell (default 10; cells under 100 ms run 5N times,
+#                    as their medians move with a millisecond of noise; cells over 2 s run
+#                    3 times)
 #   --work DIR       build, corpora, peers and results (default: bench/work, git-ignored)
 #   --quick          one run per cell (a smoke test; not for quoting)
 #   --only REGEX     time only the cells whose name matches (extended regex); the others
@@ -154,12 +156,14 @@ cell() {
   if [ "$quick" = 1 ]; then
     timed "$script" "$log"
   elif awk -v p="$probe" 'BEGIN { exit !(p < 2) }'; then
+    local n_runs=$runs
+    if awk -v p="$probe" 'BEGIN { exit !(p < 0.1) }'; then n_runs=$(( runs * 5 )); fi
     if [ "$have_hyperfine" = 1 ]; then
-      hyperfine -N -i --style none --warmup 1 --runs "$runs" --export-json "$results/$tag.json" \
+      hyperfine -N -i --style none --warmup 1 --runs "$n_runs" --export-json "$results/$tag.json" \
         "sh '$script'" >/dev/null 2>&1
       for n in 1 2 3; do timed "$script" "$log"; done
     else
-      for (( n = 0; n < runs; n++ )); do timed "$script" "$log"; done
+      for (( n = 0; n < n_runs; n++ )); do timed "$script" "$log"; done
     fi
   else
     for n in 1 2 3; do timed "$script" "$log"; done
