@@ -21,7 +21,8 @@
 
 extern char **environ;
 
-const char *const server_start_env[] = { "HOME", "XDG_CONFIG_HOME", "POSTLINT_LIBGIT2", NULL };
+const char *const server_start_env[] = { "HOME", "XDG_CONFIG_HOME", "POSTLINT_LIBGIT2",
+					   "GLIBC_TUNABLES", NULL };
 
 /* FNV-1a over the executable's device, inode, size and modification time: a rebuilt or
  * upgraded binary gets a socket of its own, and never a server running older code. */

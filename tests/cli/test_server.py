@@ -459,6 +459,25 @@ class ClientGone(ServerCase):
             time.sleep(0.05)
         self.assertEqual(len(self.children(pid)), 1, "the run went on without its client")
 
+    def test_other_glibc_tunables_run_on_their_own(self):
+        # glibc reads them when a process starts: a server child would run without the
+        # installed hook's 2 MB pages, slower than the hook on its own (before: it took it)
+        self.write("project/plug/rules/spin.lua", RULE % ("spin", "while true do end"))
+        self.write("project/.lintrc",
+                   'plugins = { "./plug" }\nlimits = { instructions = 10000000000 }\n')
+        self.start()
+        pid = self.server_pid()
+        env = dict(self.env, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
+        client = subprocess.Popen([POSTLINT, "posts/question.md"], cwd=self.project,
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.5)
+        try:
+            self.assertIsNone(client.poll(), "the run ended early")
+            self.assertEqual(len(self.children(pid)), 1, "the server took the run")
+        finally:
+            client.kill()
+            client.wait()
+
 
 if __name__ == "__main__":
     harness.main(sys.modules[__name__])
