@@ -136,12 +136,14 @@ bool schedule_compute(const struct value *meta, const char *path, long long *whe
 bool schedule_compute_bin(const unsigned char *meta, size_t len, const char *path,
 			  long long *when)
 {
-	for (size_t k = 0; meta && k < 2; k++) {
-		const char *s;
-		size_t n;
-		/* as above: a key that is missing, nil or no string passes to the next */
-		if (value_bin_map_string(meta, len, time_keys[k], &s, &n) == 1)
-			return schedule_parse(s, n, when);
+	int found[2];
+	const char *s[2];
+	size_t n[2];
+	/* as above: a key that is missing, nil or no string passes to the next */
+	if (meta && value_bin_map_strings(meta, len, time_keys, 2, found, s, n) == 0) {
+		for (size_t k = 0; k < 2; k++)
+			if (found[k] == 1)
+				return schedule_parse(s[k], n[k], when);
 	}
 	return from_file_name(path, when);
 }

@@ -287,35 +287,81 @@ bool value_bin_is_map(const unsigned char *bytes, size_t len)
 	return get_header(&r, 0, &tag, &line, &column) && tag == TAG_MAP;
 }
 
-int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
-			 const char **s, size_t *slen)
+int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *const *keys,
+			  size_t nkeys, int *found, const char **s, size_t *slen)
 {
 	struct bin_reader r = { bytes, bytes + len, true };
 	unsigned char tag;
 	int line, column;
 	if (!get_header(&r, 0, &tag, &line, &column) || tag != TAG_MAP)
 		return -1;
-	size_t n = get_count(&r), key_len = strlen(key);
-	for (size_t i = 0; i < n && r.ok; i++) {
+	size_t key_len[8];
+	bool done[8];
+	if (nkeys > sizeof(key_len) / sizeof(*key_len))
+		return -1;
+	for (size_t k = 0; k < nkeys; k++) {
+		found[k] = 0;
+		done[k] = false;
+		key_len[k] = strlen(keys[k]);
+	}
+	size_t n = get_count(&r), left = nkeys;
+	/* stops once every key is found: the rest of the map is not read (nor checked). The
+	 * first entry of a key counts, as in value_bin_map_string; a key asked twice gets the
+	 * same answer twice. */
+	for (size_t i = 0; i < n && r.ok && left; i++) {
 		size_t klen;
-		const char *k = value_bin_get_bytes(&r, &klen);
-		if (!k)
+		const char *name = value_bin_get_bytes(&r, &klen);
+		if (!name)
 			return -1;
-		if (klen != key_len || memcmp(k, key, klen) != 0) {
+		unsigned wanted = 0;
+		for (size_t k = 0; k < nkeys; k++)
+			if (!done[k] && klen == key_len[k] && memcmp(name, keys[k], klen) == 0)
+				wanted |= 1u << k;
+		const unsigned char *value = r.p;
+		if (!wanted) {
 			if (!skip_value(&r, 1, NULL))
 				return -1;
 			continue;
 		}
 		if (!get_header(&r, 1, &tag, &line, &column))
 			return -1;
-		if (tag == TAG_NIL)
-			return 0;
-		if (tag != TAG_STRING)
-			return -1;
-		*s = value_bin_get_bytes(&r, slen);
-		return *s ? 1 : -1;
+		const char *str = NULL;
+		size_t str_len = 0;
+		int answer;
+		if (tag == TAG_STRING) {
+			str = value_bin_get_bytes(&r, &str_len);
+			if (!str)
+				return -1;
+			answer = 1;
+		} else {
+			/* nil: as missing; any other value: no string. Stepped over whole. */
+			answer = tag == TAG_NIL ? 0 : -1;
+			r.p = value;
+			if (!skip_value(&r, 1, NULL))
+				return -1;
+		}
+		for (size_t k = 0; k < nkeys; k++) {
+			if (!(wanted & (1u << k)))
+				continue;
+			done[k] = true;
+			left--;
+			found[k] = answer;
+			if (answer == 1) {
+				s[k] = str;
+				slen[k] = str_len;
+			}
+		}
 	}
 	return r.ok ? 0 : -1;
+}
+
+int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
+			 const char **s, size_t *slen)
+{
+	int found;
+	if (value_bin_map_strings(bytes, len, &key, 1, &found, s, slen) != 0)
+		return -1;
+	return found;
 }
 
 struct block {

@@ -51,6 +51,12 @@ bool value_bin_is_map(const unsigned char *bytes, size_t len);
  * bytes are damaged. */
 int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
 			 const char **s, size_t *slen);
+/* value_bin_map_string for several keys in one pass over the map: found[i] is what
+ * value_bin_map_string would return for keys[i] (with s[i], slen[i]). Returns -1 when the
+ * value is no map or the bytes are damaged before all keys were found (found[] is then
+ * unset), else 0. */
+int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *const *keys,
+			  size_t nkeys, int *found, const char **s, size_t *slen);
 /* Steps over the next value, checking it as value_bin_get would, without building it:
  * false (r->ok false) exactly when value_bin_get would fail on the same bytes. */
 bool value_bin_skip(struct bin_reader *r);

@@ -871,12 +871,20 @@ static bool collected_fields(const unsigned char *bin, size_t len, const struct 
 {
 	*set = *group = NULL;
 	if (bin) {
-		if (value_bin_map_string(bin, len, set_key, set, set_len) <= 0)
-			*set = NULL; /* missing or no string: reported as missing */
-		int found = value_bin_map_string(bin, len, group_key, group, group_len);
-		if (found <= 0)
-			*group = NULL;
-		return found >= 0;
+		const char *keys[2] = { set_key, group_key }, *str[2];
+		size_t lens[2];
+		int found[2];
+		if (value_bin_map_strings(bin, len, keys, 2, found, str, lens) != 0)
+			return false;
+		if (found[0] == 1) { /* missing or no string: reported as missing */
+			*set = str[0];
+			*set_len = lens[0];
+		}
+		if (found[1] == 1) {
+			*group = str[1];
+			*group_len = lens[1];
+		}
+		return found[1] >= 0;
 	}
 	if (tree->type != VALUE_MAP)
 		return false;

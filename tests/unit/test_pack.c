@@ -491,8 +491,60 @@ static void pack_ageing(void)
 	buf_release(&path);
 }
 
+/* value_bin_map_strings answers for each key what value_bin_map_string answers for it alone,
+ * in one pass: first entry of a key, nil as missing, no string as -1, keys asked twice. */
+static void map_strings(void)
+{
+	struct value *m = value_new(VALUE_MAP);
+	value_map_set(m, "goal", value_new_string("replies", 7));
+	value_map_set(m, "count", value_new_number(3));
+	value_map_set(m, "none", value_new(VALUE_NIL));
+	struct value *list = value_new(VALUE_LIST);
+	value_list_push(list, value_new_string("x", 1));
+	value_map_set(m, "tags", list);
+	value_map_set(m, "date", value_new_string("2026-12-05", 10));
+	struct buf out = BUF_INIT;
+	value_bin_put(&out, m);
+	const unsigned char *b = (const unsigned char *)out.ptr;
+	const char *keys[] = { "date", "goal", "count", "none", "missing", "tags", "goal" };
+	size_t nkeys = sizeof(keys) / sizeof(*keys);
+	int found[8];
+	const char *str[8];
+	size_t len[8];
+	CHECK_INT(value_bin_map_strings(b, out.len, keys, nkeys, found, str, len), 0,
+		  "seven keys in one pass");
+	size_t agree = 0;
+	for (size_t k = 0; k < nkeys; k++) {
+		const char *one = NULL;
+		size_t one_len = 0;
+		int alone = value_bin_map_string(b, out.len, keys[k], &one, &one_len);
+		agree += alone == found[k] &&
+			 (alone != 1 || (one_len == len[k] && memcmp(one, str[k], one_len) == 0));
+	}
+	CHECK_INT(agree, nkeys, "each key's answer is the one it gets alone");
+	CHECK(found[0] == 1 && len[0] == 10 && memcmp(str[0], "2026-12-05", 10) == 0,
+	      "a string after others is found");
+	CHECK(found[1] == 1 && found[6] == 1 && str[6] == str[1], "a key asked twice: both answered");
+	CHECK(found[2] == -1 && found[3] == 0 && found[4] == 0 && found[5] == -1,
+	      "a number and a list are no string (-1); nil and a missing key are missing (0)");
+	/* damage: the count of entries larger than the map holds */
+	size_t cut = out.len - 4;
+	CHECK_INT(value_bin_map_strings(b, cut, keys, 5, found, str, len), -1,
+		  "a map cut short before the keys are found");
+	CHECK_INT(value_bin_map_strings(b, out.len, keys, 9, found, str, len), -1,
+		  "more keys than it takes");
+	struct buf not_map = BUF_INIT;
+	value_bin_put(&not_map, list);
+	CHECK_INT(value_bin_map_strings((const unsigned char *)not_map.ptr, not_map.len, keys, 1,
+					found, str, len), -1, "a list is no map");
+	buf_release(&not_map);
+	buf_release(&out);
+	value_free(m);
+}
+
 int main(void)
 {
+	map_strings();
 	round_trip();
 	pack();
 	pack_damage_and_order();
