@@ -52,21 +52,25 @@ enum lock_wait { LOCK_TAKEN, LOCK_SERVER_ANSWERS, LOCK_HELD };
 
 /* Takes the lock on fd within LOCK_WAIT_MS; while waiting, a server answering at
  * socket_path (when given) ends the wait: one is running, or has just started. */
+static long long monotonic_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static enum lock_wait wait_for_lock(int fd, const char *socket_path)
 {
-	for (int waited = 0;; waited += 10) {
+	/* by the clock: asking a server that does not answer takes seconds */
+	long long until = monotonic_ms() + LOCK_WAIT_MS;
+	for (;;) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return LOCK_TAKEN;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return LOCK_HELD;
-		if (socket_path) {
-			int conn = server_connect(socket_path);
-			if (conn >= 0) {
-				close(conn);
-				return LOCK_SERVER_ANSWERS;
-			}
-		}
-		if (waited >= LOCK_WAIT_MS)
+		if (socket_path && server_answers(socket_path))
+			return LOCK_SERVER_ANSWERS;
+		if (monotonic_ms() >= until)
 			return LOCK_HELD;
 		struct timespec pause = { 0, 10 * 1000000L };
 		nanosleep(&pause, NULL);
@@ -176,6 +180,8 @@ static void serve_request(int conn, server_main_fn run)
 	/* a client that connects and says nothing must not keep this child from the next */
 	struct timeval wait = { SERVER_REQUEST_SECONDS, 0 }, forever = { 0, 0 };
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	if (server_send_reply(conn, SERVER_HELLO, 0) != 0)
+		_exit(0);
 	struct server_request req;
 	int fds[SERVER_NFDS];
 	if (server_recv_with_fds(conn, &req, sizeof(req), fds, SERVER_NFDS) != 0)
@@ -188,7 +194,6 @@ static void serve_request(int conn, server_main_fn run)
 	if (server_read_all(conn, body, req.body_len) != 0 ||
 	    !split_strings(body, req.body_len, req.argc, req.nenv, &argv, &env))
 		_exit(0);
-	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
 	/* server commands answer for this server whatever the environment */
 	if (!is_server_command((int)req.argc, argv) && !same_start_env(env)) {
 		server_send_reply(conn, SERVER_DECLINED, 0);
@@ -219,8 +224,11 @@ static void serve_request(int conn, server_main_fn run)
 	sigaction(SIGIO, &gone, NULL);
 	fcntl(conn, F_SETOWN, getpid());
 	fcntl(conn, F_SETFL, fcntl(conn, F_GETFL) | O_ASYNC);
-	if (server_send_reply(conn, SERVER_STARTED, 0) != 0)
+	char go;
+	if (server_send_reply(conn, SERVER_STARTED, 0) != 0 ||
+	    server_read_all(conn, &go, 1) != 0 || go != SERVER_GO)
 		_exit(0);
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
 	on_exit(report_exit, NULL);
 	exit(run((int)req.argc, argv));
 }
@@ -371,11 +379,28 @@ static void become_daemon(void)
 		_exit(EXIT_TROUBLE);
 }
 
+/* What the caller left open (a pipe it reads to its end, a lock) would stay open in the
+ * daemon for its whole life: nothing of ours is open yet. And a closed standard stream gets
+ * /dev/null, or the lock or the socket would take its number, and lose it to become_daemon's
+ * dup2 (seen: `server start <&-` made a server with no lock and children that closed their
+ * own connection). */
+static void close_inherited_descriptors(void)
+{
+	if (close_range(3, ~0U, 0) != 0) { /* before Linux 5.9, or a sandbox without it */
+		long max = sysconf(_SC_OPEN_MAX);
+		for (int fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+			close(fd);
+	}
+	int fd;
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= STDERR_FILENO)
+		continue;
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
 static int start(const struct cli *cli, server_main_fn run)
 {
-	/* what the caller left open (a pipe it reads to its end, a lock) would stay open in
-	 * the daemon for its whole life: nothing of ours is open yet */
-	close_range(3, ~0U, 0);
+	close_inherited_descriptors();
 	struct buf path = BUF_INIT, err = BUF_INIT;
 	if (server_socket_path(&path, &err) != 0) {
 		fprintf(stderr, "postlint: server: %s\n", err.ptr);
@@ -476,11 +501,16 @@ int cmd_server(const struct cli *cli, server_main_fn run)
 	/* ended when its lock is free (the socket is gone by then): a `server start` right
 	 * after this finds no server */
 	int lock = open(start_lock_path, O_RDWR | O_CLOEXEC);
-	if (lock < 0 || wait_for_lock(lock, NULL) != LOCK_TAKEN) {
+	if (lock < 0) {
+		/* removed (a cleaner of /tmp): its end cannot be waited for */
+		printf("postlint server: asked the server (pid %ld) to stop; cannot wait for its "
+		       "end: '%s': %s\n", (long)server_pid, start_lock_path, strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	if (wait_for_lock(lock, NULL) != LOCK_TAKEN) {
 		printf("postlint server: asked the server (pid %ld) to stop; it has not ended after "
 		       "%d seconds\n", (long)server_pid, LOCK_WAIT_MS / 1000);
-		if (lock >= 0)
-			close(lock);
+		close(lock);
 		return EXIT_TROUBLE;
 	}
 	close(lock);

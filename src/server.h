@@ -35,6 +35,10 @@ int cmd_server(const struct cli *cli, server_main_fn run);
  * -1 with a reason in err when there is no safe place for it. */
 int server_socket_path(struct buf *path, struct buf *err);
 
+/* Whether a server answers at path: a `server status` request, with its output to
+ * /dev/null, that a child of the server took and answered with exit code 0. */
+bool server_answers(const char *path);
+
 /* Environment variables a server reads once at its start (libgit2's configuration search
  * paths come from HOME and XDG_CONFIG_HOME when it starts; POSTLINT_LIBGIT2 chose the
  * library; glibc reads GLIBC_TUNABLES when the process starts): a request with other values

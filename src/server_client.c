@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -87,12 +88,15 @@ int server_socket_path(struct buf *path, struct buf *err)
 
 int server_connect(const char *path)
 {
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* not blocking while it connects: a server whose queue is full (it hangs) would keep
+	 * connect waiting for good; then it fails with EAGAIN, and the run is this process's */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	memcpy(addr.sun_path, path, strlen(path) + 1);
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
 		close(fd);
 		return -1;
 	}
@@ -109,7 +113,9 @@ static void pack_strings(struct buf *body, int argc, char **argv, uint32_t *nenv
 		buf_add(body, *e, strlen(*e) + 1);
 }
 
-static int send_request(int fd, int argc, char **argv)
+/* The request: argv, this process's environment, umask and working folder, and stdio as the
+ * run's standard streams. */
+static int send_request(int fd, int argc, char **argv, const int stdio[3])
 {
 	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cwd < 0)
@@ -121,16 +127,40 @@ static int send_request(int fd, int argc, char **argv)
 	mode_t mask = umask(0);
 	umask(mask);
 	req.umask = (uint32_t)mask;
+	/* ignored or blocked, a write to a closed pipe fails with EPIPE here, and so it must
+	 * there */
 	struct sigaction pipe_action;
-	if (sigaction(SIGPIPE, NULL, &pipe_action) == 0 && pipe_action.sa_handler == SIG_IGN)
+	sigset_t blocked;
+	if ((sigaction(SIGPIPE, NULL, &pipe_action) == 0 && pipe_action.sa_handler == SIG_IGN) ||
+	    (sigprocmask(SIG_BLOCK, NULL, &blocked) == 0 && sigismember(&blocked, SIGPIPE) == 1))
 		req.flags |= SERVER_SIGPIPE_IGNORED;
-	int fds[SERVER_NFDS] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, cwd };
+	int fds[SERVER_NFDS] = { stdio[0], stdio[1], stdio[2], cwd };
 	int rc = server_send_with_fds(fd, &req, sizeof(req), fds, SERVER_NFDS);
 	if (rc == 0)
 		rc = server_write_all(fd, body.ptr, body.len);
 	buf_release(&body);
 	close(cwd);
 	return rc;
+}
+
+/* Waits for a child's hello, sends the request and, once the child says it is ready, the
+ * go: true when the run is the server's. A server that does not answer in time (stopped, or stopping with connections
+ * still queued) is left, and the run is this process's. */
+static bool handed_over(int fd, int argc, char **argv, const int stdio[3])
+{
+	struct timeval wait = { SERVER_REQUEST_SECONDS, 0 }, forever = { 0, 0 };
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	struct server_reply reply;
+	char go = SERVER_GO;
+	/* nothing is sent before a child has the connection: the streams passed with the
+	 * request would stay open in the queue of a server that never takes it (a caller
+	 * reading our output would wait for its end) */
+	if (server_read_reply(fd, &reply) != 0 || reply.kind != SERVER_HELLO ||
+	    send_request(fd, argc, argv, stdio) != 0 || server_read_reply(fd, &reply) != 0 ||
+	    reply.kind != SERVER_STARTED || server_write_all(fd, &go, 1) != 0)
+		return false;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
+	return true;
 }
 
 int server_forward(int argc, char **argv)
@@ -151,9 +181,9 @@ int server_forward(int argc, char **argv)
 		return -1;
 	struct server_reply reply;
 	int rc = -1;
-	/* nothing has run until the child says so: before that, any failure runs it here */
-	if (send_request(fd, argc, argv) != 0 || server_read_reply(fd, &reply) != 0 ||
-	    reply.kind != SERVER_STARTED) {
+	/* nothing has run until the child has the go: before that, any failure runs it here */
+	static const int stdio[3] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO };
+	if (!handed_over(fd, argc, argv, stdio)) {
 		close(fd);
 		return -1;
 	}
@@ -176,4 +206,25 @@ int server_forward(int argc, char **argv)
 	}
 	close(fd);
 	return rc;
+}
+
+bool server_answers(const char *path)
+{
+	int fd = server_connect(path);
+	if (fd < 0)
+		return false;
+	/* a server that is stopping may still take connections into its queue, where nobody
+	 * accepts them: only a child's reply to a request says that one runs */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	char name[] = "postlint", command[] = "server", action[] = "status";
+	char *argv[] = { name, command, action, NULL };
+	const int stdio[3] = { null, null, null };
+	struct server_reply reply;
+	bool answered = null >= 0 && handed_over(fd, 3, argv, stdio) &&
+			server_read_reply(fd, &reply) == 0 && reply.kind == SERVER_EXITED &&
+			reply.value == 0;
+	if (null >= 0)
+		close(null);
+	close(fd);
+	return answered;
 }

@@ -24,11 +24,18 @@ struct server_request {
 
 /* The client ignores SIGPIPE: a write to a closed pipe fails with EPIPE, not the signal. */
 #define SERVER_SIGPIPE_IGNORED 1u
-/* How long a child waits for the request of a client that connected (seconds). */
+/* How long a child waits for a client's request and go, and a client for the child's
+ * "started" (seconds): neither side waits for good on the other before the run is the
+ * server's. */
 #define SERVER_REQUEST_SECONDS 3
+/* The client's one byte after SERVER_STARTED: from now on the run is the server's. A client
+ * that timed out never sends it, so a run never happens twice (here and there). */
+#define SERVER_GO 'G'
+
 
 enum server_reply_kind {
-	SERVER_STARTED = 'A',   /* the run has begun: from now on it is the server's */
+	SERVER_HELLO = 'H',     /* a child has the connection: the client may send its request */
+	SERVER_STARTED = 'A',   /* ready: the run begins when the client says go (SERVER_GO) */
 	SERVER_DECLINED = 'R',  /* not run: the client runs it itself */
 	SERVER_EXITED = 'X',    /* value: the exit code */
 	SERVER_SIGNALLED = 'S', /* value: the signal that ended the run */

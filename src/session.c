@@ -48,7 +48,6 @@ static bool warm_state_misfits(const struct session *s)
 static void load_plugins(struct session *s)
 {
 	if (warm_state_misfits(s)) {
-		s->warm = false;
 		session_reset_host(s); /* loads the plugins with the rest */
 		return;
 	}
@@ -138,8 +137,13 @@ void session_free(struct session *s)
  * nothing a broken run left behind can reach the next post. */
 void session_reset_host(struct session *s)
 {
-	ruleset_free(s->rules);
-	host_free(s->host);
+	/* the state made ahead shares its pages with the server: freeing it would only copy
+	 * them (4.5 MB), and the child that took it exits after its run */
+	if (!s->warm) {
+		ruleset_free(s->rules);
+		host_free(s->host);
+	}
+	s->warm = false;
 	struct host_limits limits = { HOST_DEFAULT_INSTRUCTIONS, HOST_DEFAULT_MEMORY, 0 };
 	s->host = host_new(&limits);
 	if (!s->host) {

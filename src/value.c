@@ -107,20 +107,30 @@ void value_map_set(struct value *map, const char *key, struct value *item)
 	map->items[map->len++] = item;
 }
 
+struct map_entry {
+	char *key;
+	struct value *item;
+};
+
+static int compare_entries_by_key(const void *a, const void *b)
+{
+	return strcmp(((const struct map_entry *)a)->key, ((const struct map_entry *)b)->key);
+}
+
 void value_map_sort(struct value *map)
 {
-	/* insertion sort: option tables have a handful of keys */
-	for (size_t i = 1; i < map->len; i++) {
-		char *key = map->keys[i];
-		struct value *item = map->items[i];
-		size_t j = i;
-		for (; j > 0 && strcmp(map->keys[j - 1], key) > 0; j--) {
-			map->keys[j] = map->keys[j - 1];
-			map->items[j] = map->items[j - 1];
-		}
-		map->keys[j] = key;
-		map->items[j] = item;
+	if (map->len < 2)
+		return;
+	/* keys are unique (value_map_set), so the order is total and qsort's instability moot */
+	struct map_entry *entries = xmalloc(map->len * sizeof(*entries));
+	for (size_t i = 0; i < map->len; i++)
+		entries[i] = (struct map_entry){ map->keys[i], map->items[i] };
+	qsort(entries, map->len, sizeof(*entries), compare_entries_by_key);
+	for (size_t i = 0; i < map->len; i++) {
+		map->keys[i] = entries[i].key;
+		map->items[i] = entries[i].item;
 	}
+	free(entries);
 }
 
 const struct value *value_map_get(const struct value *map, const char *key)

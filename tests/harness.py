@@ -26,6 +26,8 @@ def main(module, postlint_default=None, **options):
         ap.add_argument("--" + name.replace("_", "-"), dest=name, default=default)
     args, rest = ap.parse_known_args()
     module.POSTLINT = os.path.abspath(args.postlint)
+    # runs on its own, as under ctest, whatever server of this build is running
+    os.environ.setdefault("POSTLINT_SERVER", "off")
     for name in options:
         setattr(module, name.upper(), getattr(args, name))
     unittest.main(module=module, argv=[sys.argv[0]] + rest, verbosity=2)
