@@ -180,11 +180,8 @@ static void serve_request(int conn, server_main_fn run)
 	/* a client that connects and says nothing must not keep this child from the next */
 	struct timeval wait = { SERVER_REQUEST_SECONDS, 0 }, forever = { 0, 0 };
 	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
-	if (server_send_reply(conn, SERVER_HELLO, 0) != 0)
-		_exit(0);
 	struct server_request req;
-	int fds[SERVER_NFDS];
-	if (server_recv_with_fds(conn, &req, sizeof(req), fds, SERVER_NFDS) != 0)
+	if (server_read_all(conn, &req, sizeof(req)) != 0)
 		_exit(0);
 	if (req.magic != SERVER_MAGIC || req.body_len == 0 || req.body_len > SERVER_MAX_BODY ||
 	    req.argc == 0 || req.argc > req.body_len || req.nenv > req.body_len)
@@ -199,13 +196,23 @@ static void serve_request(int conn, server_main_fn run)
 		server_send_reply(conn, SERVER_DECLINED, 0);
 		_exit(0);
 	}
-	if (fchdir(fds[3]) != 0) {
+	/* ready; the client's go brings its streams and working folder, and from then on the
+	 * run is ours (without the go in time, nothing runs: the client runs it itself) */
+	int fds[SERVER_NFDS];
+	char go;
+	if (server_send_reply(conn, SERVER_STARTED, 0) != 0 ||
+	    server_recv_with_fds(conn, &go, 1, fds, SERVER_NFDS) != 0)
+		_exit(0);
+	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
+	if (go != SERVER_GO || fchdir(fds[3]) != 0) {
 		server_send_reply(conn, SERVER_DECLINED, 0);
 		_exit(0);
 	}
 	for (int i = 0; i < 3; i++)
-		if (dup2(fds[i], i) < 0)
+		if (dup2(fds[i], i) < 0) {
+			server_send_reply(conn, SERVER_DECLINED, 0);
 			_exit(0);
+		}
 	for (int i = 0; i < SERVER_NFDS; i++)
 		close(fds[i]);
 	umask((mode_t)req.umask);
@@ -224,11 +231,6 @@ static void serve_request(int conn, server_main_fn run)
 	sigaction(SIGIO, &gone, NULL);
 	fcntl(conn, F_SETOWN, getpid());
 	fcntl(conn, F_SETFL, fcntl(conn, F_GETFL) | O_ASYNC);
-	char go;
-	if (server_send_reply(conn, SERVER_STARTED, 0) != 0 ||
-	    server_read_all(conn, &go, 1) != 0 || go != SERVER_GO)
-		_exit(0);
-	setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
 	on_exit(report_exit, NULL);
 	exit(run((int)req.argc, argv));
 }

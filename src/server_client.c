@@ -113,13 +113,12 @@ static void pack_strings(struct buf *body, int argc, char **argv, uint32_t *nenv
 		buf_add(body, *e, strlen(*e) + 1);
 }
 
-/* The request: argv, this process's environment, umask and working folder, and stdio as the
- * run's standard streams. */
-static int send_request(int fd, int argc, char **argv, const int stdio[3])
+/* The request: argv, this process's environment and umask, and whether it ignores SIGPIPE.
+ * No descriptors yet: they go with the go, once a child has said it will run the request
+ * (passed before, they would stay open in the queue of a server that never takes the
+ * connection, and a caller reading our output would wait for its end). */
+static int send_request(int fd, int argc, char **argv)
 {
-	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0)
-		return -1;
 	struct buf body = BUF_INIT;
 	struct server_request req = { .magic = SERVER_MAGIC, .argc = (uint32_t)argc };
 	pack_strings(&body, argc, argv, &req.nenv);
@@ -134,30 +133,37 @@ static int send_request(int fd, int argc, char **argv, const int stdio[3])
 	if ((sigaction(SIGPIPE, NULL, &pipe_action) == 0 && pipe_action.sa_handler == SIG_IGN) ||
 	    (sigprocmask(SIG_BLOCK, NULL, &blocked) == 0 && sigismember(&blocked, SIGPIPE) == 1))
 		req.flags |= SERVER_SIGPIPE_IGNORED;
-	int fds[SERVER_NFDS] = { stdio[0], stdio[1], stdio[2], cwd };
-	int rc = server_send_with_fds(fd, &req, sizeof(req), fds, SERVER_NFDS);
+	int rc = server_write_all(fd, &req, sizeof(req));
 	if (rc == 0)
 		rc = server_write_all(fd, body.ptr, body.len);
 	buf_release(&body);
+	return rc;
+}
+
+/* The go, with stdio as the run's standard streams and this process's working folder. */
+static int send_go(int fd, const int stdio[3])
+{
+	int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cwd < 0)
+		return -1;
+	char go = SERVER_GO;
+	int fds[SERVER_NFDS] = { stdio[0], stdio[1], stdio[2], cwd };
+	int rc = server_send_with_fds(fd, &go, 1, fds, SERVER_NFDS);
 	close(cwd);
 	return rc;
 }
 
-/* Waits for a child's hello, sends the request and, once the child says it is ready, the
- * go: true when the run is the server's. A server that does not answer in time (stopped, or stopping with connections
- * still queued) is left, and the run is this process's. */
+/* Sends the request and, once a child says it will run it, the go: true when the run is
+ * the server's. A server that does not answer in time (stopped, or stopping with
+ * connections still queued) is left, and the run is this process's; a child that timed out
+ * waiting for the go never runs it, so a run never happens in both places. */
 static bool handed_over(int fd, int argc, char **argv, const int stdio[3])
 {
 	struct timeval wait = { SERVER_REQUEST_SECONDS, 0 }, forever = { 0, 0 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
 	struct server_reply reply;
-	char go = SERVER_GO;
-	/* nothing is sent before a child has the connection: the streams passed with the
-	 * request would stay open in the queue of a server that never takes it (a caller
-	 * reading our output would wait for its end) */
-	if (server_read_reply(fd, &reply) != 0 || reply.kind != SERVER_HELLO ||
-	    send_request(fd, argc, argv, stdio) != 0 || server_read_reply(fd, &reply) != 0 ||
-	    reply.kind != SERVER_STARTED || server_write_all(fd, &go, 1) != 0)
+	if (send_request(fd, argc, argv) != 0 || server_read_reply(fd, &reply) != 0 ||
+	    reply.kind != SERVER_STARTED || send_go(fd, stdio) != 0)
 		return false;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
 	return true;
@@ -179,7 +185,7 @@ int server_forward(int argc, char **argv)
 	buf_release(&err);
 	if (fd < 0)
 		return -1;
-	struct server_reply reply;
+	struct server_reply reply = { 0, 0 };
 	int rc = -1;
 	/* nothing has run until the child has the go: before that, any failure runs it here */
 	static const int stdio[3] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO };
@@ -187,7 +193,12 @@ int server_forward(int argc, char **argv)
 		close(fd);
 		return -1;
 	}
-	if (server_read_reply(fd, &reply) != 0) {
+	int got = server_read_reply(fd, &reply);
+	if (got == 0 && reply.kind == SERVER_DECLINED) {
+		close(fd); /* it could not use what came with the go, and ran nothing */
+		return -1;
+	}
+	if (got != 0 || (reply.kind != SERVER_EXITED && reply.kind != SERVER_SIGNALLED)) {
 		fprintf(stderr, "postlint: the server's run ended without an exit code (set "
 				"POSTLINT_SERVER=off to run without the server)\n");
 		rc = 2;

@@ -1,14 +1,15 @@
 /* What the resident server's client and children say to each other over the socket (see
- * server.h). One request: a fixed header, passed with the client's standard streams and
- * working folder as file descriptors, then argv and the environment. Replies: "started"
- * (or "declined": run it yourself), then how the run ended. */
+ * server.h). The client sends its request: a fixed header, then argv and the environment.
+ * The child answers "started" (ready) or "declined" (run it yourself); after "started" the
+ * client sends the go with its standard streams and working folder as file descriptors, and
+ * the child answers how the run ended (or "declined" when it could not use them). */
 #ifndef POSTLINT_SERVER_PROTO_H
 #define POSTLINT_SERVER_PROTO_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#define SERVER_MAGIC 0x31534c50u /* "PLS1" */
+#define SERVER_MAGIC 0x32534c50u /* "PLS2" */
 /* stdin, stdout, stderr, the working folder */
 #define SERVER_NFDS 4
 /* a request's strings, at most (a command line and environment are far smaller) */
@@ -28,14 +29,16 @@ struct server_request {
  * "started" (seconds): neither side waits for good on the other before the run is the
  * server's. */
 #define SERVER_REQUEST_SECONDS 3
-/* The client's one byte after SERVER_STARTED: from now on the run is the server's. A client
- * that timed out never sends it, so a run never happens twice (here and there). */
+/* The client's one byte after SERVER_STARTED, sent with its standard streams and working
+ * folder (SCM_RIGHTS): from now on the run is the server's. A client that timed out never
+ * sends it, so a run never happens twice (here and there). */
 #define SERVER_GO 'G'
 
 
 enum server_reply_kind {
-	SERVER_HELLO = 'H',     /* a child has the connection: the client may send its request */
-	SERVER_STARTED = 'A',   /* ready: the run begins when the client says go (SERVER_GO) */
+	SERVER_STARTED = 'A',   /* ready: the run begins with the client's go (SERVER_GO) */
+	/* SERVER_DECLINED also answers a go whose descriptors the child could not use: it
+	 * ran nothing */
 	SERVER_DECLINED = 'R',  /* not run: the client runs it itself */
 	SERVER_EXITED = 'X',    /* value: the exit code */
 	SERVER_SIGNALLED = 'S', /* value: the signal that ended the run */
