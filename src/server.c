@@ -50,8 +50,6 @@ static char *start_lock_path;
 
 enum lock_wait { LOCK_TAKEN, LOCK_SERVER_ANSWERS, LOCK_HELD };
 
-/* Takes the lock on fd within LOCK_WAIT_MS; while waiting, a server answering at
- * socket_path (when given) ends the wait: one is running, or has just started. */
 static long long monotonic_ms(void)
 {
 	struct timespec t;
@@ -59,6 +57,8 @@ static long long monotonic_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+/* Takes the lock on fd within LOCK_WAIT_MS; while waiting, a server answering at
+ * socket_path (when given) ends the wait: one is running, or has just started. */
 static enum lock_wait wait_for_lock(int fd, const char *socket_path)
 {
 	/* by the clock: asking a server that does not answer takes seconds */

@@ -159,13 +159,17 @@ static int send_go(int fd, const int stdio[3])
  * waiting for the go never runs it, so a run never happens in both places. */
 static bool handed_over(int fd, int argc, char **argv, const int stdio[3])
 {
+	/* sending too: a long command line fills the socket's buffer of a child that reads
+	 * nothing */
 	struct timeval wait = { SERVER_REQUEST_SECONDS, 0 }, forever = { 0, 0 };
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait));
 	struct server_reply reply;
 	if (send_request(fd, argc, argv) != 0 || server_read_reply(fd, &reply) != 0 ||
 	    reply.kind != SERVER_STARTED || send_go(fd, stdio) != 0)
 		return false;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &forever, sizeof(forever));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &forever, sizeof(forever));
 	return true;
 }
 

@@ -213,9 +213,16 @@ class Lifecycle(ServerCase):
         with open(os.path.join(folder, name[:-len(".sock")] + ".lock"), "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             r = self.postlint("server", "start")
+            # a command line longer than the socket's buffer: sending it must not wait
+            # for good either
+            many = ["posts/%0120d.md" % i for i in range(4000)]
+            served = self.postlint(*many)
         mute.close()
         self.assertEqual(r.returncode, 2, r.stdout)
         self.assertIn(b"does not answer", r.stderr)
+        alone = self.postlint(*many, served=False)
+        self.assertEqual((served.returncode, served.stdout, served.stderr),
+                         (alone.returncode, alone.stdout, alone.stderr))
 
     def test_the_server_keeps_no_descriptor_of_its_caller(self):
         # a caller reading a pipe to its end (a script, an editor) would wait for the
