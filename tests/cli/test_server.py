@@ -489,15 +489,21 @@ class ClientGone(ServerCase):
     def children(self, pid):
         return children_of(pid)
 
-    def test_the_run_stops_with_its_client(self):
+    def spin(self, env):
+        """Starts the server and a client whose run never ends (a rule that loops, with
+        budget for minutes); returns the server's pid and the client, 0.5 s later."""
         self.write("project/plug/rules/spin.lua", RULE % ("spin", "while true do end"))
         self.write("project/.lintrc",
                    'plugins = { "./plug" }\nlimits = { instructions = 10000000000 }\n')
         self.start()
         pid = self.server_pid()
         client = subprocess.Popen([POSTLINT, "posts/question.md"], cwd=self.project,
-                                  env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(0.5)
+        return pid, client
+
+    def test_the_run_stops_with_its_client(self):
+        pid, client = self.spin(self.env)
         self.assertEqual(len(self.children(pid)), 2, "the run and the next idle child")
         client.kill()
         client.wait()
@@ -510,15 +516,7 @@ class ClientGone(ServerCase):
     def test_other_glibc_tunables_run_on_their_own(self):
         # glibc reads them when a process starts: a server child would run without the
         # installed hook's 2 MB pages, slower than the hook on its own (before: it took it)
-        self.write("project/plug/rules/spin.lua", RULE % ("spin", "while true do end"))
-        self.write("project/.lintrc",
-                   'plugins = { "./plug" }\nlimits = { instructions = 10000000000 }\n')
-        self.start()
-        pid = self.server_pid()
-        env = dict(self.env, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
-        client = subprocess.Popen([POSTLINT, "posts/question.md"], cwd=self.project,
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(0.5)
+        pid, client = self.spin(dict(self.env, GLIBC_TUNABLES="glibc.malloc.hugetlb=1"))
         try:
             self.assertIsNone(client.poll(), "the run ended early")
             self.assertEqual(len(self.children(pid)), 1, "the server took the run")
