@@ -34,12 +34,11 @@ struct server_request {
  * sends it, so a run never happens twice (here and there). */
 #define SERVER_GO 'G'
 
-
 enum server_reply_kind {
 	SERVER_STARTED = 'A',   /* ready: the run begins with the client's go (SERVER_GO) */
-	/* SERVER_DECLINED also answers a go whose descriptors the child could not use: it
-	 * ran nothing */
-	SERVER_DECLINED = 'R',  /* not run: the client runs it itself */
+	/* not run, the client runs it itself: an environment the server cannot serve, or a go
+	 * whose descriptors the child could not use */
+	SERVER_DECLINED = 'R',
 	SERVER_EXITED = 'X',    /* value: the exit code */
 	SERVER_SIGNALLED = 'S', /* value: the signal that ended the run */
 };

@@ -47,10 +47,6 @@ static bool warm_state_misfits(const struct session *s)
 /* Plugins of the configs in the store not loaded yet, in the order the configs name them. */
 static void load_plugins(struct session *s)
 {
-	if (warm_state_misfits(s)) {
-		session_reset_host(s); /* loads the plugins with the rest */
-		return;
-	}
 	for (size_t i = 0; i < config_store_count(s->configs); i++) {
 		const struct config *c = config_store_get(s->configs, i);
 		for (size_t p = 0; c->plugin_dirs && c->plugin_dirs[p]; p++) {
@@ -75,9 +71,19 @@ static void load_rules(struct session *s)
 		load_rules_path(s->rules, s->rule_paths[i]);
 }
 
+/* The plugins of the configs in the store; a state made ahead that the configs' limits do
+ * not fit is replaced first (the new one loads them with the rest). */
+static void load_config_plugins(struct session *s)
+{
+	if (warm_state_misfits(s))
+		session_reset_host(s);
+	else
+		load_plugins(s);
+}
+
 void session_load_plugins(struct session *s)
 {
-	load_plugins(s);
+	load_config_plugins(s);
 }
 
 void session_add_rules(struct session *s, const char *path)
@@ -91,7 +97,7 @@ struct session *session_new(const struct session_options *opts, struct config_st
 {
 	struct session *s = session_take_warm(opts, configs);
 	if (s) {
-		load_plugins(s);
+		load_config_plugins(s);
 		if (opts->many_posts)
 			host_collect_generationally(s->host);
 		return s;

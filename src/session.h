@@ -42,7 +42,7 @@ struct session {
 	/* made ahead by the resident server (session_warm.c): the child that took it exits
 	 * after its run, so its state is left to the exit, not freed object by object */
 	bool ends_with_process;
-	bool warm; /* that state is still the one made ahead (see session.c, load_plugins) */
+	bool warm; /* that state is still the one made ahead (see session.c, warm_state_misfits) */
 };
 
 /* Creates the host and loads the built-in rules and the plugins of every config in the

@@ -305,9 +305,8 @@ int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *co
 		key_len[k] = strlen(keys[k]);
 	}
 	size_t n = get_count(&r), left = nkeys;
-	/* stops once every key is found: the rest of the map is not read (nor checked). The
-	 * first entry of a key counts, as in value_bin_map_string; a key asked twice gets the
-	 * same answer twice. */
+	/* stops once every key is found: the rest of the map is not read (nor checked). A key
+	 * asked twice gets the same answer twice. */
 	for (size_t i = 0; i < n && r.ok && left; i++) {
 		size_t klen;
 		const char *name = value_bin_get_bytes(&r, &klen);
@@ -353,15 +352,6 @@ int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *co
 		}
 	}
 	return r.ok ? 0 : -1;
-}
-
-int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
-			 const char **s, size_t *slen)
-{
-	int found;
-	if (value_bin_map_strings(bytes, len, &key, 1, &found, s, slen) != 0)
-		return -1;
-	return found;
 }
 
 struct block {

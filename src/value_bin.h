@@ -45,16 +45,12 @@ struct value *value_in_one_block(struct value *v);
 bool value_bin_truthy(const unsigned char *bytes, size_t len);
 /* Whether bytes hold a map (its header; value_bin_skip checks the rest). */
 bool value_bin_is_map(const unsigned char *bytes, size_t len);
-/* The string under key in the map that bytes hold (one value as value_bin_put wrote it),
- * without reading the rest into a tree: 1 with *s and *slen (pointing into bytes), 0 when
- * the key is missing or nil, -1 when the value is no map, the key's value no string, or the
- * bytes are damaged. */
-int value_bin_map_string(const unsigned char *bytes, size_t len, const char *key,
-			 const char **s, size_t *slen);
-/* value_bin_map_string for several keys in one pass over the map: found[i] is what
- * value_bin_map_string would return for keys[i] (with s[i], slen[i]). Returns -1 when the
- * value is no map or the bytes are damaged before all keys were found (found[] is then
- * unset), else 0. */
+/* The strings under keys in the map that bytes hold (one value as value_bin_put wrote it),
+ * in one pass and without reading the rest into a tree. For each key, found[i] is 1 with
+ * s[i] and slen[i] (pointing into bytes), 0 when the key is missing or nil, -1 when its value
+ * is no string; the first entry of a key counts. Returns -1 when the value is no map, nkeys
+ * is over 8, or the bytes are damaged before all keys were found (found[] is then unset),
+ * else 0. */
 int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *const *keys,
 			  size_t nkeys, int *found, const char **s, size_t *slen);
 /* Steps over the next value, checking it as value_bin_get would, without building it:
