@@ -257,28 +257,88 @@ static void push_parts(lua_State *L, const struct post *p)
 	}
 }
 
-static int m_line_col(lua_State *L);
-static int m_find(lua_State *L);
-static int m_shingles(lua_State *L);
-static int m_length(lua_State *L);
+/* The keys post_index answers, found with one lookup in a table of the state (an upvalue of
+ * post_index: key -> one of these) rather than by comparing the key with each name: rules
+ * read methods (post:find) and post.linted of every post through it. */
+enum post_key {
+	KEY_LINTED = 1,
+	KEY_COLLECTED,
+	/* methods */
+	KEY_LINE_COL,
+	KEY_FIND,
+	KEY_SHINGLES,
+	KEY_WORDS_OUTSIDE,
+	KEY_LENGTH,
+	/* the text's fields */
+	KEY_TEXT,
+	KEY_BODY,
+	KEY_FRONT_MATTER,
+	KEY_PARTS,
+	/* fields that need no text (light posts have them too) */
+	KEY_PATH,
+	KEY_TIME,
+	KEY_PLATFORMS,
+	KEY_META,
+	KEY_LANG,
+	KEY_KIND,
+	/* the token lists: KEY_TOKENS + enum token_kind */
+	KEY_TOKENS,
+};
+
+static const struct {
+	const char *name;
+	int key;
+} post_keys[] = {
+	{ "linted", KEY_LINTED },
+	{ "collected", KEY_COLLECTED },
+	{ "line_col", KEY_LINE_COL },
+	{ "find", KEY_FIND },
+	{ "shingles", KEY_SHINGLES },
+	{ "words_outside", KEY_WORDS_OUTSIDE },
+	{ "length", KEY_LENGTH },
+	{ "text", KEY_TEXT },
+	{ "body", KEY_BODY },
+	{ "front_matter", KEY_FRONT_MATTER },
+	{ "parts", KEY_PARTS },
+	{ "path", KEY_PATH },
+	{ "time", KEY_TIME },
+	{ "platforms", KEY_PLATFORMS },
+	{ "meta", KEY_META },
+	{ "lang", KEY_LANG },
+	{ "kind", KEY_KIND },
+	{ "words", KEY_TOKENS + TOK_WORD },
+	{ "sentences", KEY_TOKENS + TOK_SENTENCE },
+	{ "links", KEY_TOKENS + TOK_LINK },
+	{ "images", KEY_TOKENS + TOK_IMAGE },
+	{ "hashtags", KEY_TOKENS + TOK_HASHTAG },
+	{ "mentions", KEY_TOKENS + TOK_MENTION },
+	{ "emoji", KEY_TOKENS + TOK_EMOJI },
+	{ "quotes", KEY_TOKENS + TOK_QUOTE },
+};
 
 /* Pushes the fields a post has without its text (path, time, platforms, meta, lang, kind),
- * whole or light. Returns 1 when pushed, 0 for a nil time, -1 for another field. */
-static int push_meta_field(lua_State *L, const struct post_view *view, const char *k)
+ * whole or light. Returns 1 when pushed, 0 for a nil time, -1 for another key. */
+static int push_meta_field(lua_State *L, const struct post_view *view, int key)
 {
 	struct post *p = view->post;
-	if (strcmp(k, "path") == 0) {
+	switch (key) {
+	case KEY_PATH:
 		lua_pushstring(L, p->path);
-	} else if (strcmp(k, "time") == 0) {
+		return 1;
+	case KEY_TIME: {
 		long long when;
 		if (!schedule_of(p, &when))
 			return 0;
 		lua_pushinteger(L, (lua_Integer)when);
-	} else if (strcmp(k, "platforms") == 0) {
+		return 1;
+	}
+	case KEY_PLATFORMS:
 		push_platforms(L, view);
-	} else if (strcmp(k, "meta") == 0) {
+		return 1;
+	case KEY_META:
 		api_push_value(L, post_meta(p));
-	} else if (strcmp(k, "lang") == 0) {
+		return 1;
+	case KEY_LANG:
 		if (!view->light)
 			post_tokens(p); /* the guess needs the words; a light post kept its guess */
 		if (p->lang[0])
@@ -287,16 +347,18 @@ static int push_meta_field(lua_State *L, const struct post_view *view, const cha
 			lua_pushstring(L, view->default_lang);
 		else
 			lua_pushnil(L);
-	} else if (strcmp(k, "kind") == 0) {
+		return 1;
+	case KEY_KIND: {
 		const char *kind = value_map_string(post_meta(p), "kind");
 		if (kind)
 			api_push_folded(L, kind, strlen(kind));
 		else
 			lua_pushnil(L);
-	} else {
+		return 1;
+	}
+	default:
 		return -1;
 	}
-	return 1;
 }
 
 bool api_post_collected(lua_State *L, const struct post_view *view, const unsigned char **bin,
@@ -323,9 +385,9 @@ bool api_post_collected(lua_State *L, const struct post_view *view, const unsign
 /* The fields of a light post (check_set of a rule with collect): what the host knows
  * without the text, and post.collected, the data the running rule's collect returned for
  * it (not cached: the same table serves every rule with collect of an origin). */
-static int light_field(lua_State *L, const struct post_view *view, const char *k)
+static int light_field(lua_State *L, const struct post_view *view, int key)
 {
-	if (strcmp(k, "collected") == 0) {
+	if (key == KEY_COLLECTED) {
 		struct rule_run *run = host_context(host_of(L));
 		const struct collected *c = view->collected;
 		if (!run || run->collect_slot < 0 || !c || (size_t)run->collect_slot >= c->n)
@@ -337,94 +399,88 @@ static int light_field(lua_State *L, const struct post_view *view, const char *k
 			api_push_value(L, c->values[run->collect_slot]);
 		return 1;
 	}
-	int pushed = push_meta_field(L, view, k);
+	int pushed = push_meta_field(L, view, key);
 	if (pushed == 0)
 		return 0;
 	if (pushed < 0)
 		return luaL_error(L, "post.%s is not available in check_set of a rule with collect: "
 				     "collect(post, ctx) returns what check_set needs of each post "
-				     "(read it as post.collected)", k);
+				     "(read it as post.collected)", lua_tostring(L, 2));
 	/* the same for every rule: cached in the table, like a whole post's fields */
-	lua_pushstring(L, k);
+	lua_pushvalue(L, 2);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, 1);
 	return 1;
 }
 
-/* __index(post, key): build the field, cache it with rawset, return it. */
+static int m_line_col(lua_State *L);
+static int m_find(lua_State *L);
+static int m_shingles(lua_State *L);
+static int m_length(lua_State *L);
+
+/* The method a key names, or NULL. */
+static lua_CFunction method_of(int key)
+{
+	switch (key) {
+	case KEY_LINE_COL:
+		return m_line_col;
+	case KEY_FIND:
+		return m_find;
+	case KEY_SHINGLES:
+		return m_shingles;
+	case KEY_WORDS_OUTSIDE:
+		return api_post_words_outside;
+	case KEY_LENGTH:
+		return m_length;
+	default:
+		return NULL;
+	}
+}
+
+/* __index(post, key), with upvalue 1 the table of keys (name -> enum post_key): build the
+ * field, cache it with rawset, return it. Methods are cached too, so that post:find reads a
+ * plain field from the second call on; post.linted is not (below). Unknown keys are nil on
+ * a whole post and an error on a light one, whose missing fields a rule would otherwise
+ * take for empty. */
 static int post_index(lua_State *L)
 {
 	const struct post_view *view = check_view(L, 1);
 	struct post *p = view->post;
-	const char *k = lua_tostring(L, 2);
-	if (!k || lua_type(L, 2) != LUA_TSTRING)
+	if (lua_type(L, 2) != LUA_TSTRING)
 		return 0;
-	if (strcmp(k, "linted") == 0) {
-		/* first: rules across posts ask it of every post of a calendar. Not cached: the
-		 * same post table may be context for one rule call and linted for another */
+	lua_pushvalue(L, 2);
+	int key = lua_rawget(L, lua_upvalueindex(1)) == LUA_TNUMBER ? (int)lua_tointeger(L, -1) : 0;
+	lua_pop(L, 1);
+	if (key == KEY_LINTED) {
+		/* rules across posts ask it of every post of a calendar. Not cached: the same post
+		 * table may be context for one rule call and linted for another */
 		lua_pushboolean(L, !view->in_set || view->linted);
 		return 1;
 	}
 	if (view->light)
-		return light_field(L, view, k);
-	if (strcmp(k, "line_col") == 0) {
-		lua_pushcfunction(L, m_line_col);
-		return 1;
-	}
-	if (strcmp(k, "find") == 0) {
-		lua_pushcfunction(L, m_find);
-		return 1;
-	}
-	if (strcmp(k, "shingles") == 0) {
-		lua_pushcfunction(L, m_shingles);
-		return 1;
-	}
-	if (strcmp(k, "words_outside") == 0) {
-		lua_pushcfunction(L, api_post_words_outside);
-		return 1;
-	}
-	if (strcmp(k, "length") == 0) {
-		lua_pushcfunction(L, m_length);
-		return 1;
-	}
-	static const struct {
-		const char *name;
-		enum token_kind kind;
-	} token_fields[] = {
-		{ "words", TOK_WORD },       { "sentences", TOK_SENTENCE }, { "links", TOK_LINK },
-		{ "images", TOK_IMAGE },     { "hashtags", TOK_HASHTAG },   { "mentions", TOK_MENTION },
-		{ "emoji", TOK_EMOJI },      { "quotes", TOK_QUOTE },
-	};
-	bool found = true;
-	for (size_t i = 0; i < sizeof(token_fields) / sizeof(*token_fields); i++) {
-		if (strcmp(k, token_fields[i].name) == 0) {
-			push_tokens(L, p, token_fields[i].kind);
-			goto cache;
-		}
-	}
-	if (strcmp(k, "text") == 0) {
+		return light_field(L, view, key);
+	lua_CFunction method = method_of(key);
+	if (method) {
+		lua_pushcfunction(L, method);
+	} else if (key >= KEY_TOKENS && key < KEY_TOKENS + TOK_KINDS) {
+		push_tokens(L, p, (enum token_kind)(key - KEY_TOKENS));
+	} else if (key == KEY_TEXT) {
 		lua_pushlstring(L, p->text, p->len);
-	} else if (strcmp(k, "body") == 0) {
+	} else if (key == KEY_BODY) {
 		lua_createtable(L, 0, 3);
 		set_range(L, p->body_start, p->body_end);
 		set_text(L, p, "text", p->body_start, p->body_end);
-	} else if (strcmp(k, "front_matter") == 0) {
+	} else if (key == KEY_FRONT_MATTER) {
 		if (!p->has_front_matter)
 			return 0;
 		lua_createtable(L, 0, 3);
 		set_range(L, p->fm_start, p->fm_end);
 		set_text(L, p, "text", p->fm_start, p->fm_end);
-	} else if (strcmp(k, "parts") == 0) {
+	} else if (key == KEY_PARTS) {
 		push_parts(L, p);
-	} else {
-		int pushed = push_meta_field(L, view, k);
-		if (pushed == 0)
-			return 0;
-		found = pushed > 0;
-	}
-	if (!found)
+	} else if (push_meta_field(L, view, key) <= 0) {
 		return 0;
-cache:
+	}
 	lua_pushvalue(L, 2);
 	lua_pushvalue(L, -2);
 	lua_rawset(L, 1);
@@ -616,7 +672,12 @@ static int m_length(lua_State *L)
 void api_open_post_meta(lua_State *L)
 {
 	luaL_newmetatable(L, "postlint.post");
-	lua_pushcfunction(L, post_index);
+	lua_createtable(L, 0, (int)(sizeof(post_keys) / sizeof(*post_keys)));
+	for (size_t i = 0; i < sizeof(post_keys) / sizeof(*post_keys); i++) {
+		lua_pushinteger(L, post_keys[i].key);
+		lua_setfield(L, -2, post_keys[i].name);
+	}
+	lua_pushcclosure(L, post_index, 1);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, post_newindex);
 	lua_setfield(L, -2, "__newindex");
