@@ -400,6 +400,12 @@ static void load_dir_rules(struct ruleset *rs, size_t origin, const char *dir,
 	free(names);
 }
 
+bool rule_compiled_in(const struct ruleset *rs, const struct rule *r)
+{
+	const struct rule_origin *o = &rs->origins[r->origin];
+	return o->builtin && !o->dir;
+}
+
 void ruleset_load_builtin(struct ruleset *rs, const char *dir)
 {
 	if (dir) {

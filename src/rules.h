@@ -61,6 +61,9 @@ struct ruleset {
 struct ruleset *ruleset_new(struct host *host);
 void ruleset_free(struct ruleset *rs);
 
+/* Whether the rule is one of the built-in rules compiled into the binary (not --rules-dir,
+ * not a plugin): postlint's own code, run as trusted (host_trust_next_call). */
+bool rule_compiled_in(const struct ruleset *rs, const struct rule *r);
 /* Loads the built-in rules: from dir when given (--rules-dir), else the embedded copies. */
 void ruleset_load_builtin(struct ruleset *rs, const char *dir);
 /* Loads a plugin folder: its init.lua metadata (name, version, description) when present,

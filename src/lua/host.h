@@ -78,12 +78,20 @@ void host_set_memory_limit(struct host *h, size_t bytes);
 /* Wall-clock seconds a budgeted call may take: past them the hook stops it like a spent
  * budget, and the watchdog ends the process if the call is stuck in C. */
 void host_set_watchdog(struct host *h, int seconds);
+/* The next host_call runs code compiled into postlint (the built-in rules), not a
+ * stranger's: its Lua instructions are not counted while it is quick, since the count hook
+ * makes the VM stop at every instruction. C functions' charges still count, and a call that
+ * runs for TRUSTED_COUNT_AFTER_MS (host.c) gets the hook from the watchdog, so a loop in it
+ * is still stopped by the budget and the time limit, with its file and line. */
+void host_trust_next_call(struct host *h);
 /* The watchdog's timer signal (a real-time one: SIGALRM and the one ITIMER_REAL stay free
  * for whoever embeds the host). */
 #define HOST_WATCHDOG_SIGNAL (SIGRTMIN + 3)
-/* Unblocks HOST_WATCHDOG_SIGNAL in the calling thread and the threads it creates later: a
- * process inherits its parent's blocked signals across exec, and with this one blocked in
- * every thread the watchdog would never run. Call it first thing, before any thread. */
+/* The signal that starts counting a trusted call's instructions (host_trust_next_call). */
+#define HOST_COUNT_SIGNAL (SIGRTMIN + 4)
+/* Unblocks HOST_WATCHDOG_SIGNAL and HOST_COUNT_SIGNAL in the calling thread and the threads
+ * it creates later: a process inherits its parent's blocked signals across exec, and with
+ * these blocked in every thread the watchdog would never run. Call it first thing, before any thread. */
 void host_watchdog_unblock(void);
 /* In a child forked from a process whose rules ran (the resident server): its watchdog timer
  * did not come along, so the next rule call starts one. Before the child starts threads. */

@@ -228,6 +228,30 @@ class Hostile(unittest.TestCase):
         self.assertIn("declare-goal", [d["rule"] for d in data["diagnostics"]])
         self.assertLess(took, BOUND)
 
+    def test_rules_from_files_are_counted_from_their_first_instruction(self):
+        # Only the built-in rules compiled into postlint run uncounted while they are quick
+        # (host_trust_next_call); a plugin's rule, or one loaded with --rules-dir, is counted
+        # from the start: a quick loop of about 1.6 million instructions trips a budget of 1
+        # million at once, long before the watchdog would start counting a trusted call.
+        busy = "local n = 0 for i = 1, 800000 do n = n + i end"
+        self.plugin({"busy": busy}, lintrc_extra="limits = { instructions = 1000000 }\n")
+        self.write("p.md", "What do you think of our new garden?\n")
+        data, _ = self.lint("p.md")
+        errors = self.errors_by_rule(data)
+        self.assertEqual(sorted(errors), ["busy"])
+        self.assertIn("instruction budget exceeded (1 million instructions)",
+                      errors["busy"]["message"])
+        self.assertIn("declare-goal", [d["rule"] for d in data["diagnostics"]])
+        self.write(".lintrc", "limits = { instructions = 1000000 }\n")
+        data, _ = self.lint("--rules-dir", "plug/rules", "p.md")
+        errors = self.errors_by_rule(data)
+        self.assertEqual(sorted(errors), ["busy"])
+        self.assertIn("instruction budget exceeded", errors["busy"]["message"])
+        # the same loop inside a limit it fits is no error (the test measures the budget)
+        self.write(".lintrc", "limits = { instructions = 4000000 }\n")
+        data, _ = self.lint("--rules-dir", "plug/rules", "p.md", code=0)  # a warning
+        self.assertEqual(self.errors_by_rule(data), {})
+
     def test_rules_cannot_poison_each_other(self):
         # rules run in id order; a-* poison, z-* check they see none of it. Rules of one plugin
         # share the post table (by design: one author); other plugins get their own.

@@ -1,0 +1,137 @@
+/* Trusted calls (host_trust_next_call, the built-in rules compiled into postlint): their Lua
+ * instructions are not counted while they are quick, and a trusted call that runs on is still
+ * stopped by the budget or the time limit with its file and line, the process going on: on
+ * the main thread, on a worker thread, and in a child forked after the watchdog ran (the
+ * resident server's children). The stopping cases run in a child process: if the count never
+ * started, the watchdog would end that child (exit code 2) instead. */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+
+#include "check.h"
+#include "lua/host.h"
+
+static const char *chunk_src;
+
+static int run_chunk(lua_State *L)
+{
+	host_push_env(L, NULL);
+	host_load_chunk(L, chunk_src, strlen(chunk_src), "=trusted", lua_gettop(L));
+	lua_call(L, 0, 0);
+	return 0;
+}
+
+struct outcome {
+	int rc;
+	enum host_error_kind kind;
+	char message[1024];
+	double seconds;
+};
+
+/* Runs src in a new host (a 1 s time limit) with `instructions`, trusted or not. */
+static struct outcome run(const char *src, long long instructions, bool trusted)
+{
+	struct host_limits limits = { .instructions = instructions };
+	struct host *h = host_new(&limits);
+	host_set_watchdog(h, 1);
+	host_set_label(h, "rule 'trusted' on 'p.md'");
+	struct host_error err;
+	struct timespec t0, t1;
+	chunk_src = src;
+	if (trusted)
+		host_trust_next_call(h);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct outcome o = { 0 };
+	o.rc = host_call(h, run_chunk, NULL, instructions, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	o.seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	o.kind = err.kind;
+	snprintf(o.message, sizeof(o.message), "%s", o.rc < 0 ? err.message : "finished");
+	host_free(h);
+	return o;
+}
+
+#define ENDLESS "local n = 0\nwhile true do n = n + 1 end"
+
+static void *endless_on_thread(void *arg)
+{
+	static struct outcome o;
+	(void)arg;
+	o = run(ENDLESS, HOST_DEFAULT_INSTRUCTIONS, true);
+	return &o;
+}
+
+/* In a child: a trusted endless loop, on this thread or a second one. Exit 0 when it was
+ * stopped with the budget's or the clock's message naming line 2; 3 otherwise (its message
+ * on stderr); the watchdog's 2 when nothing stopped it. The child of a process whose
+ * watchdog ran does not call host_watchdog_forked: the host notices the fork itself. */
+static int stop_in_child(bool on_thread)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct outcome o;
+		if (on_thread) {
+			pthread_t t;
+			void *res = NULL;
+			if (pthread_create(&t, NULL, endless_on_thread, NULL) != 0 ||
+			    pthread_join(t, &res) != 0)
+				_exit(4);
+			o = *(struct outcome *)res;
+		} else {
+			o = run(ENDLESS, HOST_DEFAULT_INSTRUCTIONS, true);
+		}
+		bool stopped = o.rc < 0 && o.kind == HOST_ERR_BUDGET &&
+			       strstr(o.message, "trusted:2:") != NULL &&
+			       (strstr(o.message, "instruction budget exceeded") ||
+				strstr(o.message, "time limit exceeded"));
+		fprintf(stderr, "# %s after %.2f s\n", o.message, o.seconds);
+		_exit(stopped ? 0 : 3);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int main(void)
+{
+	host_watchdog_unblock();
+	/* first in a process whose watchdog never ran */
+	CHECK_INT(stop_in_child(false), 0, "a trusted endless loop is stopped");
+	CHECK_INT(stop_in_child(true), 0, "on a worker thread too");
+	/* about a million Lua instructions: a few ms, far below the time before counting starts */
+	const char *busy = "local n = 0 for i = 1, 250000 do n = n + i end assert(n > 0)";
+	struct outcome o = run(busy, 200000, false);
+	CHECK(o.rc < 0 && o.kind == HOST_ERR_BUDGET, "counted, the call is over its budget: %s",
+	      o.message);
+	o = run(busy, 200000, true);
+	CHECK(o.rc == 0, "trusted and quick, its instructions are not counted: %s", o.message);
+	/* the trust is for one call: the host's next call is counted again */
+	{
+		struct host_limits limits = { .instructions = 200000 };
+		struct host *h = host_new(&limits);
+		struct host_error err;
+		chunk_src = busy;
+		host_trust_next_call(h);
+		CHECK_INT(host_call(h, run_chunk, NULL, 200000, &err), 0, "the trusted call");
+		CHECK(host_call(h, run_chunk, NULL, 200000, &err) < 0 && err.kind == HOST_ERR_BUDGET,
+		      "the next call is counted");
+		host_free(h);
+	}
+	/* a C function's charges count in a trusted call too */
+	o = run("local s = ('x'):rep(100000) for i = 1, 50 do s:find('y', 1, true) end", 100000,
+		true);
+	CHECK(o.rc < 0 && o.kind == HOST_ERR_BUDGET, "charges are counted: %s", o.message);
+
+	/* a child whose parent ran trusted calls: its thread has another kernel id */
+	CHECK_INT(stop_in_child(false), 0, "in a child forked after trusted calls ran");
+	CHECK_INT(stop_in_child(true), 0, "and on a thread of such a child");
+	return check_done();
+}
