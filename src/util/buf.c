@@ -65,7 +65,33 @@ void buf_adds(struct buf *b, const char *s)
 
 void buf_addc(struct buf *b, char c)
 {
-	buf_add(b, &c, 1);
+	if (b->len + 1 >= b->cap)
+		buf_grow(b, 1);
+	b->ptr[b->len++] = c;
+	b->ptr[b->len] = '\0';
+}
+
+void buf_addn(struct buf *b, char c, size_t n)
+{
+	buf_grow(b, n);
+	memset(b->ptr + b->len, c, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+}
+
+void buf_addi(struct buf *b, long long v)
+{
+	char digits[24];
+	size_t k = sizeof(digits);
+	/* negated as unsigned: LLONG_MIN has no positive counterpart */
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		digits[--k] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[--k] = '-';
+	buf_add(b, digits + k, sizeof(digits) - k);
 }
 
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)

@@ -23,6 +23,11 @@ void buf_grow(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t len);
 void buf_adds(struct buf *b, const char *s);
 void buf_addc(struct buf *b, char c);
+/* n copies of c. */
+void buf_addn(struct buf *b, char c, size_t n);
+/* v in decimal (a minus sign first when negative), like "%d" without vsnprintf's cost:
+ * the text output formats line and column numbers for every finding. */
+void buf_addi(struct buf *b, long long v);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 char *buf_detach(struct buf *b, size_t *len);

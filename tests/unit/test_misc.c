@@ -1,4 +1,5 @@
 /* Globs, fixes, findings and sorting: small pieces with exact answers. */
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,44 @@ static void formatting(void)
 	buf_release(&empty);
 }
 
+/* buf_addi writes what "%lld" does, for the numbers at the edges and a sweep across digit
+ * counts; buf_addn and buf_addc grow the buffer as buf_add does, NUL-terminated. */
+static void numbers(void)
+{
+	static const long long edges[] = { 0, 1, -1, 9, 10, -10, 99999, 100000, INT_MAX, INT_MIN,
+					   LLONG_MAX, LLONG_MIN };
+	struct buf b = BUF_INIT, want = BUF_INIT;
+	bool same = true;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(*edges); i++) {
+		buf_addi(&b, edges[i]);
+		buf_addf(&want, "%lld", edges[i]);
+	}
+	for (long long v = 1; v < LLONG_MAX / 7; v = v * 7 + 3) {
+		buf_addi(&b, v);
+		buf_addi(&b, -v);
+		buf_addf(&want, "%lld%lld", v, -v);
+	}
+	same = b.len == want.len && memcmp(b.ptr, want.ptr, b.len + 1) == 0;
+	CHECK(same, "buf_addi as %%lld (%zu bytes)", b.len);
+	buf_reset(&b);
+	buf_addn(&b, '^', 0);
+	CHECK(b.len == 0 && b.ptr[0] == '\0', "no copies add nothing");
+	for (size_t n = 0; n < 200; n++) {
+		buf_addn(&b, (char)('a' + n % 26), n);
+		buf_addc(&b, '|');
+	}
+	bool runs = b.ptr[b.len] == '\0';
+	size_t at = 0;
+	for (size_t n = 0; n < 200 && runs; n++) {
+		for (size_t k = 0; k < n; k++)
+			runs &= b.ptr[at++] == (char)('a' + n % 26);
+		runs &= b.ptr[at++] == '|';
+	}
+	CHECK(runs && at == b.len, "buf_addn and buf_addc across growth (%zu bytes)", b.len);
+	buf_release(&b);
+	buf_release(&want);
+}
+
 /* Reports grow their findings from 2 (a run holds thousands of mostly short ones), then
  * double; the FNV-1a helpers give the published values. */
 static void small_pieces(void)
@@ -305,6 +344,7 @@ int main(void)
 {
 	small_pieces();
 	formatting();
+	numbers();
 	sorting();
 	globs();
 	fixes();
