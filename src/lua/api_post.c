@@ -36,27 +36,43 @@ struct post_handle {
 	const struct post_view *view; /* NULL once the post's run is over */
 };
 
-static char handle_key, posts_key, handles_key, handle_meta_key, post_meta_key;
+static char posts_key, handles_key, handle_meta_key, post_meta_key;
+
+/* Where a post table keeps its handle: an integer key, found by Lua's integer lookup (a light
+ * userdata key took the generic one, four times the instructions; this runs for every
+ * method call and every field a rule reads first, and for every post of a calendar that
+ * lint.dated and lint.nearest_posts read). */
+#define HANDLE_KEY LUA_MININTEGER
+
+/* The address of the handles' metatable, kept in the state's extra space (every thread of
+ * the state has a copy, made when it is created): compared with a handle's metatable
+ * without a registry lookup. */
+static const void *handle_meta(lua_State *L)
+{
+	const void *meta;
+	memcpy(&meta, lua_getextraspace(L), sizeof(meta));
+	return meta;
+}
+
+_Static_assert(LUA_EXTRASPACE >= sizeof(void *), "the extra space holds a pointer");
 
 /* The handle of the post table at (absolute) index table, or NULL when it is no post. */
 static const struct post_handle *find_handle(lua_State *L, int table)
 {
 	if (!lua_istable(L, table))
 		return NULL;
-	if (lua_rawgetp(L, table, &handle_key) != LUA_TUSERDATA) {
+	if (lua_rawgeti(L, table, HANDLE_KEY) != LUA_TUSERDATA) {
 		lua_pop(L, 1);
 		return NULL;
 	}
 	/* only a handle made by api_push_post will do: pairs(post) shows the key, and a rule
-	 * could put any userdata of its own under it */
-	/* luaL_testudata, with the metatable found by address rather than by name: this runs
-	 * for every field a rule reads first from every post */
+	 * could put any userdata of its own under it (luaL_testudata, with the metatable known
+	 * by address rather than looked up by name) */
 	struct post_handle *h = NULL;
 	if (lua_getmetatable(L, -1)) {
-		lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
-		if (lua_rawequal(L, -1, -2))
-			h = lua_touserdata(L, -3);
-		lua_pop(L, 2);
+		if (lua_topointer(L, -1) == handle_meta(L))
+			h = lua_touserdata(L, -2);
+		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
 	return h;
@@ -687,6 +703,8 @@ void api_open_post_meta(lua_State *L)
 	luaL_newmetatable(L, API_TYPE_POST_HANDLE);
 	lua_pushliteral(L, "post handle");
 	lua_setfield(L, -2, "__metatable");
+	const void *meta = lua_topointer(L, -1); /* anchored in the registry: it stays put */
+	memcpy(lua_getextraspace(L), &meta, sizeof(meta));
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
 	lua_newtable(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &posts_key);
@@ -717,7 +735,7 @@ void api_push_post_table(lua_State *L, const struct post_view *view)
 	lua_pushvalue(L, -2);
 	lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
 	lua_pop(L, 1);
-	lua_rawsetp(L, -2, &handle_key);
+	lua_rawseti(L, -2, HANDLE_KEY);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &post_meta_key);
 	lua_setmetatable(L, -2);
 }

@@ -252,6 +252,19 @@ class Hostile(unittest.TestCase):
         data, _ = self.lint("--rules-dir", "plug/rules", "p.md", code=0)  # a warning
         self.assertEqual(self.errors_by_rule(data), {})
 
+    def test_a_forged_post_handle_is_refused(self):
+        # pairs(post) shows where the table keeps its handle; a rule that puts a userdata of
+        # its own there (lint.phrases makes one) gets "expected a post", not another post
+        self.plugin({"forges": 'for k, v in pairs(post) do if type(v) == "userdata" then '
+                               'rawset(post, k, lint.phrases({ "x" })) end end '
+                               'local found = post:find(lint.phrases({ "garden" }))'})
+        self.write("p.md", "What do you think of our new garden?\n")
+        data, _ = self.lint("p.md")
+        errors = self.errors_by_rule(data)
+        self.assertEqual(sorted(errors), ["forges"])
+        self.assertIn("expected a post", errors["forges"]["message"])
+        self.assertIn("declare-goal", [d["rule"] for d in data["diagnostics"]])
+
     def test_rules_cannot_poison_each_other(self):
         # rules run in id order; a-* poison, z-* check they see none of it. Rules of one plugin
         # share the post table (by design: one author); other plugins get their own.
