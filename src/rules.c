@@ -23,9 +23,20 @@ static const char *const rule_fields[] = { "id", "summary", "docs", "severity", 
 
 /* Raises "<file>: unknown field 'k' in <where> (fields: a, b, ...)" for a key of table t that
  * is not in fields (NULL-terminated); the list in the message is made from fields itself. */
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Raises an error naming every key of table t that is not one of fields, in sorted order: a
+ * table's keys come out of lua_next in the order of the state's hash seed, and naming the
+ * first of two typos would name either from one run to the next. */
 static void check_fields(lua_State *L, int t, const char *const *fields, const char *file,
 			 const char *where)
 {
+	lua_newtable(L); /* the unknown keys' names, kept alive here */
+	int names = lua_gettop(L);
+	lua_Integer n = 0;
 	lua_pushnil(L);
 	while (lua_next(L, t)) {
 		lua_pop(L, 1);
@@ -35,18 +46,46 @@ static void check_fields(lua_State *L, int t, const char *const *fields, const c
 			known |= strcmp(*f, key) == 0;
 		if (known)
 			continue;
-		const char *name = key ? key : luaL_tolstring(L, -1, NULL);
-		luaL_Buffer b;
-		luaL_buffinit(L, &b);
-		for (const char *const *f = fields; *f; f++) {
-			if (f != fields)
-				luaL_addstring(&b, ", ");
-			luaL_addstring(&b, *f);
-		}
-		luaL_pushresult(&b);
-		luaL_error(L, "%s: unknown field '%s' in %s (fields: %s)", file, name, where,
-			   lua_tostring(L, -1));
+		if (key)
+			lua_pushvalue(L, -1);
+		else
+			luaL_tolstring(L, -1, NULL);
+		lua_rawseti(L, names, ++n);
 	}
+	if (n == 0) {
+		lua_pop(L, 1);
+		return;
+	}
+	/* pointers into the strings the table holds, in a userdata: nothing to free if an
+	 * allocation below raises */
+	const char **sorted = lua_newuserdatauv(L, (size_t)n * sizeof(*sorted), 0);
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_rawgeti(L, names, i);
+		sorted[i - 1] = lua_tostring(L, -1);
+		lua_pop(L, 1);
+	}
+	qsort(sorted, (size_t)n, sizeof(*sorted), compare_names);
+	luaL_Buffer b;
+	luaL_buffinit(L, &b);
+	luaL_addstring(&b, n == 1 ? "unknown field " : "unknown fields ");
+	for (lua_Integer i = 0; i < n; i++) {
+		if (i)
+			luaL_addstring(&b, ", ");
+		luaL_addchar(&b, '\'');
+		luaL_addstring(&b, sorted[i]);
+		luaL_addchar(&b, '\'');
+	}
+	luaL_addstring(&b, " in ");
+	luaL_addstring(&b, where);
+	luaL_addstring(&b, " (fields: ");
+	for (const char *const *f = fields; *f; f++) {
+		if (f != fields)
+			luaL_addstring(&b, ", ");
+		luaL_addstring(&b, *f);
+	}
+	luaL_addchar(&b, ')');
+	luaL_pushresult(&b);
+	luaL_error(L, "%s: %s", file, lua_tostring(L, -1));
 }
 
 struct ruleset *ruleset_new(struct host *host)
@@ -348,11 +387,6 @@ static char *read_small_file(const char *path, size_t *len, struct buf *err)
 		return NULL;
 	}
 	return buf_detach(&b, len);
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* Loads every *.lua directly in dir (sorted), as rules of origin. */

@@ -705,9 +705,17 @@ class HostileRules(Case):
                                           'severty = "error", check = function() end }\n')
         self.write("plug/rules/wrong-name.lua", 'return { id = "right-name", summary = "s", '
                                                 'docs = "d", check = function() end }\n')
+        # two typos: both named, sorted (not the first in the state's hash order, which
+        # differs from run to run)
+        self.write("plug/rules/typos.lua", 'return { id = "typos", summary = "s", docs = "d", '
+                                           'severty = "error", chekc = function() end, '
+                                           '[1] = true }\n')
         self.write(".lintrc", 'plugins = { "./plug" }\n')
         self.write("p.md", GOOD)
-        r = run(["p.md"], self.dir)
+        for _ in range(4):
+            r = run(["p.md"], self.dir)
+            self.assertIn("plug/rules/typos.lua: unknown fields '1', 'chekc', 'severty' in the "
+                          "rule table", r.stderr)
         self.assertEqual(r.returncode, 2)
         self.assertRegex(r.stderr, r"plug/rules/syntax\.lua:4: unexpected symbol near '}'")
         self.assertIn("plug/rules/typo.lua: unknown field 'severty'", r.stderr)
