@@ -47,6 +47,8 @@ static int start_lock = -1;
 static char *start_lock_path;
 
 #define LOCK_WAIT_MS 5000
+/* How often a waiting server checks that its socket is still there (wait_for_child). */
+#define SOCKET_CHECK_MS 1000
 
 enum lock_wait { LOCK_TAKEN, LOCK_SERVER_ANSWERS, LOCK_HELD };
 
@@ -278,6 +280,39 @@ static void on_stop(int sig)
 	stopping = 1;
 }
 
+/* Whether path is still the socket this server bound: a /tmp cleaner may delete it (no
+ * client could reach the server, and its lock would keep `server start` from making
+ * another), and a server started meanwhile puts its own there. */
+static bool socket_is_ours(const char *path, ino_t ino)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && st.st_ino == ino && S_ISSOCK(st.st_mode);
+}
+
+/* Waits until the idle child writes on fd (it took a client: 1), idle_ms pass, the socket
+ * is no longer this server's (0), or a stop signal comes (-1). The socket is looked at every
+ * SOCKET_CHECK_MS, well inside the time `server start` waits for the lock (LOCK_WAIT_MS). */
+static int wait_for_child(int fd, const char *path, ino_t ino, int idle_ms,
+			  const sigset_t *waiting)
+{
+	long long deadline = monotonic_ms() + idle_ms;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	for (;;) {
+		long long left = deadline - monotonic_ms();
+		if (left <= 0)
+			return 0;
+		long long slice = left < SOCKET_CHECK_MS ? left : SOCKET_CHECK_MS;
+		struct timespec t = { (time_t)(slice / 1000), (long)(slice % 1000) * 1000000L };
+		int ready = ppoll(&pfd, 1, &t, waiting);
+		if (ready < 0 && errno == EINTR && !stopping)
+			continue;
+		if (ready != 0)
+			return ready;
+		if (!socket_is_ours(path, ino))
+			return 0;
+	}
+}
+
 /* Keeps one idle child; ends after idle_ms without a request, or on SIGTERM/SIGINT/SIGHUP.
  * Removes the socket it bound (ino) unless another server's took its place. */
 static void serve(int listen_fd, const char *path, ino_t ino, int idle_ms, server_main_fn run)
@@ -299,7 +334,6 @@ static void serve(int listen_fd, const char *path, ino_t ino, int idle_ms, serve
 	sigdelset(&waiting, SIGTERM);
 	sigdelset(&waiting, SIGINT);
 	sigdelset(&waiting, SIGHUP);
-	struct timespec idle = { idle_ms / 1000, (idle_ms % 1000) * 1000000L };
 	struct sigaction reap = { .sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT };
 	sigaction(SIGCHLD, &reap, NULL);
 	int failures = 0;
@@ -317,11 +351,7 @@ static void serve(int listen_fd, const char *path, ino_t ino, int idle_ms, serve
 			close(p[0]);
 			break;
 		}
-		struct pollfd pfd = { p[0], POLLIN, 0 };
-		int ready;
-		do
-			ready = ppoll(&pfd, 1, &idle, &waiting);
-		while (ready < 0 && errno == EINTR && !stopping);
+		int ready = wait_for_child(p[0], path, ino, idle_ms, &waiting);
 		char c;
 		if (ready > 0 && read(p[0], &c, 1) == 1) {
 			failures = 0;

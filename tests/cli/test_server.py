@@ -188,6 +188,24 @@ class Lifecycle(ServerCase):
         self.start()  # before: "another one is starting or running", and none was
         self.assertNotEqual(self.server_pid(), first)
 
+    def test_a_deleted_socket_ends_its_server(self):
+        # a /tmp cleaner deletes the socket: no client reaches that server any more, and its
+        # lock would keep the next `server start` waiting in vain; the server notices within
+        # a second or so and ends, and the next start makes a new one
+        self.start()
+        old = self.server_processes()
+        self.assertTrue(old)
+        for name in self.sockets():
+            os.unlink(os.path.join(self.run_dir, "postlint", name))
+        self.start()
+        pid = self.server_pid()
+        self.assertNotIn(pid, old)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and set(old) & set(self.server_processes()):
+            time.sleep(0.1)
+        self.assertEqual(set(old) & set(self.server_processes()), set())
+        self.assert_same("--format", "json", "posts")
+
     def test_start_with_standard_streams_closed(self):
         # before: the lock took descriptor 0 and lost it to the daemon's dup2, and children
         # closed their own connection: a server that answered nobody and could not be stopped
