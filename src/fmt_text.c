@@ -126,13 +126,14 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 			end = to;
 	}
 	/* the gutter: the line number right-aligned in five columns ("%5d | ") */
-	struct buf number = BUF_INIT;
-	buf_addi(&number, f->line);
-	size_t digits = number.len < 5 ? 5 : number.len;
+	size_t number = 1;
+	for (int v = f->line; v >= 10 || v <= -10; v /= 10)
+		number++;
+	number += f->line < 0;
+	size_t digits = number < 5 ? 5 : number;
 	buf_adds(b, paint(ctx, DIM));
-	buf_addn(b, ' ', digits - number.len);
-	buf_add(b, number.ptr, number.len);
-	buf_release(&number);
+	buf_addn(b, ' ', digits - number);
+	buf_addi(b, f->line);
 	buf_adds(b, " | ");
 	buf_adds(b, paint(ctx, RESET));
 	if (from > ls)

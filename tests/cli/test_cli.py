@@ -212,6 +212,18 @@ class Formats(Case):
                         lines[i + 3])
         self.assertRegex(r.stdout, r"\d+ problems \(1 error, \d+ warnings?\) in 1 of 1 file")
 
+    def test_text_gutter_widens_past_five_digits(self):
+        # the line number takes five columns, more when it has more digits, and the caret
+        # line lines up under it
+        self.write("p.md", "---\ngoal: conversation\n---\n" + "\n" * 100005
+                   + "Want 50% off? Buy now! Only 24 hours left!\n")
+        r = run(["--no-color", "--rule", "no-sales-push=error", "p.md"], self.dir)
+        lines = r.stdout.splitlines()
+        i = next(k for k, l in enumerate(lines) if "[no-sales-push]" in l)
+        self.assertTrue(lines[i].startswith("p.md:100009:15 error "), lines[i])
+        self.assertEqual(lines[i + 1], "100009 | Want 50% off? Buy now! Only 24 hours left!")
+        self.assertEqual(lines[i + 2], "       |               ^^^^^^^")
+
     def test_color_only_when_asked_and_no_color_wins(self):
         self.write("p.md", "I finished my first marathon today.\n")
         plain = run(["p.md"], self.dir)
