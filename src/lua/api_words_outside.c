@@ -82,14 +82,16 @@ static long span_holding(struct span_sweep *s, lua_Integer pos)
 }
 
 /* Puts the lists of sentence si (from the tables at by_sentence and by_sentence + 1, made
- * when missing) at the stack slots list and list + 1, and returns their length. Words come in
- * text order, so this runs about once per sentence. */
-static lua_Integer sentence_lists(lua_State *L, int by_sentence, int list, lua_Integer si)
+ * when missing, with room for the sentence's words) at the stack slots list and list + 1,
+ * and returns their length. Words come in text order, so this runs about once per
+ * sentence. */
+static lua_Integer sentence_lists(lua_State *L, int by_sentence, int list, lua_Integer si,
+				  int room)
 {
 	for (int k = 0; k < 2; k++) {
 		if (lua_rawgeti(L, by_sentence + k, si) != LUA_TTABLE) {
 			lua_pop(L, 1);
-			lua_createtable(L, 4, 0);
+			lua_createtable(L, room, 0);
 			lua_pushvalue(L, -1);
 			lua_rawseti(L, by_sentence + k, si);
 		}
@@ -115,8 +117,9 @@ int api_post_words_outside(lua_State *L)
 	lua_getfield(L, 1, "words"); /* 5: post.words, made here if not yet */
 	luaL_checktype(L, 5, LUA_TTABLE);
 	lua_createtable(L, (int)nwords, 0); /* 6: own */
-	lua_newtable(L);                    /* 7: by_sentence */
-	lua_newtable(L);                    /* 8: words_by_sentence */
+	int nsentences = (int)p->tk->tokens[TOK_SENTENCE].len;
+	lua_createtable(L, nsentences, 0); /* 7: by_sentence */
+	lua_createtable(L, nsentences, 0); /* 8: words_by_sentence */
 	lua_createtable(L, (int)nwords, 0); /* 9: span_of */
 	lua_pushnil(L);                     /* 10, 11: the lists of sentence current_si */
 	lua_pushnil(L);
@@ -141,7 +144,8 @@ int api_post_words_outside(lua_State *L)
 			continue;
 		lua_Integer si = (lua_Integer)w->sentence + 1;
 		if (si != current_si) {
-			listed = sentence_lists(L, 7, 10, si);
+			const struct token *s = &p->tk->tokens[TOK_SENTENCE].items[w->sentence];
+			listed = sentence_lists(L, 7, 10, si, (int)s->nwords);
 			current_si = si;
 		}
 		listed++;
