@@ -111,7 +111,13 @@ int main(void)
 	struct outcome o = run(busy, 200000, false);
 	CHECK(o.rc < 0 && o.kind == HOST_ERR_BUDGET, "counted, the call is over its budget: %s",
 	      o.message);
-	o = run(busy, 200000, true);
+	/* a few tries: a machine so loaded that the call stalls past the 200 ms would start the
+	 * count, as it should */
+	for (int tries = 0; tries < 3; tries++) {
+		o = run(busy, 200000, true);
+		if (o.rc == 0)
+			break;
+	}
 	CHECK(o.rc == 0, "trusted and quick, its instructions are not counted: %s", o.message);
 	/* the trust is for one call: the host's next call is counted again */
 	{
