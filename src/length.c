@@ -1,4 +1,5 @@
 /* Per-network length counting and the one table of limits. */
+#define _GNU_SOURCE /* memmem */
 #include "length.h"
 
 #include <string.h>
@@ -149,28 +150,25 @@ bool length_post_text(const struct post *post, size_t part, struct buf *out)
 		end = post->parts.items[part - 1].end;
 	}
 	size_t from = out->len;
+	const char *text = post->text;
 	bool unclosed = false; /* an unclosed comment was seen: none closes later either */
 	for (size_t i = start; i < end;) {
-		if (!unclosed && end - i >= 4 && memcmp(post->text + i, "<!--", 4) == 0) {
-			const char *close = NULL;
-			for (size_t j = i + 4; j + 3 <= end; j++) {
-				if (memcmp(post->text + j, "-->", 3) == 0) {
-					close = post->text + j;
-					break;
-				}
-			}
-			if (close) {
-				i = (size_t)(close - post->text) + 3;
-				/* a comment on a line of its own leaves no blank line behind */
-				if (i < end && post->text[i] == '\n' &&
-				    (out->len == from || out->ptr[out->len - 1] == '\n'))
-					i++;
-				continue;
-			}
-			unclosed = true;
+		/* the text up to the next comment, copied as it is */
+		const char *open = unclosed ? NULL : memmem(text + i, end - i, "<!--", 4);
+		size_t stop = open ? (size_t)(open - text) : end;
+		buf_add(out, text + i, stop - i);
+		i = stop;
+		if (!open)
+			break;
+		const char *close = i + 4 < end ? memmem(text + i + 4, end - i - 4, "-->", 3) : NULL;
+		if (!close) {
+			unclosed = true; /* the rest is text, "<!--" included */
+			continue;
 		}
-		buf_addc(out, post->text[i]);
-		i++;
+		i = (size_t)(close - text) + 3;
+		/* a comment on a line of its own leaves no blank line behind */
+		if (i < end && text[i] == '\n' && (out->len == from || out->ptr[out->len - 1] == '\n'))
+			i++;
 	}
 	/* trim the blank lines and spaces around the text */
 	size_t a = from, b = out->len;

@@ -264,8 +264,19 @@ size_t uni_grapheme_end(const char *s, size_t len, size_t pos)
 size_t uni_grapheme_count(const char *s, size_t len)
 {
 	size_t count = 0;
-	for (size_t i = 0; i < len; i = uni_grapheme_end(s, len, i))
+	size_t i = 0;
+	while (i < len) {
+		/* uni_grapheme_end's rule for two ASCII characters, here without a call per byte */
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80 && i + 1 < len && (unsigned char)s[i + 1] < 0x80 &&
+		    !(c == '\r' && s[i + 1] == '\n')) {
+			count++;
+			i++;
+			continue;
+		}
+		i = uni_grapheme_end(s, len, i);
 		count++;
+	}
 	return count;
 }
 

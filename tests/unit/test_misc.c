@@ -8,6 +8,7 @@
 #include "finding.h"
 #include "fix.h"
 #include "glob.h"
+#include "unicode.h"
 #include "util/buf.h"
 #include "util/hash.h"
 #include "util/strjoin.h"
@@ -278,6 +279,35 @@ static void numbers(void)
 	buf_release(&want);
 }
 
+/* uni_grapheme_count counts runs of ASCII without calling uni_grapheme_end per byte: on
+ * random mixes of ASCII, CR LF, combining marks, emoji with modifiers and flags, and
+ * invalid bytes it counts what a walk of uni_grapheme_end does. */
+static void grapheme_counts(void)
+{
+	static const char *const pieces[] = { "a", " ", "\r", "\n", "\r\n", "e\xcc\x81",
+					      "\xcc\x81", "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
+					      "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7", "\xff", "\xe2\x80\x8d",
+					      "\xe4\xb8\xad", "!", "\t" };
+	size_t npieces = sizeof(pieces) / sizeof(*pieces);
+	unsigned seed = 12345;
+	bool same = true;
+	int cases = 0;
+	for (; cases < 2000 && same; cases++) {
+		struct buf b = BUF_INIT;
+		int n = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 30;
+		for (int k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			buf_adds(&b, pieces[(seed >> 16) % npieces]);
+		}
+		size_t walked = 0;
+		for (size_t i = 0; i < b.len; i = uni_grapheme_end(b.ptr, b.len, i))
+			walked++;
+		same = uni_grapheme_count(b.ptr, b.len) == walked;
+		buf_release(&b);
+	}
+	CHECK(same, "uni_grapheme_count as uni_grapheme_end walks, %d strings", cases);
+}
+
 /* Reports grow their findings from 2 (a run holds thousands of mostly short ones), then
  * double; the FNV-1a helpers give the published values. */
 static void small_pieces(void)
@@ -345,6 +375,7 @@ int main(void)
 	small_pieces();
 	formatting();
 	numbers();
+	grapheme_counts();
 	sorting();
 	globs();
 	fixes();
