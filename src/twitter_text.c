@@ -569,6 +569,18 @@ void tt_extract_urls(const char *s, size_t len, bool with_scheme_only, tt_entiti
 		bool found = false;
 		size_t before = pos;
 		for (size_t u = pos; u < len;) {
+			/* an ASCII character after an ASCII letter, digit, '@', '$' or '#' (which no
+			 * URL may follow), or one that no domain starts with, starts no URL: most
+			 * bytes are passed over without decoding them or the one before */
+			unsigned char b = (unsigned char)s[u];
+			if (u > 0 && b < 0x80) {
+				unsigned char pb = (unsigned char)s[u - 1];
+				if (ascii_alnum(pb) || pb == '@' || pb == '$' || pb == '#' ||
+				    !domain_char(b)) {
+					u++;
+					continue;
+				}
+			}
 			int32_t c;
 			size_t k = next_cp(s, len, u, &c);
 			bool pre_ok;
