@@ -34,7 +34,13 @@ struct api_word_filter {
 	bool links;  /* words of link text */
 };
 
-bool api_word_usable(const struct post *p, size_t i, const struct api_word_filter *filter);
+/* Whether word i passes the filter; inline: the phrase search asks it of every word. */
+static inline bool api_word_usable(const struct post *p, size_t i,
+				   const struct api_word_filter *filter)
+{
+	uint16_t flags = p->tk->tokens[TOK_WORD].items[i].flags;
+	return !((flags & TF_QUOTED) && !filter->quoted) && !((flags & TF_LINK) && !filter->links);
+}
 /* The first word at or after word i where a phrase of the set matches (the post's word count
  * when none), with the length in words of the longest phrase matching there and that
  * phrase's source text. The words are scanned here, next to the set's filters, rather than

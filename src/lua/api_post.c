@@ -526,16 +526,6 @@ static int m_line_col(lua_State *L)
 	return 2;
 }
 
-bool api_word_usable(const struct post *p, size_t i, const struct api_word_filter *filter)
-{
-	uint16_t flags = p->tk->tokens[TOK_WORD].items[i].flags;
-	if ((flags & TF_QUOTED) && !filter->quoted)
-		return false;
-	if ((flags & TF_LINK) && !filter->links)
-		return false;
-	return true;
-}
-
 static bool opt_bool(lua_State *L, int opts, const char *field, bool dflt)
 {
 	if (lua_isnoneornil(L, opts))
