@@ -15,16 +15,12 @@ _Static_assert(UTF8PROC_VERSION_MAJOR > 2 ||
 		       (UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR >= 6),
 	       "postlint needs utf8proc 2.6 or newer");
 
-int uni_decode(const char *s, size_t len, int32_t *cp)
+/* uni_decode (unicode.h) past ASCII, and at the end of the text. */
+int uni_decode_multibyte(const char *s, size_t len, int32_t *cp)
 {
 	if (len == 0) {
 		*cp = -1;
 		return -1;
-	}
-	unsigned char c = (unsigned char)s[0];
-	if (c < 0x80) { /* the common case, without a library call */
-		*cp = c;
-		return 1;
 	}
 	utf8proc_int32_t out;
 	utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s,

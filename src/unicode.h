@@ -34,10 +34,21 @@ enum uni_script {
 	SCRIPT_HEBREW,
 };
 
+/* uni_decode past ASCII, and at the end of the text (unicode.c). */
+int uni_decode_multibyte(const char *s, size_t len, int32_t *cp);
 /* Decodes one code point at s[0..len). Returns the bytes consumed (1..4); on invalid UTF-8
  * (overlong, surrogate, out of range, truncated) returns -1 and sets *cp = -1, and the caller
  * should skip one byte. */
-int uni_decode(const char *s, size_t len, int32_t *cp);
+static inline int uni_decode(const char *s, size_t len, int32_t *cp)
+{
+	/* ASCII inline: the tokenizer, line and column counts and the URL scanner decode most
+	 * characters of every post one at a time */
+	if (len > 0 && (unsigned char)s[0] < 0x80) {
+		*cp = (unsigned char)s[0];
+		return 1;
+	}
+	return uni_decode_multibyte(s, len, cp);
+}
 /* Offset of the first invalid byte in s[0..len), or len if it is all valid UTF-8. */
 size_t uni_first_invalid(const char *s, size_t len);
 
