@@ -220,8 +220,7 @@ static void serve_request(int conn, server_main_fn run)
 	umask((mode_t)req.umask);
 	environ = env;
 	timing_forget(); /* POSTLINT_TIMING as the client has it */
-	host_watchdog_forked();
-	host_watchdog_on_exit(report_watchdog_exit);
+	host_watchdog_on_exit(report_watchdog_exit); /* the fork itself is noticed by the host */
 	child_conn = conn;
 	struct sigaction sa = { .sa_handler = on_fatal_signal, .sa_flags = SA_RESETHAND };
 	int fatal[] = { SIGPIPE, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };

@@ -104,7 +104,7 @@ static struct watch_slot watch_slots[WATCH_SLOTS];
 static void (*_Atomic before_watchdog_exit)(int code);
 static struct watch_slot no_slot; /* hosts beyond WATCH_SLOTS: ticked, never watched */
 /* Whether this process's watchdog timer runs (timers are not inherited by fork: see
- * host_watchdog_forked). */
+ * forked_child). */
 static atomic_bool watchdog_running;
 /* Whether its timer was made and set (it may not be, on a system short of timers). */
 static atomic_bool watchdog_ticking;
@@ -214,12 +214,14 @@ static void start_counting(int sig)
 	errno = saved;
 }
 
-/* In a forked child: its thread has another id, and the parent's timer did not come along
- * (host_watchdog_forked, for any fork). */
+/* In a forked child (pthread_atfork, registered when the watchdog first starts): its thread
+ * has another id, and the parent's timer did not come along, so the next budgeted call
+ * starts one. */
 static void forked_child(void)
 {
 	thread_tid = 0;
-	host_watchdog_forked();
+	atomic_store(&watchdog_running, false);
+	atomic_store(&watchdog_ticking, false);
 }
 
 static int current_tid(void)
@@ -278,11 +280,6 @@ void host_watchdog_on_exit(void (*before_exit)(int code))
 	atomic_store(&before_watchdog_exit, before_exit);
 }
 
-void host_watchdog_forked(void)
-{
-	atomic_store(&watchdog_running, false);
-	atomic_store(&watchdog_ticking, false);
-}
 
 void host_watchdog_unblock(void)
 {

@@ -91,11 +91,10 @@ void host_trust_next_call(struct host *h);
 #define HOST_COUNT_SIGNAL (SIGRTMIN + 4)
 /* Unblocks HOST_WATCHDOG_SIGNAL and HOST_COUNT_SIGNAL in the calling thread and the threads
  * it creates later: a process inherits its parent's blocked signals across exec, and with
- * these blocked in every thread the watchdog would never run. Call it first thing, before any thread. */
+ * these blocked in every thread the watchdog would never run. Call it first thing, before
+ * any thread. (A child forked after the watchdog ran needs nothing: its timer did not come
+ * along, and the host notices the fork and starts one at the child's next rule call.) */
 void host_watchdog_unblock(void);
-/* In a child forked from a process whose rules ran (the resident server): its watchdog timer
- * did not come along, so the next rule call starts one. Before the child starts threads. */
-void host_watchdog_forked(void);
 /* Called (from the signal handler: async-signal-safe only) with the exit code when the
  * watchdog ends the process, before it does (the resident server tells its client). */
 void host_watchdog_on_exit(void (*before_exit)(int code));

@@ -72,7 +72,7 @@ static void *endless_on_thread(void *arg)
 /* In a child: a trusted endless loop, on this thread or a second one. Exit 0 when it was
  * stopped with the budget's or the clock's message naming line 2; 3 otherwise (its message
  * on stderr); the watchdog's 2 when nothing stopped it. The child of a process whose
- * watchdog ran does not call host_watchdog_forked: the host notices the fork itself. */
+ * watchdog ran is told nothing: the host notices the fork itself. */
 static int stop_in_child(bool on_thread)
 {
 	pid_t pid = fork();
@@ -125,8 +125,12 @@ int main(void)
 		struct host *h = host_new(&limits);
 		struct host_error err;
 		chunk_src = busy;
-		host_trust_next_call(h);
-		CHECK_INT(host_call(h, run_chunk, NULL, 200000, &err), 0, "the trusted call");
+		int rc = -1;
+		for (int tries = 0; tries < 3 && rc != 0; tries++) { /* as above */
+			host_trust_next_call(h);
+			rc = host_call(h, run_chunk, NULL, 200000, &err);
+		}
+		CHECK_INT(rc, 0, "the trusted call");
 		CHECK(host_call(h, run_chunk, NULL, 200000, &err) < 0 && err.kind == HOST_ERR_BUDGET,
 		      "the next call is counted");
 		host_free(h);

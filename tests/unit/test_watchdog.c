@@ -48,8 +48,9 @@ static int quick(lua_State *L)
 	return 0;
 }
 
-/* For the resident server's children: forked from a process whose watchdog ran, they call
- * host_watchdog_forked, and the hook set by host_watchdog_on_exit hears the exit code. */
+/* For the resident server's children: forked from a process whose watchdog ran, they start
+ * a watchdog of their own without being told, and the hook set by host_watchdog_on_exit hears
+ * the exit code. */
 static bool child_is_forked_server_child;
 
 static void before_exit(int code)
@@ -92,10 +93,8 @@ static int run_child(lua_CFunction fn, bool on_thread, bool blocked, char *msg, 
 	if (pid == 0) {
 		dup2(fds[1], STDERR_FILENO);
 		close(fds[0]);
-		if (child_is_forked_server_child) {
-			host_watchdog_forked();
+		if (child_is_forked_server_child)
 			host_watchdog_on_exit(before_exit);
-		}
 		if (blocked) {
 			sigset_t set;
 			sigemptyset(&set);
