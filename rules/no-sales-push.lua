@@ -3,6 +3,25 @@
 local analysis = require("lib.analysis")
 local edit = require("lib.edit")
 
+-- Every form of price and percentage the analysis looks for, as written and as shown. Its
+-- patterns run only where their literal part ("$", "%", "/mo") is in the post: a wrong
+-- literal would silently lose a form, so each one is a test case below.
+local PRICE_FORMS = {
+  { "$49" }, { "49 $" }, { "€49" }, { "49€" }, { "£ 49" }, { "49£" }, { "¥490" }, { "490 ¥" },
+  { "円480" }, { "480円" }, { "EUR 49" }, { "49EUR" }, { "USD 49" }, { "49 USD" },
+  { "9/mo", "/mo" }, { "9/month", "/month" }, { "9 per month", "per month" },
+  { "50% off" }, { "50% OFF" }, { "30 % Rabatt" }, { "20% de descuento" }, { "10% dto" },
+  { "15%discount" }, { "20%オフ" }, { "20％オフ" },
+}
+local function price_cases(cases)
+  for _, form in ipairs(PRICE_FORMS) do
+    local shown = (form[2] or form[1]):gsub("%p", "%%%0")
+    cases[#cases + 1] = { text = "Buy now: " .. form[1],
+      errors = { { message = '^Pure sales push %("Buy now", "' .. shown .. '"[,)]' } } }
+  end
+  return cases
+end
+
 return {
   id = "no-sales-push",
   summary = "No pure sales pushes: give readers something to respond to",
@@ -79,7 +98,7 @@ The suggestion replaces the first call to action with a question about the reade
       "Our new candle range is out today. Which scent are you lighting first?",
       { text = "Sale ends soon, buy now! https://shop.example.com", options = { threshold = 9 } },
     },
-    invalid = {
+    invalid = price_cases({
       { text = "Want 50% off? Buy now! Only 24 hours left -> https://deals.example.com/spring",
         errors = { { message = "^Pure sales push %(.*\"Buy now\"", line = 1, column = 15 } },
         output = "Want 50% off? Buy now! Only 24 hours left -> https://deals.example.com/spring" },
@@ -88,6 +107,6 @@ The suggestion replaces the first call to action with a question about the reade
         errors = 1 },
       { text = "新商品のいちごタルトが本日発売🍓 1個480円、数量限定。", errors = 1 },
       { text = "Pre-save now: https://lnk.example/papermoons New single out Friday!", errors = 1 },
-    },
+    }),
   },
 }

@@ -522,22 +522,28 @@ local WEIGHTS = { cta = 2, giveaway = 2, offer = 1, urgency = 1, launch = 1, pri
 local DISCOUNTS = { non_commercial = 2, customer = 2 }
 
 -- Matches of Lua patterns over the body (lower-cased first when `lower`), as ranges.
--- Only the first `count` patterns are tried (all when nil).
+-- Only the first `count` patterns are tried (all when nil). Each pattern comes with a
+-- literal that every match of it contains ("$", "%", "/mo"): a pattern whose literal is not
+-- in the body cannot match, and a plain search (memchr) says so for a fraction of the
+-- pattern's cost - most bodies have no price or percentage at all.
 local function body_matches(a, patterns, lower, count)
   local out = {}
   local from = a.post.body.first
   local body = a.post.text:sub(from, a.post.body.last)
-  local subject = lower and body:lower() or body
+  local subject -- lower-casing keeps every literal below as it is (ASCII "%", non-ASCII)
   for k = 1, count or #patterns do
     local p = patterns[k]
-    local init = 1
-    while true do
-      local s, e = subject:find(p, init)
-      if not s then
-        break
+    if body:find(p.literal, 1, true) then
+      subject = subject or (lower and body:lower() or body)
+      local init = 1
+      while true do
+        local s, e = subject:find(p.pattern, init)
+        if not s then
+          break
+        end
+        out[#out + 1] = { first = from + s - 1, last = from + e - 1, text = body:sub(s, e) }
+        init = e + 1
       end
-      out[#out + 1] = { first = from + s - 1, last = from + e - 1, text = body:sub(s, e) }
-      init = e + 1
     end
   end
   return out
@@ -545,18 +551,25 @@ end
 
 -- Prices and percentages. Currency signs are separate patterns, not a [set]: Lua sets are
 -- sets of bytes, and "€" is three of them.
-local PRICE_PATTERNS = { "/mo%f[%W]", "/month", "per month" }
+local PRICE_PATTERNS = {
+  { pattern = "/mo%f[%W]", literal = "/mo" },
+  { pattern = "/month", literal = "/month" },
+  { pattern = "per month", literal = "per month" },
+}
 local PRICE_WORDS = #PRICE_PATTERNS -- the patterns above; all the others need a digit
 -- Digit runs start at a frontier (%f[%d]): otherwise the search retries from every digit of
 -- a long run of digits, which is quadratic.
-for _, c in ipairs({ "%$", "€", "£", "¥", "円", "EUR", "USD" }) do
-  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = c .. "%s?%d[%d,%.]*"
-  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = "%f[%d]%d[%d,%.]*%s?" .. c
+for _, c in ipairs({ { "%$", "$" }, { "€" }, { "£" }, { "¥" }, { "円" }, { "EUR" }, { "USD" } }) do
+  local sign, literal = c[1], c[2] or c[1]
+  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = { pattern = sign .. "%s?%d[%d,%.]*", literal = literal }
+  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = { pattern = "%f[%d]%d[%d,%.]*%s?" .. sign,
+    literal = literal }
 end
 local PERCENT_OFF_PATTERNS = {}
 for _, tail in ipairs({ "%%%s?off", "%%%s?rabatt", "%%%s?de descuento", "%%%s?dto",
   "%%%s?discount", "%%%s?オフ", "％%s?オフ" }) do
-  PERCENT_OFF_PATTERNS[#PERCENT_OFF_PATTERNS + 1] = "%f[%d]%d+%s?" .. tail
+  PERCENT_OFF_PATTERNS[#PERCENT_OFF_PATTERNS + 1] = { pattern = "%f[%d]%d+%s?" .. tail,
+    literal = tail:sub(1, 2) == "%%" and "%" or "％" }
 end
 
 local function analyze_sales(a)
