@@ -231,6 +231,14 @@ void post_tokens(struct post *p)
 		markdown_scan(p->text, p->parts.items[i].start, p->parts.items[i].end, tk->cls,
 			      &tk->md);
 	token_scan(p);
+	size_t nwords = tk->tokens[TOK_WORD].len;
+	tk->word_leads = xcalloc(nwords + 1, sizeof(*tk->word_leads));
+	for (size_t i = 0; i < nwords; i++) {
+		const struct token *w = &tk->tokens[TOK_WORD].items[i];
+		const unsigned char *norm = (const unsigned char *)tk->norms.ptr + w->norm_off;
+		if (w->norm_len > 0)
+			tk->word_leads[i] = (uint16_t)(norm[0] << 8 | (w->norm_len > 1 ? norm[1] : 0));
+	}
 	lang_guess(p);
 }
 
@@ -246,6 +254,7 @@ static void drop_tokens(struct post *p)
 	}
 	markdown_release(&tk->md);
 	buf_release(&tk->norms);
+	free(tk->word_leads);
 	free(tk->cls);
 	free(tk);
 	p->tk = NULL;

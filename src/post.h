@@ -61,6 +61,10 @@ struct post_tokens {
 	struct markdown md;
 	VEC(struct token) tokens[TOK_KINDS];
 	struct buf norms;
+	/* per word, the first two bytes of its norm (the second 0 for a one-byte norm; 0 for an
+	 * empty one): the phrase search tests a word against a list's first words by these,
+	 * twenty lists a post, without reading the word's token */
+	uint16_t *word_leads;
 };
 
 struct post {

@@ -361,8 +361,12 @@ size_t api_phrases_next(const void *setp, const struct post *p, size_t i,
 {
 	struct phrase_set *set = (struct phrase_set *)setp;
 	size_t nwords = p->tk->tokens[TOK_WORD].len;
+	const uint16_t *leads = p->tk->word_leads;
 	for (; i < nwords; i++) {
-		if (!api_word_usable(p, i, filter))
+		/* most words start no phrase of the set: told by their first two bytes alone
+		 * (match_at tests them again, with the rest) */
+		unsigned lead = leads[i];
+		if (!(set->starts[lead >> 3] & (1u << (lead & 7))) || !api_word_usable(p, i, filter))
 			continue;
 		size_t m = match_at(set, p, i, filter, phrase, phrase_len);
 		if (m) {
