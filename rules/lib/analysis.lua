@@ -425,22 +425,6 @@ local function has_negation(words)
   return false
 end
 
--- Headline capitalisation: most words that are not function words start with a capital
--- (or carry one, like "iPad"). stop is the language's set of function words.
-local function title_case(words, skip_first, stop)
-  local counted, caps = 0, 0
-  for i, w in ipairs(words) do
-    if (i > 1 or not skip_first) and #w.text >= 3 and not (stop and stop[w.norm])
-      and w.text:match("%a") then
-      counted = counted + 1
-      if w.capital or w.text:find("%u") then
-        caps = caps + 1
-      end
-    end
-  end
-  return counted >= 2 and caps / counted >= 0.6
-end
-
 -- The text between the end of a sentence and the next link, if only spaces and separators
 -- stand between them on the same line.
 local function link_follows(a, si)
@@ -488,7 +472,8 @@ local function analyze_invitation(a)
       local hook = a.sales_raw >= 2 and starts_with_list(a, si, "hook_starters", 3)
       -- a headline: title case, or the post's opening question right before a link
       local headline = not addressed and not request and not advice
-        and (title_case(words, true, W.sets.stopwords) or (k == 1 and link_follows(a, si)))
+        and (#post:title_words(a.own_in_sentence[si] or NO_WORDS, W.sets.stopwords) > 0
+          or (k == 1 and link_follows(a, si)))
       local answered = false
       local next_si = own_sentences[k + 1]
       if next_si and not addressed and not request and not advice then
@@ -672,38 +657,6 @@ local function covered_by(a, name, into)
   end
 end
 
--- Splits a sentence's own words into segments at " - ", " | ", ":", dashes and line breaks:
--- a share's title usually stands in a segment of its own. Each segment is a list of word
--- indices.
-local function segments(a, si)
-  local post = a.post
-  local text, words = post.text, post.words
-  local out, current = {}, {}
-  local prev
-  for _, i in ipairs(a.own_in_sentence[si] or NO_WORDS) do
-    local w = words[i]
-    if prev then
-      local from = prev.last + 1
-      -- most gaps are one space, which holds no separator: a string and six searches saved
-      -- per word
-      if not (w.first == from + 1 and text:byte(from) == 32) then
-        local gap = text:sub(from, w.first - 1)
-        if gap:find("\n") or gap:find("%s%-+%s") or gap:find(":", 1, true)
-          or gap:find("|", 1, true) or gap:find("—", 1, true) or gap:find("–", 1, true) then
-          out[#out + 1] = current
-          current = {}
-        end
-      end
-    end
-    current[#current + 1] = i
-    prev = w
-  end
-  if #current > 0 then
-    out[#out + 1] = current
-  end
-  return out
-end
-
 local function analyze_share(a, threshold)
   local post, W = a.post, a.W
   local items = {}
@@ -734,18 +687,14 @@ local function analyze_share(a, threshold)
   local removed = {}
   covered_by(a, "framing", removed)
   covered_by(a, "interjections", removed)
+  -- titles: a segment of a sentence (split at " - ", ":", "|", dashes and line breaks) in
+  -- title case, unless the sentence asks readers something
   local titled = W.lang == "en" or W.lang == "es"
   local words = post.words
   for _, si in ipairs(titled and a.own_sentences or NO_WORDS) do
-    for _, seg in ipairs(segments(a, si)) do
-      local ws = {}
-      for k, i in ipairs(seg) do
-        ws[k] = words[i]
-      end
-      if title_case(ws, true, W.sets.stopwords) and not a.invitation.genuine_at[si] then
-        for _, i in ipairs(seg) do
-          removed[i] = true
-        end
+    if not a.invitation.genuine_at[si] then
+      for _, i in ipairs(post:title_words(a.own_in_sentence[si], W.sets.stopwords, true)) do
+        removed[i] = true
       end
     end
   end

@@ -9,6 +9,8 @@
  *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
  *   post:words_outside(spans [, before]) -> own, by_sentence, words_by_sentence, span_of
  *     (api_words_outside.c)
+ *   post:title_words(words, stopwords [, split]) -> the indices in title case
+ *     (api_title_words.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -130,7 +132,7 @@ static void set_int(lua_State *L, const char *field, lua_Integer n)
  * case folding changes ("Émile", "Straße"; not "iPad"). The golden rules ask it of most
  * words of a post (titles, names for the topic); in Lua it took a tenth of their
  * instructions. Invalid UTF-8 is not a capital. */
-static bool starts_with_capital(const char *s, size_t n)
+bool api_word_capital(const char *s, size_t n)
 {
 	unsigned char b = n ? (unsigned char)s[0] : 0;
 	if (b >= 'A' && b <= 'Z')
@@ -201,7 +203,7 @@ static void push_word(lua_State *L, const struct post *p, const struct token *t,
 	word_set_flag(L, keys, WK_LINK, t->flags & TF_LINK);
 	word_set_flag(L, keys, WK_HEADING, t->flags & TF_HEADING);
 	word_set_flag(L, keys, WK_CAPITAL,
-		      starts_with_capital(p->text + t->start, t->end - t->start));
+		      api_word_capital(p->text + t->start, t->end - t->start));
 }
 
 static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
@@ -337,6 +339,7 @@ enum post_key {
 	KEY_FIND,
 	KEY_SHINGLES,
 	KEY_WORDS_OUTSIDE,
+	KEY_TITLE_WORDS,
 	KEY_LENGTH,
 	/* the text's fields */
 	KEY_TEXT,
@@ -364,6 +367,7 @@ static const struct {
 	{ "find", KEY_FIND },
 	{ "shingles", KEY_SHINGLES },
 	{ "words_outside", KEY_WORDS_OUTSIDE },
+	{ "title_words", KEY_TITLE_WORDS },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
 	{ "body", KEY_BODY },
@@ -499,6 +503,8 @@ static lua_CFunction method_of(int key)
 		return m_shingles;
 	case KEY_WORDS_OUTSIDE:
 		return api_post_words_outside;
+	case KEY_TITLE_WORDS:
+		return api_post_title_words;
 	case KEY_LENGTH:
 		return m_length;
 	default:

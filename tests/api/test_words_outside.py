@@ -10,7 +10,9 @@ a list whose __len lies (2^61 + 1), which must be refused, not wrap the spans' a
 spans out of order or not integers. A second rule keeps post:find, post:shingles,
 post:length and post:words_outside from collect and calls them on a light post in check_set:
 each must refuse. A third rule compares word.capital with the plain Lua it replaced, for every
-word, and a fourth lint.fold of ASCII text with string.lower.
+word, a fourth lint.fold of ASCII text with string.lower, and a fifth post:title_words with the
+plain Lua it replaced (sentences, all words, every other word; split and whole; stopwords
+plain, behind a metatable, and none) and that it refuses wrong arguments.
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -36,6 +38,10 @@ PIECES = [
     # words whose capital is not plain ASCII (word.capital)
     "Émile", "iPad", "ǅemal", "ßig", "ﬁne", "Ⅻ", "İstanbul", "Ωmega", "ωmega", "élan",
     "Ñandú", "ÆTHER", "ǈudi", "Ǆ", "東京",
+    # titles and what separates them (post:title_words)
+    "How To Build A Great Team", "The Future Of Remote Work", "iPhone Tips And Tricks",
+    "New Post:", " | ", " – ", " — ", " -- ", " -\t", "\t-", "\n", "Read The Full Story",
+    "ÉCOLE Normale Supérieure", "Ten Tips For Writing", "of the", "SXSW 2024 Recap",
 ]
 
 
@@ -119,7 +125,21 @@ def main():
         print(f"{'ok' if fold_ok else 'FAIL'}: lint.fold of ASCII: {folded} strings compared, "
               f"{len(wrong)} differences {wrong[:5]}"
               + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
-        return 0 if ok and light_ok and capital_ok and fold_ok else 1
+        # post:title_words against the plain Lua: lists, stopwords and splits of every post
+        r = subprocess.run([args.postlint, "--format", "json", "--only", "title-diff", "posts"],
+                           cwd=work, capture_output=True, text=True, timeout=300)
+        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
+        counts = [list(map(int, f["message"].split()[1:])) for f in found
+                  if f["message"].startswith("compared ")]
+        lists, titled = (sum(c[k] for c in counts) for k in range(2))
+        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
+        # lists in title case and lists not, each in numbers
+        title_ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
+                    and 2 * args.posts <= titled <= lists - 2 * args.posts)
+        print(f"{'ok' if title_ok else 'FAIL'}: post:title_words: {lists} lists compared, "
+              f"{titled} with title words, {len(wrong)} differences {wrong[:5]}"
+              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+        return 0 if ok and light_ok and capital_ok and fold_ok and title_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
