@@ -1096,57 +1096,9 @@ local function analyze_topic(a)
       end
     end
   end
-  -- the longest run of own capitalised words (the first, of runs as long), each word of a run
-  -- the next word of the post; only own words are visited (most words are)
-  local sentences, stopwords, words = post.sentences, W.sets.stopwords, post.words
-  local best, best_len, run, run_len, prev = nil, 0, nil, 0, nil
-  for _, i in ipairs(a.own) do
-    local w = words[i]
-    local name = w.capital
-    if name then
-      local s = w.sentence and sentences[w.sentence]
-      local initial = s and s.first_word == i
-      name = not initial and not w.text:match("^%u+$") and not skip[w.norm]
-        and not stopwords[w.norm]
-    end
-    if name then
-      if run_len > 0 and prev == i - 1 then
-        run_len = run_len + 1
-        run[run_len] = w.text
-      else
-        if run_len > best_len then
-          best, best_len = run, run_len
-        end
-        run, run_len = { w.text }, 1
-      end
-      prev = i
-    end
-  end
-  if run_len > best_len then
-    best = run
-  end
-  if best then
-    a.topic = table.concat(best, " ")
-    return
-  end
-  local counts, first_seen = {}, {}
-  for _, i in ipairs(a.own) do
-    local w = post.words[i]
-    local n = w.norm
-    if not skip[n] and not stopwords[n] and #n >= 4 and n:find("%a")
-      and not (W.lang == "en" and (n:sub(-2) == "ed" or n:sub(-3) == "ing" or n:sub(-2) == "ly"))
-      and lint.graphemes(n) >= 4 then
-      counts[n] = (counts[n] or 0) + 1
-      first_seen[n] = first_seen[n] or i
-    end
-  end
-  local pick
-  for n, c in pairs(counts) do
-    if c >= 2 and (not pick or c > counts[pick] or (c == counts[pick] and first_seen[n] < first_seen[pick])) then
-      pick = n
-    end
-  end
-  a.topic = pick
+  -- a name (the longest run of own capitalised words) or a content word the post repeats
+  -- (post:topic, in C: it visits every own word)
+  a.topic = post:topic(a.own, skip, W.sets.stopwords, W.lang == "en")
 end
 
 ---------------------------------------------------------------------------------------------

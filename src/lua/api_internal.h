@@ -50,8 +50,10 @@ size_t api_phrases_next(const void *set, const struct post *p, size_t i,
 			size_t *phrase_len);
 /* post:words_outside(spans [, before]) (api_words_outside.c). */
 int api_post_words_outside(lua_State *L);
-/* post:title_words(words, stopwords [, split]) (api_title_words.c). */
+/* post:title_words(words, stopwords [, split]) (api_analysis.c). */
 int api_post_title_words(lua_State *L);
+/* post:topic(words, skip, stopwords [, english]) (api_analysis.c). */
+int api_post_topic(lua_State *L);
 /* word.capital of the word s[0..n): an ASCII capital first, or a first character that case
  * folding changes (api_post.c). */
 bool api_word_capital(const char *s, size_t n);

@@ -10,7 +10,8 @@
  *   post:words_outside(spans [, before]) -> own, by_sentence, words_by_sentence, span_of
  *     (api_words_outside.c)
  *   post:title_words(words, stopwords [, split]) -> the indices in title case
- *     (api_title_words.c)
+ *   post:topic(words, skip, stopwords [, english]) -> a word or two, or nil
+ *     (api_analysis.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -340,6 +341,7 @@ enum post_key {
 	KEY_SHINGLES,
 	KEY_WORDS_OUTSIDE,
 	KEY_TITLE_WORDS,
+	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
 	KEY_TEXT,
@@ -368,6 +370,7 @@ static const struct {
 	{ "shingles", KEY_SHINGLES },
 	{ "words_outside", KEY_WORDS_OUTSIDE },
 	{ "title_words", KEY_TITLE_WORDS },
+	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
 	{ "body", KEY_BODY },
@@ -505,6 +508,8 @@ static lua_CFunction method_of(int key)
 		return api_post_words_outside;
 	case KEY_TITLE_WORDS:
 		return api_post_title_words;
+	case KEY_TOPIC:
+		return api_post_topic;
 	case KEY_LENGTH:
 		return m_length;
 	default:

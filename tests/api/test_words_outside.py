@@ -12,7 +12,8 @@ post:length and post:words_outside from collect and calls them on a light post i
 each must refuse. A third rule compares word.capital with the plain Lua it replaced, for every
 word, a fourth lint.fold of ASCII text with string.lower, and a fifth post:title_words with the
 plain Lua it replaced (sentences, all words, every other word; split and whole; stopwords
-plain, behind a metatable, and none) and that it refuses wrong arguments.
+plain, behind a metatable, and none) and that it refuses wrong arguments; a sixth post:topic
+the same way.
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -42,6 +43,10 @@ PIECES = [
     "How To Build A Great Team", "The Future Of Remote Work", "iPhone Tips And Tricks",
     "New Post:", " | ", " – ", " — ", " -- ", " -\t", "\t-", "\n", "Read The Full Story",
     "ÉCOLE Normale Supérieure", "Ten Tips For Writing", "of the", "SXSW 2024 Recap",
+    # names and repeated words (post:topic)
+    "the new Vantage Analytics dashboard", "with Maria Lopez", "gardening", "Gardening",
+    "started", "quickly", "handling", "cafés", "naïve", "Zürich", "NASA", "the McKinsey report",
+    "coffee", "garden", "weekend", "añé", "añés",
 ]
 
 
@@ -139,7 +144,21 @@ def main():
         print(f"{'ok' if title_ok else 'FAIL'}: post:title_words: {lists} lists compared, "
               f"{titled} with title words, {len(wrong)} differences {wrong[:5]}"
               + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
-        return 0 if ok and light_ok and capital_ok and fold_ok and title_ok else 1
+        # post:topic against the plain Lua: lists, sets and languages of every post
+        r = subprocess.run([args.postlint, "--format", "json", "--only", "topic-diff", "posts"],
+                           cwd=work, capture_output=True, text=True, timeout=300)
+        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
+        counts = [list(map(int, f["message"].split()[1:])) for f in found
+                  if f["message"].startswith("compared ")]
+        lists, topics = (sum(c[k] for c in counts) for k in range(2))
+        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
+        # lists with a topic and lists without, each in numbers
+        topic_ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
+                    and 2 * args.posts <= topics <= lists - 2 * args.posts)
+        print(f"{'ok' if topic_ok else 'FAIL'}: post:topic: {lists} lists compared, "
+              f"{topics} with a topic, {len(wrong)} differences {wrong[:5]}"
+              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+        return 0 if ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,4 +1,4 @@
--- post:title_words (src/lua/api_title_words.c) against the plain Lua that rules/lib/analysis.lua
+-- post:title_words (src/lua/api_analysis.c) against the plain Lua that rules/lib/analysis.lua
 -- ran before the host answered it (segments and title_case, as they were). For each post it
 -- tries every sentence's words, all the post's words and every other word, split and whole,
 -- with a list of stopwords, one with a metatable, and none; each difference is a warning,
