@@ -593,6 +593,9 @@ class SetRules(Case):
         r.write("blog/.lintrc", 'platform = "x"\n')
         r.write("blog/posts/a.md", post(text, platform="x", scheduled="2026-12-01"))
         r.write("fuzz/corpus/a-copy.md", post(text, platform="linkedin", scheduled="2026-12-01"))
+        # a folder outside every project that the tree walk visits before the project's: the
+        # walk's answer for one folder must not stand for the next
+        r.write("archive/a-copy.md", post(text, platform="linkedin", scheduled="2026-12-01"))
         r.write("other/.lintrc", "this is not lua\n")  # never read: outside the project
         r.write("other/b.md", post(text, platform="linkedin", scheduled="2026-12-01"))
         r.commit()
