@@ -56,6 +56,22 @@ def random_post(rng):
     return f"---\nplatform: {platform}\ngoal: replies\n---\n{body}\n"
 
 
+def run_check(postlint, work, rule):
+    """Runs one check rule of the plugin on the posts: the process, the numbers of each
+    post's "compared N ..." finding, and the messages of the other findings (differences)."""
+    r = subprocess.run([postlint, "--format", "json", "--only", rule, "posts"], cwd=work,
+                       capture_output=True, text=True, timeout=300)
+    found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
+    counts = [list(map(int, f["message"].split()[1:])) for f in found
+              if f["message"].startswith("compared ")]
+    wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
+    return r, counts, wrong
+
+
+def failure_output(r):
+    return "" if r.returncode in (0, 1) else r.stdout + r.stderr
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--postlint", required=True)
@@ -106,58 +122,38 @@ def main():
         light_ok = light == ["checked 4 methods"]
         print(f"{'ok' if light_ok else 'FAIL'}: methods on a light post: {light[:5]}")
         # word.capital against the plain Lua, for every word
-        r = subprocess.run([args.postlint, "--format", "json", "--only", "capital-diff",
-                            "posts"], cwd=work, capture_output=True, text=True, timeout=300)
-        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
-        counts = [list(map(int, f["message"].split()[1:])) for f in found
-                  if f["message"].startswith("compared ")]
+        r, counts, wrong = run_check(args.postlint, work, "capital-diff")
         words, capitals, wide = (sum(c[k] for c in counts) for k in range(3))
-        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
         # both kinds of capital seen, and words that are none
         capital_ok = (r.returncode in (0, 1) and not wrong and words >= 5 * args.posts
                       and 0 < wide < capitals < words)
         print(f"{'ok' if capital_ok else 'FAIL'}: word.capital: {words} words compared, "
               f"{capitals} capitals ({wide} not ASCII), {len(wrong)} differences {wrong[:5]}"
-              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+              + failure_output(r))
         # lint.fold of ASCII text against string.lower
-        r = subprocess.run([args.postlint, "--format", "json", "--only", "fold-diff", "posts"],
-                           cwd=work, capture_output=True, text=True, timeout=300)
-        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
-        folded = sum(int(f["message"].split()[1]) for f in found
-                     if f["message"].startswith("compared "))
-        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
+        r, counts, wrong = run_check(args.postlint, work, "fold-diff")
+        folded = sum(c[0] for c in counts)
         fold_ok = r.returncode in (0, 1) and not wrong and folded >= 5 * args.posts
         print(f"{'ok' if fold_ok else 'FAIL'}: lint.fold of ASCII: {folded} strings compared, "
-              f"{len(wrong)} differences {wrong[:5]}"
-              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+              f"{len(wrong)} differences {wrong[:5]}" + failure_output(r))
         # post:title_words against the plain Lua: lists, stopwords and splits of every post
-        r = subprocess.run([args.postlint, "--format", "json", "--only", "title-diff", "posts"],
-                           cwd=work, capture_output=True, text=True, timeout=300)
-        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
-        counts = [list(map(int, f["message"].split()[1:])) for f in found
-                  if f["message"].startswith("compared ")]
+        r, counts, wrong = run_check(args.postlint, work, "title-diff")
         lists, titled = (sum(c[k] for c in counts) for k in range(2))
-        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
         # lists in title case and lists not, each in numbers
         title_ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
                     and 2 * args.posts <= titled <= lists - 2 * args.posts)
         print(f"{'ok' if title_ok else 'FAIL'}: post:title_words: {lists} lists compared, "
               f"{titled} with title words, {len(wrong)} differences {wrong[:5]}"
-              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+              + failure_output(r))
         # post:topic against the plain Lua: lists, sets and languages of every post
-        r = subprocess.run([args.postlint, "--format", "json", "--only", "topic-diff", "posts"],
-                           cwd=work, capture_output=True, text=True, timeout=300)
-        found = json.loads(r.stdout)["diagnostics"] if r.returncode in (0, 1) else []
-        counts = [list(map(int, f["message"].split()[1:])) for f in found
-                  if f["message"].startswith("compared ")]
+        r, counts, wrong = run_check(args.postlint, work, "topic-diff")
         lists, topics = (sum(c[k] for c in counts) for k in range(2))
-        wrong = [f["message"] for f in found if not f["message"].startswith("compared ")]
         # lists with a topic and lists without, each in numbers
         topic_ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
                     and 2 * args.posts <= topics <= lists - 2 * args.posts)
         print(f"{'ok' if topic_ok else 'FAIL'}: post:topic: {lists} lists compared, "
               f"{topics} with a topic, {len(wrong)} differences {wrong[:5]}"
-              + ("" if r.returncode in (0, 1) else r.stdout + r.stderr))
+              + failure_output(r))
         return 0 if ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)

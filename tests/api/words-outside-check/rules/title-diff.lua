@@ -4,6 +4,9 @@
 -- with a list of stopwords, one with a metatable, and none; each difference is a warning,
 -- and one info finding counts the lists compared and those with words in title case. Wrong
 -- arguments must raise errors. Used by test_words_outside.py.
+local compare = require("lib.compare")
+local same_list = compare.same_list
+local raises = compare.raises
 local STOP = { the = true, ["and"] = true, of = true, a = true, ["for"] = true, to = true }
 local LAZY_STOP = setmetatable({}, { __index = function(_, norm) return STOP[norm] end })
 
@@ -62,23 +65,6 @@ local function plain(post, list, stop, split)
     end
   end
   return out
-end
-
-local function same_list(x, y)
-  if #x ~= #y then
-    return false
-  end
-  for k = 1, #x do
-    if x[k] ~= y[k] then
-      return false
-    end
-  end
-  return true
-end
-
-local function raises(f, pattern)
-  local ok, err = pcall(f)
-  return not ok and tostring(err):find(pattern) ~= nil
 end
 
 return {

@@ -5,6 +5,8 @@
 -- none, in English and not; each difference is a warning, and one info finding counts the
 -- lists compared and the topics found. Wrong arguments must raise errors. Used by
 -- test_words_outside.py.
+local compare = require("lib.compare")
+local raises = compare.raises
 local SKIP = { think = true, should = true, launched = true, read = true }
 local STOP = { the = true, ["and"] = true, of = true, this = true, here = true, you = true }
 local LAZY = setmetatable({}, { __index = function(_, norm) return STOP[norm] end })
@@ -59,11 +61,6 @@ local function plain(post, own, skip, stopwords, english)
     end
   end
   return pick
-end
-
-local function raises(f, pattern)
-  local ok, err = pcall(f)
-  return not ok and tostring(err):find(pattern) ~= nil
 end
 
 return {

@@ -3,6 +3,8 @@
 -- it tries the post's quotations and random nested spans, with and without a `before`
 -- offset; each difference is a warning, and one info finding says how many words were
 -- compared. Used by test_words_outside.py.
+local compare = require("lib.compare")
+local same_list = compare.same_list
 local seed = 77
 local function random(n) -- a small LCG: the same spans on every machine
   seed = (seed * 1103515245 + 12345) % 2147483648
@@ -35,18 +37,6 @@ local function plain(post, spans, before)
     end
   end
   return own, by_sentence, words_by_sentence, span_of
-end
-
-local function same_list(x, y)
-  if #x ~= #y then
-    return false
-  end
-  for k = 1, #x do
-    if x[k] ~= y[k] then
-      return false
-    end
-  end
-  return true
 end
 
 local function same_lists(x, y)
