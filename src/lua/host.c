@@ -816,6 +816,25 @@ static void push_module_source(lua_State *L, const struct module_root *root, con
 	lua_remove(L, -2);
 }
 
+/* __close of a require's guard { cache, name }: when the require ends by an error (the module
+ * not found, a syntax error, an error in its main chunk, memory), its "loading" mark is taken
+ * away, so that the next require tries again and gets the same error, as Lua's own require
+ * does, rather than being told of a cycle. A require that loaded the module has replaced the
+ * mark by then. A to-be-closed slot rather than a pcall: the error goes on with its status
+ * (a memory error stays one). */
+static int clear_loading_mark(lua_State *L)
+{
+	lua_rawgeti(L, 1, 1); /* the cache */
+	lua_rawgeti(L, 1, 2); /* the name */
+	lua_pushvalue(L, -1);
+	if (lua_rawget(L, -3) == LUA_TLIGHTUSERDATA) {
+		lua_pop(L, 1);
+		lua_pushnil(L); /* setting a key to nil allocates nothing */
+		lua_rawset(L, -3);
+	}
+	return 0;
+}
+
 static int f_require(lua_State *L)
 {
 	const struct module_root *root = lua_touserdata(L, lua_upvalueindex(1));
@@ -823,6 +842,7 @@ static int f_require(lua_State *L)
 	if (!valid_module_name(name))
 		return luaL_error(L, "require: '%s' is not a module name (rules may only require "
 				  "modules of their own folder, like 'lib.words')", name);
+	lua_settop(L, 1);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &modules_key);
 	if (lua_rawgetp(L, -1, root) == LUA_TNIL) {
 		lua_pop(L, 1);
@@ -837,6 +857,17 @@ static int f_require(lua_State *L)
 		return 1;
 	}
 	lua_pop(L, 1);
+	lua_createtable(L, 2, 0); /* the guard: made before the mark, so that no error comes between */
+	lua_pushvalue(L, cache);
+	lua_rawseti(L, -2, 1);
+	lua_pushvalue(L, 1);
+	lua_rawseti(L, -2, 2);
+	if (luaL_newmetatable(L, "postlint.require_guard")) {
+		lua_pushcfunction(L, clear_loading_mark);
+		lua_setfield(L, -2, "__close");
+	}
+	lua_setmetatable(L, -2);
+	lua_toclose(L, -1);
 	lua_pushlightuserdata(L, (void *)&modules_key); /* marks "loading" */
 	lua_setfield(L, cache, name);
 

@@ -747,6 +747,25 @@ class HostileRules(Case):
         data, _ = self.lint_json("p.md")
         self.assertIn("fromhelper", [d["message"] for d in data["diagnostics"]])
 
+    def test_a_module_that_fails_to_load_says_why_to_every_rule_that_requires_it(self):
+        # the first require's error must not leave the module marked as loading: the next
+        # rule requiring it would be told "requires itself", a cycle there is not
+        self.write("plug/lib/broken.lua", "return { oops = }\n")
+        for name in ("first", "second"):
+            self.write(f"plug/rules/{name}.lua", textwrap.dedent(f"""\
+                local broken = require("lib.broken")
+                return {{ id = "{name}", summary = "s", docs = "d",
+                  check = function(post, ctx) end }}
+                """))
+        self.write(".lintrc", 'plugins = { "./plug" }\n')
+        self.write("p.md", GOOD)
+        r = run(["p.md"], self.dir)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        # each of the two rules fails to load with the module's own error
+        self.assertEqual(r.stderr.count("plug/lib/broken.lua:1: unexpected symbol near '}'"), 2,
+                         r.stderr)
+        self.assertNotIn("requires itself", r.stderr)
+
 
 # Posts written for these tests (not from the tuning set): each breaks one golden rule.
 UNSEEN = {
