@@ -235,9 +235,7 @@ void post_tokens(struct post *p)
 	tk->word_leads = xcalloc(nwords + 1, sizeof(*tk->word_leads));
 	for (size_t i = 0; i < nwords; i++) {
 		const struct token *w = &tk->tokens[TOK_WORD].items[i];
-		const unsigned char *norm = (const unsigned char *)tk->norms.ptr + w->norm_off;
-		if (w->norm_len > 0)
-			tk->word_leads[i] = (uint16_t)(norm[0] << 8 | (w->norm_len > 1 ? norm[1] : 0));
+		tk->word_leads[i] = post_word_lead(tk->norms.ptr + w->norm_off, w->norm_len);
 	}
 	lang_guess(p);
 }

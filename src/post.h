@@ -61,11 +61,19 @@ struct post_tokens {
 	struct markdown md;
 	VEC(struct token) tokens[TOK_KINDS];
 	struct buf norms;
-	/* per word, the first two bytes of its norm (the second 0 for a one-byte norm; 0 for an
-	 * empty one): the phrase search tests a word against a list's first words by these,
-	 * twenty lists a post, without reading the word's token */
+	/* per word, post_word_lead of its norm: the phrase search tests a word against a
+	 * list's first words by these, twenty lists a post, without reading the word's token */
 	uint16_t *word_leads;
 };
+
+/* A word's lead: the first two bytes of s[0..n) (the second 0 for a one-byte word; 0 for an
+ * empty one). The phrase lists mark the leads of their first words (api_lint.c) and the
+ * post keeps those of its words (word_leads): both sides must agree, hence one definition. */
+static inline uint16_t post_word_lead(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	return n == 0 ? 0 : (uint16_t)(u[0] << 8 | (n > 1 ? u[1] : 0));
+}
 
 struct post {
 	char *path; /* display path (owned) */

@@ -126,11 +126,6 @@ static void exact_add(struct phrase_set *set, uint32_t h)
 	set->exact[b >> 3] |= (uint8_t)(1u << (b & 7));
 }
 
-static unsigned pair_key(const char *w, size_t len)
-{
-	return (unsigned)(unsigned char)w[0] << 8 | (len > 1 ? (unsigned char)w[1] : 0u);
-}
-
 static void mark_start(struct phrase_set *set, const struct pword *pw, const char *strings)
 {
 	const char *w = strings + pw->off;
@@ -142,7 +137,7 @@ static void mark_start(struct phrase_set *set, const struct pword *pw, const cha
 		}
 		return;
 	}
-	unsigned k = pair_key(w, pw->len);
+	unsigned k = post_word_lead(w, pw->len);
 	set->starts[k >> 3] |= (uint8_t)(1u << (k & 7));
 }
 
@@ -314,10 +309,7 @@ static size_t match_at(struct phrase_set *set, const struct post *p, size_t i,
 	struct pword key = { .off = 0, .len = (uint32_t)word->norm_len };
 	const char *norm = p->tk->norms.ptr + word->norm_off;
 	if (key.len == 0)
-		return 0;
-	unsigned pair = pair_key(norm, key.len);
-	if (!(set->starts[pair >> 3] & (1u << (pair & 7))))
-		return 0;
+		return 0; /* (the word's lead was tested against the set's by api_phrases_next) */
 	size_t best_len = 0, best = SIZE_MAX;
 	for (size_t k = 0; k < set->nprefixed; k++) {
 		size_t m = match_phrase(set, &phrases[k], p, i, filter);

@@ -72,6 +72,19 @@ def failure_output(r):
     return "" if r.returncode in (0, 1) else r.stdout + r.stderr
 
 
+def list_check(args, work, rule, method, having):
+    """A check rule whose finding per post says "compared LISTS HAVING": every post checked,
+    no difference, and in numbers both lists that have the thing (title words, a topic) and
+    lists that have not."""
+    r, counts, wrong = run_check(args.postlint, work, rule)
+    lists, had = (sum(c[k] for c in counts) for k in range(2))
+    ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
+          and 2 * args.posts <= had <= lists - 2 * args.posts)
+    print(f"{'ok' if ok else 'FAIL'}: {method}: {lists} lists compared, {had} {having}, "
+          f"{len(wrong)} differences {wrong[:5]}" + failure_output(r))
+    return ok
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--postlint", required=True)
@@ -137,23 +150,9 @@ def main():
         print(f"{'ok' if fold_ok else 'FAIL'}: lint.fold of ASCII: {folded} strings compared, "
               f"{len(wrong)} differences {wrong[:5]}" + failure_output(r))
         # post:title_words against the plain Lua: lists, stopwords and splits of every post
-        r, counts, wrong = run_check(args.postlint, work, "title-diff")
-        lists, titled = (sum(c[k] for c in counts) for k in range(2))
-        # lists in title case and lists not, each in numbers
-        title_ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
-                    and 2 * args.posts <= titled <= lists - 2 * args.posts)
-        print(f"{'ok' if title_ok else 'FAIL'}: post:title_words: {lists} lists compared, "
-              f"{titled} with title words, {len(wrong)} differences {wrong[:5]}"
-              + failure_output(r))
+        title_ok = list_check(args, work, "title-diff", "post:title_words", "with title words")
         # post:topic against the plain Lua: lists, sets and languages of every post
-        r, counts, wrong = run_check(args.postlint, work, "topic-diff")
-        lists, topics = (sum(c[k] for c in counts) for k in range(2))
-        # lists with a topic and lists without, each in numbers
-        topic_ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
-                    and 2 * args.posts <= topics <= lists - 2 * args.posts)
-        print(f"{'ok' if topic_ok else 'FAIL'}: post:topic: {lists} lists compared, "
-              f"{topics} with a topic, {len(wrong)} differences {wrong[:5]}"
-              + failure_output(r))
+        topic_ok = list_check(args, work, "topic-diff", "post:topic", "with a topic")
         return 0 if ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
