@@ -26,12 +26,15 @@ Good:  We did it! Thank you all - see you soon.]],
       return -- most posts: no need to walk the words
     end
     local per_part = {}
-    local seen = {}
-    for _, w in ipairs(post.words) do
-      local at = w.last + 1
-      if text:byte(at) == 33 and not w.quoted and not seen[at] then -- "!" after the word
-        seen[at] = true
-        local run_end = at
+    local words = post.words
+    -- each "!" right after a word: the word is found by the host (post:word_at), so only
+    -- the words before a "!" have their tables made
+    local at = text:find("!", post.body.first, true)
+    while at do
+      local i = post:word_at(at - 1)
+      local w = i and words[i]
+      local run_end = at
+      if w and w.last == at - 1 and not w.quoted then
         while text:sub(run_end + 1, run_end + 1) == "!" do
           run_end = run_end + 1
         end
@@ -46,6 +49,7 @@ Good:  We did it! Thank you all - see you soon.]],
         per_part[w.part] = per_part[w.part] or {}
         table.insert(per_part[w.part], { first = at, last = run_end })
       end
+      at = text:find("!", run_end + 1, true)
     end
     local max = ctx.options.max
     for part, marks in pairs(per_part) do

@@ -68,20 +68,21 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
       -- no vowel (HTML, SXSW): an acronym; non-ASCII letters count as vowels
       return core:find("[AEIOUY\128-\255]") ~= nil
     end
-    local words = post.words
-    local n = #words
-    local i = 1
-    while i <= n do
+    -- only the words with capitals are looked at (and their tables made): a run of shouted
+    -- words is a run of consecutive indices in this list
+    local words, capitals = post.words, post.words_with_capitals
+    local c = 1
+    while c <= #capitals do
+      local i = capitals[c]
       local w = words[i]
-      if w.text ~= w.norm and shouted(w) then
+      if shouted(w) then
         local j = i
-        while j < n do
+        while capitals[c + 1] == j + 1 do
           local next_word = words[j + 1]
-          if next_word.text == next_word.norm or not shouted(next_word)
-            or next_word.sentence ~= w.sentence then
+          if not shouted(next_word) or next_word.sentence ~= w.sentence then
             break
           end
-          j = j + 1
+          j, c = j + 1, c + 1
         end
         local first, last = words[i].first, words[j].last
         local original = post.text:sub(first, last)
@@ -96,10 +97,8 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
           suggestions = { { title = "Write it in lower case",
             edits = { { first = first, last = last, text = lower } } } },
         }
-        i = j + 1
-      else
-        i = i + 1
       end
+      c = c + 1
     end
   end,
 

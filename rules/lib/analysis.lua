@@ -332,14 +332,15 @@ local function find_quotes(a)
   a.all_quoted = a.quote_tagged and not marked
 end
 
--- a.own: the indices of the own words; a.own_in_sentence[si] those of sentence si, and
--- a.sentence_words[si] its own words themselves; a.word_span[i]: the quotation word i starts
--- in, or false. Own is region(a, w.first) == "own" for a word that is not link text: the
--- host finds them in one pass (post:words_outside).
+-- a.own: the indices of the own words; a.own_in_sentence[si] those of sentence si;
+-- a.word_span[i]: the quotation word i starts in, or false. Own is region(a, w.first) ==
+-- "own" for a word that is not link text: the host finds them in one pass
+-- (post:words_outside).
 local function own_words(a)
   local post = a.post
   local before = a.all_quoted and 1 or a.rt_first
-  a.own, a.own_in_sentence, a.sentence_words, a.word_span =
+  local _
+  a.own, a.own_in_sentence, _, a.word_span =
     post:words_outside(a.quote_tokens, before)
   a.own_sentences, a.own_sentence_spans = {}, {}
   for si, s in ipairs(post.sentences) do
@@ -380,22 +381,24 @@ end
 
 local NO_WORDS = {}
 
--- The own words of sentence si (made by own_words; callers only read the list).
-local function sentence_words(a, si)
-  return a.sentence_words[si] or NO_WORDS
+-- The own words of sentence si, as indices into post.words (made by own_words; callers only
+-- read the list). Indices, not the words: post.words makes a word's table when it is first
+-- read, and most questions here need a sentence's first or last word at most.
+local function sentence_own(a, si)
+  return a.own_in_sentence[si] or NO_WORDS
 end
 
 -- Is the sentence a question? Question marks, Japanese "か" endings, and (without a mark)
 -- an auxiliary verb followed by "anyone"/"you": "does anyone have a contact at ...".
 local function is_question(a, si)
   local post, s = a.post, a.post.sentences[si]
-  local words = sentence_words(a, si)
-  if #words == 0 then
+  local own, words = sentence_own(a, si), post.words
+  if #own == 0 then
     return false
   end
   if s.question then
     -- "#doyoureallyneedthat?": the mark belongs to a hashtag, not to a sentence
-    local tail = post.text:sub(words[#words].last + 1, s.last)
+    local tail = post.text:sub(words[own[#own]].last + 1, s.last)
     if tail:find("#[^%s#]+%?[%s%p]*$") or tail:find("#[^%s#]+？") then
       return false
     end
@@ -407,16 +410,17 @@ local function is_question(a, si)
     return t:sub(-3) == "か" or t:sub(-6) == "かな"
   end
   local aux = a.W.sets.question_aux
-  if words[1] and aux[words[1].norm] and words[2] then
-    local second = words[2].norm
+  if aux[words[own[1]].norm] and own[2] then
+    local second = words[own[2]].norm
     return a.W.sets.second_person[second] or a.W.sets.reader_groups[second] or false
   end
   return false
 end
 
-local function has_negation(words)
-  for i = 1, 4 do
-    local w = words[i]
+-- Whether one of the own words 2 to 5 (indices own into words) is a negation.
+local function has_negation(words, own)
+  for k = 2, 5 do
+    local w = own[k] and words[own[k]]
     if w and (w.norm == "not" or w.norm:sub(-3) == "n't" or w.norm == "nicht"
       or w.norm == "kein" or w.norm == "no") then
       return true
@@ -442,9 +446,10 @@ local function analyze_invitation(a)
   local leading_mention = #post.mentions > 0 and post.mentions[1].first == post.body.first
   local questions, genuine, genuine_at = {}, false, {}
   local own_sentences = a.own_sentences
+  local words = post.words
   for k, si in ipairs(own_sentences) do
     local s = post.sentences[si]
-    local words = sentence_words(a, si)
+    local own = sentence_own(a, si)
     local q = is_question(a, si)
     local request = sentence_has(a, si, "request_phrases")
     local info = { sentence = s, index = si, question = q, request = request }
@@ -452,8 +457,8 @@ local function analyze_invitation(a)
       local addressed = sentence_has(a, si, "second_person") or sentence_has(a, si, "reader_groups")
         or (leading_mention and k <= 2)
       local qrequest = false
-      for _, w in ipairs(words) do
-        if W.sets.question_requests[w.norm] then
+      for _, i in ipairs(own) do
+        if W.sets.question_requests[words[i].norm] then
           qrequest = true
         end
       end
@@ -461,13 +466,13 @@ local function analyze_invitation(a)
       local advice = sentence_has(a, si, "advice")
       local has_q, has_x = ending_marks(s.text)
       local exclaimed = has_q and has_x
-      local short = #words <= 2
+      local short = #own <= 2
       local self_directed = starts_with_list(a, si, "self_questions") and not advice
-      local first = words[1] and words[1].norm
+      local first = own[1] and words[own[1]].norm
       -- "how can you not love ...", "who doesn't love ...", "why wouldn't you ..."
       local rhetorical = sentence_has(a, si, "rhetorical")
         or (first and W.sets.rhetorical_wh and W.sets.rhetorical_wh[first]
-          and has_negation({ words[2], words[3], words[4], words[5] }) and not advice)
+          and has_negation(words, own) and not advice)
       -- "Want 50% off?", "SXSW attendees - need a scanner?": a hook opens the sentence
       local hook = a.sales_raw >= 2 and starts_with_list(a, si, "hook_starters", 3)
       -- a headline: title case, or the post's opening question right before a link

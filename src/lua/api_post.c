@@ -4,8 +4,10 @@
  *   post.path, post.text, post.body, post.front_matter (the YAML's range, nil when none),
  *   post.meta, post.platforms, post.lang, post.kind,
  *   post.parts, post.words, post.sentences, post.links, post.images, post.hashtags,
- *   post.mentions, post.emoji, post.quotes
+ *   post.mentions, post.emoji, post.quotes (post.words' tables are made as they are read)
+ *   post.words_with_capitals  the indices of the words whose text is not their norm
  *   post:line_col(offset) -> line, column
+ *   post:word_at(offset) -> the index of the word holding offset, or nil
  *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
  *   post:words_outside(spans [, before]) -> own, by_sentence, words_by_sentence, span_of
  *     (api_words_outside.c)
@@ -164,47 +166,55 @@ static const char *const word_key_names[WORD_KEYS] = { "first",	   "last",   "pa
 						       "quoted",   "link",   "heading",
 						       "capital" };
 
+/* The key string of field k: upvalue 2 + k of words_index (upvalue 1 is the post's handle). */
+#define WORD_KEY(k) lua_upvalueindex(2 + (int)(k))
+
 /* table[key] = integer n; the table is on top of the stack */
-static void word_set_int(lua_State *L, int keys, enum word_key k, lua_Integer n)
+static void word_set_int(lua_State *L, enum word_key k, lua_Integer n)
 {
-	lua_pushvalue(L, keys + (int)k);
+	lua_pushvalue(L, WORD_KEY(k));
 	lua_pushinteger(L, n);
 	lua_rawset(L, -3);
 }
 
-static void word_set_flag(lua_State *L, int keys, enum word_key k, bool on)
+static void word_set_flag(lua_State *L, enum word_key k, bool on)
 {
 	if (on) {
-		lua_pushvalue(L, keys + (int)k);
+		lua_pushvalue(L, WORD_KEY(k));
 		lua_pushboolean(L, 1);
 		lua_rawset(L, -3);
 	}
 }
 
-/* A word's table; keys is the stack index of the first of the WORD_KEYS key strings. */
-static void push_word(lua_State *L, const struct post *p, const struct token *t, int keys)
+/* Whether a word's text is its norm (folded, NFC, ’ as '): most words, and no capital. */
+static bool word_is_norm(const struct post *p, const struct token *t)
+{
+	return t->norm_len == t->end - t->start &&
+	       memcmp(p->tk->norms.ptr + t->norm_off, p->text + t->start, t->norm_len) == 0;
+}
+
+/* A word's table (called by words_index, whose upvalues hold the key strings). */
+static void push_word(lua_State *L, const struct post *p, const struct token *t)
 {
 	lua_createtable(L, 0, 8);
-	word_set_int(L, keys, WK_FIRST, (lua_Integer)t->start + 1);
-	word_set_int(L, keys, WK_LAST, (lua_Integer)t->end);
-	word_set_int(L, keys, WK_PART, (lua_Integer)t->part + 1);
-	lua_pushvalue(L, keys + WK_TEXT);
+	word_set_int(L, WK_FIRST, (lua_Integer)t->start + 1);
+	word_set_int(L, WK_LAST, (lua_Integer)t->end);
+	word_set_int(L, WK_PART, (lua_Integer)t->part + 1);
+	lua_pushvalue(L, WORD_KEY(WK_TEXT));
 	lua_pushlstring(L, p->text + t->start, t->end - t->start); /* table, "text", text */
-	lua_pushvalue(L, keys + WK_NORM);
-	if (t->norm_len == t->end - t->start &&
-	    memcmp(p->tk->norms.ptr + t->norm_off, p->text + t->start, t->norm_len) == 0)
+	lua_pushvalue(L, WORD_KEY(WK_NORM));
+	if (word_is_norm(p, t))
 		lua_pushvalue(L, -2); /* most words are their own folded form: one string */
 	else
 		lua_pushlstring(L, p->tk->norms.ptr + t->norm_off, t->norm_len);
 	lua_rawset(L, -5);
 	lua_rawset(L, -3);
 	if (t->sentence != UINT32_MAX)
-		word_set_int(L, keys, WK_SENTENCE, (lua_Integer)t->sentence + 1);
-	word_set_flag(L, keys, WK_QUOTED, t->flags & TF_QUOTED);
-	word_set_flag(L, keys, WK_LINK, t->flags & TF_LINK);
-	word_set_flag(L, keys, WK_HEADING, t->flags & TF_HEADING);
-	word_set_flag(L, keys, WK_CAPITAL,
-		      api_word_capital(p->text + t->start, t->end - t->start));
+		word_set_int(L, WK_SENTENCE, (lua_Integer)t->sentence + 1);
+	word_set_flag(L, WK_QUOTED, t->flags & TF_QUOTED);
+	word_set_flag(L, WK_LINK, t->flags & TF_LINK);
+	word_set_flag(L, WK_HEADING, t->flags & TF_HEADING);
+	word_set_flag(L, WK_CAPITAL, api_word_capital(p->text + t->start, t->end - t->start));
 }
 
 static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
@@ -265,23 +275,108 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 	}
 }
 
+/* post.words is made word by word, as rules read it. Most words of most posts are never
+ * looked at by a rule (the golden rules ask the host's C functions about them and read a
+ * few), and a word's table was a seventh of a run's instructions with its share of garbage
+ * collection. The list has a metatable of its own whose __index makes word i's table the
+ * first time it is read and stores it in the list (the next reads are plain), __len gives
+ * the number of words, and __pairs walks 1..n like ipairs. The closures hold the post's
+ * handle (upvalue 1: a word read after the check is refused, as the post's fields are) and
+ * __index the key strings. */
+static struct post *words_post(lua_State *L)
+{
+	const struct post_handle *h = lua_touserdata(L, lua_upvalueindex(1));
+	if (!h->view)
+		luaL_error(L, "this post is no longer valid: rules must not keep a post after "
+			      "check returns");
+	return h->view->post;
+}
+
+static int words_index(lua_State *L)
+{
+	int exact = 0;
+	lua_Integer i = lua_tointegerx(L, 2, &exact);
+	if (!exact)
+		return 0; /* post.words.n, post.words[1.5]: nil, as in a plain list */
+	struct post *p = words_post(L);
+	if (i < 1 || (lua_Unsigned)i > p->tk->tokens[TOK_WORD].len)
+		return 0;
+	push_word(L, p, &p->tk->tokens[TOK_WORD].items[i - 1]);
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, 1, i);
+	return 1;
+}
+
+static int words_len(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)words_post(L)->tk->tokens[TOK_WORD].len);
+	return 1;
+}
+
+static int words_next(lua_State *L)
+{
+	lua_Integer i = luaL_optinteger(L, 2, 0) + 1;
+	if (lua_geti(L, 1, i) == LUA_TNIL)
+		return 1;
+	lua_pushinteger(L, i);
+	lua_insert(L, -2);
+	return 2;
+}
+
+static int words_pairs(lua_State *L)
+{
+	lua_pushcfunction(L, words_next);
+	lua_pushvalue(L, 1);
+	lua_pushinteger(L, 0);
+	return 3;
+}
+
+/* post.words: the list (its tables made on first read); the post table is at post_at */
+static void push_words(lua_State *L, struct post *p, int post_at)
+{
+	size_t n = p->tk->tokens[TOK_WORD].len;
+	lua_createtable(L, (int)n, 0); /* the array part, for the tables to come */
+	lua_createtable(L, 0, 3);
+	luaL_checkstack(L, WORD_KEYS + 8, "the words of a post");
+	lua_rawgeti(L, post_at, HANDLE_KEY);
+	for (int k = 0; k < WORD_KEYS; k++)
+		lua_pushstring(L, word_key_names[k]);
+	lua_pushcclosure(L, words_index, 1 + WORD_KEYS);
+	lua_setfield(L, -2, "__index");
+	lua_rawgeti(L, post_at, HANDLE_KEY);
+	lua_pushcclosure(L, words_len, 1);
+	lua_setfield(L, -2, "__len");
+	lua_pushcfunction(L, words_pairs);
+	lua_setfield(L, -2, "__pairs");
+	lua_setmetatable(L, -2);
+}
+
+/* post.words_with_capitals: the indices of the words whose text differs from their norm -
+ * those with a capital letter, and the few that folding or NFC rewrite otherwise (ß, ’).
+ * A rule about capitals reads these words' tables and leaves the others unmade. */
+static void push_words_with_capitals(lua_State *L, struct post *p)
+{
+	post_tokens(p);
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	size_t n = p->tk->tokens[TOK_WORD].len;
+	host_charge(L, (long long)n / 4 + 1);
+	lua_newtable(L);
+	lua_Integer listed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!word_is_norm(p, &words[i])) {
+			lua_pushinteger(L, (lua_Integer)i + 1);
+			lua_rawseti(L, -2, ++listed);
+		}
+	}
+}
+
 static void push_tokens(lua_State *L, struct post *p, enum token_kind kind)
 {
 	post_tokens(p);
 	size_t n = p->tk->tokens[kind].len;
 	host_charge(L, (long long)n * 4);
 	if (kind == TOK_WORD) {
-		luaL_checkstack(L, WORD_KEYS + 8, "the words of a post");
-		int keys = lua_gettop(L) + 1;
-		for (int k = 0; k < WORD_KEYS; k++)
-			lua_pushstring(L, word_key_names[k]);
-		lua_createtable(L, (int)n, 0);
-		for (size_t i = 0; i < n; i++) {
-			push_word(L, p, &p->tk->tokens[kind].items[i], keys);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
-		lua_replace(L, keys); /* the list where the first key was */
-		lua_settop(L, keys);
+		push_words(L, p, 1);
 		return;
 	}
 	lua_createtable(L, (int)n, 0);
@@ -337,6 +432,7 @@ enum post_key {
 	KEY_COLLECTED,
 	/* methods */
 	KEY_LINE_COL,
+	KEY_WORD_AT,
 	KEY_FIND,
 	KEY_SHINGLES,
 	KEY_WORDS_OUTSIDE,
@@ -348,6 +444,7 @@ enum post_key {
 	KEY_BODY,
 	KEY_FRONT_MATTER,
 	KEY_PARTS,
+	KEY_WORDS_WITH_CAPITALS,
 	/* fields that need no text (light posts have them too) */
 	KEY_PATH,
 	KEY_TIME,
@@ -366,6 +463,7 @@ static const struct {
 	{ "linted", KEY_LINTED },
 	{ "collected", KEY_COLLECTED },
 	{ "line_col", KEY_LINE_COL },
+	{ "word_at", KEY_WORD_AT },
 	{ "find", KEY_FIND },
 	{ "shingles", KEY_SHINGLES },
 	{ "words_outside", KEY_WORDS_OUTSIDE },
@@ -376,6 +474,7 @@ static const struct {
 	{ "body", KEY_BODY },
 	{ "front_matter", KEY_FRONT_MATTER },
 	{ "parts", KEY_PARTS },
+	{ "words_with_capitals", KEY_WORDS_WITH_CAPITALS },
 	{ "path", KEY_PATH },
 	{ "time", KEY_TIME },
 	{ "platforms", KEY_PLATFORMS },
@@ -490,6 +589,7 @@ static int light_field(lua_State *L, const struct post_view *view, int key)
 }
 
 static int m_line_col(lua_State *L);
+static int m_word_at(lua_State *L);
 static int m_find(lua_State *L);
 static int m_shingles(lua_State *L);
 static int m_length(lua_State *L);
@@ -500,6 +600,8 @@ static lua_CFunction method_of(int key)
 	switch (key) {
 	case KEY_LINE_COL:
 		return m_line_col;
+	case KEY_WORD_AT:
+		return m_word_at;
 	case KEY_FIND:
 		return m_find;
 	case KEY_SHINGLES:
@@ -558,6 +660,8 @@ static int post_index(lua_State *L)
 		set_text(L, p, "text", p->fm_start, p->fm_end);
 	} else if (key == KEY_PARTS) {
 		push_parts(L, p);
+	} else if (key == KEY_WORDS_WITH_CAPITALS) {
+		push_words_with_capitals(L, p);
 	} else if (push_meta_field(L, view, key) <= 0) {
 		return 0;
 	}
@@ -588,6 +692,29 @@ static int m_line_col(lua_State *L)
 	lua_pushinteger(L, line);
 	lua_pushinteger(L, column);
 	return 2;
+}
+
+/* post:word_at(offset) -> the index of the word whose range holds offset, or nil. A binary
+ * search over the words in C: a rule that looks at the words next to some character ("!")
+ * need not read, and so make, every word's table. */
+static int m_word_at(lua_State *L)
+{
+	struct post *p = api_whole_post_view(L, "word_at")->post;
+	lua_Integer off = luaL_checkinteger(L, 2);
+	post_tokens(p);
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	size_t lo = 0, hi = p->tk->tokens[TOK_WORD].len; /* the first word starting past off */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((lua_Integer)words[mid].start + 1 <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || (lua_Integer)words[lo - 1].end < off)
+		return 0;
+	lua_pushinteger(L, (lua_Integer)lo);
+	return 1;
 }
 
 static bool opt_bool(lua_State *L, int opts, const char *field, bool dflt)

@@ -7,7 +7,9 @@
  * the spans, and starts before `before`. Returned:
  *   own                the indices (into post.words) of the words outside, in order;
  *   by_sentence[si]    those of sentence si (only sentences that have any);
- *   words_by_sentence[si]  the same words as the post.words tables themselves;
+ *   words_by_sentence[si]  the same words as the post.words tables themselves (each
+ *                      sentence's list made when first read: post.words makes a word's
+ *                      table on first read, and most callers want a few words, if any);
  *   span_of[i]         for every word, the span its start lies in (the latest starting one),
  *                      or false.
  * The golden rules' analysis asks this of every post; one pass here replaces a Lua loop over
@@ -81,23 +83,62 @@ static long span_holding(struct span_sweep *s, lua_Integer pos)
 	return s->nopen > 0 ? (long)s->open[s->nopen - 1] : -1;
 }
 
-/* Puts the lists of sentence si (from the tables at by_sentence and by_sentence + 1, made
- * when missing, with room for the sentence's words) at the stack slots list and list + 1,
- * and returns their length. Words come in text order, so this runs about once per
- * sentence. */
-static lua_Integer sentence_lists(lua_State *L, int by_sentence, int list, lua_Integer si,
-				  int room)
+/* Puts the list of sentence si (from the table at by_sentence, made when missing, with room
+ * for the sentence's words) at the stack slot list, and returns its length. Words come in
+ * text order, so this runs about once per sentence. */
+static lua_Integer sentence_list(lua_State *L, int by_sentence, int list, lua_Integer si,
+				 int room)
 {
-	for (int k = 0; k < 2; k++) {
-		if (lua_rawgeti(L, by_sentence + k, si) != LUA_TTABLE) {
-			lua_pop(L, 1);
-			lua_createtable(L, room, 0);
-			lua_pushvalue(L, -1);
-			lua_rawseti(L, by_sentence + k, si);
-		}
-		lua_replace(L, list + k);
+	if (lua_rawgeti(L, by_sentence, si) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_createtable(L, room, 0);
+		lua_pushvalue(L, -1);
+		lua_rawseti(L, by_sentence, si);
 	}
+	lua_replace(L, list);
 	return (lua_Integer)lua_rawlen(L, list);
+}
+
+/* __index(words_by_sentence, si), upvalues by_sentence and post.words: the word tables of
+ * the indices by_sentence[si], stored for the next read. */
+static int sentence_words_index(lua_State *L)
+{
+	lua_settop(L, 2);
+	lua_pushvalue(L, 2);
+	if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TTABLE) /* 3: by_sentence[key] */
+		return 0;
+	lua_Integer n = (lua_Integer)lua_rawlen(L, 3);
+	lua_createtable(L, (int)n, 0);
+	for (lua_Integer k = 1; k <= n; k++) {
+		lua_rawgeti(L, 3, k);
+		lua_gettable(L, lua_upvalueindex(2)); /* post.words[i]: made if not yet */
+		lua_rawseti(L, 4, k);
+	}
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, 4);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* __pairs: the sentences that have words, as pairs(by_sentence) lists them */
+static int sentence_words_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (!lua_next(L, lua_upvalueindex(1)))
+		return 0;
+	lua_pop(L, 1);
+	lua_pushvalue(L, -1);
+	lua_gettable(L, 1);
+	return 2;
+}
+
+static int sentence_words_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, sentence_words_next, 1);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
 }
 
 int api_post_words_outside(lua_State *L)
@@ -114,15 +155,14 @@ int api_post_words_outside(lua_State *L)
 	lua_settop(L, 3);
 	struct span_sweep spans;
 	read_spans(L, 2, &spans); /* 4: the spans' arrays */
-	lua_getfield(L, 1, "words"); /* 5: post.words, made here if not yet */
+	lua_getfield(L, 1, "words"); /* 5: post.words (its tables are made when read) */
 	luaL_checktype(L, 5, LUA_TTABLE);
 	lua_createtable(L, (int)nwords, 0); /* 6: own */
 	int nsentences = (int)p->tk->tokens[TOK_SENTENCE].len;
 	lua_createtable(L, nsentences, 0); /* 7: by_sentence */
-	lua_createtable(L, nsentences, 0); /* 8: words_by_sentence */
+	lua_createtable(L, nsentences, 0); /* 8: words_by_sentence, filled when read */
 	lua_createtable(L, (int)nwords, 0); /* 9: span_of */
-	lua_pushnil(L);                     /* 10, 11: the lists of sentence current_si */
-	lua_pushnil(L);
+	lua_pushnil(L);                     /* 10: the list of sentence current_si */
 	lua_Integer nown = 0, current_si = 0, listed = 0, last_first = 0;
 	for (size_t i = 0; i < nwords; i++) {
 		const struct token *w = &words[i];
@@ -145,15 +185,21 @@ int api_post_words_outside(lua_State *L)
 		lua_Integer si = (lua_Integer)w->sentence + 1;
 		if (si != current_si) {
 			const struct token *s = &p->tk->tokens[TOK_SENTENCE].items[w->sentence];
-			listed = sentence_lists(L, 7, 10, si, (int)s->nwords);
+			listed = sentence_list(L, 7, 10, si, (int)s->nwords);
 			current_si = si;
 		}
-		listed++;
 		lua_pushinteger(L, (lua_Integer)i + 1);
-		lua_rawseti(L, 10, listed);
-		lua_rawgeti(L, 5, (lua_Integer)i + 1);
-		lua_rawseti(L, 11, listed);
+		lua_rawseti(L, 10, ++listed);
 	}
 	lua_settop(L, 9);
+	lua_createtable(L, 0, 2); /* words_by_sentence's metatable */
+	lua_pushvalue(L, 7);
+	lua_pushvalue(L, 5);
+	lua_pushcclosure(L, sentence_words_index, 2);
+	lua_setfield(L, -2, "__index");
+	lua_pushvalue(L, 7);
+	lua_pushcclosure(L, sentence_words_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_setmetatable(L, 8);
 	return 4;
 }

@@ -711,6 +711,22 @@ class HostileRules(Case):
         self.assertEqual(errors[0]["path"], "b.md")
         self.assertIn("no longer valid", errors[0]["message"])
 
+    def test_a_rule_that_keeps_the_words_cannot_read_them_later(self):
+        # post.words makes a word's table when it is first read, through the post: a kept
+        # list must be refused like the post, not read a post whose run is over
+        self.plugin({
+            "keeper": 'if kept then local _ = kept[2] end kept = post.words',
+            "counter": 'if kept_words then local _ = #kept_words end kept_words = post.words',
+        })
+        self.write("a.md", GOOD)
+        self.write("b.md", GOOD)
+        data, r = self.lint_json("a.md", "b.md", code=2)
+        errors = [d for d in data["diagnostics"] if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 2, errors)
+        for e in errors:
+            self.assertEqual(e["path"], "b.md")
+            self.assertIn("no longer valid", e["message"])
+
     def test_broken_rule_files_are_reported_with_their_line(self):
         self.write("plug/rules/syntax.lua", "return {\n  id = 'syntax',\n  summary = \n}\n")
         self.write("plug/rules/typo.lua", 'return { id = "typo", summary = "s", docs = "d", '
