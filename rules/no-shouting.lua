@@ -49,17 +49,14 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
       end
     end
     local min = ctx.options.min_letters
-    -- (callers first skip the usual case: a word that is its own folded form, no capitals)
+    -- (w is written in capitals: an upper-case letter and no lower-case one, in any script)
     local function shouted(w)
       local t = w.text
-      if t:find("%l") then
-        return false -- then a word with lower case
-      end
       if w.quoted or w.link or post.text:sub(w.first - 1, w.first - 1) == "[" then
         return false -- quotations, link text, "[VIDEO]"-style labels
       end
-      if t:find("%d") or lint.fold(t) == t then
-        return false -- has lower case or digits, or no case at all (CJK, ...)
+      if t:find("%d") then
+        return false -- a code or a model ("A380", "COVID19")
       end
       local core = t:gsub("['’%-%.]", "")
       if (utf8.len(core) or #core) < min or allowed[core:upper()] then
@@ -68,9 +65,9 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
       -- no vowel (HTML, SXSW): an acronym; non-ASCII letters count as vowels
       return core:find("[AEIOUY\128-\255]") ~= nil
     end
-    -- only the words with capitals are looked at (and their tables made): a run of shouted
+    -- only the words in capitals are looked at (and their tables made): a run of shouted
     -- words is a run of consecutive indices in this list
-    local words, capitals = post.words, post.words_with_capitals
+    local words, capitals = post.words, post.words_in_capitals
     local c = 1
     while c <= #capitals do
       local i = capitals[c]
@@ -117,6 +114,9 @@ The suggestion writes the words in lower case (capitalised at the start of a sen
           { message = "^\"BIGGEST SALE EVER\"", column = 19 } } },
       { text = "AMAZING news today", errors = 1 },
       { text = "Das ist GROSSARTIG", errors = 1 },
+      -- capitals in any script; a name in Cyrillic or Greek is no shouting
+      { text = "Wir waren in Москва und Αθήνα, ПРОСТО СУПЕР", errors = {
+        { message = "^\"ПРОСТО СУПЕР\" is in capitals", column = 32 } } },
     },
   },
 }

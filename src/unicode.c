@@ -72,6 +72,21 @@ enum uni_class uni_classify(int32_t cp)
 	}
 }
 
+enum uni_case uni_letter_case(int32_t cp)
+{
+	if (cp < 0x80)
+		return cp >= 'A' && cp <= 'Z' ? UNI_UPPER : cp >= 'a' && cp <= 'z' ? UNI_LOWER
+										  : UNI_CASELESS;
+	switch (utf8proc_category(cp)) {
+	case UTF8PROC_CATEGORY_LU:
+		return UNI_UPPER;
+	case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+		return UNI_LOWER;
+	default:
+		return UNI_CASELESS;
+	}
+}
+
 enum uni_script uni_script_of(int32_t cp)
 {
 	if (cp < 0x0250)

@@ -53,6 +53,10 @@ static inline int uni_decode(const char *s, size_t len, int32_t *cp)
 size_t uni_first_invalid(const char *s, size_t len);
 
 enum uni_class uni_classify(int32_t cp);
+/* A letter's case: upper (Lu), lower (Ll, and Lt: a titlecase digraph such as "ǅ" holds a
+ * small letter), or none (every other character, and letters of scripts without case). */
+enum uni_case { UNI_CASELESS, UNI_UPPER, UNI_LOWER };
+enum uni_case uni_letter_case(int32_t cp);
 enum uni_script uni_script_of(int32_t cp);
 bool uni_is_space(int32_t cp);
 /* Letters, combining marks and digits: what words are made of. */

@@ -409,20 +409,20 @@ local function is_question(a, si)
       [0x20] = true })
     return t:sub(-3) == "か" or t:sub(-6) == "かな"
   end
-  local aux = a.W.sets.question_aux
-  if aux[words[own[1]].norm] and own[2] then
-    local second = words[own[2]].norm
+  local aux, norms = a.W.sets.question_aux, post.norms
+  if aux[norms[own[1]]] and own[2] then
+    local second = norms[own[2]]
     return a.W.sets.second_person[second] or a.W.sets.reader_groups[second] or false
   end
   return false
 end
 
--- Whether one of the own words 2 to 5 (indices own into words) is a negation.
-local function has_negation(words, own)
+-- Whether one of the own words 2 to 5 (indices own into post.norms) is a negation.
+local function has_negation(norms, own)
   for k = 2, 5 do
-    local w = own[k] and words[own[k]]
-    if w and (w.norm == "not" or w.norm:sub(-3) == "n't" or w.norm == "nicht"
-      or w.norm == "kein" or w.norm == "no") then
+    local norm = own[k] and norms[own[k]]
+    if norm and (norm == "not" or norm:sub(-3) == "n't" or norm == "nicht"
+      or norm == "kein" or norm == "no") then
       return true
     end
   end
@@ -446,7 +446,7 @@ local function analyze_invitation(a)
   local leading_mention = #post.mentions > 0 and post.mentions[1].first == post.body.first
   local questions, genuine, genuine_at = {}, false, {}
   local own_sentences = a.own_sentences
-  local words = post.words
+  local norms = post.norms
   for k, si in ipairs(own_sentences) do
     local s = post.sentences[si]
     local own = sentence_own(a, si)
@@ -458,7 +458,7 @@ local function analyze_invitation(a)
         or (leading_mention and k <= 2)
       local qrequest = false
       for _, i in ipairs(own) do
-        if W.sets.question_requests[words[i].norm] then
+        if W.sets.question_requests[norms[i]] then
           qrequest = true
         end
       end
@@ -468,11 +468,11 @@ local function analyze_invitation(a)
       local exclaimed = has_q and has_x
       local short = #own <= 2
       local self_directed = starts_with_list(a, si, "self_questions") and not advice
-      local first = own[1] and words[own[1]].norm
+      local first = own[1] and norms[own[1]]
       -- "how can you not love ...", "who doesn't love ...", "why wouldn't you ..."
       local rhetorical = sentence_has(a, si, "rhetorical")
         or (first and W.sets.rhetorical_wh and W.sets.rhetorical_wh[first]
-          and has_negation(words, own) and not advice)
+          and has_negation(norms, own) and not advice)
       -- "Want 50% off?", "SXSW attendees - need a scanner?": a hook opens the sentence
       local hook = a.sales_raw >= 2 and starts_with_list(a, si, "hook_starters", 3)
       -- a headline: title case, or the post's opening question right before a link
@@ -646,10 +646,10 @@ local function covered_by(a, name, into)
   for _, m in ipairs(find(a, name)) do
     if region(a, m.first) == "own" then
       if m.word then
-        local words, i = a.post.words, m.word
-        while words[i] and words[i].last <= m.last do
+        -- the match's words: from its first to the one its last byte is in (found by the
+        -- host, which spares making the tables of the words between)
+        for i = m.word, a.post:word_at(m.last) or m.word do
           into[i] = true
-          i = i + 1
         end
       else
         for i, w in ipairs(a.post.words) do
@@ -695,7 +695,6 @@ local function analyze_share(a, threshold)
   -- titles: a segment of a sentence (split at " - ", ":", "|", dashes and line breaks) in
   -- title case, unless the sentence asks readers something
   local titled = W.lang == "en" or W.lang == "es"
-  local words = post.words
   for _, si in ipairs(titled and a.own_sentences or NO_WORDS) do
     if not a.invitation.genuine_at[si] then
       for _, i in ipairs(post:title_words(a.own_in_sentence[si], W.sets.stopwords, true)) do
@@ -750,14 +749,13 @@ local function analyze_share(a, threshold)
       end
     end
   end
+  -- what is left: content words, and whether it speaks as "I" or to "you" (by norm: the
+  -- words' tables are not needed)
   local content, person = 0, false
-  local remaining = {}
-  local person_words, stopwords = person_set(W), W.sets.stopwords
+  local person_words, stopwords, norms = person_set(W), W.sets.stopwords, post.norms
   for _, i in ipairs(a.own) do
-    local w = words[i]
     if not removed[i] then
-      remaining[#remaining + 1] = w
-      local norm = w.norm
+      local norm = norms[i]
       if person_words[norm] then
         person = true
       elseif not stopwords[norm] and norm:find("%a") then
@@ -767,7 +765,6 @@ local function analyze_share(a, threshold)
   end
   a.share.content = content
   a.share.person = person
-  a.share.remaining = remaining
 end
 
 ---------------------------------------------------------------------------------------------

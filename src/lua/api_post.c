@@ -5,7 +5,8 @@
  *   post.meta, post.platforms, post.lang, post.kind,
  *   post.parts, post.words, post.sentences, post.links, post.images, post.hashtags,
  *   post.mentions, post.emoji, post.quotes (post.words' tables are made as they are read)
- *   post.words_with_capitals  the indices of the words whose text is not their norm
+ *   post.words_in_capitals  the indices of the words written in capitals (ALL CAPS)
+ *   post.norms     the words' norms, a list of strings (no table per word)
  *   post:line_col(offset) -> line, column
  *   post:word_at(offset) -> the index of the word holding offset, or nil
  *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
@@ -34,6 +35,7 @@
 #include "lua/host.h"
 #include "schedule.h"
 #include "token.h"
+#include "unicode.h"
 #include "util/buf.h"
 #include "util/sort.h"
 
@@ -351,10 +353,26 @@ static void push_words(lua_State *L, struct post *p, int post_at)
 	lua_setmetatable(L, -2);
 }
 
-/* post.words_with_capitals: the indices of the words whose text differs from their norm -
- * those with a capital letter, and the few that folding or NFC rewrite otherwise (ß, ’).
- * A rule about capitals reads these words' tables and leaves the others unmade. */
-static void push_words_with_capitals(lua_State *L, struct post *p)
+/* Whether text is written in capitals: an upper-case letter, and no lower-case one
+ * ("NASA", "GO", "МОСКВА", "DON’T"; not "Москва", "iPad", "ÉTé", "123"). */
+static bool in_capitals(const char *s, size_t len)
+{
+	bool upper = false;
+	for (size_t i = 0; i < len;) {
+		int32_t cp;
+		int n = uni_decode(s + i, len - i, &cp);
+		enum uni_case c = n > 0 ? uni_letter_case(cp) : UNI_CASELESS;
+		if (c == UNI_LOWER)
+			return false;
+		upper = upper || c == UNI_UPPER;
+		i += n > 0 ? (size_t)n : 1;
+	}
+	return upper;
+}
+
+/* post.words_in_capitals: the indices of the words written in capitals. A rule about
+ * shouting reads these words' tables and leaves the others unmade. */
+static void push_words_in_capitals(lua_State *L, struct post *p)
 {
 	post_tokens(p);
 	const struct token *words = p->tk->tokens[TOK_WORD].items;
@@ -363,10 +381,27 @@ static void push_words_with_capitals(lua_State *L, struct post *p)
 	lua_newtable(L);
 	lua_Integer listed = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!word_is_norm(p, &words[i])) {
+		/* a word that is its own folded form has no capital: most words, one memcmp */
+		if (!word_is_norm(p, &words[i]) &&
+		    in_capitals(p->text + words[i].start, words[i].end - words[i].start)) {
 			lua_pushinteger(L, (lua_Integer)i + 1);
 			lua_rawseti(L, -2, ++listed);
 		}
+	}
+}
+
+/* post.norms[i] == post.words[i].norm: for a rule that compares words with lists, one
+ * string per word instead of a table with ten fields (a twentieth of the cost). */
+static void push_norms(lua_State *L, struct post *p)
+{
+	post_tokens(p);
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	size_t n = p->tk->tokens[TOK_WORD].len;
+	host_charge(L, (long long)n + 1);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushlstring(L, p->tk->norms.ptr + words[i].norm_off, words[i].norm_len);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 }
 
@@ -444,7 +479,8 @@ enum post_key {
 	KEY_BODY,
 	KEY_FRONT_MATTER,
 	KEY_PARTS,
-	KEY_WORDS_WITH_CAPITALS,
+	KEY_WORDS_IN_CAPITALS,
+	KEY_NORMS,
 	/* fields that need no text (light posts have them too) */
 	KEY_PATH,
 	KEY_TIME,
@@ -474,7 +510,8 @@ static const struct {
 	{ "body", KEY_BODY },
 	{ "front_matter", KEY_FRONT_MATTER },
 	{ "parts", KEY_PARTS },
-	{ "words_with_capitals", KEY_WORDS_WITH_CAPITALS },
+	{ "words_in_capitals", KEY_WORDS_IN_CAPITALS },
+	{ "norms", KEY_NORMS },
 	{ "path", KEY_PATH },
 	{ "time", KEY_TIME },
 	{ "platforms", KEY_PLATFORMS },
@@ -660,8 +697,10 @@ static int post_index(lua_State *L)
 		set_text(L, p, "text", p->fm_start, p->fm_end);
 	} else if (key == KEY_PARTS) {
 		push_parts(L, p);
-	} else if (key == KEY_WORDS_WITH_CAPITALS) {
-		push_words_with_capitals(L, p);
+	} else if (key == KEY_WORDS_IN_CAPITALS) {
+		push_words_in_capitals(L, p);
+	} else if (key == KEY_NORMS) {
+		push_norms(L, p);
 	} else if (push_meta_field(L, view, key) <= 0) {
 		return 0;
 	}
