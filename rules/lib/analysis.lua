@@ -94,10 +94,12 @@ end
 
 -- The marks ending a sentence: has_question, has_exclamation.
 local function ending_marks(text)
-  local cps = codepoints(text)
   local q, x = false, false
-  for i = #cps, 1, -1 do
-    local c = cps[i]
+  -- an ASCII sentence (most) is read from its end a byte at a time; others are decoded
+  -- whole (invalid UTF-8 then has no marks, as utf8.codes raises)
+  local cps = text:find("[\128-\255]") and codepoints(text)
+  for i = cps and #cps or #text, 1, -1 do
+    local c = cps and cps[i] or text:byte(i)
     if QUESTION_MARKS[c] or EXCLAMATION_MARKS[c] then
       q = q or QUESTION_MARKS[c] or false
       x = x or EXCLAMATION_MARKS[c] or false
