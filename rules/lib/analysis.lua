@@ -755,7 +755,9 @@ local function analyze_share(a, threshold)
   -- words' tables are not needed)
   local content, person = 0, false
   local person_words, stopwords, norms = person_set(W), W.sets.stopwords, post.norms
-  for _, i in ipairs(a.own) do
+  local own = a.own
+  for k = 1, #own do
+    local i = own[k]
     if not removed[i] then
       local norm = norms[i]
       if person_words[norm] then
