@@ -293,6 +293,22 @@ static void scan_specials(struct scanner *s)
 			i++;
 			continue;
 		}
+		if (byte < 0x80 && ascii_alnum(byte)) {
+			/* A run of ASCII letters, digits and '-' followed by the end, a space or
+			 * ASCII punctuation other than . : _ % + @ is no URL (that needs a dot, or
+			 * "http:"), no e-mail address (an '@') and holds no tag: most words. It is
+			 * passed over whole, where the URL and address matchers each read it again
+			 * and the bytes after its '-'s were looked at one by one. */
+			size_t k = i;
+			while (k < s->end && (unsigned char)s->t[k] < 0x80 &&
+			       (ascii_alnum(s->t[k]) || s->t[k] == '-') && is_text(s, k))
+				k++;
+			if (k >= s->end ||
+			    ((unsigned char)s->t[k] < 0x80 && s->t[k] && !strchr(".:_%+@", s->t[k]))) {
+				i = k;
+				continue;
+			}
+		}
 		int32_t cp;
 		int n = cp_at(s, i, s->end, &cp);
 		int32_t before = cp_before(s, i);

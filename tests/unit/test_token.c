@@ -115,6 +115,16 @@ static void specials(void)
 	EXPECT(p, TOK_MENTION, 1, "alice|bob|carol.bsky.social", "a mention's name");
 	post_free(p);
 
+	/* a word of letters, digits and '-' is passed over whole unless what follows it could
+	 * continue a URL or an address (. : _ % + @) */
+	p = make("Visit my-site.com/x, well-known a-b@c.com, x%y@z.org or x_y@z.org, "
+		 "http://w-x.io and C-3PO; 50%+ fine");
+	EXPECT(p, TOK_LINK, 0, "my-site.com/x|http://w-x.io",
+	       "hyphenated domains, with and without a scheme, are URLs");
+	EXPECT(p, TOK_WORD, 0, "visit|well|known|or|and|c|3po|50|fine",
+	       "e-mail addresses are not words; hyphens split words");
+	post_free(p);
+
 	p = make("Family 👨‍👩‍👧‍👦 flag 🇺🇸 tone 👍🏽 keycap 1️⃣ heart ❤️ plain © text");
 	EXPECT(p, TOK_EMOJI, 0, "👨‍👩‍👧‍👦|🇺🇸|👍🏽|1️⃣|❤️",
 	       "emoji are whole grapheme clusters; (c) without VS16 is not an emoji");
