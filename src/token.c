@@ -276,6 +276,18 @@ static size_t match_email(const struct scanner *s, size_t i, size_t limit)
 	return match_host(s, j + 1, limit, false, &ts, &te);
 }
 
+/* The ASCII characters after a run of letters, digits and '-' with which it may still be
+ * (part of) a URL or an e-mail address: a dot, "http:", or an address's '_', '%', '+', '@'. */
+static bool may_continue_url(char c)
+{
+	switch (c) {
+	case '.': case ':': case '_': case '%': case '+': case '@':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void scan_specials(struct scanner *s)
 {
 	size_t i = s->start;
@@ -303,8 +315,7 @@ static void scan_specials(struct scanner *s)
 			while (k < s->end && (unsigned char)s->t[k] < 0x80 &&
 			       (ascii_alnum(s->t[k]) || s->t[k] == '-') && is_text(s, k))
 				k++;
-			if (k >= s->end ||
-			    ((unsigned char)s->t[k] < 0x80 && s->t[k] && !strchr(".:_%+@", s->t[k]))) {
+			if (k >= s->end || ((unsigned char)s->t[k] < 0x80 && !may_continue_url(s->t[k]))) {
 				i = k;
 				continue;
 			}
