@@ -13,6 +13,17 @@ local function goal_value_range(post)
   local text = post.text
   local pos = fm.first
   while pos <= fm.last do
+    if text:sub(pos, pos + 3) ~= "goal" then
+      -- only a line that starts with "goal" can hold the key: on to the next such line
+      local nl = text:find("\ngoal", pos, true)
+      if not nl then
+        return nil
+      end
+      pos = nl + 1
+      if pos > fm.last then
+        return nil
+      end
+    end
     local eol = text:find("\n", pos, true) or (fm.last + 1)
     local line = text:sub(pos, math.min(eol - 1, pos + 1024)):gsub("\r$", "")
     local key, value_start = line:match("^(goal%s*:%s*)()")
@@ -154,6 +165,9 @@ go in the `vanity` option; `suggested` is the goal the suggestions propose.]],
       { text = "---\ngoal: more likes\n---\nHello.",
         errors = { { message = "vanity count %(likes%)", line = 2, column = 7 } } },
       { text = "---\ngoal: go viral # fingers crossed\n---\nHello.", errors = 1 },
+      -- the value is found on a later line, past another key that starts with "goal"
+      { text = "---\r\ngoals_seen: 3\r\nplatform: x\r\ngoal: more likes\r\n---\r\nHello.",
+        errors = { { message = "vanity count %(likes%)", line = 4, column = 7 } } },
       { text = "---\ngoal: signups\n---\nHello.", options = { vanity = { "signups" } }, errors = 1 },
       -- a byte order mark and CRLF line ends do not confuse it
       { text = "\239\187\191What do you think?", errors = { { message = "^No goal", line = 1, column = 1 } } },
