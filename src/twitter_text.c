@@ -114,8 +114,9 @@ static bool dash_punct(int32_t c)
 /* DOMAIN_VALID_CHARS: anything but punctuation, spaces, controls and marks of direction. */
 static bool domain_char(int32_t c)
 {
-	return c >= 0 && !ascii_punct(c) && !(c <= 0x20) && c != 0x7F && !directional(c) &&
-	       !invalid_char(c) && !tt_space(c);
+	if (c >= 0 && c < 0x80)
+		return ascii_alnum(c); /* the rest of ASCII is punctuation, space or control */
+	return c >= 0 && !directional(c) && !invalid_char(c) && !tt_space(c);
 }
 
 static bool path_char(int32_t c)
