@@ -828,14 +828,20 @@ local function analyze_quote(a)
     end
     return words, person
   end
+  local maxlast = a.quote_index.maxlast -- the latest end among the quotations 1..k
   for si, s in ipairs(sentences) do
     local dash, after_quote = false, false
     -- the quotations that end near this sentence: the last few starting before its end
-    local near = {}
-    for k = lower_bound(a.quote_tokens, s.last + 1) - 1, 1, -1 do
-      near[#near + 1] = a.quote_tokens[k]
-      if #near == 4 then
-        break
+    local top = lower_bound(a.quote_tokens, s.last + 1) - 1
+    local near = NO_WORDS
+    if top >= 1 and maxlast[top] >= s.first - 24 then
+      -- (else none of them ends within 24 bytes of its start or later: most sentences)
+      near = {}
+      for k = top, 1, -1 do
+        near[#near + 1] = a.quote_tokens[k]
+        if #near == 4 then
+          break
+        end
       end
     end
     for _, t in ipairs(near) do
