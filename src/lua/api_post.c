@@ -338,7 +338,7 @@ static void push_words(lua_State *L, struct post *p, int post_at)
 {
 	size_t n = p->tk->tokens[TOK_WORD].len;
 	lua_createtable(L, (int)n, 0); /* the array part, for the tables to come */
-	lua_createtable(L, 0, 3);
+	lua_createtable(L, 0, 4);
 	luaL_checkstack(L, WORD_KEYS + 8, "the words of a post");
 	lua_rawgeti(L, post_at, HANDLE_KEY);
 	for (int k = 0; k < WORD_KEYS; k++)
@@ -350,6 +350,9 @@ static void push_words(lua_State *L, struct post *p, int post_at)
 	lua_setfield(L, -2, "__len");
 	lua_pushcfunction(L, words_pairs);
 	lua_setfield(L, -2, "__pairs");
+	/* the list is shared by every rule on the post: one may not take its metatable away */
+	lua_pushliteral(L, "words");
+	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, -2);
 }
 

@@ -192,7 +192,7 @@ int api_post_words_outside(lua_State *L)
 		lua_rawseti(L, 10, ++listed);
 	}
 	lua_settop(L, 9);
-	lua_createtable(L, 0, 2); /* words_by_sentence's metatable */
+	lua_createtable(L, 0, 3); /* words_by_sentence's metatable, kept (as post.words') */
 	lua_pushvalue(L, 7);
 	lua_pushvalue(L, 5);
 	lua_pushcclosure(L, sentence_words_index, 2);
@@ -200,6 +200,8 @@ int api_post_words_outside(lua_State *L)
 	lua_pushvalue(L, 7);
 	lua_pushcclosure(L, sentence_words_pairs, 1);
 	lua_setfield(L, -2, "__pairs");
+	lua_pushliteral(L, "words by sentence");
+	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, 8);
 	return 4;
 }
