@@ -1042,17 +1042,20 @@ local function analyze_self(a, self_names)
   -- ...unless the poster's own things lead ("my application", "our launch")
   local possessive = any_match(a, "first_person_possessive", first, last, OWN)
   local external = a.rt_first ~= nil or a.quote_tweet ~= nil
-  for _, t in ipairs(a.quote_tokens) do
+  -- (each test below can only make it true: once it is, the rest is not asked)
+  for _, t in ipairs(not external and not possessive and a.quote_tokens or NO_WORDS) do
     local _, n = t.text:gsub("%S+", "")
-    if n >= 3 and not possessive then
+    if n >= 3 then
       external = true
+      break
     end
   end
-  for _, item in ipairs(a.share.items) do
+  for _, item in ipairs(not external and a.share.items or NO_WORDS) do
     if item.kind == "link" then
       local pointing = any_match(a, "item_words", first, last, OWN)
       if not possessive or pointing then
         external = true
+        break
       end
     end
   end
