@@ -219,58 +219,105 @@ static void push_word(lua_State *L, const struct post *p, const struct token *t)
 	word_set_flag(L, WK_CAPITAL, api_word_capital(p->text + t->start, t->end - t->start));
 }
 
+/* The field names of the token tables and of post:find's matches, held as upvalues 2.. of
+ * post_index and of post:find's closure (upvalue 1 is post_index's table of keys): a
+ * field set with its key string pushed from an upvalue and lua_rawset skips lua_setfield's
+ * look-up of the C string in Lua's string cache (a strcmp) for every field of every token
+ * and match - a sentence has eight. */
+enum tok_key { TK_FIRST, TK_LAST, TK_PART, TK_TEXT, TK_FIRST_WORD, TK_LAST_WORD, TK_QUESTION,
+	       TK_QUOTED, TK_URL, TK_KIND, TK_TEXT_FIRST, TK_TEXT_LAST, TK_ALT, TK_ALT_FIRST,
+	       TK_ALT_LAST, TK_TAG, TK_NAME, TK_DOMAIN, TK_PHRASE, TK_WORD, TOK_KEYS };
+static const char *const tok_key_names[TOK_KEYS] = {
+	"first", "last", "part", "text", "first_word", "last_word", "question", "quoted", "url",
+	"kind", "text_first", "text_last", "alt", "alt_first", "alt_last", "tag", "name",
+	"domain", "phrase", "word",
+};
+#define TOK_KEY(k) lua_upvalueindex(2 + (int)(k))
+
+/* table[key k] = the value on top of the stack (popped); the table is below it */
+static void tk_set(lua_State *L, enum tok_key k)
+{
+	lua_pushvalue(L, TOK_KEY(k));
+	lua_insert(L, -2);
+	lua_rawset(L, -3);
+}
+
+static void tk_set_int(lua_State *L, enum tok_key k, lua_Integer n)
+{
+	lua_pushvalue(L, TOK_KEY(k));
+	lua_pushinteger(L, n);
+	lua_rawset(L, -3);
+}
+
+static void tk_set_flag(lua_State *L, enum tok_key k, bool on)
+{
+	if (on) {
+		lua_pushvalue(L, TOK_KEY(k));
+		lua_pushboolean(L, 1);
+		lua_rawset(L, -3);
+	}
+}
+
+static void tk_set_text(lua_State *L, const struct post *p, enum tok_key k, size_t a, size_t b)
+{
+	lua_pushvalue(L, TOK_KEY(k));
+	lua_pushlstring(L, p->text + a, b - a);
+	lua_rawset(L, -3);
+}
+
 static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 		       const struct token *t)
 {
 	lua_createtable(L, 0, 8);
-	set_range(L, t->start, t->end);
-	set_int(L, "part", (lua_Integer)t->part + 1);
+	tk_set_int(L, TK_FIRST, (lua_Integer)t->start + 1);
+	tk_set_int(L, TK_LAST, (lua_Integer)t->end);
+	tk_set_int(L, TK_PART, (lua_Integer)t->part + 1);
 	switch (kind) {
 	case TOK_SENTENCE:
-		set_text(L, p, "text", t->start, t->end);
-		set_int(L, "first_word", (lua_Integer)t->first_word + 1);
-		set_int(L, "last_word", (lua_Integer)(t->first_word + t->nwords));
-		set_flag(L, "question", t->flags & TF_QUESTION);
-		set_flag(L, "quoted", t->flags & TF_QUOTED);
+		tk_set_text(L, p, TK_TEXT, t->start, t->end);
+		tk_set_int(L, TK_FIRST_WORD, (lua_Integer)t->first_word + 1);
+		tk_set_int(L, TK_LAST_WORD, (lua_Integer)(t->first_word + t->nwords));
+		tk_set_flag(L, TK_QUESTION, t->flags & TF_QUESTION);
+		tk_set_flag(L, TK_QUOTED, t->flags & TF_QUOTED);
 		break;
 	case TOK_LINK:
-		set_text(L, p, "text", t->inner_start, t->inner_end);
+		tk_set_text(L, p, TK_TEXT, t->inner_start, t->inner_end);
 		lua_pushstring(L, t->url ? t->url : "");
-		lua_setfield(L, -2, "url");
+		tk_set(L, TK_URL);
 		lua_pushstring(L, t->flags & TF_BARE ? "bare" : t->flags & TF_AUTOLINK ? "autolink"
 										   : "markdown");
-		lua_setfield(L, -2, "kind");
-		set_int(L, "text_first", (lua_Integer)t->inner_start + 1);
-		set_int(L, "text_last", (lua_Integer)t->inner_end);
-		set_flag(L, "quoted", t->start < p->len && (p->tk->cls[t->start] & CLS_QUOTE));
+		tk_set(L, TK_KIND);
+		tk_set_int(L, TK_TEXT_FIRST, (lua_Integer)t->inner_start + 1);
+		tk_set_int(L, TK_TEXT_LAST, (lua_Integer)t->inner_end);
+		tk_set_flag(L, TK_QUOTED, t->start < p->len && (p->tk->cls[t->start] & CLS_QUOTE));
 		break;
 	case TOK_IMAGE:
-		set_text(L, p, "alt", t->inner_start, t->inner_end);
+		tk_set_text(L, p, TK_ALT, t->inner_start, t->inner_end);
 		/* where the description goes even when it is empty (an insertion point) */
-		set_int(L, "alt_first", (lua_Integer)t->inner_start + 1);
-		set_int(L, "alt_last", (lua_Integer)t->inner_end);
+		tk_set_int(L, TK_ALT_FIRST, (lua_Integer)t->inner_start + 1);
+		tk_set_int(L, TK_ALT_LAST, (lua_Integer)t->inner_end);
 		lua_pushstring(L, t->url ? t->url : "");
-		lua_setfield(L, -2, "url");
+		tk_set(L, TK_URL);
 		break;
 	case TOK_HASHTAG:
-		set_text(L, p, "text", t->start, t->end);
-		set_text(L, p, "tag", t->inner_start, t->inner_end);
+		tk_set_text(L, p, TK_TEXT, t->start, t->end);
+		tk_set_text(L, p, TK_TAG, t->inner_start, t->inner_end);
 		break;
 	case TOK_MENTION:
-		set_text(L, p, "text", t->start, t->end);
-		set_text(L, p, "name", t->inner_start, t->inner_end);
+		tk_set_text(L, p, TK_TEXT, t->start, t->end);
+		tk_set_text(L, p, TK_NAME, t->inner_start, t->inner_end);
 		if (t->inner_end + 1 < t->end)
-			set_text(L, p, "domain", t->inner_end + 1, t->end);
+			tk_set_text(L, p, TK_DOMAIN, t->inner_end + 1, t->end);
 		break;
 	case TOK_EMOJI:
-		set_text(L, p, "text", t->start, t->end);
+		tk_set_text(L, p, TK_TEXT, t->start, t->end);
 		break;
 	case TOK_QUOTE:
-		set_text(L, p, "text", t->inner_start, t->inner_end);
+		tk_set_text(L, p, TK_TEXT, t->inner_start, t->inner_end);
 		lua_pushstring(L, t->flags & TF_BLOCK ? "block" : "marks");
-		lua_setfield(L, -2, "kind");
-		set_int(L, "text_first", (lua_Integer)t->inner_start + 1);
-		set_int(L, "text_last", (lua_Integer)t->inner_end);
+		tk_set(L, TK_KIND);
+		tk_set_int(L, TK_TEXT_FIRST, (lua_Integer)t->inner_start + 1);
+		tk_set_int(L, TK_TEXT_LAST, (lua_Integer)t->inner_end);
 		break;
 	default:
 		break;
@@ -659,11 +706,11 @@ static lua_CFunction method_of(int key)
 	}
 }
 
-/* __index(post, key), with upvalue 1 the table of keys (name -> enum post_key): build the
- * field, cache it with rawset, return it. Methods are cached too, so that post:find reads a
- * plain field from the second call on; post.linted is not (below). Unknown keys are nil on
- * a whole post and an error on a light one, whose missing fields a rule would otherwise
- * take for empty. */
+/* __index(post, key), with upvalue 1 the table of keys (name -> enum post_key) and 2.. the
+ * token tables' field names (TOK_KEY): build the field, cache it with rawset, return it.
+ * Methods are cached too, so that post:find reads a plain field from the second call on;
+ * post.linted is not (below). Unknown keys are nil on a whole post and an error on a light
+ * one, whose missing fields a rule would otherwise take for empty. */
 static int post_index(lua_State *L)
 {
 	const struct post_view *view = check_view(L, 1);
@@ -682,7 +729,13 @@ static int post_index(lua_State *L)
 	if (view->light)
 		return light_field(L, view, key);
 	lua_CFunction method = method_of(key);
-	if (method) {
+	if (method == m_find) {
+		/* with post_index's upvalues: the matches' field names */
+		luaL_checkstack(L, TOK_KEYS + 4, "post:find");
+		for (int k = 1; k <= 1 + TOK_KEYS; k++)
+			lua_pushvalue(L, lua_upvalueindex(k));
+		lua_pushcclosure(L, m_find, 1 + TOK_KEYS);
+	} else if (method) {
 		lua_pushcfunction(L, method);
 	} else if (key >= KEY_TOKENS && key < KEY_TOKENS + TOK_KINDS) {
 		push_tokens(L, p, (enum token_kind)(key - KEY_TOKENS));
@@ -792,11 +845,12 @@ static int m_find(lua_State *L)
 		if (i >= nwords)
 			break;
 		lua_createtable(L, 0, 5);
-		set_range(L, words[i].start, words[i + m - 1].end);
-		set_text(L, p, "text", words[i].start, words[i + m - 1].end);
+		tk_set_int(L, TK_FIRST, (lua_Integer)words[i].start + 1);
+		tk_set_int(L, TK_LAST, (lua_Integer)words[i + m - 1].end);
+		tk_set_text(L, p, TK_TEXT, words[i].start, words[i + m - 1].end);
 		lua_pushlstring(L, phrase, phrase_len);
-		lua_setfield(L, -2, "phrase");
-		set_int(L, "word", (lua_Integer)i + 1);
+		tk_set(L, TK_PHRASE);
+		tk_set_int(L, TK_WORD, (lua_Integer)i + 1);
 		lua_rawseti(L, -2, ++n);
 		i += m;
 	}
@@ -916,7 +970,9 @@ void api_open_post_meta(lua_State *L)
 		lua_pushinteger(L, post_keys[i].key);
 		lua_setfield(L, -2, post_keys[i].name);
 	}
-	lua_pushcclosure(L, post_index, 1);
+	for (int k = 0; k < TOK_KEYS; k++)
+		lua_pushstring(L, tok_key_names[k]);
+	lua_pushcclosure(L, post_index, 1 + TOK_KEYS);
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, post_newindex);
 	lua_setfield(L, -2, "__newindex");
