@@ -7,8 +7,21 @@ local DISPLAY = { x = "X", mastodon = "Mastodon", bluesky = "Bluesky", threads =
 -- room left in every piece of a split for its "12/15 " marker
 local MARKER_ROOM = 6
 
+-- s without its leading and trailing spaces (Lua's %s). The end is found by a walk back:
+-- the pattern "%s+$" is tried at every offset of the text, and the split measures pieces
+-- of the whole post many times over.
 local function trim(s)
-  return (s:gsub("^%s+", ""):gsub("%s+$", ""))
+  local first = s:find("%S")
+  if not first then
+    return ""
+  end
+  local last = #s
+  local b = s:byte(last)
+  while b == 32 or (b >= 9 and b <= 13) do
+    last = last - 1
+    b = s:byte(last)
+  end
+  return s:sub(first, last)
 end
 
 local function fits(post, platform, text, max_bytes)
