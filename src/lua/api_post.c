@@ -156,11 +156,8 @@ bool api_word_capital(const char *s, size_t n)
 	return changed;
 }
 
-/* The fields of a word table, in the order they are set (a table's pairs order follows it).
- * The key strings are pushed once per list (push_tokens) and each field is set with
- * lua_rawset: lua_setfield would look each key's C string up in the string cache (a strcmp)
- * and check for a metatable, for every field of every word - the words' tables were a
- * tenth of a run's instructions. */
+/* The fields of a word table, in the order they are set (a table's pairs order follows it);
+ * their key strings are upvalues of words_index (FIELD_KEY). */
 enum word_key { WK_FIRST, WK_LAST, WK_PART, WK_NORM, WK_TEXT, WK_SENTENCE, WK_QUOTED, WK_LINK,
 		WK_HEADING, WK_CAPITAL, WORD_KEYS };
 static const char *const word_key_names[WORD_KEYS] = { "first",	   "last",   "part",
@@ -168,24 +165,42 @@ static const char *const word_key_names[WORD_KEYS] = { "first",	   "last",   "pa
 						       "quoted",   "link",   "heading",
 						       "capital" };
 
-/* The key string of field k: upvalue 2 + k of words_index (upvalue 1 is the post's handle). */
-#define WORD_KEY(k) lua_upvalueindex(2 + (int)(k))
+/* Tables of many fields are filled with their key strings pushed from upvalues of the
+ * running C function and lua_rawset: lua_setfield would look each key's C string up in
+ * Lua's string cache (a strcmp) and check for a metatable, for every field of every word,
+ * token and match. Key k is upvalue 2 + k (upvalue 1 is the function's own: the post's
+ * handle for words_index, the table of post keys for post_index and post:find). */
+#define FIELD_KEY(k) lua_upvalueindex(2 + (int)(k))
 
-/* table[key] = integer n; the table is on top of the stack */
-static void word_set_int(lua_State *L, enum word_key k, lua_Integer n)
+/* table[key k] = the value on top of the stack (popped); the table is below it */
+static void field_set(lua_State *L, int k)
 {
-	lua_pushvalue(L, WORD_KEY(k));
+	lua_pushvalue(L, FIELD_KEY(k));
+	lua_insert(L, -2);
+	lua_rawset(L, -3);
+}
+
+static void field_set_int(lua_State *L, int k, lua_Integer n)
+{
+	lua_pushvalue(L, FIELD_KEY(k));
 	lua_pushinteger(L, n);
 	lua_rawset(L, -3);
 }
 
-static void word_set_flag(lua_State *L, enum word_key k, bool on)
+static void field_set_flag(lua_State *L, int k, bool on)
 {
 	if (on) {
-		lua_pushvalue(L, WORD_KEY(k));
+		lua_pushvalue(L, FIELD_KEY(k));
 		lua_pushboolean(L, 1);
 		lua_rawset(L, -3);
 	}
+}
+
+static void field_set_text(lua_State *L, const struct post *p, int k, size_t a, size_t b)
+{
+	lua_pushvalue(L, FIELD_KEY(k));
+	lua_pushlstring(L, p->text + a, b - a);
+	lua_rawset(L, -3);
 }
 
 /* Whether a word's text is its norm (folded, NFC, ’ as '): most words, and no capital. */
@@ -199,12 +214,12 @@ static bool word_is_norm(const struct post *p, const struct token *t)
 static void push_word(lua_State *L, const struct post *p, const struct token *t)
 {
 	lua_createtable(L, 0, 8);
-	word_set_int(L, WK_FIRST, (lua_Integer)t->start + 1);
-	word_set_int(L, WK_LAST, (lua_Integer)t->end);
-	word_set_int(L, WK_PART, (lua_Integer)t->part + 1);
-	lua_pushvalue(L, WORD_KEY(WK_TEXT));
+	field_set_int(L, WK_FIRST, (lua_Integer)t->start + 1);
+	field_set_int(L, WK_LAST, (lua_Integer)t->end);
+	field_set_int(L, WK_PART, (lua_Integer)t->part + 1);
+	lua_pushvalue(L, FIELD_KEY(WK_TEXT));
 	lua_pushlstring(L, p->text + t->start, t->end - t->start); /* table, "text", text */
-	lua_pushvalue(L, WORD_KEY(WK_NORM));
+	lua_pushvalue(L, FIELD_KEY(WK_NORM));
 	if (word_is_norm(p, t))
 		lua_pushvalue(L, -2); /* most words are their own folded form: one string */
 	else
@@ -212,18 +227,15 @@ static void push_word(lua_State *L, const struct post *p, const struct token *t)
 	lua_rawset(L, -5);
 	lua_rawset(L, -3);
 	if (t->sentence != UINT32_MAX)
-		word_set_int(L, WK_SENTENCE, (lua_Integer)t->sentence + 1);
-	word_set_flag(L, WK_QUOTED, t->flags & TF_QUOTED);
-	word_set_flag(L, WK_LINK, t->flags & TF_LINK);
-	word_set_flag(L, WK_HEADING, t->flags & TF_HEADING);
-	word_set_flag(L, WK_CAPITAL, api_word_capital(p->text + t->start, t->end - t->start));
+		field_set_int(L, WK_SENTENCE, (lua_Integer)t->sentence + 1);
+	field_set_flag(L, WK_QUOTED, t->flags & TF_QUOTED);
+	field_set_flag(L, WK_LINK, t->flags & TF_LINK);
+	field_set_flag(L, WK_HEADING, t->flags & TF_HEADING);
+	field_set_flag(L, WK_CAPITAL, api_word_capital(p->text + t->start, t->end - t->start));
 }
 
-/* The field names of the token tables and of post:find's matches, held as upvalues 2.. of
- * post_index and of post:find's closure (upvalue 1 is post_index's table of keys): a
- * field set with its key string pushed from an upvalue and lua_rawset skips lua_setfield's
- * look-up of the C string in Lua's string cache (a strcmp) for every field of every token
- * and match - a sentence has eight. */
+/* The field names of the token tables and of post:find's matches: upvalues of post_index
+ * and of post:find's closure (FIELD_KEY). */
 enum tok_key { TK_FIRST, TK_LAST, TK_PART, TK_TEXT, TK_FIRST_WORD, TK_LAST_WORD, TK_QUESTION,
 	       TK_QUOTED, TK_URL, TK_KIND, TK_TEXT_FIRST, TK_TEXT_LAST, TK_ALT, TK_ALT_FIRST,
 	       TK_ALT_LAST, TK_TAG, TK_NAME, TK_DOMAIN, TK_PHRASE, TK_WORD, TOK_KEYS };
@@ -232,92 +244,60 @@ static const char *const tok_key_names[TOK_KEYS] = {
 	"kind", "text_first", "text_last", "alt", "alt_first", "alt_last", "tag", "name",
 	"domain", "phrase", "word",
 };
-#define TOK_KEY(k) lua_upvalueindex(2 + (int)(k))
-
-/* table[key k] = the value on top of the stack (popped); the table is below it */
-static void tk_set(lua_State *L, enum tok_key k)
-{
-	lua_pushvalue(L, TOK_KEY(k));
-	lua_insert(L, -2);
-	lua_rawset(L, -3);
-}
-
-static void tk_set_int(lua_State *L, enum tok_key k, lua_Integer n)
-{
-	lua_pushvalue(L, TOK_KEY(k));
-	lua_pushinteger(L, n);
-	lua_rawset(L, -3);
-}
-
-static void tk_set_flag(lua_State *L, enum tok_key k, bool on)
-{
-	if (on) {
-		lua_pushvalue(L, TOK_KEY(k));
-		lua_pushboolean(L, 1);
-		lua_rawset(L, -3);
-	}
-}
-
-static void tk_set_text(lua_State *L, const struct post *p, enum tok_key k, size_t a, size_t b)
-{
-	lua_pushvalue(L, TOK_KEY(k));
-	lua_pushlstring(L, p->text + a, b - a);
-	lua_rawset(L, -3);
-}
 
 static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 		       const struct token *t)
 {
 	lua_createtable(L, 0, 8);
-	tk_set_int(L, TK_FIRST, (lua_Integer)t->start + 1);
-	tk_set_int(L, TK_LAST, (lua_Integer)t->end);
-	tk_set_int(L, TK_PART, (lua_Integer)t->part + 1);
+	field_set_int(L, TK_FIRST, (lua_Integer)t->start + 1);
+	field_set_int(L, TK_LAST, (lua_Integer)t->end);
+	field_set_int(L, TK_PART, (lua_Integer)t->part + 1);
 	switch (kind) {
 	case TOK_SENTENCE:
-		tk_set_text(L, p, TK_TEXT, t->start, t->end);
-		tk_set_int(L, TK_FIRST_WORD, (lua_Integer)t->first_word + 1);
-		tk_set_int(L, TK_LAST_WORD, (lua_Integer)(t->first_word + t->nwords));
-		tk_set_flag(L, TK_QUESTION, t->flags & TF_QUESTION);
-		tk_set_flag(L, TK_QUOTED, t->flags & TF_QUOTED);
+		field_set_text(L, p, TK_TEXT, t->start, t->end);
+		field_set_int(L, TK_FIRST_WORD, (lua_Integer)t->first_word + 1);
+		field_set_int(L, TK_LAST_WORD, (lua_Integer)(t->first_word + t->nwords));
+		field_set_flag(L, TK_QUESTION, t->flags & TF_QUESTION);
+		field_set_flag(L, TK_QUOTED, t->flags & TF_QUOTED);
 		break;
 	case TOK_LINK:
-		tk_set_text(L, p, TK_TEXT, t->inner_start, t->inner_end);
+		field_set_text(L, p, TK_TEXT, t->inner_start, t->inner_end);
 		lua_pushstring(L, t->url ? t->url : "");
-		tk_set(L, TK_URL);
+		field_set(L, TK_URL);
 		lua_pushstring(L, t->flags & TF_BARE ? "bare" : t->flags & TF_AUTOLINK ? "autolink"
 										   : "markdown");
-		tk_set(L, TK_KIND);
-		tk_set_int(L, TK_TEXT_FIRST, (lua_Integer)t->inner_start + 1);
-		tk_set_int(L, TK_TEXT_LAST, (lua_Integer)t->inner_end);
-		tk_set_flag(L, TK_QUOTED, t->start < p->len && (p->tk->cls[t->start] & CLS_QUOTE));
+		field_set(L, TK_KIND);
+		field_set_int(L, TK_TEXT_FIRST, (lua_Integer)t->inner_start + 1);
+		field_set_int(L, TK_TEXT_LAST, (lua_Integer)t->inner_end);
+		field_set_flag(L, TK_QUOTED, t->start < p->len && (p->tk->cls[t->start] & CLS_QUOTE));
 		break;
 	case TOK_IMAGE:
-		tk_set_text(L, p, TK_ALT, t->inner_start, t->inner_end);
+		field_set_text(L, p, TK_ALT, t->inner_start, t->inner_end);
 		/* where the description goes even when it is empty (an insertion point) */
-		tk_set_int(L, TK_ALT_FIRST, (lua_Integer)t->inner_start + 1);
-		tk_set_int(L, TK_ALT_LAST, (lua_Integer)t->inner_end);
+		field_set_int(L, TK_ALT_FIRST, (lua_Integer)t->inner_start + 1);
+		field_set_int(L, TK_ALT_LAST, (lua_Integer)t->inner_end);
 		lua_pushstring(L, t->url ? t->url : "");
-		tk_set(L, TK_URL);
+		field_set(L, TK_URL);
 		break;
 	case TOK_HASHTAG:
-		tk_set_text(L, p, TK_TEXT, t->start, t->end);
-		tk_set_text(L, p, TK_TAG, t->inner_start, t->inner_end);
+		field_set_text(L, p, TK_TEXT, t->start, t->end);
+		field_set_text(L, p, TK_TAG, t->inner_start, t->inner_end);
 		break;
 	case TOK_MENTION:
-		tk_set_text(L, p, TK_TEXT, t->start, t->end);
-		tk_set_text(L, p, TK_NAME, t->inner_start, t->inner_end);
+		field_set_text(L, p, TK_TEXT, t->start, t->end);
+		field_set_text(L, p, TK_NAME, t->inner_start, t->inner_end);
 		if (t->inner_end + 1 < t->end)
-			tk_set_text(L, p, TK_DOMAIN, t->inner_end + 1, t->end);
+			field_set_text(L, p, TK_DOMAIN, t->inner_end + 1, t->end);
 		break;
 	case TOK_EMOJI:
-		tk_set_text(L, p, TK_TEXT, t->start, t->end);
+		field_set_text(L, p, TK_TEXT, t->start, t->end);
 		break;
 	case TOK_QUOTE:
-		tk_set_text(L, p, TK_TEXT, t->inner_start, t->inner_end);
+		field_set_text(L, p, TK_TEXT, t->inner_start, t->inner_end);
 		lua_pushstring(L, t->flags & TF_BLOCK ? "block" : "marks");
-		tk_set(L, TK_KIND);
-		tk_set_int(L, TK_TEXT_FIRST, (lua_Integer)t->inner_start + 1);
-		tk_set_int(L, TK_TEXT_LAST, (lua_Integer)t->inner_end);
+		field_set(L, TK_KIND);
+		field_set_int(L, TK_TEXT_FIRST, (lua_Integer)t->inner_start + 1);
+		field_set_int(L, TK_TEXT_LAST, (lua_Integer)t->inner_end);
 		break;
 	default:
 		break;
@@ -707,7 +687,7 @@ static lua_CFunction method_of(int key)
 }
 
 /* __index(post, key), with upvalue 1 the table of keys (name -> enum post_key) and 2.. the
- * token tables' field names (TOK_KEY): build the field, cache it with rawset, return it.
+ * token tables' field names (FIELD_KEY): build the field, cache it with rawset, return it.
  * Methods are cached too, so that post:find reads a plain field from the second call on;
  * post.linted is not (below). Unknown keys are nil on a whole post and an error on a light
  * one, whose missing fields a rule would otherwise take for empty. */
@@ -845,12 +825,12 @@ static int m_find(lua_State *L)
 		if (i >= nwords)
 			break;
 		lua_createtable(L, 0, 5);
-		tk_set_int(L, TK_FIRST, (lua_Integer)words[i].start + 1);
-		tk_set_int(L, TK_LAST, (lua_Integer)words[i + m - 1].end);
-		tk_set_text(L, p, TK_TEXT, words[i].start, words[i + m - 1].end);
+		field_set_int(L, TK_FIRST, (lua_Integer)words[i].start + 1);
+		field_set_int(L, TK_LAST, (lua_Integer)words[i + m - 1].end);
+		field_set_text(L, p, TK_TEXT, words[i].start, words[i + m - 1].end);
 		lua_pushlstring(L, phrase, phrase_len);
-		tk_set(L, TK_PHRASE);
-		tk_set_int(L, TK_WORD, (lua_Integer)i + 1);
+		field_set(L, TK_PHRASE);
+		field_set_int(L, TK_WORD, (lua_Integer)i + 1);
 		lua_rawseti(L, -2, ++n);
 		i += m;
 	}
