@@ -22,14 +22,14 @@ Good:  We did it! Thank you all - see you soon.]],
 
   check = function(post, ctx)
     local text = post.text
-    if not text:find("!", post.body.first, true) then
-      return -- most posts: no need to walk the words
+    local at = text:find("!", post.body.first, true)
+    if not at then
+      return -- most posts: no need to look at the words
     end
     local per_part = {}
     local words = post.words
     -- each "!" right after a word: the word is found by the host (post:word_at), so only
     -- the words before a "!" have their tables made
-    local at = text:find("!", post.body.first, true)
     while at do
       local i = post:word_at(at - 1)
       local w = i and words[i]
