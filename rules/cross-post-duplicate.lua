@@ -63,7 +63,7 @@ Good: the LinkedIn post tells the story behind the launch; the X post asks one q
     local nearest = lint.nearest_posts(posts, o.threshold, "shingles", "platforms")
     for i, p in ipairs(posts) do
       local match = nearest[i]
-      if p.linted and match then
+      if match and p.linted then -- (most posts of a calendar have no match: asked first)
         local d = p.collected
         local other = posts[match.index]
         local where = other.platforms[1] and table.concat(other.platforms, ", ") or "no platform"

@@ -105,7 +105,12 @@ void report_addf(struct report *r, const char *rule, enum severity sev, size_t s
 
 void report_locate(struct report *r, const struct post *post)
 {
-	for (size_t i = 0; i < r->findings.len; i++) {
+	report_locate_from(r, post, 0);
+}
+
+void report_locate_from(struct report *r, const struct post *post, size_t first)
+{
+	for (size_t i = first; i < r->findings.len; i++) {
 		struct finding *f = &r->findings.items[i];
 		if (!post) {
 			f->line = f->column = f->end_line = f->end_column = 1;

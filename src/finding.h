@@ -79,6 +79,8 @@ void report_addf(struct report *r, const char *rule, enum severity sev, size_t s
 		 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* Fills line/column fields from the post's line table. */
 void report_locate(struct report *r, const struct post *post);
+/* The same for the findings from index first on (those added since the others were located). */
+void report_locate_from(struct report *r, const struct post *post, size_t first);
 /* Sorts by (line, column, rule, message): rule order and Lua table order never show. */
 void report_sort(struct report *r);
 

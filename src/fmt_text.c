@@ -6,6 +6,7 @@
 #include "fmt.h"
 #include "unicode.h"
 #include "util/buf.h"
+#include "util/xalloc.h"
 
 /* Source lines wider than this are shown as a window around the range. */
 #define MAX_SNIPPET_COLUMNS 120
@@ -25,6 +26,13 @@ static const char *paint(const struct fmt_ctx *ctx, const char *code)
 	return ctx->color ? code : "";
 }
 
+/* Appends an escape code when colouring (most runs do not: a call saved per piece). */
+static void add_paint(struct buf *b, const struct fmt_ctx *ctx, const char *code)
+{
+	if (ctx->color)
+		buf_adds(b, code);
+}
+
 static const char *severity_color(enum severity s)
 {
 	return s == SEVERITY_ERROR ? RED : s == SEVERITY_WARNING ? YELLOW : BLUE;
@@ -34,13 +42,25 @@ static const char *severity_color(enum severity s)
 static void add_quoted(struct buf *b, const char *s, size_t n)
 {
 	buf_addc(b, '"');
-	size_t shown = 0;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (shown >= MAX_QUOTED && (c & 0xC0) != 0x80) {
+	size_t shown = 0; /* characters (lead bytes) so far */
+	for (size_t i = 0; i < n;) {
+		/* the characters shown as they are, copied in one run */
+		size_t j = i;
+		for (; j < n; j++) {
+			unsigned char c = (unsigned char)s[j];
+			bool lead = (c & 0xC0) != 0x80;
+			if ((lead && shown >= MAX_QUOTED) || c < 0x20 || c == 0x7F || c == '"')
+				break;
+			shown += lead;
+		}
+		buf_add(b, s + i, j - i);
+		if (j == n)
+			break;
+		if (shown >= MAX_QUOTED) { /* s[j] is a lead byte: every byte escaped below is */
 			buf_adds(b, "...");
 			break;
 		}
+		unsigned char c = (unsigned char)s[j];
 		if (c == '\n')
 			buf_adds(b, "\\n");
 		else if (c == '\r')
@@ -49,12 +69,10 @@ static void add_quoted(struct buf *b, const char *s, size_t n)
 			buf_adds(b, "\\t");
 		else if (c == '"')
 			buf_adds(b, "\\\"");
-		else if (c < 0x20 || c == 0x7F)
-			buf_addf(b, "\\x%02X", c);
 		else
-			buf_addc(b, (char)c);
-		if ((c & 0xC0) != 0x80)
-			shown++;
+			buf_addf(b, "\\x%02X", c);
+		shown++;
+		i = j + 1;
 	}
 	buf_addc(b, '"');
 }
@@ -116,6 +134,16 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 		to = from;
 		size_t width = 0;
 		while (to < le && width < MAX_SNIPPET_COLUMNS && to - from < 4 * MAX_SNIPPET_COLUMNS) {
+			/* a printable ASCII character (or a tab) followed by ASCII or the line's
+			 * end is a cluster one column wide, as the calls below find: most of a
+			 * line, without two calls a byte */
+			unsigned char c = (unsigned char)post->text[to];
+			if (((c >= 0x20 && c < 0x7F) || c == '\t') &&
+			    (to + 1 == le || (unsigned char)post->text[to + 1] < 0x80)) {
+				width++;
+				to++;
+				continue;
+			}
 			size_t next = uni_grapheme_end(post->text, le, to);
 			width += uni_display_width(post->text, to, next);
 			to = next;
@@ -131,11 +159,11 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 		number++;
 	number += f->line < 0;
 	size_t digits = number < 5 ? 5 : number;
-	buf_adds(b, paint(ctx, DIM));
+	add_paint(b, ctx, DIM);
 	buf_addn(b, ' ', digits - number);
 	buf_addi(b, f->line);
 	buf_adds(b, " | ");
-	buf_adds(b, paint(ctx, RESET));
+	add_paint(b, ctx, RESET);
 	if (from > ls)
 		buf_adds(b, "...");
 	/* the line, tabs as spaces and other control characters as '?' */
@@ -150,16 +178,16 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 	if (to < le)
 		buf_adds(b, "...");
 	buf_addc(b, '\n');
-	buf_adds(b, paint(ctx, DIM));
+	add_paint(b, ctx, DIM);
 	buf_addn(b, ' ', digits + 1);
 	buf_adds(b, "| ");
-	buf_adds(b, paint(ctx, RESET));
+	add_paint(b, ctx, RESET);
 	size_t pad = uni_display_width(post->text, from, start) + (from > ls ? 3 : 0);
 	size_t width = uni_display_width(post->text, start, end);
 	buf_addn(b, ' ', pad);
-	buf_adds(b, paint(ctx, severity_color(f->severity)));
+	add_paint(b, ctx, severity_color(f->severity));
 	buf_addn(b, '^', width ? width : 1);
-	buf_adds(b, paint(ctx, RESET));
+	add_paint(b, ctx, RESET);
 	if (f->end_line > f->line) {
 		buf_adds(b, " (to line ");
 		buf_addi(b, f->end_line);
@@ -170,40 +198,43 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 
 static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct post *post)
 {
-	struct buf b = BUF_INIT;
+	/* one buffer for the run (text_begin): grown once, not again for every file */
+	struct buf own = BUF_INIT, *out = ctx->state ? ctx->state : &own;
+	struct buf b = *out;
+	buf_reset(&b);
 	for (size_t i = 0; i < r->findings.len; i++) {
 		const struct finding *f = &r->findings.items[i];
 		if (!fmt_shows(ctx, f))
 			continue;
 		/* "path:line:col severity message [rule]", without vsnprintf: a third of the
 		 * cost of printing a finding went to parsing this format */
-		buf_adds(&b, paint(ctx, BOLD));
+		add_paint(&b, ctx, BOLD);
 		buf_adds(&b, r->path);
 		buf_addc(&b, ':');
 		buf_addi(&b, f->line);
 		buf_addc(&b, ':');
 		buf_addi(&b, f->column);
-		buf_adds(&b, paint(ctx, RESET));
+		add_paint(&b, ctx, RESET);
 		buf_addc(&b, ' ');
-		buf_adds(&b, paint(ctx, severity_color(f->severity)));
+		add_paint(&b, ctx, severity_color(f->severity));
 		buf_adds(&b, severity_name(f->severity));
-		buf_adds(&b, paint(ctx, RESET));
+		add_paint(&b, ctx, RESET);
 		buf_addc(&b, ' ');
 		buf_adds(&b, f->message);
 		buf_addc(&b, ' ');
-		buf_adds(&b, paint(ctx, DIM));
+		add_paint(&b, ctx, DIM);
 		buf_addc(&b, '[');
 		buf_adds(&b, f->rule);
 		buf_addc(&b, ']');
-		buf_adds(&b, paint(ctx, RESET));
+		add_paint(&b, ctx, RESET);
 		buf_addc(&b, '\n');
 		if (post && !post->binary)
 			snippet(&b, ctx, f, post);
 		if (f->nfix && post) {
 			buf_adds(&b, "  ");
-			buf_adds(&b, paint(ctx, GREEN));
+			add_paint(&b, ctx, GREEN);
 			buf_adds(&b, "fix:");
-			buf_adds(&b, paint(ctx, RESET));
+			add_paint(&b, ctx, RESET);
 			buf_addc(&b, ' ');
 			describe_edits(&b, f->fix, f->nfix, post);
 			buf_addc(&b, '\n');
@@ -220,9 +251,9 @@ static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct 
 		for (size_t k = 0; k < f->nsuggestions && post; k++) {
 			const struct suggestion *s = &f->suggestions[k];
 			buf_adds(&b, "  ");
-			buf_adds(&b, paint(ctx, CYAN));
+			add_paint(&b, ctx, CYAN);
 			buf_adds(&b, "suggestion:");
-			buf_adds(&b, paint(ctx, RESET));
+			add_paint(&b, ctx, RESET);
 			buf_addc(&b, ' ');
 			buf_adds(&b, s->title);
 			if (s->nedits) {
@@ -245,7 +276,8 @@ static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct 
 			 paint(ctx, RESET));
 	}
 	fwrite(b.ptr, 1, b.len, ctx->out);
-	buf_release(&b);
+	*out = b;
+	buf_release(&own);
 }
 
 static const char *plural(size_t n, const char *one, const char *many)
@@ -255,6 +287,11 @@ static const char *plural(size_t n, const char *one, const char *many)
 
 static void text_end(struct fmt_ctx *ctx, const struct summary *s)
 {
+	if (ctx->state) {
+		buf_release(ctx->state);
+		free(ctx->state);
+		ctx->state = NULL;
+	}
 	if (ctx->mode != FMT_LINT && s->fixed)
 		fprintf(ctx->out, "%s%s %zu %s in %zu %s%s\n", paint(ctx, GREEN),
 			ctx->mode == FMT_FIXED ? "applied" : "--fix would apply", s->fixed,
@@ -282,7 +319,9 @@ static void text_end(struct fmt_ctx *ctx, const struct summary *s)
 
 static void text_begin(struct fmt_ctx *ctx)
 {
-	(void)ctx;
+	struct buf *b = xmalloc(sizeof(*b));
+	buf_init(b);
+	ctx->state = b;
 }
 
 const struct formatter fmt_text = { "text", text_begin, text_file, text_end };

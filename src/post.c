@@ -51,6 +51,11 @@ void post_line_col(const struct post *p, size_t offset, int *line, int *column)
 		i = offset < 3 ? offset : 3;
 	int col = 1;
 	while (i < offset) {
+		if ((unsigned char)p->text[i] < 0x80) { /* ASCII, most text: one byte, one column */
+			i++;
+			col++;
+			continue;
+		}
 		int32_t cp;
 		int n = uni_decode(p->text + i, p->len - i, &cp);
 		i += n > 0 ? (size_t)n : 1;

@@ -401,6 +401,7 @@ void session_merge_set(struct session *s, struct post *post, struct report *set_
 	if (!set_findings || set_findings->findings.len == 0)
 		return;
 	suppress_apply(post, set_findings, session_rule_exists, s);
+	size_t located = report->findings.len; /* the post's own, located when it was linted */
 	for (size_t i = 0; i < set_findings->findings.len; i++) {
 		struct finding *f = &set_findings->findings.items[i];
 		/* switches naming unknown rules were reported when the post was linted */
@@ -411,6 +412,6 @@ void session_merge_set(struct session *s, struct post *post, struct report *set_
 		report_add(report, f);
 	}
 	set_findings->findings.len = 0;
-	report_locate(report, post);
+	report_locate_from(report, post, located);
 	report_sort(report);
 }

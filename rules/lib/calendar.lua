@@ -20,7 +20,14 @@ end
 
 -- The file name of a post's path, for messages.
 function M.name(post)
-  return post.path:match("[^/]+$") or post.path
+  -- after the last "/" (found by plain searches: a pattern anchored at the end only, such
+  -- as "[^/]+$", is tried from every offset of the path)
+  local path, cut = post.path, 0
+  repeat
+    local slash = path:find("/", cut + 1, true)
+    cut = slash or cut
+  until not slash
+  return cut < #path and path:sub(cut + 1) or path
 end
 
 -- judge(post) over the dated list, as a function of the index: each post is judged at most

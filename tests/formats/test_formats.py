@@ -62,6 +62,91 @@ def run(args, cwd, stdin=None):
                           timeout=60)
 
 
+# A rule whose suggestions replace and insert text an editor must see escaped and shortened.
+QUOTING = r'''
+local TEXTS = {
+  "a\nb\tc\"d\re\1f\127g", string.rep("x", 59) .. "\195\169\"tail", string.rep("\195\169", 61),
+  string.rep("y", 59) .. "\n", string.rep("w", 60) .. "\n", "",
+}
+return {
+  id = "quoting", summary = "Suggests odd text", docs = "A test rule.", severity = "warning",
+  check = function(post, ctx)
+    local at = post.text:find("target", 1, true)
+    for i, t in ipairs(TEXTS) do
+      ctx:report{ message = "odd " .. i, first = at, last = at + 5,
+        suggestions = { { title = "t", edits = { { first = at, last = at + 5, text = t },
+          { first = #post.text + 1, last = #post.text, text = t } } } } }
+    end
+  end,
+}
+'''
+
+
+class TextFormat(unittest.TestCase):
+    """The text format's source lines (a window on long lines) and its quoted edits."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="postlint-text-")
+        os.makedirs(os.path.join(self.dir, ".git"))
+        for rel, text in [("plug/rules/quoting.lua", QUOTING),
+                          (".lintrc", 'plugins = { "./plug" }\n')]:
+            path = os.path.join(self.dir, rel)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def lint(self, body):
+        r = run(["--no-color", "--only", "quoting", "--stdin", "--stdin-filename", "p.md"],
+                self.dir, body.encode("utf-8"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.decode("utf-8")
+
+    def test_edits_are_escaped_and_shortened(self):
+        out = self.lint('He said "a\tb": target\n')
+        suggestions = [l for l in out.splitlines() if l.startswith("  suggestion:")]
+        cut = 'replace "target" with '
+        self.assertEqual(suggestions, [
+            '  suggestion: t: ' + cut + '"a\\nb\\tc\\"d\\re\\x01f\\x7Fg"; '
+            'insert "a\\nb\\tc\\"d\\re\\x01f\\x7Fg" at 2:1',
+            # sixty characters, then "..." (the 60th is the two-byte "é")
+            '  suggestion: t: ' + cut + '"' + "x" * 59 + 'é..."; insert "' + "x" * 59
+            + 'é..." at 2:1',
+            '  suggestion: t: ' + cut + '"' + "é" * 60 + '..."; insert "' + "é" * 60
+            + '..." at 2:1',
+            '  suggestion: t: ' + cut + '"' + "y" * 59 + '\\n"; insert "' + "y" * 59
+            + '\\n" at 2:1',
+            '  suggestion: t: ' + cut + '"' + "w" * 60 + '..."; insert "' + "w" * 60
+            + '..." at 2:1',
+            '  suggestion: t: delete "target"; insert "" at 2:1',
+        ])
+
+    def test_long_lines_show_a_window_around_the_range(self):
+        # 300 columns before the range: the window starts 30 characters before it and
+        # holds 120 columns; wide characters (CJK, emoji) count two
+        for lead, filler in [("a" * 300, "b" * 200), ("新" * 150, "年" * 100),
+                             ("a" * 290 + "🎉" * 5, "é" * 200)]:
+            with self.subTest(lead=lead[:3]):
+                out = self.lint(lead + " target " + filler + "\n").splitlines()
+                source, carets = out[1], out[2]
+                self.assertTrue(source.startswith("    1 | ..."), source)
+                shown = source[len("    1 | ..."):]
+                self.assertTrue(shown.endswith("..."), shown)
+                shown = shown[:-3]
+                width = sum(2 if (0x4E00 <= ord(c) <= 0x9FFF or ord(c) >= 0x1F000) else 1
+                            for c in shown)
+                self.assertIn(width, (120, 121), shown)  # the last cluster may pass 120
+                self.assertEqual(shown.index(" target "), 29)
+                pad = carets[len("      | "):].index("^")
+                before = shown[:shown.index("target")]
+                self.assertEqual(pad, 3 + sum(2 if (0x4E00 <= ord(c) <= 0x9FFF
+                                                    or ord(c) >= 0x1F000) else 1
+                                              for c in before))
+                self.assertEqual(carets.count("^"), 6)
+
+
 class Formats(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
