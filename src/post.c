@@ -255,6 +255,9 @@ static void drop_tokens(struct post *p)
 			free(tk->tokens[k].items[i].url);
 		VEC_FREE(&tk->tokens[k]);
 	}
+	for (size_t i = 0; i < tk->nscans; i++)
+		free(tk->scans[i].hits);
+	free(tk->scans);
 	markdown_release(&tk->md);
 	buf_release(&tk->norms);
 	free(tk->word_leads);

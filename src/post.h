@@ -56,6 +56,22 @@ struct post_part {
 };
 
 /* What post_tokens() computes from the text: the Markdown structure and the tokens. */
+/* One match of a phrase set's whole-text scan (post:matches): words word .. word + nwords - 1,
+ * and the phrase's source text, which lives in the set. */
+struct phrase_hit {
+	uint32_t word, nwords;
+	const char *phrase;
+	size_t phrase_len;
+};
+
+/* A phrase set's matches over the whole text, quotations and link text included, in text
+ * order: made by the first post:matches that asks for the set, read by the others. */
+struct phrase_scan {
+	uint64_t set_id; /* sets are told apart by id: an address may be reused after a GC */
+	struct phrase_hit *hits;
+	size_t n;
+};
+
 struct post_tokens {
 	uint16_t *cls; /* CLS_* bits per byte */
 	struct markdown md;
@@ -64,6 +80,8 @@ struct post_tokens {
 	/* per word, post_word_lead of its norm: the phrase search tests a word against a
 	 * list's first words by these, twenty lists a post, without reading the word's token */
 	uint16_t *word_leads;
+	struct phrase_scan *scans; /* post:matches' scans so far (api_matches.c) */
+	size_t nscans, scans_cap;
 };
 
 /* A word's lead: the first two bytes of s[0..n) (the second 0 for a one-byte word; 0 for an

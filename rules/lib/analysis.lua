@@ -249,10 +249,39 @@ local function region(a, pos)
   return "own"
 end
 
+-- post:matches' options, by the regions a caller accepts (`want`, a set like { own = true,
+-- rt = true }) and whether it asks only if there is a match (`one`): made once per post, as
+-- "own" stops at the retweeted text, which is the post's
+local ANY = { any = true }
+local QUOTED = { quoted = true }
+
+local function matches_options(a, want, one)
+  if want.rt or not a.rt_first then
+    return one and ANY or nil
+  end
+  if one then
+    a.own_any = a.own_any or { before = a.rt_first, any = true }
+    return a.own_any
+  end
+  a.own_list = a.own_list or { before = a.rt_first }
+  return a.own_list
+end
+
 -- Matches of list `name` inside [first, last] whose region is accepted by `want`
--- (a set like { own = true, rt = true }); with `one`, only whether there is any (a list
--- that is only counted or tested is not built).
+-- ({ own = true } or { own = true, rt = true }); with `one`, only whether there is any (a
+-- list that is only counted or tested is not built). The host keeps each list's matches
+-- of the post and answers the range (post:matches); substring languages search here.
 local function matches(a, name, first, last, want, one)
+  if a.all_quoted then
+    return not one and {} or false -- all of it is a quotation
+  end
+  if not a.W.substring then
+    local list = a.W.phrases[name]
+    if not list then
+      return not one and {} or false
+    end
+    return a.post:matches(list, first, last, matches_options(a, want, one))
+  end
   local out = not one and {} or nil
   local found = find(a, name)
   for k = lower_bound(found, first), #found do
@@ -268,6 +297,26 @@ local function matches(a, name, first, last, want, one)
     end
   end
   return out or false
+end
+
+-- Matches of list `name` inside [first, last] wherever they are (quotations included).
+local function matches_anywhere(a, name, first, last)
+  if not a.W.substring then
+    local list = a.W.phrases[name]
+    return list and a.post:matches(list, first, last, QUOTED) or {}
+  end
+  local out = {}
+  local found = find(a, name)
+  for k = lower_bound(found, first), #found do
+    local m = found[k]
+    if m.first > last then
+      break
+    end
+    if m.last <= last then
+      out[#out + 1] = m
+    end
+  end
+  return out
 end
 
 local function any_match(a, name, first, last, want)
@@ -368,8 +417,8 @@ local function starts_with_list(a, si, name, within)
   for k = 1, math.min(within or 1, #own) do
     starts[a.post.words[own[k]].first] = true
   end
-  for _, m in ipairs(find(a, name)) do
-    if starts[m.first] and m.last <= s.last then
+  for _, m in ipairs(matches_anywhere(a, name, s.first, s.last)) do
+    if starts[m.first] then
       return true
     end
   end
@@ -645,19 +694,17 @@ end
 
 -- Word indices covered by matches of list `name` among own words.
 local function covered_by(a, name, into)
-  for _, m in ipairs(find(a, name)) do
-    if region(a, m.first) == "own" then
-      if m.word then
-        -- the match's words: from its first to the one its last byte is in (found by the
-        -- host, which spares making the tables of the words between)
-        for i = m.word, a.post:word_at(m.last) or m.word do
+  for _, m in ipairs(matches(a, name, 1, #a.post.text, OWN)) do
+    if m.word then
+      -- the match's words: from its first to the one its last byte is in (found by the
+      -- host, which spares making the tables of the words between)
+      for i = m.word, a.post:word_at(m.last) or m.word do
+        into[i] = true
+      end
+    else
+      for i, w in ipairs(a.post.words) do
+        if w.first >= m.first and w.last <= m.last then
           into[i] = true
-        end
-      else
-        for i, w in ipairs(a.post.words) do
-          if w.first >= m.first and w.last <= m.last then
-            into[i] = true
-          end
         end
       end
     end
@@ -736,13 +783,7 @@ local function analyze_share(a, threshold)
     local colon = s.text:find(":", 1, true)
     if colon then
       local head = s.first + colon - 1
-      local framed = false
-      for _, m in ipairs(find(a, "framing")) do
-        if m.first >= s.first and m.last < head then
-          framed = true
-        end
-      end
-      if framed then
+      if #matches_anywhere(a, "framing", s.first, head - 1) > 0 then
         for _, i in ipairs(a.own_in_sentence[si]) do
           if post.words[i].first > head then
             removed[i] = true

@@ -48,6 +48,13 @@ static inline bool api_word_usable(const struct post *p, size_t i,
 size_t api_phrases_next(const void *set, const struct post *p, size_t i,
 			const struct api_word_filter *filter, size_t *len, const char **phrase,
 			size_t *phrase_len);
+/* The set's id: unique among the sets the process has made. */
+uint64_t api_phrases_id(const void *set);
+/* The set's matches over the whole text of p, whose tokens are made (api_matches.c): found
+ * on the first call for the set, kept with the tokens for the later ones. */
+const struct phrase_scan *api_phrase_scan(lua_State *L, struct post *p, const void *set);
+/* Whether offset (0-based) lies inside one of p's quotations (post.quotes). */
+bool api_in_quotation(const struct post *p, size_t offset);
 /* post:words_outside(spans [, before]) (api_words_outside.c). */
 int api_post_words_outside(lua_State *L);
 /* post:title_words(words, stopwords [, split]) (api_analysis.c). */

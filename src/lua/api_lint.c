@@ -100,6 +100,7 @@ struct phrase {
 #define EXACT_BITS 16384
 
 struct phrase_set {
+	uint64_t id; /* unique in the process (post:matches keeps scans by it) */
 	uint32_t nphrases, nwords;
 	uint32_t nprefixed; /* phrases whose first word is a prefix: sorted first */
 	/* a bit per first two bytes of a word (the second 0 for a one-byte word) that some
@@ -218,6 +219,8 @@ static int f_phrases(lua_State *L)
 	size_t size = sizeof(struct phrase_set) + nphrases * sizeof(struct phrase) +
 		      nwords * sizeof(struct pword) + strings + 1;
 	struct phrase_set *set = lua_newuserdatauv(L, size, 1);
+	static _Atomic uint64_t last_id; /* every worker's state makes sets */
+	set->id = ++last_id;
 	set->nphrases = (uint32_t)nphrases;
 	set->nwords = (uint32_t)nwords;
 	struct phrase *phrases = set_phrases(set);
@@ -367,6 +370,11 @@ size_t api_phrases_next(const void *setp, const struct post *p, size_t i,
 		}
 	}
 	return nwords;
+}
+
+uint64_t api_phrases_id(const void *set)
+{
+	return ((const struct phrase_set *)set)->id;
 }
 
 static int phrases_tostring(lua_State *L)

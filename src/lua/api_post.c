@@ -10,6 +10,8 @@
  *   post:line_col(offset) -> line, column
  *   post:word_at(offset) -> the index of the word holding offset, or nil
  *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
+ *   post:matches(phrases, first, last [, { before, quoted, any }]) -> those of a range, or
+ *     whether there is one (the scan kept per post: api_matches.c)
  *   post:words_outside(spans [, before]) -> own, by_sentence, words_by_sentence, span_of
  *     (api_words_outside.c)
  *   post:title_words(words, stopwords [, split]) -> the indices in title case
@@ -499,6 +501,7 @@ enum post_key {
 	KEY_LINE_COL,
 	KEY_WORD_AT,
 	KEY_FIND,
+	KEY_MATCHES,
 	KEY_SHINGLES,
 	KEY_WORDS_OUTSIDE,
 	KEY_TITLE_WORDS,
@@ -531,6 +534,7 @@ static const struct {
 	{ "line_col", KEY_LINE_COL },
 	{ "word_at", KEY_WORD_AT },
 	{ "find", KEY_FIND },
+	{ "matches", KEY_MATCHES },
 	{ "shingles", KEY_SHINGLES },
 	{ "words_outside", KEY_WORDS_OUTSIDE },
 	{ "title_words", KEY_TITLE_WORDS },
@@ -658,6 +662,7 @@ static int light_field(lua_State *L, const struct post_view *view, int key)
 static int m_line_col(lua_State *L);
 static int m_word_at(lua_State *L);
 static int m_find(lua_State *L);
+static int m_matches(lua_State *L);
 static int m_shingles(lua_State *L);
 static int m_length(lua_State *L);
 
@@ -671,6 +676,8 @@ static lua_CFunction method_of(int key)
 		return m_word_at;
 	case KEY_FIND:
 		return m_find;
+	case KEY_MATCHES:
+		return m_matches;
 	case KEY_SHINGLES:
 		return m_shingles;
 	case KEY_WORDS_OUTSIDE:
@@ -709,12 +716,12 @@ static int post_index(lua_State *L)
 	if (view->light)
 		return light_field(L, view, key);
 	lua_CFunction method = method_of(key);
-	if (method == m_find) {
+	if (method == m_find || method == m_matches) {
 		/* with post_index's upvalues: the matches' field names */
 		luaL_checkstack(L, TOK_KEYS + 4, "post:find");
 		for (int k = 1; k <= 1 + TOK_KEYS; k++)
 			lua_pushvalue(L, lua_upvalueindex(k));
-		lua_pushcclosure(L, m_find, 1 + TOK_KEYS);
+		lua_pushcclosure(L, method, 1 + TOK_KEYS);
 	} else if (method) {
 		lua_pushcfunction(L, method);
 	} else if (key >= KEY_TOKENS && key < KEY_TOKENS + TOK_KINDS) {
@@ -802,7 +809,21 @@ static bool opt_bool(lua_State *L, int opts, const char *field, bool dflt)
 	return v;
 }
 
-/* post:find(phrases [, opts]) -> list of { first, last, text, phrase } */
+/* A match's table: words i .. i + m - 1, matching phrase (with the closure's field names) */
+static void push_match(lua_State *L, const struct post *p, size_t i, size_t m,
+		       const char *phrase, size_t phrase_len)
+{
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	lua_createtable(L, 0, 5);
+	field_set_int(L, TK_FIRST, (lua_Integer)words[i].start + 1);
+	field_set_int(L, TK_LAST, (lua_Integer)words[i + m - 1].end);
+	field_set_text(L, p, TK_TEXT, words[i].start, words[i + m - 1].end);
+	lua_pushlstring(L, phrase, phrase_len);
+	field_set(L, TK_PHRASE);
+	field_set_int(L, TK_WORD, (lua_Integer)i + 1);
+}
+
+/* post:find(phrases [, opts]) -> list of { first, last, text, phrase, word } */
 static int m_find(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "find");
@@ -817,23 +838,74 @@ static int m_find(lua_State *L)
 	host_charge(L, (long long)nwords / 4 + 1);
 	lua_newtable(L);
 	lua_Integer n = 0;
-	const struct token *words = p->tk->tokens[TOK_WORD].items;
 	for (size_t i = 0; i < nwords;) {
 		const char *phrase;
 		size_t phrase_len, m;
 		i = api_phrases_next(set, p, i, &filter, &m, &phrase, &phrase_len);
 		if (i >= nwords)
 			break;
-		lua_createtable(L, 0, 5);
-		field_set_int(L, TK_FIRST, (lua_Integer)words[i].start + 1);
-		field_set_int(L, TK_LAST, (lua_Integer)words[i + m - 1].end);
-		field_set_text(L, p, TK_TEXT, words[i].start, words[i + m - 1].end);
-		lua_pushlstring(L, phrase, phrase_len);
-		field_set(L, TK_PHRASE);
-		field_set_int(L, TK_WORD, (lua_Integer)i + 1);
+		push_match(L, p, i, m, phrase, phrase_len);
 		lua_rawseti(L, -2, ++n);
 		i += m;
 	}
+	return 1;
+}
+
+/* post:matches(phrases, first, last [, { before = offset, quoted = false, any = false }]):
+ * the matches of post:find(phrases, { quoted = true }) lying within [first, last], without
+ * those starting inside a quotation unless quoted, and only those starting before `before`;
+ * with any, whether there is one. The scan is made once per post and set (api_matches.c). */
+static int m_matches(lua_State *L)
+{
+	const struct post_view *view = api_whole_post_view(L, "matches");
+	const void *set = luaL_checkudata(L, 2, API_TYPE_PHRASES);
+	lua_Integer first = luaL_checkinteger(L, 3), last = luaL_checkinteger(L, 4);
+	lua_Integer before = LUA_MAXINTEGER;
+	bool quoted = false, any = false;
+	if (!lua_isnoneornil(L, 5)) {
+		luaL_checktype(L, 5, LUA_TTABLE);
+		quoted = opt_bool(L, 5, "quoted", false);
+		any = opt_bool(L, 5, "any", false);
+		if (lua_getfield(L, 5, "before") != LUA_TNIL) {
+			int exact;
+			before = lua_tointegerx(L, -1, &exact);
+			if (!exact)
+				return luaL_argerror(L, 5, "before must be an integer offset");
+		}
+		lua_pop(L, 1);
+	}
+	struct post *p = view->post;
+	post_tokens(p);
+	const struct phrase_scan *scan = api_phrase_scan(L, p, set);
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	size_t lo = 0, hi = scan->n; /* the first match starting at or after first */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if ((lua_Integer)words[scan->hits[mid].word].start + 1 < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!any)
+		lua_newtable(L);
+	lua_Integer n = 0;
+	for (size_t k = lo; k < scan->n; k++) {
+		const struct phrase_hit *h = &scan->hits[k];
+		size_t start = words[h->word].start;
+		if ((lua_Integer)start + 1 > last || (lua_Integer)start + 1 >= before)
+			break; /* (in text order: so are all after it) */
+		if ((lua_Integer)words[h->word + h->nwords - 1].end > last ||
+		    (!quoted && api_in_quotation(p, start)))
+			continue;
+		if (any) {
+			lua_pushboolean(L, 1);
+			return 1;
+		}
+		push_match(L, p, h->word, h->nwords, h->phrase, h->phrase_len);
+		lua_rawseti(L, -2, ++n);
+	}
+	if (any)
+		lua_pushboolean(L, 0);
 	return 1;
 }
 
