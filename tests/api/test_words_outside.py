@@ -13,7 +13,8 @@ each must refuse. A third rule compares word.capital with the plain Lua it repla
 word, a fourth lint.fold of ASCII text with string.lower, and a fifth post:title_words with the
 plain Lua it replaced (sentences, all words, every other word; split and whole; stopwords
 plain, behind a metatable, and none) and that it refuses wrong arguments; a sixth post:topic
-the same way.
+the same way; a seventh post:matches against post:find filtered in Lua (whole text,
+sentences, random ranges; every combination of before, quoted and any).
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -132,7 +133,7 @@ def main():
                            text=True, timeout=300)
         light = [f["message"] for f in json.loads(r.stdout)["diagnostics"]] \
             if r.returncode in (0, 1) else [r.stdout + r.stderr]
-        light_ok = light == ["checked 4 methods"]
+        light_ok = light == ["checked 5 methods"]
         print(f"{'ok' if light_ok else 'FAIL'}: methods on a light post: {light[:5]}")
         # word.capital against the plain Lua, for every word
         r, counts, wrong = run_check(args.postlint, work, "capital-diff")
@@ -153,7 +154,10 @@ def main():
         title_ok = list_check(args, work, "title-diff", "post:title_words", "with title words")
         # post:topic against the plain Lua: lists, sets and languages of every post
         topic_ok = list_check(args, work, "topic-diff", "post:topic", "with a topic")
-        return 0 if ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok else 1
+        # post:matches against post:find filtered in Lua: lists, ranges, options
+        matches_ok = list_check(args, work, "matches-diff", "post:matches", "with matches")
+        return 0 if (ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok
+                     and matches_ok) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

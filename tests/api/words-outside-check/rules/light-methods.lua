@@ -12,7 +12,7 @@ return {
 
   collect = function(post)
     kept.find, kept.shingles, kept.length = post.find, post.shingles, post.length
-    kept.words_outside = post.words_outside
+    kept.words_outside, kept.matches = post.words_outside, post.matches
     return { seen = true }
   end,
 
