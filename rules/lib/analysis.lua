@@ -250,21 +250,23 @@ local function region(a, pos)
 end
 
 -- post:matches' options, by the regions a caller accepts (`want`, a set like { own = true,
--- rt = true }) and whether it asks only if there is a match (`one`): made once per post, as
--- "own" stops at the retweeted text, which is the post's
+-- rt = true }) and whether it asks only if there is a match (`one`). "own" stops at the
+-- retweeted text, whose offset is the post's: its two tables are made with the analysis
+-- (own_options), so that no read of `a` here misses (a missing key calls LAZY_TOPIC's
+-- __index once the analysis is done).
 local ANY = { any = true }
 local QUOTED = { quoted = true }
 
+local function own_options(a)
+  a.own_any = a.rt_first and { before = a.rt_first, any = true } or ANY
+  a.own_list = a.rt_first and { before = a.rt_first } or false -- (false: none)
+end
+
 local function matches_options(a, want, one)
-  if want.rt or not a.rt_first then
-    return one and ANY or nil
-  end
   if one then
-    a.own_any = a.own_any or { before = a.rt_first, any = true }
-    return a.own_any
+    return want.rt and ANY or a.own_any
   end
-  a.own_list = a.own_list or { before = a.rt_first }
-  return a.own_list
+  return not want.rt and a.own_list or nil
 end
 
 -- Matches of list `name` inside [first, last] whose region is accepted by `want`
@@ -1179,6 +1181,7 @@ local function analyze(post)
   end
   local a = { post = post, W = W, found = {} }
   a.rt_first = find_retweet(a)
+  own_options(a)
   find_quotes(a)
   own_words(a)
   analyze_sales(a)
