@@ -250,10 +250,10 @@ local function region(a, pos)
 end
 
 -- post:matches' options, by the regions a caller accepts (`want`, a set like { own = true,
--- rt = true }) and whether it asks only if there is a match (`one`). "own" stops at the
--- retweeted text, whose offset is the post's: its two tables are made with the analysis
--- (own_options), so that no read of `a` here misses (a missing key calls LAZY_TOPIC's
--- __index once the analysis is done).
+-- rt = true }) and whether it asks only if there is a match (`one`): see matches. "own" stops
+-- at the retweeted text, whose offset is the post's: its two tables are made with the
+-- analysis (own_options), so that no read of `a` there misses (a missing key calls
+-- LAZY_TOPIC's __index once the analysis is done).
 local ANY = { any = true }
 local QUOTED = { quoted = true }
 
@@ -262,12 +262,6 @@ local function own_options(a)
   a.own_list = a.rt_first and { before = a.rt_first } or false -- (false: none)
 end
 
-local function matches_options(a, want, one)
-  if one then
-    return want.rt and ANY or a.own_any
-  end
-  return not want.rt and a.own_list or nil
-end
 
 -- Matches of list `name` inside [first, last] whose region is accepted by `want`
 -- ({ own = true } or { own = true, rt = true }); with `one`, only whether there is any (a
@@ -282,7 +276,15 @@ local function matches(a, name, first, last, want, one)
     if not list then
       return not one and {} or false
     end
-    return a.post:matches(list, first, last, matches_options(a, want, one))
+    -- (the options chosen here, not in a function: the analysis asks some fifty times a
+    -- post, and a Lua call more each time was a tenth of asking)
+    local options
+    if one then
+      options = want.rt and ANY or a.own_any
+    else
+      options = not want.rt and a.own_list or nil
+    end
+    return a.post:matches(list, first, last, options)
   end
   local out = not one and {} or nil
   local found = find(a, name)
@@ -429,7 +431,7 @@ end
 
 local function sentence_has(a, si, name, want)
   local s = a.post.sentences[si]
-  return any_match(a, name, s.first, s.last, want or OWN)
+  return matches(a, name, s.first, s.last, want or OWN, true)
 end
 
 local NO_WORDS = {}
