@@ -853,6 +853,16 @@ static int m_find(lua_State *L)
 	return 1;
 }
 
+/* Whether a match starting in post:matches' range ends in it too (by last) and lies outside
+ * the quotations, or quotations are asked for as well. */
+static bool hit_answers(const struct post *p, const struct phrase_hit *h, lua_Integer last,
+			bool quoted)
+{
+	const struct token *words = p->tk->tokens[TOK_WORD].items;
+	return (lua_Integer)words[h->word + h->nwords - 1].end <= last &&
+	       (quoted || !api_in_quotation(p, words[h->word].start));
+}
+
 /* post:matches(phrases, first, last [, { before = offset, quoted = false, any = false }]):
  * the matches of post:find(phrases, { quoted = true }) lying within [first, last], without
  * those starting inside a quotation unless quoted, and only those starting before `before`;
@@ -893,26 +903,31 @@ static int m_matches(lua_State *L)
 		else
 			hi = mid;
 	}
-	if (!any)
-		lua_newtable(L);
-	lua_Integer n = 0;
-	for (size_t k = lo; k < scan->n; k++) {
-		const struct phrase_hit *h = &scan->hits[k];
-		size_t start = words[h->word].start;
-		if ((lua_Integer)start + 1 > last || (lua_Integer)start + 1 >= before)
-			break; /* (in text order: so are all after it) */
-		if ((lua_Integer)words[h->word + h->nwords - 1].end > last ||
-		    (!quoted && api_in_quotation(p, start)))
-			continue;
-		if (any) {
-			lua_pushboolean(L, 1);
-			return 1;
-		}
-		push_match(L, p, h->word, h->nwords, h->phrase, h->phrase_len);
-		lua_rawseti(L, -2, ++n);
+	/* the matches starting in range, [lo, end): those ending in it too, and outside
+	 * quotations unless quoted, answer; counted first, so that the list is made at its size */
+	size_t end = lo;
+	while (end < scan->n && (lua_Integer)words[scan->hits[end].word].start + 1 <= last &&
+	       (lua_Integer)words[scan->hits[end].word].start + 1 < before)
+		end++;
+	if (any) {
+		bool found = false;
+		for (size_t k = lo; k < end && !found; k++)
+			found = hit_answers(p, &scan->hits[k], last, quoted);
+		lua_pushboolean(L, found);
+		return 1;
 	}
-	if (any)
-		lua_pushboolean(L, 0);
+	size_t answers = 0;
+	for (size_t k = lo; k < end; k++)
+		answers += hit_answers(p, &scan->hits[k], last, quoted);
+	lua_createtable(L, (int)answers, 0);
+	lua_Integer n = 0;
+	for (size_t k = lo; k < end; k++) {
+		const struct phrase_hit *h = &scan->hits[k];
+		if (hit_answers(p, h, last, quoted)) {
+			push_match(L, p, h->word, h->nwords, h->phrase, h->phrase_len);
+			lua_rawseti(L, -2, ++n);
+		}
+	}
 	return 1;
 }
 
