@@ -715,6 +715,33 @@ local function covered_by(a, name, into)
   end
 end
 
+-- A norm's class for the share's count of what is left: "I" or "you" (PERSON), a content
+-- word (CONTENT: no stopword, an ASCII letter), or neither (false). Asked of every own word of
+-- a post with a link, where a pattern search per word was a third of the share's analysis;
+-- the answer depends on the norm and the language only, so the language's word lists keep
+-- it, for up to MAX_CLASSES norms (a state's memory is capped).
+local PERSON, CONTENT = 1, 2
+local MAX_CLASSES = 20000
+
+local function word_classes(W)
+  W.word_classes, W.word_classes_n = {}, 0
+  return W.word_classes
+end
+
+local function word_class(W, norm)
+  local class = false
+  if person_set(W)[norm] then
+    class = PERSON
+  elseif not W.sets.stopwords[norm] and norm:find("%a") then
+    class = CONTENT
+  end
+  if W.word_classes_n < MAX_CLASSES then
+    W.word_classes[norm] = class
+    W.word_classes_n = W.word_classes_n + 1
+  end
+  return class
+end
+
 local function analyze_share(a, threshold)
   local post, W = a.post, a.W
   local items = {}
@@ -797,17 +824,21 @@ local function analyze_share(a, threshold)
     end
   end
   -- what is left: content words, and whether it speaks as "I" or to "you" (by norm: the
-  -- words' tables are not needed)
+  -- words' tables are not needed; each norm's class is kept, see word_class)
   local content, person = 0, false
-  local person_words, stopwords, norms = person_set(W), W.sets.stopwords, post.norms
+  local classes, norms = W.word_classes or word_classes(W), post.norms
   local own = a.own
   for k = 1, #own do
     local i = own[k]
     if not removed[i] then
       local norm = norms[i]
-      if person_words[norm] then
+      local class = classes[norm]
+      if class == nil then
+        class = word_class(W, norm)
+      end
+      if class == PERSON then
         person = true
-      elseif not stopwords[norm] and norm:find("%a") then
+      elseif class == CONTENT then
         content = content + 1
       end
     end
