@@ -1041,15 +1041,10 @@ end
 
 local compiled_names = setmetatable({}, { __mode = "k" })
 
-local function analyze_self(a, self_names)
-  local post, W = a.post, a.W
-  local s = { own = #a.own }
-  a.self = s
-  if #a.own == 0 then
-    return
-  end
-  local first, last = post.body.first, post.body.last
-  -- "we all", "most of us": people in general, not the poster
+-- The first-person matches of the post outside "we all", "most of us" (people in general,
+-- not the poster).
+local function first_person_matches(a)
+  local first, last = a.post.body.first, a.post.body.last
   local general = matches(a, "general_we", first, last, OWN)
   local firsts = {}
   for _, m in ipairs(matches(a, "first_person", first, last, OWN)) do
@@ -1063,8 +1058,48 @@ local function analyze_self(a, self_names)
       firsts[#firsts + 1] = m
     end
   end
-  s.first_person = firsts
-  s.selfref = #firsts > 0 or elided_subject(a)
+  return firsts
+end
+
+-- a.self.first_person is made when first read: only a post self-focus reports needs it, and
+-- its tables (one per "I", "my", "we" of a post) were a tenth of analysing the self. It
+-- holds first_person_matches, then what else made the post refer to itself, in the order
+-- found (kept in the self's table under the private keys below).
+local SELF_OF, SELF_MORE = {}, {}
+local SELF_LAZY = {
+  __index = function(s, key)
+    if key ~= "first_person" then
+      return nil
+    end
+    local list = first_person_matches(rawget(s, SELF_OF))
+    for _, x in ipairs(rawget(s, SELF_MORE)) do
+      list[#list + 1] = x
+    end
+    rawset(s, "first_person", list)
+    return list
+  end,
+}
+
+local function analyze_self(a, self_names)
+  local post, W = a.post, a.W
+  local s = { own = #a.own }
+  a.self = s
+  if #a.own == 0 then
+    return
+  end
+  local first, last = post.body.first, post.body.last
+  local firsts = {} -- what refers to the poster besides first_person_matches
+  if any_match(a, "general_we", first, last, OWN) then
+    -- (seldom: the list decides)
+    firsts = first_person_matches(a)
+    s.first_person = firsts
+    s.selfref = #firsts > 0
+  else
+    s[SELF_OF], s[SELF_MORE] = a, firsts
+    setmetatable(s, SELF_LAZY)
+    s.selfref = any_match(a, "first_person", first, last, OWN)
+  end
+  s.selfref = s.selfref or elided_subject(a)
   -- a brand naming itself: a name the post repeats, in a post that pushes a sale
   if not s.selfref and a.sales.score >= (a.share_threshold or 3) then
     local seen = {}
