@@ -564,7 +564,8 @@ end
 local WEIGHTS = { cta = 2, giveaway = 2, offer = 1, urgency = 1, launch = 1, price = 1,
   disclosure = 1, entry = 1 }
 -- signs that a post is not commerce (charity, free software) or is a customer's voice
-local DISCOUNTS = { non_commercial = 2, customer = 2 }
+-- (a list: the order they are taken in is the same every run)
+local DISCOUNTS = { { name = "non_commercial", minus = 2 }, { name = "customer", minus = 2 } }
 
 -- Matches of Lua patterns over the body (lower-cased first when `lower`), as ranges.
 -- Only the first `count` patterns are tried (all when nil). Each pattern comes with a
@@ -617,35 +618,38 @@ for _, tail in ipairs({ "%%%s?off", "%%%s?rabatt", "%%%s?de descuento", "%%%s?dt
     literal = tail:sub(1, 2) == "%%" and "%" or "％" }
 end
 
-local function analyze_sales(a)
-  local post, W = a.post, a.W
-  local body_first, body_last = post.body.first, post.body.last
-  local found, categories, score = {}, {}, 0
-  local function add(category, m)
-    if region(a, m.first) == "quote" then
-      return
-    end
-    found[#found + 1] = { category = category, match = m }
-    categories[category] = true
+local SALES_LISTS = { "cta", "giveaway", "offer", "urgency", "launch", "entry" }
+
+-- Whether match m of sales list `name` counts: "buy", "order", "shop" ... are calls to action
+-- only as imperatives (a sentence's first word).
+local function sales_match_counts(a, name, m)
+  if name == "cta" and a.W.sets.imperative_only[lint.fold(m.phrase)] and m.word then
+    local w = a.post.words[m.word]
+    local s = w.sentence and a.post.sentences[w.sentence]
+    return s ~= nil and s.first_word == m.word
   end
-  for _, name in ipairs({ "cta", "giveaway", "offer", "urgency", "launch", "entry" }) do
+  return true
+end
+
+-- The signs of a sale found in the post, as { category, match }, in text order (then by
+-- category). Those of the lists, prices and percentages, and disclosure tags, outside
+-- quotations.
+local function sales_found(a, digits)
+  local post = a.post
+  local body_first, body_last = post.body.first, post.body.last
+  local found = {}
+  local function add(category, m)
+    if region(a, m.first) ~= "quote" then
+      found[#found + 1] = { category = category, match = m }
+    end
+  end
+  for _, name in ipairs(SALES_LISTS) do
     for _, m in ipairs(matches(a, name, body_first, body_last, NOT_QUOTED)) do
-      local ok = true
-      -- "buy", "order", "shop" ... are calls to action only as imperatives
-      if name == "cta" and W.sets.imperative_only[lint.fold(m.phrase)] and m.word then
-        local w = post.words[m.word]
-        local s = w.sentence and post.sentences[w.sentence]
-        ok = s ~= nil and s.first_word == m.word
-      end
-      if ok then
+      if sales_match_counts(a, name, m) then
         add(name, m)
       end
     end
   end
-  -- percentages and prices need a digit, which most bodies lack: without one, only the
-  -- price patterns of words are tried
-  local digit = post.text:find("%d", body_first)
-  local digits = digit ~= nil and digit <= body_last
   if digits then
     for _, m in ipairs(body_matches(a, PERCENT_OFF_PATTERNS, true)) do
       add("offer", m)
@@ -657,6 +661,73 @@ local function analyze_sales(a)
   for _, h in ipairs(post.hashtags) do
     if DISCLOSURE_TAGS[lint.fold(h.tag)] then
       add("disclosure", h)
+    end
+  end
+  table.sort(found, function(x, y)
+    if x.match.first ~= y.match.first then
+      return x.match.first < y.match.first
+    end
+    return x.category < y.category
+  end)
+  return found
+end
+
+-- a.sales.found is made when first read: the rules show it for a sales push only, and the
+-- score needs just which categories are there (asked with post:matches' any, where a Lua
+-- table was made for every "now", "free", "new" of every post). Its inputs are kept in the
+-- sales table under the private keys below.
+local SALES_OF, SALES_DIGITS = {}, {}
+local SALES_LAZY = {
+  __index = function(sales, key)
+    if key ~= "found" then
+      return nil
+    end
+    local found = sales_found(rawget(sales, SALES_OF), rawget(sales, SALES_DIGITS))
+    rawset(sales, "found", found)
+    return found
+  end,
+}
+
+-- a sign found outside quotations (of body_matches' or the hashtags)
+local function any_outside_quotes(a, list)
+  for _, m in ipairs(list) do
+    if region(a, m.first) ~= "quote" then
+      return true
+    end
+  end
+  return false
+end
+
+local function analyze_sales(a)
+  local post = a.post
+  local body_first, body_last = post.body.first, post.body.last
+  local categories, score = {}, 0
+  for _, name in ipairs(SALES_LISTS) do
+    if name == "cta" then
+      for _, m in ipairs(matches(a, name, body_first, body_last, NOT_QUOTED)) do
+        if sales_match_counts(a, name, m) then
+          categories.cta = true
+          break
+        end
+      end
+    elseif any_match(a, name, body_first, body_last, NOT_QUOTED) then
+      categories[name] = true
+    end
+  end
+  -- percentages and prices need a digit, which most bodies lack: without one, only the
+  -- price patterns of words are tried
+  local digit = post.text:find("%d", body_first)
+  local digits = digit ~= nil and digit <= body_last
+  if digits and any_outside_quotes(a, body_matches(a, PERCENT_OFF_PATTERNS, true)) then
+    categories.offer = true
+  end
+  if any_outside_quotes(a, body_matches(a, PRICE_PATTERNS, false,
+    not digits and PRICE_WORDS or nil)) then
+    categories.price = true
+  end
+  for _, h in ipairs(post.hashtags) do
+    if DISCLOSURE_TAGS[lint.fold(h.tag)] and region(a, h.first) ~= "quote" then
+      categories.disclosure = true
     end
   end
   local others = 0
@@ -677,20 +748,15 @@ local function analyze_sales(a)
       end
     end
   end
-  for name, minus in pairs(DISCOUNTS) do
-    if score > 0 and any_match(a, name, body_first, body_last, NOT_QUOTED) then
-      score = score - minus
-      categories[name] = true
+  for _, discount in ipairs(DISCOUNTS) do
+    if score > 0 and any_match(a, discount.name, body_first, body_last, NOT_QUOTED) then
+      score = score - discount.minus
+      categories[discount.name] = true
     end
   end
-  table.sort(found, function(x, y)
-    if x.match.first ~= y.match.first then
-      return x.match.first < y.match.first
-    end
-    return x.category < y.category
-  end)
   a.sales_raw = score
-  a.sales = { score = score, found = found, categories = categories }
+  a.sales = setmetatable({ score = score, categories = categories, [SALES_OF] = a,
+    [SALES_DIGITS] = digits }, SALES_LAZY)
 end
 
 ---------------------------------------------------------------------------------------------
