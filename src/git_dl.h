@@ -42,6 +42,7 @@
 	X(git_index_conflict_next) \
 	X(git_index_entrycount) \
 	X(git_index_free) \
+	X(git_index_get_byindex) \
 	X(git_index_get_bypath) \
 	X(git_index_has_conflicts) \
 	X(git_index_open) \
@@ -114,6 +115,7 @@ int git_dl_load(struct buf *err);
 #define git_index_conflict_next git_dl_git_index_conflict_next
 #define git_index_entrycount git_dl_git_index_entrycount
 #define git_index_free git_dl_git_index_free
+#define git_index_get_byindex git_dl_git_index_get_byindex
 #define git_index_get_bypath git_dl_git_index_get_bypath
 #define git_index_has_conflicts git_dl_git_index_has_conflicts
 #define git_index_open git_dl_git_index_open

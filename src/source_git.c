@@ -503,16 +503,11 @@ static const struct config *project_of(const struct calendar_walk *w, const char
 	return NULL;
 }
 
-static int calendar_entry(const char *root, const git_tree_entry *e, void *payload)
+/* Adds the blob `id` at root + name (root: its folder, "" or ending in '/') to the calendar
+ * when a linted project governs it and wants it, and it is not linted itself. */
+static void calendar_add(struct calendar_walk *w, const char *root, const char *name,
+			 const git_oid *id)
 {
-	struct calendar_walk *w = payload;
-	const char *name = git_tree_entry_name(e);
-	/* hidden entries and dependency folders are never posts (as in the work tree walk) */
-	if (name[0] == '.' || strcmp(name, "node_modules") == 0)
-		return git_tree_entry_type(e) == GIT_OBJECT_TREE ? 1 : 0;
-	git_filemode_t mode = git_tree_entry_filemode(e);
-	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
-		return 0;
 	struct buf path = BUF_INIT;
 	buf_adds(&path, root);
 	buf_adds(&path, name);
@@ -533,39 +528,101 @@ static int calendar_entry(const char *root, const git_tree_entry *e, void *paylo
 			struct source_file *f = &w->calendar->items[w->calendar->len - 1];
 			f->origin = SOURCE_GIT;
 			f->unread = true;
-			oid_hex(git_tree_entry_id(e), f->blob_id);
+			oid_hex(id, f->blob_id);
 			if (!w->calendar->git_dir)
 				w->calendar->git_dir = xstrdup(w->r->gitdir);
 		}
 	}
 	free(abs);
 	buf_release(&path);
+}
+
+/* Hidden entries and dependency folders are never posts (as in the work tree walk). */
+static bool hidden_name(const char *name, size_t len)
+{
+	return (len > 0 && name[0] == '.') || (len == 12 && memcmp(name, "node_modules", 12) == 0);
+}
+
+static int calendar_entry(const char *root, const git_tree_entry *e, void *payload)
+{
+	const char *name = git_tree_entry_name(e);
+	if (hidden_name(name, strlen(name)))
+		return git_tree_entry_type(e) == GIT_OBJECT_TREE ? 1 : 0;
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+		calendar_add(payload, root, name, git_tree_entry_id(e));
 	return 0;
 }
 
-/* size_hint: about how many files the tree holds (the index's entries, when it was read),
- * or 0. */
+/* The distinct configs of the linted files: the projects whose posts make the calendar.
+ * Returns false when there is none (nothing to look for). */
+static bool calendar_walk_init(struct calendar_walk *w)
+{
+	w->projects = xcalloc(w->files->len + 1, sizeof(*w->projects));
+	for (size_t i = 0; i < w->files->len; i++) {
+		const struct config *c = w->files->items[i].config;
+		bool seen = !c;
+		for (size_t k = 0; k < w->nprojects && !seen; k++)
+			seen = w->projects[k] == c;
+		if (!seen)
+			w->projects[w->nprojects++] = c;
+	}
+	return w->nprojects > 0;
+}
+
+static void calendar_walk_release(struct calendar_walk *w)
+{
+	buf_release(&w->memo_root);
+	free(w->projects);
+}
+
 static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_store *configs,
-			     const struct source_list *files, struct source_list *calendar,
-			     size_t size_hint)
+			     const struct source_list *files, struct source_list *calendar)
 {
 	if (!tree)
 		return;
-	source_list_reserve(calendar, size_hint);
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL };
-	w.projects = xcalloc(files->len + 1, sizeof(*w.projects));
-	for (size_t i = 0; i < files->len; i++) {
-		const struct config *c = files->items[i].config;
-		bool seen = !c;
-		for (size_t k = 0; k < w.nprojects && !seen; k++)
-			seen = w.projects[k] == c;
-		if (!seen)
-			w.projects[w.nprojects++] = c;
-	}
-	if (w.nprojects)
+	if (calendar_walk_init(&w))
 		git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
-	buf_release(&w.memo_root);
-	free(w.projects);
+	calendar_walk_release(&w);
+}
+
+/* --staged: the calendar is the index, the posts as the commit will hold them (a post
+ * staged for deletion is not part of it; HEAD's tree would still count it). Entries in
+ * path order, as a walk of the tree it will become lists them; entries in conflict, added
+ * with `git add -N`, symlinks and submodules are no posts. The index is in memory already:
+ * walking HEAD's tree for the calendar read and inflated its objects a second time (a tenth
+ * of the hook's instructions). */
+static void calendar_of_index(struct git_repo *r, git_index *index,
+			      struct config_store *configs, const struct source_list *files,
+			      struct source_list *calendar)
+{
+	size_t n = git_index_entrycount(index);
+	source_list_reserve(calendar, n);
+	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL };
+	struct buf root = BUF_INIT;
+	bool wanted = calendar_walk_init(&w);
+	for (size_t i = 0; wanted && i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+		if (!e || (e->flags & GIT_INDEX_ENTRY_STAGEMASK) ||
+		    (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD) ||
+		    (e->mode != GIT_FILEMODE_BLOB && e->mode != GIT_FILEMODE_BLOB_EXECUTABLE))
+			continue;
+		/* every folder of the path and its name: none hidden */
+		bool hidden = false;
+		const char *part = e->path, *slash;
+		while ((slash = strchr(part, '/')) != NULL && !hidden) {
+			hidden = hidden_name(part, (size_t)(slash - part));
+			part = slash + 1;
+		}
+		if (hidden || hidden_name(part, strlen(part)))
+			continue;
+		buf_reset(&root);
+		buf_add(&root, e->path, (size_t)(part - e->path));
+		calendar_add(&w, root.ptr, part, &e->id);
+	}
+	buf_release(&root);
+	calendar_walk_release(&w);
 }
 
 static git_tree *head_tree(git_repository *repo)
@@ -603,7 +660,7 @@ void source_git_calendar_head(const struct source_query *q, struct config_store 
 	if (!r)
 		return;
 	git_tree *tree = head_tree(r->repo);
-	calendar_of_tree(r, tree, configs, files, calendar, 0);
+	calendar_of_tree(r, tree, configs, files, calendar);
 	git_tree_free(tree);
 	source_git_close(r);
 }
@@ -669,9 +726,10 @@ size_t source_git_select(const struct source_query *q, struct config_store *conf
 	git_diff_find_similar(diff, &find);
 	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
 		select_delta(&s, git_diff_get_delta(diff, i));
-	/* --staged read the index: a repository of posts has about as many (a hint, capped) */
-	calendar_of_tree(r, new_tree, configs, files, calendar,
-			 s.index ? git_index_entrycount(s.index) : 0);
+	if (s.index)
+		calendar_of_index(r, s.index, configs, files, calendar);
+	else
+		calendar_of_tree(r, new_tree, configs, files, calendar);
 done:
 	git_diff_free(diff);
 	git_tree_free(old_tree);

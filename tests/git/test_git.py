@@ -652,6 +652,29 @@ class SetRules(Case):
         data, _ = r.lint_json("--only", SET_RULES, "posts/q2.md", code=1)
         self.assertEqual([d["severity"] for d in data["diagnostics"]], ["error"])
 
+    def test_staged_the_calendar_is_the_index_the_commit_will_hold(self):
+        text = ("We moved our book club from Thursdays to Sunday mornings and attendance "
+                "doubled. What time works best for yours?")
+        r = self.calendar([("x.md", text, "x", "2026-12-01"),
+                           ("li.md", text, "linkedin", "2026-12-01"),
+                           # committed, but in a hidden folder: never part of the calendar
+                           (".drafts/copy.md", text, "mastodon", "2026-12-01")])
+        # x.md edited and staged: the committed li.md is the calendar, a cross-post
+        r.write("posts/x.md", post(text + " Tell me below.", platform="x",
+                                   scheduled="2026-12-01"))
+        r.git("add", "posts/x.md")
+        data, _ = r.lint_json("--only", "cross-post-duplicate", "--staged")
+        self.assertEqual([d["path"] for d in data["diagnostics"]], ["posts/x.md"])
+        self.assertRegex(data["diagnostics"][0]["message"], r"^\d+% the same as li\.md \(linkedin\)")
+        # li.md staged for deletion: the commit will not hold it (HEAD's tree still does)
+        r.git("rm", "-q", "--cached", "posts/li.md")
+        self.assertEqual(self.set_findings(r, "--staged"), [])
+        # only announced with `git add -N`: not a post of it either
+        r.git("add", "-N", "posts/li.md")
+        self.assertEqual(self.set_findings(r, "--staged"), [])
+        # back in the index as committed (so not linted itself): a cross-post again
+        r.git("add", "posts/li.md")
+        self.assertEqual(self.set_findings(r, "--staged"), [("posts/x.md", "cross-post-duplicate")])
 
 class SetRuleHost(Case):
     """check_set in a plugin: the sandbox, budgets and reporting rules apply."""
