@@ -88,6 +88,8 @@ GIT_DL_FUNCTIONS(GIT_DL_DECLARE)
  * resolves every function of the list. Safe on any one thread; call it once. -1 with the
  * reason in err when the library or a function is missing. */
 int git_dl_load(struct buf *err);
+/* Whether libgit2 is linked into postlint (POSTLINT_STATIC_LIBGIT2) rather than loaded. */
+bool git_dl_linked(void);
 
 #ifndef GIT_DL_DEFINE
 #define git_blob_free git_dl_git_blob_free

@@ -67,7 +67,9 @@ const char *source_git_version(void)
 	int major, minor, rev;
 	source_git_ready();
 	git_libgit2_version(&major, &minor, &rev);
-	snprintf(version, sizeof(version), "%d.%d.%d", major, minor, rev);
+	/* "(linked)": built with POSTLINT_STATIC_LIBGIT2, so POSTLINT_LIBGIT2 has no effect */
+	snprintf(version, sizeof(version), "%d.%d.%d%s", major, minor, rev,
+		 git_dl_linked() ? " (linked)" : "");
 	return version;
 }
 

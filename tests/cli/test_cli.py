@@ -105,9 +105,43 @@ class ExitCodes(Case):
         self.assertIn("unknown rule 'no-such-rule'", r.stderr)
 
 
+def libgit2_linked():
+    """Whether this postlint links libgit2 (POSTLINT_STATIC_LIBGIT2, the default build) rather
+    than loading it at the first git call (its --version says "(linked)")."""
+    out = subprocess.run([POSTLINT, "--version"], capture_output=True, text=True).stdout
+    return "(linked)" in out
+
+
+class LinkedGit(Case):
+    # the default build links Debian's static libgit2 and stands in for libssh2 and GSSAPI
+    # (src/git_linked.c): none of the fifteen libraries of the shared libgit2 is loaded
+    def test_a_lint_loads_none_of_the_shared_libgit2s_libraries(self):
+        if not libgit2_linked():
+            self.skipTest("skipped: not found: a postlint with libgit2 linked (this one loads it)")
+        self.write("a.md", "---\ngoal: replies\n---\nHello. What do you think?\n")
+        r = run(["a.md"], self.dir, env={"LD_DEBUG": "libs"})
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        loaded = [l for l in r.stderr.splitlines() if "calling init:" in l]
+        self.assertGreater(len(loaded), 3)  # libc, Lua, ... : the log is there
+        for lib in ("libgit2", "libssh2", "libcrypto", "libgssapi", "libkrb5", "libmbed",
+                    "libhttp_parser", "libpcre2"):
+            self.assertEqual([l for l in loaded if lib in l], [], lib)
+        # POSTLINT_LIBGIT2 names nothing to load here: a lint works whatever it says
+        r = run(["a.md"], self.dir, env={"POSTLINT_LIBGIT2": "/no/such/libgit2.so"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 file checked, no problems", r.stdout)
+
+
 class LoadingGit(Case):
-    # libgit2 is loaded at the first git call (src/git_dl.c), not linked: POSTLINT_LIBGIT2
-    # names the library to load instead of the one built against
+    # with -DPOSTLINT_STATIC_LIBGIT2=OFF, libgit2 is loaded at the first git call
+    # (src/git_dl.c), not linked: POSTLINT_LIBGIT2 names the library to load instead of the
+    # one built against
+    def setUp(self):
+        if libgit2_linked():  # (before the temp folder: tearDown does not run after a skip)
+            self.skipTest("skipped: not found: a postlint that loads libgit2 (this one links it; "
+                          "the sanitizer build of .ci/run loads it)")
+        super().setUp()
+
     def test_only_commands_that_read_git_load_libgit2(self):
         self.write("a.md", "---\ngoal: replies\n---\nHello. What do you think?\n")
         missing = {"POSTLINT_LIBGIT2": os.path.join(self.dir, "no-such-libgit2.so")}
