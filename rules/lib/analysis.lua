@@ -256,19 +256,19 @@ end
 -- LAZY_TOPIC's __index once the analysis is done).
 local ANY = { any = true }
 local QUOTED = { quoted = true }
+local QUOTED_ANY = { quoted = true, any = true }
 
 local function own_options(a)
   a.own_any = a.rt_first and { before = a.rt_first, any = true } or ANY
   a.own_list = a.rt_first and { before = a.rt_first } or false -- (false: none)
 end
 
-
 -- Matches of list `name` inside [first, last] whose region is accepted by `want`
--- ({ own = true } or { own = true, rt = true }); with `one`, only whether there is any (a
--- list that is only counted or tested is not built). The host keeps each list's matches
--- of the post and answers the range (post:matches); substring languages search here.
+-- (OWN, NOT_QUOTED or ANYWHERE); with `one`, only whether there is any (a list that is only
+-- counted or tested is not built). The host keeps each list's matches of the post and
+-- answers the range (post:matches); substring languages search here.
 local function matches(a, name, first, last, want, one)
-  if a.all_quoted then
+  if a.all_quoted and not want.quote then
     return not one and {} or false -- all of it is a quotation
   end
   if not a.W.substring then
@@ -279,7 +279,9 @@ local function matches(a, name, first, last, want, one)
     -- (the options chosen here, not in a function: the analysis asks some fifty times a
     -- post, and a Lua call more each time was a tenth of asking)
     local options
-    if one then
+    if want.quote then
+      options = one and QUOTED_ANY or QUOTED
+    elseif one then
       options = want.rt and ANY or a.own_any
     else
       options = not want.rt and a.own_list or nil
@@ -303,32 +305,13 @@ local function matches(a, name, first, last, want, one)
   return out or false
 end
 
--- Matches of list `name` inside [first, last] wherever they are (quotations included).
-local function matches_anywhere(a, name, first, last)
-  if not a.W.substring then
-    local list = a.W.phrases[name]
-    return list and a.post:matches(list, first, last, QUOTED) or {}
-  end
-  local out = {}
-  local found = find(a, name)
-  for k = lower_bound(found, first), #found do
-    local m = found[k]
-    if m.first > last then
-      break
-    end
-    if m.last <= last then
-      out[#out + 1] = m
-    end
-  end
-  return out
-end
-
 local function any_match(a, name, first, last, want)
   return matches(a, name, first, last, want, true)
 end
 
 local OWN = { own = true }
 local NOT_QUOTED = { own = true, rt = true }
+local ANYWHERE = { own = true, rt = true, quote = true }
 
 ---------------------------------------------------------------------------------------------
 -- structure: retweets, quotations, own words
@@ -421,7 +404,7 @@ local function starts_with_list(a, si, name, within)
   for k = 1, math.min(within or 1, #own) do
     starts[a.post.words[own[k]].first] = true
   end
-  for _, m in ipairs(matches_anywhere(a, name, s.first, s.last)) do
+  for _, m in ipairs(matches(a, name, s.first, s.last, ANYWHERE)) do
     if starts[m.first] then
       return true
     end
@@ -880,7 +863,7 @@ local function analyze_share(a, threshold)
     local colon = s.text:find(":", 1, true)
     if colon then
       local head = s.first + colon - 1
-      if #matches_anywhere(a, "framing", s.first, head - 1) > 0 then
+      if matches(a, "framing", s.first, head - 1, ANYWHERE, true) then
         for _, i in ipairs(a.own_in_sentence[si]) do
           if post.words[i].first > head then
             removed[i] = true
