@@ -33,6 +33,21 @@ local DISCLOSURE_TAGS = {
 ---------------------------------------------------------------------------------------------
 -- small helpers
 
+-- A metatable whose __index makes the field `key` of its table with make(table) when it is
+-- first read, and keeps it there (later reads are plain); other missing keys are nil.
+local function lazy_field(key, make)
+  return {
+    __index = function(t, k)
+      if k ~= key then
+        return nil
+      end
+      local value = make(t)
+      rawset(t, key, value)
+      return value
+    end,
+  }
+end
+
 -- Index of the first item of a list sorted by `first` whose first >= pos (or #list + 1).
 -- Everything here must stay close to linear: a long post has thousands of tokens.
 local function lower_bound(list, pos)
@@ -660,16 +675,9 @@ end
 -- table was made for every "now", "free", "new" of every post). Its inputs are kept in the
 -- sales table under the private keys below.
 local SALES_OF, SALES_DIGITS = {}, {}
-local SALES_LAZY = {
-  __index = function(sales, key)
-    if key ~= "found" then
-      return nil
-    end
-    local found = sales_found(rawget(sales, SALES_OF), rawget(sales, SALES_DIGITS))
-    rawset(sales, "found", found)
-    return found
-  end,
-}
+local SALES_LAZY = lazy_field("found", function(sales)
+  return sales_found(rawget(sales, SALES_OF), rawget(sales, SALES_DIGITS))
+end)
 
 -- a sign found outside quotations (of body_matches' or the hashtags)
 local function any_outside_quotes(a, list)
@@ -1115,19 +1123,13 @@ end
 -- holds first_person_matches, then what else made the post refer to itself, in the order
 -- found (kept in the self's table under the private keys below).
 local SELF_OF, SELF_MORE = {}, {}
-local SELF_LAZY = {
-  __index = function(s, key)
-    if key ~= "first_person" then
-      return nil
-    end
-    local list = first_person_matches(rawget(s, SELF_OF))
-    for _, x in ipairs(rawget(s, SELF_MORE)) do
-      list[#list + 1] = x
-    end
-    rawset(s, "first_person", list)
-    return list
-  end,
-}
+local SELF_LAZY = lazy_field("first_person", function(s)
+  local list = first_person_matches(rawget(s, SELF_OF))
+  for _, x in ipairs(rawget(s, SELF_MORE)) do
+    list[#list + 1] = x
+  end
+  return list
+end)
 
 local function analyze_self(a, self_names)
   local post, W = a.post, a.W
