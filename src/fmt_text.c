@@ -199,84 +199,82 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct post *post)
 {
 	/* one buffer for the run (text_begin): grown once, not again for every file */
-	struct buf own = BUF_INIT, *out = ctx->state ? ctx->state : &own;
-	struct buf b = *out;
-	buf_reset(&b);
+	struct buf own = BUF_INIT, *b = ctx->state ? ctx->state : &own;
+	buf_reset(b);
 	for (size_t i = 0; i < r->findings.len; i++) {
 		const struct finding *f = &r->findings.items[i];
 		if (!fmt_shows(ctx, f))
 			continue;
 		/* "path:line:col severity message [rule]", without vsnprintf: a third of the
 		 * cost of printing a finding went to parsing this format */
-		add_paint(&b, ctx, BOLD);
-		buf_adds(&b, r->path);
-		buf_addc(&b, ':');
-		buf_addi(&b, f->line);
-		buf_addc(&b, ':');
-		buf_addi(&b, f->column);
-		add_paint(&b, ctx, RESET);
-		buf_addc(&b, ' ');
-		add_paint(&b, ctx, severity_color(f->severity));
-		buf_adds(&b, severity_name(f->severity));
-		add_paint(&b, ctx, RESET);
-		buf_addc(&b, ' ');
-		buf_adds(&b, f->message);
-		buf_addc(&b, ' ');
-		add_paint(&b, ctx, DIM);
-		buf_addc(&b, '[');
-		buf_adds(&b, f->rule);
-		buf_addc(&b, ']');
-		add_paint(&b, ctx, RESET);
-		buf_addc(&b, '\n');
+		add_paint(b, ctx, BOLD);
+		buf_adds(b, r->path);
+		buf_addc(b, ':');
+		buf_addi(b, f->line);
+		buf_addc(b, ':');
+		buf_addi(b, f->column);
+		add_paint(b, ctx, RESET);
+		buf_addc(b, ' ');
+		add_paint(b, ctx, severity_color(f->severity));
+		buf_adds(b, severity_name(f->severity));
+		add_paint(b, ctx, RESET);
+		buf_addc(b, ' ');
+		buf_adds(b, f->message);
+		buf_addc(b, ' ');
+		add_paint(b, ctx, DIM);
+		buf_addc(b, '[');
+		buf_adds(b, f->rule);
+		buf_addc(b, ']');
+		add_paint(b, ctx, RESET);
+		buf_addc(b, '\n');
 		if (post && !post->binary)
-			snippet(&b, ctx, f, post);
+			snippet(b, ctx, f, post);
 		if (f->nfix && post) {
-			buf_adds(&b, "  ");
-			add_paint(&b, ctx, GREEN);
-			buf_adds(&b, "fix:");
-			add_paint(&b, ctx, RESET);
-			buf_addc(&b, ' ');
-			describe_edits(&b, f->fix, f->nfix, post);
-			buf_addc(&b, '\n');
+			buf_adds(b, "  ");
+			add_paint(b, ctx, GREEN);
+			buf_adds(b, "fix:");
+			add_paint(b, ctx, RESET);
+			buf_addc(b, ' ');
+			describe_edits(b, f->fix, f->nfix, post);
+			buf_addc(b, '\n');
 		}
 		if (ctx->verbose && f->detail) {
 			const char *p = f->detail;
 			while (*p) {
 				const char *nl = strchr(p, '\n');
 				size_t n = nl ? (size_t)(nl - p) : strlen(p);
-				buf_addf(&b, "  %s%.*s%s\n", paint(ctx, DIM), (int)n, p, paint(ctx, RESET));
+				buf_addf(b, "  %s%.*s%s\n", paint(ctx, DIM), (int)n, p, paint(ctx, RESET));
 				p += n + (nl ? 1 : 0);
 			}
 		}
 		for (size_t k = 0; k < f->nsuggestions && post; k++) {
 			const struct suggestion *s = &f->suggestions[k];
-			buf_adds(&b, "  ");
-			add_paint(&b, ctx, CYAN);
-			buf_adds(&b, "suggestion:");
-			add_paint(&b, ctx, RESET);
-			buf_addc(&b, ' ');
-			buf_adds(&b, s->title);
+			buf_adds(b, "  ");
+			add_paint(b, ctx, CYAN);
+			buf_adds(b, "suggestion:");
+			add_paint(b, ctx, RESET);
+			buf_addc(b, ' ');
+			buf_adds(b, s->title);
 			if (s->nedits) {
-				buf_adds(&b, ": ");
-				describe_edits(&b, s->edits, s->nedits, post);
+				buf_adds(b, ": ");
+				describe_edits(b, s->edits, s->nedits, post);
 			}
-			buf_addc(&b, '\n');
+			buf_addc(b, '\n');
 		}
-		buf_addc(&b, '\n');
+		buf_addc(b, '\n');
 	}
 	if (ctx->mode == FMT_FIX_PREVIEW && r->fixes_applied && post) {
 		/* the whole fixed file, between marker lines that cannot be mistaken for it */
-		buf_addf(&b, "%s--- %s: fixed text (%zu %s, not written) ---%s\n", paint(ctx, GREEN),
+		buf_addf(b, "%s--- %s: fixed text (%zu %s, not written) ---%s\n", paint(ctx, GREEN),
 			 r->path, r->fixes_applied, r->fixes_applied == 1 ? "fix" : "fixes",
 			 paint(ctx, RESET));
-		buf_add(&b, post->text, post->len);
+		buf_add(b, post->text, post->len);
 		if (post->len && post->text[post->len - 1] != '\n')
-			buf_adds(&b, "\n\\ No newline at end of file\n");
-		buf_addf(&b, "%s--- end of %s ---%s\n\n", paint(ctx, GREEN), r->path,
+			buf_adds(b, "\n\\ No newline at end of file\n");
+		buf_addf(b, "%s--- end of %s ---%s\n\n", paint(ctx, GREEN), r->path,
 			 paint(ctx, RESET));
 	}
-	fwrite(b.ptr, 1, b.len, ctx->out);
-	*out = b;
+	fwrite(b->ptr, 1, b->len, ctx->out);
 	buf_release(&own);
 }
 

@@ -66,6 +66,10 @@ void source_list_add(struct source_list *list, const char *abs, const char *disp
 void source_list_reserve(struct source_list *list, size_t n);
 /* Index of the file with this absolute path, or -1. */
 long source_list_find(const struct source_list *list, const char *abs);
+/* Whether a file or folder named name[0..len) is never a post nor holds one, wherever it
+ * is found (the work tree's walk, git's trees and index): hidden entries (.git, .cache) and
+ * dependency folders (node_modules). */
+bool source_name_skipped(const char *name, size_t len);
 
 /* Reads a whole file. Returns 0, or -1 with a message in err (NULL: no message wanted). */
 int source_read(const char *path, char **data, size_t *len, struct buf *err);

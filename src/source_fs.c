@@ -186,6 +186,11 @@ static void index_put(size_t *slots, size_t nslots, const char *abs, size_t i)
 	slots[k] = i + 1;
 }
 
+bool source_name_skipped(const char *name, size_t len)
+{
+	return (len > 0 && name[0] == '.') || (len == 12 && memcmp(name, "node_modules", 12) == 0);
+}
+
 long source_list_find(const struct source_list *list, const char *abs)
 {
 	if (!list->nslots)
@@ -323,8 +328,7 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 	size_t n = 0, cap = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
-		/* hidden entries (.git, .cache) and dependency folders are never posts */
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "node_modules") == 0)
+		if (source_name_skipped(e->d_name, strlen(e->d_name)))
 			continue;
 		xgrow((void **)&entries, &cap, n + 1, sizeof(*entries));
 		entries[n++] = (struct dir_entry){ xstrdup(e->d_name), e->d_type };

@@ -539,16 +539,10 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 	buf_release(&path);
 }
 
-/* Hidden entries and dependency folders are never posts (as in the work tree walk). */
-static bool hidden_name(const char *name, size_t len)
-{
-	return (len > 0 && name[0] == '.') || (len == 12 && memcmp(name, "node_modules", 12) == 0);
-}
-
 static int calendar_entry(const char *root, const git_tree_entry *e, void *payload)
 {
 	const char *name = git_tree_entry_name(e);
-	if (hidden_name(name, strlen(name)))
+	if (source_name_skipped(name, strlen(name)))
 		return git_tree_entry_type(e) == GIT_OBJECT_TREE ? 1 : 0;
 	git_filemode_t mode = git_tree_entry_filemode(e);
 	if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE)
@@ -614,10 +608,10 @@ static void calendar_of_index(struct git_repo *r, git_index *index,
 		bool hidden = false;
 		const char *part = e->path, *slash;
 		while ((slash = strchr(part, '/')) != NULL && !hidden) {
-			hidden = hidden_name(part, (size_t)(slash - part));
+			hidden = source_name_skipped(part, (size_t)(slash - part));
 			part = slash + 1;
 		}
-		if (hidden || hidden_name(part, strlen(part)))
+		if (hidden || source_name_skipped(part, strlen(part)))
 			continue;
 		buf_reset(&root);
 		buf_add(&root, e->path, (size_t)(part - e->path));

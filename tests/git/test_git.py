@@ -674,7 +674,8 @@ class SetRules(Case):
         # li.md staged for deletion: the commit will not hold it (HEAD's tree still does)
         r.git("rm", "-q", "--cached", "posts/li.md")
         self.assertEqual(self.set_findings(r, "--staged"), [])
-        # only announced with `git add -N`: not a post of it either
+        # announced with `git add -N` (an empty entry in the index): the calendar reads past
+        # it without an error
         r.git("add", "-N", "posts/li.md")
         self.assertEqual(self.set_findings(r, "--staged"), [])
         # back in the index as committed (so not linted itself): a cross-post again
