@@ -110,6 +110,7 @@ struct session *session_new(const struct session_options *opts, struct config_st
 	s->opts = *opts;
 	s->configs = configs;
 	s->host = h;
+	host_pause_collector(h);
 	load_rules(s);
 	if (opts->many_posts)
 		host_collect_generationally(h);
@@ -156,6 +157,7 @@ void session_reset_host(struct session *s)
 		fprintf(stderr, "postlint: cannot create a new Lua state\n");
 		exit(2);
 	}
+	host_pause_collector(s->host);
 	load_rules(s);
 	if (s->opts.many_posts)
 		host_collect_generationally(s->host);

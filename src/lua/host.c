@@ -54,6 +54,7 @@ struct host {
 	struct watch_slot *watch; /* this host's place in the watchdog's list */
 	struct pool pool;         /* the state's small blocks */
 	long long scratch_held;   /* bytes of scratch pads' blocks (host_scratch_held) */
+	bool collector_paused;    /* host_pause_collector */
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
@@ -1228,6 +1229,14 @@ size_t host_memory_limit(const struct host *h)
 	return h->limit;
 }
 
+static void resume_collector(struct host *h)
+{
+	if (h->collector_paused) {
+		lua_gc(h->L, LUA_GCRESTART);
+		h->collector_paused = false;
+	}
+}
+
 void host_collect(struct host *h)
 {
 	lua_gc(h->L, LUA_GCCOLLECT, 0);
@@ -1245,13 +1254,25 @@ void host_collect(struct host *h)
  * within the memory cap, which still applies allocation by allocation. */
 void host_collect_generationally(struct host *h)
 {
+	resume_collector(h);
 	lua_gc(h->L, LUA_GCGEN, 0, 0);
+}
+
+/* Loading the built-in rules and linting one post, the collector's cycles were 0.9 of 15
+ * million instructions (6%), marking the rules' tables again and again: nearly everything
+ * a one-post run makes lives to its end (peak RSS 6.8 MB either way). */
+void host_pause_collector(struct host *h)
+{
+	lua_gc(h->L, LUA_GCSTOP);
+	h->collector_paused = true;
 }
 
 int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions,
 	      struct host_error *err)
 {
 	lua_State *L = h->L;
+	if (h->collector_paused && h->used > HOST_PAUSED_HEAP)
+		resume_collector(h);
 	memset(err, 0, sizeof(*err));
 	h->err = err;
 	h->budget_tripped = false;

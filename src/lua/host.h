@@ -113,8 +113,14 @@ size_t host_memory_limit(const struct host *h);
 /* A full garbage collection. */
 void host_collect(struct host *h);
 /* Switches the state's collector to generational mode, for a state that is to lint many
- * posts (see session_options.many_posts). */
+ * posts (see session_options.many_posts); a paused collector starts again. */
 void host_collect_generationally(struct host *h);
+/* Stops the collector of a new state until its heap passes HOST_PAUSED_HEAP bytes (checked
+ * before each call) or host_collect_generationally: a state that lints a few posts and ends
+ * with the process would only mark what it keeps. The memory cap still holds: an
+ * allocation over it collects all the garbage first, as always. */
+#define HOST_PAUSED_HEAP (16u << 20)
+void host_pause_collector(struct host *h);
 
 /* --- for use inside host_call --- */
 

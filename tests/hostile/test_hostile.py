@@ -311,6 +311,24 @@ class Hostile(unittest.TestCase):
         self.assertEqual([d["message"] for d in data["diagnostics"]].count("still running"), 6)
 
 
+    def test_garbage_past_the_memory_cap_is_collected_not_refused(self):
+        # a run of a few posts starts with the collector paused (host_pause_collector):
+        # garbage then piles up to the cap, where the allocation collects it all and goes
+        # on; only memory that is still held is "not enough memory"
+        self.plugin({
+            "churns": 'local n = 0 for i = 1, 60 do n = n + #(string.rep("x", 1 << 20) .. i) end '
+                      'assert(n > 60 * 1024 * 1024, "short")',
+            "hoards": 'local keep = {} for i = 1, 300 do keep[i] = string.rep("x", 1 << 20) .. i end',
+        })
+        self.write("p.md", "What do you think of our new garden?\n")
+        data, _ = self.lint("p.md")
+        errors = self.errors_by_rule(data)
+        self.assertEqual(sorted(errors), ["hoards"], json.dumps(errors, indent=1)[:3000])
+        self.assertIn("memory", errors["hoards"]["message"])
+        reported = [(d["rule"], d["message"]) for d in data["diagnostics"]]
+        self.assertIn(("churns", "still running"), reported)
+
+
 class HostileLintrc(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="postlint-hostile-")
