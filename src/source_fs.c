@@ -124,9 +124,11 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 			return cannot_read(err, path, "not a regular file");
 		return cannot_read(err, path, "larger than %zu MB", MAX_POST_BYTES >> 20);
 	}
-	/* read(2) straight into a buffer of the size fstat gave, with one more read to see the
-	 * end (or a file that grew meanwhile): stdio would add a FILE, its own buffer and a
-	 * copy, which showed in a 10,000-post run */
+	/* read(2) straight into a buffer larger than the size fstat gave: a read that returns
+	 * less than it asked for is the end of a regular file, so a post takes one read (a
+	 * second read to see the end was half of a 10,000-post run's system calls), and a file
+	 * that grew meanwhile fills the buffer and is read on. stdio would add a FILE, its own
+	 * buffer and a copy, which showed in a 10,000-post run. */
 	struct buf b = BUF_INIT;
 	buf_grow(&b, (size_t)st.st_size + 1);
 	for (;;) {
@@ -143,12 +145,15 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 		}
 		if (n == 0)
 			break;
+		size_t asked = b.cap - b.len - 1;
 		b.len += (size_t)n;
 		if (b.len > MAX_POST_BYTES) {
 			close(fd);
 			buf_release(&b);
 			return cannot_read(err, path, "larger than %zu MB", MAX_POST_BYTES >> 20);
 		}
+		if ((size_t)n < asked)
+			break;
 	}
 	close(fd);
 	b.ptr[b.len] = '\0';
