@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <lua.h>
 #include <yaml.h>
 
@@ -212,9 +213,16 @@ static int cmd_new_rule(const struct cli *cli)
 static void print_version(void)
 {
 	const char *git = source_git_version(); /* loads libgit2: exits first when it cannot */
+	/* "(linked)": built with POSTLINT_STATIC_LIBS (CMakeLists.txt), their .a files linked in */
+#ifdef POSTLINT_STATIC_LIBS
+	const char *linked = " (linked)";
+#else
+	const char *linked = "";
+#endif
 	printf("postlint %s\n", POSTLINT_VERSION);
-	printf("  %s, libgit2 %s, utf8proc %s, libyaml %s\n", LUA_RELEASE, git,
-	       uni_library_version(), yaml_get_version_string());
+	printf("  %s%s, libgit2 %s, utf8proc %s%s, libyaml %s%s, jansson %s%s\n", LUA_RELEASE,
+	       linked, git, uni_library_version(), linked, yaml_get_version_string(), linked,
+	       JANSSON_VERSION, linked);
 }
 
 /* A run on its own, or in a child of the resident server (server.c). */

@@ -107,9 +107,9 @@ class ExitCodes(Case):
 
 def libgit2_linked():
     """Whether this postlint links libgit2 (POSTLINT_STATIC_LIBGIT2, the default build) rather
-    than loading it at the first git call (its --version says "(linked)")."""
+    than loading it at the first git call (its --version says "libgit2 1.5.1 (linked)")."""
     out = subprocess.run([POSTLINT, "--version"], capture_output=True, text=True).stdout
-    return "(linked)" in out
+    return re.search(r"libgit2 [^,]* \(linked\)", out) is not None
 
 
 class LinkedGit(Case):
@@ -149,6 +149,25 @@ class LinkedGit(Case):
                      "mbedtls_x509_crt_parse_file", "git_mbedtls_stream_global_init"):
             self.assertFalse(name in defined, name + " is linked")
         self.assertTrue("__wrap_git_mbedtls_stream_new" in defined)
+
+
+class LinkedLibraries(Case):
+    # Lua, utf8proc, libyaml and jansson are linked from their static libraries by default
+    # (POSTLINT_STATIC_LIBS): none of them is loaded at run time
+    def test_a_lint_loads_none_of_the_libraries_it_links(self):
+        version = subprocess.run([POSTLINT, "--version"], capture_output=True, text=True).stdout
+        linked = re.findall(r"(Lua|utf8proc|libyaml|jansson) [^,\n]* \(linked\)", version)
+        if not linked:
+            self.skipTest("skipped: not found: a postlint with its libraries linked in "
+                          "(this one loads them)")
+        self.assertEqual(sorted(linked), ["Lua", "jansson", "libyaml", "utf8proc"], version)
+        self.write("a.md", "---\ngoal: replies\n---\nHello. What do you think?\n")
+        r = run(["a.md", "--format", "json"], self.dir, env={"LD_DEBUG": "libs"})
+        self.assertEqual(r.returncode, 0, r.stderr[-2000:])
+        loaded = [l for l in r.stderr.splitlines() if "calling init:" in l]
+        self.assertGreater(len(loaded), 1)  # libc at least: the log is there
+        for lib in ("liblua", "libutf8proc", "libyaml", "libjansson"):
+            self.assertEqual([l for l in loaded if lib in l], [], lib)
 
 
 class LoadingGit(Case):
