@@ -8,6 +8,7 @@
 #include "schedule.h"
 #include "token.h"
 #include "unicode.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
 #include "value_bin.h"
 
@@ -238,9 +239,12 @@ void post_tokens(struct post *p)
 	token_scan(p);
 	size_t nwords = tk->tokens[TOK_WORD].len;
 	tk->word_leads = xcalloc(nwords + 1, sizeof(*tk->word_leads));
+	tk->word_hashes = xcalloc(nwords + 1, sizeof(*tk->word_hashes));
 	for (size_t i = 0; i < nwords; i++) {
 		const struct token *w = &tk->tokens[TOK_WORD].items[i];
-		tk->word_leads[i] = post_word_lead(tk->norms.ptr + w->norm_off, w->norm_len);
+		const char *norm = tk->norms.ptr + w->norm_off;
+		tk->word_leads[i] = post_word_lead(norm, w->norm_len);
+		tk->word_hashes[i] = hash_fnv32(norm, w->norm_len);
 	}
 	lang_guess(p);
 }
@@ -261,6 +265,7 @@ static void drop_tokens(struct post *p)
 	markdown_release(&tk->md);
 	buf_release(&tk->norms);
 	free(tk->word_leads);
+	free(tk->word_hashes);
 	free(tk->cls);
 	free(tk);
 	p->tk = NULL;

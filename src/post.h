@@ -80,6 +80,9 @@ struct post_tokens {
 	/* per word, post_word_lead of its norm: the phrase search tests a word against a
 	 * list's first words by these, twenty lists a post, without reading the word's token */
 	uint16_t *word_leads;
+	/* per word, hash_fnv32 of its norm: a word that passes a list's leads is looked up in
+	 * the list's filter of first words by it, made here once rather than once a list */
+	uint32_t *word_hashes;
 	struct phrase_scan *scans; /* post:matches' scans so far (api_matches.c) */
 	size_t nscans, scans_cap;
 };

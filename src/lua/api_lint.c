@@ -323,7 +323,7 @@ static size_t match_at(struct phrase_set *set, const struct post *p, size_t i,
 		if (m > best_len)
 			best_len = m, best = k;
 	}
-	if (exact_may_have(set, hash_fnv32(norm, key.len))) {
+	if (exact_may_have(set, p->tk->word_hashes[i])) {
 		/* lower bound of the word among the exact phrases */
 		size_t lo = set->nprefixed, hi = set->nphrases;
 		while (lo < hi) {
