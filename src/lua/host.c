@@ -49,7 +49,7 @@ struct host {
 	void *ctx;
 	char label[256];
 	int seconds;
-	long long call_started_ms; /* CLOCK_MONOTONIC, of the budgeted call in progress */
+	long long call_started_ms; /* now_ms, of the budgeted call in progress */
 	bool timed_out;
 	struct watch_slot *watch; /* this host's place in the watchdog's list */
 	struct pool pool;         /* the state's small blocks */
@@ -92,7 +92,7 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
 
 struct watch_slot {
 	atomic_bool taken;
-	_Atomic long long armed_at; /* CLOCK_MONOTONIC ms; 0 = idle */
+	_Atomic long long armed_at; /* now_ms; 0 = idle */
 	_Atomic unsigned long ticks;
 	_Atomic int seconds;
 	_Atomic int label_ready;
@@ -111,10 +111,13 @@ static atomic_bool watchdog_running;
 static atomic_bool watchdog_ticking;
 static pthread_mutex_t watchdog_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The coarse clock (a few ms of resolution, read without the TSC): the limits it measures
+ * are seconds, and it is read twice per rule call and post, 400,000 times at 10,000 posts
+ * (0.6% of the run with the precise clock). */
 static long long now_ms(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
