@@ -336,7 +336,7 @@ static void watchdog_disarm(const struct host *h)
 	atomic_store(&h->watch->armed_at, 0);
 }
 
-static char template_key, libs_key, modules_key;
+static char template_key, libs_key, modules_key, sizes_key;
 
 /* ---- memory, budget, errors ----------------------------------------------------------- */
 
@@ -923,12 +923,37 @@ static int count_fields(lua_State *L, int index)
 	return n;
 }
 
+/* The number of fields of the sandbox's table at index (the template or a library, which
+ * do not change once the state is set up), counted once per state: every environment is
+ * made from them, and counting them again for each was a third of making it. */
+static int fields_of(lua_State *L, int index)
+{
+	index = lua_absindex(L, index);
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &sizes_key) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		lua_newtable(L);
+		lua_pushvalue(L, -1);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, &sizes_key);
+	}
+	lua_pushvalue(L, index);
+	int known = lua_rawget(L, -2) == LUA_TNUMBER;
+	int n = known ? (int)lua_tointeger(L, -1) : count_fields(L, index);
+	lua_pop(L, 1);
+	if (!known) {
+		lua_pushvalue(L, index);
+		lua_pushinteger(L, n);
+		lua_rawset(L, -3);
+	}
+	lua_pop(L, 1);
+	return n;
+}
+
 /* Copies are made at their final size: every rule and module gets its own environment, and
  * growing its tables key by key rehashed each of them several times at every start. */
 static void shallow_copy(lua_State *L, int index)
 {
 	index = lua_absindex(L, index);
-	lua_createtable(L, 0, count_fields(L, index));
+	lua_createtable(L, 0, fields_of(L, index));
 	lua_pushnil(L);
 	while (lua_next(L, index)) {
 		lua_pushvalue(L, -2);
@@ -941,7 +966,7 @@ void host_push_env(lua_State *L, const struct module_root *root)
 {
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &template_key);
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &libs_key);
-	int fields = count_fields(L, -2) + count_fields(L, -1) + 3; /* _G, load, require */
+	int fields = fields_of(L, -2) + fields_of(L, -1) + 3; /* _G, load, require */
 	lua_pop(L, 2);
 	lua_createtable(L, 0, fields);
 	int env = lua_gettop(L);
