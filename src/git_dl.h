@@ -47,6 +47,7 @@
 	X(git_index_has_conflicts) \
 	X(git_index_open) \
 	X(git_libgit2_init) \
+	X(git_libgit2_opts) \
 	X(git_libgit2_shutdown) \
 	X(git_libgit2_version) \
 	X(git_merge_base) \
@@ -122,6 +123,7 @@ bool git_dl_linked(void);
 #define git_index_has_conflicts git_dl_git_index_has_conflicts
 #define git_index_open git_dl_git_index_open
 #define git_libgit2_init git_dl_git_libgit2_init
+#define git_libgit2_opts git_dl_git_libgit2_opts
 #define git_libgit2_shutdown git_dl_git_libgit2_shutdown
 #define git_libgit2_version git_dl_git_libgit2_version
 #define git_merge_base git_dl_git_merge_base

@@ -38,6 +38,12 @@ static void load_and_init(void)
 {
 	if (git_dl_load(&load_error) == 0) {
 		git_libgit2_init();
+		/* libgit2 hashes every object it reads to check it against its id (git does
+		 * not, outside fsck and fetch): HEAD's tree in a repository of 10,000 posts is
+		 * read for every lint, and hashing it was 27 of the 141 million instructions of
+		 * finding the posts, a tenth of the pre-commit hook's. zlib's checksums and the
+		 * packs' CRCs still catch a damaged object. */
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 		initialised = true;
 	}
 }
