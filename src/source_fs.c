@@ -298,6 +298,16 @@ struct dir_entry {
 	unsigned char type;
 };
 
+/* dir/name (dir "/" gives "/name"), without a format to parse: the walk joins one per
+ * entry, and vsnprintf's were 10% of finding 10,000 posts. */
+static void add_joined(struct buf *b, const char *dir, const char *name)
+{
+	buf_adds(b, dir);
+	if (strcmp(dir, "/") != 0)
+		buf_addc(b, '/');
+	buf_adds(b, name);
+}
+
 static int compare_entries(const void *a, const void *b)
 {
 	return strcmp(((const struct dir_entry *)a)->name, ((const struct dir_entry *)b)->name);
@@ -343,7 +353,7 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 		qsort(entries, n, sizeof(*entries), compare_entries);
 	for (size_t i = 0; i < n; i++) {
 		struct buf path = BUF_INIT;
-		buf_addf(&path, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", entries[i].name);
+		add_joined(&path, dir, entries[i].name);
 		mode_t mode;
 		/* lstat's view: symlinked folders are not followed (no loops, no escaping the
 		 * tree) */
@@ -370,7 +380,7 @@ static void walk_dir(struct walk *w, const char *dir, int depth)
 static bool has_entry(const char *dir, const char *name)
 {
 	struct buf p = BUF_INIT;
-	buf_addf(&p, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name);
+	add_joined(&p, dir, name);
 	struct stat st;
 	bool ok = stat(p.ptr, &st) == 0;
 	buf_release(&p);
