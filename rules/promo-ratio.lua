@@ -64,7 +64,7 @@ Good: one offer in a fortnight of posts that give readers something to respond t
 
   check_set = function(posts, ctx)
     local o = ctx.options
-    local dated = calendar.dated(posts)
+    local dated, linted = calendar.dated(posts)
     local is_push = calendar.memo(dated, function(p)
       return p.collected ~= nil
     end)
@@ -93,18 +93,31 @@ Good: one offer in a fortnight of posts that give readers something to respond t
         }
       end
     end
+    -- the first position in [from, to] whose time is after t (or at least t, with `at`),
+    -- to + 1 when none: a commit's post is found in its window without a walk from the
+    -- calendar's start
+    local function first_past(t, from, to, at)
+      local a, b = from, to + 1
+      while a < b do
+        local mid = (a + b) // 2
+        local time = dated[mid].time
+        if time < t or (not at and time == t) then
+          a = mid + 1
+        else
+          b = mid
+        end
+      end
+      return a
+    end
     local half = o.window_days * DAY / 2
     -- the window [time - half, time + half] slides forward with i; pushes counts [lo, hi]
     local lo, hi, pushes = 1, 0, 0
-    for i, p in ipairs(dated) do
-      if p.linted and is_push(i) then
-        local new_lo, new_hi = lo, hi
-        while new_hi < #dated and dated[new_hi + 1].time <= p.time + half do
-          new_hi = new_hi + 1
-        end
-        while dated[new_lo].time < p.time - half do
-          new_lo = new_lo + 1
-        end
+    -- only the posts being linted are reported on: in a commit, one of thousands
+    for _, i in ipairs(linted) do
+      local p = dated[i]
+      if is_push(i) then
+        local new_hi = first_past(p.time + half, hi + 1, #dated) - 1
+        local new_lo = first_past(p.time - half, lo, i, true)
         if new_lo > hi then
           pushes = count(new_lo, new_hi)
         else
@@ -139,6 +152,14 @@ Good: one offer in a fortnight of posts that give readers something to respond t
       { posts = { { text = on(1, PUSH1), linted = false }, on(2, PUSH2),
         on(3, "Which gift did you love getting as a child?") },
         errors = { { path = "post2.md" } } },
+      -- two pushes being linted, weeks apart, each among context posts: each is judged by
+      -- its own window
+      { posts = { { text = on(1, PUSH1), linted = false },
+        { text = on(3, "Which gift did you love getting as a child?"), linted = false },
+        on(5, PUSH2), { text = on(20, PUSH1), linted = false }, on(21, PUSH2),
+        { text = on(22, "What is the best present you ever gave?"), linted = false } },
+        errors = { { path = "post3.md", message = "^2 of the 3 posts scheduled within 14 days" },
+                   { path = "post5.md", message = "^2 of the 3 posts scheduled within 14 days" } } },
     },
   },
 }

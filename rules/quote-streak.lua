@@ -53,14 +53,14 @@ Good: say what one of the quotes means to you, or post something of your own bet
 
   check_set = function(posts, ctx)
     local o = ctx.options
-    local dated = calendar.dated(posts)
+    local dated, linted = calendar.dated(posts)
     local is_bare = calendar.memo(dated, function(p)
       return p.collected ~= nil
     end)
-    local k = 1
-    while k <= #dated do
-      local p = dated[k]
-      if p.linted and is_bare(k) then
+    -- only the runs that hold a post being linted are walked: in a commit, one of thousands
+    local next_k = 1 -- the first position no run reported so far covers
+    for _, k in ipairs(linted) do
+      if k >= next_k and is_bare(k) then
         -- the whole run of bare quotes that holds post k: [i, j - 1]
         local i, j = k, k + 1
         while i > 1 and is_bare(i - 1) do
@@ -87,9 +87,7 @@ Good: say what one of the quotes means to you, or post something of your own bet
             end
           end
         end
-        k = j
-      else
-        k = k + 1
+        next_k = j
       end
     end
   end,
@@ -113,6 +111,13 @@ Good: say what one of the quotes means to you, or post something of your own bet
                    { path = "post3.md", message = "this is post 2" } } },
       { posts = { { text = on(1, Q1), linted = false }, { text = on(2, Q2), linted = false }, on(3, Q3) },
         errors = 1 },
+      -- two runs, each with one post being linted among context posts: both are reported,
+      -- each with its place in its own run
+      { posts = { { text = on(1, Q1), linted = false }, on(2, Q2), { text = on(3, Q3), linted = false },
+        { text = on(4, "We tried a four-day week this summer. Would it work for you?"), linted = false },
+        on(5, Q1), { text = on(6, Q2), linted = false }, { text = on(7, Q3), linted = false } },
+        errors = { { path = "post2.md", message = "^3 bare quotes in a row %(2026%-12%-01 to 2026%-12%-03%): this is post 2" },
+                   { path = "post5.md", message = "^3 bare quotes in a row %(2026%-12%-05 to 2026%-12%-07%): this is post 1" } } },
     },
   },
 }

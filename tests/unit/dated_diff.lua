@@ -1,5 +1,6 @@
 -- lint.dated against the order it stands for, written the plain way: the posts with a time,
--- by time, then path (bytes), then position in the list. Random calendars of plain tables
+-- by time, then path (bytes), then position in the list; and its second list, the positions
+-- of the posts whose `linted` is true. Random calendars of plain tables
 -- (lint.dated reads post.time and post.path as fields, like the host's posts) with many
 -- ties: few distinct times and paths, posts without a time, times before 1970 and far
 -- ahead; half of the calendars in path order (the radix sort's case), half not. Also the
@@ -69,7 +70,7 @@ for c = 1, calendars do
   for i = 1, random(60) - 1 do
     local times = c % 4 == 0 and BYTE_EDGES or TIMES
     local t = random(5) > 1 and times[random(math.min(#times, 1 + c % #times))] or nil
-    posts[i] = { time = t, path = PATHS[random(1 + c % #PATHS)] }
+    posts[i] = { time = t, path = PATHS[random(1 + c % #PATHS)], linted = random(3) == 1 }
   end
   if c % 2 == 0 then
     -- in path order, as the host hands a calendar over: lint.dated's radix sort by time
@@ -77,8 +78,26 @@ for c = 1, calendars do
       return true
     end, by_path)
   end
-  local got, want = lint.dated(posts), plain_order(posts)
+  local got, linted = lint.dated(posts)
+  local want = plain_order(posts)
   cases = cases + #want
+  -- the second list: the positions in the first of the posts being linted, ascending
+  local want_linted = {}
+  for k, p in ipairs(want) do
+    if p.linted then
+      want_linted[#want_linted + 1] = k
+    end
+  end
+  if #linted ~= #want_linted then
+    fail("calendar %d: %d linted positions, want %d", c, #linted, #want_linted)
+  else
+    for k = 1, #want_linted do
+      if linted[k] ~= want_linted[k] then
+        fail("calendar %d linted position %d: %s, want %s", c, k, linted[k], want_linted[k])
+        break
+      end
+    end
+  end
   if #got ~= #want then
     fail("calendar %d: %d posts dated, want %d", c, #got, #want)
   else
