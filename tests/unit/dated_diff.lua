@@ -65,6 +65,21 @@ local function fail(fmt, ...)
   end
 end
 
+-- Whether list got is list want (same length, same items), told once per calendar c;
+-- show(item) describes an item.
+local function same_lists(c, what, got, want, show)
+  if #got ~= #want then
+    fail("calendar %d: %d %s, want %d", c, #got, what, #want)
+    return
+  end
+  for k = 1, #want do
+    if got[k] ~= want[k] then
+      fail("calendar %d, %s, position %d: %s, want %s", c, what, k, show(got[k]), show(want[k]))
+      return
+    end
+  end
+end
+
 for c = 1, calendars do
   local posts = {}
   for i = 1, random(60) - 1 do
@@ -88,27 +103,12 @@ for c = 1, calendars do
       want_linted[#want_linted + 1] = k
     end
   end
-  if #linted ~= #want_linted then
-    fail("calendar %d: %d linted positions, want %d", c, #linted, #want_linted)
-  else
-    for k = 1, #want_linted do
-      if linted[k] ~= want_linted[k] then
-        fail("calendar %d linted position %d: %s, want %s", c, k, linted[k], want_linted[k])
-        break
-      end
-    end
-  end
-  if #got ~= #want then
-    fail("calendar %d: %d posts dated, want %d", c, #got, #want)
-  else
-    for k = 1, #want do
-      if got[k] ~= want[k] then
-        fail("calendar %d position %d: %s %s, want %s %s", c, k, got[k].time, got[k].path,
-          want[k].time, want[k].path)
-        break
-      end
-    end
-  end
+  same_lists(c, "linted positions", linted, want_linted, function(k)
+    return string.format("%s", k)
+  end)
+  same_lists(c, "posts dated", got, want, function(p)
+    return string.format("%s %s", p.time, p.path)
+  end)
   if got == posts then
     fail("calendar %d: lint.dated returned its argument, not a new list", c)
   end
