@@ -21,6 +21,7 @@
 #include "session.h"
 #include "source.h"
 #include "timing.h"
+#include "util/hash.h"
 #include "util/xalloc.h"
 
 static void count(struct summary *sum, const struct report *r)
@@ -89,6 +90,8 @@ struct file_result {
 	struct collected col;   /* collect_pass: its data for the rules across posts */
 	size_t rule_errors;     /* rule errors while linting it */
 	bool skipped;           /* its .lintrc is broken: already reported */
+	bool keyed;             /* --cache: key is its entry's (see cache_lint) */
+	uint64_t key[2];
 };
 
 /* A post of the calendar that is not linted: its collected data (collect_pass). */
@@ -191,8 +194,8 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 	size_t rule_errors = s->rule_errors;
 	if (run->cli->fix_mode == FIX_NONE) {
 		res->post = post_new(f->display, data, len);
-		cache_lint(run->cache, s, res->post, f->abs_path, f->config, &res->r,
-			   run->collect_pass ? &res->col : NULL);
+		res->keyed = cache_lint(run->cache, s, res->post, f->abs_path, f->config, &res->r,
+					run->collect_pass ? &res->col : NULL, res->key);
 		if (run->collect_pass) {
 			/* it waits for the calendar: keep it small */
 			post_shrink(res->post, true);
@@ -358,6 +361,38 @@ static void prepare_calendar(const struct lint_run *run, struct source_list *cal
 	timing_add("(host: calendar, prepare)", started);
 }
 
+/* --cache: the key of the calendar collected_job hands to the rules (its posts in order,
+ * each by its entry's key), or false when a post has none (a rule failed on it, or it is
+ * context read from disk rather than git). */
+static bool calendar_key(const struct lint_run *run, uint64_t key[2])
+{
+	if (!run->cache)
+		return false;
+	key[0] = 0x9e3779b97f4a7c15ULL;
+	key[1] = 0xc2b2ae3d27d4eb4fULL;
+	for (size_t i = 0; i < run->all->len; i++) {
+		const struct file_result *res = &run->results[i];
+		if (!res->post || res->skipped)
+			continue;
+		if (!res->keyed || res->rule_errors)
+			return false;
+		hash128_mix(key, res->key, sizeof(res->key));
+		hash128_word(key, 1); /* linted */
+	}
+	for (size_t k = 0; k < run->calendar->len; k++) {
+		const struct source_file *f = &run->calendar->items[k];
+		if (!run->context[k].post)
+			continue;
+		if (!f->blob_id[0])
+			return false;
+		uint64_t h[2];
+		cache_post_key(run->cache, f, h);
+		hash128_mix(key, h, sizeof(h));
+		hash128_word(key, 0); /* context */
+	}
+	return true;
+}
+
 /* collect_pass, once every post is computed: check_set of the rules with collect over the
  * collected data of the linted and the context posts. */
 static void collected_job(void *ud)
@@ -384,9 +419,19 @@ static void collected_job(void *ud)
 							.cfg = run->calendar->items[k].config,
 							.collected = &res->col };
 	}
-	size_t rule_errors = run->s->rule_errors;
-	session_lint_set(run->s, posts, n, SET_RULES_WITH_COLLECT);
-	run->trouble |= run->s->rule_errors > rule_errors;
+	uint64_t key[2];
+	bool keyed = calendar_key(run, key);
+	if (!keyed || !cache_calendar_find(run->cache, key, posts, n)) {
+		size_t *before = xcalloc(n + 1, sizeof(*before));
+		for (size_t k = 0; k < n; k++)
+			before[k] = posts[k].report ? posts[k].report->findings.len : 0;
+		size_t rule_errors = run->s->rule_errors;
+		session_lint_set(run->s, posts, n, SET_RULES_WITH_COLLECT);
+		run->trouble |= run->s->rule_errors > rule_errors;
+		if (keyed && run->s->rule_errors == rule_errors)
+			cache_calendar_keep(run->cache, key, posts, n, before);
+		free(before);
+	}
 	free(posts);
 	keep_light_posts(run);
 	for (size_t k = 0; k < ncontext; k++) {

@@ -953,6 +953,68 @@ class Cache(Case):
         self.assertIn("cache: 0 reused, 6 linted", r.lint(*args).stderr)
 
 
+    def test_the_calendars_findings_are_reused_and_follow_every_post(self):
+        # --cache keeps the findings of the rules across posts per calendar, keyed by every
+        # post's entry: a second run does not run those rules, and any post, linted or only
+        # context, that changes makes them run again
+        r = self.repo()
+        r.write("posts/x.md", GOOD)
+        r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
+        for i in range(3):
+            r.write("posts/q%d.md" % i, post(QUOTES[i], scheduled="2026-12-%02d" % (i + 1)))
+        r.write("posts/p.md", GOOD2)
+        r.commit()
+        cache = os.path.join(r.path, ".git", "postlint", "cache")
+
+        def both(*args):
+            plain, _ = r.lint_json(*args)
+            res = r.lint("--cache", "--format", "json", *args, env={"POSTLINT_TIMING": "1"})
+            return plain, json.loads(res.stdout), CollectRules.timing(res.stderr)
+
+        plain, first, rows = both("posts")
+        self.assertEqual(first, plain)
+        self.assertIn(("posts/li.md", "cross-post-duplicate"), found(plain))
+        self.assertIn(("posts/q2.md", "quote-streak"), found(plain))
+        self.assertIn("cross-post-duplicate", rows)
+        calendars = [e for e in os.listdir(cache) if e.startswith("calendar-")]
+        self.assertEqual(len(calendars), 1)
+        # unchanged: the same findings, and the rules across posts did not run
+        plain, second, rows = both("posts")
+        self.assertEqual(second, plain)
+        self.assertNotIn("cross-post-duplicate", rows)
+        self.assertNotIn("quote-streak", rows)
+        # a linted post changed: the near-duplicate is gone from both posts
+        r.write("posts/li.md", GOOD2.replace("platform: x", "platform: linkedin"))
+        plain, third, rows = both("posts")
+        self.assertEqual(third, plain)
+        self.assertNotIn(("posts/x.md", "cross-post-duplicate"), found(third))
+        self.assertIn("cross-post-duplicate", rows)
+        # a post that is only context (the commit's calendar) changed: judged again
+        r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))  # as committed
+        r.write("posts/x.md", GOOD + "\nOne more line of mine.\n")
+        r.git("add", "posts/x.md")
+        plain, fourth, rows = both("--staged")
+        self.assertEqual(fourth, plain)
+        self.assertIn(("posts/x.md", "cross-post-duplicate"), found(fourth))
+        plain, fifth, rows = both("--staged")
+        self.assertEqual(fifth, plain)
+        self.assertNotIn("cross-post-duplicate", rows)
+        r.git("reset", "-q")
+        r.write("posts/li.md", GOOD2.replace("platform: x", "platform: linkedin"))
+        r.git("add", "posts/li.md")
+        r.git("commit", "-qm", "li rewritten")
+        r.git("add", "posts/x.md")
+        plain, sixth, rows = both("--staged")
+        self.assertEqual(sixth, plain)
+        self.assertNotIn(("posts/x.md", "cross-post-duplicate"), found(sixth))
+        # a damaged entry is not used: the rules run, and the output is right
+        for e in os.listdir(cache):
+            if e.startswith("calendar-"):
+                with open(os.path.join(cache, e), "r+b") as f:
+                    f.truncate(os.path.getsize(os.path.join(cache, e)) // 2)
+        plain, seventh, rows = both("--staged")
+        self.assertEqual(seventh, plain)
+
     def hook_repo(self):
         """A calendar with a quote streak and a cross-post, and a staged quote that extends
         the streak: the pre-commit case, where every other post is context."""
