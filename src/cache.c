@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -691,6 +692,55 @@ bool cache_calendar_find(struct cache *c, const uint64_t key[2], struct set_post
 	return ok;
 }
 
+/* Calendar entries kept: a run whose calendar changed writes a new one (1.7 MB for 10,000
+ * posts with thousands of findings), so only the newest few stay - enough for a branch or
+ * two of pre-commit runs and the CI's. */
+#define CALENDARS_KEPT 8
+
+struct calendar_file {
+	char *name;
+	struct timespec mtime;
+};
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct calendar_file *)a)->mtime;
+	const struct timespec *y = &((const struct calendar_file *)b)->mtime;
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? 1 : -1;
+	return (x->tv_nsec < y->tv_nsec) - (x->tv_nsec > y->tv_nsec);
+}
+
+/* Removes all but the CALENDARS_KEPT newest calendar entries (after one was written). */
+static void prune_calendars(const struct cache *c)
+{
+	DIR *d = opendir(c->dir);
+	if (!d)
+		return;
+	struct calendar_file *files = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t len = strlen(e->d_name);
+		struct stat st;
+		if (strncmp(e->d_name, "calendar-", 9) != 0 || len < 4 ||
+		    strcmp(e->d_name + len - 4, ".bin") != 0 ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		xgrow((void **)&files, &cap, n + 1, sizeof(*files));
+		files[n++] = (struct calendar_file){ xstrdup(e->d_name), st.st_mtim };
+	}
+	if (n > CALENDARS_KEPT) {
+		qsort(files, n, sizeof(*files), newest_first);
+		for (size_t i = CALENDARS_KEPT; i < n; i++)
+			unlinkat(dirfd(d), files[i].name, 0);
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		free(files[i].name);
+	free(files);
+}
+
 void cache_calendar_keep(struct cache *c, const uint64_t key[2], const struct set_post *posts,
 			 size_t n, const size_t *before)
 {
@@ -723,6 +773,8 @@ void cache_calendar_keep(struct cache *c, const uint64_t key[2], const struct se
 			written = rename(tmp.ptr, path) == 0;
 		if (!written)
 			unlink(tmp.ptr);
+		else
+			prune_calendars(c);
 	}
 	buf_release(&tmp);
 	buf_release(&out);

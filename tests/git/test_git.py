@@ -1015,6 +1015,22 @@ class Cache(Case):
         plain, seventh, rows = both("--staged")
         self.assertEqual(seventh, plain)
 
+    def test_only_the_newest_calendars_are_kept(self):
+        # a calendar entry is written whenever the calendar changed; only the newest eight
+        # stay, and the one in use is among them
+        r = self.repo()
+        r.write("posts/x.md", GOOD)
+        r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
+        r.commit()
+        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        for i in range(11):
+            r.write("posts/p.md", post("Note %d. What would you add to it?" % i))
+            r.lint_json("--cache", "posts")
+        calendars = [e for e in os.listdir(cache) if e.startswith("calendar-")]
+        self.assertEqual(len(calendars), 8)
+        res = r.lint("--cache", "--format", "json", "posts", env={"POSTLINT_TIMING": "1"})
+        self.assertNotIn("cross-post-duplicate", CollectRules.timing(res.stderr))
+
     def hook_repo(self):
         """A calendar with a quote streak and a cross-post, and a staged quote that extends
         the streak: the pre-commit case, where every other post is context."""
