@@ -529,8 +529,9 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 }
 
 /* ---- the calendar's findings ------------------------------------------------------------
- * An entry per calendar: the findings the rules across posts with collect made on its
- * linted posts, keyed by every post's key in calendar order (cache_calendar_key). Such rules
+ * An entry per calendar (in cache/calendars/): the findings the rules across posts with
+ * collect made on its linted posts, keyed by every post's key in calendar order (the caller
+ * mixes them: cmd_lint.c, calendar_key). Such rules
  * see a post only through what its key stands for (its bytes, path and config, the rules and
  * the command line), so the same keys give the same findings. In the host's binary form
  * (value_bin's varints and strings), not JSON: 6,658 findings of a 10,000-post calendar were
@@ -550,7 +551,7 @@ void cache_post_key(const struct cache *c, const struct source_file *f, uint64_t
 static char *calendar_path(const struct cache *c, const uint64_t key[2])
 {
 	struct buf p = BUF_INIT;
-	buf_addf(&p, "%s/calendar-%016llx%016llx.bin", c->dir, (unsigned long long)key[0],
+	buf_addf(&p, "%s/calendars/%016llx%016llx.bin", c->dir, (unsigned long long)key[0],
 		 (unsigned long long)key[1]);
 	return buf_detach(&p, NULL);
 }
@@ -711,10 +712,15 @@ static int newest_first(const void *a, const void *b)
 	return (x->tv_nsec < y->tv_nsec) - (x->tv_nsec > y->tv_nsec);
 }
 
-/* Removes all but the CALENDARS_KEPT newest calendar entries (after one was written). */
+/* Removes all but the CALENDARS_KEPT newest calendar entries (after one was written). They
+ * have a folder of their own: the cache's folder holds an entry per post, and listing 100,000
+ * of them took longer than the rest of a commit's hook. */
 static void prune_calendars(const struct cache *c)
 {
-	DIR *d = opendir(c->dir);
+	struct buf dir = BUF_INIT;
+	buf_addf(&dir, "%s/calendars", c->dir);
+	DIR *d = opendir(dir.ptr);
+	buf_release(&dir);
 	if (!d)
 		return;
 	struct calendar_file *files = NULL;
@@ -723,8 +729,7 @@ static void prune_calendars(const struct cache *c)
 	while ((e = readdir(d))) {
 		size_t len = strlen(e->d_name);
 		struct stat st;
-		if (strncmp(e->d_name, "calendar-", 9) != 0 || len < 4 ||
-		    strcmp(e->d_name + len - 4, ".bin") != 0 ||
+		if (len < 4 || strcmp(e->d_name + len - 4, ".bin") != 0 ||
 		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
 			continue;
 		xgrow((void **)&files, &cap, n + 1, sizeof(*files));
@@ -764,6 +769,9 @@ void cache_calendar_keep(struct cache *c, const uint64_t key[2], const struct se
 	}
 	char *path = calendar_path(c, key);
 	struct buf tmp = BUF_INIT;
+	buf_addf(&tmp, "%s/calendars", c->dir);
+	mkdir(tmp.ptr, 0777);
+	buf_reset(&tmp);
 	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	/* a cache that cannot be written is only slower: no message */
 	FILE *f = fopen(tmp.ptr, "wb");

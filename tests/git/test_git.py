@@ -976,7 +976,7 @@ class Cache(Case):
         self.assertIn(("posts/li.md", "cross-post-duplicate"), found(plain))
         self.assertIn(("posts/q2.md", "quote-streak"), found(plain))
         self.assertIn("cross-post-duplicate", rows)
-        calendars = [e for e in os.listdir(cache) if e.startswith("calendar-")]
+        calendars = os.listdir(os.path.join(cache, "calendars"))
         self.assertEqual(len(calendars), 1)
         # unchanged: the same findings, and the rules across posts did not run
         plain, second, rows = both("posts")
@@ -1008,10 +1008,10 @@ class Cache(Case):
         self.assertEqual(sixth, plain)
         self.assertNotIn(("posts/x.md", "cross-post-duplicate"), found(sixth))
         # a damaged entry is not used: the rules run, and the output is right
-        for e in os.listdir(cache):
-            if e.startswith("calendar-"):
-                with open(os.path.join(cache, e), "r+b") as f:
-                    f.truncate(os.path.getsize(os.path.join(cache, e)) // 2)
+        for e in os.listdir(os.path.join(cache, "calendars")):
+            path = os.path.join(cache, "calendars", e)
+            with open(path, "r+b") as f:
+                f.truncate(os.path.getsize(path) // 2)
         plain, seventh, rows = both("--staged")
         self.assertEqual(seventh, plain)
 
@@ -1026,8 +1026,7 @@ class Cache(Case):
         for i in range(11):
             r.write("posts/p.md", post("Note %d. What would you add to it?" % i))
             r.lint_json("--cache", "posts")
-        calendars = [e for e in os.listdir(cache) if e.startswith("calendar-")]
-        self.assertEqual(len(calendars), 8)
+        self.assertEqual(len(os.listdir(os.path.join(cache, "calendars"))), 8)
         res = r.lint("--cache", "--format", "json", "posts", env={"POSTLINT_TIMING": "1"})
         self.assertNotIn("cross-post-duplicate", CollectRules.timing(res.stderr))
 
