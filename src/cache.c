@@ -661,8 +661,10 @@ bool cache_calendar_find(struct cache *c, const uint64_t key[2], struct set_post
 	bool ok = source_read(path, &data, &len, NULL) == 0 && len >= strlen(CALENDAR_MAGIC) &&
 		  memcmp(data, CALENDAR_MAGIC, strlen(CALENDAR_MAGIC)) == 0;
 	free(path);
-	struct bin_reader r = { (const unsigned char *)data + strlen(CALENDAR_MAGIC),
-				(const unsigned char *)data + len, ok };
+	struct bin_reader r = { NULL, NULL, false };
+	if (ok)
+		r = (struct bin_reader){ (const unsigned char *)data + strlen(CALENDAR_MAGIC),
+					 (const unsigned char *)data + len, true };
 	size_t *before = ok ? xcalloc(n + 1, sizeof(*before)) : NULL;
 	for (size_t i = 0; ok && i < n; i++)
 		before[i] = posts[i].report ? posts[i].report->findings.len : 0;
