@@ -429,6 +429,25 @@ static bool collect_failed(const struct collected *col)
 	return false;
 }
 
+/* Replaces path with bytes through a temporary file and a rename, so that no reader sees
+ * half an entry (a failed write leaves no temporary file behind). A cache that cannot be
+ * written is only slower: no message, only the answer. */
+static bool write_entry(const char *path, const char *bytes, size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp.ptr, "wb");
+	bool written = f && fwrite(bytes, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		written = false;
+	if (written)
+		written = rename(tmp.ptr, path) == 0;
+	if (f && !written)
+		unlink(tmp.ptr);
+	buf_release(&tmp);
+	return written;
+}
+
 static void store(const char *path, const struct session *s, struct post *post,
 		  const struct report *r, const struct collected *col)
 {
@@ -438,13 +457,11 @@ static void store(const char *path, const struct session *s, struct post *post,
 		post_tokens(post); /* the language guess, when no rule asked for words */
 		json_object_set_new(root, "lang", json_string(post->lang));
 	}
-	struct buf tmp = BUF_INIT;
-	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	/* a cache that cannot be written is only slower: no message */
-	if (json_dump_file(root, tmp.ptr, JSON_COMPACT) == 0 && rename(tmp.ptr, path) != 0)
-		unlink(tmp.ptr);
+	char *text = json_dumps(root, JSON_COMPACT);
+	if (text)
+		write_entry(path, text, strlen(text));
+	free(text);
 	json_decref(root);
-	buf_release(&tmp);
 }
 
 /* An entry, or NULL when there is none or it is not JSON. Read in one piece: jansson's
@@ -769,24 +786,13 @@ void cache_calendar_keep(struct cache *c, const uint64_t key[2], const struct se
 		for (size_t k = before[i]; k < r->findings.len; k++)
 			put_finding(&out, &r->findings.items[k]);
 	}
+	struct buf dir = BUF_INIT;
+	buf_addf(&dir, "%s/calendars", c->dir);
+	mkdir(dir.ptr, 0777);
+	buf_release(&dir);
 	char *path = calendar_path(c, key);
-	struct buf tmp = BUF_INIT;
-	buf_addf(&tmp, "%s/calendars", c->dir);
-	mkdir(tmp.ptr, 0777);
-	buf_reset(&tmp);
-	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	/* a cache that cannot be written is only slower: no message */
-	FILE *f = fopen(tmp.ptr, "wb");
-	if (f) {
-		bool written = fwrite(out.ptr, 1, out.len, f) == out.len;
-		if (fclose(f) == 0 && written)
-			written = rename(tmp.ptr, path) == 0;
-		if (!written)
-			unlink(tmp.ptr);
-		else
-			prune_calendars(c);
-	}
-	buf_release(&tmp);
+	if (write_entry(path, out.ptr, out.len))
+		prune_calendars(c);
 	buf_release(&out);
 	free(path);
 }

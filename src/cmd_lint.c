@@ -361,36 +361,22 @@ static void prepare_calendar(const struct lint_run *run, struct source_list *cal
 	timing_add("(host: calendar, prepare)", started);
 }
 
-/* --cache: the key of the calendar collected_job hands to the rules (its posts in order,
- * each by its entry's key), or false when a post has none (a rule failed on it, or it is
- * context read from disk rather than git). */
-static bool calendar_key(const struct lint_run *run, uint64_t key[2])
+/* --cache: the key of a calendar, mixed from its posts' entry keys in the order they are
+ * handed to the rules (see cache_calendar_find); none (ok false) once a post has no key - a
+ * rule failed on it, or it is context read from disk rather than git. */
+struct calendar_key {
+	uint64_t h[2];
+	bool ok;
+};
+
+static void calendar_key_add(struct calendar_key *k, const uint64_t post_key[2], bool has_key,
+			     bool linted)
 {
-	if (!run->cache)
-		return false;
-	key[0] = 0x9e3779b97f4a7c15ULL;
-	key[1] = 0xc2b2ae3d27d4eb4fULL;
-	for (size_t i = 0; i < run->all->len; i++) {
-		const struct file_result *res = &run->results[i];
-		if (!res->post || res->skipped)
-			continue;
-		if (!res->keyed || res->rule_errors)
-			return false;
-		hash128_mix(key, res->key, sizeof(res->key));
-		hash128_word(key, 1); /* linted */
+	k->ok = k->ok && has_key;
+	if (k->ok) {
+		hash128_mix(k->h, post_key, 2 * sizeof(*post_key));
+		hash128_word(k->h, linted);
 	}
-	for (size_t k = 0; k < run->calendar->len; k++) {
-		const struct source_file *f = &run->calendar->items[k];
-		if (!run->context[k].post)
-			continue;
-		if (!f->blob_id[0])
-			return false;
-		uint64_t h[2];
-		cache_post_key(run->cache, f, h);
-		hash128_mix(key, h, sizeof(h));
-		hash128_word(key, 0); /* context */
-	}
-	return true;
 }
 
 /* collect_pass, once every post is computed: check_set of the rules with collect over the
@@ -402,26 +388,33 @@ static void collected_job(void *ud)
 	size_t nfiles = run->all->len, ncontext = run->calendar->len;
 	struct set_post *posts = xcalloc(nfiles + ncontext + 1, sizeof(*posts));
 	size_t n = 0;
+	struct calendar_key key = { { 0x9e3779b97f4a7c15ULL, 0xc2b2ae3d27d4eb4fULL },
+				    run->cache != NULL };
 	for (size_t i = 0; i < nfiles; i++) {
 		const struct source_file *f = &run->files[i];
 		struct file_result *res = &run->results[i];
-		if (res->post && !res->skipped)
-			posts[n++] = (struct set_post){ .post = res->post, .abs_path = f->abs_path,
-							.cfg = f->config,
-							.report = calendar_report(run->set, i),
-							.collected = &res->col };
+		if (!res->post || res->skipped)
+			continue;
+		posts[n++] = (struct set_post){ .post = res->post, .abs_path = f->abs_path,
+						.cfg = f->config,
+						.report = calendar_report(run->set, i),
+						.collected = &res->col };
+		calendar_key_add(&key, res->key, res->keyed, true);
 	}
 	for (size_t k = 0; k < ncontext; k++) {
+		const struct source_file *f = &run->calendar->items[k];
 		struct context_result *res = &run->context[k];
-		if (res->post)
-			posts[n++] = (struct set_post){ .post = res->post,
-							.abs_path = run->calendar->items[k].abs_path,
-							.cfg = run->calendar->items[k].config,
-							.collected = &res->col };
+		if (!res->post)
+			continue;
+		posts[n++] = (struct set_post){ .post = res->post, .abs_path = f->abs_path,
+						.cfg = f->config, .collected = &res->col };
+		uint64_t h[2] = { 0, 0 };
+		if (key.ok && f->blob_id[0])
+			cache_post_key(run->cache, f, h);
+		calendar_key_add(&key, h, f->blob_id[0] != '\0', false);
 	}
-	uint64_t key[2];
-	bool keyed = calendar_key(run, key);
-	if (!keyed || !cache_calendar_find(run->cache, key, posts, n)) {
+	bool keyed = key.ok;
+	if (!keyed || !cache_calendar_find(run->cache, key.h, posts, n)) {
 		size_t *before = xcalloc(n + 1, sizeof(*before));
 		for (size_t k = 0; k < n; k++)
 			before[k] = posts[k].report ? posts[k].report->findings.len : 0;
@@ -429,7 +422,7 @@ static void collected_job(void *ud)
 		session_lint_set(run->s, posts, n, SET_RULES_WITH_COLLECT);
 		run->trouble |= run->s->rule_errors > rule_errors;
 		if (keyed && run->s->rule_errors == rule_errors)
-			cache_calendar_keep(run->cache, key, posts, n, before);
+			cache_calendar_keep(run->cache, key.h, posts, n, before);
 		free(before);
 	}
 	free(posts);
