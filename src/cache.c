@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "cache_prune.h"
 #include "embedded.h"
 #include "light_pack.h"
 #include "source.h"
@@ -29,6 +31,11 @@ struct cache {
 	char *dir;
 	uint64_t run[2]; /* fingerprint of postlint, rules and command line */
 	_Atomic size_t reused, linted; /* counted by every --jobs worker */
+	_Atomic size_t written; /* entries written */
+	/* the keys of the entries this run used, which pruning keeps (every worker adds) */
+	pthread_mutex_t used_lock;
+	uint64_t (*used)[2];
+	size_t n_used, used_cap;
 	struct light_pack *pack; /* light posts (main thread), loaded on first use */
 };
 
@@ -127,11 +134,14 @@ struct cache *cache_open(const struct session *s, struct buf *err)
 	}
 	source_git_close(repo);
 	c->dir = buf_detach(&dir, NULL);
+	pthread_mutex_init(&c->used_lock, NULL);
 	c->run[0] = 0xcbf29ce484222325ULL;
 	c->run[1] = 0x84222325cbf29ce4ULL;
 	run_fingerprint(s, c->run);
 	return c;
 }
+
+static void account_entries(struct cache *c);
 
 void cache_close(struct cache *c)
 {
@@ -140,6 +150,9 @@ void cache_close(struct cache *c)
 	if (c->pack)
 		light_pack_save(c->pack);
 	light_pack_free(c->pack);
+	account_entries(c);
+	pthread_mutex_destroy(&c->used_lock);
+	free(c->used);
 	free(c->dir);
 	free(c);
 }
@@ -448,8 +461,8 @@ static bool write_entry(const char *path, const char *bytes, size_t len)
 	return written;
 }
 
-static void store(const char *path, const struct session *s, struct post *post,
-		  const struct report *r, const struct collected *col)
+static void store(struct cache *c, const char *path, const struct session *s,
+		  struct post *post, const struct report *r, const struct collected *col)
 {
 	json_t *root = report_json(r);
 	if (col) {
@@ -458,23 +471,36 @@ static void store(const char *path, const struct session *s, struct post *post,
 		json_object_set_new(root, "lang", json_string(post->lang));
 	}
 	char *text = json_dumps(root, JSON_COMPACT);
-	if (text)
-		write_entry(path, text, strlen(text));
+	if (text && write_entry(path, text, strlen(text)))
+		c->written++;
 	free(text);
 	json_decref(root);
 }
 
 /* An entry, or NULL when there is none or it is not JSON. Read in one piece: jansson's
  * json_load_file reads a byte at a time, which was a fifth of a warm run. */
-static json_t *load_entry(const char *path)
+static json_t *load_entry(const char *path, struct timespec *mtime)
 {
 	char *data;
 	size_t len;
-	if (source_read(path, &data, &len, NULL) < 0)
+	struct stat st;
+	if (source_read_stat(path, &data, &len, &st, NULL) < 0)
 		return NULL;
 	json_t *root = json_loadb(data, len, 0, NULL);
 	free(data);
+	*mtime = st.st_mtim;
 	return root;
+}
+
+/* The run used the entry with key h (read or written): pruning keeps it. */
+static void note_use(struct cache *c, const uint64_t h[2])
+{
+	pthread_mutex_lock(&c->used_lock);
+	xgrow((void **)&c->used, &c->used_cap, c->n_used + 1, sizeof(*c->used));
+	c->used[c->n_used][0] = h[0];
+	c->used[c->n_used][1] = h[1];
+	c->n_used++;
+	pthread_mutex_unlock(&c->used_lock);
 }
 
 bool cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
@@ -491,7 +517,9 @@ bool cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 		key[0] = h[0];
 		key[1] = h[1];
 	}
-	json_t *root = load_entry(path);
+	struct timespec mtime;
+	json_t *root = load_entry(path, &mtime);
+	note_use(c, h);
 	if (root && report_from(root, post, report) == 0) {
 		bool whole = true;
 		if (col && !collected_from(s, root, post, col)) {
@@ -501,6 +529,7 @@ bool cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 		json_decref(root);
 		report_locate(report, post);
 		report_sort(report);
+		cache_entry_touch(path, &mtime);
 		c->reused++;
 		free(path);
 		return whole;
@@ -512,7 +541,7 @@ bool cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 	c->linted++;
 	bool storable = s->rule_errors == rule_errors && !collect_failed(col);
 	if (storable)
-		store(path, s, post, report, col);
+		store(c, path, s, post, report, col);
 	free(path);
 	return storable;
 }
@@ -524,7 +553,9 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 		return session_collect(s, post, abs_path, cfg, col);
 	uint64_t h[2];
 	char *path = entry_path(c, post, abs_path, cfg, h);
-	json_t *root = load_entry(path);
+	struct timespec mtime;
+	json_t *root = load_entry(path, &mtime);
+	note_use(c, h);
 	bool found = root && collected_from(s, root, post, col);
 	json_decref(root);
 	if (!found) {
@@ -536,9 +567,10 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 		session_lint_collect(s, post, abs_path, cfg, &scratch, col);
 		c->linted++;
 		if (s->rule_errors == rule_errors && !collect_failed(col))
-			store(path, s, post, &scratch, col);
+			store(c, path, s, post, &scratch, col);
 		report_release(&scratch);
 	} else {
+		cache_entry_touch(path, &mtime);
 		c->reused++;
 	}
 	free(path);
@@ -930,4 +962,48 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 	}
 	light_pack_add(c->pack, key, payload.ptr, payload.len);
 	buf_release(&payload);
+}
+
+/* ---- pruning the per-post entries (cache_prune.h) ---------------------------------------
+ * entries.count holds an estimate of the folder's entries: the runs that write entries add
+ * them, and a count past the limit (or none: a cache an older postlint filled) lists the
+ * folder, prunes it and counts it exactly. The count is rewritten in place, not through a
+ * temporary file and a rename: each of those changes the folder, whose 20,000 entries made
+ * them a millisecond of a commit's hook. A count that concurrent runs or a crash left wrong
+ * or damaged only brings the next pruning sooner or later, which counts again. */
+
+static bool parse_count(const char *text, size_t *count)
+{
+	char *end;
+	unsigned long long n = strtoull(text, &end, 10);
+	*count = (size_t)n;
+	return end != text && text[0] != '-' && *end == '\n' && end[1] == '\0';
+}
+
+static void account_entries(struct cache *c)
+{
+	if (c->written == 0)
+		return;
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/entries.count", c->dir);
+	int fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	buf_release(&path);
+	if (fd < 0)
+		return;
+	char text[32];
+	ssize_t got = pread(fd, text, sizeof(text) - 1, 0);
+	text[got > 0 ? got : 0] = '\0';
+	/* the run's posts, linted or context (from the pack too): a repository's size */
+	size_t count, limit = cache_entries_limit(c->reused + c->linted);
+	if (!parse_count(text, &count) || count + c->written > limit) {
+		cache_keys_sort(c->used, c->n_used);
+		count = cache_prune_entries(c->dir, limit / 2, (const uint64_t(*)[2])c->used,
+					    c->n_used);
+	} else {
+		count += c->written;
+	}
+	int len = snprintf(text, sizeof(text), "%zu\n", count);
+	if (pwrite(fd, text, (size_t)len, 0) == len)
+		(void)!ftruncate(fd, len);
+	close(fd);
 }

@@ -4,10 +4,11 @@
  * An entry is keyed by the post's bytes (git's blob id), its path, the config that governs
  * it (the .lintrc text), the command line's rule settings, and a fingerprint of every rule
  * file and library loaded (built-in, --rules-dir, plugins) plus postlint's version. Changing
- * any of these makes new keys; old entries are simply not read again. Reports holding rule
- * errors are not stored (a budget error is not a property of the post). What the rules
- * across posts' collect functions return for the post is stored with it; the findings of
- * those rules are stored per calendar (cache_calendar_find), the caller merging them after. */
+ * any of these makes new keys; old entries are not read again, and are pruned
+ * (cache_prune.h). Reports holding rule errors are not stored (a budget error is not a
+ * property of the post). What the rules across posts' collect functions return for the post
+ * is stored with it; the findings of those rules are stored per calendar
+ * (cache_calendar_find), the caller merging them after. */
 #ifndef POSTLINT_CACHE_H
 #define POSTLINT_CACHE_H
 

@@ -13,6 +13,8 @@
 #include "config.h"
 #include "util/buf.h"
 
+struct stat;
+
 /* Where a file's bytes come from: it decides what --fix may write. */
 enum source_origin {
 	SOURCE_DISK,  /* the work tree */
@@ -73,6 +75,9 @@ bool source_name_skipped(const char *name, size_t len);
 
 /* Reads a whole file. Returns 0, or -1 with a message in err (NULL: no message wanted). */
 int source_read(const char *path, char **data, size_t *len, struct buf *err);
+/* source_read, with the file's status as it was opened in *st (on success). */
+int source_read_stat(const char *path, char **data, size_t *len, struct stat *st,
+		     struct buf *err);
 /* The bytes of a source file in a new buffer: what was read already (standard input, a git
  * blob), else abs_path read now. Returns 0, or -1 with a message in err (or NULL). */
 int source_file_read(const struct source_file *f, char **data, size_t *len, struct buf *err);

@@ -109,6 +109,13 @@ static int cannot_read(struct buf *err, const char *path, const char *why, ...)
 
 int source_read(const char *path, char **data, size_t *len, struct buf *err)
 {
+	struct stat st;
+	return source_read_stat(path, data, len, &st, err);
+}
+
+int source_read_stat(const char *path, char **data, size_t *len, struct stat *stat_out,
+		     struct buf *err)
+{
 	/* non-blocking open: a FIFO named like a post must not hang the run */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
@@ -158,6 +165,7 @@ int source_read(const char *path, char **data, size_t *len, struct buf *err)
 	close(fd);
 	b.ptr[b.len] = '\0';
 	*data = buf_detach(&b, len);
+	*stat_out = st;
 	return 0;
 }
 

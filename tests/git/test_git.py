@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -1029,6 +1030,81 @@ class Cache(Case):
         self.assertEqual(len(os.listdir(os.path.join(cache, "calendars"))), 8)
         res = r.lint("--cache", "--format", "json", "posts", env={"POSTLINT_TIMING": "1"})
         self.assertNotIn("cross-post-duplicate", CollectRules.timing(res.stderr))
+
+    def test_per_post_entries_are_pruned_least_recently_used_first(self):
+        # every version of a post leaves an entry; past the limit (POSTLINT_CACHE_ENTRIES,
+        # never under four times the run's posts) the folder is pruned to half of it, the
+        # least recently used first and never an entry the run used
+        r = self.repo()
+        r.write("posts/x.md", GOOD)
+        r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
+        r.write("posts/p.md", post("Note 0. What would you add to it?"))
+        r.commit()
+        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        env = {"POSTLINT_CACHE_ENTRIES": "8"}  # the run's three posts make it 12
+
+        def entries():
+            return sorted(e for e in os.listdir(cache) if e.endswith(".json"))
+
+        def run():
+            res = r.lint("--cache", "--verbose", "--format", "json", "posts", env=env)
+            return json.loads(res.stdout), res.stderr
+
+        run()
+        first = entries()
+        self.assertEqual(len(first), 3)
+        # an entry the runs keep using, last used two days ago: the next run that reuses
+        # it marks it used now (an entry less than a day old is not touched)
+        old = time.time() - 2 * 86400
+        for e in first:
+            os.utime(os.path.join(cache, e), (old, old))
+        data, err = run()
+        self.assertIn("cache: 3 reused, 0 linted", err)
+        used_now = [e for e in first if os.path.getmtime(os.path.join(cache, e)) > old + 86400]
+        self.assertEqual(used_now, first)
+        sizes = []
+        for i in range(1, 11):
+            r.write("posts/p.md", post("Note %d. What would you add to it?" % i))
+            data, err = run()
+            self.assertIn("cache: 2 reused, 1 linted", err)
+            sizes.append(len(entries()))
+        # 13 entries written in all: the twelfth was the last kept, the thirteenth pruned
+        # down to six, then four more
+        self.assertEqual(sizes, [4, 5, 6, 7, 8, 9, 10, 11, 12, 6])
+        with open(os.path.join(cache, "entries.count")) as f:
+            self.assertEqual(f.read(), "6\n")
+        # what the run used survived, and is reused
+        plain, _ = r.lint_json("posts")
+        data, err = run()
+        self.assertIn("cache: 3 reused, 0 linted", err)
+        self.assertEqual(data, plain)
+        # a cache filled before the count existed (or with its count damaged) is counted
+        # and pruned by the next run that writes; a temporary file a killed run left an
+        # hour ago goes too, one being written now stays
+        stale = []
+        for k in range(30):
+            name = os.path.join(cache, "%032x.json" % k)
+            with open(name, "w") as f:
+                f.write("{}")
+            os.utime(name, (old, old))
+            stale.append(os.path.basename(name))
+        left = os.path.join(cache, "%032x.json.4242.tmp" % 99)
+        fresh = os.path.join(cache, "%032x.json.4343.tmp" % 98)
+        for name in (left, fresh):
+            with open(name, "w") as f:
+                f.write("{")
+        os.utime(left, (old, old))
+        with open(os.path.join(cache, "entries.count"), "w") as f:
+            f.write("not a number")
+        r.write("posts/p.md", post("Note 11. What would you add to it?"))
+        data, err = run()
+        self.assertIn("cache: 2 reused, 1 linted", err)
+        self.assertEqual(len(entries()), 6)
+        self.assertFalse(set(stale) & set(entries()))
+        self.assertFalse(os.path.exists(left))
+        self.assertTrue(os.path.exists(fresh))
+        data, err = run()
+        self.assertIn("cache: 3 reused, 0 linted", err)
 
     def hook_repo(self):
         """A calendar with a quote streak and a cross-post, and a staged quote that extends

@@ -1,0 +1,145 @@
+/* Keeping the cache's per-post entries bounded (see cache_prune.h). */
+#include "cache_prune.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/xalloc.h"
+
+#define KEY_HEX 32 /* an entry's name: its key as 32 hex digits, then ".json" */
+#define DAY_SECONDS (24 * 60 * 60)
+#define HOUR_SECONDS (60 * 60)
+
+size_t cache_entries_limit(size_t posts_in_run)
+{
+	size_t limit = CACHE_ENTRIES_DEFAULT;
+	const char *setting = getenv("POSTLINT_CACHE_ENTRIES");
+	if (setting && *setting) {
+		char *end;
+		unsigned long long n = strtoull(setting, &end, 10);
+		if (*end == '\0' && n > 0 && setting[0] != '-')
+			limit = (size_t)n;
+	}
+	/* half the limit (what pruning keeps) below the repository's posts would remove
+	 * entries the next run reuses */
+	if (limit / 4 < posts_in_run)
+		limit = posts_in_run * 4;
+	return limit;
+}
+
+static int compare_keys(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+void cache_keys_sort(uint64_t (*keys)[2], size_t n)
+{
+	if (n > 1)
+		qsort(keys, n, sizeof(*keys), compare_keys);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* The key of an entry's file name, false for any other file. */
+static bool entry_key_of(const char *name, uint64_t key[2])
+{
+	if (strlen(name) != KEY_HEX + 5 || strcmp(name + KEY_HEX, ".json") != 0)
+		return false;
+	key[0] = key[1] = 0;
+	for (int i = 0; i < KEY_HEX; i++) {
+		int v = hex_value(name[i]);
+		if (v < 0)
+			return false;
+		key[i / 16] = key[i / 16] << 4 | (uint64_t)v;
+	}
+	return true;
+}
+
+static bool is_temporary(const char *name)
+{
+	size_t len = strlen(name);
+	return len > 4 && strcmp(name + len - 4, ".tmp") == 0;
+}
+
+struct candidate {
+	char *name;
+	struct timespec mtime;
+};
+
+static int oldest_first(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+	if (x->mtime.tv_nsec != y->mtime.tv_nsec)
+		return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+size_t cache_prune_entries(const char *dir, size_t keep, const uint64_t (*used)[2],
+			   size_t n_used)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	struct candidate *old = NULL;
+	size_t n_old = 0, cap = 0, remaining = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		uint64_t key[2];
+		bool entry = entry_key_of(e->d_name, key);
+		if (!entry && !is_temporary(e->d_name))
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (!entry) {
+			/* a run writes an entry's temporary file in a moment; one an hour old is
+			 * what a killed run left */
+			if (now.tv_sec - st.st_mtim.tv_sec > HOUR_SECONDS)
+				unlinkat(dirfd(d), e->d_name, 0);
+			continue;
+		}
+		remaining++;
+		if (n_used && bsearch(key, used, n_used, sizeof(*used), compare_keys))
+			continue; /* this run's: the next run will want it */
+		xgrow((void **)&old, &cap, n_old + 1, sizeof(*old));
+		old[n_old++] = (struct candidate){ xstrdup(e->d_name), st.st_mtim };
+	}
+	if (remaining > keep) {
+		qsort(old, n_old, sizeof(*old), oldest_first);
+		for (size_t i = 0; i < n_old && remaining > keep; i++)
+			if (unlinkat(dirfd(d), old[i].name, 0) == 0)
+				remaining--;
+	}
+	closedir(d);
+	for (size_t i = 0; i < n_old; i++)
+		free(old[i].name);
+	free(old);
+	return remaining;
+}
+
+void cache_entry_touch(const char *path, const struct timespec *mtime)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (now.tv_sec - mtime->tv_sec > DAY_SECONDS)
+		utimensat(AT_FDCWD, path, NULL, 0);
+}
