@@ -62,13 +62,18 @@ static void load_plugins(struct session *s)
 	}
 }
 
+/* The rules, into a new state: its collector paused while they load (host_pause_collector),
+ * and generational from the start for a run of many posts. */
 static void load_rules(struct session *s)
 {
+	host_pause_collector(s->host);
 	s->rules = ruleset_new(s->host);
 	ruleset_load_builtin(s->rules, s->opts.rules_dir);
 	load_plugins(s);
 	for (size_t i = 0; i < s->nrule_paths; i++)
 		load_rules_path(s->rules, s->rule_paths[i]);
+	if (s->opts.many_posts)
+		host_collect_generationally(s->host);
 }
 
 /* The plugins of the configs in the store; a state made ahead that the configs' limits do
@@ -110,10 +115,7 @@ struct session *session_new(const struct session_options *opts, struct config_st
 	s->opts = *opts;
 	s->configs = configs;
 	s->host = h;
-	host_pause_collector(h);
 	load_rules(s);
-	if (opts->many_posts)
-		host_collect_generationally(h);
 	return s;
 }
 
@@ -157,10 +159,7 @@ void session_reset_host(struct session *s)
 		fprintf(stderr, "postlint: cannot create a new Lua state\n");
 		exit(2);
 	}
-	host_pause_collector(s->host);
 	load_rules(s);
-	if (s->opts.many_posts)
-		host_collect_generationally(s->host);
 }
 
 size_t session_check_cli(struct session *s, struct buf *errors)
