@@ -11,6 +11,10 @@ struct embedded_file {
 	size_t len;
 	const unsigned char *bytecode; /* the file compiled by luac at build time, or NULL */
 	size_t bytecode_len;
+	/* a rule file's bytecode without its `tests` field, which only `postlint test` reads
+	 * (tools/compile_lua.c), or NULL */
+	const unsigned char *lint_bytecode;
+	size_t lint_bytecode_len;
 };
 
 extern const struct embedded_file builtin_rule_files[];

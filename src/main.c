@@ -167,6 +167,7 @@ static int cmd_test(const struct cli *cli)
 {
 	struct config_store *configs = config_store_new(NULL);
 	struct session_options opts = cmd_session_options(cli);
+	opts.with_tests = true;
 	struct session *s = session_new(&opts, configs);
 	if (!s) {
 		config_store_free(configs);

@@ -224,7 +224,7 @@ static int load_rule(lua_State *L)
 	const char *file = r->file;
 	host_push_env(L, &c->origin->root);
 	if (c->embedded)
-		host_load_embedded(L, c->embedded, c->chunkname, -1);
+		host_load_embedded(L, c->embedded, c->chunkname, -1, c->rs->with_tests);
 	else
 		host_load_chunk(L, c->src, c->len, c->chunkname, -1);
 	lua_call(L, 0, 1);

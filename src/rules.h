@@ -56,6 +56,9 @@ struct ruleset {
 	size_t norigins, origins_cap;
 	char **errors; /* "file:line: message" */
 	size_t nerrors, errors_cap;
+	/* load the built-in rules' tests (postlint test); a lint leaves them out
+	 * (tools/compile_lua.c says why) */
+	bool with_tests;
 };
 
 struct ruleset *ruleset_new(struct host *host);

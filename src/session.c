@@ -68,6 +68,7 @@ static void load_rules(struct session *s)
 {
 	host_pause_collector(s->host);
 	s->rules = ruleset_new(s->host);
+	s->rules->with_tests = s->opts.with_tests;
 	ruleset_load_builtin(s->rules, s->opts.rules_dir);
 	load_plugins(s);
 	for (size_t i = 0; i < s->nrule_paths; i++)

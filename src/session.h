@@ -29,6 +29,8 @@ struct session_options {
 	char **only; /* --only: NULL-terminated rule ids, or NULL for all */
 	/* the state is to lint many posts: its collector is generational (host.c says why) */
 	bool many_posts;
+	/* the rules' tests are read (postlint test): the built-in rules are loaded whole */
+	bool with_tests;
 };
 
 struct session {

@@ -76,7 +76,7 @@ void session_warm_up(void)
 struct session *session_take_warm(const struct session_options *opts,
 				  struct config_store *configs)
 {
-	if (!warm || opts->rules_dir)
+	if (!warm || opts->rules_dir || opts->with_tests)
 		return NULL;
 	struct session *s = warm;
 	warm = NULL;

@@ -890,7 +890,7 @@ static int f_require(lua_State *L)
 		/* compiled into the binary, with its bytecode made at build time */
 		lua_pushfstring(L, "@%s/%s", root->display, rel);
 		host_push_env(L, root);
-		host_load_embedded(L, embedded, lua_tostring(L, -2), lua_gettop(L));
+		host_load_embedded(L, embedded, lua_tostring(L, -2), lua_gettop(L), true);
 	} else {
 		push_module_source(L, root, rel);
 		lua_pushfstring(L, "@%s/%s", root->display, rel);
@@ -1032,9 +1032,12 @@ void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chun
 }
 
 void host_load_embedded(lua_State *L, const struct embedded_file *f, const char *chunkname,
-			int env_index)
+			int env_index, bool with_tests)
 {
-	if (f->bytecode)
+	if (f->lint_bytecode && !with_tests)
+		load_chunk(L, (const char *)f->lint_bytecode, f->lint_bytecode_len, chunkname,
+			   env_index, "b");
+	else if (f->bytecode)
 		load_chunk(L, (const char *)f->bytecode, f->bytecode_len, chunkname, env_index, "b");
 	else
 		load_chunk(L, f->data, f->len, chunkname, env_index, "t");

@@ -131,10 +131,11 @@ void host_push_env(lua_State *L, const struct module_root *root);
 void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
 		     int env_index);
 /* Loads a file compiled into the binary: its bytecode (made at build time from the same
- * source by tools/compile_lua.c) when there is one, else its source. Only the binary's own
- * files are ever loaded as bytecode; rules from disk are always source. */
+ * source by tools/compile_lua.c) when there is one, else its source; with with_tests false,
+ * a rule's bytecode without its tests when there is that. Only the binary's own files are
+ * ever loaded as bytecode; rules from disk are always source. */
 void host_load_embedded(lua_State *L, const struct embedded_file *f, const char *chunkname,
-			int env_index);
+			int env_index, bool with_tests);
 /* Pushes an empty environment with no library functions at all (for .lintrc). */
 void host_push_empty_env(lua_State *L);
 /* Tells the watchdog that work is progressing, from any thread (C code running outside the
