@@ -186,6 +186,49 @@ static int compare_phrases(const void *a, const void *b)
 	return x->source_off < y->source_off ? -1 : 1;
 }
 
+/* One pass over a list: each phrase's folded words, where they are in `words`. */
+struct split_phrase {
+	size_t words_off, words_len; /* "word\0" entries ("\1word\0" for a prefix word) */
+	uint32_t nwords;
+	lua_Integer index; /* in the list */
+};
+
+/* The malloc'd buffers of one lint.phrases call, owned by a to-be-closed userdata: an error
+ * (a memory error making the set) frees them as it unwinds. */
+struct split_list {
+	struct buf words, folded;
+	struct split_phrase *phrases;
+};
+
+#define SPLIT_LIST_TYPE "postlint.phrases.split"
+
+static int split_list_close(lua_State *L)
+{
+	struct split_list *b = luaL_checkudata(L, 1, SPLIT_LIST_TYPE);
+	buf_release(&b->words);
+	buf_release(&b->folded);
+	free(b->phrases);
+	b->phrases = NULL;
+	return 0;
+}
+
+static struct split_list *split_list_open(lua_State *L)
+{
+	struct split_list *b = lua_newuserdatauv(L, sizeof(*b), 0);
+	memset(b, 0, sizeof(*b));
+	b->words = (struct buf)BUF_INIT;
+	b->folded = (struct buf)BUF_INIT;
+	if (luaL_newmetatable(L, SPLIT_LIST_TYPE)) {
+		lua_pushcfunction(L, split_list_close);
+		lua_setfield(L, -2, "__close");
+		lua_pushcfunction(L, split_list_close);
+		lua_setfield(L, -2, "__gc");
+	}
+	lua_setmetatable(L, -2);
+	lua_toclose(L, -1);
+	return b;
+}
+
 /* lint.phrases(list) -> compiled phrase list */
 static int f_phrases(lua_State *L)
 {
@@ -199,26 +242,27 @@ static int f_phrases(lua_State *L)
 					  luaL_typename(L, -1));
 		lua_pop(L, 1);
 	}
-	/* Pass 1 measures, pass 2 fills the userdata; no malloc'd memory is alive while Lua
-	 * allocates (the scratch buffers are freed before the userdata is made and made again
-	 * after it), so a memory error cannot leak it. */
+	/* Each phrase is folded and split once, into buffers the set is then filled from
+	 * (splitting every phrase twice, to measure and then to fill, was a third of compiling
+	 * a list). The list's strings stay alive in it while their bytes are read. */
+	struct split_list *split = split_list_open(L);
+	split->phrases = xmalloc(((size_t)n + 1) * sizeof(*split->phrases));
 	size_t nwords = 0, strings = 0, nphrases = 0;
-	struct buf words = BUF_INIT, folded = BUF_INIT;
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_rawgeti(L, 1, i);
 		size_t len;
 		const char *s = lua_tolstring(L, -1, &len);
-		words.len = 0;
-		uint32_t k = phrase_words(s, len, &words, &folded);
+		size_t before = split->words.len;
+		uint32_t k = phrase_words(s, len, &split->words, &split->folded);
 		if (k > 0) {
-			nphrases++;
+			size_t bytes = split->words.len - before;
+			split->phrases[nphrases++] = (struct split_phrase){
+				.words_off = before, .words_len = bytes, .nwords = k, .index = i };
 			nwords += k;
-			strings += words.len + len + 1;
+			strings += bytes + len + 1;
 		}
 		lua_pop(L, 1);
 	}
-	buf_release(&words);
-	buf_release(&folded);
 	size_t size = sizeof(struct phrase_set) + nphrases * sizeof(struct phrase) +
 		      nwords * sizeof(struct pword) + strings + 1;
 	struct phrase_set *set = lua_newuserdatauv(L, size, 1);
@@ -229,38 +273,33 @@ static int f_phrases(lua_State *L)
 	struct phrase *phrases = set_phrases(set);
 	struct pword *pwords = set_words(set);
 	char *str = set_strings(set);
-	size_t sp = 0, wp = 0, pp = 0;
-	for (lua_Integer i = 1; i <= n; i++) {
-		lua_rawgeti(L, 1, i);
+	size_t sp = 0, wp = 0;
+	for (size_t pp = 0; pp < nphrases; pp++) {
+		const struct split_phrase *sph = &split->phrases[pp];
+		lua_rawgeti(L, 1, sph->index);
 		size_t len;
 		const char *s = lua_tolstring(L, -1, &len);
-		words.len = 0;
-		uint32_t k = phrase_words(s, len, &words, &folded);
-		if (k > 0 && pp < nphrases) {
-			phrases[pp] = (struct phrase){ .word0 = (uint32_t)wp, .nwords = k,
-						       .source_off = (uint32_t)sp,
-						       .source_len = (uint32_t)len };
-			memcpy(str + sp, s, len);
-			str[sp + len] = '\0';
-			sp += len + 1;
-			size_t j = 0;
-			for (uint32_t w = 0; w < k; w++) {
-				bool prefix = words.ptr[j] == '\1';
-				if (prefix)
-					j++;
-				size_t wl = strlen(words.ptr + j);
-				pwords[wp++] = (struct pword){ .off = (uint32_t)sp, .len = (uint32_t)wl,
-							       .prefix = prefix };
-				memcpy(str + sp, words.ptr + j, wl + 1);
-				sp += wl + 1;
-				j += wl + 1;
-			}
-			pp++;
-		}
+		phrases[pp] = (struct phrase){ .word0 = (uint32_t)wp, .nwords = sph->nwords,
+					       .source_off = (uint32_t)sp,
+					       .source_len = (uint32_t)len };
+		memcpy(str + sp, s, len);
+		str[sp + len] = '\0';
+		sp += len + 1;
 		lua_pop(L, 1);
+		const char *words = split->words.ptr + sph->words_off;
+		size_t j = 0;
+		for (uint32_t w = 0; w < sph->nwords; w++) {
+			bool prefix = words[j] == '\1';
+			if (prefix)
+				j++;
+			size_t wl = strlen(words + j);
+			pwords[wp++] = (struct pword){ .off = (uint32_t)sp, .len = (uint32_t)wl,
+						       .prefix = prefix };
+			memcpy(str + sp, words + j, wl + 1);
+			sp += wl + 1;
+			j += wl + 1;
+		}
 	}
-	buf_release(&words);
-	buf_release(&folded);
 	memset(set->starts, 0, sizeof(set->starts));
 	memset(set->exact, 0, sizeof(set->exact));
 	for (size_t k = 0; k < nphrases; k++) {

@@ -328,6 +328,25 @@ class Hostile(unittest.TestCase):
         reported = [(d["rule"], d["message"]) for d in data["diagnostics"]]
         self.assertIn(("churns", "still running"), reported)
 
+    def test_a_memory_error_inside_lint_phrases_is_the_rules_to_catch(self):
+        # lint.phrases folds and splits a list into buffers of its own, then makes the set:
+        # refused at the memory cap, it raises Lua's memory error, which the rule may catch,
+        # and the buffers go with the error (the sanitizer build's leak check would name
+        # them otherwise)
+        self.plugin({
+            "fills": 'local list = {} for i = 1, 50000 do list[i] = "phrase number " .. i end '
+                     'local keep = {} '
+                     'while pcall(function() keep[#keep + 1] = string.rep("x", 1 << 20) end) do end '
+                     'local ok, err = pcall(lint.phrases, list) '
+                     'keep = nil '
+                     'error((ok and "made" or "refused") .. ": " .. tostring(err))',
+        })
+        self.write("p.md", "What do you think of our new garden?\n")
+        data, _ = self.lint("p.md")
+        errors = self.errors_by_rule(data)
+        self.assertEqual(sorted(errors), ["fills"], json.dumps(errors, indent=1)[:3000])
+        self.assertIn("refused: not enough memory", errors["fills"]["message"])
+
 
 class HostileLintrc(unittest.TestCase):
     def setUp(self):
