@@ -139,8 +139,11 @@ size_t source_git_select(const struct source_query *q, struct config_store *conf
 void source_git_read_unread(struct source_list *list, const bool *skip);
 /* Adds the posts of the HEAD tree of the repository holding the query's first path (or
  * cwd) that are not in files to calendar (nothing outside a repository or before the first
- * commit). */
-void source_git_calendar_head(const struct source_query *q, struct config_store *configs,
+ * commit). open, when not NULL, is the repository the caller has open for the folder
+ * open_dir (a real path): used when that is where the query starts, instead of opening it
+ * again. */
+void source_git_calendar_head(const struct source_query *q, struct git_repo *open,
+			      const char *open_dir, struct config_store *configs,
 			      const struct source_list *files, struct source_list *calendar);
 /* The folder git runs hooks from (core.hooksPath honoured); malloc'd, NULL outside a
  * repository (with a message in err). */

@@ -650,13 +650,15 @@ static char *start_dir(char *const *paths)
 	return dir;
 }
 
-void source_git_calendar_head(const struct source_query *q, struct config_store *configs,
+void source_git_calendar_head(const struct source_query *q, struct git_repo *open,
+			      const char *open_dir, struct config_store *configs,
 			      const struct source_list *files, struct source_list *calendar)
 {
 	source_git_ready();
 	char **paths = q->npaths ? resolve_paths(q) : NULL;
 	char *start = start_dir(paths);
-	struct git_repo *r = start ? source_git_open(start) : NULL;
+	bool reuse = open && start && open_dir && strcmp(start, open_dir) == 0;
+	struct git_repo *r = reuse ? open : start ? source_git_open(start) : NULL;
 	free(start);
 	free_strings(paths);
 	if (!r)
@@ -664,7 +666,8 @@ void source_git_calendar_head(const struct source_query *q, struct config_store 
 	git_tree *tree = head_tree(r->repo);
 	calendar_of_tree(r, tree, configs, files, calendar);
 	git_tree_free(tree);
-	source_git_close(r);
+	if (r != open)
+		source_git_close(r);
 }
 
 size_t source_git_select(const struct source_query *q, struct config_store *configs,
