@@ -97,16 +97,16 @@ struct phrase {
 	uint32_t source_off, source_len;
 };
 
-#define EXACT_BITS 16384
+#define EXACT_BITS 4096
 
 struct phrase_set {
 	uint64_t id; /* unique in the process (post:matches keeps scans by it) */
 	uint32_t nphrases, nwords;
 	uint32_t nprefixed; /* phrases whose first word is a prefix: sorted first */
-	/* a bit per first two bytes of a word (the second 0 for a one-byte word) that some
-	 * phrase's first word can match: most words of a post start no phrase, and one lookup
-	 * tells so without a search */
-	uint8_t starts[65536 / 8];
+	/* a bit per lead (post_word_lead: a word's first two bytes) that some phrase's first
+	 * word can match: most words of a post start no phrase, and one lookup tells so
+	 * without a search */
+	uint8_t starts[POST_LEAD_SLOTS / 8];
 	/* two bits per whole first word of the exact phrases (a Bloom filter): of the words a
 	 * post's first two bytes let through, most are no phrase's first word, and this tells
 	 * so before the binary search */
@@ -133,7 +133,7 @@ static void mark_start(struct phrase_set *set, const struct pword *pw, const cha
 	if (pw->prefix && pw->len == 1) {
 		/* "a*": every word starting with that byte */
 		for (unsigned second = 0; second < 256; second++) {
-			unsigned k = (unsigned)(unsigned char)w[0] << 8 | second;
+			unsigned k = post_lead_of((unsigned char)w[0], (unsigned char)second);
 			set->starts[k >> 3] |= (uint8_t)(1u << (k & 7));
 		}
 		return;
