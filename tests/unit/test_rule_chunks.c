@@ -1,7 +1,11 @@
 /* The built-in rules as a lint loads them: compiled without their `tests` field
  * (tools/compile_lua.c), and otherwise the same rules - the same fields, and their functions
- * on the same lines (errors and tracebacks name them) - as `postlint test` loads whole. */
+ * on the same lines (errors and tracebacks name them) - as `postlint test` loads whole. And
+ * in one environment (host.c, push_shared_env), which is only safe while none of them sets
+ * a global: linting posts that take most of their paths leaves it as it was made. */
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <lua.h>
@@ -10,6 +14,8 @@
 #include "config.h"
 #include "embedded.h"
 #include "lua/host.h"
+#include "post.h"
+#include "collected.h"
 #include "rules.h"
 #include "session.h"
 
@@ -56,6 +62,56 @@ static void field_names(struct session *s, const struct rule *r, char *out, size
 	}
 }
 
+/* Whether the table at the top of the stack has a key that the table below it lacks, but
+ * require (which the one below has not); the first such key in name. */
+static bool has_extra_key(lua_State *L, char *name, size_t cap)
+{
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "require") == 0)
+			continue;
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, -4) == LUA_TNIL) {
+			snprintf(name, cap, "%s", lua_type(L, -2) == LUA_TSTRING ?
+						   lua_tostring(L, -2) : "(not a string)");
+			lua_pop(L, 2);
+			return true;
+		}
+		lua_pop(L, 1);
+	}
+	return false;
+}
+
+static void lint_sample(struct session *s, const char *text)
+{
+	struct config *cfg = config_default("/");
+	size_t len = strlen(text);
+	char *copy = malloc(len);
+	memcpy(copy, text, len);
+	struct post *post = post_new("sample.md", copy, len);
+	struct report report;
+	report_init(&report, "sample.md");
+	struct collected col = { 0 };
+	session_lint_collect(s, post, "/sample.md", cfg, &report, &col);
+	collected_release(&col);
+	report_release(&report);
+	post_free(post);
+	config_free(cfg);
+}
+
+static const char *const samples[] = {
+	"---\nplatform: x\ngoal: replies\n---\nWe rebuilt our onboarding flow. What would you cut?\n",
+	"---\nplatform: [linkedin, x]\n---\nRT @someone: \"Ship small, ship often.\" - a saying we "
+	"live by. Buy now! 50% off today only https://example.com/deal #ad #Sale #quote @a @b @c\n",
+	"---\nplatform: instagram\nkind: thread\n---\n1/ I I I my my MY LAUNCH!!! Check out my new "
+	"blog post: https://example.com/post\n\n2/ Thoughts?\n",
+	"---\nplatform: mastodon\nlang: de\n---\nWas meint ihr: lohnt sich der Umstieg auf Linux?\n",
+	"---\nplatform: bluesky\nlang: ja\n---\n週末はどこに行きましたか？\n",
+	"---\nplatform: facebook\nlang: es\n---\n¿Qué libro os ha cambiado la forma de pensar?\n",
+	NULL,
+};
+
 int main(void)
 {
 	size_t lint_chunks = 0, rule_files = 0;
@@ -101,6 +157,20 @@ int main(void)
 			      functions[f], wa, wb, la, lb);
 		}
 	}
+
+	/* the environment the built-in rules share, after they linted the samples, against
+	 * one made afresh for a rule from disk (which has no require: root NULL) */
+	for (const char *const *t = samples; *t; t++)
+		lint_sample(lint, *t);
+	lua_State *L = host_state(lint->host);
+	host_push_env(L, NULL);
+	host_push_env(L, &lint->rules->origins[0].root);
+	char name[128] = "";
+	bool extra = false;
+	extra = has_extra_key(L, name, sizeof(name));
+	CHECK(!extra, "the built-in rules' environment holds no global of theirs%s%s",
+	      extra ? ": " : "", extra ? name : "");
+	lua_pop(L, 2);
 	session_free(lint);
 	session_free(whole);
 	config_store_free(configs);
