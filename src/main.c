@@ -17,7 +17,9 @@
 #include "cmd_length.h"
 #include "config.h"
 #include "lsp/lsp.h"
+#include "lua/api.h"
 #include "lua/host.h"
+#include "phrase_set.h"
 #include "ruletest.h"
 #include "server.h"
 #include "session.h"
@@ -294,6 +296,7 @@ static int run_postlint(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	api_lint_precompiled(builtin_phrase_sets, builtin_phrase_sets_count);
 	/* with a server of this binary running, it runs the command, everything loaded
 	 * (server.h); the language server, resident itself, runs here */
 	bool lsp = false;

@@ -9,6 +9,8 @@
 #ifndef POSTLINT_API_H
 #define POSTLINT_API_H
 
+#include <stddef.h>
+
 #include <lua.h>
 
 #define API_TYPE_PHRASES "postlint.phrases"
@@ -16,6 +18,10 @@
 
 /* Pushes the `lint` library table. */
 int api_open_lint(lua_State *L);
+/* Phrase sets made at build time (phrase_set.h), which lint.phrases copies when a list's
+ * phrases are those one was made from; set once, before any Lua state is made. */
+struct precompiled_phrases;
+void api_lint_precompiled(const struct precompiled_phrases *sets, size_t n);
 /* Threads lint.nearest may use for a large search, the caller's included (default 1): a lint
  * run passes its --jobs, so that --jobs 1 starts none. */
 void api_similar_set_threads(unsigned threads);
