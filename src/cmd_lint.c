@@ -286,6 +286,7 @@ static void *worker_session(void *ud)
 static void worker_session_free(void *state, void *ud)
 {
 	(void)ud;
+	session_ends_with_process(state); /* (as the main session: see the end of cmd_lint) */
 	session_free(state);
 }
 
@@ -606,6 +607,8 @@ int cmd_lint(const struct cli *cli)
 	source_list_release(&calendar);
 	free(bad.items);
 	buf_release(&errors);
+	/* the process exits after this command (main.c; a server's child likewise) */
+	session_ends_with_process(s);
 	session_free(s);
 	config_store_free(configs);
 	source_list_release(&files);

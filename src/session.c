@@ -120,6 +120,11 @@ struct session *session_new(const struct session_options *opts, struct config_st
 	return s;
 }
 
+void session_ends_with_process(struct session *s)
+{
+	s->ends_with_process = true;
+}
+
 void session_expect_many_posts(struct session *s)
 {
 	if (!s->opts.many_posts) {
@@ -133,10 +138,11 @@ void session_free(struct session *s)
 	if (!s)
 		return;
 	/* the Lua state of 4.5 MB took 1-2 ms to free, between the output and the exit code */
-	if (!s->ends_with_process) {
-		ruleset_free(s->rules);
+	ruleset_free(s->rules);
+	if (s->ends_with_process)
+		host_leave_to_exit(s->host);
+	else
 		host_free(s->host);
-	}
 	for (size_t i = 0; i < s->nrule_paths; i++)
 		free(s->rule_paths[i]);
 	free(s->rule_paths);

@@ -53,6 +53,9 @@ struct session {
 struct session *session_new(const struct session_options *opts, struct config_store *configs);
 /* The session is to lint many posts after all (opts.many_posts, from now on). */
 void session_expect_many_posts(struct session *s);
+/* The process ends after this session's run: session_free leaves its Lua state to the exit
+ * (host_leave_to_exit). */
+void session_ends_with_process(struct session *s);
 void session_free(struct session *s);
 /* Loads the plugins of configs added to the store since (so that the Lua state and built-in
  * rules can be made before the posts and their configs are found). */

@@ -55,6 +55,10 @@ struct host {
 	struct pool pool;         /* the state's small blocks */
 	long long scratch_held;   /* bytes of scratch pads' blocks (host_scratch_held) */
 	bool collector_paused;    /* host_pause_collector */
+	/* host_leave_to_exit: the next host left, and the start of the state's first block
+	 * (what lua_State points inside) */
+	struct host *next_left;
+	void *state_block;
 };
 
 /* ---- the watchdog ---------------------------------------------------------------------- */
@@ -1229,6 +1233,22 @@ struct host *host_new(const struct host_limits *limits)
 	}
 	h->reset_needed = false;
 	return h;
+}
+
+/* Hosts left to the exit, reachable from here until then. */
+static _Atomic(struct host *) left_to_exit;
+
+void host_leave_to_exit(struct host *h)
+{
+	if (!h)
+		return;
+	watch_slot_give_back(h->watch);
+	h->watch = &no_slot;
+	h->state_block = h->L ? lua_getextraspace(h->L) : NULL;
+	struct host *head = atomic_load(&left_to_exit);
+	do
+		h->next_left = head;
+	while (!atomic_compare_exchange_weak(&left_to_exit, &head, h));
 }
 
 void host_free(struct host *h)
