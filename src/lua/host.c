@@ -930,15 +930,21 @@ static int count_fields(lua_State *L, int index)
 /* The number of fields of the sandbox's table at index (the template or a library, which
  * do not change once the state is set up), counted once per state: every environment is
  * made from them, and counting them again for each was a third of making it. */
-static int fields_of(lua_State *L, int index)
+/* Pushes the registry's table at key, made empty the first time it is asked for. */
+static void push_registry_table(lua_State *L, const void *key)
 {
-	index = lua_absindex(L, index);
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &sizes_key) != LUA_TTABLE) {
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		lua_newtable(L);
 		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &sizes_key);
+		lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 	}
+}
+
+static int fields_of(lua_State *L, int index)
+{
+	index = lua_absindex(L, index);
+	push_registry_table(L, &sizes_key);
 	lua_pushvalue(L, index);
 	int known = lua_rawget(L, -2) == LUA_TNUMBER;
 	int n = known ? (int)lua_tointeger(L, -1) : count_fields(L, index);
@@ -973,10 +979,7 @@ static void shallow_copy(lua_State *L, int index)
  * own, so that none sees what another did to its globals or its libraries. */
 static bool push_shared_env(lua_State *L, const struct module_root *root)
 {
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shared_envs_key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		return false;
-	}
+	push_registry_table(L, &shared_envs_key);
 	if (lua_rawgetp(L, -1, root) != LUA_TTABLE) {
 		lua_pop(L, 2);
 		return false;
@@ -987,12 +990,7 @@ static bool push_shared_env(lua_State *L, const struct module_root *root)
 
 static void keep_shared_env(lua_State *L, const struct module_root *root, int env)
 {
-	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &shared_envs_key) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		lua_newtable(L);
-		lua_pushvalue(L, -1);
-		lua_rawsetp(L, LUA_REGISTRYINDEX, &shared_envs_key);
-	}
+	push_registry_table(L, &shared_envs_key);
 	lua_pushvalue(L, env);
 	lua_rawsetp(L, -2, root);
 	lua_pop(L, 1);
