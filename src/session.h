@@ -41,8 +41,9 @@ struct session {
 	size_t rule_errors; /* rule-error findings so far: they make the exit code 2 */
 	char **rule_paths;  /* session_add_rules: reloaded with the rest after a reset */
 	size_t nrule_paths;
-	/* made ahead by the resident server (session_warm.c): the child that took it exits
-	 * after its run, so its state is left to the exit, not freed object by object */
+	/* the process ends after this session's run (session_ends_with_process: a lint; or
+	 * made ahead by the resident server, session_warm.c, for a child that exits after its
+	 * run), so its state is left to the exit, not freed object by object */
 	bool ends_with_process;
 	bool warm; /* that state is still the one made ahead (see session.c, warm_state_misfits) */
 };
