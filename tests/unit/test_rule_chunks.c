@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lauxlib.h>
 #include <lua.h>
 
 #include "check.h"
@@ -100,6 +101,27 @@ static void lint_sample(struct session *s, const char *text)
 	config_free(cfg);
 }
 
+/* The last line of the main function of a chunk of bytecode (loaded, not run). */
+static int last_line(lua_State *L, const unsigned char *bytecode, size_t len)
+{
+	if (luaL_loadbufferx(L, (const char *)bytecode, len, "chunk", "b") != LUA_OK) {
+		lua_pop(L, 1);
+		return -1;
+	}
+	lua_Debug ar;
+	lua_getinfo(L, ">L", &ar); /* pushes the set of its lines with code */
+	int last = -1;
+	lua_pushnil(L);
+	while (lua_next(L, -2)) {
+		int line = (int)lua_tointeger(L, -2);
+		if (line > last)
+			last = line;
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return last;
+}
+
 static const char *const samples[] = {
 	"---\nplatform: x\ngoal: replies\n---\nWe rebuilt our onboarding flow. What would you cut?\n",
 	"---\nplatform: [linkedin, x]\n---\nRT @someone: \"Ship small, ship often.\" - a saying we "
@@ -124,6 +146,20 @@ int main(void)
 	}
 	CHECK(rule_files > 0, "the binary holds built-in rules (%zu)", rule_files);
 	CHECK_INT(lint_chunks, rule_files, "built-in rules compiled without their tests too");
+	/* the chunk's own last line (its final return, on the closing brace) is the same both
+	 * ways: the tests were blanked with their newlines kept (each rule's tests come last,
+	 * so the lines of its functions, checked below, would not show it) */
+	lua_State *plain = luaL_newstate();
+	for (size_t i = 0; i < builtin_rule_files_count; i++) {
+		const struct embedded_file *f = &builtin_rule_files[i];
+		if (!f->lint_bytecode)
+			continue;
+		int whole = last_line(plain, f->bytecode, f->bytecode_len);
+		int lint = last_line(plain, f->lint_bytecode, f->lint_bytecode_len);
+		CHECK(whole > 0 && whole == lint, "%s: the chunk ends on line %d both ways (%d)",
+		      f->name, whole, lint);
+	}
+	lua_close(plain);
 
 	struct config_store *configs = config_store_new(NULL);
 	struct session_options opts = { 0 };
