@@ -168,7 +168,7 @@ static size_t add_origin(struct ruleset *rs, const char *name, const char *dir,
 	o->display = xstrdup(display);
 	o->builtin = strcmp(name, "builtin") == 0;
 	o->root = (struct module_root){ .display = o->display, .dir = o->dir, .files = files,
-					.nfiles = nfiles };
+					.nfiles = nfiles, .whole_chunks = rs->with_tests };
 	return rs->norigins++;
 }
 

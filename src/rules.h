@@ -56,8 +56,8 @@ struct ruleset {
 	size_t norigins, origins_cap;
 	char **errors; /* "file:line: message" */
 	size_t nerrors, errors_cap;
-	/* load the built-in rules' tests (postlint test); a lint leaves them out
-	 * (tools/compile_lua.c says why) */
+	/* load the built-in rules' tests (postlint test), and their files whole; a lint
+	 * leaves out the tests and the names of locals (tools/compile_lua.c says why) */
 	bool with_tests;
 };
 

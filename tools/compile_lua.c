@@ -2,18 +2,22 @@
  * without parsing (about 3 ms of every start). Debug information is kept: tracebacks and
  * errors name the same files and lines as the source would.
  *
- * And a second chunk per rule for linting, without its `tests` field: the examples are a
- * quarter of the rules' source, and a lint that undumped their strings and built their
- * tables spent 9% of a one-post run on them (only `postlint test` reads them). The field is
- * found as the built-in rules write it - a line "  tests = {" (a field of the table the file
- * returns) to the next line "  }," or "  }" - and blanked, its newlines kept, so that every
- * line keeps its number. A file written otherwise gets no second chunk (postlint then loads
- * the whole one), and so does one whose blanked text would not compile.
+ * And a second chunk per file for linting, lighter to load:
+ * - a rule's without its `tests` field: the examples are a quarter of the rules' source, and
+ *   a lint that undumped their strings and built their tables spent 9% of a one-post run on
+ *   them (only `postlint test` reads them). The field is found as the built-in rules write
+ *   it - a line "  tests = {" (a field of the table the file returns) to the next line
+ *   "  }," or "  }" - and blanked, its newlines kept, so that every line keeps its number. A
+ *   file written otherwise keeps its tests, and so does one whose blanked text would not
+ *   compile;
+ * - every file's without the names of its local variables and upvalues, its line numbers
+ *   kept (strip_local_names.c): they were half of the strings undumped, a tenth of a
+ *   one-post run.
  *
  * Usage: compile_lua OUT_DIR BASE_DIR DISPLAY FILE...
  *   writes OUT_DIR/FILE.luac for each BASE_DIR/FILE, compiled with the chunk name
- *   "@DISPLAY/FILE" (the name the host gives the source), and OUT_DIR/FILE.lint.luac
- *   without its tests (removed when the file has none). */
+ *   "@DISPLAY/FILE" (the name the host gives the source), and OUT_DIR/FILE.lint.luac, the
+ *   chunk for linting. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,6 +27,8 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+
+#include "strip_local_names.h"
 
 static int write_chunk(lua_State *L, const void *p, size_t size, void *ud)
 {
@@ -85,14 +91,64 @@ static bool dump_to(lua_State *L, const char *out)
 	return ok;
 }
 
-/* Writes lint_out: text with its tests blanked, compiled (a stale one is removed first). */
+struct chunk {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+static int write_to_memory(lua_State *L, const void *p, size_t size, void *ud)
+{
+	(void)L;
+	struct chunk *c = ud;
+	if (c->len + size > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4096;
+		while (cap < c->len + size)
+			cap *= 2;
+		unsigned char *grown = realloc(c->data, cap);
+		if (!grown)
+			return 1;
+		c->data = grown;
+		c->cap = cap;
+	}
+	memcpy(c->data + c->len, p, size);
+	c->len += size;
+	return 0;
+}
+
+/* Writes lint_out: the function at the top of the stack, dumped without the names of its
+ * locals and upvalues; checked to load. */
+static bool dump_stripped_to(lua_State *L, const char *name, const char *lint_out)
+{
+	struct chunk whole = { 0 };
+	unsigned char *stripped = NULL;
+	size_t stripped_len = 0;
+	bool ok = lua_dump(L, write_to_memory, &whole, 0) == 0 &&
+		  strip_local_names(whole.data, whole.len, &stripped, &stripped_len);
+	if (ok && luaL_loadbufferx(L, (const char *)stripped, stripped_len, name, "b") != LUA_OK) {
+		fprintf(stderr, "compile_lua: %s: the stripped chunk does not load: %s\n", name,
+			lua_tostring(L, -1));
+		ok = false;
+	}
+	lua_pop(L, ok ? 1 : 0);
+	FILE *f = ok ? fopen(lint_out, "wb") : NULL;
+	ok = f && fwrite(stripped, 1, stripped_len, f) == stripped_len;
+	if (f && fclose(f) != 0)
+		ok = false;
+	if (!ok)
+		fprintf(stderr, "compile_lua: cannot write %s\n", lint_out);
+	free(whole.data);
+	free(stripped);
+	return ok;
+}
+
+/* Writes lint_out: text with its tests blanked, when it has them, compiled without local
+ * names. The whole text's function is at the top of the stack. */
 static bool write_lint_chunk(lua_State *L, const char *text, size_t len, const char *name,
 			     const char *lint_out)
 {
-	remove(lint_out);
 	size_t from, to;
 	if (!find_tests(text, len, &from, &to))
-		return true;
+		return dump_stripped_to(L, name, lint_out);
 	char *blanked = malloc(len);
 	if (!blanked)
 		return false;
@@ -100,10 +156,12 @@ static bool write_lint_chunk(lua_State *L, const char *text, size_t len, const c
 	for (size_t i = from; i < to; i++)
 		if (blanked[i] != '\n')
 			blanked[i] = ' ';
-	bool ok = true;
-	if (luaL_loadbufferx(L, blanked, len, name, "t") == LUA_OK)
-		ok = dump_to(L, lint_out);
-	lua_pop(L, 1);
+	bool blanked_loads = luaL_loadbufferx(L, blanked, len, name, "t") == LUA_OK;
+	if (!blanked_loads)
+		lua_pop(L, 1); /* its error: the whole text's function it is */
+	bool ok = dump_stripped_to(L, name, lint_out);
+	if (blanked_loads)
+		lua_pop(L, 1);
 	free(blanked);
 	return ok;
 }

@@ -894,7 +894,8 @@ static int f_require(lua_State *L)
 		/* compiled into the binary, with its bytecode made at build time */
 		lua_pushfstring(L, "@%s/%s", root->display, rel);
 		host_push_env(L, root);
-		host_load_embedded(L, embedded, lua_tostring(L, -2), lua_gettop(L), true);
+		host_load_embedded(L, embedded, lua_tostring(L, -2), lua_gettop(L),
+				   root->whole_chunks);
 	} else {
 		push_module_source(L, root, rel);
 		lua_pushfstring(L, "@%s/%s", root->display, rel);
@@ -1071,9 +1072,9 @@ void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chun
 }
 
 void host_load_embedded(lua_State *L, const struct embedded_file *f, const char *chunkname,
-			int env_index, bool with_tests)
+			int env_index, bool whole)
 {
-	if (f->lint_bytecode && !with_tests)
+	if (f->lint_bytecode && !whole)
 		load_chunk(L, (const char *)f->lint_bytecode, f->lint_bytecode_len, chunkname,
 			   env_index, "b");
 	else if (f->bytecode)

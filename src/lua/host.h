@@ -60,6 +60,7 @@ struct module_root {
 	const char *dir;     /* folder on disk, or NULL for embedded files */
 	const struct embedded_file *files;
 	size_t nfiles;
+	bool whole_chunks; /* require loads embedded files whole (host_load_embedded) */
 };
 
 struct host;
@@ -136,11 +137,12 @@ void host_push_env(lua_State *L, const struct module_root *root);
 void host_load_chunk(lua_State *L, const char *src, size_t len, const char *chunkname,
 		     int env_index);
 /* Loads a file compiled into the binary: its bytecode (made at build time from the same
- * source by tools/compile_lua.c) when there is one, else its source; with with_tests false,
- * a rule's bytecode without its tests when there is that. Only the binary's own files are
- * ever loaded as bytecode; rules from disk are always source. */
+ * source by tools/compile_lua.c) when there is one, else its source; unless whole, the
+ * lighter chunk for linting when there is that (a rule's without its tests, and without the
+ * names of locals). Only the binary's own files are ever loaded as bytecode; rules from
+ * disk are always source. */
 void host_load_embedded(lua_State *L, const struct embedded_file *f, const char *chunkname,
-			int env_index, bool with_tests);
+			int env_index, bool whole);
 /* Pushes an empty environment with no library functions at all (for .lintrc). */
 void host_push_empty_env(lua_State *L);
 /* Tells the watchdog that work is progressing, from any thread (C code running outside the

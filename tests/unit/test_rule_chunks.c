@@ -1,6 +1,7 @@
-/* The built-in rules as a lint loads them: compiled without their `tests` field
- * (tools/compile_lua.c), and otherwise the same rules - the same fields, and their functions
- * on the same lines (errors and tracebacks name them) - as `postlint test` loads whole. And
+/* The built-in rules as a lint loads them: compiled without their `tests` field and the names
+ * of locals and upvalues (tools/compile_lua.c), and otherwise the same rules - the same
+ * fields, and their functions on the same lines, line by line (errors and tracebacks name
+ * them) - as `postlint test` loads whole. And
  * in one environment (host.c, push_shared_env), which is only safe while none of them sets
  * a global: linting posts that take most of their paths leaves it as it was made. */
 #include <stdbool.h>
@@ -28,6 +29,55 @@ static int push_field(struct session *s, const struct rule *r, const char *field
 	int type = lua_getfield(L, -1, field);
 	lua_remove(L, -2);
 	return type;
+}
+
+/* The name of the first upvalue of the main function of a chunk of bytecode (loaded, not
+ * run), or "" when it does not load. */
+static const char *upvalue_name(lua_State *L, const unsigned char *bytecode, size_t len)
+{
+	static char name[64];
+	name[0] = '\0';
+	if (luaL_loadbufferx(L, (const char *)bytecode, len, "chunk", "b") == LUA_OK) {
+		const char *n = lua_getupvalue(L, -1, 1);
+		snprintf(name, sizeof(name), "%s", n ? n : "(none)");
+		lua_pop(L, n ? 2 : 1);
+	} else {
+		lua_pop(L, 1);
+	}
+	return name;
+}
+
+/* The lines with code of a function of the rule, as "3 4 7 ", and the name of its first
+ * parameter ("" for none, or when the chunk has no names). */
+static void code_lines(struct session *s, const struct rule *r, const char *field, char *out,
+		       size_t cap, char *param, size_t param_cap)
+{
+	lua_State *L = host_state(s->host);
+	out[0] = param[0] = '\0';
+	if (push_field(s, r, field) != LUA_TFUNCTION) {
+		lua_pop(L, 1);
+		return;
+	}
+	const char *p = lua_getlocal(L, NULL, 1);
+	snprintf(param, param_cap, "%s", p ? p : "");
+	lua_Debug ar;
+	lua_getinfo(L, ">L", &ar);
+	int last = -1;
+	for (;;) { /* the set's keys in increasing order */
+		int next = -1;
+		lua_pushnil(L);
+		while (lua_next(L, -2)) {
+			int line = (int)lua_tointeger(L, -2);
+			if (line > last && (next < 0 || line < next))
+				next = line;
+			lua_pop(L, 1);
+		}
+		if (next < 0)
+			break;
+		snprintf(out + strlen(out), cap - strlen(out), "%d ", next);
+		last = next;
+	}
+	lua_pop(L, 1);
 }
 
 /* The first and last lines of a function of the rule, or -1 when it has none. */
@@ -138,14 +188,12 @@ int main(void)
 {
 	size_t lint_chunks = 0, rule_files = 0;
 	for (size_t i = 0; i < builtin_rule_files_count; i++) {
-		const char *name = builtin_rule_files[i].name;
-		if (!strchr(name, '/')) {
-			rule_files++;
-			lint_chunks += builtin_rule_files[i].lint_bytecode != NULL;
-		}
+		rule_files += !strchr(builtin_rule_files[i].name, '/');
+		lint_chunks += builtin_rule_files[i].lint_bytecode != NULL;
 	}
 	CHECK(rule_files > 0, "the binary holds built-in rules (%zu)", rule_files);
-	CHECK_INT(lint_chunks, rule_files, "built-in rules compiled without their tests too");
+	CHECK_INT(lint_chunks, builtin_rule_files_count,
+		  "every built-in file (rules and their modules) has a chunk to lint with");
 	/* the chunk's own last line (its final return, on the closing brace) is the same both
 	 * ways: the tests were blanked with their newlines kept (each rule's tests come last,
 	 * so the lines of its functions, checked below, would not show it) */
@@ -158,6 +206,13 @@ int main(void)
 		int lint = last_line(plain, f->lint_bytecode, f->lint_bytecode_len);
 		CHECK(whole > 0 && whole == lint, "%s: the chunk ends on line %d both ways (%d)",
 		      f->name, whole, lint);
+		/* its upvalue, the environment, is named in the whole chunk only */
+		const char *whole_name = upvalue_name(plain, f->bytecode, f->bytecode_len);
+		CHECK(strcmp(whole_name, "_ENV") == 0, "%s: the whole chunk keeps names (%s)",
+		      f->name, whole_name);
+		const char *lint_name = upvalue_name(plain, f->lint_bytecode, f->lint_bytecode_len);
+		CHECK(strcmp(lint_name, "_ENV") != 0, "%s: the lint chunk names no upvalue (%s)",
+		      f->name, lint_name);
 	}
 	lua_close(plain);
 
@@ -191,6 +246,14 @@ int main(void)
 			lines_of(lint, l, functions[f], &la, &lb);
 			CHECK(wa == la && wb == lb, "%s: %s on lines %d-%d both ways (%d-%d)", w->id,
 			      functions[f], wa, wb, la, lb);
+			char wl[4096], ll[4096], wp[64], lp[64];
+			code_lines(whole, w, functions[f], wl, sizeof(wl), wp, sizeof(wp));
+			code_lines(lint, l, functions[f], ll, sizeof(ll), lp, sizeof(lp));
+			CHECK(strcmp(ll, wl) == 0, "%s: %s has code on the same lines both ways",
+			      w->id, functions[f]);
+			CHECK(wa < 0 || (wp[0] && !lp[0]),
+			      "%s: %s's parameter is named when whole only ('%s', '%s')", w->id,
+			      functions[f], wp, lp);
 		}
 	}
 
