@@ -151,7 +151,9 @@ cell() {
   awk '{ print $1 }' /proc/loadavg > "$results/$tag.load"
   timed "$script" "$results/$tag.probe"
   local probe n
-  probe=$(awk '{ print $1 }' "$results/$tag.probe")
+  # (its wall time: GNU time writes "Command exited with non-zero status N" first for a
+  # command that fails - the peers do when they find problems - and that line is no time)
+  probe=$(awk 'NF == 4 { print $1 }' "$results/$tag.probe")
   rm -f "$results/$tag.probe"
   if [ "$quick" = 1 ]; then
     timed "$script" "$log"
