@@ -94,9 +94,8 @@ static bool in_set(lua_State *L, int set, const struct post *p, const struct tok
 	return found;
 }
 
-/* Whether the segment words[from..to) (0-based indices into the tokens) is in title case. */
-static bool title_case(lua_State *L, int stop, const struct post *p, const size_t *index,
-		       size_t from, size_t to)
+bool api_title_case(lua_State *L, int stop, const struct post *p, const size_t *index,
+		    size_t from, size_t to)
 {
 	const struct token *tokens = p->tk->tokens[TOK_WORD].items;
 	unsigned counted = 0, caps = 0;
@@ -164,7 +163,7 @@ int api_post_title_words(lua_State *L)
 		}
 		if (!last)
 			continue;
-		if (title_case(L, 3, p, index, from, k + 1))
+		if (api_title_case(L, 3, p, index, from, k + 1))
 			for (size_t j = from; j <= k; j++) {
 				lua_pushinteger(L, (lua_Integer)index[j] + 1);
 				lua_rawseti(L, 6, ++out);

@@ -59,6 +59,12 @@ bool api_in_quotation(const struct post *p, size_t offset);
 int api_post_words_outside(lua_State *L);
 /* post:title_words(words, stopwords [, split]) (api_analysis.c). */
 int api_post_title_words(lua_State *L);
+/* Whether the words index[from..to) (0-based indices into the words) are written in title
+ * case, with the set of stopwords at stack index stop (or none there) (api_analysis.c). */
+bool api_title_case(lua_State *L, int stop, const struct post *p, const size_t *index,
+		    size_t from, size_t to);
+/* post:invitation(W, rt_first, all_quoted, sales_raw) (api_invitation.c). */
+int api_post_invitation(lua_State *L);
 /* post:topic(words, skip, stopwords [, english]) (api_analysis.c). */
 int api_post_topic(lua_State *L);
 /* word.capital of the word s[0..n): an ASCII capital first, or a first character that case

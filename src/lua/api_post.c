@@ -17,6 +17,8 @@
  *   post:title_words(words, stopwords [, split]) -> the indices in title case
  *   post:topic(words, skip, stopwords [, english]) -> a word or two, or nil
  *     (api_analysis.c)
+ *   post:invitation(W, rt_first, all_quoted, sales_raw) -> the analysis' a.invitation
+ *     (api_invitation.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -507,6 +509,7 @@ enum post_key {
 	KEY_SHINGLES,
 	KEY_WORDS_OUTSIDE,
 	KEY_TITLE_WORDS,
+	KEY_INVITATION,
 	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
@@ -540,6 +543,7 @@ static const struct {
 	{ "shingles", KEY_SHINGLES },
 	{ "words_outside", KEY_WORDS_OUTSIDE },
 	{ "title_words", KEY_TITLE_WORDS },
+	{ "invitation", KEY_INVITATION },
 	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
@@ -686,6 +690,8 @@ static lua_CFunction method_of(int key)
 		return api_post_words_outside;
 	case KEY_TITLE_WORDS:
 		return api_post_title_words;
+	case KEY_INVITATION:
+		return api_post_invitation;
 	case KEY_TOPIC:
 		return api_post_topic;
 	case KEY_LENGTH:

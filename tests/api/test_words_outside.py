@@ -14,7 +14,10 @@ word, a fourth lint.fold of ASCII text with string.lower, and a fifth post:title
 plain Lua it replaced (sentences, all words, every other word; split and whole; stopwords
 plain, behind a metatable, and none) and that it refuses wrong arguments; a sixth post:topic
 the same way; a seventh post:matches against post:find filtered in Lua (whole text,
-sentences, random ranges; every combination of before, quoted and any).
+sentences, random ranges; every combination of before, quoted and any); an eighth
+post:invitation against the plain Lua it replaced (word lists matched on word boundaries and
+as substrings; with and without retweeted text, all quoted or not, sales scores under and over
+2).
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -48,6 +51,37 @@ PIECES = [
     "the new Vantage Analytics dashboard", "with Maria Lopez", "gardening", "Gardening",
     "started", "quickly", "handling", "cafés", "naïve", "Zürich", "NASA", "the McKinsey report",
     "coffee", "garden", "weekend", "añé", "añés",
+    # questions, requests and what makes them no invitation (post:invitation)
+    "Let me know", "Thoughts?", "Does anyone know", "does you", "Why did I", "Because",
+    "Who doesn't love", "how can you not", "Want 50% off?", "Looking for", "answer:",
+    "Is it not", "Why isn't", "you should try", "?!", "!?", "‽", "？", "#doyoureallyneedthat?",
+    "#tag？", "#tag ?", "(really?)", "“Is it?”", "ideas", "Everyone", "folks",
+    "教えてください", "あなたはどう思いますか", "皆さんは行きましたか。", "まさか", "なぜなら",
+    "今なら", "かな！", "Ｒ", "RT", "Has anyone tried", "Can you", "The Best Way To Learn?",
+]
+
+
+# Posts written for post:invitation's branches, which random pieces seldom line up for: a
+# mention opening the post (the first two sentences are addressed to it), a negation as the
+# fifth word, marks of a hashtag, every closer after "?!", a link after the first or a later
+# question, Japanese questions without a mark. Written besides the random posts.
+INVITATION_POSTS = [
+    "@friend Hello there. Nice day. Where is it? Who knows?",
+    "@friend Where is it? Who knows? Why so?",
+    "Who would ever really not love this? How could we ever not go?",
+    "Why is it so hard not to care?",
+    "Is it #? Is it #doyoureallyneedthat? Is it #tag?! Is it #tag ?",
+    "Is it #tag？ Really #？ So #tag？！",
+] + [f"Why?!{closer} What now?{closer} Can this work?!{closer}" for closer in
+     ["」", "』", "»", "’", "”", ")", '"', "'", "。", ".", "\t", " "]] + [
+    "Can indie studios survive? https://example.com/indie",
+    "Nice day. Can indie studios survive? https://example.com/indie",
+    "Can indie studios survive?\nhttps://example.com/indie",
+    "Can The Best Studios Survive This Year?",
+    "皆さんはどう思いますか", "皆さんはどう思いますか。", "本当にそうかな！", "行きましたか ",
+    "教えてください。あなたはどう思いますか？", "まさか、本当ですか？",
+    "RT @maria: What do you think? Let me know", "What do you think? RT @maria: Thoughts?",
+    "Because I said so. Why did I go? Here's why: answer now. Want 50% off? Buy now!",
 ]
 
 
@@ -79,7 +113,8 @@ def list_check(args, work, rule, method, having):
     lists that have not."""
     r, counts, wrong = run_check(args.postlint, work, rule)
     lists, had = (sum(c[k] for c in counts) for k in range(2))
-    ok = (r.returncode in (0, 1) and not wrong and len(counts) == args.posts
+    ok = (r.returncode in (0, 1) and not wrong
+          and len(counts) == args.posts + len(INVITATION_POSTS)
           and 2 * args.posts <= had <= lists - 2 * args.posts)
     print(f"{'ok' if ok else 'FAIL'}: {method}: {lists} lists compared, {had} {having}, "
           f"{len(wrong)} differences {wrong[:5]}" + failure_output(r))
@@ -105,6 +140,9 @@ def main():
         for i in range(args.posts):
             with open(os.path.join(work, "posts", f"p{i:04d}.md"), "w", encoding="utf-8") as f:
                 f.write(random_post(rng))
+        for i, body in enumerate(INVITATION_POSTS):
+            with open(os.path.join(work, "posts", f"q{i:04d}.md"), "w", encoding="utf-8") as f:
+                f.write(f"---\nplatform: x\ngoal: replies\n---\n{body}\n")
         r = subprocess.run([args.postlint, "--format", "json", "--only", "words-outside-diff",
                             "posts"], cwd=work, capture_output=True, text=True, timeout=300)
         if r.returncode not in (0, 1):
@@ -156,8 +194,11 @@ def main():
         topic_ok = list_check(args, work, "topic-diff", "post:topic", "with a topic")
         # post:matches against post:find filtered in Lua: lists, ranges, options
         matches_ok = list_check(args, work, "matches-diff", "post:matches", "with matches")
+        # post:invitation against the plain Lua: word lists, retweets, quotes, sales scores
+        invitation_ok = list_check(args, work, "invitation-diff", "post:invitation",
+                                   "with a genuine invitation")
         return 0 if (ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok
-                     and matches_ok) else 1
+                     and matches_ok and invitation_ok) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
