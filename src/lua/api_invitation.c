@@ -22,34 +22,15 @@
  * Text is read as the Lua did with its patterns: %s and %p in the C locale, %w ASCII. A
  * sentence's marks and endings are read by code point; a sentence with invalid UTF-8 has
  * none (utf8.codes raised there). */
-#define _GNU_SOURCE /* memmem */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
-#include "lua/api.h"
 #include "lua/api_internal.h"
-#include "lua/host.h"
+#include "lua/api_lists.h"
 #include "unicode.h"
-
-/* The stack slots of the call's working values. */
-enum { ARG_W = 2, ARG_RT = 3, ARG_ALL_QUOTED = 4, ARG_SALES = 5, SLOT_PHRASES = 6, SLOT_SETS,
-       SLOT_DATA, SLOT_OWN, SLOT_SENTENCES, SLOT_RESULT_LIST, SLOT_GENUINE_AT, SLOT_TOP };
-
-struct invitation {
-	lua_State *L;
-	struct post *p;
-	const struct token *words, *sentences;
-	bool substring, all_quoted;
-	size_t rt_start; /* 0-based start of the retweeted text, SIZE_MAX for none */
-	/* the own words of sentence si: own[own_at[si] .. own_at[si + 1]) */
-	size_t *own, *own_at;
-};
-
-/* Which matches a question accepts: those starting in the poster's own text, or anywhere. */
-enum region_want { OWN_ONLY, ANYWHERE };
 
 static bool is_c_space(unsigned char c)
 {
@@ -67,183 +48,40 @@ static bool is_ascii_alnum(unsigned char c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static size_t own_count(const struct invitation *v, size_t si)
-{
-	return v->own_at[si + 1] - v->own_at[si];
-}
-
-static size_t own_word(const struct invitation *v, size_t si, size_t k)
-{
-	return v->own[v->own_at[si] + k];
-}
-
-static bool own_text_at(const struct invitation *v, size_t offset)
-{
-	return !v->all_quoted && !api_in_quotation(v->p, offset) && offset < v->rt_start;
-}
-
-/* ---- the own words -------------------------------------------------------------------- */
-
-static void find_own_words(struct invitation *v, size_t nwords, size_t nsentences)
-{
-	/* words starting at or after this offset are not own: the retweeted text, or all */
-	size_t before = v->all_quoted ? 0 : v->rt_start;
-	size_t per = sizeof(size_t);
-	v->own_at = lua_newuserdatauv(v->L, (nsentences + 2) * per + (nwords + 1) * per, 0);
-	v->own = v->own_at + nsentences + 2;
-	memset(v->own_at, 0, (nsentences + 2) * per);
-	/* counted per sentence, then placed: words keep their text order in each sentence */
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < nwords; i++) {
-			const struct token *w = &v->words[i];
-			if (w->sentence == UINT32_MAX || w->sentence >= nsentences ||
-			    (w->flags & TF_LINK) || w->start >= before ||
-			    api_in_quotation(v->p, w->start))
-				continue;
-			if (pass == 0)
-				v->own_at[w->sentence + 2]++;
-			else
-				v->own[v->own_at[w->sentence + 1]++] = i;
-		}
-		if (pass == 0)
-			for (size_t si = 2; si < nsentences + 2; si++)
-				v->own_at[si] += v->own_at[si - 1];
-	}
-}
-
-/* ---- word lists ----------------------------------------------------------------------- */
-
-static const char *norm_of(const struct invitation *v, size_t word, size_t *len)
-{
-	const struct token *w = &v->words[word];
-	*len = w->norm_len;
-	return v->p->tk->norms.ptr + w->norm_off;
-}
-
-/* W.sets[set][norm of word] */
-static bool set_has(struct invitation *v, const char *set, size_t word)
-{
-	lua_State *L = v->L;
-	bool found = false;
-	if (lua_getfield(L, SLOT_SETS, set) == LUA_TTABLE) {
-		size_t len;
-		const char *norm = norm_of(v, word, &len);
-		lua_pushlstring(L, norm, len);
-		found = lua_gettable(L, -2) != LUA_TNIL && lua_toboolean(L, -1);
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	return found;
-}
-
-/* Whether a phrase of list `name` lies in sentence si - starting and ending in it, and
- * starting in the poster's own text unless anywhere. With starts (the offsets of the
- * sentence's first own words), only one starting at one of those counts. */
-static bool sentence_match(struct invitation *v, const char *name, size_t si,
-			   enum region_want want, const size_t *starts, size_t nstarts);
-
-/* Whether a match starting at start counts: any does without starts, else one of them. */
-static bool starts_at(const size_t *starts, size_t nstarts, size_t start)
-{
-	if (!starts)
-		return true;
-	for (size_t k = 0; k < nstarts; k++)
-		if (starts[k] == start)
-			return true;
-	return false;
-}
-
-/* W.data's list `name` searched as substrings (a language written without spaces): each
- * phrase's occurrences from the body's start on, each search going on after the last. */
-static bool substring_match(struct invitation *v, const char *name, size_t first, size_t end,
-			    enum region_want want, const size_t *starts, size_t nstarts)
-{
-	lua_State *L = v->L;
-	const struct post *p = v->p;
-	bool found = false;
-	if (lua_getfield(L, SLOT_DATA, name) != LUA_TTABLE) {
-		lua_pop(L, 1);
-		return false;
-	}
-	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-	for (lua_Integer k = 1; k <= n && !found; k++) {
-		size_t plen;
-		const char *phrase = lua_rawgeti(L, -1, k) == LUA_TSTRING ?
-					     lua_tolstring(L, -1, &plen) : NULL;
-		for (size_t at = p->body_start; phrase && plen > 0 && at + plen <= p->len;) {
-			const char *hit = memmem(p->text + at, p->len - at, phrase, plen);
-			if (!hit)
-				break;
-			size_t start = (size_t)(hit - p->text), stop = start + plen;
-			host_charge(L, 1);
-			if (start >= end)
-				break; /* (later occurrences start later still) */
-			if (start >= first && stop <= end &&
-			    (want == ANYWHERE || own_text_at(v, start)))
-				found = starts_at(starts, nstarts, start);
-			at = stop;
-		}
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-	return found;
-}
-
-static bool sentence_match(struct invitation *v, const char *name, size_t si,
-			   enum region_want want, const size_t *starts, size_t nstarts)
-{
-	lua_State *L = v->L;
-	const struct token *s = &v->sentences[si];
-	if (v->all_quoted && want == OWN_ONLY)
-		return false;
-	if (v->substring)
-		return substring_match(v, name, s->start, s->end, want, starts, nstarts);
-	if (lua_getfield(L, SLOT_PHRASES, name) == LUA_TNIL) {
-		lua_pop(L, 1);
-		return false;
-	}
-	/* (W.phrases keeps the set: popped, it stays alive) */
-	const void *set = luaL_checkudata(L, -1, API_TYPE_PHRASES);
-	lua_pop(L, 1);
-	const struct phrase_scan *scan = api_phrase_scan(L, v->p, set);
-	size_t lo = 0, hi = scan->n; /* the first match starting in the sentence */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v->words[scan->hits[mid].word].start < s->start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t k = lo; k < scan->n; k++) {
-		const struct phrase_hit *h = &scan->hits[k];
-		size_t start = v->words[h->word].start;
-		size_t stop = v->words[h->word + h->nwords - 1].end;
-		if (start >= s->end)
-			break;
-		if (stop <= s->end && (want == ANYWHERE || own_text_at(v, start)) &&
-		    starts_at(starts, nstarts, start))
-			return true;
-	}
-	return false;
-}
-
 /* Any phrase of the list among sentence si's own text. */
-static bool sentence_has(struct invitation *v, const char *name, size_t si)
+static bool sentence_has(struct word_lists *v, const char *name, size_t si)
 {
-	return sentence_match(v, name, si, OWN_ONLY, NULL, 0);
+	const struct token *s = &v->sentences[si];
+	return api_list_any(v, name, s->start, s->end, OWN_ONLY);
 }
 
-/* Whether a phrase of the list (anywhere) starts at one of the first `within` own words. */
-static bool starts_with_list(struct invitation *v, const char *name, size_t si, size_t within)
+struct starts {
+	size_t at[3], n;
+};
+
+static bool starts_at_one(void *ud, size_t start, size_t stop, size_t word, size_t nwords)
 {
-	size_t starts[3], n = own_count(v, si);
-	if (n > within)
-		n = within;
-	if (n == 0)
+	(void)stop, (void)word, (void)nwords;
+	const struct starts *st = ud;
+	for (size_t k = 0; k < st->n; k++)
+		if (st->at[k] == start)
+			return true;
+	return false;
+}
+
+/* Whether a phrase of the list (anywhere) starts at one of the first `within` own words of
+ * sentence si (within <= 3). */
+static bool starts_with_list(struct word_lists *v, const char *name, size_t si, size_t within)
+{
+	struct starts st = { .n = api_own_count(v, si) };
+	if (st.n > within)
+		st.n = within;
+	if (st.n == 0)
 		return false;
-	for (size_t k = 0; k < n; k++)
-		starts[k] = v->words[own_word(v, si, k)].start;
-	return sentence_match(v, name, si, ANYWHERE, starts, n);
+	for (size_t k = 0; k < st.n; k++)
+		st.at[k] = v->words[api_own_word(v, si, k)].start;
+	const struct token *s = &v->sentences[si];
+	return api_list_each(v, name, s->start, s->end, ANYWHERE, starts_at_one, &st);
 }
 
 /* ---- reading a sentence's text -------------------------------------------------------- */
@@ -346,32 +184,32 @@ static bool japanese_question(const char *text, size_t len)
 
 /* Is sentence si a question? Its mark (not a hashtag's), "か" in Japanese, or an auxiliary
  * verb then "you" or a group of readers: "does anyone have a contact at ...". */
-static bool is_question(struct invitation *v, size_t si)
+static bool is_question(struct word_lists *v, size_t si)
 {
 	const struct token *s = &v->sentences[si];
-	size_t n = own_count(v, si);
+	size_t n = api_own_count(v, si);
 	if (n == 0)
 		return false;
 	const char *text = v->p->text;
 	if (s->flags & TF_QUESTION) {
-		size_t from = v->words[own_word(v, si, n - 1)].end;
+		size_t from = v->words[api_own_word(v, si, n - 1)].end;
 		return from > s->end || !mark_is_a_tags(text + from, s->end - from);
 	}
 	if (v->substring)
 		return japanese_question(text + s->start, s->end - s->start);
-	if (n < 2 || !set_has(v, "question_aux", own_word(v, si, 0)))
+	if (n < 2 || !api_set_has(v, "question_aux", api_own_word(v, si, 0)))
 		return false;
-	size_t second = own_word(v, si, 1);
-	return set_has(v, "second_person", second) || set_has(v, "reader_groups", second);
+	size_t second = api_own_word(v, si, 1);
+	return api_set_has(v, "second_person", second) || api_set_has(v, "reader_groups", second);
 }
 
 /* One of the own words 2 to 5 is a negation ("not", "...n't", "nicht", "kein", "no"). */
-static bool has_negation(const struct invitation *v, size_t si)
+static bool has_negation(const struct word_lists *v, size_t si)
 {
-	size_t n = own_count(v, si);
+	size_t n = api_own_count(v, si);
 	for (size_t k = 1; k < 5 && k < n; k++) {
 		size_t len;
-		const char *norm = norm_of(v, own_word(v, si, k), &len);
+		const char *norm = api_word_norm(v, api_own_word(v, si, k), &len);
 		if ((len == 3 && memcmp(norm, "not", 3) == 0) ||
 		    (len >= 3 && memcmp(norm + len - 3, "n't", 3) == 0) ||
 		    (len == 5 && memcmp(norm, "nicht", 5) == 0) ||
@@ -382,7 +220,7 @@ static bool has_negation(const struct invitation *v, size_t si)
 }
 
 /* A link follows the sentence on its line, with only separators between. */
-static bool link_follows(const struct invitation *v, size_t si)
+static bool link_follows(const struct word_lists *v, size_t si)
 {
 	const struct post *p = v->p;
 	const struct token *links = p->tk->tokens[TOK_LINK].items;
@@ -403,12 +241,13 @@ static bool link_follows(const struct invitation *v, size_t si)
 	return true;
 }
 
-static bool is_headline(struct invitation *v, size_t si, size_t k)
+static bool is_headline(struct word_lists *v, size_t si, size_t k)
 {
-	size_t n = own_count(v, si);
+	size_t n = api_own_count(v, si);
 	lua_State *L = v->L;
-	lua_getfield(L, SLOT_SETS, "stopwords");
-	bool title = n > 0 && api_title_case(L, lua_gettop(L), v->p, v->own + v->own_at[si], 0, n);
+	lua_getfield(L, v->sets, "stopwords");
+	bool title = n > 0 &&
+		     api_title_case(L, lua_gettop(L), v->p, v->by_sentence + v->at[si], 0, n);
 	lua_pop(L, 1);
 	return title || (k == 0 && link_follows(v, si));
 }
@@ -420,15 +259,16 @@ static void set_bool(lua_State *L, const char *field, bool value)
 }
 
 /* The info of own sentence k (0-based), sentence si, next_si the next own sentence or
- * SIZE_MAX; pushed. Returns whether the sentence is a genuine invitation. */
-static bool sentence_info(struct invitation *v, size_t k, size_t si, size_t next_si,
-			  bool leading_mention, double sales_raw)
+ * SIZE_MAX; pushed. sentences is the stack slot of post.sentences. Returns whether the
+ * sentence is a genuine invitation. */
+static bool sentence_info(struct word_lists *v, int sentences, size_t k, size_t si,
+			  size_t next_si, bool leading_mention, double sales_raw)
 {
 	lua_State *L = v->L;
 	bool q = is_question(v, si);
 	bool request = sentence_has(v, "request_phrases", si);
 	lua_createtable(L, 0, q ? 9 : 5);
-	lua_geti(L, SLOT_SENTENCES, (lua_Integer)si + 1);
+	lua_geti(L, sentences, (lua_Integer)si + 1);
 	lua_setfield(L, -2, "sentence");
 	lua_pushinteger(L, (lua_Integer)si + 1);
 	lua_setfield(L, -2, "index");
@@ -438,11 +278,11 @@ static bool sentence_info(struct invitation *v, size_t k, size_t si, size_t next
 		set_bool(L, "genuine", request);
 		return request;
 	}
-	size_t n = own_count(v, si);
+	size_t n = api_own_count(v, si);
 	bool addressed = sentence_has(v, "second_person", si) ||
 			 sentence_has(v, "reader_groups", si) || (leading_mention && k < 2);
 	for (size_t j = 0; j < n && !request; j++)
-		request = set_has(v, "question_requests", own_word(v, si, j));
+		request = api_set_has(v, "question_requests", api_own_word(v, si, j));
 	bool advice = sentence_has(v, "advice", si);
 	const struct token *s = &v->sentences[si];
 	bool has_q, has_x;
@@ -451,7 +291,7 @@ static bool sentence_info(struct invitation *v, size_t k, size_t si, size_t next
 	bool is_short = n <= 2;
 	bool self_directed = starts_with_list(v, "self_questions", si, 1) && !advice;
 	bool rhetorical = sentence_has(v, "rhetorical", si) ||
-			  (n > 0 && set_has(v, "rhetorical_wh", own_word(v, si, 0)) &&
+			  (n > 0 && api_set_has(v, "rhetorical_wh", api_own_word(v, si, 0)) &&
 			   has_negation(v, si) && !advice);
 	bool hook = sales_raw >= 2 && starts_with_list(v, "hook_starters", si, 3);
 	bool headline = !addressed && !request && !advice && is_headline(v, si, k);
@@ -474,59 +314,47 @@ static bool sentence_info(struct invitation *v, size_t k, size_t si, size_t next
 int api_post_invitation(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "invitation");
-	luaL_checktype(L, ARG_W, LUA_TTABLE);
-	struct post *p = view->post;
-	post_tokens(p);
-	struct invitation v = { .L = L, .p = p, .rt_start = SIZE_MAX };
-	if (lua_toboolean(L, ARG_RT)) {
-		lua_Integer rt = luaL_checkinteger(L, ARG_RT);
-		v.rt_start = rt < 1 ? 0 : (size_t)rt - 1;
-	}
-	v.all_quoted = lua_toboolean(L, ARG_ALL_QUOTED);
-	double sales_raw = luaL_checknumber(L, ARG_SALES);
-	lua_settop(L, ARG_SALES);
-	lua_getfield(L, ARG_W, "phrases"); /* SLOT_PHRASES */
-	lua_getfield(L, ARG_W, "sets");    /* SLOT_SETS */
-	lua_getfield(L, ARG_W, "data");    /* SLOT_DATA */
-	lua_getfield(L, ARG_W, "substring");
-	v.substring = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	size_t nwords = p->tk->tokens[TOK_WORD].len;
-	size_t nsentences = p->tk->tokens[TOK_SENTENCE].len;
-	v.words = p->tk->tokens[TOK_WORD].items;
-	v.sentences = p->tk->tokens[TOK_SENTENCE].items;
-	host_charge(L, (long long)(nwords + nsentences) / 4 + 1);
-	find_own_words(&v, nwords, nsentences); /* SLOT_OWN */
-	lua_getfield(L, 1, "sentences");        /* SLOT_SENTENCES */
-	lua_createtable(L, 0, 0);               /* SLOT_RESULT_LIST */
-	lua_createtable(L, 0, 0);               /* SLOT_GENUINE_AT */
+	luaL_checktype(L, 2, LUA_TTABLE);
+	lua_Integer rt_first = lua_toboolean(L, 3) ? luaL_checkinteger(L, 3) : 0;
+	bool all_quoted = lua_toboolean(L, 4);
+	double sales_raw = luaL_checknumber(L, 5);
+	lua_settop(L, 5);
+	struct word_lists v;
+	api_lists_open(L, &v, view->post, 2, rt_first, all_quoted);
+	lua_getfield(L, 1, "sentences");
+	int sentences = lua_gettop(L);
+	lua_createtable(L, 0, 0);
+	int list = lua_gettop(L);
+	lua_createtable(L, 0, 0);
+	int genuine_at = lua_gettop(L);
+	const struct post *p = v.p;
 	const struct token *mentions = p->tk->tokens[TOK_MENTION].items;
 	bool leading_mention = p->tk->tokens[TOK_MENTION].len > 0 &&
 			       mentions[0].start == p->body_start;
 	bool genuine = false;
-	size_t k = 0, si = 0;
-	while (si < nsentences && own_count(&v, si) == 0)
+	size_t k = 0, si = 0, nsentences = v.nsentences;
+	while (si < nsentences && api_own_count(&v, si) == 0)
 		si++;
 	while (si < nsentences) {
 		size_t next = si + 1;
-		while (next < nsentences && own_count(&v, next) == 0)
+		while (next < nsentences && api_own_count(&v, next) == 0)
 			next++;
 		luaL_checkstack(L, 8, "post:invitation");
-		if (sentence_info(&v, k, si, next < nsentences ? next : SIZE_MAX, leading_mention,
-				  sales_raw)) {
+		if (sentence_info(&v, sentences, k, si, next < nsentences ? next : SIZE_MAX,
+				  leading_mention, sales_raw)) {
 			genuine = true;
 			lua_pushboolean(L, 1);
-			lua_rawseti(L, SLOT_GENUINE_AT, (lua_Integer)si + 1);
+			lua_rawseti(L, genuine_at, (lua_Integer)si + 1);
 		}
-		lua_rawseti(L, SLOT_RESULT_LIST, (lua_Integer)++k);
+		lua_rawseti(L, list, (lua_Integer)++k);
 		si = next;
 	}
 	lua_createtable(L, 0, 3);
 	lua_pushboolean(L, genuine);
 	lua_setfield(L, -2, "genuine");
-	lua_pushvalue(L, SLOT_RESULT_LIST);
+	lua_pushvalue(L, list);
 	lua_setfield(L, -2, "sentences");
-	lua_pushvalue(L, SLOT_GENUINE_AT);
+	lua_pushvalue(L, genuine_at);
 	lua_setfield(L, -2, "genuine_at");
 	return 1;
 }

@@ -1,0 +1,185 @@
+/* The own words, sets and list matches the C analyses share (see api_lists.h). */
+#define _GNU_SOURCE /* memmem */
+#include "lua/api_lists.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "lua/api.h"
+#include "lua/api_internal.h"
+#include "lua/host.h"
+
+/* The own words, and each sentence's, in one userdata pushed on the stack. */
+static void find_own_words(struct word_lists *v)
+{
+	/* words starting at or after this offset are not own: the retweeted text, or all */
+	size_t before = v->all_quoted ? 0 : v->rt_start;
+	size_t nwords = v->nwords, nsentences = v->nsentences;
+	size_t *mem = lua_newuserdatauv(v->L, (nsentences + 2 + 2 * nwords + 1) * sizeof(size_t), 0);
+	v->at = mem;
+	v->by_sentence = mem + nsentences + 2;
+	v->own = v->by_sentence + nwords;
+	v->nown = 0;
+	memset(v->at, 0, (nsentences + 2) * sizeof(size_t));
+	/* counted per sentence, then placed: words keep their text order in each sentence */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nwords; i++) {
+			const struct token *w = &v->words[i];
+			if ((w->flags & TF_LINK) || w->start >= before ||
+			    api_in_quotation(v->p, w->start))
+				continue;
+			if (pass == 0)
+				v->own[v->nown++] = i;
+			if (w->sentence == UINT32_MAX || w->sentence >= nsentences)
+				continue;
+			if (pass == 0)
+				v->at[w->sentence + 2]++;
+			else
+				v->by_sentence[v->at[w->sentence + 1]++] = i;
+		}
+		if (pass == 0)
+			for (size_t si = 2; si < nsentences + 2; si++)
+				v->at[si] += v->at[si - 1];
+	}
+}
+
+void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
+		    lua_Integer rt_first, bool all_quoted)
+{
+	w = lua_absindex(L, w);
+	post_tokens(p);
+	*v = (struct word_lists){ .L = L, .p = p, .all_quoted = all_quoted,
+				  .rt_start = rt_first >= 1 ? (size_t)rt_first - 1 : SIZE_MAX,
+				  .words = p->tk->tokens[TOK_WORD].items,
+				  .sentences = p->tk->tokens[TOK_SENTENCE].items,
+				  .nwords = p->tk->tokens[TOK_WORD].len,
+				  .nsentences = p->tk->tokens[TOK_SENTENCE].len };
+	host_charge(L, (long long)(v->nwords + v->nsentences) / 4 + 1);
+	lua_getfield(L, w, "substring");
+	v->substring = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, w, "phrases");
+	v->phrases = lua_gettop(L);
+	lua_getfield(L, w, "sets");
+	v->sets = lua_gettop(L);
+	lua_getfield(L, w, "data");
+	v->data = lua_gettop(L);
+	find_own_words(v);
+}
+
+bool api_own_text_at(const struct word_lists *v, size_t offset)
+{
+	return !v->all_quoted && !api_in_quotation(v->p, offset) && offset < v->rt_start;
+}
+
+const char *api_word_norm(const struct word_lists *v, size_t word, size_t *len)
+{
+	const struct token *w = &v->words[word];
+	*len = w->norm_len;
+	return v->p->tk->norms.ptr + w->norm_off;
+}
+
+bool api_set_has(struct word_lists *v, const char *set, size_t word)
+{
+	lua_State *L = v->L;
+	bool found = false;
+	if (lua_getfield(L, v->sets, set) == LUA_TTABLE) {
+		size_t len;
+		const char *norm = api_word_norm(v, word, &len);
+		lua_pushlstring(L, norm, len);
+		found = lua_gettable(L, -2) != LUA_TNIL && lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return found;
+}
+
+/* W.data[name] searched as substrings, as analysis.lua's find did: each phrase from the
+ * body's start, each search going on after the last match. */
+static bool substring_each(struct word_lists *v, const char *name, size_t first, size_t end,
+			   enum region_want want, list_match_fn fn, void *ud)
+{
+	lua_State *L = v->L;
+	const struct post *p = v->p;
+	bool stopped = false;
+	if (lua_getfield(L, v->data, name) != LUA_TTABLE) {
+		lua_pop(L, 1);
+		return false;
+	}
+	lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+	for (lua_Integer k = 1; k <= n && !stopped; k++) {
+		size_t plen = 0;
+		const char *phrase = lua_rawgeti(L, -1, k) == LUA_TSTRING ?
+					     lua_tolstring(L, -1, &plen) : NULL;
+		for (size_t at = p->body_start; phrase && plen > 0 && at + plen <= p->len;) {
+			const char *hit = memmem(p->text + at, p->len - at, phrase, plen);
+			if (!hit)
+				break;
+			size_t start = (size_t)(hit - p->text), stop = start + plen;
+			host_charge(L, 1);
+			if (start >= end)
+				break; /* (later matches start later still) */
+			if (start >= first && stop <= end &&
+			    (want == ANYWHERE || api_own_text_at(v, start)) &&
+			    fn(ud, start, stop, 0, 0)) {
+				stopped = true;
+				break;
+			}
+			at = stop;
+		}
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return stopped;
+}
+
+bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t end,
+		   enum region_want want, list_match_fn fn, void *ud)
+{
+	lua_State *L = v->L;
+	if (v->all_quoted && want == OWN_ONLY)
+		return false;
+	if (v->substring)
+		return substring_each(v, name, first, end, want, fn, ud);
+	if (lua_getfield(L, v->phrases, name) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return false;
+	}
+	/* (W.phrases keeps the set: popped, it stays alive) */
+	const void *set = luaL_checkudata(L, -1, API_TYPE_PHRASES);
+	lua_pop(L, 1);
+	const struct phrase_scan *scan = api_phrase_scan(L, v->p, set);
+	size_t lo = 0, hi = scan->n; /* the first match starting in the range */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->words[scan->hits[mid].word].start < first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t k = lo; k < scan->n; k++) {
+		const struct phrase_hit *h = &scan->hits[k];
+		size_t start = v->words[h->word].start;
+		size_t stop = v->words[h->word + h->nwords - 1].end;
+		if (start >= end)
+			break;
+		if (stop <= end && (want == ANYWHERE || api_own_text_at(v, start)) &&
+		    fn(ud, start, stop, h->word, h->nwords))
+			return true;
+	}
+	return false;
+}
+
+static bool stop_at_first(void *ud, size_t start, size_t stop, size_t word, size_t nwords)
+{
+	(void)ud, (void)start, (void)stop, (void)word, (void)nwords;
+	return true;
+}
+
+bool api_list_any(struct word_lists *v, const char *name, size_t first, size_t end,
+		  enum region_want want)
+{
+	return api_list_each(v, name, first, end, want, stop_at_first, NULL);
+}

@@ -1,0 +1,76 @@
+/* What the golden rules' analyses written in C (api_invitation.c, api_share.c) ask of a post:
+ * its own words, the single-word sets and where a word list matches - read from the post's
+ * tokens and the lists of rules/lib/words.lua, as rules/lib/analysis.lua asked them in Lua.
+ *
+ * The own words are those the poster wrote around quoted and retweeted text, as
+ * post:words_outside(post.quotes, before) finds them: not link text, not starting inside a
+ * quotation (post.quotes), starting before the retweeted text - none when the whole post is
+ * a quotation. */
+#ifndef POSTLINT_API_LISTS_H
+#define POSTLINT_API_LISTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <lua.h>
+
+#include "post.h"
+
+struct word_lists {
+	lua_State *L;
+	struct post *p;
+	const struct token *words, *sentences;
+	size_t nwords, nsentences;
+	int phrases, sets, data; /* stack slots of W.phrases, W.sets and W.data */
+	bool substring;          /* W.substring: the lists are searched as substrings */
+	bool all_quoted;         /* the whole post is a quotation */
+	size_t rt_start;         /* where the retweeted text starts (0-based), SIZE_MAX: none */
+	size_t *own, nown;       /* the own words (indices into the words), in text order */
+	size_t *by_sentence, *at; /* sentence si's own words: by_sentence[at[si] .. at[si + 1]) */
+};
+
+/* Which matches a question accepts: those starting in the poster's own text, or anywhere. */
+enum region_want { OWN_ONLY, ANYWHERE };
+
+/* Reads W (a table at stack index w) for p and finds its own words; rt_first is the
+ * retweeted text's offset (1-based; 0 for none). Pushes four slots (W.phrases, W.sets,
+ * W.data and the words' arrays), which must stay while v is used. */
+void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
+		    lua_Integer rt_first, bool all_quoted);
+
+static inline size_t api_own_count(const struct word_lists *v, size_t si)
+{
+	return v->at[si + 1] - v->at[si];
+}
+
+/* Own word k (0-based) of sentence si. */
+static inline size_t api_own_word(const struct word_lists *v, size_t si, size_t k)
+{
+	return v->by_sentence[v->at[si] + k];
+}
+
+/* Whether text at offset is the poster's own (not quoted, not retweeted). */
+bool api_own_text_at(const struct word_lists *v, size_t offset);
+
+const char *api_word_norm(const struct word_lists *v, size_t word, size_t *len);
+
+/* W.sets[set][the norm of word] (metamethods included: the set is made on first use). */
+bool api_set_has(struct word_lists *v, const char *set, size_t word);
+
+/* A match of a list: text [start, stop); its words [word, word + nwords), or nwords 0 for a
+ * substring match. Returns true to stop the walk. */
+typedef bool (*list_match_fn)(void *ud, size_t start, size_t stop, size_t word, size_t nwords);
+
+/* Walks the matches of list `name` lying in [first, end) (starting and ending in it) that
+ * start in the poster's own text unless anywhere; true when fn stopped it. A list the
+ * language lacks has none. Matched on word boundaries (post:matches' scan), or searched as
+ * substrings (each phrase from the body's start, each search going on after the last
+ * match), in no particular order. */
+bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t end,
+		   enum region_want want, list_match_fn fn, void *ud);
+
+/* Whether list `name` has a match in [first, end) as api_list_each reads them. */
+bool api_list_any(struct word_lists *v, const char *name, size_t first, size_t end,
+		  enum region_want want);
+
+#endif
