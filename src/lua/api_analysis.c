@@ -137,6 +137,27 @@ static const size_t *read_indices(lua_State *L, int idx, const char *fn, size_t 
 	return index;
 }
 
+void api_title_words(lua_State *L, int stop, const struct post *p, const size_t *index,
+		     size_t n, bool split, bool *titled)
+{
+	const struct token *tokens = p->tk->tokens[TOK_WORD].items;
+	size_t from = 0;
+	for (size_t k = 0; k < n; k++) {
+		bool last = k + 1 == n;
+		if (!last && split) {
+			size_t gap_start = tokens[index[k]].end, gap_end = tokens[index[k + 1]].start;
+			last = gap_end > gap_start &&
+			       separates(p->text + gap_start, gap_end - gap_start);
+		}
+		if (!last)
+			continue;
+		bool title = api_title_case(L, stop, p, index, from, k + 1);
+		for (size_t j = from; j <= k; j++)
+			titled[j] = title;
+		from = k + 1;
+	}
+}
+
 int api_post_title_words(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "title_words");
@@ -150,25 +171,15 @@ int api_post_title_words(lua_State *L)
 	size_t nwords = p->tk->tokens[TOK_WORD].len;
 	size_t n;
 	const size_t *index = read_indices(L, 2, "title_words", nwords, &n); /* 5 */
-	const struct token *tokens = p->tk->tokens[TOK_WORD].items;
-	lua_createtable(L, 0, 0); /* 6: the result */
+	bool *titled = lua_newuserdatauv(L, n ? n : 1, 0);                  /* 6 */
+	api_title_words(L, 3, p, index, n, split, titled);
+	lua_createtable(L, 0, 0); /* 7: the result */
 	lua_Integer out = 0;
-	size_t from = 0;
 	for (size_t k = 0; k < n; k++) {
-		bool last = k + 1 == n;
-		if (!last && split) {
-			size_t gap_start = tokens[index[k]].end, gap_end = tokens[index[k + 1]].start;
-			last = gap_end > gap_start &&
-			       separates(p->text + gap_start, gap_end - gap_start);
+		if (titled[k]) {
+			lua_pushinteger(L, (lua_Integer)index[k] + 1);
+			lua_rawseti(L, 7, ++out);
 		}
-		if (!last)
-			continue;
-		if (api_title_case(L, 3, p, index, from, k + 1))
-			for (size_t j = from; j <= k; j++) {
-				lua_pushinteger(L, (lua_Integer)index[j] + 1);
-				lua_rawseti(L, 6, ++out);
-			}
-		from = k + 1;
 	}
 	return 1;
 }

@@ -63,8 +63,14 @@ int api_post_title_words(lua_State *L);
  * case, with the set of stopwords at stack index stop (or none there) (api_analysis.c). */
 bool api_title_case(lua_State *L, int stop, const struct post *p, const size_t *index,
 		    size_t from, size_t to);
+/* Marks titled[k] for the words index[0..n) in title case (post:title_words' answer; with
+ * split, segment by segment), with the set of stopwords at stack index stop (api_analysis.c). */
+void api_title_words(lua_State *L, int stop, const struct post *p, const size_t *index,
+		     size_t n, bool split, bool *titled);
 /* post:invitation(W, rt_first, all_quoted, sales_raw) (api_invitation.c). */
 int api_post_invitation(lua_State *L);
+/* post:share(a, sales_threshold) (api_share.c). */
+int api_post_share(lua_State *L);
 /* post:topic(words, skip, stopwords [, english]) (api_analysis.c). */
 int api_post_topic(lua_State *L);
 /* word.capital of the word s[0..n): an ASCII capital first, or a first character that case

@@ -66,6 +66,10 @@ void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 	v->sets = lua_gettop(L);
 	lua_getfield(L, w, "data");
 	v->data = lua_gettop(L);
+	/* post.norms when a rule made it already (its strings are interned), else nil */
+	lua_pushliteral(L, "norms");
+	lua_rawget(L, 1);
+	v->norms = lua_gettop(L);
 	find_own_words(v);
 }
 
@@ -81,18 +85,35 @@ const char *api_word_norm(const struct word_lists *v, size_t word, size_t *len)
 	return v->p->tk->norms.ptr + w->norm_off;
 }
 
-bool api_set_has(struct word_lists *v, const char *set, size_t word)
+int api_set_open(struct word_lists *v, const char *set)
+{
+	lua_getfield(v->L, v->sets, set);
+	return lua_gettop(v->L);
+}
+
+bool api_in_set(struct word_lists *v, int set, size_t word)
 {
 	lua_State *L = v->L;
-	bool found = false;
-	if (lua_getfield(L, v->sets, set) == LUA_TTABLE) {
+	if (!lua_istable(L, set))
+		return false;
+	/* the norm as post.norms holds it, interned already, when there is that */
+	if (lua_istable(L, v->norms)) {
+		lua_rawgeti(L, v->norms, (lua_Integer)word + 1);
+	} else {
 		size_t len;
 		const char *norm = api_word_norm(v, word, &len);
 		lua_pushlstring(L, norm, len);
-		found = lua_gettable(L, -2) != LUA_TNIL && lua_toboolean(L, -1);
-		lua_pop(L, 1);
 	}
+	bool found = lua_gettable(L, set) != LUA_TNIL && lua_toboolean(L, -1);
 	lua_pop(L, 1);
+	return found;
+}
+
+bool api_set_has(struct word_lists *v, const char *set, size_t word)
+{
+	int slot = api_set_open(v, set);
+	bool found = api_in_set(v, slot, word);
+	lua_pop(v->L, 1);
 	return found;
 }
 

@@ -22,6 +22,7 @@ struct word_lists {
 	const struct token *words, *sentences;
 	size_t nwords, nsentences;
 	int phrases, sets, data; /* stack slots of W.phrases, W.sets and W.data */
+	int norms;               /* stack slot of post.norms if made (the norms, interned), or nil */
 	bool substring;          /* W.substring: the lists are searched as substrings */
 	bool all_quoted;         /* the whole post is a quotation */
 	size_t rt_start;         /* where the retweeted text starts (0-based), SIZE_MAX: none */
@@ -32,9 +33,10 @@ struct word_lists {
 /* Which matches a question accepts: those starting in the poster's own text, or anywhere. */
 enum region_want { OWN_ONLY, ANYWHERE };
 
-/* Reads W (a table at stack index w) for p and finds its own words; rt_first is the
- * retweeted text's offset (1-based; 0 for none). Pushes four slots (W.phrases, W.sets,
- * W.data and the words' arrays), which must stay while v is used. */
+/* Reads W (a table at stack index w) for the post at stack index 1 (p) and finds its own
+ * words; rt_first is the retweeted text's offset (1-based; 0 for none). Pushes five slots
+ * (W.phrases, W.sets, W.data, post.norms or nil, and the words' arrays), which must stay
+ * while v is used. */
 void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 		    lua_Integer rt_first, bool all_quoted);
 
@@ -56,6 +58,10 @@ const char *api_word_norm(const struct word_lists *v, size_t word, size_t *len);
 
 /* W.sets[set][the norm of word] (metamethods included: the set is made on first use). */
 bool api_set_has(struct word_lists *v, const char *set, size_t word);
+/* For many words: pushes W.sets[set] (nil when the language lacks it) and returns its slot,
+ * which api_in_set reads as set[the norm of word]. */
+int api_set_open(struct word_lists *v, const char *set);
+bool api_in_set(struct word_lists *v, int set, size_t word);
 
 /* A match of a list: text [start, stop); its words [word, word + nwords), or nwords 0 for a
  * substring match. Returns true to stop the walk. */

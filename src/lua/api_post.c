@@ -19,6 +19,7 @@
  *     (api_analysis.c)
  *   post:invitation(W, rt_first, all_quoted, sales_raw) -> the analysis' a.invitation
  *     (api_invitation.c)
+ *   post:share(a, sales_threshold) -> the analysis' a.share (api_share.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -510,6 +511,7 @@ enum post_key {
 	KEY_WORDS_OUTSIDE,
 	KEY_TITLE_WORDS,
 	KEY_INVITATION,
+	KEY_SHARE,
 	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
@@ -544,6 +546,7 @@ static const struct {
 	{ "words_outside", KEY_WORDS_OUTSIDE },
 	{ "title_words", KEY_TITLE_WORDS },
 	{ "invitation", KEY_INVITATION },
+	{ "share", KEY_SHARE },
 	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
@@ -692,6 +695,8 @@ static lua_CFunction method_of(int key)
 		return api_post_title_words;
 	case KEY_INVITATION:
 		return api_post_invitation;
+	case KEY_SHARE:
+		return api_post_share;
 	case KEY_TOPIC:
 		return api_post_topic;
 	case KEY_LENGTH:

@@ -17,7 +17,8 @@ the same way; a seventh post:matches against post:find filtered in Lua (whole te
 sentences, random ranges; every combination of before, quoted and any); an eighth
 post:invitation against the plain Lua it replaced (word lists matched on word boundaries and
 as substrings; with and without retweeted text, all quoted or not, sales scores under and over
-2).
+2); a ninth post:share the same way (English, Spanish, German and Japanese lists, with the
+post's quote-tweet and invitation).
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -82,6 +83,18 @@ INVITATION_POSTS = [
     "教えてください。あなたはどう思いますか？", "まさか、本当ですか？",
     "RT @maria: What do you think? Let me know", "What do you think? RT @maria: Thoughts?",
     "Because I said so. Why did I go? Here's why: answer now. Want 50% off? Buy now!",
+    # and post:share's: titles, framing, the sentence before a link, own media
+    "New blog post: How We Rebuilt Our Onboarding https://example.com/post",
+    "I loved this one https://example.com/x", "Great read on remote work\n\nhttps://e.com/x",
+    "Ten Lessons From Remote Work - https://example.com/x | via @news",
+    "Read: the best guide to gardening https://example.com", "wow https://example.com",
+    "Check out my new video https://example.com/v", "Our podcast is out https://a.example",
+    "A note. " + "Filler words here. " * 12 + "https://example.com/far",
+    "Nice one. " + "— " * 70 + "https://example.com/far", "Nice one. " + "— " * 40 + "https://e.com",
+    "RT @maria: Great thread https://example.com", '"@maria: this is great" https://e.com',
+    "“@joe: Read this” Thoughts? https://example.com/q", "すごい！ニュースです https://example.jp",
+    "私のブログ https://example.jp/b", "La Mejor Guía De Jardinería https://example.es",
+    "Die Besten Tipps Für Den Garten https://example.de",
 ]
 
 
@@ -197,8 +210,10 @@ def main():
         # post:invitation against the plain Lua: word lists, retweets, quotes, sales scores
         invitation_ok = list_check(args, work, "invitation-diff", "post:invitation",
                                    "with a genuine invitation")
+        # post:share against the plain Lua: languages, retweets, quotes, sales scores
+        share_ok = list_check(args, work, "share-diff", "post:share", "with items shared")
         return 0 if (ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok
-                     and matches_ok and invitation_ok) else 1
+                     and matches_ok and invitation_ok and share_ok) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

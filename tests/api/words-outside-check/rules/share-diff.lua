@@ -1,0 +1,468 @@
+-- post:share (src/lua/api_share.c) against the plain Lua that rules/lib/analysis.lua ran
+-- before the host answered it (analyze_share and its helpers, as they were, below). Word
+-- lists stand in for lib/words.lua's (a plugin cannot require the built-in modules): in
+-- English and Spanish (titles are taken out), German (they are not) and Japanese (searched
+-- as substrings). For each post it tries every combination of retweeted text (none, at
+-- "RT", mid-text), the whole post quoted or not, and a sales score under and over the
+-- threshold, with the post's quote-tweet and its invitation (post:invitation, checked by
+-- invitation-diff); each difference is a warning, and one info finding counts the analyses
+-- compared and those with items shared. Used by test_words_outside.py.
+local LISTS = {
+  framing = { "new post", "new blog post", "check out", "read", "via", "ニュース" },
+  interjections = { "wow", "great", "すごい" },
+  own_media = { "my new video", "our podcast", "私のブログ" },
+  first_person = { "i", "my", "we", "our", "私" },
+  second_person = { "you", "your", "あなた" },
+  stopwords = { "the", "and", "of", "a", "for", "to", "in", "on", "de", "la", "el", "der" },
+  request_phrases = { "let me know", "thoughts" },
+}
+
+local function word_lists(lang, substring)
+  local data = { substring = substring }
+  for name, list in pairs(LISTS) do
+    data[name] = list
+  end
+  local W = { lang = lang, data = data, substring = substring }
+  W.sets = setmetatable({}, { __index = function(sets, name)
+    if not data[name] then
+      return nil
+    end
+    local set = {}
+    for _, phrase in ipairs(data[name]) do
+      set[phrase] = true
+    end
+    rawset(sets, name, set)
+    return set
+  end })
+  W.phrases = setmetatable({}, { __index = function(phrases, name)
+    if substring or not data[name] then
+      return nil
+    end
+    local compiled = lint.phrases(data[name])
+    rawset(phrases, name, compiled)
+    return compiled
+  end })
+  return W
+end
+
+local WORD_LISTS = { word_lists("en", false), word_lists("es", false), word_lists("de", false),
+  word_lists("ja", true) }
+local THRESHOLD = 3
+
+-- ---- the plain Lua, as it was ----
+
+local NO_WORDS = {}
+
+-- Index of the first item of a list sorted by `first` whose first >= pos (or #list + 1).
+-- Everything here must stay close to linear: a long post has thousands of tokens.
+local function lower_bound(list, pos)
+  local lo, hi = 1, #list + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if list[mid].first < pos then
+      lo = mid + 1
+    else
+      hi = mid
+    end
+  end
+  return lo
+end
+
+-- Spans (sorted by first, possibly nested) with a running maximum of their ends, so that
+-- "is pos inside any span" is a binary search and a short walk back.
+local function span_index(spans)
+  local maxlast, m = {}, 0
+  for i, sp in ipairs(spans) do
+    if sp.last > m then
+      m = sp.last
+    end
+    maxlast[i] = m
+  end
+  return { spans = spans, maxlast = maxlast }
+end
+
+local function span_at(index, pos)
+  local k = lower_bound(index.spans, pos + 1) - 1 -- last span with first <= pos
+  while k >= 1 and index.maxlast[k] >= pos do
+    if index.spans[k].last >= pos then
+      return index.spans[k]
+    end
+    k = k - 1
+  end
+  return nil
+end
+
+
+-- "I" or "you" (and their forms): the poster speaking, or speaking to the reader. Asked of
+-- most words of a post, so the two lists are one set, made once per language.
+local function person_set(W)
+  local set = W.person
+  if not set then
+    set = {}
+    for phrase in pairs(W.sets.first_person) do
+      set[phrase] = true
+    end
+    for phrase in pairs(W.sets.second_person) do
+      set[phrase] = true
+    end
+    W.person = set
+  end
+  return set
+end
+
+local function is_person(W, w)
+  return person_set(W)[w.norm]
+end
+
+local WITH_QUOTED = { quoted = true } -- post:find's options, made once
+
+-- Matches of a word list over the whole post (quoted text included), sorted by position.
+-- Substring languages (Japanese) search the text; the others match on word boundaries.
+local function find(a, name)
+  local found = a.found[name]
+  if found then
+    return found
+  end
+  if a.W.substring then
+    found = {}
+    local text, from = a.post.text, a.post.body.first
+    for _, phrase in ipairs(a.W.data[name] or {}) do
+      local init = from
+      while true do
+        local s, e = text:find(phrase, init, true)
+        if not s then
+          break
+        end
+        found[#found + 1] = { first = s, last = e, text = phrase, phrase = phrase }
+        init = e + 1
+      end
+    end
+    table.sort(found, function(x, y)
+      return x.first < y.first
+    end)
+  elseif a.W.phrases[name] then
+    found = a.post:find(a.W.phrases[name], WITH_QUOTED)
+  else
+    found = {}
+  end
+  a.found[name] = found
+  return found
+end
+
+-- Where an offset is: "quote" (a quotation), "rt" (retweeted text), or "own".
+local function region(a, pos)
+  if a.all_quoted or span_at(a.quote_index, pos) then
+    return "quote"
+  end
+  if a.rt_first and pos >= a.rt_first then
+    return "rt"
+  end
+  return "own"
+end
+
+-- post:matches' options, by the regions a caller accepts (`want`, a set like { own = true,
+-- rt = true }) and whether it asks only if there is a match (`one`): see matches. "own" stops
+-- at the retweeted text, whose offset is the post's: its two tables are made with the
+-- analysis (own_options), so that no read of `a` there misses (a missing key calls
+-- LAZY_TOPIC's __index once the analysis is done).
+local ANY = { any = true }
+local QUOTED = { quoted = true }
+local QUOTED_ANY = { quoted = true, any = true }
+
+local function own_options(a)
+  a.own_any = a.rt_first and { before = a.rt_first, any = true } or ANY
+  a.own_list = a.rt_first and { before = a.rt_first } or false -- (false: none)
+end
+
+-- Matches of list `name` inside [first, last] whose region is accepted by `want`
+-- (OWN, NOT_QUOTED or ANYWHERE); with `one`, only whether there is any (a list that is only
+-- counted or tested is not built). The host keeps each list's matches of the post and
+-- answers the range (post:matches); substring languages search here.
+local function matches(a, name, first, last, want, one)
+  if a.all_quoted and not want.quote then
+    return not one and {} or false -- all of it is a quotation
+  end
+  if not a.W.substring then
+    local list = a.W.phrases[name]
+    if not list then
+      return not one and {} or false
+    end
+    -- (the options chosen here, not in a function: the analysis asks some fifty times a
+    -- post, and a Lua call more each time was a tenth of asking)
+    local options
+    if want.quote then
+      options = one and QUOTED_ANY or QUOTED
+    elseif one then
+      options = want.rt and ANY or a.own_any
+    else
+      options = not want.rt and a.own_list or nil
+    end
+    return a.post:matches(list, first, last, options)
+  end
+  local out = not one and {} or nil
+  local found = find(a, name)
+  for k = lower_bound(found, first), #found do
+    local m = found[k]
+    if m.first > last then
+      break
+    end
+    if m.last <= last and want[region(a, m.first)] then
+      if one then
+        return true
+      end
+      out[#out + 1] = m
+    end
+  end
+  return out or false
+end
+
+local function any_match(a, name, first, last, want)
+  return matches(a, name, first, last, want, true)
+end
+
+local OWN = { own = true }
+local NOT_QUOTED = { own = true, rt = true }
+local ANYWHERE = { own = true, rt = true, quote = true }
+
+-- Word indices covered by matches of list `name` among own words.
+local function covered_by(a, name, into)
+  for _, m in ipairs(matches(a, name, 1, #a.post.text, OWN)) do
+    if m.word then
+      -- the match's words: from its first to the one its last byte is in (found by the
+      -- host, which spares making the tables of the words between)
+      for i = m.word, a.post:word_at(m.last) or m.word do
+        into[i] = true
+      end
+    else
+      for i, w in ipairs(a.post.words) do
+        if w.first >= m.first and w.last <= m.last then
+          into[i] = true
+        end
+      end
+    end
+  end
+end
+
+-- A norm's class for the share's count of what is left: "I" or "you" (PERSON), a content
+-- word (CONTENT: no stopword, an ASCII letter), or neither (false). Asked of every own word of
+-- a post with a link, where a pattern search per word was a third of the share's analysis;
+-- the answer depends on the norm and the language only, so the language's word lists keep
+-- it, for up to MAX_CLASSES norms (a state's memory is capped).
+local PERSON, CONTENT = 1, 2
+local MAX_CLASSES = 20000
+
+local function word_classes(W)
+  W.word_classes, W.word_classes_n = {}, 0
+  return W.word_classes
+end
+
+local function word_class(W, norm)
+  local class = false
+  if person_set(W)[norm] then
+    class = PERSON
+  elseif not W.sets.stopwords[norm] and norm:find("%a") then
+    class = CONTENT
+  end
+  if W.word_classes_n < MAX_CLASSES then
+    W.word_classes[norm] = class
+    W.word_classes_n = W.word_classes_n + 1
+  end
+  return class
+end
+
+local function analyze_share(a, threshold)
+  local post, W = a.post, a.W
+  local items = {}
+  if a.rt_first then
+    items[#items + 1] = { kind = "retweet", first = a.rt_first, last = a.rt_first + 1 }
+  end
+  if a.quote_tweet then
+    items[#items + 1] = { kind = "quote-tweet", first = a.quote_tweet.first,
+      last = a.quote_tweet.last }
+  end
+  local own_media = any_match(a, "own_media", post.body.first, post.body.last, OWN)
+  local is_sales = a.sales_raw >= threshold
+  for _, l in ipairs(post.links) do
+    local r = region(a, l.first)
+    if r == "own" and not own_media and not is_sales then
+      items[#items + 1] = { kind = "link", first = l.first, last = l.last, link = l }
+    end
+  end
+  a.share = { items = items }
+  if #items == 0 then
+    return
+  end
+  table.sort(items, function(x, y)
+    return x.first < y.first
+  end)
+
+  -- what is left of the own words once titles, framing and reactions are taken out
+  local removed = {}
+  covered_by(a, "framing", removed)
+  covered_by(a, "interjections", removed)
+  -- titles: a segment of a sentence (split at " - ", ":", "|", dashes and line breaks) in
+  -- title case, unless the sentence asks readers something
+  local titled = W.lang == "en" or W.lang == "es"
+  for _, si in ipairs(titled and a.own_sentences or NO_WORDS) do
+    if not a.invitation.genuine_at[si] then
+      for _, i in ipairs(post:title_words(a.own_in_sentence[si], W.sets.stopwords, true)) do
+        removed[i] = true
+      end
+    end
+  end
+  -- the sentence right before a link, on its line, is the link's title unless it speaks as
+  -- "I" or to "you"; so is whatever follows "New blog post:" and the like
+  for _, item in ipairs(items) do
+    if item.kind == "link" then
+      local k = lower_bound(a.own_sentence_spans, item.first) - 1
+      local before = k >= 1 and a.own_sentences[k] or nil
+      if before then
+        local s = post.sentences[before]
+        local gap = item.first - s.last < 200 and post.text:sub(s.last + 1, item.first - 1)
+        local adjacent = (gap and not gap:find("\n") and not gap:find("[%w]"))
+          or s.last >= item.first
+        local words, person = {}, false
+        for _, i in ipairs(a.own_in_sentence[before]) do
+          local w = post.words[i]
+          if w.last < item.first then
+            words[#words + 1] = i
+            person = person or is_person(W, w)
+          end
+        end
+        if adjacent and not person and not a.invitation.genuine_at[before] then
+          for _, i in ipairs(words) do
+            removed[i] = true
+          end
+        end
+      end
+    end
+  end
+  for _, si in ipairs(a.own_sentences) do
+    local s = post.sentences[si]
+    local colon = s.text:find(":", 1, true)
+    if colon then
+      local head = s.first + colon - 1
+      if matches(a, "framing", s.first, head - 1, ANYWHERE, true) then
+        for _, i in ipairs(a.own_in_sentence[si]) do
+          if post.words[i].first > head then
+            removed[i] = true
+          end
+        end
+      end
+    end
+  end
+  -- what is left: content words, and whether it speaks as "I" or to "you" (by norm: the
+  -- words' tables are not needed; each norm's class is kept, see word_class)
+  local content, person = 0, false
+  local classes, norms = W.word_classes or word_classes(W), post.norms
+  local own = a.own
+  for k = 1, #own do
+    local i = own[k]
+    if not removed[i] then
+      local norm = norms[i]
+      local class = classes[norm]
+      if class == nil then
+        class = word_class(W, norm)
+      end
+      if class == PERSON then
+        person = true
+      elseif class == CONTENT then
+        content = content + 1
+      end
+    end
+  end
+  a.share.content = content
+  a.share.person = person
+end
+
+
+-- ---- the comparison ----
+
+local function plain(post, W, rt_first, all_quoted, quote_tweet, sales_raw, invitation)
+  local a = { post = post, W = W, found = {}, rt_first = rt_first, all_quoted = all_quoted,
+    quote_tweet = quote_tweet, sales_raw = sales_raw, invitation = invitation,
+    quote_index = span_index(post.quotes) }
+  own_options(a)
+  local _
+  a.own, a.own_in_sentence, _, a.word_span =
+    post:words_outside(post.quotes, all_quoted and 1 or rt_first)
+  a.own_sentences, a.own_sentence_spans = {}, {}
+  for si, s in ipairs(post.sentences) do
+    if a.own_in_sentence[si] then
+      a.own_sentences[#a.own_sentences + 1] = si
+      a.own_sentence_spans[#a.own_sentence_spans + 1] = s
+    end
+  end
+  analyze_share(a, THRESHOLD)
+  return a.share
+end
+
+-- The first difference between two shares, or nil.
+local function difference(got, want)
+  if #got.items ~= #want.items then
+    return #got.items .. " items, not " .. #want.items
+  end
+  for k, item in ipairs(want.items) do
+    for _, field in ipairs({ "kind", "first", "last", "link" }) do
+      if not rawequal(got.items[k][field], item[field]) then
+        return string.format("item %d: %s is %s, not %s", k, field,
+          tostring(got.items[k][field]), tostring(item[field]))
+      end
+    end
+  end
+  for _, field in ipairs({ "content", "person" }) do
+    if not rawequal(got[field], want[field]) then
+      return string.format("%s is %s, not %s", field, tostring(got[field]),
+        tostring(want[field]))
+    end
+  end
+  return nil
+end
+
+return {
+  id = "share-diff",
+  severity = "warning",
+  summary = "post:share answers as the plain Lua did",
+  docs = "A test rule: reports each analysis that differs from the plain Lua.",
+
+  check = function(post, ctx)
+    local rts = { false, #post.text // 2 }
+    local rt = post.text:find("RT", 1, true)
+    if rt then
+      rts[#rts + 1] = rt
+    end
+    local quote_tweet
+    for _, q in ipairs(post.quotes) do
+      if q.text:sub(1, 1) == "@" then
+        quote_tweet = quote_tweet or q
+      end
+    end
+    local compared, shared, differences = 0, 0, 0
+    for wi, W in ipairs(WORD_LISTS) do
+      for _, rt_first in ipairs(rts) do
+        for _, all_quoted in ipairs({ false, true }) do
+          for _, sales in ipairs({ 0, THRESHOLD }) do
+            local invitation = post:invitation(W, rt_first or nil, all_quoted, sales)
+            local a = { W = W, rt_first = rt_first or nil, all_quoted = all_quoted,
+              quote_tweet = quote_tweet, sales_raw = sales, invitation = invitation }
+            local got = post:share(a, THRESHOLD)
+            local want = plain(post, W, rt_first or nil, all_quoted, quote_tweet, sales,
+              invitation)
+            compared = compared + 1
+            if #want.items > 0 then
+              shared = shared + 1
+            end
+            local d = difference(got, want)
+            if d and differences < 5 then
+              differences = differences + 1
+              ctx:report{ message = string.format("lists %d, rt %s, all quoted %s, sales %d: %s",
+                wi, tostring(rt_first), tostring(all_quoted), sales, d), first = 1, last = 1 }
+            end
+          end
+        end
+      end
+    end
+    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. shared,
+      first = 1, last = 1 }
+  end,
+}
