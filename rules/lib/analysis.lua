@@ -369,63 +369,6 @@ end
 ---------------------------------------------------------------------------------------------
 -- sales push
 
-local WEIGHTS = { cta = 2, giveaway = 2, offer = 1, urgency = 1, launch = 1, price = 1,
-  disclosure = 1, entry = 1 }
--- signs that a post is not commerce (charity, free software) or is a customer's voice
--- (a list: the order they are taken in is the same every run)
-local DISCOUNTS = { { name = "non_commercial", minus = 2 }, { name = "customer", minus = 2 } }
-
--- Matches of Lua patterns over the body (lower-cased first when `lower`), as ranges.
--- Only the first `count` patterns are tried (all when nil). Each pattern comes with a
--- literal that every match of it contains ("$", "%", "/mo"): a pattern whose literal is not
--- in the body cannot match, and a plain search (memchr) says so for a fraction of the
--- pattern's cost - most bodies have no price or percentage at all.
-local function body_matches(a, patterns, lower, count)
-  local out = {}
-  local from = a.post.body.first
-  local body = a.post.text:sub(from, a.post.body.last)
-  local subject -- lower-casing keeps every literal below as it is (ASCII "%", non-ASCII)
-  for k = 1, count or #patterns do
-    local p = patterns[k]
-    if body:find(p.literal, 1, true) then
-      subject = subject or (lower and body:lower() or body)
-      local init = 1
-      while true do
-        local s, e = subject:find(p.pattern, init)
-        if not s then
-          break
-        end
-        out[#out + 1] = { first = from + s - 1, last = from + e - 1, text = body:sub(s, e) }
-        init = e + 1
-      end
-    end
-  end
-  return out
-end
-
--- Prices and percentages. Currency signs are separate patterns, not a [set]: Lua sets are
--- sets of bytes, and "€" is three of them.
-local PRICE_PATTERNS = {
-  { pattern = "/mo%f[%W]", literal = "/mo" },
-  { pattern = "/month", literal = "/month" },
-  { pattern = "per month", literal = "per month" },
-}
-local PRICE_WORDS = #PRICE_PATTERNS -- the patterns above; all the others need a digit
--- Digit runs start at a frontier (%f[%d]): otherwise the search retries from every digit of
--- a long run of digits, which is quadratic.
-for _, c in ipairs({ { "%$", "$" }, { "€" }, { "£" }, { "¥" }, { "円" }, { "EUR" }, { "USD" } }) do
-  local sign, literal = c[1], c[2] or c[1]
-  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = { pattern = sign .. "%s?%d[%d,%.]*", literal = literal }
-  PRICE_PATTERNS[#PRICE_PATTERNS + 1] = { pattern = "%f[%d]%d[%d,%.]*%s?" .. sign,
-    literal = literal }
-end
-local PERCENT_OFF_PATTERNS = {}
-for _, tail in ipairs({ "%%%s?off", "%%%s?rabatt", "%%%s?de descuento", "%%%s?dto",
-  "%%%s?discount", "%%%s?オフ", "％%s?オフ" }) do
-  PERCENT_OFF_PATTERNS[#PERCENT_OFF_PATTERNS + 1] = { pattern = "%f[%d]%d+%s?" .. tail,
-    literal = tail:sub(1, 2) == "%%" and "%" or "％" }
-end
-
 local SALES_LISTS = { "cta", "giveaway", "offer", "urgency", "launch", "entry" }
 
 -- Whether match m of sales list `name` counts: "buy", "order", "shop" ... are calls to action
@@ -459,11 +402,11 @@ local function sales_found(a, digits)
     end
   end
   if digits then
-    for _, m in ipairs(body_matches(a, PERCENT_OFF_PATTERNS, true)) do
+    for _, m in ipairs(post:sales_signs("percent")) do
       add("offer", m)
     end
   end
-  for _, m in ipairs(body_matches(a, PRICE_PATTERNS, false, not digits and PRICE_WORDS or nil)) do
+  for _, m in ipairs(post:sales_signs(digits and "price" or "price_words")) do
     add("price", m)
   end
   for _, h in ipairs(post.hashtags) do
@@ -489,72 +432,10 @@ local SALES_LAZY = lazy_field("found", function(sales)
   return sales_found(rawget(sales, SALES_OF), rawget(sales, SALES_DIGITS))
 end)
 
--- a sign found outside quotations (of body_matches' or the hashtags)
-local function any_outside_quotes(a, list)
-  for _, m in ipairs(list) do
-    if region(a, m.first) ~= "quote" then
-      return true
-    end
-  end
-  return false
-end
-
+-- a.sales: how hard the post pushes an offer (post:sales, in C: api_sales.c says what counts
+-- and how much), and a.sales_raw, its score.
 local function analyze_sales(a)
-  local post = a.post
-  local body_first, body_last = post.body.first, post.body.last
-  local categories, score = {}, 0
-  for _, name in ipairs(SALES_LISTS) do
-    if name == "cta" then
-      for _, m in ipairs(matches(a, name, body_first, body_last, NOT_QUOTED)) do
-        if sales_match_counts(a, name, m) then
-          categories.cta = true
-          break
-        end
-      end
-    elseif any_match(a, name, body_first, body_last, NOT_QUOTED) then
-      categories[name] = true
-    end
-  end
-  -- percentages and prices need a digit, which most bodies lack: without one, only the
-  -- price patterns of words are tried
-  local digit = post.text:find("%d", body_first)
-  local digits = digit ~= nil and digit <= body_last
-  if digits and any_outside_quotes(a, body_matches(a, PERCENT_OFF_PATTERNS, true)) then
-    categories.offer = true
-  end
-  if any_outside_quotes(a, body_matches(a, PRICE_PATTERNS, false,
-    not digits and PRICE_WORDS or nil)) then
-    categories.price = true
-  end
-  for _, h in ipairs(post.hashtags) do
-    if DISCLOSURE_TAGS[lint.fold(h.tag)] and region(a, h.first) ~= "quote" then
-      categories.disclosure = true
-    end
-  end
-  local others = 0
-  for category in pairs(categories) do
-    score = score + WEIGHTS[category]
-    others = others + 1
-  end
-  if others > 0 then
-    if any_match(a, "ownership", body_first, body_last, NOT_QUOTED) then
-      score = score + 1
-      categories.ownership = true
-    end
-    for _, l in ipairs(post.links) do
-      if region(a, l.first) ~= "quote" then
-        score = score + 1
-        categories.link = true
-        break
-      end
-    end
-  end
-  for _, discount in ipairs(DISCOUNTS) do
-    if score > 0 and any_match(a, discount.name, body_first, body_last, NOT_QUOTED) then
-      score = score - discount.minus
-      categories[discount.name] = true
-    end
-  end
+  local score, categories, digits = a.post:sales(a)
   a.sales_raw = score
   a.sales = setmetatable({ score = score, categories = categories, [SALES_OF] = a,
     [SALES_DIGITS] = digits }, SALES_LAZY)

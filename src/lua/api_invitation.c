@@ -59,12 +59,11 @@ struct starts {
 	size_t at[3], n;
 };
 
-static bool starts_at_one(void *ud, size_t start, size_t stop, size_t word, size_t nwords)
+static bool starts_at_one(void *ud, const struct list_match *m)
 {
-	(void)stop, (void)word, (void)nwords;
 	const struct starts *st = ud;
 	for (size_t k = 0; k < st->n; k++)
-		if (st->at[k] == start)
+		if (st->at[k] == m->start)
 			return true;
 	return false;
 }

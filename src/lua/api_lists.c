@@ -78,6 +78,18 @@ bool api_own_text_at(const struct word_lists *v, size_t offset)
 	return !v->all_quoted && !api_in_quotation(v->p, offset) && offset < v->rt_start;
 }
 
+bool api_quoted_at(const struct word_lists *v, size_t offset)
+{
+	return v->all_quoted || api_in_quotation(v->p, offset);
+}
+
+/* Whether a match starting at offset is in the region asked for. */
+static bool wanted_at(const struct word_lists *v, enum region_want want, size_t offset)
+{
+	return want == ANYWHERE || (want == OWN_ONLY ? api_own_text_at(v, offset)
+						     : !api_quoted_at(v, offset));
+}
+
 const char *api_word_norm(const struct word_lists *v, size_t word, size_t *len)
 {
 	const struct token *w = &v->words[word];
@@ -142,9 +154,8 @@ static bool substring_each(struct word_lists *v, const char *name, size_t first,
 			host_charge(L, 1);
 			if (start >= end)
 				break; /* (later matches start later still) */
-			if (start >= first && stop <= end &&
-			    (want == ANYWHERE || api_own_text_at(v, start)) &&
-			    fn(ud, start, stop, 0, 0)) {
+			struct list_match m = { start, stop, 0, 0, phrase, plen };
+			if (start >= first && stop <= end && wanted_at(v, want, start) && fn(ud, &m)) {
 				stopped = true;
 				break;
 			}
@@ -160,7 +171,7 @@ bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t 
 		   enum region_want want, list_match_fn fn, void *ud)
 {
 	lua_State *L = v->L;
-	if (v->all_quoted && want == OWN_ONLY)
+	if (v->all_quoted && want != ANYWHERE)
 		return false;
 	if (v->substring)
 		return substring_each(v, name, first, end, want, fn, ud);
@@ -186,16 +197,16 @@ bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t 
 		size_t stop = v->words[h->word + h->nwords - 1].end;
 		if (start >= end)
 			break;
-		if (stop <= end && (want == ANYWHERE || api_own_text_at(v, start)) &&
-		    fn(ud, start, stop, h->word, h->nwords))
+		struct list_match m = { start, stop, h->word, h->nwords, h->phrase, h->phrase_len };
+		if (stop <= end && wanted_at(v, want, start) && fn(ud, &m))
 			return true;
 	}
 	return false;
 }
 
-static bool stop_at_first(void *ud, size_t start, size_t stop, size_t word, size_t nwords)
+static bool stop_at_first(void *ud, const struct list_match *m)
 {
-	(void)ud, (void)start, (void)stop, (void)word, (void)nwords;
+	(void)ud, (void)m;
 	return true;
 }
 

@@ -30,8 +30,9 @@ struct word_lists {
 	size_t *by_sentence, *at; /* sentence si's own words: by_sentence[at[si] .. at[si + 1]) */
 };
 
-/* Which matches a question accepts: those starting in the poster's own text, or anywhere. */
-enum region_want { OWN_ONLY, ANYWHERE };
+/* Which matches a question accepts: those starting in the poster's own text, outside
+ * quotations (own or retweeted text), or anywhere. */
+enum region_want { OWN_ONLY, NOT_QUOTED, ANYWHERE };
 
 /* Reads W (a table at stack index w) for the post at stack index 1 (p) and finds its own
  * words; rt_first is the retweeted text's offset (1-based; 0 for none). Pushes five slots
@@ -53,6 +54,8 @@ static inline size_t api_own_word(const struct word_lists *v, size_t si, size_t 
 
 /* Whether text at offset is the poster's own (not quoted, not retweeted). */
 bool api_own_text_at(const struct word_lists *v, size_t offset);
+/* Whether text at offset lies in a quotation (or the whole post is one). */
+bool api_quoted_at(const struct word_lists *v, size_t offset);
 
 const char *api_word_norm(const struct word_lists *v, size_t word, size_t *len);
 
@@ -64,8 +67,13 @@ int api_set_open(struct word_lists *v, const char *set);
 bool api_in_set(struct word_lists *v, int set, size_t word);
 
 /* A match of a list: text [start, stop); its words [word, word + nwords), or nwords 0 for a
- * substring match. Returns true to stop the walk. */
-typedef bool (*list_match_fn)(void *ud, size_t start, size_t stop, size_t word, size_t nwords);
+ * substring match; the list's phrase it matched. Returns true to stop the walk. */
+struct list_match {
+	size_t start, stop, word, nwords;
+	const char *phrase;
+	size_t phrase_len;
+};
+typedef bool (*list_match_fn)(void *ud, const struct list_match *m);
 
 /* Walks the matches of list `name` lying in [first, end) (starting and ending in it) that
  * start in the poster's own text unless anywhere; true when fn stopped it. A list the

@@ -20,6 +20,8 @@
  *   post:invitation(W, rt_first, all_quoted, sales_raw) -> the analysis' a.invitation
  *     (api_invitation.c)
  *   post:share(a, sales_threshold) -> the analysis' a.share (api_share.c)
+ *   post:sales(a) -> score, categories, digits; post:sales_signs(kind) -> prices or
+ *     percentages (api_sales.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -512,6 +514,8 @@ enum post_key {
 	KEY_TITLE_WORDS,
 	KEY_INVITATION,
 	KEY_SHARE,
+	KEY_SALES,
+	KEY_SALES_SIGNS,
 	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
@@ -547,6 +551,8 @@ static const struct {
 	{ "title_words", KEY_TITLE_WORDS },
 	{ "invitation", KEY_INVITATION },
 	{ "share", KEY_SHARE },
+	{ "sales", KEY_SALES },
+	{ "sales_signs", KEY_SALES_SIGNS },
 	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
@@ -697,6 +703,10 @@ static lua_CFunction method_of(int key)
 		return api_post_invitation;
 	case KEY_SHARE:
 		return api_post_share;
+	case KEY_SALES:
+		return api_post_sales;
+	case KEY_SALES_SIGNS:
+		return api_post_sales_signs;
 	case KEY_TOPIC:
 		return api_post_topic;
 	case KEY_LENGTH:

@@ -79,17 +79,17 @@ static bool is_person(struct share *sh, size_t word)
 }
 
 /* A match of framing or interjections: its words are no comment. */
-static bool remove_words(void *ud, size_t start, size_t stop, size_t word, size_t nwords)
+static bool remove_words(void *ud, const struct list_match *m)
 {
 	struct share *sh = ud;
-	if (nwords > 0) {
-		for (size_t i = word; i < word + nwords; i++)
+	if (m->nwords > 0) {
+		for (size_t i = m->word; i < m->word + m->nwords; i++)
 			sh->removed[i] = true;
 		return false;
 	}
 	/* a substring match: the words lying in it */
 	for (size_t i = 0; i < sh->v.nwords; i++)
-		if (sh->v.words[i].start >= start && sh->v.words[i].end <= stop)
+		if (sh->v.words[i].start >= m->start && sh->v.words[i].end <= m->stop)
 			sh->removed[i] = true;
 	return false;
 }
@@ -283,6 +283,11 @@ int api_post_share(lua_State *L)
 	lua_setfield(L, -2, "items");
 	if (nitems == 0)
 		return 1;
+	if (!lua_istable(L, v->norms)) {
+		/* every own word is looked up in three sets: their norms interned once */
+		lua_getfield(L, 1, "norms");
+		lua_replace(L, v->norms);
+	}
 	sh.person = api_set_open(v, "first_person");
 	api_set_open(v, "second_person");
 	sh.removed = lua_newuserdatauv(L, v->nwords ? v->nwords : 1, 0);

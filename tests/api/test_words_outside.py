@@ -18,7 +18,8 @@ sentences, random ranges; every combination of before, quoted and any); an eight
 post:invitation against the plain Lua it replaced (word lists matched on word boundaries and
 as substrings; with and without retweeted text, all quoted or not, sales scores under and over
 2); a ninth post:share the same way (English, Spanish, German and Japanese lists, with the
-post's quote-tweet and invitation).
+post's quote-tweet and invitation); a tenth post:sales and post:sales_signs the same way
+(prices and percentages of every kind; the score, its categories and digits).
 
 Usage: test_words_outside.py --postlint PATH
 """
@@ -95,7 +96,21 @@ INVITATION_POSTS = [
     "“@joe: Read this” Thoughts? https://example.com/q", "すごい！ニュースです https://example.jp",
     "私のブログ https://example.jp/b", "La Mejor Guía De Jardinería https://example.es",
     "Die Besten Tipps Für Den Garten https://example.de",
+    # and post:sales': prices, percentages, calls to action, disclosures
+    "Buy now: $5, 5$, $ 5, 5 $, $x, 1,000.50€, € 20, £3, ¥500, 500円, EUR 10, 10 USD, 10USD",
+    "Only 20/mo, 9/month or 99 per month; /mode and /months are no prices. Shop today only!",
+    "50% off! 50 % OFF, 50%off, 30 % de descuento, 20% Rabatt, 10%dto, 15% discount",
+    "30%オフ、30％オフ、５０％オフ 今だけ 購入 当店 寄付 #PR", "1234 12.5.6,7 $$5 5$$ 5 5$",
+    "We launch our new shop. Order now and win! #ad #Sponsored #Werbung",
+    "I bought it as a customer: buy it, it is open source and for charity. Enter now",
+    "Comment to win a giveaway. Sign up. RT @shop: Buy now, 50% off $9.99",
+    '"Buy now, 50% off $5" #ad — a customer', "Buy.", "Why buy? Do buy! Shop", "Only $ 5",
+    "Only 9/mo", "9/mo2 or 9/mo_x or 9/mo.", "Only 5 $",
 ]
+
+
+# Posts that end without a line break, so that a pattern meets the body's end.
+UNENDED_POSTS = ["Only $ 5", "Only 9/mo", "Only 5 $", "50 % off"]
 
 
 def random_post(rng):
@@ -120,15 +135,16 @@ def failure_output(r):
     return "" if r.returncode in (0, 1) else r.stdout + r.stderr
 
 
-def list_check(args, work, rule, method, having):
+def list_check(args, work, rule, method, having, per_post=2):
     """A check rule whose finding per post says "compared LISTS HAVING": every post checked,
     no difference, and in numbers both lists that have the thing (title words, a topic) and
-    lists that have not."""
+    lists that have not (per_post times the posts, each)."""
     r, counts, wrong = run_check(args.postlint, work, rule)
     lists, had = (sum(c[k] for c in counts) for k in range(2))
+    least = per_post * args.posts
     ok = (r.returncode in (0, 1) and not wrong
-          and len(counts) == args.posts + len(INVITATION_POSTS)
-          and 2 * args.posts <= had <= lists - 2 * args.posts)
+          and len(counts) == args.posts + len(INVITATION_POSTS) + len(UNENDED_POSTS)
+          and least <= had <= lists - least)
     print(f"{'ok' if ok else 'FAIL'}: {method}: {lists} lists compared, {had} {having}, "
           f"{len(wrong)} differences {wrong[:5]}" + failure_output(r))
     return ok
@@ -153,9 +169,10 @@ def main():
         for i in range(args.posts):
             with open(os.path.join(work, "posts", f"p{i:04d}.md"), "w", encoding="utf-8") as f:
                 f.write(random_post(rng))
-        for i, body in enumerate(INVITATION_POSTS):
+        for i, body in enumerate(INVITATION_POSTS + UNENDED_POSTS):
             with open(os.path.join(work, "posts", f"q{i:04d}.md"), "w", encoding="utf-8") as f:
-                f.write(f"---\nplatform: x\ngoal: replies\n---\n{body}\n")
+                f.write(f"---\nplatform: x\ngoal: replies\n---\n{body}")
+                f.write("" if i >= len(INVITATION_POSTS) else "\n")
         r = subprocess.run([args.postlint, "--format", "json", "--only", "words-outside-diff",
                             "posts"], cwd=work, capture_output=True, text=True, timeout=300)
         if r.returncode not in (0, 1):
@@ -212,8 +229,11 @@ def main():
                                    "with a genuine invitation")
         # post:share against the plain Lua: languages, retweets, quotes, sales scores
         share_ok = list_check(args, work, "share-diff", "post:share", "with items shared")
+        # post:sales and post:sales_signs against the plain Lua: patterns, lists, quotes
+        # (half of them with the whole post quoted, which scores none)
+        sales_ok = list_check(args, work, "sales-diff", "post:sales", "with a score", 1)
         return 0 if (ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok
-                     and matches_ok and invitation_ok and share_ok) else 1
+                     and matches_ok and invitation_ok and share_ok and sales_ok) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
