@@ -262,6 +262,7 @@ static void drop_tokens(struct post *p)
 	for (size_t i = 0; i < tk->nscans; i++)
 		free(tk->scans[i].hits);
 	free(tk->scans);
+	free(tk->own_words);
 	markdown_release(&tk->md);
 	buf_release(&tk->norms);
 	free(tk->word_leads);

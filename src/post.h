@@ -85,6 +85,10 @@ struct post_tokens {
 	uint32_t *word_hashes;
 	struct phrase_scan *scans; /* post:matches' scans so far (api_matches.c) */
 	size_t nscans, scans_cap;
+	/* the golden rules' own words for one limit (api_lists.c), kept: three analyses of a
+	 * post ask for them with the same one. own_words[0..nsentences + 2) are each sentence's
+	 * starts, then nwords of them by sentence, then the nown words in text order. */
+	size_t *own_words, own_before, nown;
 };
 
 /* A word's lead: its first two bytes (the second 0 for a one-byte word) mixed into one of

@@ -10,17 +10,30 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "util/xalloc.h"
 
-/* The own words, and each sentence's, in one userdata pushed on the stack. */
+/* The own words, and each sentence's, kept with the post's tokens for the next analysis
+ * that asks with the same limit. */
 static void find_own_words(struct word_lists *v)
 {
 	/* words starting at or after this offset are not own: the retweeted text, or all */
 	size_t before = v->all_quoted ? 0 : v->rt_start;
 	size_t nwords = v->nwords, nsentences = v->nsentences;
-	size_t *mem = lua_newuserdatauv(v->L, (nsentences + 2 + 2 * nwords + 1) * sizeof(size_t), 0);
+	struct post_tokens *tk = v->p->tk;
+	size_t *mem = tk->own_words;
+	if (!mem || tk->own_before != before) {
+		mem = xrealloc(mem, (nsentences + 2 + 2 * nwords + 1) * sizeof(size_t));
+		tk->own_words = mem;
+		tk->own_before = before;
+		tk->nown = SIZE_MAX; /* (not made yet) */
+	}
 	v->at = mem;
 	v->by_sentence = mem + nsentences + 2;
 	v->own = v->by_sentence + nwords;
+	if (tk->nown != SIZE_MAX) {
+		v->nown = tk->nown;
+		return;
+	}
 	v->nown = 0;
 	memset(v->at, 0, (nsentences + 2) * sizeof(size_t));
 	/* counted per sentence, then placed: words keep their text order in each sentence */
@@ -43,6 +56,7 @@ static void find_own_words(struct word_lists *v)
 			for (size_t si = 2; si < nsentences + 2; si++)
 				v->at[si] += v->at[si - 1];
 	}
+	tk->nown = v->nown;
 }
 
 void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,

@@ -35,9 +35,9 @@ struct word_lists {
 enum region_want { OWN_ONLY, NOT_QUOTED, ANYWHERE };
 
 /* Reads W (a table at stack index w) for the post at stack index 1 (p) and finds its own
- * words; rt_first is the retweeted text's offset (1-based; 0 for none). Pushes five slots
- * (W.phrases, W.sets, W.data, post.norms or nil, and the words' arrays), which must stay
- * while v is used. */
+ * words (kept with the post's tokens for the next analysis); rt_first is the retweeted
+ * text's offset (1-based; 0 for none). Pushes four slots (W.phrases, W.sets, W.data, and
+ * post.norms or nil), which must stay while v is used. */
 void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 		    lua_Integer rt_first, bool all_quoted);
 
