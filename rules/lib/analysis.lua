@@ -636,32 +636,6 @@ end
 ---------------------------------------------------------------------------------------------
 -- self focus
 
-local function elided_subject(a)
-  local post, W = a.post, a.W
-  local si = a.own_sentences[1]
-  if not si then
-    return false
-  end
-  local idx = a.own_in_sentence[si]
-  for k = 1, math.min(2, #idx) do
-    local w = post.words[idx[k]]
-    for _, m in ipairs(find(a, "elided_starts")) do
-      if m.first == w.first then
-        return true
-      end
-    end
-    local n = w.norm
-    if W.lang == "en" and #n >= 5 and not W.sets.not_elided[n] and w.capital
-      and (n:sub(-2) == "ed" or n:sub(-3) == "ing") then
-      return true
-    end
-    if not W.sets.framing[n] then
-      break
-    end
-  end
-  return false
-end
-
 local compiled_names = setmetatable({}, { __mode = "k" })
 
 -- The first-person matches of the post outside "we all", "most of us" (people in general,
@@ -697,97 +671,28 @@ local SELF_LAZY = lazy_field("first_person", function(s)
   return list
 end)
 
+-- a.self: whether the post refers to the poster (selfref), turns to the reader (turns), or is
+-- mainly about something else (external), from post:self (in C: api_self.c says what counts);
+-- a.self.first_person, the first-person matches and what else made it refer to itself, is
+-- made when read (see SELF_LAZY).
 local function analyze_self(a, self_names)
-  local post, W = a.post, a.W
   local s = { own = #a.own }
   a.self = s
   if #a.own == 0 then
     return
   end
-  local first, last = post.body.first, post.body.last
-  local firsts = {} -- what refers to the poster besides first_person_matches
-  if any_match(a, "general_we", first, last, OWN) then
-    -- (seldom: the list decides)
-    firsts = first_person_matches(a)
-    s.first_person = firsts
-    s.selfref = #firsts > 0
-  else
-    s[SELF_OF], s[SELF_MORE] = a, firsts
-    setmetatable(s, SELF_LAZY)
-    s.selfref = any_match(a, "first_person", first, last, OWN)
-  end
-  s.selfref = s.selfref or elided_subject(a)
-  -- a brand naming itself: a name the post repeats, in a post that pushes a sale
-  if not s.selfref and a.sales.score >= (a.share_threshold or 3) then
-    local seen = {}
-    for _, i in ipairs(a.own) do
-      local w = post.words[i]
-      if w.capital and not W.sets.stopwords[w.norm] and #w.norm >= 4 then
-        seen[w.norm] = (seen[w.norm] or 0) + 1
-        if seen[w.norm] >= 2 then
-          s.selfref = true
-          firsts[#firsts + 1] = w
-          break
-        end
-      end
-    end
-  end
-  for _, h in ipairs(post.hashtags) do
-    if W.sets.self_hashtags[lint.fold(h.tag)] then
-      s.selfref = true
-    end
-  end
+  local names
   if self_names and #self_names > 0 then
-    local names = compiled_names[self_names]
+    names = compiled_names[self_names]
     if not names then -- options tables live as long as the run: compile once
       names = lint.phrases(self_names)
       compiled_names[self_names] = names
     end
-    for _, m in ipairs(post:find(names)) do
-      if region(a, m.first) == "own" then
-        s.selfref = true
-        firsts[#firsts + 1] = m
-      end
-    end
   end
-  -- turning to the reader
-  local turn = any_match(a, "second_person", first, last, OWN)
-    or any_match(a, "reader_groups", first, last, OWN)
-  local thanks = #matches(a, "thanks", first, last, OWN)
-  local not_thanks = #matches(a, "not_thanks", first, last, OWN)
-  if thanks > not_thanks then
-    turn = true
-  end
-  for _, info in ipairs(a.invitation.sentences) do
-    if info.genuine then
-      turn = true
-    elseif info.question and not info.self_directed and (not info.short or info.hook) then
-      turn = true
-    end
-  end
-  s.turns = turn
-  -- mainly about something else: a quotation, a retweet, or a link put forward
-  -- ...unless the poster's own things lead ("my application", "our launch")
-  local possessive = any_match(a, "first_person_possessive", first, last, OWN)
-  local external = a.rt_first ~= nil or a.quote_tweet ~= nil
-  -- (each test below can only make it true: once it is, the rest is not asked)
-  for _, t in ipairs(not external and not possessive and a.quote_tokens or NO_WORDS) do
-    local _, n = t.text:gsub("%S+", "")
-    if n >= 3 then
-      external = true
-      break
-    end
-  end
-  for _, item in ipairs(not external and a.share.items or NO_WORDS) do
-    if item.kind == "link" then
-      local pointing = any_match(a, "item_words", first, last, OWN)
-      if not possessive or pointing then
-        external = true
-        break
-      end
-    end
-  end
-  s.external = external
+  local selfref, more, turns, external = a.post:self(a, names)
+  s[SELF_OF], s[SELF_MORE] = a, more or NO_WORDS
+  setmetatable(s, SELF_LAZY)
+  s.selfref, s.turns, s.external = selfref, turns, external
 end
 
 ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@
  *   post:share(a, sales_threshold) -> the analysis' a.share (api_share.c)
  *   post:sales(a) -> score, categories, digits; post:sales_signs(kind) -> prices or
  *     percentages (api_sales.c)
+ *   post:self(a, names) -> selfref, more, turns, external (api_self.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -516,6 +517,7 @@ enum post_key {
 	KEY_SHARE,
 	KEY_SALES,
 	KEY_SALES_SIGNS,
+	KEY_SELF,
 	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
@@ -553,6 +555,7 @@ static const struct {
 	{ "share", KEY_SHARE },
 	{ "sales", KEY_SALES },
 	{ "sales_signs", KEY_SALES_SIGNS },
+	{ "self", KEY_SELF },
 	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
@@ -707,6 +710,8 @@ static lua_CFunction method_of(int key)
 		return api_post_sales;
 	case KEY_SALES_SIGNS:
 		return api_post_sales_signs;
+	case KEY_SELF:
+		return api_post_self;
 	case KEY_TOPIC:
 		return api_post_topic;
 	case KEY_LENGTH:

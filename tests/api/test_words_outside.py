@@ -17,7 +17,7 @@ the same way; a seventh post:matches against post:find filtered in Lua (whole te
 sentences, random ranges; every combination of before, quoted and any); an eighth
 post:invitation against the plain Lua it replaced (word lists matched on word boundaries and
 as substrings; with and without retweeted text, all quoted or not, sales scores under and over
-2); a ninth post:share the same way (English, Spanish, German and Japanese lists, with the
+2); a ninth post:share and an eleventh post:self the same way (English, Spanish, German and Japanese lists, with the
 post's quote-tweet and invitation); a tenth post:sales and post:sales_signs the same way
 (prices and percentages of every kind; the score, its categories and digits).
 
@@ -105,6 +105,15 @@ INVITATION_POSTS = [
     "I bought it as a customer: buy it, it is open source and for charity. Enter now",
     "Comment to win a giveaway. Sign up. RT @shop: Buy now, 50% off $9.99",
     '"Buy now, 50% off $5" #ad — a customer', "Buy.", "Why buy? Do buy! Shop", "Only $ 5",
+    # and post:self's: subjects left out, names, thanks, possessives, quotations
+    "Excited to share our news!", "So Thrilled to announce it", "Launched our app today.",
+    "Just Finished the marathon", "Breaking news today", "Walking home", "Update: Started it",
+    "We all know it. Most of us do, and I agree", "Acme is great. Acme ships. Buy Acme now!",
+    "Vantage Analytics rocks #mylife #HumbleBrag", "Thanks to the team. Thanks, everyone!",
+    "No thanks. Thank you! thanks", "My new article: https://example.com/a read this post",
+    "Our podcast https://example.com/p", '"Three words here" said nobody', '"Two words"',
+    "嬉しいです。私の記事 https://example.jp ありがとう", "RT @acme: my news is here",
+    "Most of us do", "Used it today.", "Want it? Acme, Acme!", "Need this?",
     "Only 9/mo", "9/mo2 or 9/mo_x or 9/mo.", "Only 5 $",
 ]
 
@@ -232,8 +241,11 @@ def main():
         # post:sales and post:sales_signs against the plain Lua: patterns, lists, quotes
         # (half of them with the whole post quoted, which scores none)
         sales_ok = list_check(args, work, "sales-diff", "post:sales", "with a score", 1)
+        # post:self against the plain Lua: languages, retweets, quotes, scores, names
+        self_ok = list_check(args, work, "self-diff", "post:self", "that refer to the poster")
         return 0 if (ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok
-                     and matches_ok and invitation_ok and share_ok and sales_ok) else 1
+                     and matches_ok and invitation_ok and share_ok and sales_ok
+                     and self_ok) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,0 +1,503 @@
+-- post:self (src/lua/api_self.c) against the plain Lua that rules/lib/analysis.lua ran
+-- before the host answered it (analyze_self and its helpers, as they were, below). Word
+-- lists stand in for lib/words.lua's (a plugin cannot require the built-in modules): in
+-- English (subjects left out are read), German and Japanese (searched as substrings). For
+-- each post it tries every combination of retweeted text (none, at "RT"), the whole post
+-- quoted or not, a sales score under and over the threshold, and names or none, with the
+-- post's quote-tweet, share (post:share) and invitation (post:invitation); each difference
+-- is a warning, and one info finding counts the analyses compared and those that refer to
+-- the poster. Used by test_words_outside.py.
+local LISTS = {
+  general_we = { "we all", "most of us", "all of us" },
+  first_person = { "i", "me", "my", "we", "our", "i'm", "us", "私" },
+  second_person = { "you", "your", "あなた" },
+  reader_groups = { "anyone", "everyone", "folks", "皆さん" },
+  thanks = { "thanks", "thank you", "ありがとう" },
+  not_thanks = { "thanks to", "no thanks" },
+  first_person_possessive = { "my", "our", "私の" },
+  item_words = { "this post", "this article", "link", "記事" },
+  elided_starts = { "excited to", "thrilled to", "happy to", "嬉しい" },
+  not_elided = { "breaking", "trending", "during", "nothing", "something", "everything" },
+  framing = { "new post", "update", "so", "just" },
+  stopwords = { "the", "and", "of", "a", "for", "to", "in", "with", "this" },
+  self_hashtags = { "mylife", "humblebrag", "selfie" },
+  request_phrases = { "let me know" },
+  hook_starters = { "want", "need" },
+}
+
+local function word_lists(lang, substring)
+  local data = { substring = substring }
+  for name, list in pairs(LISTS) do
+    data[name] = list
+  end
+  local W = { lang = lang, data = data, substring = substring }
+  W.sets = setmetatable({}, { __index = function(sets, name)
+    if not data[name] then
+      return nil
+    end
+    local set = {}
+    for _, phrase in ipairs(data[name]) do
+      set[phrase] = true
+    end
+    rawset(sets, name, set)
+    return set
+  end })
+  W.phrases = setmetatable({}, { __index = function(phrases, name)
+    if substring or not data[name] then
+      return nil
+    end
+    local compiled = lint.phrases(data[name])
+    rawset(phrases, name, compiled)
+    return compiled
+  end })
+  return W
+end
+
+local WORD_LISTS = { word_lists("en", false), word_lists("de", false), word_lists("ja", true) }
+local THRESHOLD = 2 -- (not analysis.lua's default of 3, which a.share_threshold overrides)
+local NAMES = { "Acme", "Vantage Analytics", "nimbus" }
+
+-- ---- the plain Lua, as it was ----
+
+local NO_WORDS = {}
+
+-- A metatable whose __index makes the field `key` of its table with make(table) when it is
+-- first read, and keeps it there (later reads are plain); other missing keys are nil.
+local function lazy_field(key, make)
+  return {
+    __index = function(t, k)
+      if k ~= key then
+        return nil
+      end
+      local value = make(t)
+      rawset(t, key, value)
+      return value
+    end,
+  }
+end
+
+-- Index of the first item of a list sorted by `first` whose first >= pos (or #list + 1).
+-- Everything here must stay close to linear: a long post has thousands of tokens.
+local function lower_bound(list, pos)
+  local lo, hi = 1, #list + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if list[mid].first < pos then
+      lo = mid + 1
+    else
+      hi = mid
+    end
+  end
+  return lo
+end
+
+-- Spans (sorted by first, possibly nested) with a running maximum of their ends, so that
+-- "is pos inside any span" is a binary search and a short walk back.
+local function span_index(spans)
+  local maxlast, m = {}, 0
+  for i, sp in ipairs(spans) do
+    if sp.last > m then
+      m = sp.last
+    end
+    maxlast[i] = m
+  end
+  return { spans = spans, maxlast = maxlast }
+end
+
+local function span_at(index, pos)
+  local k = lower_bound(index.spans, pos + 1) - 1 -- last span with first <= pos
+  while k >= 1 and index.maxlast[k] >= pos do
+    if index.spans[k].last >= pos then
+      return index.spans[k]
+    end
+    k = k - 1
+  end
+  return nil
+end
+
+
+-- "I" or "you" (and their forms): the poster speaking, or speaking to the reader. Asked of
+-- most words of a post, so the two lists are one set, made once per language.
+local function person_set(W)
+  local set = W.person
+  if not set then
+    set = {}
+    for phrase in pairs(W.sets.first_person) do
+      set[phrase] = true
+    end
+    for phrase in pairs(W.sets.second_person) do
+      set[phrase] = true
+    end
+    W.person = set
+  end
+  return set
+end
+
+local function is_person(W, w)
+  return person_set(W)[w.norm]
+end
+
+local WITH_QUOTED = { quoted = true } -- post:find's options, made once
+
+-- Matches of a word list over the whole post (quoted text included), sorted by position.
+-- Substring languages (Japanese) search the text; the others match on word boundaries.
+local function find(a, name)
+  local found = a.found[name]
+  if found then
+    return found
+  end
+  if a.W.substring then
+    found = {}
+    local text, from = a.post.text, a.post.body.first
+    for _, phrase in ipairs(a.W.data[name] or {}) do
+      local init = from
+      while true do
+        local s, e = text:find(phrase, init, true)
+        if not s then
+          break
+        end
+        found[#found + 1] = { first = s, last = e, text = phrase, phrase = phrase }
+        init = e + 1
+      end
+    end
+    table.sort(found, function(x, y)
+      return x.first < y.first
+    end)
+  elseif a.W.phrases[name] then
+    found = a.post:find(a.W.phrases[name], WITH_QUOTED)
+  else
+    found = {}
+  end
+  a.found[name] = found
+  return found
+end
+
+-- Where an offset is: "quote" (a quotation), "rt" (retweeted text), or "own".
+local function region(a, pos)
+  if a.all_quoted or span_at(a.quote_index, pos) then
+    return "quote"
+  end
+  if a.rt_first and pos >= a.rt_first then
+    return "rt"
+  end
+  return "own"
+end
+
+-- post:matches' options, by the regions a caller accepts (`want`, a set like { own = true,
+-- rt = true }) and whether it asks only if there is a match (`one`): see matches. "own" stops
+-- at the retweeted text, whose offset is the post's: its two tables are made with the
+-- analysis (own_options), so that no read of `a` there misses (a missing key calls
+-- LAZY_TOPIC's __index once the analysis is done).
+local ANY = { any = true }
+local QUOTED = { quoted = true }
+local QUOTED_ANY = { quoted = true, any = true }
+
+local function own_options(a)
+  a.own_any = a.rt_first and { before = a.rt_first, any = true } or ANY
+  a.own_list = a.rt_first and { before = a.rt_first } or false -- (false: none)
+end
+
+-- Matches of list `name` inside [first, last] whose region is accepted by `want`
+-- (OWN, NOT_QUOTED or ANYWHERE); with `one`, only whether there is any (a list that is only
+-- counted or tested is not built). The host keeps each list's matches of the post and
+-- answers the range (post:matches); substring languages search here.
+local function matches(a, name, first, last, want, one)
+  if a.all_quoted and not want.quote then
+    return not one and {} or false -- all of it is a quotation
+  end
+  if not a.W.substring then
+    local list = a.W.phrases[name]
+    if not list then
+      return not one and {} or false
+    end
+    -- (the options chosen here, not in a function: the analysis asks some fifty times a
+    -- post, and a Lua call more each time was a tenth of asking)
+    local options
+    if want.quote then
+      options = one and QUOTED_ANY or QUOTED
+    elseif one then
+      options = want.rt and ANY or a.own_any
+    else
+      options = not want.rt and a.own_list or nil
+    end
+    return a.post:matches(list, first, last, options)
+  end
+  local out = not one and {} or nil
+  local found = find(a, name)
+  for k = lower_bound(found, first), #found do
+    local m = found[k]
+    if m.first > last then
+      break
+    end
+    if m.last <= last and want[region(a, m.first)] then
+      if one then
+        return true
+      end
+      out[#out + 1] = m
+    end
+  end
+  return out or false
+end
+
+local function any_match(a, name, first, last, want)
+  return matches(a, name, first, last, want, true)
+end
+
+local OWN = { own = true }
+local NOT_QUOTED = { own = true, rt = true }
+local ANYWHERE = { own = true, rt = true, quote = true }
+
+local function elided_subject(a)
+  local post, W = a.post, a.W
+  local si = a.own_sentences[1]
+  if not si then
+    return false
+  end
+  local idx = a.own_in_sentence[si]
+  for k = 1, math.min(2, #idx) do
+    local w = post.words[idx[k]]
+    for _, m in ipairs(find(a, "elided_starts")) do
+      if m.first == w.first then
+        return true
+      end
+    end
+    local n = w.norm
+    if W.lang == "en" and #n >= 5 and not W.sets.not_elided[n] and w.capital
+      and (n:sub(-2) == "ed" or n:sub(-3) == "ing") then
+      return true
+    end
+    if not W.sets.framing[n] then
+      break
+    end
+  end
+  return false
+end
+
+local compiled_names = setmetatable({}, { __mode = "k" })
+
+-- The first-person matches of the post outside "we all", "most of us" (people in general,
+-- not the poster).
+local function first_person_matches(a)
+  local first, last = a.post.body.first, a.post.body.last
+  local general = matches(a, "general_we", first, last, OWN)
+  local firsts = {}
+  for _, m in ipairs(matches(a, "first_person", first, last, OWN)) do
+    local in_general = false
+    for _, g in ipairs(general) do
+      if m.first >= g.first and m.last <= g.last then
+        in_general = true
+      end
+    end
+    if not in_general then
+      firsts[#firsts + 1] = m
+    end
+  end
+  return firsts
+end
+
+-- a.self.first_person is made when first read: only a post self-focus reports needs it, and
+-- its tables (one per "I", "my", "we" of a post) were a tenth of analysing the self. It
+-- holds first_person_matches, then what else made the post refer to itself, in the order
+-- found (kept in the self's table under the private keys below).
+local SELF_OF, SELF_MORE = {}, {}
+local SELF_LAZY = lazy_field("first_person", function(s)
+  local list = first_person_matches(rawget(s, SELF_OF))
+  for _, x in ipairs(rawget(s, SELF_MORE)) do
+    list[#list + 1] = x
+  end
+  return list
+end)
+
+local function analyze_self(a, self_names)
+  local post, W = a.post, a.W
+  local s = { own = #a.own }
+  a.self = s
+  if #a.own == 0 then
+    return
+  end
+  local first, last = post.body.first, post.body.last
+  local firsts = {} -- what refers to the poster besides first_person_matches
+  if any_match(a, "general_we", first, last, OWN) then
+    -- (seldom: the list decides)
+    firsts = first_person_matches(a)
+    s.first_person = firsts
+    s.selfref = #firsts > 0
+  else
+    s[SELF_OF], s[SELF_MORE] = a, firsts
+    setmetatable(s, SELF_LAZY)
+    s.selfref = any_match(a, "first_person", first, last, OWN)
+  end
+  s.selfref = s.selfref or elided_subject(a)
+  -- a brand naming itself: a name the post repeats, in a post that pushes a sale
+  if not s.selfref and a.sales.score >= (a.share_threshold or 3) then
+    local seen = {}
+    for _, i in ipairs(a.own) do
+      local w = post.words[i]
+      if w.capital and not W.sets.stopwords[w.norm] and #w.norm >= 4 then
+        seen[w.norm] = (seen[w.norm] or 0) + 1
+        if seen[w.norm] >= 2 then
+          s.selfref = true
+          firsts[#firsts + 1] = w
+          break
+        end
+      end
+    end
+  end
+  for _, h in ipairs(post.hashtags) do
+    if W.sets.self_hashtags[lint.fold(h.tag)] then
+      s.selfref = true
+    end
+  end
+  if self_names and #self_names > 0 then
+    local names = compiled_names[self_names]
+    if not names then -- options tables live as long as the run: compile once
+      names = lint.phrases(self_names)
+      compiled_names[self_names] = names
+    end
+    for _, m in ipairs(post:find(names)) do
+      if region(a, m.first) == "own" then
+        s.selfref = true
+        firsts[#firsts + 1] = m
+      end
+    end
+  end
+  -- turning to the reader
+  local turn = any_match(a, "second_person", first, last, OWN)
+    or any_match(a, "reader_groups", first, last, OWN)
+  local thanks = #matches(a, "thanks", first, last, OWN)
+  local not_thanks = #matches(a, "not_thanks", first, last, OWN)
+  if thanks > not_thanks then
+    turn = true
+  end
+  for _, info in ipairs(a.invitation.sentences) do
+    if info.genuine then
+      turn = true
+    elseif info.question and not info.self_directed and (not info.short or info.hook) then
+      turn = true
+    end
+  end
+  s.turns = turn
+  -- mainly about something else: a quotation, a retweet, or a link put forward
+  -- ...unless the poster's own things lead ("my application", "our launch")
+  local possessive = any_match(a, "first_person_possessive", first, last, OWN)
+  local external = a.rt_first ~= nil or a.quote_tweet ~= nil
+  -- (each test below can only make it true: once it is, the rest is not asked)
+  for _, t in ipairs(not external and not possessive and a.quote_tokens or NO_WORDS) do
+    local _, n = t.text:gsub("%S+", "")
+    if n >= 3 then
+      external = true
+      break
+    end
+  end
+  for _, item in ipairs(not external and a.share.items or NO_WORDS) do
+    if item.kind == "link" then
+      local pointing = any_match(a, "item_words", first, last, OWN)
+      if not possessive or pointing then
+        external = true
+        break
+      end
+    end
+  end
+  s.external = external
+end
+
+
+-- ---- the comparison ----
+
+-- The analysis a, as analysis.lua makes it, for the plain Lua and post:self alike.
+local function analysis_of(post, W, rt_first, all_quoted, score)
+  local quote_tweet
+  for _, q in ipairs(post.quotes) do
+    if q.text:sub(1, 1) == "@" then
+      quote_tweet = quote_tweet or q
+    end
+  end
+  local a = { post = post, W = W, found = {}, rt_first = rt_first, all_quoted = all_quoted,
+    quote_tweet = quote_tweet, sales_raw = score, sales = { score = score },
+    quote_index = span_index(post.quotes), quote_tokens = post.quotes,
+    invitation = post:invitation(W, rt_first, all_quoted, score) }
+  own_options(a)
+  local _
+  a.own, a.own_in_sentence, _, a.word_span =
+    post:words_outside(post.quotes, all_quoted and 1 or rt_first)
+  a.own_sentences = {}
+  for si in ipairs(post.sentences) do
+    if a.own_in_sentence[si] then
+      a.own_sentences[#a.own_sentences + 1] = si
+    end
+  end
+  a.share = post:share(a, THRESHOLD)
+  a.share_threshold = THRESHOLD
+  return a
+end
+
+local function same_matches(x, y)
+  if #x ~= #y then
+    return false
+  end
+  for k = 1, #x do
+    if x[k].first ~= y[k].first or x[k].last ~= y[k].last or x[k].text ~= y[k].text then
+      return false
+    end
+  end
+  return true
+end
+
+return {
+  id = "self-diff",
+  severity = "warning",
+  summary = "post:self answers as the plain Lua did",
+  docs = "A test rule: reports each analysis that differs from the plain Lua.",
+
+  check = function(post, ctx)
+    local rts = { false }
+    local rt = post.text:find("RT", 1, true)
+    if rt then
+      rts[#rts + 1] = rt
+    end
+    local compared, selfref, differences = 0, 0, 0
+    for wi, W in ipairs(WORD_LISTS) do
+      for _, rt_first in ipairs(rts) do
+        for _, all_quoted in ipairs({ false, true }) do
+          for _, score in ipairs({ 0, THRESHOLD }) do
+            for _, names in ipairs({ false, NAMES }) do
+              local a = analysis_of(post, W, rt_first or nil, all_quoted, score)
+              analyze_self(a, names or nil)
+              local want = a.self
+              if want.own > 0 then
+                local compiled = names and lint.phrases(names) or nil
+                local got_ref, more, turns, external = post:self(a, compiled)
+                local firsts = first_person_matches(a)
+                for _, m in ipairs(more or {}) do
+                  firsts[#firsts + 1] = m
+                end
+                compared = compared + 1
+                if want.selfref then
+                  selfref = selfref + 1
+                end
+                local d
+                if got_ref ~= (want.selfref and true or false) then
+                  d = "selfref " .. tostring(got_ref)
+                elseif turns ~= (want.turns and true or false) then
+                  d = "turns " .. tostring(turns)
+                elseif external ~= want.external then
+                  d = "external " .. tostring(external)
+                elseif not same_matches(firsts, want.first_person) then
+                  d = #firsts .. " first-person matches, not " .. #want.first_person
+                end
+                if d and differences < 5 then
+                  differences = differences + 1
+                  ctx:report{ message = string.format("lists %d, rt %s, all quoted %s, score %d, "
+                    .. "names %s: %s", wi, tostring(rt_first), tostring(all_quoted), score,
+                    tostring(names and true), d), first = 1, last = 1 }
+                end
+              end
+            end
+          end
+        end
+      end
+    end
+    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. selfref,
+      first = 1, last = 1 }
+  end,
+}
