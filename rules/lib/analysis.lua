@@ -87,67 +87,6 @@ local function span_at(index, pos)
   return nil
 end
 
-
-local DASH_PREFIXES = { "—", "–", "―", "--", "-", "~" }
-local DASH_CODES = { [0x2D] = true, [0x2014] = true, [0x2013] = true, [0x2015] = true,
-  [0x7E] = true }
-
--- text without leading spaces, emoji and symbols (but not dashes, letters or digits), as
--- in '🎶 — The Beatles'; looks at the first few characters only
-local function skip_decoration(text)
-  local skip = 0
-  local ok = pcall(function()
-    for pos, c in utf8.codes(text) do
-      if pos > 64 or DASH_CODES[c] or (c < 0x80 and string.char(c):match("[%w@#]")) then
-        return
-      end
-      local ch = utf8.char(c)
-      if c >= 0x80 and lint.words(ch)[1] then
-        return -- a letter of another script
-      end
-      skip = pos + #ch - 1
-    end
-  end)
-  if not ok then
-    return text
-  end
-  return text:sub(skip + 1)
-end
-
--- "I" or "you" (and their forms): the poster speaking, or speaking to the reader. Asked of
--- most words of a post, so the two lists are one set, made once per language.
-local function person_set(W)
-  local set = W.person
-  if not set then
-    set = {}
-    for phrase in pairs(W.sets.first_person) do
-      set[phrase] = true
-    end
-    for phrase in pairs(W.sets.second_person) do
-      set[phrase] = true
-    end
-    W.person = set
-  end
-  return set
-end
-
-local function is_person(W, w)
-  return person_set(W)[w.norm]
-end
-
-local function starts_with_dash(text)
-  local b = text:byte(1)
-  if b ~= 0x2D and b ~= 0x7E and b ~= 0xE2 then
-    return false -- "-", "~", or the lead byte of the three long dashes
-  end
-  for _, d in ipairs(DASH_PREFIXES) do
-    if text:sub(1, #d) == d then
-      return true
-    end
-  end
-  return false
-end
-
 -- Whether text starts with a capital. A word of the post has this as word.capital, made by
 -- the host (the same answer, without a Lua call per word); this is for other text.
 local function is_upper_initial(text)
@@ -228,7 +167,7 @@ local function own_options(a)
 end
 
 -- Matches of list `name` inside [first, last] whose region is accepted by `want`
--- (OWN, NOT_QUOTED or ANYWHERE); with `one`, only whether there is any (a list that is only
+-- (OWN or NOT_QUOTED); with `one`, only whether there is any (a list that is only
 -- counted or tested is not built). The host keeps each list's matches of the post and
 -- answers the range (post:matches); substring languages search here.
 local function matches(a, name, first, last, want, one)
@@ -269,13 +208,9 @@ local function matches(a, name, first, last, want, one)
   return out or false
 end
 
-local function any_match(a, name, first, last, want)
-  return matches(a, name, first, last, want, true)
-end
 
 local OWN = { own = true }
 local NOT_QUOTED = { own = true, rt = true }
-local ANYWHERE = { own = true, rt = true, quote = true }
 
 ---------------------------------------------------------------------------------------------
 -- structure: retweets, quotations, own words
@@ -444,25 +379,6 @@ end
 ---------------------------------------------------------------------------------------------
 -- shares without commentary
 
--- Word indices covered by matches of list `name` among own words.
-local function covered_by(a, name, into)
-  for _, m in ipairs(matches(a, name, 1, #a.post.text, OWN)) do
-    if m.word then
-      -- the match's words: from its first to the one its last byte is in (found by the
-      -- host, which spares making the tables of the words between)
-      for i = m.word, a.post:word_at(m.last) or m.word do
-        into[i] = true
-      end
-    else
-      for i, w in ipairs(a.post.words) do
-        if w.first >= m.first and w.last <= m.last then
-          into[i] = true
-        end
-      end
-    end
-  end
-end
-
 -- a.share: the items the post shares (a retweet, a quote-tweet, links in the poster's own
 -- text) and, with any, how much of the poster's own comment is left once titles, framing and
 -- reactions are taken out (post:share, in C: api_share.c says what is taken out and why).
@@ -473,164 +389,11 @@ end
 ---------------------------------------------------------------------------------------------
 -- bare quotations
 
+-- a.quote: whether the post is a quotation, its longest one, and the first words of the
+-- poster's own beside it once attributions and framing are out (post:quote, in C: api_quote.c
+-- says what is taken out and why).
 local function analyze_quote(a)
-  local post, W = a.post, a.W
-  local q = { quoted = false }
-  a.quote = q
-  local longest
-  for _, t in ipairs(a.quote_tokens) do
-    if t.text:sub(1, 1) ~= "@" and (not longest or #t.text > #longest.text) then
-      longest = t
-    end
-  end
-  if not longest and not a.quote_tagged then
-    return
-  end
-  q.quoted = true
-  q.token = longest
-  q.tagged = a.quote_tagged
-  if a.all_quoted then
-    q.remaining = {}
-    return
-  end
-  -- whether word i lies within quotation marks
-  local words, word_span = post.words, a.word_span
-  local function inside(i)
-    local t = word_span[i]
-    return t and words[i].last <= t.last or false
-  end
-  local removed = {}
-  covered_by(a, "framing", removed)
-  covered_by(a, "interjections", removed)
-  -- RT markers and retweeted framing around a retweeted quotation
-  if a.rt_first then
-    for i, w in ipairs(post.words) do
-      if w.first >= a.rt_first and (w.norm == "rt" or w.norm == "mt"
-        or W.sets.interjections[w.norm]) then
-        removed[i] = true
-      end
-    end
-  end
-  -- attribution: after a dash following the quotation, or "Name:" before it
-  local sentences = post.sentences
-  local function attribution_sentence(si)
-    local s = sentences[si]
-    local words, person = {}, false
-    for i = s.first_word, s.last_word do
-      local w = post.words[i]
-      if not inside(i) then
-        words[#words + 1] = i
-        if is_person(W, w) then
-          person = true
-        end
-      end
-    end
-    return words, person
-  end
-  local maxlast = a.quote_index.maxlast -- the latest end among the quotations 1..k
-  for si, s in ipairs(sentences) do
-    local dash, after_quote = false, false
-    -- the quotations that end near this sentence: the last few starting before its end
-    local top = lower_bound(a.quote_tokens, s.last + 1) - 1
-    local near = NO_WORDS
-    if top >= 1 and maxlast[top] >= s.first - 24 then
-      -- (else none of them ends within 24 bytes of its start or later: most sentences)
-      near = {}
-      for k = top, 1, -1 do
-        near[#near + 1] = a.quote_tokens[k]
-        if #near == 4 then
-          break
-        end
-      end
-    end
-    for _, t in ipairs(near) do
-      -- the attribution follows the quotation closely: only decoration in between
-      if t.last < s.first and s.first - t.last <= 24
-        and not post.text:sub(t.last + 1, s.first - 1):find("%w") then
-        after_quote = true
-      end
-      -- the dash can also sit inside the quote's own sentence: '"..." - Name'
-      if t.last >= s.first and t.last < s.last then
-        local rest = skip_decoration(post.text:sub(t.last + 1, s.last))
-        if starts_with_dash(rest) then
-          dash, after_quote = true, true
-        end
-      end
-    end
-    -- the sentence's own lead dash matters only after a quotation (most sentences are not)
-    if after_quote and not dash then
-      dash = starts_with_dash(skip_decoration(post.text:sub(s.first, s.last)))
-    end
-    if dash and after_quote then
-      local words, person = attribution_sentence(si)
-      if #words <= 7 and not person then
-        for _, i in ipairs(words) do
-          removed[i] = true
-        end
-      end
-    end
-  end
-  -- "Kawasaki: "..."" - a name and a colon right before the quotation
-  for _, t in ipairs(a.quote_tokens) do
-    local before = post.text:sub(math.max(post.body.first, t.first - 200), t.first - 1)
-    -- the text after the last line break (a pattern anchored only at the end, "[^\n]*$",
-    -- is tried from every offset: quadratic, and a tenth of the patterns' time)
-    local cut = 0
-    repeat
-      local nl = before:find("\n", cut + 1, true)
-      cut = nl or cut
-    until not nl
-    local line = before:sub(cut + 1)
-    if line:match(":%s*$") then
-      local n = 0
-      for _ in line:gmatch("[^%s:]+") do
-        n = n + 1
-      end
-      if n <= 4 then
-        for i, w in ipairs(post.words) do
-          if w.last < t.first and w.first >= t.first - #line then
-            removed[i] = true
-          end
-        end
-      end
-    end
-  end
-  -- the words left of the poster's own: only whether there are any counts in the end, and
-  -- four or more are never all taken for an attribution below, so the first four will do
-  local remaining = {}
-  for i = 1, #words do
-    local w = words[i]
-    if not removed[i] and not w.link and not inside(i) then
-      remaining[#remaining + 1] = w
-      if #remaining == 4 then
-        break
-      end
-    end
-  end
-  -- a lone name left over at the end ("... #SXSW Lavelle") is an attribution too, and so is
-  -- a short trailing name in a post tagged as a quotation ('"..." margaret lee #quotes')
-  local person, person_words = false, person_set(W)
-  for _, w in ipairs(remaining) do
-    if person_words[w.norm] then
-      person = true
-      break
-    end
-  end
-  if a.quote_tagged and #remaining <= 3 and not person then
-    remaining = {}
-  end
-  if #remaining <= 2 then
-    local all_names = true
-    for _, w in ipairs(remaining) do
-      if not w.capital or W.sets.stopwords[w.norm] then
-        all_names = false
-      end
-    end
-    if all_names then
-      remaining = {}
-    end
-  end
-  q.remaining = remaining -- the first (up to four) words of the poster's own, or none
+  a.quote = a.post:quote(a)
 end
 
 ---------------------------------------------------------------------------------------------

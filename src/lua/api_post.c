@@ -23,6 +23,7 @@
  *   post:sales(a) -> score, categories, digits; post:sales_signs(kind) -> prices or
  *     percentages (api_sales.c)
  *   post:self(a, names) -> selfref, more, turns, external (api_self.c)
+ *   post:quote(a) -> the analysis' a.quote (api_quote.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -518,6 +519,7 @@ enum post_key {
 	KEY_SALES,
 	KEY_SALES_SIGNS,
 	KEY_SELF,
+	KEY_QUOTE,
 	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
@@ -556,6 +558,7 @@ static const struct {
 	{ "sales", KEY_SALES },
 	{ "sales_signs", KEY_SALES_SIGNS },
 	{ "self", KEY_SELF },
+	{ "quote", KEY_QUOTE },
 	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
@@ -712,6 +715,8 @@ static lua_CFunction method_of(int key)
 		return api_post_sales_signs;
 	case KEY_SELF:
 		return api_post_self;
+	case KEY_QUOTE:
+		return api_post_quote;
 	case KEY_TOPIC:
 		return api_post_topic;
 	case KEY_LENGTH:

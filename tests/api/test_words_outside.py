@@ -17,7 +17,7 @@ the same way; a seventh post:matches against post:find filtered in Lua (whole te
 sentences, random ranges; every combination of before, quoted and any); an eighth
 post:invitation against the plain Lua it replaced (word lists matched on word boundaries and
 as substrings; with and without retweeted text, all quoted or not, sales scores under and over
-2); a ninth post:share and an eleventh post:self the same way (English, Spanish, German and Japanese lists, with the
+2); a ninth post:share, an eleventh post:self and a twelfth post:quote the same way (English, Spanish, German and Japanese lists, with the
 post's quote-tweet and invitation); a tenth post:sales and post:sales_signs the same way
 (prices and percentages of every kind; the score, its categories and digits).
 
@@ -114,6 +114,20 @@ INVITATION_POSTS = [
     "Our podcast https://example.com/p", '"Three words here" said nobody', '"Two words"',
     "嬉しいです。私の記事 https://example.jp ありがとう", "RT @acme: my news is here",
     "Most of us do", "Used it today.", "Want it? Acme, Acme!", "Need this?",
+    # and post:quote's: attributions, names before quotations, decoration, retweets
+    '"Stay hungry, stay foolish." — Steve Jobs', '"Stay hungry." 🎶 – Steve Jobs, 2005',
+    '"Stay hungry." - Jobs said this to me', '"Be kind." -- a very long list of eight words here',
+    'Kawasaki: "Make meaning."', 'As Guy Kawasaki says:\n"Make meaning." wow', '"Short" Lavelle',
+    '"Quoted words here" #quote margaret lee', '"Quoted words here" #SXSW Lavelle Jones',
+    'RT @maria: "Stay hungry." so true', '"Zitat hier" ~ Goethe', "「名言です」― 誰か",
+    '"Words." ' + "🎉" * 20 + " — Someone", '"Q." x — Y', '"Q. — inside" and more of mine',
+    '"One two three four five" — I think so', "“Nested ‘inner words’ here” - The Author",
+    '"Words." ' + "🎉" * 10 + " — Someone", '"Stay." é — Someone', '"Stay." ü - Someone',
+    '"Alpha" — Name, "Beta" "Gamma" and more', '"Be kind." — one two three four five six seven',
+    '"Be kind." — one two three four five six seven eight', "word " * 10 + " " * 200 + 'Name: "Q"',
+    '"words" ' + "🎉" * 10 + " — someone said so", '"x y z w v u"' + " " * 200 + 'name: "Q"',
+] + ['"Be kind."' + " " * k + "— someone said so" for k in (5, 15, 30)] + [
+    '"Be kind."\n\n— Someone', '"Be kind." 🎶🎶🎶 — Someone',
     "Only 9/mo", "9/mo2 or 9/mo_x or 9/mo.", "Only 5 $",
 ]
 
@@ -243,9 +257,12 @@ def main():
         sales_ok = list_check(args, work, "sales-diff", "post:sales", "with a score", 1)
         # post:self against the plain Lua: languages, retweets, quotes, scores, names
         self_ok = list_check(args, work, "self-diff", "post:self", "that refer to the poster")
+        # post:quote against the plain Lua: languages, retweets, all quoted, tagged
+        quote_ok = list_check(args, work, "quote-diff", "post:quote",
+                              "with words of the poster's own left")
         return 0 if (ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok
                      and matches_ok and invitation_ok and share_ok and sales_ok
-                     and self_ok) else 1
+                     and self_ok and quote_ok) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
