@@ -215,75 +215,25 @@ local NOT_QUOTED = { own = true, rt = true }
 ---------------------------------------------------------------------------------------------
 -- structure: retweets, quotations, own words
 
--- The words "RT" and "MT", found by the host's phrase search rather than a look at every word.
+-- The words "RT" and "MT", found by the host's phrase search rather than a look at every word
+-- (post:structure).
 local RT_MARKERS = lint.phrases({ "rt", "mt" })
 
-local function find_retweet(a)
-  local post, text = a.post, a.post.text
-  for _, m in ipairs(post:find(RT_MARKERS, WITH_QUOTED)) do
-    local i = m.word
-    local w = post.words[i]
-    if w.text ~= "mt" and not w.quoted then
-      local after = text:sub(w.last + 1, w.last + 3)
-      -- "RT @user", "RT:", "RT@user", or a post that starts with "RT" and another post's
-      -- words ("RT Look, available..."); "RT to win" is an imperative, not a retweet
-      local next_word = post.words[i + 1]
-      local leading = i == 1 and not (next_word and next_word.text:match("^%l"))
-      if after:match("^@") or after:match("^:") or after:match("^%s+@") or leading then
-        return w.first
-      end
-    end
-  end
-  return nil
-end
-
-local function find_quotes(a)
-  local post = a.post
-  a.quote_tokens = post.quotes -- sorted by position by the tokenizer
-  for _, q in ipairs(post.quotes) do
-    -- a quote-tweet ("@user: ...") is a share, not a quotation
-    if q.text:sub(1, 1) == "@" then
-      a.quote_tweet = a.quote_tweet or q
-    end
-  end
-  a.quote_index = span_index(a.quote_tokens)
-  a.quote_tagged = false
-  for _, h in ipairs(post.hashtags) do
-    if QUOTE_TAGS[lint.fold(h.tag)] then
-      a.quote_tagged = true
-    end
-  end
-  for _, m in ipairs(find(a, "framing")) do
-    local p = lint.fold(m.phrase)
-    if p:find("quote") or p:find("zitat") or p:find("cita") or p:find("名言") then
-      a.quote_tagged = true
-    end
-  end
-  -- "#quote" with no quotation marks: the whole text is the quotation
-  local marked = false
-  for _, q in ipairs(a.quote_tokens) do
-    if #q.text >= 8 then
-      marked = true
-    end
-  end
-  a.all_quoted = a.quote_tagged and not marked
-end
-
 -- a.own: the indices of the own words; a.own_in_sentence[si] those of sentence si;
--- a.word_span[i]: the quotation word i starts in, or false. Own is region(a, w.first) ==
--- "own" for a word that is not link text: the host finds them in one pass
--- (post:words_outside).
+-- a.own_sentences the sentences that have any; a.word_span[i]: the quotation word i starts
+-- in, or false. Own is region(a, w.first) == "own" for a word that is not link text: the
+-- host finds them in one pass (post:words_outside). Made when first read (see LAZY_PARTS):
+-- the analyses in C find their own, and only a suggestion's topic and wording read these.
 local function own_words(a)
   local post = a.post
   local before = a.all_quoted and 1 or a.rt_first
   local _
   a.own, a.own_in_sentence, _, a.word_span =
     post:words_outside(a.quote_tokens, before)
-  a.own_sentences, a.own_sentence_spans = {}, {}
-  for si, s in ipairs(post.sentences) do
+  a.own_sentences = {}
+  for si in ipairs(post.sentences) do
     if a.own_in_sentence[si] then
       a.own_sentences[#a.own_sentences + 1] = si
-      a.own_sentence_spans[#a.own_sentence_spans + 1] = s
     end
   end
 end
@@ -439,11 +389,8 @@ end)
 -- a.self.first_person, the first-person matches and what else made it refer to itself, is
 -- made when read (see SELF_LAZY).
 local function analyze_self(a, self_names)
-  local s = { own = #a.own }
+  local s = {}
   a.self = s
-  if #a.own == 0 then
-    return
-  end
   local names
   if self_names and #self_names > 0 then
     names = compiled_names[self_names]
@@ -516,12 +463,30 @@ end
 
 -- a.topic is only needed for the wording of a suggestion: it is worked out on first use
 -- (from the post and its own words, which do not change), not for every post of a calendar.
+-- The parts of the analysis that the Lua reads seldom, made when first read: the quotations
+-- and their spans (for region), and the own words.
+local LAZY_PARTS = {
+  quote_tokens = function(a)
+    a.quote_tokens = a.post.quotes -- sorted by position by the tokenizer
+  end,
+  quote_index = function(a)
+    a.quote_index = span_index(a.quote_tokens)
+  end,
+  own = own_words, own_in_sentence = own_words, word_span = own_words,
+  own_sentences = own_words,
+}
+
 local LAZY_TOPIC = {
   __index = function(a, key)
     if key == "topic" and not rawget(a, "topic_done") then
       rawset(a, "topic_done", true)
       analyze_topic(a)
       return rawget(a, "topic")
+    end
+    local make = LAZY_PARTS[key]
+    if make then
+      make(a)
+      return rawget(a, key)
     end
     return nil
   end,
@@ -537,16 +502,16 @@ local function analyze(post)
   local a = { post = post, W = W, found = {}, rt_first = nil, own_any = nil, own_list = nil,
     quote_tokens = nil, quote_tweet = nil, quote_index = nil, quote_tagged = nil,
     all_quoted = nil, own = nil, own_in_sentence = nil, word_span = nil, own_sentences = nil,
-    own_sentence_spans = nil, sales_raw = nil, sales = nil, invitation = nil, quote = nil,
-    share = nil, share_threshold = nil, self = nil, topic = nil, topic_done = nil }
-  a.rt_first = find_retweet(a)
+    sales_raw = nil, sales = nil, invitation = nil, quote = nil, share = nil,
+    share_threshold = nil, self = nil, topic = nil, topic_done = nil }
+  setmetatable(a, LAZY_TOPIC)
+  a.rt_first, a.quote_tweet, a.quote_tagged, a.all_quoted =
+    post:structure(W, RT_MARKERS, QUOTE_TAGS)
   own_options(a)
-  find_quotes(a)
-  own_words(a)
   analyze_sales(a)
   analyze_invitation(a)
   analyze_quote(a)
-  return setmetatable(a, LAZY_TOPIC)
+  return a
 end
 
 -- The analysis of post (cached), or nil when its language has no word lists or its body

@@ -71,6 +71,8 @@ void api_title_words(lua_State *L, int stop, const struct post *p, const size_t 
 int api_post_invitation(lua_State *L);
 /* post:share(a, sales_threshold) (api_share.c). */
 int api_post_share(lua_State *L);
+/* post:structure(W, rt_markers, quote_tags) (api_structure.c). */
+int api_post_structure(lua_State *L);
 /* post:quote(a) (api_quote.c). */
 int api_post_quote(lua_State *L);
 /* post:self(a, names) (api_self.c). */

@@ -62,6 +62,13 @@ static void find_own_words(struct word_lists *v)
 void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 		    lua_Integer rt_first, bool all_quoted)
 {
+	api_lists_read(L, v, p, w, rt_first, all_quoted);
+	find_own_words(v);
+}
+
+void api_lists_read(lua_State *L, struct word_lists *v, struct post *p, int w,
+		    lua_Integer rt_first, bool all_quoted)
+{
 	w = lua_absindex(L, w);
 	post_tokens(p);
 	*v = (struct word_lists){ .L = L, .p = p, .all_quoted = all_quoted,
@@ -84,7 +91,6 @@ void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 	lua_pushliteral(L, "norms");
 	lua_rawget(L, 1);
 	v->norms = lua_gettop(L);
-	find_own_words(v);
 }
 
 bool api_own_text_at(const struct word_lists *v, size_t offset)

@@ -24,6 +24,8 @@
  *     percentages (api_sales.c)
  *   post:self(a, names) -> selfref, more, turns, external (api_self.c)
  *   post:quote(a) -> the analysis' a.quote (api_quote.c)
+ *   post:structure(W, rt_markers, quote_tags) -> rt_first, quote_tweet, quote_tagged,
+ *     all_quoted (api_structure.c)
  *   post.time      seconds since 1970 (UTC) of front matter `scheduled`/`date` or a dated
  *                  file name, or nil
  *   post.linted    in check_set: whether the post is being linted (else it is context)
@@ -520,6 +522,7 @@ enum post_key {
 	KEY_SALES_SIGNS,
 	KEY_SELF,
 	KEY_QUOTE,
+	KEY_STRUCTURE,
 	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
@@ -559,6 +562,7 @@ static const struct {
 	{ "sales_signs", KEY_SALES_SIGNS },
 	{ "self", KEY_SELF },
 	{ "quote", KEY_QUOTE },
+	{ "structure", KEY_STRUCTURE },
 	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
@@ -717,6 +721,8 @@ static lua_CFunction method_of(int key)
 		return api_post_self;
 	case KEY_QUOTE:
 		return api_post_quote;
+	case KEY_STRUCTURE:
+		return api_post_structure;
 	case KEY_TOPIC:
 		return api_post_topic;
 	case KEY_LENGTH:

@@ -6,7 +6,8 @@
  * Reads of the analysis a (raw): a.W (the word lists, see api_lists.h), a.rt_first,
  * a.all_quoted, a.quote_tweet, a.sales.score, a.share_threshold (3 when nil), a.share.items
  * and a.invitation.sentences; names is a compiled list (lint.phrases) of the poster's own
- * names, or nil. In the poster's own text of the body:
+ * names, or nil. A post without words of the poster's own is none of these; else, in its
+ * own text of the body:
  *   selfref   it refers to the poster: a first_person phrase ("I", "my", "we") not inside
  *             general_we ("we all"); a subject left out at the start of the first own
  *             sentence (a phrase of elided_starts there, or in English a capitalised word of
@@ -308,6 +309,13 @@ int api_post_self(lua_State *L)
 	lua_pop(L, 1);
 	struct word_lists v;
 	api_lists_open(L, &v, view->post, 4, rt_first, all_quoted);
+	if (v.nown == 0) { /* nothing of the poster's own: nothing to judge */
+		lua_pushboolean(L, 0);
+		lua_pushnil(L);
+		lua_pushboolean(L, 0);
+		lua_pushboolean(L, 0);
+		return 4;
+	}
 	const struct post *p = v.p;
 	size_t first = p->body_start, end = p->body_end;
 	lua_createtable(L, 0, 0);

@@ -17,7 +17,8 @@ the same way; a seventh post:matches against post:find filtered in Lua (whole te
 sentences, random ranges; every combination of before, quoted and any); an eighth
 post:invitation against the plain Lua it replaced (word lists matched on word boundaries and
 as substrings; with and without retweeted text, all quoted or not, sales scores under and over
-2); a ninth post:share, an eleventh post:self and a twelfth post:quote the same way (English, Spanish, German and Japanese lists, with the
+2); a ninth post:share, an eleventh post:self, a twelfth post:quote and a thirteenth
+post:structure the same way (English, Spanish, German and Japanese lists, with the
 post's quote-tweet and invitation); a tenth post:sales and post:sales_signs the same way
 (prices and percentages of every kind; the score, its categories and digits).
 
@@ -128,6 +129,11 @@ INVITATION_POSTS = [
     '"words" ' + "🎉" * 10 + " — someone said so", '"x y z w v u"' + " " * 200 + 'name: "Q"',
 ] + ['"Be kind."' + " " * k + "— someone said so" for k in (5, 15, 30)] + [
     '"Be kind."\n\n— Someone', '"Be kind." 🎶🎶🎶 — Someone',
+    # and post:structure's: retweet markers, quote-tweets, quotation tags
+    "RT @x: hi", "RT:hi", "RT  @x hi", "RT   @x hi", "rt @x hi", "mt @x hi", "MT @x hi",
+    "Mt: hi", "RT Look at this", "RT to win", "RT zebra crossing", "So excited: today", "RT", "Hi RT", '"RT @x" said', "#QuoteOfTheDay hi",
+    "#Zitat Worte", "Quote of the day: be kind", "Cita del día: sé amable", "#名言 言葉",
+    '"@maria: a quote-tweet" and "@joe: another"', "#quote \"short\"", "#quote \"long enough\"",
     "Only 9/mo", "9/mo2 or 9/mo_x or 9/mo.", "Only 5 $",
 ]
 
@@ -257,12 +263,15 @@ def main():
         sales_ok = list_check(args, work, "sales-diff", "post:sales", "with a score", 1)
         # post:self against the plain Lua: languages, retweets, quotes, scores, names
         self_ok = list_check(args, work, "self-diff", "post:self", "that refer to the poster")
+        # post:structure against the plain Lua: retweets, quote-tweets, quotation tags
+        structure_ok = list_check(args, work, "structure-diff", "post:structure",
+                                  "with retweets or quotations", 1)
         # post:quote against the plain Lua: languages, retweets, all quoted, tagged
         quote_ok = list_check(args, work, "quote-diff", "post:quote",
                               "with words of the poster's own left")
         return 0 if (ok and light_ok and capital_ok and fold_ok and title_ok and topic_ok
                      and matches_ok and invitation_ok and share_ok and sales_ok
-                     and self_ok and quote_ok) else 1
+                     and self_ok and quote_ok and structure_ok) else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
