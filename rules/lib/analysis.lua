@@ -320,7 +320,7 @@ end)
 -- a.sales: how hard the post pushes an offer (post:sales, in C: api_sales.c says what counts
 -- and how much), and a.sales_raw, its score.
 local function analyze_sales(a)
-  local score, categories, digits = a.post:sales(a)
+  local score, categories, digits = a.post:sales(a, DISCLOSURE_TAGS)
   a.sales_raw = score
   a.sales = setmetatable({ score = score, categories = categories, [SALES_OF] = a,
     [SALES_DIGITS] = digits }, SALES_LAZY)

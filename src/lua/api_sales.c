@@ -1,7 +1,7 @@
 /* How hard a post pushes a sale - the golden rules' a.sales (rules/lib/analysis.lua,
  * no-sales-push, promo-ratio) - and the prices and percentages it names.
  *
- *   local score, categories, digits = post:sales(a)
+ *   local score, categories, digits = post:sales(a, DISCLOSURE_TAGS)
  *   local signs = post:sales_signs("percent" | "price" | "price_words")
  *
  * post:sales reads the analysis a (raw): a.W (the word lists, see api_lists.h), a.rt_first
@@ -9,7 +9,7 @@
  * categories of a sale: the lists cta (a call to action: "buy", "order", "shop" ... count only
  * as a sentence's first word, list imperative_only), giveaway, offer, urgency, launch and
  * entry; a percentage off (offer) and a price (price); a disclosure hashtag (#ad, #sponsored
- * ...). Weights: cta and giveaway 2, the others 1; with any, ownership (list ownership: "our
+ * ...: its tag, folded, in the set disclosure_tags). Weights: cta and giveaway 2, the others 1; with any, ownership (list ownership: "our
  * shop") and a link outside quotations add 1 each; then a score above 0 loses 2 for each of
  * the lists non_commercial (a charity, free software) and customer (a customer's voice).
  * Returns the score, the set of categories found (name -> true) and whether the body has a
@@ -287,19 +287,9 @@ static bool cta_counts(void *ud, const struct list_match *m)
 	return si != UINT32_MAX && si < v->nsentences && v->sentences[si].first_word == m->word;
 }
 
-static bool in_disclosure_tags(const char *tag, size_t n)
-{
-	static const char *const tags[] = { "ad", "ads", "sponsored", "spon", "anzeige", "werbung",
-					    "publi", "publicidad", "affiliate", "partner", "pr",
-					    NULL };
-	for (const char *const *t = tags; *t; t++)
-		if (strlen(*t) == n && memcmp(*t, tag, n) == 0)
-			return true;
-	return false;
-}
-
-/* A hashtag outside quotations discloses a paid post (its tag folded, as lint.fold does). */
-static bool discloses(struct word_lists *v)
+/* A hashtag outside quotations discloses a paid post: its tag, folded as lint.fold does, is
+ * in the set at index tags_set. */
+static bool discloses(struct word_lists *v, int tags_set)
 {
 	lua_State *L = v->L;
 	const struct post *p = v->p;
@@ -308,9 +298,7 @@ static bool discloses(struct word_lists *v)
 		if (api_quoted_at(v, tags[k].start))
 			continue;
 		api_push_folded(L, p->text + tags[k].inner_start, tags[k].inner_end - tags[k].inner_start);
-		size_t n;
-		const char *folded = lua_tolstring(L, -1, &n);
-		bool found = in_disclosure_tags(folded, n);
+		bool found = lua_gettable(L, tags_set) != LUA_TNIL && lua_toboolean(L, -1);
 		lua_pop(L, 1);
 		if (found)
 			return true;
@@ -333,10 +321,11 @@ int api_post_sales(lua_State *L)
 		      { "launch", 1 }, { "entry", 1 } };
 	const struct post_view *view = api_whole_post_view(L, "sales");
 	luaL_checktype(L, 2, LUA_TTABLE);
-	lua_settop(L, 2);
-	lua_pushliteral(L, "W");
-	lua_rawget(L, 2); /* 3 */
 	luaL_checktype(L, 3, LUA_TTABLE);
+	lua_settop(L, 3);
+	lua_pushliteral(L, "W");
+	lua_rawget(L, 2); /* 4 */
+	luaL_checktype(L, 4, LUA_TTABLE);
 	lua_pushliteral(L, "rt_first");
 	lua_rawget(L, 2);
 	lua_Integer rt_first = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
@@ -345,7 +334,7 @@ int api_post_sales(lua_State *L)
 	bool all_quoted = lua_toboolean(L, -1);
 	lua_pop(L, 2);
 	struct word_lists v;
-	api_lists_open(L, &v, view->post, 3, rt_first, all_quoted);
+	api_lists_open(L, &v, view->post, 4, rt_first, all_quoted);
 	const struct post *p = v.p;
 	size_t first = p->body_start, end = p->body_end;
 	lua_createtable(L, 0, 4);
@@ -388,7 +377,7 @@ int api_post_sales(lua_State *L)
 		score += 1;
 		found++;
 	}
-	if (discloses(&v)) {
+	if (discloses(&v, 3)) {
 		set_category(L, categories, "disclosure");
 		score += 1;
 		found++;

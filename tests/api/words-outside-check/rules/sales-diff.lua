@@ -456,7 +456,7 @@ return {
         for _, all_quoted in ipairs({ false, true }) do
           local want = plain(post, W, rt_first or nil, all_quoted)
           local score, categories, digits = post:sales({ W = W, rt_first = rt_first or nil,
-            all_quoted = all_quoted })
+            all_quoted = all_quoted }, DISCLOSURE_TAGS)
           compared = compared + 1
           if want.score > 0 then
             scored = scored + 1
