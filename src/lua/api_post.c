@@ -20,8 +20,8 @@
  *   post:invitation(W, rt_first, all_quoted, sales_raw) -> the analysis' a.invitation
  *     (api_invitation.c)
  *   post:share(a, sales_threshold) -> the analysis' a.share (api_share.c)
- *   post:sales(a, disclosure_tags) -> score, categories, digits; post:sales_signs(kind) -> prices or
- *     percentages (api_sales.c)
+ *   post:sales(a, disclosure_tags) -> score, categories, digits; post:sales_signs(kind) ->
+ *     prices or percentages (api_sales.c)
  *   post:self(a, names) -> selfref, more, turns, external (api_self.c)
  *   post:quote(a) -> the analysis' a.quote (api_quote.c)
  *   post:structure(W, rt_markers, quote_tags) -> rt_first, quote_tweet, quote_tagged,

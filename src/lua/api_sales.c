@@ -9,9 +9,10 @@
  * categories of a sale: the lists cta (a call to action: "buy", "order", "shop" ... count only
  * as a sentence's first word, list imperative_only), giveaway, offer, urgency, launch and
  * entry; a percentage off (offer) and a price (price); a disclosure hashtag (#ad, #sponsored
- * ...: its tag, folded, in the set disclosure_tags). Weights: cta and giveaway 2, the others 1; with any, ownership (list ownership: "our
- * shop") and a link outside quotations add 1 each; then a score above 0 loses 2 for each of
- * the lists non_commercial (a charity, free software) and customer (a customer's voice).
+ * ...: its tag, folded, in the set disclosure_tags). Weights: cta and giveaway 2, the others
+ * 1; with any, ownership (list ownership: "our shop") and a link outside quotations add 1
+ * each; then a score above 0 loses 2 for each of the lists non_commercial (a charity, free
+ * software) and customer (a customer's voice).
  * Returns the score, the set of categories found (name -> true) and whether the body has a
  * digit.
  *
