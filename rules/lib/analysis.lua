@@ -219,23 +219,12 @@ local NOT_QUOTED = { own = true, rt = true }
 -- (post:structure).
 local RT_MARKERS = lint.phrases({ "rt", "mt" })
 
--- a.own: the indices of the own words; a.own_in_sentence[si] those of sentence si;
--- a.own_sentences the sentences that have any; a.word_span[i]: the quotation word i starts
--- in, or false. Own is region(a, w.first) == "own" for a word that is not link text: the
--- host finds them in one pass (post:words_outside). Made when first read (see LAZY_PARTS):
--- the analyses in C find their own, and only a suggestion's topic and wording read these.
+-- a.own: the indices of the own words, in order; a.own_sentences: the sentences that have
+-- any. Own is region(a, w.first) == "own" for a word that is not link text
+-- (post:own_words). Made when first read (see LAZY_PARTS): the analyses in C find their own,
+-- and only a suggestion's topic and place read these.
 local function own_words(a)
-  local post = a.post
-  local before = a.all_quoted and 1 or a.rt_first
-  local _
-  a.own, a.own_in_sentence, _, a.word_span =
-    post:words_outside(a.quote_tokens, before)
-  a.own_sentences = {}
-  for si in ipairs(post.sentences) do
-    if a.own_in_sentence[si] then
-      a.own_sentences[#a.own_sentences + 1] = si
-    end
-  end
+  a.own, a.own_sentences = a.post:own_words(a.rt_first, a.all_quoted)
 end
 
 ---------------------------------------------------------------------------------------------
@@ -472,8 +461,7 @@ local LAZY_PARTS = {
   quote_index = function(a)
     a.quote_index = span_index(a.quote_tokens)
   end,
-  own = own_words, own_in_sentence = own_words, word_span = own_words,
-  own_sentences = own_words,
+  own = own_words, own_sentences = own_words,
 }
 
 local LAZY_TOPIC = {
@@ -501,9 +489,9 @@ local function analyze(post)
   -- with room for them: growing it one rehash at a time cost about a percent of a run
   local a = { post = post, W = W, found = {}, rt_first = nil, own_any = nil, own_list = nil,
     quote_tokens = nil, quote_tweet = nil, quote_index = nil, quote_tagged = nil,
-    all_quoted = nil, own = nil, own_in_sentence = nil, word_span = nil, own_sentences = nil,
-    sales_raw = nil, sales = nil, invitation = nil, quote = nil, share = nil,
-    share_threshold = nil, self = nil, topic = nil, topic_done = nil }
+    all_quoted = nil, own = nil, own_sentences = nil, sales_raw = nil, sales = nil,
+    invitation = nil, quote = nil, share = nil, share_threshold = nil, self = nil,
+    topic = nil, topic_done = nil }
   setmetatable(a, LAZY_TOPIC)
   a.rt_first, a.quote_tweet, a.quote_tagged, a.all_quoted =
     post:structure(W, RT_MARKERS, QUOTE_TAGS)

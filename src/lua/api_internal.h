@@ -55,8 +55,10 @@ uint64_t api_phrases_id(const void *set);
 const struct phrase_scan *api_phrase_scan(lua_State *L, struct post *p, const void *set);
 /* Whether offset (0-based) lies inside one of p's quotations (post.quotes). */
 bool api_in_quotation(const struct post *p, size_t offset);
-/* post:words_outside(spans [, before]) (api_words_outside.c). */
+/* post:words_outside(spans [, before]), post:own_words(rt_first, all_quoted)
+ * (api_words_outside.c). */
 int api_post_words_outside(lua_State *L);
+int api_post_own_words(lua_State *L);
 /* post:title_words(words, stopwords [, split]) (api_analysis.c). */
 int api_post_title_words(lua_State *L);
 /* Whether the words index[from..to) (0-based indices into the words) are written in title

@@ -66,10 +66,10 @@ void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 	find_own_words(v);
 }
 
-void api_lists_read(lua_State *L, struct word_lists *v, struct post *p, int w,
-		    lua_Integer rt_first, bool all_quoted)
+/* The post's part of v: its tokens, and where the poster's own text ends. */
+static void lists_of_post(lua_State *L, struct word_lists *v, struct post *p,
+			  lua_Integer rt_first, bool all_quoted)
 {
-	w = lua_absindex(L, w);
 	post_tokens(p);
 	*v = (struct word_lists){ .L = L, .p = p, .all_quoted = all_quoted,
 				  .rt_start = rt_first >= 1 ? (size_t)rt_first - 1 : SIZE_MAX,
@@ -78,6 +78,20 @@ void api_lists_read(lua_State *L, struct word_lists *v, struct post *p, int w,
 				  .nwords = p->tk->tokens[TOK_WORD].len,
 				  .nsentences = p->tk->tokens[TOK_SENTENCE].len };
 	host_charge(L, (long long)(v->nwords + v->nsentences) / 4 + 1);
+}
+
+void api_own_words(lua_State *L, struct word_lists *v, struct post *p, lua_Integer rt_first,
+		   bool all_quoted)
+{
+	lists_of_post(L, v, p, rt_first, all_quoted);
+	find_own_words(v);
+}
+
+void api_lists_read(lua_State *L, struct word_lists *v, struct post *p, int w,
+		    lua_Integer rt_first, bool all_quoted)
+{
+	w = lua_absindex(L, w);
+	lists_of_post(L, v, p, rt_first, all_quoted);
 	lua_getfield(L, w, "substring");
 	v->substring = lua_toboolean(L, -1);
 	lua_pop(L, 1);

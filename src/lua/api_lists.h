@@ -40,11 +40,14 @@ enum region_want { OWN_ONLY, NOT_QUOTED, ANYWHERE };
  * post.norms or nil), which must stay while v is used. */
 void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 		    lua_Integer rt_first, bool all_quoted);
-/* The same without the own words (v->own and the others are left unset): for finding
+/* api_lists_open without the own words (v->own and the others are left unset): for finding
  * where the retweeted text starts and whether all is a quotation, which the own words
  * depend on. */
 void api_lists_read(lua_State *L, struct word_lists *v, struct post *p, int w,
 		    lua_Integer rt_first, bool all_quoted);
+/* The own words alone: no word lists (v's slots are 0), nothing pushed. */
+void api_own_words(lua_State *L, struct word_lists *v, struct post *p, lua_Integer rt_first,
+		   bool all_quoted);
 
 static inline size_t api_own_count(const struct word_lists *v, size_t si)
 {

@@ -12,8 +12,8 @@
  *   post:find(phrases [, { quoted = false, links = true }]) -> { {first, last, text, phrase} }
  *   post:matches(phrases, first, last [, { before, quoted, any }]) -> those of a range, or
  *     whether there is one (the scan kept per post: api_matches.c)
- *   post:words_outside(spans [, before]) -> own, by_sentence, words_by_sentence, span_of
- *     (api_words_outside.c)
+ *   post:words_outside(spans [, before]) -> own, by_sentence, words_by_sentence, span_of;
+ *     post:own_words(rt_first, all_quoted) -> own, own_sentences (api_words_outside.c)
  *   post:title_words(words, stopwords [, split]) -> the indices in title case
  *   post:topic(words, skip, stopwords [, english]) -> a word or two, or nil
  *     (api_analysis.c)
@@ -523,6 +523,7 @@ enum post_key {
 	KEY_SELF,
 	KEY_QUOTE,
 	KEY_STRUCTURE,
+	KEY_OWN_WORDS,
 	KEY_TOPIC,
 	KEY_LENGTH,
 	/* the text's fields */
@@ -563,6 +564,7 @@ static const struct {
 	{ "self", KEY_SELF },
 	{ "quote", KEY_QUOTE },
 	{ "structure", KEY_STRUCTURE },
+	{ "own_words", KEY_OWN_WORDS },
 	{ "topic", KEY_TOPIC },
 	{ "length", KEY_LENGTH },
 	{ "text", KEY_TEXT },
@@ -723,6 +725,8 @@ static lua_CFunction method_of(int key)
 		return api_post_quote;
 	case KEY_STRUCTURE:
 		return api_post_structure;
+	case KEY_OWN_WORDS:
+		return api_post_own_words;
 	case KEY_TOPIC:
 		return api_post_topic;
 	case KEY_LENGTH:

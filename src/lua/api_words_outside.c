@@ -19,6 +19,7 @@
 #include <lauxlib.h>
 
 #include "lua/api_internal.h"
+#include "lua/api_lists.h"
 #include "lua/host.h"
 
 /* The spans' ranges, read once, and the sweep over them: the words come in text order, so a
@@ -204,4 +205,34 @@ int api_post_words_outside(lua_State *L)
 	lua_setfield(L, -2, "__metatable");
 	lua_setmetatable(L, 8);
 	return 4;
+}
+
+/* post:own_words(rt_first, all_quoted) -> own, own_sentences: the golden rules' own words
+ * as the analyses in C find them (api_lists.h) - the indices of the words outside
+ * post.quotes, not link text, starting before rt_first (none when all_quoted), in order;
+ * and the indices of the sentences that have any. The same words as
+ * post:words_outside(post.quotes, all_quoted and 1 or rt_first), from the arrays the
+ * analyses keep, without the lists by sentence and the span of every word. */
+int api_post_own_words(lua_State *L)
+{
+	const struct post_view *view = api_whole_post_view(L, "own_words");
+	lua_Integer rt_first = lua_toboolean(L, 2) ? luaL_checkinteger(L, 2) : 0;
+	bool all_quoted = lua_toboolean(L, 3);
+	lua_settop(L, 3);
+	struct word_lists v;
+	api_own_words(L, &v, view->post, rt_first, all_quoted);
+	lua_createtable(L, (int)v.nown, 0);
+	for (size_t k = 0; k < v.nown; k++) {
+		lua_pushinteger(L, (lua_Integer)v.own[k] + 1);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_createtable(L, 0, 0);
+	lua_Integer n = 0;
+	for (size_t si = 0; si < v.nsentences; si++) {
+		if (api_own_count(&v, si) > 0) {
+			lua_pushinteger(L, (lua_Integer)si + 1);
+			lua_rawseti(L, -2, ++n);
+		}
+	}
+	return 2;
 }

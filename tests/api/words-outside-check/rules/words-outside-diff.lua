@@ -1,8 +1,9 @@
 -- post:words_outside (src/lua/api_words_outside.c) against the same answers worked out the
 -- plain way in Lua (what rules/lib/analysis.lua did before the host did it). For each post
 -- it tries the post's quotations and random nested spans, with and without a `before`
--- offset; each difference is a warning, and one info finding says how many words were
--- compared. Used by test_words_outside.py.
+-- offset; and post:own_words, for retweeted text or none and all quoted or not. Each
+-- difference is a warning, and one info finding says how many words were compared. Used by
+-- test_words_outside.py.
 local compare = require("lib.compare")
 local same_list = compare.same_list
 local seed = 77
@@ -98,6 +99,25 @@ return {
           ctx:report{ message = string.format("case %d: %s differs (%d spans, before %s)",
             k, parts[p], #spans, tostring(before)), first = 1, last = 1 }
         end
+      end
+      compared = compared + #post.words
+    end
+    -- post:own_words: the same own words for post.quotes, with the sentences that have any
+    for _, case in ipairs({ { nil, false }, { random(#post.text + 2), false }, { nil, true },
+      { 1, false } }) do
+      local rt_first, all_quoted = case[1], case[2]
+      local own, sentences = post:own_words(rt_first, all_quoted)
+      local want, by_sentence = plain(post, post.quotes, all_quoted and 1 or rt_first)
+      local want_sentences = {}
+      for si in ipairs(post.sentences) do
+        if by_sentence[si] then
+          want_sentences[#want_sentences + 1] = si
+        end
+      end
+      if not same_list(own, want) or not same_list(sentences, want_sentences) then
+        ctx:report{ message = string.format("post:own_words(%s, %s) differs: %d words, %d "
+          .. "sentences, not %d and %d", tostring(rt_first), tostring(all_quoted), #own,
+          #sentences, #want, #want_sentences), first = 1, last = 1 }
       end
       compared = compared + #post.words
     end
