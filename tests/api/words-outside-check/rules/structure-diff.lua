@@ -6,22 +6,16 @@
 -- whether all of it is one; each difference is a warning, and one info finding counts the
 -- analyses compared and those with retweeted text, a quote-tweet or a quotation tag. Used by
 -- test_words_outside.py.
+local plain = require("lib.plain")
+local span_index = plain.span_index
+local WITH_QUOTED = plain.WITH_QUOTED
+local find = plain.find
+
 local LISTS = { framing = { "quote of the day", "as they say", "via", "tageszitat", "名言",
   "cita del día", "new post", "so excited" } }
 
 local function word_lists(lang, substring)
-  local data = { substring = substring, framing = LISTS.framing }
-  local W = { lang = lang, data = data, substring = substring }
-  W.sets = {}
-  W.phrases = setmetatable({}, { __index = function(phrases, name)
-    if substring or not data[name] then
-      return nil
-    end
-    local compiled = lint.phrases(data[name])
-    rawset(phrases, name, compiled)
-    return compiled
-  end })
-  return W
+  return plain.word_lists(LISTS, lang, substring)
 end
 
 local WORD_LISTS = { word_lists("en", false), word_lists("de", false), word_lists("ja", true) }
@@ -35,80 +29,6 @@ local QUOTE_TAGS = {
   wisdomquotes = true, lifequotes = true, zitat = true, zitate = true, ["名言"] = true,
   cita = true, citas = true, frasedeldia = true, citation = true,
 }
--- Index of the first item of a list sorted by `first` whose first >= pos (or #list + 1).
--- Everything here must stay close to linear: a long post has thousands of tokens.
-local function lower_bound(list, pos)
-  local lo, hi = 1, #list + 1
-  while lo < hi do
-    local mid = (lo + hi) // 2
-    if list[mid].first < pos then
-      lo = mid + 1
-    else
-      hi = mid
-    end
-  end
-  return lo
-end
-
--- Spans (sorted by first, possibly nested) with a running maximum of their ends, so that
--- "is pos inside any span" is a binary search and a short walk back.
-local function span_index(spans)
-  local maxlast, m = {}, 0
-  for i, sp in ipairs(spans) do
-    if sp.last > m then
-      m = sp.last
-    end
-    maxlast[i] = m
-  end
-  return { spans = spans, maxlast = maxlast }
-end
-
-local function span_at(index, pos)
-  local k = lower_bound(index.spans, pos + 1) - 1 -- last span with first <= pos
-  while k >= 1 and index.maxlast[k] >= pos do
-    if index.spans[k].last >= pos then
-      return index.spans[k]
-    end
-    k = k - 1
-  end
-  return nil
-end
-
-
-local WITH_QUOTED = { quoted = true } -- post:find's options, made once
-
--- Matches of a word list over the whole post (quoted text included), sorted by position.
--- Substring languages (Japanese) search the text; the others match on word boundaries.
-local function find(a, name)
-  local found = a.found[name]
-  if found then
-    return found
-  end
-  if a.W.substring then
-    found = {}
-    local text, from = a.post.text, a.post.body.first
-    for _, phrase in ipairs(a.W.data[name] or {}) do
-      local init = from
-      while true do
-        local s, e = text:find(phrase, init, true)
-        if not s then
-          break
-        end
-        found[#found + 1] = { first = s, last = e, text = phrase, phrase = phrase }
-        init = e + 1
-      end
-    end
-    table.sort(found, function(x, y)
-      return x.first < y.first
-    end)
-  elseif a.W.phrases[name] then
-    found = a.post:find(a.W.phrases[name], WITH_QUOTED)
-  else
-    found = {}
-  end
-  a.found[name] = found
-  return found
-end
 
 -- The words "RT" and "MT", found by the host's phrase search rather than a look at every word.
 local RT_MARKERS = lint.phrases({ "rt", "mt" })
@@ -163,7 +83,6 @@ local function find_quotes(a)
   end
   a.all_quoted = a.quote_tagged and not marked
 end
-
 
 -- ---- the comparison ----
 
