@@ -210,6 +210,37 @@ local function covered_by(a, name, into)
 end
 
 
+-- The analysis a as analysis.lua made it before its parts moved to C, for post with the word
+-- lists W: the quotations and their spans, the options for own text, and the own words
+-- (a.own, a.own_in_sentence, a.word_span, a.own_sentences, a.own_sentence_spans). The
+-- checks add what their part read besides.
+function M.analysis(post, W, rt_first, all_quoted)
+  local a = { post = post, W = W, found = {}, rt_first = rt_first, all_quoted = all_quoted,
+    quote_tokens = post.quotes, quote_index = span_index(post.quotes) }
+  own_options(a)
+  local _
+  a.own, a.own_in_sentence, _, a.word_span =
+    post:words_outside(post.quotes, all_quoted and 1 or rt_first)
+  a.own_sentences, a.own_sentence_spans = {}, {}
+  for si, s in ipairs(post.sentences) do
+    if a.own_in_sentence[si] then
+      a.own_sentences[#a.own_sentences + 1] = si
+      a.own_sentence_spans[#a.own_sentence_spans + 1] = s
+    end
+  end
+  return a
+end
+
+-- The first quote-tweet of the post ("@user: ..."), as find_quotes found it.
+function M.quote_tweet(post)
+  for _, q in ipairs(post.quotes) do
+    if q.text:sub(1, 1) == "@" then
+      return q
+    end
+  end
+  return nil
+end
+
 -- A table shaped as lib/words.lua makes them from lists (name -> list of phrases): sets and
 -- compiled lists made on first use; searched as substrings when substring (Japanese).
 function M.word_lists(lists, lang, substring)

@@ -7,14 +7,13 @@
 -- not, and a sales score under and over 2; each difference is a warning, and one info finding
 -- counts the analyses compared and those with a genuine invitation. Used by
 -- test_words_outside.py.
-local plain = require("lib.plain")
-local lower_bound = plain.lower_bound
-local span_index = plain.span_index
-local find = plain.find
-local own_options = plain.own_options
-local matches = plain.matches
-local OWN = plain.OWN
-local ANYWHERE = plain.ANYWHERE
+local compare = require("lib.compare")
+local plain_lua = require("lib.plain")
+local lower_bound = plain_lua.lower_bound
+local find = plain_lua.find
+local matches = plain_lua.matches
+local OWN = plain_lua.OWN
+local ANYWHERE = plain_lua.ANYWHERE
 
 local LISTS = {
   request_phrases = { "let me know", "tell me", "thoughts", "教えて", "ください" },
@@ -38,7 +37,7 @@ local function word_lists(substring, without)
       lists[name] = list
     end
   end
-  return plain.word_lists(lists, substring and "ja" or "en", substring)
+  return plain_lua.word_lists(lists, substring and "ja" or "en", substring)
 end
 
 local WORD_LISTS = { word_lists(false), word_lists(true), word_lists(false, "rhetorical_wh") }
@@ -248,18 +247,8 @@ end
 -- ---- the comparison ----
 
 local function plain(post, W, rt_first, all_quoted, sales_raw)
-  local a = { post = post, W = W, found = {}, rt_first = rt_first, all_quoted = all_quoted,
-    sales_raw = sales_raw, quote_index = span_index(post.quotes) }
-  own_options(a)
-  local _
-  a.own, a.own_in_sentence, _, a.word_span =
-    post:words_outside(post.quotes, all_quoted and 1 or rt_first)
-  a.own_sentences = {}
-  for si in ipairs(post.sentences) do
-    if a.own_in_sentence[si] then
-      a.own_sentences[#a.own_sentences + 1] = si
-    end
-  end
+  local a = plain_lua.analysis(post, W, rt_first, all_quoted)
+  a.sales_raw = sales_raw
   analyze_invitation(a)
   return a.invitation
 end
@@ -298,14 +287,10 @@ return {
   docs = "A test rule: reports each analysis that differs from the plain Lua.",
 
   check = function(post, ctx)
-    local rts = { false, #post.text // 2 }
-    local rt = post.text:find("RT", 1, true)
-    if rt then
-      rts[#rts + 1] = rt
-    end
-    local compared, genuine, differences = 0, 0, 0
+    local report, done = compare.differences(ctx)
+    local compared, genuine = 0, 0
     for wi, W in ipairs(WORD_LISTS) do
-      for _, rt_first in ipairs(rts) do
+      for _, rt_first in ipairs(compare.retweet_offsets(post, true)) do
         for _, all_quoted in ipairs({ false, true }) do
           for _, sales in ipairs({ 0, 2 }) do
             local got = post:invitation(W, rt_first or nil, all_quoted, sales)
@@ -315,16 +300,14 @@ return {
               genuine = genuine + 1
             end
             local d = difference(got, want, #post.sentences)
-            if d and differences < 5 then
-              differences = differences + 1
-              ctx:report{ message = string.format("lists %d, rt %s, all quoted %s, sales %d: %s",
-                wi, tostring(rt_first), tostring(all_quoted), sales, d), first = 1, last = 1 }
+            if d then
+              report("lists %d, rt %s, all quoted %s, sales %d: %s", wi, tostring(rt_first),
+                tostring(all_quoted), sales, d)
             end
           end
         end
       end
     end
-    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. genuine,
-      first = 1, last = 1 }
+    done(compared, genuine)
   end,
 }

@@ -5,14 +5,13 @@
 -- combination of retweeted text (none, at "RT"), the whole post quoted or not, and tagged as
 -- a quotation or not; each difference is a warning, and one info finding counts the analyses
 -- compared and those with words of the poster's own left. Used by test_words_outside.py.
-local plain = require("lib.plain")
-local lower_bound = plain.lower_bound
-local span_index = plain.span_index
-local person_set = plain.person_set
-local is_person = plain.is_person
-local find = plain.find
-local own_options = plain.own_options
-local covered_by = plain.covered_by
+local compare = require("lib.compare")
+local plain_lua = require("lib.plain")
+local lower_bound = plain_lua.lower_bound
+local person_set = plain_lua.person_set
+local is_person = plain_lua.is_person
+local find = plain_lua.find
+local covered_by = plain_lua.covered_by
 
 local LISTS = {
   framing = { "as they say", "quote of the day", "via", "zitat", "名言" },
@@ -23,7 +22,7 @@ local LISTS = {
 }
 
 local function word_lists(lang, substring)
-  return plain.word_lists(LISTS, lang, substring)
+  return plain_lua.word_lists(LISTS, lang, substring)
 end
 
 local WORD_LISTS = { word_lists("en", false), word_lists("de", false), word_lists("ja", true) }
@@ -234,12 +233,8 @@ end
 -- ---- the comparison ----
 
 local function analysis_of(post, W, rt_first, all_quoted, tagged)
-  local a = { post = post, W = W, found = {}, rt_first = rt_first, all_quoted = all_quoted,
-    quote_tagged = tagged, quote_tokens = post.quotes, quote_index = span_index(post.quotes) }
-  own_options(a)
-  local _
-  a.own, a.own_in_sentence, _, a.word_span =
-    post:words_outside(post.quotes, all_quoted and 1 or rt_first)
+  local a = plain_lua.analysis(post, W, rt_first, all_quoted)
+  a.quote_tagged = tagged
   return a
 end
 
@@ -273,14 +268,10 @@ return {
   docs = "A test rule: reports each analysis that differs from the plain Lua.",
 
   check = function(post, ctx)
-    local rts = { false }
-    local rt = post.text:find("RT", 1, true)
-    if rt then
-      rts[#rts + 1] = rt
-    end
-    local compared, remaining, differences = 0, 0, 0
+    local report, done = compare.differences(ctx)
+    local compared, remaining = 0, 0
     for wi, W in ipairs(WORD_LISTS) do
-      for _, rt_first in ipairs(rts) do
+      for _, rt_first in ipairs(compare.retweet_offsets(post)) do
         for _, all_quoted in ipairs({ false, true }) do
           for _, tagged in ipairs({ false, true }) do
             local a = analysis_of(post, W, rt_first or nil, all_quoted, tagged)
@@ -292,17 +283,14 @@ return {
               remaining = remaining + 1
             end
             local d = difference(got, want)
-            if d and differences < 5 then
-              differences = differences + 1
-              ctx:report{ message = string.format("lists %d, rt %s, all quoted %s, tagged %s: %s",
-                wi, tostring(rt_first), tostring(all_quoted), tostring(tagged), d),
-                first = 1, last = 1 }
+            if d then
+              report("lists %d, rt %s, all quoted %s, tagged %s: %s", wi, tostring(rt_first),
+                tostring(all_quoted), tostring(tagged), d)
             end
           end
         end
       end
     end
-    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. remaining,
-      first = 1, last = 1 }
+    done(compared, remaining)
   end,
 }

@@ -7,14 +7,15 @@
 -- "RT", mid-text) and the whole post quoted or not; each difference is a warning, and one
 -- info finding counts the analyses compared and those with a score. Used by
 -- test_words_outside.py.
-local plain = require("lib.plain")
-local span_index = plain.span_index
-local find = plain.find
-local region = plain.region
-local own_options = plain.own_options
-local matches = plain.matches
-local any_match = plain.any_match
-local NOT_QUOTED = plain.NOT_QUOTED
+local compare = require("lib.compare")
+local plain_lua = require("lib.plain")
+local span_index = plain_lua.span_index
+local find = plain_lua.find
+local region = plain_lua.region
+local own_options = plain_lua.own_options
+local matches = plain_lua.matches
+local any_match = plain_lua.any_match
+local NOT_QUOTED = plain_lua.NOT_QUOTED
 
 local LISTS = {
   cta = { "buy", "order now", "shop", "sign up", "order", "read this", "check out" },
@@ -33,7 +34,7 @@ local JAPANESE = { cta = { "購入" }, imperative_only = {}, giveaway = { "プ�
   ownership = { "当店" }, non_commercial = { "寄付" }, customer = { "買いました" } }
 
 local function word_lists(lists, substring)
-  return plain.word_lists(lists, substring and "ja" or "en", substring)
+  return plain_lua.word_lists(lists, substring and "ja" or "en", substring)
 end
 
 local WORD_LISTS = { word_lists(LISTS, false), word_lists(JAPANESE, true) }
@@ -264,29 +265,18 @@ return {
   docs = "A test rule: reports each analysis that differs from the plain Lua.",
 
   check = function(post, ctx)
-    local differences = 0
-    local function report(message)
-      if differences < 5 then
-        differences = differences + 1
-        ctx:report{ message = message, first = 1, last = 1 }
-      end
-    end
+    local report, done = compare.differences(ctx)
     local a = { post = post }
     for kind, args in pairs({ percent = { PERCENT_OFF_PATTERNS, true },
       price = { PRICE_PATTERNS, false }, price_words = { PRICE_PATTERNS, false, PRICE_WORDS } }) do
       local got, want = post:sales_signs(kind), body_matches(a, args[1], args[2], args[3])
       if not same_signs(got, want) then
-        report(string.format("%s: %d signs, not %d", kind, #got, #want))
+        report("%s: %d signs, not %d", kind, #got, #want)
       end
-    end
-    local rts = { false, #post.text // 2 }
-    local rt = post.text:find("RT", 1, true)
-    if rt then
-      rts[#rts + 1] = rt
     end
     local compared, scored = 0, 0
     for wi, W in ipairs(WORD_LISTS) do
-      for _, rt_first in ipairs(rts) do
+      for _, rt_first in ipairs(compare.retweet_offsets(post, true)) do
         for _, all_quoted in ipairs({ false, true }) do
           local want = plain(post, W, rt_first or nil, all_quoted)
           local score, categories, digits = post:sales({ W = W, rt_first = rt_first or nil,
@@ -297,14 +287,13 @@ return {
           end
           if score ~= want.score or keys(categories) ~= keys(want.categories)
             or digits ~= want.digits then
-            report(string.format("lists %d, rt %s, all quoted %s: %d {%s} %s, not %d {%s} %s",
-              wi, tostring(rt_first), tostring(all_quoted), score, keys(categories),
-              tostring(digits), want.score, keys(want.categories), tostring(want.digits)))
+            report("lists %d, rt %s, all quoted %s: %d {%s} %s, not %d {%s} %s", wi,
+              tostring(rt_first), tostring(all_quoted), score, keys(categories),
+              tostring(digits), want.score, keys(want.categories), tostring(want.digits))
           end
         end
       end
     end
-    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. scored,
-      first = 1, last = 1 }
+    done(compared, scored)
   end,
 }

@@ -7,15 +7,14 @@
 -- post's quote-tweet, share (post:share) and invitation (post:invitation); each difference
 -- is a warning, and one info finding counts the analyses compared and those that refer to
 -- the poster. Used by test_words_outside.py.
-local plain = require("lib.plain")
-local lazy_field = plain.lazy_field
-local span_index = plain.span_index
-local find = plain.find
-local region = plain.region
-local own_options = plain.own_options
-local matches = plain.matches
-local any_match = plain.any_match
-local OWN = plain.OWN
+local compare = require("lib.compare")
+local plain_lua = require("lib.plain")
+local lazy_field = plain_lua.lazy_field
+local find = plain_lua.find
+local region = plain_lua.region
+local matches = plain_lua.matches
+local any_match = plain_lua.any_match
+local OWN = plain_lua.OWN
 
 local LISTS = {
   general_we = { "we all", "most of us", "all of us" },
@@ -36,7 +35,7 @@ local LISTS = {
 }
 
 local function word_lists(lang, substring)
-  return plain.word_lists(LISTS, lang, substring)
+  return plain_lua.word_lists(LISTS, lang, substring)
 end
 
 local WORD_LISTS = { word_lists("en", false), word_lists("de", false), word_lists("ja", true) }
@@ -205,26 +204,9 @@ end
 
 -- The analysis a, as analysis.lua makes it, for the plain Lua and post:self alike.
 local function analysis_of(post, W, rt_first, all_quoted, score)
-  local quote_tweet
-  for _, q in ipairs(post.quotes) do
-    if q.text:sub(1, 1) == "@" then
-      quote_tweet = quote_tweet or q
-    end
-  end
-  local a = { post = post, W = W, found = {}, rt_first = rt_first, all_quoted = all_quoted,
-    quote_tweet = quote_tweet, sales_raw = score, sales = { score = score },
-    quote_index = span_index(post.quotes), quote_tokens = post.quotes,
-    invitation = post:invitation(W, rt_first, all_quoted, score) }
-  own_options(a)
-  local _
-  a.own, a.own_in_sentence, _, a.word_span =
-    post:words_outside(post.quotes, all_quoted and 1 or rt_first)
-  a.own_sentences = {}
-  for si in ipairs(post.sentences) do
-    if a.own_in_sentence[si] then
-      a.own_sentences[#a.own_sentences + 1] = si
-    end
-  end
+  local a = plain_lua.analysis(post, W, rt_first, all_quoted)
+  a.quote_tweet, a.sales_raw, a.sales = plain_lua.quote_tweet(post), score, { score = score }
+  a.invitation = post:invitation(W, rt_first, all_quoted, score)
   a.share = post:share(a, THRESHOLD)
   a.share_threshold = THRESHOLD
   return a
@@ -249,14 +231,10 @@ return {
   docs = "A test rule: reports each analysis that differs from the plain Lua.",
 
   check = function(post, ctx)
-    local rts = { false }
-    local rt = post.text:find("RT", 1, true)
-    if rt then
-      rts[#rts + 1] = rt
-    end
-    local compared, selfref, differences = 0, 0, 0
+    local report, done = compare.differences(ctx)
+    local compared, selfref = 0, 0
     for wi, W in ipairs(WORD_LISTS) do
-      for _, rt_first in ipairs(rts) do
+      for _, rt_first in ipairs(compare.retweet_offsets(post)) do
         for _, all_quoted in ipairs({ false, true }) do
           for _, score in ipairs({ 0, THRESHOLD }) do
             for _, names in ipairs({ false, NAMES }) do
@@ -284,11 +262,9 @@ return {
                 elseif not same_matches(firsts, want.first_person) then
                   d = #firsts .. " first-person matches, not " .. #want.first_person
                 end
-                if d and differences < 5 then
-                  differences = differences + 1
-                  ctx:report{ message = string.format("lists %d, rt %s, all quoted %s, score %d, "
-                    .. "names %s: %s", wi, tostring(rt_first), tostring(all_quoted), score,
-                    tostring(names and true), d), first = 1, last = 1 }
+                if d then
+                  report("lists %d, rt %s, all quoted %s, score %d, names %s: %s", wi,
+                    tostring(rt_first), tostring(all_quoted), score, tostring(names and true), d)
                 end
               end
             end
@@ -296,7 +272,6 @@ return {
         end
       end
     end
-    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. selfref,
-      first = 1, last = 1 }
+    done(compared, selfref)
   end,
 }

@@ -7,19 +7,18 @@
 -- threshold, with the post's quote-tweet and its invitation (post:invitation, checked by
 -- invitation-diff); each difference is a warning, and one info finding counts the analyses
 -- compared and those with items shared. Used by test_words_outside.py.
-local plain = require("lib.plain")
-local lower_bound = plain.lower_bound
-local span_index = plain.span_index
-local person_set = plain.person_set
-local is_person = plain.is_person
-local find = plain.find
-local region = plain.region
-local own_options = plain.own_options
-local matches = plain.matches
-local any_match = plain.any_match
-local OWN = plain.OWN
-local ANYWHERE = plain.ANYWHERE
-local covered_by = plain.covered_by
+local compare = require("lib.compare")
+local plain_lua = require("lib.plain")
+local lower_bound = plain_lua.lower_bound
+local person_set = plain_lua.person_set
+local is_person = plain_lua.is_person
+local find = plain_lua.find
+local region = plain_lua.region
+local matches = plain_lua.matches
+local any_match = plain_lua.any_match
+local OWN = plain_lua.OWN
+local ANYWHERE = plain_lua.ANYWHERE
+local covered_by = plain_lua.covered_by
 
 local LISTS = {
   framing = { "new post", "new blog post", "check out", "read", "via", "ニュース" },
@@ -32,7 +31,7 @@ local LISTS = {
 }
 
 local function word_lists(lang, substring)
-  return plain.word_lists(LISTS, lang, substring)
+  return plain_lua.word_lists(LISTS, lang, substring)
 end
 
 local WORD_LISTS = { word_lists("en", false), word_lists("es", false), word_lists("de", false),
@@ -178,20 +177,8 @@ end
 -- ---- the comparison ----
 
 local function plain(post, W, rt_first, all_quoted, quote_tweet, sales_raw, invitation)
-  local a = { post = post, W = W, found = {}, rt_first = rt_first, all_quoted = all_quoted,
-    quote_tweet = quote_tweet, sales_raw = sales_raw, invitation = invitation,
-    quote_index = span_index(post.quotes) }
-  own_options(a)
-  local _
-  a.own, a.own_in_sentence, _, a.word_span =
-    post:words_outside(post.quotes, all_quoted and 1 or rt_first)
-  a.own_sentences, a.own_sentence_spans = {}, {}
-  for si, s in ipairs(post.sentences) do
-    if a.own_in_sentence[si] then
-      a.own_sentences[#a.own_sentences + 1] = si
-      a.own_sentence_spans[#a.own_sentence_spans + 1] = s
-    end
-  end
+  local a = plain_lua.analysis(post, W, rt_first, all_quoted)
+  a.quote_tweet, a.sales_raw, a.invitation = quote_tweet, sales_raw, invitation
   analyze_share(a, THRESHOLD)
   return a.share
 end
@@ -225,20 +212,11 @@ return {
   docs = "A test rule: reports each analysis that differs from the plain Lua.",
 
   check = function(post, ctx)
-    local rts = { false, #post.text // 2 }
-    local rt = post.text:find("RT", 1, true)
-    if rt then
-      rts[#rts + 1] = rt
-    end
-    local quote_tweet
-    for _, q in ipairs(post.quotes) do
-      if q.text:sub(1, 1) == "@" then
-        quote_tweet = quote_tweet or q
-      end
-    end
-    local compared, shared, differences = 0, 0, 0
+    local report, done = compare.differences(ctx)
+    local quote_tweet = plain_lua.quote_tweet(post)
+    local compared, shared = 0, 0
     for wi, W in ipairs(WORD_LISTS) do
-      for _, rt_first in ipairs(rts) do
+      for _, rt_first in ipairs(compare.retweet_offsets(post, true)) do
         for _, all_quoted in ipairs({ false, true }) do
           for _, sales in ipairs({ 0, THRESHOLD }) do
             local invitation = post:invitation(W, rt_first or nil, all_quoted, sales)
@@ -252,16 +230,14 @@ return {
               shared = shared + 1
             end
             local d = difference(got, want)
-            if d and differences < 5 then
-              differences = differences + 1
-              ctx:report{ message = string.format("lists %d, rt %s, all quoted %s, sales %d: %s",
-                wi, tostring(rt_first), tostring(all_quoted), sales, d), first = 1, last = 1 }
+            if d then
+              report("lists %d, rt %s, all quoted %s, sales %d: %s", wi, tostring(rt_first),
+                tostring(all_quoted), sales, d)
             end
           end
         end
       end
     end
-    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. shared,
-      first = 1, last = 1 }
+    done(compared, shared)
   end,
 }

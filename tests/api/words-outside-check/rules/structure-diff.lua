@@ -6,16 +6,17 @@
 -- whether all of it is one; each difference is a warning, and one info finding counts the
 -- analyses compared and those with retweeted text, a quote-tweet or a quotation tag. Used by
 -- test_words_outside.py.
-local plain = require("lib.plain")
-local span_index = plain.span_index
-local WITH_QUOTED = plain.WITH_QUOTED
-local find = plain.find
+local compare = require("lib.compare")
+local plain_lua = require("lib.plain")
+local span_index = plain_lua.span_index
+local WITH_QUOTED = plain_lua.WITH_QUOTED
+local find = plain_lua.find
 
 local LISTS = { framing = { "quote of the day", "as they say", "via", "tageszitat", "名言",
   "cita del día", "new post", "so excited" } }
 
 local function word_lists(lang, substring)
-  return plain.word_lists(LISTS, lang, substring)
+  return plain_lua.word_lists(LISTS, lang, substring)
 end
 
 local WORD_LISTS = { word_lists("en", false), word_lists("de", false), word_lists("ja", true) }
@@ -93,7 +94,8 @@ return {
   docs = "A test rule: reports each analysis that differs from the plain Lua.",
 
   check = function(post, ctx)
-    local compared, retweets, differences = 0, 0, 0
+    local report, done = compare.differences(ctx)
+    local compared, retweets = 0, 0
     for wi, W in ipairs(WORD_LISTS) do
       local a = { post = post, W = W, found = {} }
       a.rt_first = find_retweet(a)
@@ -113,12 +115,10 @@ return {
       elseif all_quoted ~= a.all_quoted then
         d = "all_quoted " .. tostring(all_quoted)
       end
-      if d and differences < 5 then
-        differences = differences + 1
-        ctx:report{ message = string.format("lists %d: %s", wi, d), first = 1, last = 1 }
+      if d then
+        report("lists %d: %s", wi, d)
       end
     end
-    ctx:report{ severity = "info", message = "compared " .. compared .. " " .. retweets,
-      first = 1, last = 1 }
+    done(compared, retweets)
   end,
 }
