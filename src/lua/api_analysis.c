@@ -36,14 +36,9 @@
 #include <lauxlib.h>
 
 #include "lua/api_internal.h"
+#include "lua/char_class.h"
 #include "lua/host.h"
 #include "unicode.h"
-
-static bool is_space(unsigned char c)
-{
-	/* Lua's %s: isspace in the C locale */
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
 
 /* Whether the text between two listed words splits a segment: what Lua's
  * gap:find("\n") or gap:find("%s%-+%s") or a ':', '|', '—' or '–' in it found before. */
@@ -57,11 +52,11 @@ static bool separates(const char *gap, size_t n)
 		if (c == 0xE2 && i + 2 < n && (unsigned char)gap[i + 1] == 0x80 &&
 		    ((unsigned char)gap[i + 2] == 0x94 || (unsigned char)gap[i + 2] == 0x93))
 			return true;
-		if (is_space(c) && i + 1 < n && gap[i + 1] == '-') {
+		if (cc_space(c) && i + 1 < n && gap[i + 1] == '-') {
 			size_t j = i + 1;
 			while (j < n && gap[j] == '-')
 				j++;
-			if (j < n && is_space((unsigned char)gap[j]))
+			if (j < n && cc_space((unsigned char)gap[j]))
 				return true;
 		}
 	}
@@ -75,11 +70,6 @@ static bool has_byte_in(const char *s, size_t n, char lo, char hi)
 		if (s[i] >= lo && s[i] <= hi)
 			return true;
 	return false;
-}
-
-static bool has_ascii_letter(const char *s, size_t n)
-{
-	return has_byte_in(s, n, 'a', 'z') || has_byte_in(s, n, 'A', 'Z');
 }
 
 /* Whether word w is in the set at stack index set (none when it is not a table): looked up
@@ -103,7 +93,7 @@ bool api_title_case(lua_State *L, int stop, const struct post *p, const size_t *
 		const struct token *w = &tokens[index[k]];
 		const char *text = p->text + w->start;
 		size_t len = w->end - w->start;
-		if (len < 3 || in_set(L, stop, p, w) || !has_ascii_letter(text, len))
+		if (len < 3 || in_set(L, stop, p, w) || !cc_has_letter(text, len))
 			continue;
 		counted++;
 		if (api_word_capital(text, len) || has_byte_in(text, len, 'A', 'Z'))
@@ -275,7 +265,7 @@ static bool push_repeated_word(lua_State *L, const struct post *p, const size_t 
 		const struct token *w = &tokens[index[k]];
 		const char *norm = p->tk->norms.ptr + w->norm_off;
 		size_t len = w->norm_len;
-		if (len < 4 || !has_ascii_letter(norm, len) ||
+		if (len < 4 || !cc_has_letter(norm, len) ||
 		    (english && (ends_with(norm, len, "ed") || ends_with(norm, len, "ing") ||
 				 ends_with(norm, len, "ly"))) ||
 		    uni_grapheme_count(norm, len) < 4 || in_set(L, skip, p, w) ||

@@ -30,23 +30,8 @@
 
 #include "lua/api_internal.h"
 #include "lua/api_lists.h"
+#include "lua/char_class.h"
 #include "unicode.h"
-
-static bool is_c_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_c_punct(unsigned char c)
-{
-	return (c >= 33 && c <= 47) || (c >= 58 && c <= 64) || (c >= 91 && c <= 96) ||
-	       (c >= 123 && c <= 126);
-}
-
-static bool is_ascii_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 /* Any phrase of the list among sentence si's own text. */
 static bool sentence_has(struct word_lists *v, const char *name, size_t si)
@@ -140,7 +125,7 @@ static bool tag_before_mark(const char *t, size_t mark)
 {
 	/* back from the mark over a run of neither space nor '#', which must end at a '#' */
 	size_t k = mark;
-	while (k > 0 && !is_c_space((unsigned char)t[k - 1]) && t[k - 1] != '#')
+	while (k > 0 && !cc_space((unsigned char)t[k - 1]) && t[k - 1] != '#')
 		k--;
 	return k > 0 && t[k - 1] == '#' && k < mark;
 }
@@ -148,8 +133,8 @@ static bool tag_before_mark(const char *t, size_t mark)
 static bool mark_is_a_tags(const char *t, size_t n)
 {
 	size_t tail = n; /* the trailing run of spaces and punctuation */
-	while (tail > 0 && (is_c_space((unsigned char)t[tail - 1]) ||
-			    is_c_punct((unsigned char)t[tail - 1])))
+	while (tail > 0 && (cc_space((unsigned char)t[tail - 1]) ||
+			    cc_punct((unsigned char)t[tail - 1])))
 		tail--;
 	for (size_t q = tail; q < n; q++)
 		if (t[q] == '?' && tag_before_mark(t, q))
@@ -235,7 +220,7 @@ static bool link_follows(const struct word_lists *v, size_t si)
 	if (lo == nlinks)
 		return false;
 	for (size_t k = end; k < links[lo].start; k++)
-		if (p->text[k] == '\n' || is_ascii_alnum((unsigned char)p->text[k]))
+		if (p->text[k] == '\n' || cc_alnum((unsigned char)p->text[k]))
 			return false;
 	return true;
 }

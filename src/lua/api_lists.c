@@ -87,6 +87,26 @@ void api_own_words(lua_State *L, struct word_lists *v, struct post *p, lua_Integ
 	find_own_words(v);
 }
 
+void api_raw_field(lua_State *L, int t, const char *field)
+{
+	lua_pushstring(L, field);
+	lua_rawget(L, t);
+}
+
+void api_lists_open_analysis(lua_State *L, struct word_lists *v, struct post *p, int a)
+{
+	a = lua_absindex(L, a);
+	api_raw_field(L, a, "W");
+	luaL_checktype(L, -1, LUA_TTABLE);
+	int w = lua_gettop(L);
+	api_raw_field(L, a, "rt_first");
+	lua_Integer rt_first = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
+	api_raw_field(L, a, "all_quoted");
+	bool all_quoted = lua_toboolean(L, -1);
+	lua_pop(L, 2);
+	api_lists_open(L, v, p, w, rt_first, all_quoted);
+}
+
 void api_lists_read(lua_State *L, struct word_lists *v, struct post *p, int w,
 		    lua_Integer rt_first, bool all_quoted)
 {
@@ -153,6 +173,18 @@ bool api_in_set(struct word_lists *v, int set, size_t word)
 	bool found = lua_gettable(L, set) != LUA_TNIL && lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	return found;
+}
+
+int api_person_open(struct word_lists *v)
+{
+	int first = api_set_open(v, "first_person");
+	api_set_open(v, "second_person");
+	return first;
+}
+
+bool api_is_person(struct word_lists *v, int person, size_t word)
+{
+	return api_in_set(v, person, word) || api_in_set(v, person + 1, word);
 }
 
 bool api_set_has(struct word_lists *v, const char *set, size_t word)
@@ -235,6 +267,21 @@ bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t 
 		if (stop <= end && wanted_at(v, want, start) && fn(ud, &m))
 			return true;
 	}
+	return false;
+}
+
+bool api_mark_match_words(void *ud, const struct list_match *m)
+{
+	struct word_marks *marks = ud;
+	const struct word_lists *v = marks->v;
+	if (m->nwords > 0) {
+		for (size_t i = m->word; i < m->word + m->nwords; i++)
+			marks->marked[i] = true;
+		return false;
+	}
+	for (size_t i = 0; i < v->nwords; i++)
+		if (v->words[i].start >= m->start && v->words[i].end <= m->stop)
+			marks->marked[i] = true;
 	return false;
 }
 

@@ -40,6 +40,15 @@ enum region_want { OWN_ONLY, NOT_QUOTED, ANYWHERE };
  * post.norms or nil), which must stay while v is used. */
 void api_lists_open(lua_State *L, struct word_lists *v, struct post *p, int w,
 		    lua_Integer rt_first, bool all_quoted);
+/* api_lists_open for the analysis table at stack index a (the golden rules' a): reads its
+ * word lists, retweeted text and whole quotation raw (a.W, a.rt_first, a.all_quoted: its
+ * metatable makes parts when asked for a missing key), and pushes a.W before the four
+ * slots. */
+void api_lists_open_analysis(lua_State *L, struct word_lists *v, struct post *p, int a);
+
+/* Pushes t[field], raw. */
+void api_raw_field(lua_State *L, int t, const char *field);
+
 /* api_lists_open without the own words (v->own and the others are left unset): for finding
  * where the retweeted text starts and whether all is a quotation, which the own words
  * depend on. */
@@ -74,6 +83,12 @@ bool api_set_has(struct word_lists *v, const char *set, size_t word);
 int api_set_open(struct word_lists *v, const char *set);
 bool api_in_set(struct word_lists *v, int set, size_t word);
 
+/* "I" or "you", the poster speaking or speaking to the reader: api_person_open pushes
+ * W.sets.first_person and W.sets.second_person and returns the first's slot, which
+ * api_is_person reads. */
+int api_person_open(struct word_lists *v);
+bool api_is_person(struct word_lists *v, int person, size_t word);
+
 /* A match of a list: text [start, stop); its words [word, word + nwords), or nwords 0 for a
  * substring match; the list's phrase it matched. Returns true to stop the walk. */
 struct list_match {
@@ -90,6 +105,14 @@ typedef bool (*list_match_fn)(void *ud, const struct list_match *m);
  * match), in no particular order. */
 bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t end,
 		   enum region_want want, list_match_fn fn, void *ud);
+
+/* A list_match_fn that marks the words of each match in marks->marked (per word): those of
+ * a phrase match, or the words lying in a substring match. */
+struct word_marks {
+	const struct word_lists *v;
+	bool *marked;
+};
+bool api_mark_match_words(void *marks, const struct list_match *m);
 
 /* Whether list `name` has a match in [first, end) as api_list_each reads them. */
 bool api_list_any(struct word_lists *v, const char *name, size_t first, size_t end,

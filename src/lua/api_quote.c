@@ -27,25 +27,10 @@
 
 #include "lua/api_internal.h"
 #include "lua/api_lists.h"
+#include "lua/char_class.h"
 #include "lua/host.h"
 #include "token.h"
 #include "unicode.h"
-
-static bool is_c_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_ascii_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static void raw_field(lua_State *L, int table, const char *field)
-{
-	lua_pushstring(L, field);
-	lua_rawget(L, table);
-}
 
 struct quote_run {
 	struct word_lists v;
@@ -63,26 +48,6 @@ static bool inside(const struct quote_run *q, size_t i)
 	for (size_t k = q->nquotes; k-- > 0;)
 		if (q->quotes[k].start <= w->start && w->start < q->quotes[k].end)
 			return w->end <= q->quotes[k].end;
-	return false;
-}
-
-static bool is_person(struct quote_run *q, size_t i)
-{
-	return api_in_set(&q->v, q->person, i) || api_in_set(&q->v, q->person + 1, i);
-}
-
-static bool remove_words(void *ud, const struct list_match *m)
-{
-	struct quote_run *q = ud;
-	if (m->nwords > 0) {
-		for (size_t i = m->word; i < m->word + m->nwords; i++)
-			q->removed[i] = true;
-		return false;
-	}
-	/* a substring match: the words lying in it */
-	for (size_t i = 0; i < q->v.nwords; i++)
-		if (q->v.words[i].start >= m->start && q->v.words[i].end <= m->stop)
-			q->removed[i] = true;
 	return false;
 }
 
@@ -109,7 +74,7 @@ static size_t decoration(const char *s, size_t n)
 		if (len < 0)
 			return 0;
 		if (pos + 1 > 64 || is_dash(c) ||
-		    (c < 0x80 && (is_ascii_alnum((unsigned char)c) || c == '@' || c == '#')))
+		    (c < 0x80 && (cc_alnum((unsigned char)c) || c == '@' || c == '#')))
 			return skip;
 		if (c >= 0x80) { /* a letter of another script: a word, as lint.words reads one */
 			size_t words = 0;
@@ -157,7 +122,7 @@ static void remove_attributions(struct quote_run *q)
 			if (t->end <= s->start && s->start + 1 - t->end <= 24) {
 				bool word = false; /* only decoration between */
 				for (size_t i = t->end; i < s->start && !word; i++)
-					word = is_ascii_alnum((unsigned char)text[i]);
+					word = cc_alnum((unsigned char)text[i]);
 				after_quote = after_quote || !word;
 			}
 			/* the dash can also sit inside the quote's own sentence: '"..." - Name' */
@@ -175,7 +140,7 @@ static void remove_attributions(struct quote_run *q)
 		for (size_t i = s->first_word; i < s->first_word + s->nwords; i++) {
 			if (!inside(q, i)) {
 				outside++;
-				person = person || is_person(q, i);
+				person = person || api_is_person(&q->v, q->person, i);
 			}
 		}
 		if (outside <= 7 && !person)
@@ -200,14 +165,14 @@ static void remove_names_before_quotes(struct quote_run *q)
 		while (line > from && text[line - 1] != '\n')
 			line--;
 		size_t tail = end; /* ":" then spaces at the end of the line */
-		while (tail > line && is_c_space((unsigned char)text[tail - 1]))
+		while (tail > line && cc_space((unsigned char)text[tail - 1]))
 			tail--;
 		if (tail == line || text[tail - 1] != ':')
 			continue;
 		unsigned runs = 0; /* of [^%s:] */
 		bool in_run = false;
 		for (size_t i = line; i < end; i++) {
-			bool part = !is_c_space((unsigned char)text[i]) && text[i] != ':';
+			bool part = !cc_space((unsigned char)text[i]) && text[i] != ':';
 			runs += part && !in_run;
 			in_run = part;
 		}
@@ -225,15 +190,11 @@ int api_post_quote(lua_State *L)
 	luaL_checktype(L, 2, LUA_TTABLE);
 	lua_settop(L, 2);
 	const int a = 2;
-	raw_field(L, a, "W"); /* 3 */
-	luaL_checktype(L, 3, LUA_TTABLE);
-	raw_field(L, a, "rt_first");
-	lua_Integer rt_first = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
-	raw_field(L, a, "all_quoted");
+	api_raw_field(L, a, "all_quoted");
 	bool all_quoted = lua_toboolean(L, -1);
-	raw_field(L, a, "quote_tagged");
+	api_raw_field(L, a, "quote_tagged");
 	bool tagged = lua_toboolean(L, -1);
-	lua_pop(L, 3);
+	lua_pop(L, 2);
 	struct quote_run q = { 0 };
 	struct post *p = view->post;
 	post_tokens(p);
@@ -268,20 +229,20 @@ int api_post_quote(lua_State *L)
 		lua_setfield(L, answer, "remaining");
 		return 1;
 	}
-	api_lists_open(L, &q.v, p, 3, rt_first, false);
+	api_lists_open_analysis(L, &q.v, p, a); /* (not all quoted, here) */
 	struct word_lists *v = &q.v;
 	q.removed = lua_newuserdatauv(L, v->nwords ? v->nwords : 1, 0);
 	memset(q.removed, 0, v->nwords ? v->nwords : 1);
-	q.person = api_set_open(v, "first_person");
-	api_set_open(v, "second_person");
-	api_list_each(v, "framing", 0, p->len, OWN_ONLY, remove_words, &q);
-	api_list_each(v, "interjections", 0, p->len, OWN_ONLY, remove_words, &q);
-	if (rt_first > 0) { /* "RT", "MT" and interjections around retweeted text */
+	q.person = api_person_open(v);
+	struct word_marks marks = { v, q.removed };
+	api_list_each(v, "framing", 0, p->len, OWN_ONLY, api_mark_match_words, &marks);
+	api_list_each(v, "interjections", 0, p->len, OWN_ONLY, api_mark_match_words, &marks);
+	if (v->rt_start != SIZE_MAX) { /* "RT", "MT" and interjections around retweeted text */
 		int interjections = api_set_open(v, "interjections");
 		for (size_t i = 0; i < v->nwords; i++) {
 			size_t len;
 			const char *norm = api_word_norm(v, i, &len);
-			if ((lua_Integer)v->words[i].start + 1 >= rt_first &&
+			if (v->words[i].start >= v->rt_start &&
 			    ((len == 2 && (memcmp(norm, "rt", 2) == 0 || memcmp(norm, "mt", 2) == 0)) ||
 			     api_in_set(v, interjections, i)))
 				q.removed[i] = true;
@@ -297,7 +258,7 @@ int api_post_quote(lua_State *L)
 			left[nleft++] = i;
 	bool person = false;
 	for (size_t k = 0; k < nleft && !person; k++)
-		person = is_person(&q, left[k]);
+		person = api_is_person(v, q.person, left[k]);
 	if (tagged && nleft <= 3 && !person)
 		nleft = 0; /* a short trailing name in a post tagged as a quotation */
 	if (nleft <= 2) { /* a lone name left over at the end ("... #SXSW Lavelle") */

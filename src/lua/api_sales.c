@@ -34,22 +34,8 @@
 
 #include "lua/api_internal.h"
 #include "lua/api_lists.h"
+#include "lua/char_class.h"
 #include "lua/host.h"
-
-static bool is_c_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_ascii_alnum(unsigned char c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
 
 /* The body being searched: s[0..n), its offset in the post. */
 struct subject {
@@ -65,14 +51,14 @@ static bool has_at(const struct subject *b, size_t i, const char *lit, size_t le
 /* %f[%d]: the byte before i (none at the start) is no digit, the one at i is. */
 static bool digit_frontier(const struct subject *b, size_t i)
 {
-	return i < b->n && is_digit((unsigned char)b->s[i]) &&
-	       (i == 0 || !is_digit((unsigned char)b->s[i - 1]));
+	return i < b->n && cc_digit((unsigned char)b->s[i]) &&
+	       (i == 0 || !cc_digit((unsigned char)b->s[i - 1]));
 }
 
 /* The end of a run of [%d,%.] from i. */
 static size_t number_end(const struct subject *b, size_t i)
 {
-	while (i < b->n && (is_digit((unsigned char)b->s[i]) || b->s[i] == ',' || b->s[i] == '.'))
+	while (i < b->n && (cc_digit((unsigned char)b->s[i]) || b->s[i] == ',' || b->s[i] == '.'))
 		i++;
 	return i;
 }
@@ -80,7 +66,7 @@ static size_t number_end(const struct subject *b, size_t i)
 /* "%s?" then lit at i: the end, or 0 for none (lit is never empty). */
 static size_t space_then(const struct subject *b, size_t i, const char *lit, size_t len)
 {
-	if (i < b->n && is_c_space((unsigned char)b->s[i]) && has_at(b, i + 1, lit, len))
+	if (i < b->n && cc_space((unsigned char)b->s[i]) && has_at(b, i + 1, lit, len))
 		return i + 1 + len;
 	return has_at(b, i, lit, len) ? i + len : 0;
 }
@@ -102,15 +88,15 @@ static size_t match_at(const struct subject *b, const struct pattern *pat, size_
 		return has_at(b, i, pat->lit, len) ? i + len : 0;
 	case MONTH_ABBREVIATION: /* "/mo%f[%W]": not followed by a letter or digit */
 		return has_at(b, i, pat->lit, len) &&
-		       (i + len == b->n || !is_ascii_alnum((unsigned char)b->s[i + len])) ? i + len : 0;
+		       (i + len == b->n || !cc_alnum((unsigned char)b->s[i + len])) ? i + len : 0;
 	case SIGN_FIRST:
 		if (!has_at(b, i, pat->lit, len))
 			return 0;
 		end = i + len;
-		if (end < b->n && is_c_space((unsigned char)b->s[end]) && end + 1 < b->n &&
-		    is_digit((unsigned char)b->s[end + 1]))
+		if (end < b->n && cc_space((unsigned char)b->s[end]) && end + 1 < b->n &&
+		    cc_digit((unsigned char)b->s[end + 1]))
 			end++;
-		return end < b->n && is_digit((unsigned char)b->s[end]) ? number_end(b, end) : 0;
+		return end < b->n && cc_digit((unsigned char)b->s[end]) ? number_end(b, end) : 0;
 	case SIGN_LAST:
 		if (!digit_frontier(b, i))
 			return 0;
@@ -119,7 +105,7 @@ static size_t match_at(const struct subject *b, const struct pattern *pat, size_
 		if (!digit_frontier(b, i))
 			return 0;
 		end = i;
-		while (end < b->n && is_digit((unsigned char)b->s[end]))
+		while (end < b->n && cc_digit((unsigned char)b->s[end]))
 			end++;
 		end = space_then(b, end, pat->lit, len);
 		return end ? space_then(b, end, pat->tail, strlen(pat->tail)) : 0;
@@ -324,18 +310,8 @@ int api_post_sales(lua_State *L)
 	luaL_checktype(L, 2, LUA_TTABLE);
 	luaL_checktype(L, 3, LUA_TTABLE);
 	lua_settop(L, 3);
-	lua_pushliteral(L, "W");
-	lua_rawget(L, 2); /* 4 */
-	luaL_checktype(L, 4, LUA_TTABLE);
-	lua_pushliteral(L, "rt_first");
-	lua_rawget(L, 2);
-	lua_Integer rt_first = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
-	lua_pushliteral(L, "all_quoted");
-	lua_rawget(L, 2);
-	bool all_quoted = lua_toboolean(L, -1);
-	lua_pop(L, 2);
 	struct word_lists v;
-	api_lists_open(L, &v, view->post, 4, rt_first, all_quoted);
+	api_lists_open_analysis(L, &v, view->post, 2);
 	const struct post *p = v.p;
 	size_t first = p->body_start, end = p->body_end;
 	lua_createtable(L, 0, 4);
@@ -353,7 +329,7 @@ int api_post_sales(lua_State *L)
 	}
 	bool digits = false;
 	for (size_t i = first; i < end && !digits; i++)
-		digits = is_digit((unsigned char)p->text[i]);
+		digits = cc_digit((unsigned char)p->text[i]);
 	if (digits) {
 		struct subject lower = body_of(L, p, true);
 		bool percent = each_sign(L, &lower, percent_patterns,

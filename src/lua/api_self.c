@@ -31,25 +31,15 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/api_lists.h"
+#include "lua/char_class.h"
 #include "lua/host.h"
-
-static bool is_c_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static void raw_field(lua_State *L, int table, const char *field)
-{
-	lua_pushstring(L, field);
-	lua_rawget(L, table);
-}
 
 /* Whether raw field of the table at index is truthy. */
 static bool raw_truthy(lua_State *L, int table, const char *field)
 {
 	if (!lua_istable(L, table))
 		return false;
-	raw_field(L, table, field);
+	api_raw_field(L, table, field);
 	bool truthy = lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	return truthy;
@@ -236,7 +226,7 @@ static bool invitation_turns(lua_State *L, int a)
 {
 	int top = lua_gettop(L);
 	bool turns = false;
-	raw_field(L, a, "invitation");
+	api_raw_field(L, a, "invitation");
 	if (lua_istable(L, -1) && lua_getfield(L, -1, "sentences") == LUA_TTABLE) {
 		int list = lua_gettop(L);
 		lua_Integer n = (lua_Integer)lua_rawlen(L, list);
@@ -261,7 +251,7 @@ static bool long_quotation(const struct post *p)
 		unsigned runs = 0;
 		bool in_run = false;
 		for (size_t i = quotes[k].inner_start; i < quotes[k].inner_end; i++) {
-			bool space = is_c_space((unsigned char)p->text[i]);
+			bool space = cc_space((unsigned char)p->text[i]);
 			runs += !space && !in_run;
 			in_run = !space;
 		}
@@ -274,7 +264,7 @@ static bool long_quotation(const struct post *p)
 static bool shares_a_link(lua_State *L, int a)
 {
 	bool link = false;
-	raw_field(L, a, "share");
+	api_raw_field(L, a, "share");
 	if (lua_istable(L, -1) && lua_getfield(L, -1, "items") == LUA_TTABLE) {
 		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
 		for (lua_Integer k = 1; k <= n && !link; k++) {
@@ -300,15 +290,10 @@ int api_post_self(lua_State *L)
 	const void *names = lua_isnoneornil(L, 3) ? NULL : luaL_checkudata(L, 3, API_TYPE_PHRASES);
 	lua_settop(L, 3);
 	const int a = 2;
-	raw_field(L, a, "W"); /* 4 */
-	luaL_checktype(L, 4, LUA_TTABLE);
-	raw_field(L, a, "rt_first");
-	lua_Integer rt_first = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
-	bool all_quoted = raw_truthy(L, a, "all_quoted");
 	bool quote_tweet = raw_truthy(L, a, "quote_tweet");
-	lua_pop(L, 1);
 	struct word_lists v;
-	api_lists_open(L, &v, view->post, 4, rt_first, all_quoted);
+	api_lists_open_analysis(L, &v, view->post, a); /* a.W at 4 */
+	bool retweet = v.rt_start != SIZE_MAX;
 	if (v.nown == 0) { /* nothing of the poster's own: nothing to judge */
 		lua_pushboolean(L, 0);
 		lua_pushnil(L);
@@ -332,14 +317,14 @@ int api_post_self(lua_State *L)
 		selfref = elided_subject(&v, english);
 	}
 	if (!selfref) {
-		raw_field(L, a, "sales");
+		api_raw_field(L, a, "sales");
 		lua_Number score = 0;
 		if (lua_istable(L, -1)) {
 			lua_getfield(L, -1, "score");
 			score = lua_tonumber(L, -1);
 			lua_pop(L, 1);
 		}
-		raw_field(L, a, "share_threshold");
+		api_raw_field(L, a, "share_threshold");
 		lua_Number threshold = lua_isnil(L, -1) ? 3 : lua_tonumber(L, -1);
 		lua_pop(L, 2);
 		if (score >= threshold)
@@ -357,7 +342,7 @@ int api_post_self(lua_State *L)
 		     thanks > not_thanks || invitation_turns(L, a);
 
 	bool possessive = api_list_any(&v, "first_person_possessive", first, end, OWN_ONLY);
-	bool external = rt_first > 0 || quote_tweet || (!possessive && long_quotation(p));
+	bool external = retweet || quote_tweet || (!possessive && long_quotation(p));
 	if (!external && shares_a_link(L, a))
 		external = !possessive || api_list_any(&v, "item_words", first, end, OWN_ONLY);
 

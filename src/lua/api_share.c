@@ -31,6 +31,7 @@
 
 #include "lua/api_internal.h"
 #include "lua/api_lists.h"
+#include "lua/char_class.h"
 #include "lua/host.h"
 
 enum item_kind { ITEM_RETWEET, ITEM_QUOTE_TWEET, ITEM_LINK };
@@ -48,19 +49,6 @@ struct share {
 	int person;     /* stack slots of W.sets.first_person, then second_person */
 };
 
-static bool is_ascii_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool has_ascii_letter(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z'))
-			return true;
-	return false;
-}
-
 static bool genuine_at(struct share *sh, size_t si)
 {
 	lua_State *L = sh->v.L;
@@ -70,28 +58,6 @@ static bool genuine_at(struct share *sh, size_t si)
 		       lua_toboolean(L, -1);
 	lua_pop(L, 1);
 	return genuine;
-}
-
-/* "I" or "you": the poster speaking, or speaking to the reader (sh->person's two sets). */
-static bool is_person(struct share *sh, size_t word)
-{
-	return api_in_set(&sh->v, sh->person, word) || api_in_set(&sh->v, sh->person + 1, word);
-}
-
-/* A match of framing or interjections: its words are no comment. */
-static bool remove_words(void *ud, const struct list_match *m)
-{
-	struct share *sh = ud;
-	if (m->nwords > 0) {
-		for (size_t i = m->word; i < m->word + m->nwords; i++)
-			sh->removed[i] = true;
-		return false;
-	}
-	/* a substring match: the words lying in it */
-	for (size_t i = 0; i < sh->v.nwords; i++)
-		if (sh->v.words[i].start >= m->start && sh->v.words[i].end <= m->stop)
-			sh->removed[i] = true;
-	return false;
 }
 
 static void remove_titles(struct share *sh)
@@ -131,7 +97,7 @@ static void remove_link_title(struct share *sh, const struct item *item)
 		adjacent = true; /* only separators between, on one line */
 		for (lua_Integer k = s_last; k < item->first - 1; k++) {
 			unsigned char c = (unsigned char)v->p->text[k];
-			if (c == '\n' || is_ascii_alnum(c))
+			if (c == '\n' || cc_alnum(c))
 				adjacent = false;
 		}
 	}
@@ -141,7 +107,7 @@ static void remove_link_title(struct share *sh, const struct item *item)
 		size_t i = api_own_word(v, before, k);
 		if ((lua_Integer)v->words[i].end < item->first) {
 			upto = k + 1; /* own words come in text order */
-			person = person || is_person(sh, i);
+			person = person || api_is_person(v, sh->person, i);
 		}
 	}
 	if (adjacent && !person && !genuine_at(sh, before))
@@ -172,13 +138,6 @@ static void remove_after_framing_colon(struct share *sh)
 	}
 }
 
-/* Pushes a[field], raw: the analysis' metatable makes its topic when asked for a missing key. */
-static void raw_field(lua_State *L, int a, const char *field)
-{
-	lua_pushstring(L, field);
-	lua_rawget(L, a);
-}
-
 static lua_Integer field_integer(lua_State *L, int table, const char *field)
 {
 	lua_getfield(L, table, field);
@@ -200,7 +159,7 @@ static size_t find_items(struct share *sh, int a, double threshold, struct item 
 		lua_Integer rt = (lua_Integer)v->rt_start + 1;
 		items[n++] = (struct item){ ITEM_RETWEET, rt, rt + 1, 0 };
 	}
-	raw_field(L, a, "quote_tweet");
+	api_raw_field(L, a, "quote_tweet");
 	if (lua_istable(L, -1)) {
 		int qt = lua_gettop(L);
 		items[n++] = (struct item){ ITEM_QUOTE_TWEET, field_integer(L, qt, "first"),
@@ -209,7 +168,7 @@ static size_t find_items(struct share *sh, int a, double threshold, struct item 
 	lua_pop(L, 1);
 	const struct post *p = v->p;
 	bool own_media = api_list_any(v, "own_media", p->body_start, p->body_end, OWN_ONLY);
-	raw_field(L, a, "sales_raw");
+	api_raw_field(L, a, "sales_raw");
 	bool is_sales = lua_tonumber(L, -1) >= threshold;
 	lua_pop(L, 1);
 	const struct token *links = p->tk->tokens[TOK_LINK].items;
@@ -256,15 +215,8 @@ int api_post_share(lua_State *L)
 	lua_settop(L, 3);
 	const int a = 2;
 	struct share sh = { 0 };
-	raw_field(L, a, "W"); /* 4 */
-	luaL_checktype(L, 4, LUA_TTABLE);
-	raw_field(L, a, "rt_first");
-	lua_Integer rt_first = lua_toboolean(L, -1) ? luaL_checkinteger(L, -1) : 0;
-	raw_field(L, a, "all_quoted");
-	bool all_quoted = lua_toboolean(L, -1);
-	lua_pop(L, 2);
-	api_lists_open(L, &sh.v, view->post, 4, rt_first, all_quoted);
-	raw_field(L, a, "invitation");
+	api_lists_open_analysis(L, &sh.v, view->post, a); /* a.W at 4 */
+	api_raw_field(L, a, "invitation");
 	if (lua_istable(L, -1))
 		lua_getfield(L, -1, "genuine_at");
 	else
@@ -288,12 +240,13 @@ int api_post_share(lua_State *L)
 		lua_getfield(L, 1, "norms");
 		lua_replace(L, v->norms);
 	}
-	sh.person = api_set_open(v, "first_person");
-	api_set_open(v, "second_person");
+	sh.person = api_person_open(v);
 	sh.removed = lua_newuserdatauv(L, v->nwords ? v->nwords : 1, 0);
 	memset(sh.removed, 0, v->nwords ? v->nwords : 1);
-	api_list_each(v, "framing", 0, p->len, OWN_ONLY, remove_words, &sh);
-	api_list_each(v, "interjections", 0, p->len, OWN_ONLY, remove_words, &sh);
+	/* framing and interjections are no comment */
+	struct word_marks marks = { v, sh.removed };
+	api_list_each(v, "framing", 0, p->len, OWN_ONLY, api_mark_match_words, &marks);
+	api_list_each(v, "interjections", 0, p->len, OWN_ONLY, api_mark_match_words, &marks);
 	lua_getfield(L, 4, "lang");
 	const char *lang = lua_tostring(L, -1);
 	bool titled = lang && (strcmp(lang, "en") == 0 || strcmp(lang, "es") == 0);
@@ -313,9 +266,9 @@ int api_post_share(lua_State *L)
 			continue;
 		size_t len;
 		const char *norm = api_word_norm(v, i, &len);
-		if (is_person(&sh, i))
+		if (api_is_person(v, sh.person, i))
 			person = true;
-		else if (has_ascii_letter(norm, len) && !api_in_set(v, stopwords, i))
+		else if (cc_has_letter(norm, len) && !api_in_set(v, stopwords, i))
 			content++;
 	}
 	lua_settop(L, share);

@@ -25,12 +25,8 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/api_lists.h"
+#include "lua/char_class.h"
 #include "lua/host.h"
-
-static bool is_c_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
 
 /* Whether the "RT" or "MT" at word i retweets (see above). */
 static bool retweets(const struct post *p, size_t i)
@@ -47,7 +43,7 @@ static bool retweets(const struct post *p, size_t i)
 	if (n > 0 && (after[0] == '@' || after[0] == ':'))
 		return true;
 	size_t k = 0;
-	while (k < n && is_c_space((unsigned char)after[k]))
+	while (k < n && cc_space((unsigned char)after[k]))
 		k++;
 	if (k > 0 && k < n && after[k] == '@')
 		return true;
