@@ -14,6 +14,20 @@ function M.same_list(x, y)
   return true
 end
 
+-- Whether two lists of ranges ({ first, last, text }: matches, signs) are the same ranges of
+-- the same text, in the same order.
+function M.same_ranges(x, y)
+  if #x ~= #y then
+    return false
+  end
+  for k = 1, #x do
+    if x[k].first ~= y[k].first or x[k].last ~= y[k].last or x[k].text ~= y[k].text then
+      return false
+    end
+  end
+  return true
+end
+
 -- Whether f() raises an error whose message contains the Lua pattern.
 function M.raises(f, pattern)
   local ok, err = pcall(f)

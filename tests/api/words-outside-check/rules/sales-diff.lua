@@ -237,18 +237,6 @@ local function plain(post, W, rt_first, all_quoted)
   return a.sales
 end
 
-local function same_signs(x, y)
-  if #x ~= #y then
-    return false
-  end
-  for k = 1, #x do
-    if x[k].first ~= y[k].first or x[k].last ~= y[k].last or x[k].text ~= y[k].text then
-      return false
-    end
-  end
-  return true
-end
-
 local function keys(set)
   local list = {}
   for k, v in pairs(set) do
@@ -270,7 +258,7 @@ return {
     for kind, args in pairs({ percent = { PERCENT_OFF_PATTERNS, true },
       price = { PRICE_PATTERNS, false }, price_words = { PRICE_PATTERNS, false, PRICE_WORDS } }) do
       local got, want = post:sales_signs(kind), body_matches(a, args[1], args[2], args[3])
-      if not same_signs(got, want) then
+      if not compare.same_ranges(got, want) then
         report("%s: %d signs, not %d", kind, #got, #want)
       end
     end

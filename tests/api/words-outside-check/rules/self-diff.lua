@@ -212,18 +212,6 @@ local function analysis_of(post, W, rt_first, all_quoted, score)
   return a
 end
 
-local function same_matches(x, y)
-  if #x ~= #y then
-    return false
-  end
-  for k = 1, #x do
-    if x[k].first ~= y[k].first or x[k].last ~= y[k].last or x[k].text ~= y[k].text then
-      return false
-    end
-  end
-  return true
-end
-
 return {
   id = "self-diff",
   severity = "warning",
@@ -259,7 +247,7 @@ return {
                   d = "turns " .. tostring(turns)
                 elseif external ~= want.external then
                   d = "external " .. tostring(external)
-                elseif not same_matches(firsts, want.first_person) then
+                elseif not compare.same_ranges(firsts, want.first_person) then
                   d = #firsts .. " first-person matches, not " .. #want.first_person
                 end
                 if d then
