@@ -124,18 +124,25 @@ static bool dump_stripped_to(lua_State *L, const char *name, const char *lint_ou
 	size_t stripped_len = 0;
 	bool ok = lua_dump(L, write_to_memory, &whole, 0) == 0 &&
 		  strip_local_names(whole.data, whole.len, &stripped, &stripped_len);
-	if (ok && luaL_loadbufferx(L, (const char *)stripped, stripped_len, name, "b") != LUA_OK) {
-		fprintf(stderr, "compile_lua: %s: the stripped chunk does not load: %s\n", name,
-			lua_tostring(L, -1));
-		ok = false;
+	if (!ok) {
+		fprintf(stderr, "compile_lua: %s: cannot strip the chunk's names\n", name);
+	} else {
+		/* (pops what it pushed: the function, or the error) */
+		if (luaL_loadbufferx(L, (const char *)stripped, stripped_len, name, "b") != LUA_OK) {
+			fprintf(stderr, "compile_lua: %s: the stripped chunk does not load: %s\n",
+				name, lua_tostring(L, -1));
+			ok = false;
+		}
+		lua_pop(L, 1);
 	}
-	lua_pop(L, ok ? 1 : 0);
 	FILE *f = ok ? fopen(lint_out, "wb") : NULL;
-	ok = f && fwrite(stripped, 1, stripped_len, f) == stripped_len;
-	if (f && fclose(f) != 0)
-		ok = false;
-	if (!ok)
-		fprintf(stderr, "compile_lua: cannot write %s\n", lint_out);
+	if (ok) {
+		ok = f && fwrite(stripped, 1, stripped_len, f) == stripped_len;
+		if (f && fclose(f) != 0)
+			ok = false;
+		if (!ok)
+			fprintf(stderr, "compile_lua: cannot write %s\n", lint_out);
+	}
 	free(whole.data);
 	free(stripped);
 	return ok;
