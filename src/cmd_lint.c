@@ -54,6 +54,23 @@ static bool use_color(const struct cli *cli)
 
 struct bad_configs;
 
+/* collect_pass, once every post is computed: check_set of the rules with collect over the
+ * collected data of the linted and the context posts, in parts that the threads run at the
+ * same time, each part's rules in its thread's session (session_lint_set_part): prepared by
+ * calendar_prepare, run by calendar_part, joined by collected_job. */
+struct calendar_pass {
+	struct set_post *posts; /* the calendar; part 0 reports into the calendar's reports */
+	size_t n;
+	size_t parts;           /* 0: the cache's calendar entry answered */
+	struct set_post **part_posts;  /* per part from 1: posts with the part's own reports */
+	struct report **part_reports;  /* per part from 1: a report per post (linted ones) */
+	bool *part_failed;             /* per part: a rule error */
+	size_t *before; /* per post: findings in its calendar report before the rules ran */
+	bool keyed;
+	uint64_t key[2];
+	long long started;
+};
+
 /* What every file of a lint run shares. */
 struct lint_run {
 	const struct cli *cli;
@@ -77,6 +94,8 @@ struct lint_run {
 	 * are done */
 	bool collect_pass;
 	struct context_result *context;
+	unsigned threads; /* the threads that lint, the caller's included */
+	struct calendar_pass pass;
 };
 
 /* One file's lint, computed by any thread and delivered (fixes written, set findings merged,
@@ -380,12 +399,11 @@ static void calendar_key_add(struct calendar_key *k, const uint64_t post_key[2],
 	}
 }
 
-/* collect_pass, once every post is computed: check_set of the rules with collect over the
- * collected data of the linted and the context posts. */
-static void collected_job(void *ud)
+static size_t calendar_prepare(void *ud)
 {
 	struct lint_run *run = ud;
-	long long started = timing_now();
+	struct calendar_pass *cp = &run->pass;
+	cp->started = timing_now();
 	size_t nfiles = run->all->len, ncontext = run->calendar->len;
 	struct set_post *posts = xcalloc(nfiles + ncontext + 1, sizeof(*posts));
 	size_t n = 0;
@@ -414,25 +432,83 @@ static void collected_job(void *ud)
 			cache_post_key(run->cache, f, h);
 		calendar_key_add(&key, h, f->blob_id[0] != '\0', false);
 	}
-	bool keyed = key.ok;
-	if (!keyed || !cache_calendar_find(run->cache, key.h, posts, n)) {
-		size_t *before = xcalloc(n + 1, sizeof(*before));
-		for (size_t k = 0; k < n; k++)
-			before[k] = posts[k].report ? posts[k].report->findings.len : 0;
-		size_t rule_errors = run->s->rule_errors;
-		session_lint_set(run->s, posts, n, SET_RULES_WITH_COLLECT);
-		run->trouble |= run->s->rule_errors > rule_errors;
-		if (keyed && run->s->rule_errors == rule_errors)
-			cache_calendar_keep(run->cache, key.h, posts, n, before);
-		free(before);
+	cp->posts = posts;
+	cp->n = n;
+	cp->keyed = key.ok;
+	memcpy(cp->key, key.h, sizeof(cp->key));
+	if (cp->keyed && cache_calendar_find(run->cache, key.h, posts, n))
+		return cp->parts = 0;
+	cp->before = xcalloc(n + 1, sizeof(*cp->before));
+	for (size_t k = 0; k < n; k++)
+		cp->before[k] = posts[k].report ? posts[k].report->findings.len : 0;
+	/* one part per thread, each at least one rule; a single part is session_lint_set */
+	size_t rules = session_count_set_rules(run->s, SET_RULES_WITH_COLLECT);
+	cp->parts = run->threads < rules ? run->threads : rules;
+	if (cp->parts == 0)
+		cp->parts = 1;
+	cp->part_failed = xcalloc(cp->parts, sizeof(*cp->part_failed));
+	cp->part_posts = xcalloc(cp->parts, sizeof(*cp->part_posts));
+	cp->part_reports = xcalloc(cp->parts, sizeof(*cp->part_reports));
+	cp->part_posts[0] = posts;
+	for (size_t part = 1; part < cp->parts; part++) {
+		struct set_post *own = xcalloc(n + 1, sizeof(*own));
+		struct report *reports = xcalloc(n + 1, sizeof(*reports)); /* empty, no path */
+		for (size_t k = 0; k < n; k++) {
+			own[k] = posts[k];
+			if (posts[k].report)
+				own[k].report = &reports[k];
+		}
+		cp->part_posts[part] = own;
+		cp->part_reports[part] = reports;
 	}
-	free(posts);
+	return cp->parts;
+}
+
+static void calendar_part(void *state, size_t part, void *ud)
+{
+	struct lint_run *run = ud;
+	struct calendar_pass *cp = &run->pass;
+	struct session *s = state;
+	size_t rule_errors = s->rule_errors;
+	session_lint_set_part(s, cp->part_posts[part], cp->n, SET_RULES_WITH_COLLECT, part,
+			      cp->parts);
+	cp->part_failed[part] = s->rule_errors > rule_errors;
+}
+
+static void collected_job(void *ud)
+{
+	struct lint_run *run = ud;
+	struct calendar_pass *cp = &run->pass;
+	bool failed = false;
+	for (size_t part = 0; part < cp->parts; part++) {
+		failed |= cp->part_failed[part];
+		if (part == 0)
+			continue;
+		/* after the parts before it, as one session_lint_set would have reported them */
+		for (size_t k = 0; k < cp->n; k++) {
+			struct report *from = &cp->part_reports[part][k];
+			for (size_t i = 0; i < from->findings.len; i++)
+				report_add(cp->posts[k].report, &from->findings.items[i]);
+			from->findings.len = 0;
+			report_release(from);
+		}
+		free(cp->part_reports[part]);
+		free(cp->part_posts[part]);
+	}
+	run->trouble |= failed;
+	if (cp->parts > 0 && cp->keyed && !failed)
+		cache_calendar_keep(run->cache, cp->key, cp->posts, cp->n, cp->before);
+	free(cp->part_posts);
+	free(cp->part_reports);
+	free(cp->part_failed);
+	free(cp->before);
+	free(cp->posts);
 	keep_light_posts(run);
-	for (size_t k = 0; k < ncontext; k++) {
+	for (size_t k = 0; k < run->calendar->len; k++) {
 		post_free(run->context[k].post);
 		collected_release(&run->context[k].col);
 	}
-	timing_add("(host: calendar, collected)", started);
+	timing_add("(host: calendar, collected)", cp->started);
 }
 
 /* From this many posts to lint or collect, the Lua states collect generationally (host.c:
@@ -556,7 +632,8 @@ int cmd_lint(const struct cli *cli)
 				xcalloc(files.len ? files.len : 1, sizeof(struct file_result)),
 				false, &files, &calendar, opts, configs, collect_pass,
 				xcalloc(calendar.len ? calendar.len : 1,
-					sizeof(struct context_result)) };
+					sizeof(struct context_result)),
+				1, { 0 } };
 	prepare_calendar(&run, &calendar);
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->begin(&ctx);
@@ -574,8 +651,11 @@ int cmd_lint(const struct cli *cli)
 			     .state_new = worker_session, .state_free = worker_session_free,
 			     .first = calendar_job,
 			     .after_compute = collect_pass ? collected_job : NULL,
+			     .before_tasks = collect_pass ? calendar_prepare : NULL,
+			     .task = collect_pass ? calendar_part : NULL,
 			     .compute = compute_job, .deliver = deliver_job };
 	/* the calendar runs after the workers are done: its largest search may use their cores */
+	run.threads = jobs.threads + 1;
 	api_similar_set_threads(jobs.threads + 1);
 	if (files.len > 0 || !collect_pass)
 		jobs_run(&jobs);

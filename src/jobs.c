@@ -20,7 +20,55 @@ struct run {
 	const struct jobs *j;
 	atomic_size_t next;  /* the next item to claim */
 	atomic_bool *done;   /* per item: computed (release), read by the caller (acquire) */
+	/* tasks (jobs.task): the workers that have no item left wait under lock until the
+	 * caller has counted the tasks */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	unsigned idle;       /* workers whose items are all computed */
+	bool tasks_counted;  /* ntasks is set */
+	size_t ntasks;
+	atomic_size_t next_task;
 };
+
+static void run_tasks(struct run *r, void *state)
+{
+	for (;;) {
+		size_t k = atomic_fetch_add(&r->next_task, 1);
+		if (k >= r->ntasks)
+			return;
+		r->j->task(state, k, r->j->ud);
+	}
+}
+
+/* A worker whose items are done: says so, then waits for the tasks and claims its share. */
+static void worker_tasks(struct run *r, void *state)
+{
+	pthread_mutex_lock(&r->lock);
+	r->idle++;
+	pthread_cond_broadcast(&r->changed);
+	while (!r->tasks_counted)
+		pthread_cond_wait(&r->changed, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	if (state)
+		run_tasks(r, state);
+}
+
+/* The caller, its own items done: waits for the workers' items (started of them), counts
+ * the tasks, and takes its share of them. */
+static void caller_tasks(struct run *r, unsigned started)
+{
+	pthread_mutex_lock(&r->lock);
+	while (r->idle < started)
+		pthread_cond_wait(&r->changed, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	size_t ntasks = r->j->before_tasks(r->j->ud);
+	pthread_mutex_lock(&r->lock);
+	r->ntasks = ntasks;
+	r->tasks_counted = true;
+	pthread_cond_broadcast(&r->changed);
+	pthread_mutex_unlock(&r->lock);
+	run_tasks(r, r->j->caller_state);
+}
 
 static void work(struct run *r, void *state)
 {
@@ -37,10 +85,12 @@ static void *worker_main(void *arg)
 {
 	struct run *r = arg;
 	void *state = r->j->state_new(r->j->ud);
-	if (!state)
-		return NULL;
-	work(r, state);
-	r->j->state_free(state, r->j->ud);
+	if (state)
+		work(r, state);
+	if (r->j->task && r->j->after_compute)
+		worker_tasks(r, state);
+	if (state)
+		r->j->state_free(state, r->j->ud);
 	return NULL;
 }
 
@@ -56,6 +106,9 @@ unsigned jobs_run(const struct jobs *j)
 				j->deliver(i, j->ud);
 		}
 		if (j->after_compute) {
+			size_t ntasks = j->task ? j->before_tasks(j->ud) : 0;
+			for (size_t k = 0; k < ntasks; k++)
+				j->task(j->caller_state, k, j->ud);
 			j->after_compute(j->ud);
 			for (size_t i = 0; i < deliver_n; i++)
 				j->deliver(i, j->ud);
@@ -64,6 +117,9 @@ unsigned jobs_run(const struct jobs *j)
 	}
 	struct run r = { .j = j };
 	atomic_init(&r.next, 0);
+	atomic_init(&r.next_task, 0);
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.changed, NULL);
 	r.done = xcalloc(j->n ? j->n : 1, sizeof(*r.done));
 	for (size_t i = 0; i < j->n; i++)
 		atomic_init(&r.done[i], false);
@@ -78,6 +134,7 @@ unsigned jobs_run(const struct jobs *j)
 		failed += !started[t];
 	}
 	pthread_attr_destroy(&attr);
+	unsigned started_threads = j->threads - failed;
 	if (j->first)
 		j->first(j->ud);
 	/* the caller works too, and prints what is finished in order between its items */
@@ -94,6 +151,8 @@ unsigned jobs_run(const struct jobs *j)
 		if (i >= j->n)
 			break;
 	}
+	if (j->task && j->after_compute)
+		caller_tasks(&r, started_threads);
 	for (unsigned t = 0; t < j->threads; t++)
 		if (started[t])
 			pthread_join(tids[t], NULL);
@@ -101,6 +160,8 @@ unsigned jobs_run(const struct jobs *j)
 		j->after_compute(j->ud);
 	while (delivered < deliver_n)
 		j->deliver(delivered++, j->ud);
+	pthread_cond_destroy(&r.changed);
+	pthread_mutex_destroy(&r.lock);
 	free(started);
 	free(tids);
 	free(r.done);

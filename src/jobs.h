@@ -6,7 +6,8 @@
  * with its own state, after running `first` (the rules across posts), and delivers every
  * finished prefix of items as it goes, so results do not pile up. With no extra threads
  * everything runs inline: compute and deliver one item after the other. With after_compute,
- * delivery waits until every item is computed. */
+ * delivery waits until every item is computed; with tasks, the threads then share some work
+ * across the items (the rules across posts, one group of rules per state) before it. */
 #ifndef POSTLINT_JOBS_H
 #define POSTLINT_JOBS_H
 
@@ -28,6 +29,13 @@ struct jobs {
 	/* When set: runs on the calling thread once every item is computed, and nothing is
 	 * delivered before it (the rules across posts need every post's collected data). */
 	void (*after_compute)(void *ud);
+	/* When set (with after_compute): once every item is computed, before_tasks runs on the
+	 * calling thread and returns how many tasks there are; each task then runs once, on
+	 * whichever thread claims it first (a worker with its state, the caller with
+	 * caller_state), and after_compute runs when all are done. A worker keeps its state
+	 * until then. */
+	size_t (*before_tasks)(void *ud);
+	void (*task)(void *state, size_t k, void *ud);
 	/* Items 0..deliver_n-1 are delivered (the others, the calendar's context posts, are
 	 * only computed); 0 means all n. */
 	size_t deliver_n;

@@ -294,15 +294,26 @@ struct post *post_new_light(const char *path, const unsigned char *meta, size_t 
 
 const struct value *post_meta(const struct post *post)
 {
-	if (!post->meta) {
-		/* made once, on first use: the cache built the post from bytes it had checked */
-		struct post *p = (struct post *)post;
-		struct bin_reader r = { p->meta_bin, p->meta_bin + p->meta_bin_len, true };
-		p->meta = p->meta_bin ? value_bin_get_block(&r) : NULL;
-		if (!p->meta)
-			p->meta = value_new(VALUE_MAP);
+	/* made once, on first use: the cache built the post from bytes it had checked. Light
+	 * posts are read by the rules across posts on several threads at once (--jobs), so the
+	 * first tree made is published with a compare-and-swap and a thread that loses the race
+	 * frees its own (GCC's atomic builtins: the field stays a plain pointer for the rest of
+	 * post.c, which runs on one thread per post) */
+	struct value *meta = __atomic_load_n(&post->meta, __ATOMIC_ACQUIRE);
+	if (meta)
+		return meta;
+	struct bin_reader r = { post->meta_bin, post->meta_bin + post->meta_bin_len, true };
+	meta = post->meta_bin ? value_bin_get_block(&r) : NULL;
+	if (!meta)
+		meta = value_new(VALUE_MAP);
+	struct value *none = NULL;
+	struct post *p = (struct post *)post;
+	if (!__atomic_compare_exchange_n(&p->meta, &none, meta, false, __ATOMIC_ACQ_REL,
+					 __ATOMIC_ACQUIRE)) {
+		value_free(meta);
+		return none; /* the winner's */
 	}
-	return post->meta;
+	return meta;
 }
 
 void post_shrink(struct post *p, bool keep_text)

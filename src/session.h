@@ -106,8 +106,15 @@ enum set_rules {
 	SET_RULES_WITH_COLLECT,    /* the rules that read post.collected */
 };
 void session_lint_set(struct session *s, struct set_post *posts, size_t n, enum set_rules which);
-/* Whether any loaded rule is a check_set rule of `which`. */
+/* The same rules in parts that may run at the same time, each in its own session (the
+ * sessions of --jobs load the same rules): part `part` of `parts` is a run of consecutive
+ * rules in rule order, so that the parts' findings about a post, joined in part order, are
+ * what session_lint_set gives. posts[].post and .collected are only read. */
+void session_lint_set_part(struct session *s, struct set_post *posts, size_t n,
+			   enum set_rules which, size_t part, size_t parts);
+/* Whether any loaded rule is a check_set rule of `which`; how many. */
 bool session_has_set_rules_of(const struct session *s, enum set_rules which);
+size_t session_count_set_rules(const struct session *s, enum set_rules which);
 /* Runs one rule's check_set with the given options (for rule tests); posts without a
  * config get platforms and lang as defaults. */
 void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,

@@ -72,6 +72,14 @@ bool session_has_set_rules_of(const struct session *s, enum set_rules which)
 	return false;
 }
 
+size_t session_count_set_rules(const struct session *s, enum set_rules which)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < s->rules->nrules; i++)
+		count += wanted(s, &s->rules->rules[i], which);
+	return count;
+}
+
 bool session_has_set_rules(const struct session *s)
 {
 	return session_has_set_rules_of(s, SET_RULES_ALL);
@@ -279,11 +287,13 @@ static void report_collect_errors(struct session *s, size_t index, struct set_en
 }
 
 
-/* Runs the set rules (or only `test_rule`, with `test_options`, for rule tests) over posts.
- * platforms and lang are the defaults of posts without a config. */
+/* Runs the set rules of `which` numbered from..to-1 among them (or only `test_rule`, with
+ * `test_options`, for rule tests) over posts. platforms and lang are the defaults of posts
+ * without a config. */
 static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		     const struct rule *test_rule, const struct value *test_options,
-		     const char *const *platforms, const char *lang, enum set_rules which)
+		     const char *const *platforms, const char *lang, enum set_rules which,
+		     size_t from, size_t to)
 {
 	struct set_entry *entries = xcalloc(n, sizeof(*entries));
 	bool need_collect = false;
@@ -323,9 +333,12 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 			e->light_view.collected = e->own;
 		}
 	}
+	size_t number = 0; /* of the wanted rule ri */
 	for (size_t ri = 0; ri < s->rules->nrules; ri++) {
 		const struct rule *r = &s->rules->rules[ri];
 		if (test_rule ? r != test_rule : !wanted(s, r, which))
+			continue;
+		if (!test_rule && (number++ < from || number > to))
 			continue;
 		for (size_t i = 0; i < n; i++) {
 			struct set_entry *e = &entries[i];
@@ -373,7 +386,15 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 
 void session_lint_set(struct session *s, struct set_post *posts, size_t n, enum set_rules which)
 {
-	if (!session_has_set_rules_of(s, which) || n == 0)
+	session_lint_set_part(s, posts, n, which, 0, 1);
+}
+
+void session_lint_set_part(struct session *s, struct set_post *posts, size_t n,
+			   enum set_rules which, size_t part, size_t parts)
+{
+	size_t count = session_count_set_rules(s, which);
+	size_t from = part * count / parts, to = (part + 1) * count / parts;
+	if (from >= to || n == 0)
 		return;
 	/* The state linted posts one by one before: its garbage is collected now, before the
 	 * rules across posts build a table per post. Left to the incremental collector, a cycle
@@ -384,7 +405,7 @@ void session_lint_set(struct session *s, struct set_post *posts, size_t n, enum 
 	if (n >= COLLECT_BEFORE_SET)
 		host_collect(s->host);
 	timing_add("(host: collect garbage)", started);
-	lint_set(s, posts, n, NULL, NULL, NULL, NULL, which);
+	lint_set(s, posts, n, NULL, NULL, NULL, NULL, which, from, to);
 }
 
 void session_lint_set_one(struct session *s, const struct rule *rule, const struct value *options,
@@ -392,7 +413,7 @@ void session_lint_set_one(struct session *s, const struct rule *rule, const stru
 			  size_t n)
 {
 	if (rule->has_check_set && n > 0)
-		lint_set(s, posts, n, rule, options, platforms, lang, SET_RULES_ALL);
+		lint_set(s, posts, n, rule, options, platforms, lang, SET_RULES_ALL, 0, SIZE_MAX);
 }
 
 void session_merge_set(struct session *s, struct post *post, struct report *set_findings,

@@ -388,6 +388,92 @@ class Jobs(unittest.TestCase):
         self.assertLess(time.time() - t0, 60)
 
 
+    def calendar_folder(self, rules, posts=40):
+        """posts posts (bare quotes, sales pushes and cross-posts among them, scheduled) and a
+        plugin of rules across posts with collect ({id: (collect body, check_set body)})."""
+        d = tempfile.mkdtemp(prefix="postlint-jobs-calendar-")
+        self.addCleanup(shutil.rmtree, d, True)
+        for rid, (collect, check_set) in rules.items():
+            p = os.path.join(d, "plug", "rules", rid + ".lua")
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w") as f:
+                f.write(f'return {{ id = "{rid}", summary = "s", docs = "d", '
+                        f'severity = "warning",\n'
+                        f'  collect = function(post, ctx) {collect} end,\n'
+                        f'  check_set = function(posts, ctx) {check_set} end }}\n')
+        with open(os.path.join(d, ".lintrc"), "w") as f:
+            f.write('plugins = { "./plug" }\n')
+        for i in range(posts):
+            # post i + 10 says what post i says on another platform; a bare quote every
+            # tenth post, all on one day; four sales pushes in ten
+            kind = i % 10
+            text = {3: SENTENCES[2], 1: SENTENCES[1], 6: SENTENCES[6]}.get(
+                kind, SENTENCES[kind] + " " + SENTENCES[(kind * 7 + 1) % len(SENTENCES)])
+            if kind in (4, 8):
+                text += " " + SENTENCES[6]
+            day = "2026-11-15" if kind == 3 else f"2026-12-0{1 + i % 3}"
+            with open(os.path.join(d, f"p{i:02d}.md"), "w") as f:
+                f.write(f"---\nplatform: {PLATFORMS[(i // 10) % 4]}\nscheduled: {day}\n"
+                        f"goal: replies\n---\n{text}\n")
+        return d
+
+    def test_rules_across_posts_run_in_parts_on_the_threads_and_report_as_one(self):
+        # with --jobs N the rules across posts run in N parts of consecutive rules, each in
+        # a thread's own state (src/cmd_lint.c: calendar_part): every finding, rule error and
+        # stopped rule is what one thread gives, whichever part it fell in
+        count = ("return { words = #post.words }",
+                 "for _, p in ipairs(posts) do if p.linted then ctx:report{ post = p, "
+                 "message = #posts .. ' posts, ' .. p.collected.words .. ' words' } end end")
+        boom = ("return true", "error('calendar boom on purpose')")
+        spin = ("return true", "while true do end")
+        d = self.calendar_folder({"calendar-count": count, "calendar-boom": boom,
+                                  "calendar-spin": spin})
+        built_in = "cross-post-duplicate,promo-ratio,quote-streak"
+        for only in (built_in + ",calendar-count,calendar-boom,calendar-spin",
+                     "calendar-count,calendar-boom", "calendar-boom,calendar-count",
+                     built_in + ",calendar-count"):
+            with self.subTest(only=only):
+                one = run(["--no-color", "--jobs", "1", "--only", only], d)
+                for jobs in ("2", "3", "4"):
+                    many = run(["--no-color", "--jobs", jobs, "--only", only], d)
+                    self.assertEqual(one.returncode, many.returncode, (jobs, many.stderr))
+                    self.same_bytes(one.stdout, many.stdout, (only, jobs, "stdout"))
+                    self.same_bytes(one.stderr, many.stderr, (only, jobs, "stderr"))
+                out = one.stdout.decode()
+                self.assertEqual(out.count("40 posts, "), 40 if "count" in only else 0)
+                self.assertEqual(one.returncode, 2 if "boom" in only else 0, one.stderr)
+                self.assertEqual("rule 'calendar-boom' failed across 40 posts" in out,
+                                 "boom" in only, out[-3000:])
+                self.assertEqual("rule 'calendar-spin' was stopped across 40 posts" in out,
+                                 "spin" in only)
+                for rule in built_in.split(","):
+                    self.assertEqual(f"[{rule}]" in out, built_in in only, rule)
+
+    def test_rules_across_posts_keep_two_threads_busy(self):
+        # two slow rules across posts with --jobs 2: each part on its own thread, so the
+        # worker thread spends about as much CPU time as the main thread (when the main
+        # thread ran them all, the worker only collected 40 posts' data: almost none)
+        slow = ("return true", "local n = 0 for i = 1, 30000000 do n = n + 1 end")
+        d = self.calendar_folder({"slow-a": slow, "slow-b": slow})
+        proc = subprocess.Popen([POSTLINT, "--jobs", "2", "--only", "slow-a,slow-b"], cwd=d,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        ticks = {}  # thread id -> the most CPU time (clock ticks) seen
+        while proc.poll() is None:
+            try:
+                for t in os.listdir(f"/proc/{proc.pid}/task"):
+                    with open(f"/proc/{proc.pid}/task/{t}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    ticks[int(t)] = max(ticks.get(int(t), 0), int(fields[11]) + int(fields[12]))
+            except OSError:
+                pass
+            time.sleep(0.002)
+        self.assertEqual(proc.wait(timeout=120), 0)
+        main = ticks.get(proc.pid, 0)
+        workers = [v for t, v in ticks.items() if t != proc.pid]
+        self.assertGreater(main, 5, ticks)  # the loops are long enough to be seen
+        self.assertTrue(workers and max(workers) * 3 > main, ticks)
+
+
 
 if __name__ == "__main__":
     harness.main(sys.modules[__name__])
