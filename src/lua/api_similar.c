@@ -570,41 +570,88 @@ void api_similar_set_threads(unsigned threads)
 	atomic_store(&probe_helpers, threads > 1 ? threads - 1 : 0);
 }
 
-/* Fewer wanted items than this are probed on the calling thread alone. */
+/* Fewer items than this are worked on by the calling thread alone. */
 #define PROBE_PARALLEL_MIN 256
-#define PROBE_CHUNK 64
+#define SPREAD_CHUNK 64
+#define SPREAD_MAX_HELPERS 7
 
-struct probe_run {
-	const struct probe *pr;
+/* Work on items 0..n-1 shared out by chunks among the calling thread and the helpers: the
+ * probe, and the sort of every set by rank before it. Each chunk is chunk(arg, thread,
+ * from, to), thread 0 the caller's; the results must not depend on which thread took which
+ * chunk (each chunk writes only its own items' results). */
+struct spread {
+	void (*chunk)(void *arg, unsigned thread, size_t from, size_t to);
+	void *arg;
 	struct host *host; /* ticked after each chunk: the watchdog sees the work go on */
 	size_t n;
-	_Atomic size_t next; /* the next chunk of items to take */
-	size_t *best;        /* per item, SIZE_MAX: none or not wanted */
-	double *sim;
+	_Atomic size_t next; /* the next chunk to take */
 };
 
+struct spread_thread {
+	struct spread *sp;
+	unsigned index;
+};
+
+static void *spread_chunks(void *p)
+{
+	const struct spread_thread *th = p;
+	struct spread *sp = th->sp;
+	for (;;) {
+		size_t from = atomic_fetch_add(&sp->next, SPREAD_CHUNK);
+		if (from >= sp->n)
+			break;
+		size_t to = from + SPREAD_CHUNK < sp->n ? from + SPREAD_CHUNK : sp->n;
+		sp->chunk(sp->arg, th->index, from, to);
+		host_tick(sp->host);
+	}
+	return NULL;
+}
+
+/* How many helpers work on `items` items: the lint run's threads (--jobs) less the caller,
+ * none elsewhere or for few items. */
+static unsigned spread_helpers(size_t items)
+{
+	unsigned helpers = atomic_load(&probe_helpers);
+	if (items < PROBE_PARALLEL_MIN)
+		return 0;
+	return helpers > SPREAD_MAX_HELPERS ? SPREAD_MAX_HELPERS : helpers;
+}
+
+static void spread_run(struct spread *sp, unsigned helpers)
+{
+	pthread_t tids[SPREAD_MAX_HELPERS + 1];
+	bool started[SPREAD_MAX_HELPERS + 1] = { false };
+	struct spread_thread th[SPREAD_MAX_HELPERS + 1];
+	for (unsigned h = 0; h <= helpers; h++)
+		th[h] = (struct spread_thread){ sp, h };
+	for (unsigned h = 1; h <= helpers; h++)
+		started[h] = pthread_create(&tids[h], NULL, spread_chunks, &th[h]) == 0;
+	spread_chunks(&th[0]); /* takes whatever a helper that did not start would have */
+	for (unsigned h = 1; h <= helpers; h++)
+		if (started[h])
+			pthread_join(tids[h], NULL);
+}
+
 struct probe_thread {
-	struct probe_run *run;
 	uint32_t *seen;
 	long long work;
 	char pad[64]; /* one cache line each: the threads write their own */
 };
 
-static void *probe_chunks(void *arg)
+struct probe_run {
+	const struct probe *pr;
+	struct probe_thread *threads;
+	size_t *best; /* per item, SIZE_MAX: none or not wanted */
+	double *sim;
+};
+
+static void probe_chunk(void *arg, unsigned thread, size_t from, size_t to)
 {
-	struct probe_thread *th = arg;
-	struct probe_run *run = th->run;
-	for (;;) {
-		size_t from = atomic_fetch_add(&run->next, PROBE_CHUNK);
-		if (from >= run->n)
-			break;
-		size_t to = from + PROBE_CHUNK < run->n ? from + PROBE_CHUNK : run->n;
-		for (size_t i = from; i < to; i++)
-			if (run->pr->prefix[i] && run->pr->items[i].want)
-				run->best[i] = probe_item(run->pr, i, th->seen, &th->work, &run->sim[i]);
-		host_tick(run->host);
-	}
-	return NULL;
+	struct probe_run *run = arg;
+	struct probe_thread *th = &run->threads[thread];
+	for (size_t i = from; i < to; i++)
+		if (run->pr->prefix[i] && run->pr->items[i].want)
+			run->best[i] = probe_item(run->pr, i, th->seen, &th->work, &run->sim[i]);
 }
 
 /* Pushes the result table: every wanted item probed, on this thread and the helpers; the
@@ -612,39 +659,54 @@ static void *probe_chunks(void *arg)
 static void probe_all(lua_State *L, struct scratch *pad, const struct probe *pr, size_t n,
 		      size_t wanted)
 {
-	unsigned helpers = atomic_load(&probe_helpers);
-	if (wanted < PROBE_PARALLEL_MIN)
-		helpers = 0;
-	if (helpers > 7)
-		helpers = 7;
-	struct probe_thread th[8];
+	unsigned helpers = spread_helpers(wanted);
+	struct probe_thread th[SPREAD_MAX_HELPERS + 1];
 	for (unsigned h = 0; h <= helpers; h++) {
 		th[h] = (struct probe_thread){ .seen = take(pad, n, sizeof(uint32_t)) };
 		memset(th[h].seen, 0, n * sizeof(uint32_t));
 	}
-	struct probe_run run = { pr, host_of(L), n, 0, take(pad, n, sizeof(size_t)),
+	struct probe_run run = { pr, th, take(pad, n, sizeof(size_t)),
 				 take(pad, n, sizeof(double)) };
 	for (size_t i = 0; i < n; i++)
 		run.best[i] = SIZE_MAX;
-	pthread_t tids[8];
-	bool started[8] = { false };
-	for (unsigned h = 1; h <= helpers; h++) {
-		th[h].run = &run;
-		started[h] = pthread_create(&tids[h], NULL, probe_chunks, &th[h]) == 0;
-	}
-	th[0].run = &run;
-	probe_chunks(&th[0]); /* takes whatever a helper that did not start would have */
-	long long work = th[0].work;
-	for (unsigned h = 1; h <= helpers; h++) {
-		if (started[h])
-			pthread_join(tids[h], NULL);
+	struct spread sp = { probe_chunk, &run, host_of(L), n, 0 };
+	spread_run(&sp, helpers);
+	long long work = 0;
+	for (unsigned h = 0; h <= helpers; h++)
 		work += th[h].work;
-	}
 	host_charge(L, work);
 	lua_createtable(L, 0, 0);
 	for (size_t i = 0; i < n; i++)
 		if (run.best[i] != SIZE_MAX)
 			push_match(L, i, run.best[i], run.sim[i]);
+}
+
+/* Every set as its tokens' ranks, sorted, and the length of its prefix (see search). */
+struct rank_run {
+	struct item *items;
+	uint32_t *ranks;
+	const uint32_t *rank_of;
+	size_t *prefix;
+	double t;
+};
+
+static void rank_chunk(void *arg, unsigned thread, size_t from, size_t to)
+{
+	(void)thread;
+	const struct rank_run *run = arg;
+	for (size_t i = from; i < to; i++) {
+		const struct item *it = &run->items[i];
+		run->prefix[i] = 0;
+		if (!it->present || it->len == 0)
+			continue;
+		uint32_t *r = run->ranks + it->first;
+		for (size_t k = 0; k < it->len; k++)
+			r[k] = run->rank_of[r[k]];
+		sort_u32(r, it->len);
+		double need = ceil(run->t * (double)it->len - 1e-7);
+		size_t keep = need < 1 ? 1 : (size_t)need;
+		run->prefix[i] = it->len - keep + 1;
+	}
 }
 
 /* The search over items read by f_nearest or f_nearest_posts (their sets stay alive while
@@ -717,19 +779,9 @@ static void search(lua_State *L, struct scratch *pad, struct item *items, size_t
 	 * instructions of these sorts, but its array of every occurrence, 30 MB at 100,000 posts,
 	 * cost as much in page faults on this VM as it saved, and raised the peak.) */
 	size_t *prefix = take(pad, n, sizeof(size_t));
-	for (size_t i = 0; i < n; i++) {
-		struct item *it = &items[i];
-		prefix[i] = 0;
-		if (!it->present || it->len == 0)
-			continue;
-		uint32_t *r = ranks + it->first;
-		for (size_t k = 0; k < it->len; k++)
-			r[k] = rank_of[r[k]];
-		sort_u32(r, it->len);
-		double need = ceil(t * (double)it->len - 1e-7);
-		size_t keep = need < 1 ? 1 : (size_t)need;
-		prefix[i] = it->len - keep + 1;
-	}
+	struct rank_run ranking = { items, ranks, rank_of, prefix, t };
+	struct spread sp = { rank_chunk, &ranking, host_of(L), n, 0 };
+	spread_run(&sp, spread_helpers(n));
 	scratch_drop(pad, rank_of);
 	struct classes cl = { take(pad, n, sizeof(uint32_t)), take(pad, n, sizeof(size_t)),
 			      take(pad, n, sizeof(size_t)) };
