@@ -92,6 +92,18 @@ void api_push_folded(lua_State *L, const char *s, size_t n);
 
 /* Creates the post metatable (once per state). */
 void api_open_post_meta(lua_State *L);
+
+/* The addresses of the API's metatables in one state, for type checks without a registry
+ * lookup by name (luaL_checkudata's, a tenth of a word list's question): kept in a userdata
+ * anchored in the registry and found through the state's extra space, which every thread of
+ * the state copies when it is made. api_open_lint makes it, before any userdata. */
+struct api_metas {
+	const void *handle;  /* a post table's handle (api_post.c) */
+	const void *phrases; /* a phrase set (API_TYPE_PHRASES) */
+};
+const struct api_metas *api_metas(lua_State *L);
+/* The phrase set at idx, or luaL_checkudata's argument error. */
+const void *api_check_phrases(lua_State *L, int idx);
 /* Pushes the post table for view, one per (post, origin): rules of one origin share it, rules
  * of different plugins never see each other's changes. */
 void api_push_post(lua_State *L, const struct post_view *view, const void *origin);

@@ -233,14 +233,14 @@ uint64_t api_phrases_id(const void *set)
 
 static int phrases_tostring(lua_State *L)
 {
-	struct phrase_set *set = luaL_checkudata(L, 1, API_TYPE_PHRASES);
+	const struct phrase_set *set = api_check_phrases(L, 1);
 	lua_pushfstring(L, "phrases (%d)", (int)set->nphrases);
 	return 1;
 }
 
 static int phrases_len(lua_State *L)
 {
-	struct phrase_set *set = luaL_checkudata(L, 1, API_TYPE_PHRASES);
+	const struct phrase_set *set = api_check_phrases(L, 1);
 	lua_pushinteger(L, set->nphrases);
 	return 1;
 }
@@ -352,6 +352,28 @@ static int f_nfkc(lua_State *L)
 	return 1;
 }
 
+_Static_assert(LUA_EXTRASPACE >= sizeof(void *), "the extra space holds a pointer");
+static char metas_key;
+
+const struct api_metas *api_metas(lua_State *L)
+{
+	const struct api_metas *metas;
+	memcpy(&metas, lua_getextraspace(L), sizeof(metas));
+	return metas;
+}
+
+const void *api_check_phrases(lua_State *L, int idx)
+{
+	void *set = lua_touserdata(L, idx);
+	if (set && lua_getmetatable(L, idx)) {
+		bool ok = lua_topointer(L, -1) == api_metas(L)->phrases;
+		lua_pop(L, 1);
+		if (ok)
+			return set;
+	}
+	return luaL_checkudata(L, idx, API_TYPE_PHRASES); /* its error */
+}
+
 int api_open_lint(lua_State *L)
 {
 	static const luaL_Reg phrase_meta[] = {
@@ -367,7 +389,12 @@ int api_open_lint(lua_State *L)
 		{ "nfkc", f_nfkc },
 		{ NULL, NULL },
 	};
+	struct api_metas *metas = lua_newuserdatauv(L, sizeof(*metas), 0);
+	memset(metas, 0, sizeof(*metas));
+	memcpy(lua_getextraspace(L), &metas, sizeof(metas));
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &metas_key);
 	luaL_newmetatable(L, API_TYPE_PHRASES);
+	metas->phrases = lua_topointer(L, -1); /* anchored in the registry: it stays put */
 	luaL_setfuncs(L, phrase_meta, 0);
 	lua_pushliteral(L, "phrases");
 	lua_setfield(L, -2, "__metatable");

@@ -246,7 +246,7 @@ bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t 
 		return false;
 	}
 	/* (W.phrases keeps the set: popped, it stays alive) */
-	const void *set = luaL_checkudata(L, -1, API_TYPE_PHRASES);
+	const void *set = api_check_phrases(L, -1);
 	lua_pop(L, 1);
 	const struct phrase_scan *scan = api_phrase_scan(L, v->p, set);
 	size_t lo = 0, hi = scan->n; /* the first match starting in the range */

@@ -62,17 +62,12 @@ static char posts_key, handles_key, handle_meta_key, post_meta_key;
  * lint.dated and lint.nearest_posts read). */
 #define HANDLE_KEY LUA_MININTEGER
 
-/* The address of the handles' metatable, kept in the state's extra space (every thread of
- * the state has a copy, made when it is created): compared with a handle's metatable
+/* The address of the handles' metatable (api_metas): compared with a handle's metatable
  * without a registry lookup. */
 static const void *handle_meta(lua_State *L)
 {
-	const void *meta;
-	memcpy(&meta, lua_getextraspace(L), sizeof(meta));
-	return meta;
+	return api_metas(L)->handle;
 }
-
-_Static_assert(LUA_EXTRASPACE >= sizeof(void *), "the extra space holds a pointer");
 
 /* The handle of the post table at (absolute) index table, or NULL when it is no post. */
 static const struct post_handle *find_handle(lua_State *L, int table)
@@ -870,7 +865,7 @@ static void push_match(lua_State *L, const struct post *p, size_t i, size_t m,
 static int m_find(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "find");
-	const void *set = luaL_checkudata(L, 2, API_TYPE_PHRASES);
+	const void *set = api_check_phrases(L, 2);
 	if (!lua_isnoneornil(L, 3))
 		luaL_checktype(L, 3, LUA_TTABLE);
 	struct api_word_filter filter = { .quoted = opt_bool(L, 3, "quoted", false),
@@ -911,7 +906,7 @@ static bool hit_answers(const struct post *p, const struct phrase_hit *h, lua_In
 static int m_matches(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "matches");
-	const void *set = luaL_checkudata(L, 2, API_TYPE_PHRASES);
+	const void *set = api_check_phrases(L, 2);
 	lua_Integer first = luaL_checkinteger(L, 3), last = luaL_checkinteger(L, 4);
 	lua_Integer before = LUA_MAXINTEGER;
 	bool quoted = false, any = false;
@@ -1097,8 +1092,8 @@ void api_open_post_meta(lua_State *L)
 	luaL_newmetatable(L, API_TYPE_POST_HANDLE);
 	lua_pushliteral(L, "post handle");
 	lua_setfield(L, -2, "__metatable");
-	const void *meta = lua_topointer(L, -1); /* anchored in the registry: it stays put */
-	memcpy(lua_getextraspace(L), &meta, sizeof(meta));
+	/* anchored in the registry: it stays put */
+	((struct api_metas *)api_metas(L))->handle = lua_topointer(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
 	lua_newtable(L);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &posts_key);

@@ -287,7 +287,7 @@ int api_post_self(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "self");
 	luaL_checktype(L, 2, LUA_TTABLE);
-	const void *names = lua_isnoneornil(L, 3) ? NULL : luaL_checkudata(L, 3, API_TYPE_PHRASES);
+	const void *names = lua_isnoneornil(L, 3) ? NULL : api_check_phrases(L, 3);
 	lua_settop(L, 3);
 	const int a = 2;
 	bool quote_tweet = raw_truthy(L, a, "quote_tweet");

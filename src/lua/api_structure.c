@@ -100,7 +100,7 @@ int api_post_structure(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "structure");
 	luaL_checktype(L, 2, LUA_TTABLE);
-	const void *markers = luaL_checkudata(L, 3, API_TYPE_PHRASES);
+	const void *markers = api_check_phrases(L, 3);
 	luaL_checktype(L, 4, LUA_TTABLE);
 	lua_settop(L, 4);
 	struct word_lists v;

@@ -98,6 +98,13 @@ HOSTILE = {
     "yields-from-pcall": ('pcall(coroutine.yield, 1); error("went on")', "went on"),
     "closes-running": ('coroutine.close(coroutine.running())', "cannot close a running coroutine"),
     "prints-a-lot": ('for i = 1, 1e9 do print(("x"):rep(100)) end', "instruction budget exceeded"),
+    # the methods that take a phrase set check its type by its metatable's address
+    # (api_check_phrases): another userdata, the post's own handle, or a string is refused
+    "fakes-a-phrase-set": ('post:find(rawget(post, math.mininteger))',
+                           r"postlint\.phrases expected, got postlint\.post_handle"),
+    "fakes-phrases-in-matches": ('post:matches(rawget(post, math.mininteger), 1, 10)',
+                                 r"postlint\.phrases expected, got postlint\.post_handle"),
+    "passes-a-string-as-phrases": ('post:find("buy now")', r"postlint\.phrases expected, got string"),
 }
 
 RULE = """\
