@@ -94,6 +94,8 @@ class Length(Case):
     def test_weighted_edge_cases(self):
         cases = [("漢" * 140, 280), ("\U0001F3F4\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067"
                                       "\U000E007F", 2), ("1\u20E3", 2), ("e\u0301" * 10, 10),
+                 # keycaps: ASCII, then U+FE0F or U+20E3 (the ASCII fast path must stop)
+                 ("1\uFE0F\u20E3", 2), ("go #\uFE0F\u20E3 now", 3 + 2 + 4),
                  ("bit.ly/abc t.co", 23 + 1 + 23), ("foo.bz2", 7)]
         for text, want in cases:
             data, _ = self.length_json("--platform", "x", "--stdin", stdin=text)
