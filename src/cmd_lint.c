@@ -62,7 +62,8 @@ struct calendar_pass {
 	struct set_post *posts; /* the calendar; part 0 reports into the calendar's reports */
 	size_t n;
 	size_t parts;           /* 0: the cache's calendar entry answered */
-	struct set_post **part_posts;  /* per part from 1: posts with the part's own reports */
+	struct set_post **part_posts;  /* per part: its posts (part 0: posts; the others: copies
+					* with the part's own reports) */
 	struct report **part_reports;  /* per part from 1: a report per post (linted ones) */
 	bool *part_failed;             /* per part: a rule error */
 	size_t *before; /* per post: findings in its calendar report before the rules ran */
