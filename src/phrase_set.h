@@ -29,6 +29,10 @@ struct phrase {
 
 struct phrase_set {
 	uint64_t id; /* unique in the process (post:matches keeps scans by it); 0 when made */
+	/* the group the set is scanned with (lint.phrases(list, group); api_phrase_group.c)
+	 * and its place in it: set when lint.phrases hands the set out, NULL and 0 when made */
+	struct phrase_group *group;
+	uint32_t group_slot;
 	uint32_t nphrases, nwords;
 	uint32_t nprefixed; /* phrases whose first word is a prefix: sorted first */
 	/* a bit per lead (post_word_lead: a word's first two bytes) that some phrase's first

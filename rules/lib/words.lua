@@ -3,7 +3,8 @@
 --   local W = words("en")   -- nil when postlint has no lists for the language
 --   W.data.first_person     -- the raw list (lib/words/en.lua)
 --   W.sets.first_person["i"] -- membership of single words
---   W.phrases.first_person  -- compiled for post:find (nil for substring languages)
+--   W.phrases.first_person  -- compiled for post:find (nil for substring languages), in the
+--                           -- group W.group: post:matches scans the group's lists together
 -- A rule with no lists for a post's language stays silent rather than guess.
 local supported = { en = true, es = true, de = true, ja = true }
 local compiled = {}
@@ -17,7 +18,9 @@ return function(lang)
     return W
   end
   local data = require("lib.words." .. lang)
-  W = { lang = lang, data = data, substring = data.substring == true }
+  -- the lists' compiled sets are one group: a post's words are walked once for all of them
+  W = { lang = lang, data = data, substring = data.substring == true,
+    group = lint.phrase_group() }
   local function list_of(name)
     local list = data[name]
     return type(list) == "table" and name ~= "templates" and list or nil
@@ -41,7 +44,7 @@ return function(lang)
     if not list then
       return nil
     end
-    local compiled_list = lint.phrases(list)
+    local compiled_list = lint.phrases(list, W.group)
     rawset(phrases, name, compiled_list)
     return compiled_list
   end })

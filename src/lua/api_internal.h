@@ -48,6 +48,28 @@ static inline bool api_word_usable(const struct post *p, size_t i,
 size_t api_phrases_next(const void *set, const struct post *p, size_t i,
 			const struct api_word_filter *filter, size_t *len, const char **phrase,
 			size_t *phrase_len);
+struct phrase_set;
+struct phrase_group;
+/* The length in words of the longest phrase of the set matching at word i of p, quotations
+ * and link text included (0: none), and that phrase's source text: as api_phrases_next
+ * finds it at i. */
+size_t api_phrase_match_at(const struct phrase_set *set, const struct post *p, size_t i,
+			   const char **phrase, size_t *phrase_len);
+/* The same among the set's phrases lo..hi-1 alone: a run of the phrases sorted by first word
+ * whose first word is word i's (api_phrase_group.c finds the run by the word). */
+size_t api_phrase_match_run(const struct phrase_set *set, const struct post *p, size_t i,
+			    size_t lo, size_t hi, const char **phrase, size_t *phrase_len);
+/* Finds the matches of every set of the group over p's words in one pass and keeps them with
+ * p's tokens as api_phrase_scan does for one set: those of the sets already scanned for p are
+ * kept as they are (api_phrase_group.c). */
+void api_phrase_group_scan(lua_State *L, struct post *p, struct phrase_group *group);
+/* Makes the set at stack index set_at a member of the group at group_at (lint.phrases'
+ * second argument): from then on, the first scan of any member scans them all. */
+void api_phrase_group_join(lua_State *L, int group_at, int set_at);
+/* The group at idx, or luaL_checkudata's argument error. */
+struct phrase_group *api_phrase_group_check(lua_State *L, int idx);
+/* lint.phrase_group() -> a new, empty group (its metatable registered by api_open_lint). */
+int api_phrase_group_new(lua_State *L);
 /* The set's id: unique among the sets the process has made. */
 uint64_t api_phrases_id(const void *set);
 /* The set's matches over the whole text of p, whose tokens are made (api_matches.c): found

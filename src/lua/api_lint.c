@@ -3,6 +3,8 @@
  *
  *   lint.phrases{ "buy now", "sign up", "discount*" }  -> a compiled phrase list (userdata)
  *   post:find(list [, { quoted = false, links = true }]) uses it (api_post.c)
+ *   lint.phrase_group() -> a group: lint.phrases(list, group) makes lists that post:matches
+ *                          scans together, in one walk over a post's words
  *   lint.fold(s)       -> s in NFC with full case folding ("Straße" -> "strasse")
  *   lint.words(s)      -> the folded words of s, as the tokenizer splits them
  *   lint.graphemes(s)  -> the number of user-perceived characters in s
@@ -83,11 +85,15 @@ static struct compile_guard *compile_guard_open(lua_State *L)
 	return g;
 }
 
-/* lint.phrases(list) -> compiled phrase list: a copy of the set made at build time when the
- * list's phrases are those of a built-in word list, else compiled now. */
+/* lint.phrases(list [, group]) -> compiled phrase list: a copy of the set made at build time
+ * when the list's phrases are those of a built-in word list, else compiled now; with a group
+ * (lint.phrase_group()), a member of it (api_phrase_group.c). */
 static int f_phrases(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 2); /* the group or nil at 2, whatever comes after */
+	if (!lua_isnil(L, 2))
+		api_phrase_group_check(L, 2);
 	lua_Integer n = luaL_len(L, 1);
 	if (n > MAX_PHRASES)
 		return luaL_error(L, "lint.phrases: too many phrases (%d at most)", MAX_PHRASES);
@@ -125,7 +131,11 @@ static int f_phrases(lua_State *L)
 	memcpy(set, from, size);
 	static _Atomic uint64_t last_id; /* every worker's state makes sets */
 	set->id = ++last_id;
+	set->group = NULL;
+	set->group_slot = 0;
 	luaL_setmetatable(L, API_TYPE_PHRASES);
+	if (!lua_isnil(L, 2))
+		api_phrase_group_join(L, 2, -1);
 	return 1;
 }
 
@@ -153,6 +163,24 @@ static size_t match_phrase(const struct phrase_set *set, const struct phrase *ph
 			return 0;
 	}
 	return ph->nwords;
+}
+
+size_t api_phrase_match_run(const struct phrase_set *set, const struct post *p, size_t i,
+			    size_t lo, size_t hi, const char **phrase, size_t *phrase_len)
+{
+	static const struct api_word_filter all = { .quoted = true, .links = true };
+	const struct phrase *phrases = phrase_set_phrases(set);
+	size_t best_len = 0, best = SIZE_MAX;
+	for (size_t k = lo; k < hi; k++) {
+		size_t m = match_phrase(set, &phrases[k], p, i, &all);
+		if (m > best_len)
+			best_len = m, best = k;
+	}
+	if (best == SIZE_MAX)
+		return 0;
+	*phrase = phrase_set_strings(set) + phrases[best].source_off;
+	*phrase_len = phrases[best].source_len;
+	return best_len;
 }
 
 /* The longest phrase of the set matching at word i (see api_phrases_next). */
@@ -202,6 +230,16 @@ static size_t match_at(struct phrase_set *set, const struct post *p, size_t i,
 	*phrase = strings + phrases[best].source_off;
 	*phrase_len = phrases[best].source_len;
 	return best_len;
+}
+
+size_t api_phrase_match_at(const struct phrase_set *set, const struct post *p, size_t i,
+			   const char **phrase, size_t *phrase_len)
+{
+	static const struct api_word_filter all = { .quoted = true, .links = true };
+	unsigned lead = p->tk->word_leads[i];
+	if (!(set->starts[lead >> 3] & (1u << (lead & 7))))
+		return 0;
+	return match_at((struct phrase_set *)set, p, i, &all, phrase, phrase_len);
 }
 
 size_t api_phrases_next(const void *setp, const struct post *p, size_t i,
@@ -383,6 +421,7 @@ int api_open_lint(lua_State *L)
 	};
 	static const luaL_Reg funcs[] = {
 		{ "phrases", f_phrases },
+		{ "phrase_group", api_phrase_group_new },
 		{ "fold", f_fold },
 		{ "words", f_words },
 		{ "graphemes", f_graphemes },

@@ -8,6 +8,7 @@
  * the post's tokens, and each question is a binary search and a short walk. */
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "phrase_set.h"
 #include "util/xalloc.h"
 
 const struct phrase_scan *api_phrase_scan(lua_State *L, struct post *p, const void *set)
@@ -17,6 +18,15 @@ const struct phrase_scan *api_phrase_scan(lua_State *L, struct post *p, const vo
 	for (size_t k = 0; k < tk->nscans; k++)
 		if (tk->scans[k].set_id == id)
 			return &tk->scans[k];
+	struct phrase_group *group = ((const struct phrase_set *)set)->group;
+	if (group) {
+		/* the set's group scans all its members at once: this set's scan among them */
+		size_t before = tk->nscans;
+		api_phrase_group_scan(L, p, group);
+		for (size_t k = before; k < tk->nscans; k++)
+			if (tk->scans[k].set_id == id)
+				return &tk->scans[k];
+	}
 	size_t nwords = tk->tokens[TOK_WORD].len;
 	host_charge(L, (long long)nwords / 4 + 1); /* as post:find: the scan is the work */
 	/* as post:find(set, { quoted = true }) finds them: longest first, not overlapping */

@@ -1114,8 +1114,9 @@ const struct post_view *api_test_post_view(lua_State *L, int idx)
 
 void api_push_post_table(lua_State *L, const struct post_view *view)
 {
-	/* room for the fields rules read (cached in the table): no rehash as they arrive */
-	lua_createtable(L, 0, view->light ? 4 : 16);
+	/* room for the fields rules read (cached in the table; the built-in rules read 27 of a
+	 * whole post): no rehash as they arrive (with 16, every post grew once, 0.4% of a run) */
+	lua_createtable(L, 0, view->light ? 4 : 32);
 	struct post_handle *h = lua_newuserdatauv(L, sizeof(*h), 0);
 	h->view = view;
 	lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key);
