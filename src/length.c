@@ -1,11 +1,11 @@
 /* Per-network length counting and the one table of limits. */
-#define _GNU_SOURCE /* memmem */
 #include "length.h"
 
 #include <string.h>
 
 #include "twitter_text.h"
 #include "unicode.h"
+#include "util/memfind.h"
 
 /* The defaults: the README's "Platforms and lengths" section cites the source of each. */
 static const struct platform_settings defaults[] = {
@@ -154,13 +154,13 @@ bool length_post_text(const struct post *post, size_t part, struct buf *out)
 	bool unclosed = false; /* an unclosed comment was seen: none closes later either */
 	for (size_t i = start; i < end;) {
 		/* the text up to the next comment, copied as it is */
-		const char *open = unclosed ? NULL : memmem(text + i, end - i, "<!--", 4);
+		const char *open = unclosed ? NULL : mem_find(text + i, end - i, "<!--", 4);
 		size_t stop = open ? (size_t)(open - text) : end;
 		buf_add(out, text + i, stop - i);
 		i = stop;
 		if (!open)
 			break;
-		const char *close = i + 4 < end ? memmem(text + i + 4, end - i - 4, "-->", 3) : NULL;
+		const char *close = i + 4 < end ? mem_find(text + i + 4, end - i - 4, "-->", 3) : NULL;
 		if (!close) {
 			unclosed = true; /* the rest is text, "<!--" included */
 			continue;

@@ -1,10 +1,10 @@
 /* In-file rule switches (see suppress.h). */
-#define _GNU_SOURCE /* memmem */
 #include "suppress.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/memfind.h"
 #include "util/vec.h"
 #include "util/xalloc.h"
 
@@ -96,7 +96,7 @@ void suppress_apply(struct post *p, struct report *r,
 	 * Markdown structure, which a post answered from the cache or waiting for the rules
 	 * across posts has not got) */
 	if (p->body_end <= p->body_start ||
-	    !memmem(p->text + p->body_start, p->body_end - p->body_start, "<!--", 4))
+	    !mem_find(p->text + p->body_start, p->body_end - p->body_start, "<!--", 4))
 		return;
 	post_tokens(p);
 	VEC(struct switch_) sw = { 0 };

@@ -1,5 +1,4 @@
 /* The own words, sets and list matches the C analyses share (see api_lists.h). */
-#define _GNU_SOURCE /* memmem */
 #include "lua/api_lists.h"
 
 #include <stdint.h>
@@ -10,6 +9,7 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "util/memfind.h"
 #include "util/xalloc.h"
 
 /* The own words, and each sentence's, kept with the post's tokens for the next analysis
@@ -213,7 +213,7 @@ static bool substring_each(struct word_lists *v, const char *name, size_t first,
 		const char *phrase = lua_rawgeti(L, -1, k) == LUA_TSTRING ?
 					     lua_tolstring(L, -1, &plen) : NULL;
 		for (size_t at = p->body_start; phrase && plen > 0 && at + plen <= p->len;) {
-			const char *hit = memmem(p->text + at, p->len - at, phrase, plen);
+			const char *hit = mem_find(p->text + at, p->len - at, phrase, plen);
 			if (!hit)
 				break;
 			size_t start = (size_t)(hit - p->text), stop = start + plen;

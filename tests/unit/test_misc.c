@@ -1,4 +1,5 @@
 /* Globs, fixes, findings and sorting: small pieces with exact answers. */
+#define _GNU_SOURCE /* memmem, to check mem_find against */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "unicode.h"
 #include "util/buf.h"
 #include "util/hash.h"
+#include "util/memfind.h"
 #include "util/strjoin.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
@@ -368,6 +370,22 @@ static void small_pieces(void)
 	CHECK(str_join(label, 0, parts, 6) == 0 && label[0] == 'z', "no buffer: nothing written");
 	CHECK(str_copy(label, sizeof(label), NULL) == 0 && label[0] == '\0', "NULL copies as \"\"");
 	CHECK(str_copy(label, 4, "abcdef") == 3 && strcmp(label, "abc") == 0, "a copy cut short");
+
+	/* mem_find: the first occurrence, against memmem on every needle and start of a text
+	 * full of near misses ("<!-", "<<!--", a needle cut by the end) */
+	const char hay[] = "a<!- <<!-- x -->-- <!--<!--z <!-";
+	const char *needles[] = { "<!--", "-->", "<", "z", "<!-", "-- <", "<!--z <!-", "q", "<!--x" };
+	int differ = 0;
+	for (size_t k = 0; k < sizeof(needles) / sizeof(*needles); k++) {
+		size_t m = strlen(needles[k]);
+		for (size_t from = 0; from <= sizeof(hay) - 1; from++)
+			for (size_t to = from; to <= sizeof(hay) - 1; to++)
+				differ += mem_find(hay + from, to - from, needles[k], m) !=
+					  memmem(hay + from, to - from, needles[k], m);
+	}
+	CHECK_INT(differ, 0, "mem_find answers that differ from memmem");
+	CHECK(mem_find("ab", 1, "ab", 2) == NULL && mem_find("", 0, "a", 1) == NULL,
+	      "a needle longer than the text is not found");
 }
 
 int main(void)
