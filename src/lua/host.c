@@ -1360,7 +1360,10 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 	lua_State *L = h->L;
 	if (h->collector_paused && h->used > HOST_PAUSED_HEAP)
 		resume_collector(h);
-	memset(err, 0, sizeof(*err));
+	/* its strings are read up to their ends: cleared so, not all 3 KB of them (a memset per
+	 * rule call and post) */
+	err->kind = HOST_OK;
+	err->message[0] = err->where[0] = err->traceback[0] = '\0';
 	h->err = err;
 	h->budget_tripped = false;
 	h->timed_out = false;
