@@ -2,6 +2,7 @@
 #include "token.h"
 
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "tld.h"
@@ -729,6 +730,15 @@ static void scan_emoji(struct scanner *s)
 	const unsigned char *u = (const unsigned char *)s->t;
 	size_t i = s->start;
 	while (i < s->end) {
+		/* eight ASCII bytes followed by ASCII hold no candidate (every emoji has a byte
+		 * over 0x7F, a keycap's right after its ASCII key): most of a post is passed over
+		 * a word at a time, not tested byte by byte */
+		uint64_t eight;
+		if (i + 9 <= s->end && (memcpy(&eight, u + i, 8), !(eight & 0x8080808080808080ULL)) &&
+		    u[i + 8] < 0x80) {
+			i += 8;
+			continue;
+		}
 		bool candidate = u[i] >= 0x80 ||
 				 (i + 3 < s->end && (u[i + 1] == 0xEF || u[i + 1] == 0xE2));
 		if (!candidate || !(s->cls[i] & CLS_TEXT) || (s->cls[i] & (CLS_CODE | CLS_HTML))) {
