@@ -1,8 +1,8 @@
 /* Tokens over the prose of a post (see token.h). */
 #include "token.h"
 
-#include <stdlib.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tld.h"
