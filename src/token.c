@@ -409,6 +409,17 @@ static void scan_quotes(struct scanner *s)
 	size_t para_end = 0, unclosed_until[NPAIRS] = { 0 };
 	size_t i = s->start;
 	while (i < s->end) {
+		/* eight bytes with no '"' and none over 0x7F open nothing: passed over at once */
+		uint64_t eight;
+		if (i + 8 <= s->end) {
+			memcpy(&eight, s->t + i, 8);
+			uint64_t quote = eight ^ 0x2222222222222222ULL; /* a zero byte where '"' was */
+			uint64_t zero = (quote - 0x0101010101010101ULL) & ~quote;
+			if (!((zero | eight) & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
 		/* the one ASCII opener is '"': other ASCII bytes need no decoding or lookup */
 		unsigned char byte = (unsigned char)s->t[i];
 		if ((byte < 0x80 && byte != '"') || !is_text(s, i) || (s->cls[i] & CLS_SPECIAL)) {
@@ -554,18 +565,32 @@ void token_split(const char *t, size_t start, size_t end, const uint16_t *cls,
 			i++;
 			continue;
 		}
-		int32_t cp;
-		int n = uni_decode(t + i, end - i, &cp);
-		if (n < 0)
-			n = 1;
-		if (!WORD_BYTE(i) || !uni_is_word_char(cp)) {
-			i += (size_t)n;
-			continue;
-		}
 		size_t a = i;
-		enum uni_script script = word_script(cp);
-		bool digits = uni_classify(cp) == UNI_NUMBER;
-		i += (size_t)n;
+		enum uni_script script;
+		bool digits;
+		if (u[i] < 0x80) {
+			/* an ASCII letter or digit (above): a word character of no particular
+			 * script, a number only if a digit - decided without the tables */
+			if (!WORD_BYTE(i)) {
+				i++;
+				continue;
+			}
+			script = SCRIPT_OTHER;
+			digits = u[i] <= '9';
+			i++;
+		} else {
+			int32_t cp;
+			int n = uni_decode(t + i, end - i, &cp);
+			if (n < 0)
+				n = 1;
+			if (!WORD_BYTE(i) || !uni_is_word_char(cp)) {
+				i += (size_t)n;
+				continue;
+			}
+			script = word_script(cp);
+			digits = uni_classify(cp) == UNI_NUMBER;
+			i += (size_t)n;
+		}
 		while (i < end && WORD_BYTE(i)) {
 			if (u[i] < 0x80 && ascii_alnum(u[i]) && script == SCRIPT_OTHER) {
 				digits = u[i] <= '9';
@@ -583,6 +608,10 @@ void token_split(const char *t, size_t start, size_t end, const uint16_t *cls,
 				i += (size_t)m;
 				continue;
 			}
+			/* only an apostrophe, or a '.' or ',' after digits, may join what follows
+			 * (the test below): a space or other mark ends the word without a look */
+			if (!is_apostrophe(c) && !((c == '.' || c == ',') && digits))
+				break;
 			size_t j = i + (size_t)m;
 			int32_t next = -1;
 			if (j < end && WORD_BYTE(j) && uni_decode(t + j, end - j, &next) < 0)
@@ -655,13 +684,17 @@ static void scan_sentences(struct scanner *s)
 		}
 		uint16_t cl = s->cls[i];
 		if (ascii_alnum((unsigned char)c)) {
-			/* neither space nor terminator: what the general path below does with it */
+			/* neither space nor terminator: what the general path below does with it,
+			 * for the run of letters and digits of one class at once */
+			size_t j = i + 1;
+			while (j < s->end && ascii_alnum((unsigned char)s->t[j]) && s->cls[j] == cl)
+				j++;
 			if ((cl & CLS_TEXT) && !(cl & (CLS_CODEBLOCK | CLS_HTML | CLS_IMAGE))) {
 				if (start == NONE)
 					start = i;
-				last = i + 1;
+				last = j;
 			}
-			i++;
+			i = j;
 			continue;
 		}
 		int32_t cp;
