@@ -52,16 +52,17 @@ static struct {
 } word_table[WORD_SLOTS];
 static pthread_once_t word_table_once = PTHREAD_ONCE_INIT;
 
-static size_t word_hash(const char *w, size_t n)
+/* (hash_fnv32: a post's words come with theirs, post_tokens' word_hashes) */
+static size_t word_slot(uint32_t hash)
 {
-	return hash_fnv32(w, n) & (WORD_SLOTS - 1);
+	return hash & (WORD_SLOTS - 1);
 }
 
 static void build_word_table(void)
 {
 	for (size_t k = 0; k < NLATIN; k++)
 		for (const char *const *w = latin_languages[k].words; *w; w++) {
-			size_t slot = word_hash(*w, strlen(*w));
+			size_t slot = word_slot(hash_fnv32(*w, strlen(*w)));
 			while (word_table[slot].word && strcmp(word_table[slot].word, *w) != 0)
 				slot = (slot + 1) & (WORD_SLOTS - 1);
 			word_table[slot].word = *w;
@@ -69,10 +70,11 @@ static void build_word_table(void)
 		}
 }
 
-/* The languages (bits of latin_languages) listing the folded word w of n bytes. */
-static unsigned languages_of(const char *w, size_t n)
+/* The languages (bits of latin_languages) listing the folded word w of n bytes, whose
+ * hash_fnv32 is hash. */
+static unsigned languages_of(const char *w, size_t n, uint32_t hash)
 {
-	for (size_t slot = word_hash(w, n); word_table[slot].word;
+	for (size_t slot = word_slot(hash); word_table[slot].word;
 	     slot = (slot + 1) & (WORD_SLOTS - 1))
 		if (strncmp(word_table[slot].word, w, n) == 0 && word_table[slot].word[n] == '\0')
 			return word_table[slot].languages;
@@ -105,8 +107,8 @@ void lang_guess(struct post *p)
 		const struct token *w = &words[i];
 		if (w->flags & TF_QUOTED)
 			continue; /* a quotation may be in another language than the post */
-		int32_t cp;
-		if (uni_decode(p->text + w->start, w->end - w->start, &cp) < 0)
+		int32_t cp = (unsigned char)p->text[w->start]; /* (ASCII: no decoding) */
+		if (cp >= 0x80 && uni_decode(p->text + w->start, w->end - w->start, &cp) < 0)
 			continue;
 		switch (uni_script_of(cp)) {
 		case SCRIPT_HIRAGANA:
@@ -122,7 +124,8 @@ void lang_guess(struct post *p)
 		case SCRIPT_LATIN: {
 			latin++;
 			unsigned in = w->norm_len ? languages_of(p->tk->norms.ptr + w->norm_off,
-							     w->norm_len) : 0;
+							     w->norm_len, p->tk->word_hashes[i])
+						  : 0;
 			for (size_t k = 0; in && k < NLATIN; k++)
 				score[k] += (in >> k) & 1u;
 			break;

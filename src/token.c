@@ -495,7 +495,8 @@ bool token_fold(const char *s, size_t n, struct buf *out)
 		}
 	}
 	if (ascii) {
-		buf_grow(out, n);
+		if (!out->ptr || out->len + n + 1 > out->cap) /* (a call per word, mostly not needed) */
+			buf_grow(out, n);
 		for (size_t i = 0; i < n; i++) {
 			char c = s[i];
 			out->ptr[out->len++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
