@@ -907,6 +907,13 @@ long tt_weighted_length(const char *s, size_t len, bool *valid)
 			continue;
 		}
 		size_t limit = u < urls.len ? urls.items[u].start : n;
+		uint64_t eight;
+		if (i + 9 <= limit && (unsigned char)nfc[i + 8] < 0x80 &&
+		    (memcpy(&eight, nfc + i, 8), !(eight & 0x8080808080808080ULL))) {
+			w += 800; /* eight times the case below, at once */
+			i += 8;
+			continue;
+		}
 		if ((unsigned char)nfc[i] < 0x80 &&
 		    (i + 1 >= limit || (unsigned char)nfc[i + 1] < 0x80)) {
 			/* ASCII followed by ASCII, most of a post: a cluster of its own (or "\r\n",

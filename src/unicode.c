@@ -1,6 +1,7 @@
 /* Unicode services built on utf8proc (the only includer of utf8proc.h). */
 #include "unicode.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -277,6 +278,19 @@ size_t uni_grapheme_count(const char *s, size_t len)
 	size_t count = 0;
 	size_t i = 0;
 	while (i < len) {
+		/* eight ASCII characters before another, none a CR: eight clusters (the rule
+		 * below, eight bytes at a time) */
+		uint64_t eight;
+		if (i + 9 <= len && (unsigned char)s[i + 8] < 0x80) {
+			memcpy(&eight, s + i, 8);
+			uint64_t cr = eight ^ 0x0D0D0D0D0D0D0D0DULL; /* a zero byte where a CR was */
+			uint64_t zero = (cr - 0x0101010101010101ULL) & ~cr;
+			if (!((zero | eight) & 0x8080808080808080ULL)) {
+				count += 8;
+				i += 8;
+				continue;
+			}
+		}
 		/* uni_grapheme_end's rule for two ASCII characters, here without a call per byte */
 		unsigned char c = (unsigned char)s[i];
 		if (c < 0x80 && i + 1 < len && (unsigned char)s[i + 1] < 0x80 &&
