@@ -85,6 +85,9 @@ struct post_tokens {
 	uint32_t *word_hashes;
 	struct phrase_scan *scans; /* post:matches' scans so far (api_matches.c) */
 	size_t nscans, scans_cap;
+	/* the phrase group whose members were scanned together for the post, if one was: a
+	 * member that joined it since is scanned alone (api_matches.c) */
+	const void *scanned_group;
 	/* the golden rules' own words for one limit (api_lists.c), kept: three analyses of a
 	 * post ask for them with the same one. own_words[0..nsentences + 2) are each sentence's
 	 * starts, then nwords of them by sentence, then the nown words in text order. */

@@ -66,6 +66,10 @@ void api_phrase_group_scan(lua_State *L, struct post *p, struct phrase_group *gr
 /* Makes the set at stack index set_at a member of the group at group_at (lint.phrases'
  * second argument): from then on, the first scan of any member scans them all. */
 void api_phrase_group_join(lua_State *L, int group_at, int set_at);
+/* Whether word (an index into p's words) is, as its norm, one of the phrases of the set (a
+ * member of a group) as they are written: what the Lua set { [phrase] = true } of the same
+ * list answers for the norm, by the word's hash (api_lists.c: api_in_set). */
+bool api_phrase_group_has_word(const struct phrase_set *set, const struct post *p, size_t word);
 /* The group at idx, or luaL_checkudata's argument error. */
 struct phrase_group *api_phrase_group_check(lua_State *L, int idx);
 /* lint.phrase_group() -> a new, empty group (its metatable registered by api_open_lint). */
@@ -124,6 +128,8 @@ struct api_metas {
 	const void *phrases; /* a phrase set (API_TYPE_PHRASES) */
 };
 const struct api_metas *api_metas(lua_State *L);
+/* Whether the value at idx is a phrase set. */
+bool api_is_phrases(lua_State *L, int idx);
 /* The phrase set at idx, or luaL_checkudata's argument error. */
 const void *api_check_phrases(lua_State *L, int idx);
 /* Pushes the post table for view, one per (post, origin): rules of one origin share it, rules

@@ -400,6 +400,16 @@ const struct api_metas *api_metas(lua_State *L)
 	return metas;
 }
 
+bool api_is_phrases(lua_State *L, int idx)
+{
+	bool ok = false;
+	if (lua_touserdata(L, idx) && lua_getmetatable(L, idx)) {
+		ok = lua_topointer(L, -1) == api_metas(L)->phrases;
+		lua_pop(L, 1);
+	}
+	return ok;
+}
+
 const void *api_check_phrases(lua_State *L, int idx)
 {
 	void *set = lua_touserdata(L, idx);

@@ -9,6 +9,7 @@
 #include "lua/api.h"
 #include "lua/api_internal.h"
 #include "lua/host.h"
+#include "phrase_set.h"
 #include "util/memfind.h"
 #include "util/xalloc.h"
 
@@ -153,13 +154,26 @@ const char *api_word_norm(const struct word_lists *v, size_t word, size_t *len)
 
 int api_set_open(struct word_lists *v, const char *set)
 {
-	lua_getfield(v->L, v->sets, set);
-	return lua_gettop(v->L);
+	lua_State *L = v->L;
+	/* a list compiled already as a phrase set of a group (W.phrases, read raw: not made
+	 * here) answers in C, by the word's hash: W.sets' answer, without a Lua string per
+	 * word asked (api_phrase_group_has_word) */
+	if (!v->substring && lua_istable(L, v->phrases)) {
+		lua_pushstring(L, set);
+		if (lua_rawget(L, v->phrases) == LUA_TUSERDATA && api_is_phrases(L, -1) &&
+		    ((const struct phrase_set *)lua_touserdata(L, -1))->group)
+			return lua_gettop(L);
+		lua_pop(L, 1);
+	}
+	lua_getfield(L, v->sets, set);
+	return lua_gettop(L);
 }
 
 bool api_in_set(struct word_lists *v, int set, size_t word)
 {
 	lua_State *L = v->L;
+	if (lua_type(L, set) == LUA_TUSERDATA) /* (api_set_open: a grouped phrase set) */
+		return api_phrase_group_has_word(lua_touserdata(L, set), v->p, word);
 	if (!lua_istable(L, set))
 		return false;
 	/* the norm as post.norms holds it, interned already, when there is that */

@@ -25,53 +25,61 @@
 
 #define GROUP_TYPE "postlint.phrase_group"
 
-/* One distinct first word of the members' exact phrases, and where its runs are listed. */
-struct first_word {
-	const char *word; /* in a member's strings */
+/* The group's two indexes are tables of keys - a word, or a phrase as written - each with a
+ * list of what it leads to, linked through an array: a member that joins adds its entries
+ * (a join per list, as the rules first ask for it), with no index made again. (Made again
+ * at each join, they were most of a one-post lint.) */
+struct key {
+	const char *text; /* in a member's strings */
 	uint32_t len, hash;
-	uint32_t run0, nruns; /* runs[run0 .. run0 + nruns) */
+	uint32_t head; /* its first entry + 1; 0: none */
 };
 
-/* A run of one member's phrases that start with one word: phrases lo..hi-1. */
-struct run {
+struct keys {
+	struct key *items;
+	size_t n;
+	uint32_t *slots; /* open addressing by hash: an index into items + 1, 0 for empty */
+	size_t mask;     /* slots - 1 (a power of two, at least twice n) */
+};
+
+/* What a first word leads to: a run of one member's phrases that start with it, phrases
+ * lo..hi-1 (sorted by first word); what a phrase as written leads to: a member listing it
+ * (lo and hi unused). */
+struct entry {
 	uint32_t member, lo, hi;
+	uint32_t next; /* the key's next entry + 1; 0: none */
 };
 
 struct phrase_group {
 	struct phrase_set **members; /* alive: the group's user value lists them */
 	size_t nmembers, cap;
-	bool stale; /* members joined since the index was made */
-	/* the index */
-	struct first_word *words;
-	size_t nwords;
-	struct run *runs;
-	uint32_t *slots; /* open addressing by hash: an index into words + 1, 0 for empty */
-	size_t mask;
+	/* the first words of the members' exact phrases -> runs, for the scan */
+	struct keys words;
+	/* the members' phrases as written -> members listing them, for the single-word sets
+	 * made of the same lists (api_phrase_group_has_word) */
+	struct keys sources;
+	struct entry *entries; /* of both */
+	size_t nentries, entries_cap;
 	uint32_t *prefixed; /* the members with prefix phrases */
-	size_t nprefixed;
+	size_t nprefixed, prefixed_cap;
 };
 
-static void index_free(struct phrase_group *g)
+static void keys_free(struct keys *k)
 {
-	free(g->words);
-	free(g->runs);
-	free(g->slots);
-	free(g->prefixed);
-	g->words = NULL;
-	g->runs = NULL;
-	g->slots = NULL;
-	g->prefixed = NULL;
-	g->nwords = g->nprefixed = 0;
-	g->mask = 0;
+	free(k->items);
+	free(k->slots);
+	memset(k, 0, sizeof(*k));
 }
 
 static int group_gc(lua_State *L)
 {
 	struct phrase_group *g = luaL_checkudata(L, 1, GROUP_TYPE);
-	index_free(g);
+	keys_free(&g->words);
+	keys_free(&g->sources);
+	free(g->entries);
+	free(g->prefixed);
 	free(g->members);
-	g->members = NULL;
-	g->nmembers = g->cap = 0;
+	memset(g, 0, sizeof(*g));
 	return 0;
 }
 
@@ -105,6 +113,92 @@ struct phrase_group *api_phrase_group_check(lua_State *L, int idx)
 	return luaL_checkudata(L, idx, GROUP_TYPE);
 }
 
+/* The key text[0..len) (of hash_fnv32 hash), or NULL. */
+static const struct key *key_find(const struct keys *k, const char *text, uint32_t len,
+				  uint32_t hash)
+{
+	if (!k->slots)
+		return NULL;
+	for (size_t s = hash & k->mask; k->slots[s]; s = (s + 1) & k->mask) {
+		const struct key *key = &k->items[k->slots[s] - 1];
+		if (key->hash == hash && key->len == len && memcmp(key->text, text, len) == 0)
+			return key;
+	}
+	return NULL;
+}
+
+/* The key text[0..len), added when new (text stays alive: a member's). */
+static struct key *key_add(struct keys *k, const char *text, uint32_t len)
+{
+	uint32_t hash = hash_fnv32(text, len);
+	struct key *found = (struct key *)key_find(k, text, len, hash);
+	if (found)
+		return found;
+	if (2 * (k->n + 1) > k->mask + 1 || !k->slots) {
+		size_t nslots = k->slots ? 2 * (k->mask + 1) : 64;
+		free(k->slots);
+		k->slots = xcalloc(nslots, sizeof(*k->slots));
+		k->mask = nslots - 1;
+		for (size_t i = 0; i < k->n; i++) {
+			size_t s = k->items[i].hash & k->mask;
+			while (k->slots[s])
+				s = (s + 1) & k->mask;
+			k->slots[s] = (uint32_t)i + 1;
+		}
+	}
+	if (k->n == 0 || (k->n & (k->n - 1)) == 0) /* (full at each power of two: doubled) */
+		k->items = xrealloc(k->items, (k->n ? 2 * k->n : 1) * sizeof(*k->items));
+	size_t s = hash & k->mask;
+	while (k->slots[s])
+		s = (s + 1) & k->mask;
+	k->slots[s] = (uint32_t)k->n + 1;
+	k->items[k->n] = (struct key){ text, len, hash, 0 };
+	return &k->items[k->n++];
+}
+
+static void entry_add(struct phrase_group *g, struct key *key, uint32_t member, uint32_t lo,
+		      uint32_t hi)
+{
+	xgrow((void **)&g->entries, &g->entries_cap, g->nentries + 1, sizeof(*g->entries));
+	g->entries[g->nentries] = (struct entry){ member, lo, hi, key->head };
+	key->head = (uint32_t)++g->nentries;
+}
+
+/* The member's entries in both indexes. */
+static void index_member(struct phrase_group *g, uint32_t m)
+{
+	const struct phrase_set *set = g->members[m];
+	const struct phrase *phrases = phrase_set_phrases(set);
+	const struct pword *pwords = phrase_set_words(set);
+	const char *strings = phrase_set_strings(set);
+	if (set->nprefixed > 0) {
+		xgrow((void **)&g->prefixed, &g->prefixed_cap, g->nprefixed + 1,
+		      sizeof(*g->prefixed));
+		g->prefixed[g->nprefixed++] = m;
+	}
+	/* the exact phrases are sorted by first word: one run per word */
+	for (size_t k = set->nprefixed; k < set->nphrases;) {
+		const struct pword *w = &pwords[phrases[k].word0];
+		size_t end = k + 1;
+		while (end < set->nphrases) {
+			const struct pword *v = &pwords[phrases[end].word0];
+			if (v->len != w->len || memcmp(strings + v->off, strings + w->off, w->len))
+				break;
+			end++;
+		}
+		entry_add(g, key_add(&g->words, strings + w->off, w->len), m, (uint32_t)k,
+			  (uint32_t)end);
+		k = end;
+	}
+	for (size_t k = 0; k < set->nphrases; k++) {
+		struct key *key = key_add(&g->sources, strings + phrases[k].source_off,
+					  phrases[k].source_len);
+		/* a list holding a phrase twice lists it once */
+		if (!key->head || g->entries[key->head - 1].member != m)
+			entry_add(g, key, m, 0, 0);
+	}
+}
+
 void api_phrase_group_join(lua_State *L, int group_at, int set_at)
 {
 	group_at = lua_absindex(L, group_at);
@@ -122,101 +216,7 @@ void api_phrase_group_join(lua_State *L, int group_at, int set_at)
 	set->group = g;
 	set->group_slot = (uint32_t)g->nmembers;
 	g->members[g->nmembers++] = set;
-	g->stale = true;
-}
-
-/* ---- the index ------------------------------------------------------------------------- */
-
-struct run_entry {
-	const char *word;
-	uint32_t len, hash;
-	struct run run;
-};
-
-static int compare_entries(const void *a, const void *b)
-{
-	const struct run_entry *x = a, *y = b;
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	if (x->len != y->len)
-		return x->len < y->len ? -1 : 1;
-	int c = memcmp(x->word, y->word, x->len);
-	if (c)
-		return c;
-	return x->run.member < y->run.member ? -1 : x->run.member > y->run.member;
-}
-
-static bool same_word(const struct run_entry *x, const struct run_entry *y)
-{
-	return x->hash == y->hash && x->len == y->len && memcmp(x->word, y->word, x->len) == 0;
-}
-
-static void index_build(struct phrase_group *g)
-{
-	index_free(g);
-	size_t nentries = 0, cap = 0;
-	struct run_entry *entries = NULL;
-	g->prefixed = xmalloc((g->nmembers + 1) * sizeof(*g->prefixed));
-	for (size_t m = 0; m < g->nmembers; m++) {
-		const struct phrase_set *set = g->members[m];
-		const struct phrase *phrases = phrase_set_phrases(set);
-		const struct pword *pwords = phrase_set_words(set);
-		const char *strings = phrase_set_strings(set);
-		if (set->nprefixed > 0)
-			g->prefixed[g->nprefixed++] = (uint32_t)m;
-		/* the exact phrases are sorted by first word: one run per word */
-		for (size_t k = set->nprefixed; k < set->nphrases;) {
-			const struct pword *w = &pwords[phrases[k].word0];
-			size_t end = k + 1;
-			while (end < set->nphrases) {
-				const struct pword *v = &pwords[phrases[end].word0];
-				if (v->len != w->len || memcmp(strings + v->off, strings + w->off, w->len))
-					break;
-				end++;
-			}
-			xgrow((void **)&entries, &cap, nentries + 1, sizeof(*entries));
-			entries[nentries++] = (struct run_entry){
-				strings + w->off, w->len, hash_fnv32(strings + w->off, w->len),
-				{ (uint32_t)m, (uint32_t)k, (uint32_t)end } };
-			k = end;
-		}
-	}
-	if (nentries > 1)
-		qsort(entries, nentries, sizeof(*entries), compare_entries);
-	g->runs = xmalloc((nentries + 1) * sizeof(*g->runs));
-	g->words = xmalloc((nentries + 1) * sizeof(*g->words));
-	for (size_t e = 0; e < nentries; e++) {
-		if (e == 0 || !same_word(&entries[e - 1], &entries[e]))
-			g->words[g->nwords++] = (struct first_word){ entries[e].word, entries[e].len,
-								     entries[e].hash, (uint32_t)e, 0 };
-		g->words[g->nwords - 1].nruns++;
-		g->runs[e] = entries[e].run;
-	}
-	free(entries);
-	size_t nslots = 16;
-	while (nslots < 2 * g->nwords)
-		nslots *= 2;
-	g->slots = xcalloc(nslots, sizeof(*g->slots));
-	g->mask = nslots - 1;
-	for (size_t w = 0; w < g->nwords; w++) {
-		size_t s = g->words[w].hash & g->mask;
-		while (g->slots[s])
-			s = (s + 1) & g->mask;
-		g->slots[s] = (uint32_t)w + 1;
-	}
-	g->stale = false;
-}
-
-/* The first word the norm (of the given hash) is, or NULL. */
-static const struct first_word *find_first(const struct phrase_group *g, const char *norm,
-					   uint32_t len, uint32_t hash)
-{
-	for (size_t s = hash & g->mask; g->slots[s]; s = (s + 1) & g->mask) {
-		const struct first_word *w = &g->words[g->slots[s] - 1];
-		if (w->hash == hash && w->len == len && memcmp(w->word, norm, len) == 0)
-			return w;
-	}
-	return NULL;
+	index_member(g, set->group_slot);
 }
 
 /* ---- the scan -------------------------------------------------------------------------- */
@@ -247,8 +247,6 @@ static void add_hit(struct member_scan *ms, size_t i, size_t m, const char *phra
 
 void api_phrase_group_scan(lua_State *L, struct post *p, struct phrase_group *g)
 {
-	if (g->stale)
-		index_build(g);
 	struct post_tokens *tk = p->tk;
 	size_t nwords = tk->tokens[TOK_WORD].len;
 	/* the walk, as one set's scan charges it, and the members asked word by word and the
@@ -274,10 +272,10 @@ void api_phrase_group_scan(lua_State *L, struct post *p, struct phrase_group *g)
 						     &phrase_len)) != 0)
 				add_hit(s, i, n, phrase, phrase_len);
 		}
-		const struct first_word *w = find_first(g, tk->norms.ptr + words[i].norm_off, len,
-							 tk->word_hashes[i]);
-		for (uint32_t r = 0; w && r < w->nruns; r++) {
-			const struct run *run = &g->runs[w->run0 + r];
+		const struct key *w = key_find(&g->words, tk->norms.ptr + words[i].norm_off, len,
+					       tk->word_hashes[i]);
+		for (uint32_t e = w ? w->head : 0; e; e = g->entries[e - 1].next) {
+			const struct entry *run = &g->entries[e - 1];
 			const struct phrase_set *set = g->members[run->member];
 			struct member_scan *s = &ms[run->member];
 			if (s->skip || i < s->next || set->nprefixed > 0)
@@ -296,4 +294,17 @@ void api_phrase_group_scan(lua_State *L, struct post *p, struct phrase_group *g)
 	}
 	free(ms);
 	host_charge(L, work / 4);
+}
+
+bool api_phrase_group_has_word(const struct phrase_set *set, const struct post *p, size_t word)
+{
+	const struct phrase_group *g = set->group;
+	const struct post_tokens *tk = p->tk;
+	const struct token *w = &tk->tokens[TOK_WORD].items[word];
+	const struct key *key = key_find(&g->sources, tk->norms.ptr + w->norm_off,
+					 (uint32_t)w->norm_len, tk->word_hashes[word]);
+	for (uint32_t e = key ? key->head : 0; e; e = g->entries[e - 1].next)
+		if (g->entries[e - 1].member == set->group_slot)
+			return true;
+	return false;
 }

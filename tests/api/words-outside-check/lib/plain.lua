@@ -248,7 +248,11 @@ function M.word_lists(lists, lang, substring)
   for name, list in pairs(lists) do
     data[name] = list
   end
-  local W = { lang = lang, data = data, substring = substring }
+  -- as lib/words.lua makes them, the lists are one group (lint.phrase_group: scanned
+  -- together, asked as single-word sets by hash); the German variant's are made alone, so
+  -- that the checks see both ways
+  local W = { lang = lang, data = data, substring = substring,
+    group = lang ~= "de" and lint.phrase_group() or nil }
   W.sets = setmetatable({}, { __index = function(sets, name)
     if not data[name] then
       return nil
@@ -264,7 +268,7 @@ function M.word_lists(lists, lang, substring)
     if substring or not data[name] then
       return nil
     end
-    local compiled = lint.phrases(data[name])
+    local compiled = lint.phrases(data[name], W.group)
     rawset(phrases, name, compiled)
     return compiled
   end })
