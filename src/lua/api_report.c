@@ -30,12 +30,21 @@ static struct rule_run *current_run(lua_State *L)
 	return run;
 }
 
+/* The fields ctx:report reads: its closure's upvalues (api_push_ctx), so that a report's
+ * dozen reads do not each look a C string up among Lua's strings (a strcmp a read). */
+enum report_key { RK_AT = 1, RK_EDITS, RK_FIRST, RK_FIX, RK_LAST, RK_MESSAGE, RK_POST,
+		  RK_SEVERITY, RK_SUGGESTIONS, RK_TEXT, RK_TITLE, RK_COUNT };
+static const char *const report_key_names[RK_COUNT] = {
+	NULL, "at", "edits", "first", "fix", "last", "message", "post", "severity",
+	"suggestions", "text", "title",
+};
+
 /* Raw field access: no __index code of the rule runs while a report is being copied (it
- * could call ctx:report again, or change what is being read). */
-static int rawfield(lua_State *L, int idx, const char *key)
+ * could call ctx:report again, or change what is being read). Called inside ctx_report. */
+static int rawfield(lua_State *L, int idx, enum report_key key)
 {
 	idx = lua_absindex(L, idx);
-	lua_pushstring(L, key);
+	lua_pushvalue(L, lua_upvalueindex(key));
 	return lua_rawget(L, idx);
 }
 
@@ -51,13 +60,13 @@ static bool read_range(lua_State *L, int idx, const struct post *p, const char *
 {
 	idx = lua_absindex(L, idx);
 	int src = idx;
-	if (rawfield(L, idx, "at") != LUA_TNIL) {
+	if (rawfield(L, idx, RK_AT) != LUA_TNIL) {
 		if (!lua_istable(L, -1))
 			luaL_error(L, "%s: 'at' must be a token (a table with first and last)", what);
 		src = lua_gettop(L);
 	}
-	int tf = rawfield(L, src, "first");
-	int tl = rawfield(L, src, "last");
+	int tf = rawfield(L, src, RK_FIRST);
+	int tl = rawfield(L, src, RK_LAST);
 	if (tf == LUA_TNIL && tl == LUA_TNIL) {
 		lua_pop(L, 3);
 		return false;
@@ -93,7 +102,7 @@ static void read_edits(lua_State *L, int idx, const struct post *p, const char *
 	idx = lua_absindex(L, idx);
 	if (!lua_istable(L, idx))
 		luaL_error(L, "%s must be a table of edits", what);
-	bool single = rawfield(L, idx, "first") != LUA_TNIL;
+	bool single = rawfield(L, idx, RK_FIRST) != LUA_TNIL;
 	lua_pop(L, 1);
 	lua_Integer n = single ? 1 : (lua_Integer)lua_rawlen(L, idx);
 	if (n < 1 || n > 1000)
@@ -106,7 +115,7 @@ static void read_edits(lua_State *L, int idx, const struct post *p, const char *
 		struct edit e = { 0 };
 		if (!read_range(L, -1, p, what, &e.start, &e.end))
 			luaL_error(L, "%s: edit %d has no 'first'/'last' range", what, (int)i);
-		if (rawfield(L, -1, "text") != LUA_TSTRING)
+		if (rawfield(L, -1, RK_TEXT) != LUA_TSTRING)
 			luaL_error(L, "%s: edit %d needs 'text' (a string; \"\" deletes)", what, (int)i);
 		size_t len;
 		const char *text = lua_tolstring(L, -1, &len);
@@ -128,7 +137,7 @@ static int ctx_report(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	luaL_checktype(L, 2, LUA_TTABLE);
 	if (run->retarget) {
-		if (rawfield(L, 2, "post") != LUA_TTABLE)
+		if (rawfield(L, 2, RK_POST) != LUA_TTABLE)
 			return luaL_error(L, "ctx:report in check_set needs 'post' (one of the posts)");
 		const struct post_view *target = api_post_view(L, -1);
 		lua_pop(L, 1);
@@ -143,13 +152,13 @@ static int ctx_report(lua_State *L)
 	finding_release(&run->pending);
 	struct finding *f = &run->pending;
 
-	if (rawfield(L, 2, "message") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+	if (rawfield(L, 2, RK_MESSAGE) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
 		return luaL_error(L, "ctx:report: 'message' must be a non-empty string");
 	f->message = xstrdup(lua_tostring(L, -1));
 	lua_pop(L, 1);
 
 	f->severity = run->severity;
-	if (rawfield(L, 2, "severity") != LUA_TNIL) {
+	if (rawfield(L, 2, RK_SEVERITY) != LUA_TNIL) {
 		bool ok;
 		const char *name = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
 		enum severity s = severity_parse(name ? name : "", &ok);
@@ -171,18 +180,18 @@ static int ctx_report(lua_State *L)
 		f->end = e > p->body_start ? e : p->body_start;
 	}
 
-	if (rawfield(L, 2, "fix") != LUA_TNIL)
+	if (rawfield(L, 2, RK_FIX) != LUA_TNIL)
 		read_edits(L, -1, p, "ctx:report: fix", &f->fix, &f->nfix);
 	lua_pop(L, 1);
 
-	if (rawfield(L, 2, "suggestions") != LUA_TNIL) {
+	if (rawfield(L, 2, RK_SUGGESTIONS) != LUA_TNIL) {
 		if (!lua_istable(L, -1))
 			return luaL_error(L, "ctx:report: 'suggestions' must be a list");
 		lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
 		for (lua_Integer i = 1; i <= n && i <= 100; i++) {
 			if (lua_rawgeti(L, -1, i) != LUA_TTABLE)
 				return luaL_error(L, "ctx:report: suggestion %d is not a table", (int)i);
-			if (rawfield(L, -1, "title") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+			if (rawfield(L, -1, RK_TITLE) != LUA_TSTRING || lua_rawlen(L, -1) == 0)
 				return luaL_error(L, "ctx:report: suggestion %d needs a 'title'", (int)i);
 			f->suggestions = xrealloc(f->suggestions,
 						  (f->nsuggestions + 1) * sizeof(*f->suggestions));
@@ -190,13 +199,13 @@ static int ctx_report(lua_State *L)
 			memset(sg, 0, sizeof(*sg));
 			sg->title = xstrdup(lua_tostring(L, -1));
 			lua_pop(L, 1);
-			if (rawfield(L, -1, "edits") != LUA_TNIL) {
+			if (rawfield(L, -1, RK_EDITS) != LUA_TNIL) {
 				read_edits(L, -1, p, "ctx:report: suggestion edits", &sg->edits,
 					   &sg->nedits);
 			} else {
 				lua_pop(L, 1);
 				lua_pushvalue(L, -1); /* the suggestion itself is one edit */
-				bool has = rawfield(L, -1, "first") != LUA_TNIL;
+				bool has = rawfield(L, -1, RK_FIRST) != LUA_TNIL;
 				lua_pop(L, 1);
 				if (has)
 					read_edits(L, -1, p, "ctx:report: suggestion", &sg->edits,
@@ -218,6 +227,8 @@ void api_push_ctx(lua_State *L, const char *rule_id)
 	lua_createtable(L, 0, 4);
 	lua_pushstring(L, rule_id);
 	lua_setfield(L, -2, "id");
-	lua_pushcfunction(L, ctx_report);
+	for (int k = 1; k < RK_COUNT; k++)
+		lua_pushstring(L, report_key_names[k]);
+	lua_pushcclosure(L, ctx_report, RK_COUNT - 1);
 	lua_setfield(L, -2, "report");
 }
