@@ -328,10 +328,29 @@ bool uni_cluster_is_emoji(const char *s, size_t start, size_t end)
 	return false;
 }
 
+/* Whether the eight bytes at s are printable ASCII (0x20..0x7E), each one column. */
+static bool printable_ascii8(const char *s)
+{
+	uint64_t x;
+	memcpy(&x, s, 8);
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t below_space = (x - 0x20 * ones) & ~x; /* (exact with no byte over 0x7F) */
+	uint64_t del = x ^ (0x7F * ones);
+	return !((x | below_space | ((del - ones) & ~del)) & highs);
+}
+
 size_t uni_display_width(const char *s, size_t start, size_t end)
 {
 	size_t width = 0;
 	for (size_t i = start; i < end;) {
+		/* eight printable ASCII characters before ASCII or the end: eight columns (the
+		 * rule below, eight bytes at a time) */
+		if (i + 8 <= end && (i + 8 == end || (unsigned char)s[i + 8] < 0x80) &&
+		    printable_ascii8(s + i)) {
+			width += 8;
+			i += 8;
+			continue;
+		}
 		/* a printable ASCII character (or a tab) followed by ASCII or the end is a cluster
 		 * of its own, one column wide: what the general path below finds, without decoding
 		 * (the text report measures every finding's line up to it) */

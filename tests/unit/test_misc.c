@@ -289,11 +289,12 @@ static void grapheme_counts(void)
 	static const char *const pieces[] = { "a", " ", "\r", "\n", "\r\n", "e\xcc\x81",
 					      "\xcc\x81", "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
 					      "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7", "\xff", "\xe2\x80\x8d",
-					      "\xe4\xb8\xad", "!", "\t" };
+					      "\xe4\xb8\xad", "!", "\t", "\x7f", "\x1f", "abcdefgh",
+					      "A quick line ~" };
 	size_t npieces = sizeof(pieces) / sizeof(*pieces);
 	unsigned seed = 12345;
 	bool same = true;
-	int cases = 0;
+	int cases = 0, wide_same = 0;
 	for (; cases < 2000 && same; cases++) {
 		struct buf b = BUF_INIT;
 		int n = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 30;
@@ -301,13 +302,19 @@ static void grapheme_counts(void)
 			seed = seed * 1103515245u + 12345u;
 			buf_adds(&b, pieces[(seed >> 16) % npieces]);
 		}
-		size_t walked = 0;
-		for (size_t i = 0; i < b.len; i = uni_grapheme_end(b.ptr, b.len, i))
+		size_t walked = 0, width = 0;
+		for (size_t i = 0; i < b.len;) {
+			size_t next = uni_grapheme_end(b.ptr, b.len, i);
 			walked++;
+			width += uni_display_width(b.ptr, i, next);
+			i = next;
+		}
 		same = uni_grapheme_count(b.ptr, b.len) == walked;
+		wide_same += uni_display_width(b.ptr, 0, b.len) == width;
 		buf_release(&b);
 	}
 	CHECK(same, "uni_grapheme_count as uni_grapheme_end walks, %d strings", cases);
+	CHECK_INT(wide_same, cases, "uni_display_width of a string as the sum of its clusters'");
 }
 
 /* Reports grow their findings from 2 (a run holds thousands of mostly short ones), then
