@@ -67,16 +67,17 @@ void report_release(struct report *r)
 	r->path = NULL;
 }
 
-void report_compact(struct report *r)
+void report_compact(struct report *r, size_t room)
 {
-	if (r->findings.cap <= r->findings.len)
+	size_t keep = r->findings.len + room;
+	if (r->findings.cap <= keep)
 		return;
-	if (r->findings.len == 0) {
+	if (keep == 0) {
 		VEC_FREE(&r->findings);
 		return;
 	}
-	r->findings.items = xrealloc(r->findings.items, r->findings.len * sizeof(struct finding));
-	r->findings.cap = r->findings.len;
+	r->findings.items = xrealloc(r->findings.items, keep * sizeof(struct finding));
+	r->findings.cap = keep;
 }
 
 void report_add(struct report *r, struct finding *f)

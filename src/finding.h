@@ -70,9 +70,10 @@ void finding_release(struct finding *f);
 
 void report_init(struct report *r, const char *path);
 void report_release(struct report *r);
+/* Gives back the spare room of the findings array but for `room` more findings (for reports
+ * held until a run's end). */
+void report_compact(struct report *r, size_t room);
 /* Adds a finding (takes ownership of its contents). */
-/* Gives back the spare room of the findings array (for reports held until a run's end). */
-void report_compact(struct report *r);
 void report_add(struct report *r, struct finding *f);
 /* Adds a host finding with a formatted message. */
 void report_addf(struct report *r, const char *rule, enum severity sev, size_t start, size_t end,
