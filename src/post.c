@@ -316,6 +316,16 @@ const struct value *post_meta(const struct post *post)
 	return meta;
 }
 
+const struct value *post_meta_lint(const struct post *post)
+{
+	struct post *p = (struct post *)post;
+	if (__atomic_load_n(&p->lint_key, __ATOMIC_RELAXED) == 1)
+		return NULL;
+	const struct value *lint = value_map_get(post_meta(post), "lint");
+	__atomic_store_n(&p->lint_key, lint ? 2 : 1, __ATOMIC_RELAXED);
+	return lint;
+}
+
 void post_shrink(struct post *p, bool keep_text)
 {
 	char lang[sizeof(p->lang)];

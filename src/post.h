@@ -124,6 +124,9 @@ struct post {
 	bool binary; /* NUL bytes: not a text file */
 	bool has_time;
 	bool lang_guessed;
+	/* whether the front matter has a "lint" key (in-file switches): 0 not known yet, 1 no,
+	 * 2 yes (post_meta_lint; read and written atomically: light posts are shared) */
+	unsigned char lint_key;
 
 	size_t fm_start, fm_end; /* the YAML between the delimiter lines */
 	size_t body_start, body_end;
@@ -174,6 +177,10 @@ struct post *post_new_light(const char *path, const unsigned char *meta, size_t 
 /* The post's front matter map (an empty map when it has none). A light post's is made from
  * its bytes on first use; like the rest of a post, not from two threads at once. */
 const struct value *post_meta(const struct post *post);
+/* post_meta(post)'s "lint" value, or NULL. Asked for every rule and post (rules switched off
+ * in front matter): whether there is one is kept with the post, so that the calendar's
+ * thousands of posts, gone cold, are not read again for each rule. */
+const struct value *post_meta_lint(const struct post *post);
 
 /* Computes the Markdown structure and tokens once; later calls return at once. */
 void post_tokens(struct post *post);

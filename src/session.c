@@ -458,8 +458,7 @@ static void release_posts(struct session *s)
 /* Rules turned off in front matter: lint: { disable: [ids] } */
 static bool disabled_by_front_matter(const struct post *post, const char *id)
 {
-	const struct value *lint = value_map_get(post_meta(post), "lint");
-	const struct value *list = value_map_get(lint, "disable");
+	const struct value *list = value_map_get(post_meta_lint(post), "disable");
 	if (!list)
 		return false;
 	if (list->type == VALUE_STRING)
