@@ -123,11 +123,25 @@ void api_open_post_meta(lua_State *L);
  * lookup by name (luaL_checkudata's, a tenth of a word list's question): kept in a userdata
  * anchored in the registry and found through the state's extra space, which every thread of
  * the state copies when it is made. api_open_lint makes it, before any userdata. */
+#define API_LITERAL_SLOTS 512
 struct api_metas {
 	const void *handle;  /* a post table's handle (api_post.c) */
 	const void *phrases; /* a phrase set (API_TYPE_PHRASES) */
+	/* api_push_literal's strings: a C string literal's address -> the registry reference
+	 * of its Lua string (open addressing by address; at most half full) */
+	struct {
+		const char *s;
+		int ref;
+	} literals[API_LITERAL_SLOTS];
+	size_t nliterals;
 };
 const struct api_metas *api_metas(lua_State *L);
+/* Pushes the Lua string of s, a string literal (or any string that lives as long as the
+ * process and never changes: its address names it). The analyses in C read dozens of fields
+ * and word lists by name a post; lua_pushstring and lua_getfield look each C string up among
+ * Lua's strings, comparing it with the one cached for its address (a strcmp), which was 3%
+ * of a lint's instructions. Here the address alone finds the string, kept in the registry. */
+void api_push_literal(lua_State *L, const char *s);
 /* Whether the value at idx is a phrase set. */
 bool api_is_phrases(lua_State *L, int idx);
 /* The phrase set at idx, or luaL_checkudata's argument error. */

@@ -400,6 +400,30 @@ const struct api_metas *api_metas(lua_State *L)
 	return metas;
 }
 
+void api_push_literal(lua_State *L, const char *s)
+{
+	struct api_metas *m;
+	memcpy(&m, lua_getextraspace(L), sizeof(m));
+	size_t mask = API_LITERAL_SLOTS - 1;
+	for (size_t i = (size_t)(((uintptr_t)s >> 3) * 0x9E3779B97F4A7C15ULL >> 40) & mask;;
+	     i = (i + 1) & mask) {
+		if (m->literals[i].s == s) {
+			lua_rawgeti(L, LUA_REGISTRYINDEX, m->literals[i].ref);
+			return;
+		}
+		if (m->literals[i].s)
+			continue;
+		lua_pushstring(L, s);
+		if (2 * (m->nliterals + 1) <= API_LITERAL_SLOTS) { /* (else: pushed plainly) */
+			lua_pushvalue(L, -1);
+			m->literals[i].ref = luaL_ref(L, LUA_REGISTRYINDEX);
+			m->literals[i].s = s;
+			m->nliterals++;
+		}
+		return;
+	}
+}
+
 bool api_is_phrases(lua_State *L, int idx)
 {
 	bool ok = false;

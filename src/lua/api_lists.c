@@ -90,7 +90,8 @@ void api_own_words(lua_State *L, struct word_lists *v, struct post *p, lua_Integ
 
 void api_raw_field(lua_State *L, int t, const char *field)
 {
-	lua_pushstring(L, field);
+	t = lua_absindex(L, t);
+	api_push_literal(L, field);
 	lua_rawget(L, t);
 }
 
@@ -113,17 +114,21 @@ void api_lists_read(lua_State *L, struct word_lists *v, struct post *p, int w,
 {
 	w = lua_absindex(L, w);
 	lists_of_post(L, v, p, rt_first, all_quoted);
-	lua_getfield(L, w, "substring");
+	api_push_literal(L, "substring");
+	lua_gettable(L, w);
 	v->substring = lua_toboolean(L, -1);
 	lua_pop(L, 1);
-	lua_getfield(L, w, "phrases");
+	api_push_literal(L, "phrases");
+	lua_gettable(L, w);
 	v->phrases = lua_gettop(L);
-	lua_getfield(L, w, "sets");
+	api_push_literal(L, "sets");
+	lua_gettable(L, w);
 	v->sets = lua_gettop(L);
-	lua_getfield(L, w, "data");
+	api_push_literal(L, "data");
+	lua_gettable(L, w);
 	v->data = lua_gettop(L);
 	/* post.norms when a rule made it already (its strings are interned), else nil */
-	lua_pushliteral(L, "norms");
+	api_push_literal(L, "norms");
 	lua_rawget(L, 1);
 	v->norms = lua_gettop(L);
 }
@@ -159,13 +164,14 @@ int api_set_open(struct word_lists *v, const char *set)
 	 * here) answers in C, by the word's hash: W.sets' answer, without a Lua string per
 	 * word asked (api_phrase_group_has_word) */
 	if (!v->substring && lua_istable(L, v->phrases)) {
-		lua_pushstring(L, set);
+		api_push_literal(L, set);
 		if (lua_rawget(L, v->phrases) == LUA_TUSERDATA && api_is_phrases(L, -1) &&
 		    ((const struct phrase_set *)lua_touserdata(L, -1))->group)
 			return lua_gettop(L);
 		lua_pop(L, 1);
 	}
-	lua_getfield(L, v->sets, set);
+	api_push_literal(L, set);
+	lua_gettable(L, v->sets);
 	return lua_gettop(L);
 }
 
@@ -217,7 +223,8 @@ static bool substring_each(struct word_lists *v, const char *name, size_t first,
 	lua_State *L = v->L;
 	const struct post *p = v->p;
 	bool stopped = false;
-	if (lua_getfield(L, v->data, name) != LUA_TTABLE) {
+	api_push_literal(L, name);
+	if (lua_gettable(L, v->data) != LUA_TTABLE) {
 		lua_pop(L, 1);
 		return false;
 	}
@@ -255,7 +262,8 @@ bool api_list_each(struct word_lists *v, const char *name, size_t first, size_t 
 		return false;
 	if (v->substring)
 		return substring_each(v, name, first, end, want, fn, ud);
-	if (lua_getfield(L, v->phrases, name) == LUA_TNIL) {
+	api_push_literal(L, name);
+	if (lua_gettable(L, v->phrases) == LUA_TNIL) {
 		lua_pop(L, 1);
 		return false;
 	}
