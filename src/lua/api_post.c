@@ -1004,7 +1004,9 @@ static int m_shingles(lua_State *L)
 		}
 		hashes[i] = h;
 	}
-	sort_u64(hashes, count);
+	uint64_t room[256];
+	uint64_t *tmp = count <= 256 ? room : lua_newuserdatauv(L, count * sizeof(uint64_t), 0);
+	sort_u64_spread(hashes, count, tmp); /* (hashes: spread evenly) */
 	size_t distinct = 0;
 	for (size_t i = 0; i < count; i++)
 		if (distinct == 0 || hashes[i] != hashes[distinct - 1])

@@ -1,6 +1,8 @@
 /* Introsort for unsigned integers (see sort.h). */
 #include "util/sort.h"
 
+#include <string.h>
+
 #define SHORT_RANGE 16
 
 /* Defines name(v, n) sorting type. */
@@ -97,3 +99,38 @@ void sort_u64_depth(uint64_t *v, size_t n, int depth)
 	sort_u64_intro(v, n, depth);
 }
 DEFINE_SORT(sort_u32, uint32_t)
+
+void sort_u64_spread(uint64_t *v, size_t n, uint64_t *tmp)
+{
+	if (n < 32) {
+		sort_u64(v, n);
+		return;
+	}
+	/* about one value a bucket: 2^bits buckets, the least power of two from n (at most
+	 * 4,096: a larger n fills them past 16 and goes to sort_u64) */
+	unsigned bits = 5;
+	while (bits < 12 && ((size_t)1 << bits) < n)
+		bits++;
+	size_t nbuckets = (size_t)1 << bits;
+	uint32_t count[(1u << 12) + 1];
+	memset(count, 0, (nbuckets + 1) * sizeof(*count));
+	for (size_t i = 0; i < n; i++)
+		count[(v[i] >> (64 - bits)) + 1]++;
+	for (size_t b = 0; b < nbuckets; b++) {
+		if (count[b + 1] > 16) {
+			sort_u64(v, n); /* not spread evenly */
+			return;
+		}
+		count[b + 1] += count[b];
+	}
+	for (size_t i = 0; i < n; i++)
+		tmp[count[v[i] >> (64 - bits)]++] = v[i];
+	/* in bucket order now: each value is at most 16 places from its own */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = tmp[i];
+		size_t j = i;
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}

@@ -173,7 +173,8 @@ static void sorting(void)
 	uint64_t *a = xcalloc(MAX, sizeof(*a)), *b = xcalloc(MAX, sizeof(*b));
 	uint32_t *c = xcalloc(MAX, sizeof(*c)), *d = xcalloc(MAX, sizeof(*d));
 	unsigned seed = 7;
-	bool same64 = true, same32 = true, heap = true;
+	bool same64 = true, same32 = true, heap = true, spread = true;
+	uint64_t *e = xcalloc(MAX, sizeof(*e)), *tmp = xcalloc(MAX, sizeof(*tmp));
 	int cases = 0;
 	for (size_t n = 0; n <= MAX; n = n < 40 ? n + 1 : n * 3 / 2) {
 		for (int shape = 0; shape < 5; shape++) {
@@ -186,10 +187,13 @@ static void sorting(void)
 				case 3: x = n - i; break;               /* reversed */
 				case 4: x = i < n / 2 ? i : n - i; break; /* organ pipe */
 				}
-				a[i] = b[i] = x;
+				a[i] = b[i] = e[i] = x;
 				c[i] = d[i] = (uint32_t)(x ^ (x >> 32));
 			}
+			/* hashes, and the shapes it must leave to sort_u64 (a bucket past 16) */
+			sort_u64_spread(e, n, tmp);
 			sort_u64(a, n);
+			spread &= n == 0 || memcmp(a, e, n * sizeof(*a)) == 0;
 			qsort(b, n, sizeof(*b), cmp_u64);
 			same64 &= n == 0 || memcmp(a, b, n * sizeof(*a)) == 0;
 			/* the 32-bit input widened, by the heapsort fallback alone (past 16 values) */
@@ -206,9 +210,12 @@ static void sorting(void)
 		}
 	}
 	CHECK(same64, "sort_u64 orders %d arrays as qsort does", cases);
+	CHECK(spread, "sort_u64_spread orders %d arrays as sort_u64 does", cases);
 	CHECK(same32, "sort_u32 orders %d arrays as qsort does", cases);
 	CHECK(heap, "its heapsort fallback (depth limit 0) orders %d arrays as qsort does", cases);
 	free(a);
+	free(e);
+	free(tmp);
 	free(b);
 	free(c);
 	free(d);
