@@ -702,7 +702,11 @@ static void rank_chunk(void *arg, unsigned thread, size_t from, size_t to)
 		uint32_t *r = run->ranks + it->first;
 		for (size_t k = 0; k < it->len; k++)
 			r[k] = run->rank_of[r[k]];
-		sort_u32(r, it->len);
+		uint32_t room[1024];
+		if (it->len <= 1024)
+			sort_u32_spread(r, it->len, room); /* (ranks: spread over their range) */
+		else
+			sort_u32(r, it->len);
 		double need = ceil(run->t * (double)it->len - 1e-7);
 		size_t keep = need < 1 ? 1 : (size_t)need;
 		run->prefix[i] = it->len - keep + 1;

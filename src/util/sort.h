@@ -19,6 +19,10 @@ void sort_u32(uint32_t *v, size_t n);
  * sorted by sort_u64 instead: never quadratic. */
 void sort_u64_spread(uint64_t *v, size_t n, uint64_t *tmp);
 
+/* The same for 32-bit values spread evenly between their least and greatest (the search's
+ * ranks of a set's tokens), by buckets of that range. */
+void sort_u32_spread(uint32_t *v, size_t n, uint32_t *tmp);
+
 /* sort_u64 with the quicksort's depth limit given: 0 sorts by heapsort alone. For tests of
  * the fallback, which random inputs never reach. */
 void sort_u64_depth(uint64_t *v, size_t n, int depth);

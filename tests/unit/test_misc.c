@@ -175,6 +175,7 @@ static void sorting(void)
 	unsigned seed = 7;
 	bool same64 = true, same32 = true, heap = true, spread = true;
 	uint64_t *e = xcalloc(MAX, sizeof(*e)), *tmp = xcalloc(MAX, sizeof(*tmp));
+	uint32_t *f = xcalloc(MAX, sizeof(*f)), *tmp32 = xcalloc(MAX, sizeof(*tmp32));
 	int cases = 0;
 	for (size_t n = 0; n <= MAX; n = n < 40 ? n + 1 : n * 3 / 2) {
 		for (int shape = 0; shape < 5; shape++) {
@@ -203,19 +204,25 @@ static void sorting(void)
 			sort_u64_depth(a, n, 0);
 			qsort(b, n, sizeof(*b), cmp_u64);
 			heap &= n == 0 || memcmp(a, b, n * sizeof(*a)) == 0;
+			memcpy(f, c, n * sizeof(*c));
+			sort_u32_spread(f, n, tmp32);
 			sort_u32(c, n);
 			qsort(d, n, sizeof(*d), cmp_u32);
 			same32 &= n == 0 || memcmp(c, d, n * sizeof(*c)) == 0;
+			spread &= n == 0 || memcmp(c, f, n * sizeof(*c)) == 0;
 			cases++;
 		}
 	}
 	CHECK(same64, "sort_u64 orders %d arrays as qsort does", cases);
-	CHECK(spread, "sort_u64_spread orders %d arrays as sort_u64 does", cases);
+	CHECK(spread, "sort_u64_spread and sort_u32_spread order %d arrays as sort_u64 and "
+		      "sort_u32 do", cases);
 	CHECK(same32, "sort_u32 orders %d arrays as qsort does", cases);
 	CHECK(heap, "its heapsort fallback (depth limit 0) orders %d arrays as qsort does", cases);
 	free(a);
 	free(e);
 	free(tmp);
+	free(f);
+	free(tmp32);
 	free(b);
 	free(c);
 	free(d);
