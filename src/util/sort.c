@@ -100,79 +100,52 @@ void sort_u64_depth(uint64_t *v, size_t n, int depth)
 }
 DEFINE_SORT(sort_u32, uint32_t)
 
-void sort_u64_spread(uint64_t *v, size_t n, uint64_t *tmp)
-{
-	if (n < 32) {
-		sort_u64(v, n);
-		return;
+/* Defines name(v, n, tmp) (see sort.h): counted into buckets of the values' range, about one
+ * value a bucket (2^bits of them, the least power of two from n, at most 4,096), placed in
+ * bucket order in tmp, then moved into v by an insertion sort, each at most 16 places from
+ * its own; fallback sorts input with a bucket past 16. */
+#define DEFINE_SPREAD(name, type, type_bits, fallback)                                  \
+	void name(type *v, size_t n, type *tmp)                                          \
+	{                                                                                \
+		if (n < 32 || n > 16 * 4096) {                                           \
+			fallback(v, n);                                                  \
+			return;                                                          \
+		}                                                                        \
+		type lo = v[0], hi = v[0];                                               \
+		for (size_t i = 1; i < n; i++) {                                         \
+			lo = v[i] < lo ? v[i] : lo;                                      \
+			hi = v[i] > hi ? v[i] : hi;                                      \
+		}                                                                        \
+		unsigned bits = 5;                                                       \
+		while (bits < 12 && ((size_t)1 << bits) < n)                             \
+			bits++;                                                          \
+		size_t nbuckets = (size_t)1 << bits;                                     \
+		/* bucket of x: (x - lo), whose range is below 2^span, scaled to 2^bits */ \
+		unsigned span = 0;                                                       \
+		while (span < (type_bits) && ((hi - lo) >> span) != 0)                   \
+			span++;                                                          \
+		unsigned shift = span > bits ? span - bits : 0;                          \
+		uint32_t count[(1u << 12) + 1];                                          \
+		memset(count, 0, (nbuckets + 1) * sizeof(*count));                      \
+		for (size_t i = 0; i < n; i++)                                           \
+			count[((v[i] - lo) >> shift) + 1]++;                             \
+		for (size_t b = 0; b < nbuckets; b++) {                                  \
+			if (count[b + 1] > 16) {                                         \
+				fallback(v, n); /* not spread evenly */                  \
+				return;                                                  \
+			}                                                                \
+			count[b + 1] += count[b];                                        \
+		}                                                                        \
+		for (size_t i = 0; i < n; i++)                                           \
+			tmp[count[(v[i] - lo) >> shift]++] = v[i];                       \
+		for (size_t i = 0; i < n; i++) {                                         \
+			type x = tmp[i];                                                 \
+			size_t j = i;                                                    \
+			for (; j > 0 && v[j - 1] > x; j--)                               \
+				v[j] = v[j - 1];                                         \
+			v[j] = x;                                                        \
+		}                                                                        \
 	}
-	/* about one value a bucket: 2^bits buckets, the least power of two from n (at most
-	 * 4,096: a larger n fills them past 16 and goes to sort_u64) */
-	unsigned bits = 5;
-	while (bits < 12 && ((size_t)1 << bits) < n)
-		bits++;
-	size_t nbuckets = (size_t)1 << bits;
-	uint32_t count[(1u << 12) + 1];
-	memset(count, 0, (nbuckets + 1) * sizeof(*count));
-	for (size_t i = 0; i < n; i++)
-		count[(v[i] >> (64 - bits)) + 1]++;
-	for (size_t b = 0; b < nbuckets; b++) {
-		if (count[b + 1] > 16) {
-			sort_u64(v, n); /* not spread evenly */
-			return;
-		}
-		count[b + 1] += count[b];
-	}
-	for (size_t i = 0; i < n; i++)
-		tmp[count[v[i] >> (64 - bits)]++] = v[i];
-	/* in bucket order now: each value is at most 16 places from its own */
-	for (size_t i = 0; i < n; i++) {
-		uint64_t x = tmp[i];
-		size_t j = i;
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
 
-void sort_u32_spread(uint32_t *v, size_t n, uint32_t *tmp)
-{
-	if (n < 32 || n > 16 * 4096) {
-		sort_u32(v, n);
-		return;
-	}
-	uint32_t lo = v[0], hi = v[0];
-	for (size_t i = 1; i < n; i++) {
-		lo = v[i] < lo ? v[i] : lo;
-		hi = v[i] > hi ? v[i] : hi;
-	}
-	unsigned bits = 5;
-	while (bits < 12 && ((size_t)1 << bits) < n)
-		bits++;
-	size_t nbuckets = (size_t)1 << bits;
-	/* bucket of x: (x - lo) scaled from the range's 2^span to 2^bits */
-	unsigned span = 0;
-	while (span < 32 && ((uint64_t)(hi - lo) >> span) != 0)
-		span++;
-	unsigned shift = span > bits ? span - bits : 0;
-	uint32_t count[(1u << 12) + 1];
-	memset(count, 0, (nbuckets + 1) * sizeof(*count));
-	for (size_t i = 0; i < n; i++)
-		count[((v[i] - lo) >> shift) + 1]++;
-	for (size_t b = 0; b < nbuckets; b++) {
-		if (count[b + 1] > 16) {
-			sort_u32(v, n);
-			return;
-		}
-		count[b + 1] += count[b];
-	}
-	for (size_t i = 0; i < n; i++)
-		tmp[count[(v[i] - lo) >> shift]++] = v[i];
-	for (size_t i = 0; i < n; i++) {
-		uint32_t x = tmp[i];
-		size_t j = i;
-		for (; j > 0 && v[j - 1] > x; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
-}
+DEFINE_SPREAD(sort_u64_spread, uint64_t, 64, sort_u64)
+DEFINE_SPREAD(sort_u32_spread, uint32_t, 32, sort_u32)

@@ -11,16 +11,15 @@
 void sort_u64(uint64_t *v, size_t n);
 void sort_u32(uint32_t *v, size_t n);
 
-/* sort_u64 for values spread evenly over the 64 bits (hashes), with room tmp for n of them:
- * one pass that puts each value in its bucket by its top bits, then an insertion sort that
- * finds each in place within its bucket. A quicksort's every comparison of random hashes is
+/* sort_u64 for values spread evenly between their least and greatest (hashes), with room
+ * tmp for n of them: one pass that puts each value in its bucket of that range, then an
+ * insertion sort that finds each in place within its bucket. A quicksort's every comparison of random hashes is
  * a coin toss for the branch predictor (2 us a shingle set of 100, a thirtieth of a lint);
  * this pass has no such branches. Values not spread so (a bucket of more than 16) are
  * sorted by sort_u64 instead: never quadratic. */
 void sort_u64_spread(uint64_t *v, size_t n, uint64_t *tmp);
 
-/* The same for 32-bit values spread evenly between their least and greatest (the search's
- * ranks of a set's tokens), by buckets of that range. */
+/* The same for 32-bit values (the search's ranks of a set's tokens). */
 void sort_u32_spread(uint32_t *v, size_t n, uint32_t *tmp);
 
 /* sort_u64 with the quicksort's depth limit given: 0 sorts by heapsort alone. For tests of
