@@ -11,7 +11,9 @@
  *
  * Phrases whose first word is a prefix ("discount*") are not in the index: a set holding any
  * is asked word by word as its own scan asks it (api_phrase_match_at). The built-in lists
- * hold none. */
+ * hold none. A second index, of the phrases as written, answers the single-word sets made of
+ * the same lists (api_phrase_group_has_word). The indexes are malloc'd, outside the state's
+ * memory cap, but in proportion to the members' phrases, which the cap counts. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,7 +253,7 @@ void api_phrase_group_scan(lua_State *L, struct post *p, struct phrase_group *g)
 	size_t nwords = tk->tokens[TOK_WORD].len;
 	/* the walk, as one set's scan charges it, and the members asked word by word and the
 	 * runs tried besides: charged once the scans are kept (a charge may raise) */
-	long long work = (long long)nwords + 4; /* (charged a quarter: nwords / 4 + 1) */
+	long long work = (long long)nwords + 4 + (long long)g->nmembers; /* (charged a quarter) */
 	struct member_scan *ms = xcalloc(g->nmembers + 1, sizeof(*ms));
 	for (size_t m = 0; m < g->nmembers; m++) {
 		ms[m].scan.set_id = g->members[m]->id;
