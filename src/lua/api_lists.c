@@ -165,8 +165,9 @@ int api_set_open(struct word_lists *v, const char *set)
 	 * word asked (api_phrase_group_has_word) */
 	if (!v->substring && lua_istable(L, v->phrases)) {
 		api_push_literal(L, set);
+		const struct phrase_set *ps;
 		if (lua_rawget(L, v->phrases) == LUA_TUSERDATA && api_is_phrases(L, -1) &&
-		    ((const struct phrase_set *)lua_touserdata(L, -1))->group)
+		    (ps = lua_touserdata(L, -1))->group && api_phrase_group_ready(ps->group, v->p))
 			return lua_gettop(L);
 		lua_pop(L, 1);
 	}

@@ -19,7 +19,7 @@ const struct phrase_scan *api_phrase_scan(lua_State *L, struct post *p, const vo
 		if (tk->scans[k].set_id == id)
 			return &tk->scans[k];
 	struct phrase_group *group = ((const struct phrase_set *)set)->group;
-	if (group && tk->scanned_group != group) {
+	if (group && tk->scanned_group != group && api_phrase_group_ready(group, p)) {
 		/* the set's group scans all its members at once: this set's scan among them (a
 		 * member that joins later, as lists do while the first post is linted, is
 		 * scanned alone: a walk for one list, not for all of them again) */

@@ -64,6 +64,9 @@ struct phrase_group {
 	size_t nentries, entries_cap;
 	uint32_t *prefixed; /* the members with prefix phrases */
 	size_t nprefixed, prefixed_cap;
+	size_t nindexed;       /* members 0..nindexed-1 are in the indexes */
+	const void *last_post; /* the post it was last asked about, and how many so far (to 2) */
+	int posts;
 };
 
 static void keys_free(struct keys *k)
@@ -218,7 +221,19 @@ void api_phrase_group_join(lua_State *L, int group_at, int set_at)
 	set->group = g;
 	set->group_slot = (uint32_t)g->nmembers;
 	g->members[g->nmembers++] = set;
-	index_member(g, set->group_slot);
+}
+
+bool api_phrase_group_ready(struct phrase_group *g, const struct post *p)
+{
+	if (g->last_post != p) {
+		g->last_post = p;
+		g->posts += g->posts < 2;
+	}
+	if (g->posts < 2)
+		return false;
+	while (g->nindexed < g->nmembers)
+		index_member(g, (uint32_t)g->nindexed++);
+	return true;
 }
 
 /* ---- the scan -------------------------------------------------------------------------- */
