@@ -7,6 +7,7 @@
 
 #include "tld.h"
 #include "unicode.h"
+#include "util/swar.h"
 
 #define NONE ((size_t)-1)
 
@@ -410,12 +411,9 @@ static void scan_quotes(struct scanner *s)
 	size_t i = s->start;
 	while (i < s->end) {
 		/* eight bytes with no '"' and none over 0x7F open nothing: passed over at once */
-		uint64_t eight;
 		if (i + 8 <= s->end) {
-			memcpy(&eight, s->t + i, 8);
-			uint64_t quote = eight ^ 0x2222222222222222ULL; /* a zero byte where '"' was */
-			uint64_t zero = (quote - 0x0101010101010101ULL) & ~quote;
-			if (!((zero | eight) & 0x8080808080808080ULL)) {
+			uint64_t eight = swar_load(s->t + i);
+			if (swar_ascii(eight) && !swar_has_byte(eight, '"')) {
 				i += 8;
 				continue;
 			}
@@ -767,9 +765,7 @@ static void scan_emoji(struct scanner *s)
 		/* eight ASCII bytes followed by ASCII hold no candidate (every emoji has a byte
 		 * over 0x7F, a keycap's right after its ASCII key): most of a post is passed over
 		 * a word at a time, not tested byte by byte */
-		uint64_t eight;
-		if (i + 9 <= s->end && (memcpy(&eight, u + i, 8), !(eight & 0x8080808080808080ULL)) &&
-		    u[i + 8] < 0x80) {
+		if (i + 9 <= s->end && u[i + 8] < 0x80 && swar_ascii(swar_load(u + i))) {
 			i += 8;
 			continue;
 		}

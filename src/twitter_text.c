@@ -12,6 +12,7 @@
 
 #include "tld.h"
 #include "unicode.h"
+#include "util/swar.h"
 #include "util/xalloc.h"
 
 /* Longest URL twitter-text accepts (MAX_URL_LENGTH) and longest t.co slug. */
@@ -907,9 +908,8 @@ long tt_weighted_length(const char *s, size_t len, bool *valid)
 			continue;
 		}
 		size_t limit = u < urls.len ? urls.items[u].start : n;
-		uint64_t eight;
 		if (i + 9 <= limit && (unsigned char)nfc[i + 8] < 0x80 &&
-		    (memcpy(&eight, nfc + i, 8), !(eight & 0x8080808080808080ULL))) {
+		    swar_ascii(swar_load(nfc + i))) {
 			w += 800; /* eight times the case below, at once */
 			i += 8;
 			continue;

@@ -8,6 +8,7 @@
 #include <utf8proc.h>
 
 #include "util/buf.h"
+#include "util/swar.h"
 #include "util/xalloc.h"
 
 /* Debian's .pc file says 2.6.0 for the 2.8.0 library, so check the header instead
@@ -280,12 +281,9 @@ size_t uni_grapheme_count(const char *s, size_t len)
 	while (i < len) {
 		/* eight ASCII characters before another, none a CR: eight clusters (the rule
 		 * below, eight bytes at a time) */
-		uint64_t eight;
 		if (i + 9 <= len && (unsigned char)s[i + 8] < 0x80) {
-			memcpy(&eight, s + i, 8);
-			uint64_t cr = eight ^ 0x0D0D0D0D0D0D0D0DULL; /* a zero byte where a CR was */
-			uint64_t zero = (cr - 0x0101010101010101ULL) & ~cr;
-			if (!((zero | eight) & 0x8080808080808080ULL)) {
+			uint64_t eight = swar_load(s + i);
+			if (swar_ascii(eight) && !swar_has_byte(eight, '\r')) {
 				count += 8;
 				i += 8;
 				continue;
@@ -331,12 +329,8 @@ bool uni_cluster_is_emoji(const char *s, size_t start, size_t end)
 /* Whether the eight bytes at s are printable ASCII (0x20..0x7E), each one column. */
 static bool printable_ascii8(const char *s)
 {
-	uint64_t x;
-	memcpy(&x, s, 8);
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	uint64_t below_space = (x - 0x20 * ones) & ~x; /* (exact with no byte over 0x7F) */
-	uint64_t del = x ^ (0x7F * ones);
-	return !((x | below_space | ((del - ones) & ~del)) & highs);
+	uint64_t x = swar_load(s);
+	return swar_ascii(x) && !swar_has_below(x, 0x20) && !swar_has_byte(x, 0x7F);
 }
 
 size_t uni_display_width(const char *s, size_t start, size_t end)

@@ -139,6 +139,9 @@ static int f_phrases(lua_State *L)
 	return 1;
 }
 
+/* Every word: quotations and link text included (the scans post:matches reads). */
+static const struct api_word_filter all_words = { .quoted = true, .links = true };
+
 /* Length of the match of phrase ph at word i (0 when it does not match): its words must
  * follow one another inside one sentence. */
 static size_t match_phrase(const struct phrase_set *set, const struct phrase *ph,
@@ -168,11 +171,10 @@ static size_t match_phrase(const struct phrase_set *set, const struct phrase *ph
 size_t api_phrase_match_run(const struct phrase_set *set, const struct post *p, size_t i,
 			    size_t lo, size_t hi, const char **phrase, size_t *phrase_len)
 {
-	static const struct api_word_filter all = { .quoted = true, .links = true };
 	const struct phrase *phrases = phrase_set_phrases(set);
 	size_t best_len = 0, best = SIZE_MAX;
 	for (size_t k = lo; k < hi; k++) {
-		size_t m = match_phrase(set, &phrases[k], p, i, &all);
+		size_t m = match_phrase(set, &phrases[k], p, i, &all_words);
 		if (m > best_len)
 			best_len = m, best = k;
 	}
@@ -235,11 +237,10 @@ static size_t match_at(struct phrase_set *set, const struct post *p, size_t i,
 size_t api_phrase_match_at(const struct phrase_set *set, const struct post *p, size_t i,
 			   const char **phrase, size_t *phrase_len)
 {
-	static const struct api_word_filter all = { .quoted = true, .links = true };
 	unsigned lead = p->tk->word_leads[i];
 	if (!(set->starts[lead >> 3] & (1u << (lead & 7))))
 		return 0;
-	return match_at((struct phrase_set *)set, p, i, &all, phrase, phrase_len);
+	return match_at((struct phrase_set *)set, p, i, &all_words, phrase, phrase_len);
 }
 
 size_t api_phrases_next(const void *setp, const struct post *p, size_t i,
@@ -436,13 +437,8 @@ bool api_is_phrases(lua_State *L, int idx)
 
 const void *api_check_phrases(lua_State *L, int idx)
 {
-	void *set = lua_touserdata(L, idx);
-	if (set && lua_getmetatable(L, idx)) {
-		bool ok = lua_topointer(L, -1) == api_metas(L)->phrases;
-		lua_pop(L, 1);
-		if (ok)
-			return set;
-	}
+	if (api_is_phrases(L, idx))
+		return lua_touserdata(L, idx);
 	return luaL_checkudata(L, idx, API_TYPE_PHRASES); /* its error */
 }
 

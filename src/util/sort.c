@@ -102,8 +102,8 @@ DEFINE_SORT(sort_u32, uint32_t)
 
 /* Defines name(v, n, tmp) (see sort.h): counted into buckets of the values' range, about one
  * value a bucket (2^bits of them, the least power of two from n, at most 4,096), placed in
- * bucket order in tmp, then moved into v by an insertion sort, each at most 16 places from
- * its own; fallback sorts input with a bucket past 16. */
+ * bucket order through tmp, then finished by the insertion sort, each value at most 16
+ * places from its own; fallback sorts input with a bucket past 16. */
 #define DEFINE_SPREAD(name, type, type_bits, fallback)                                  \
 	void name(type *v, size_t n, type *tmp)                                          \
 	{                                                                                \
@@ -138,13 +138,8 @@ DEFINE_SORT(sort_u32, uint32_t)
 		}                                                                        \
 		for (size_t i = 0; i < n; i++)                                           \
 			tmp[count[(v[i] - lo) >> shift]++] = v[i];                       \
-		for (size_t i = 0; i < n; i++) {                                         \
-			type x = tmp[i];                                                 \
-			size_t j = i;                                                    \
-			for (; j > 0 && v[j - 1] > x; j--)                               \
-				v[j] = v[j - 1];                                         \
-			v[j] = x;                                                        \
-		}                                                                        \
+		memcpy(v, tmp, n * sizeof(*v));                                          \
+		fallback##_insertion(v, n);                                              \
 	}
 
 DEFINE_SPREAD(sort_u64_spread, uint64_t, 64, sort_u64)
