@@ -189,3 +189,38 @@ struct phrase_set *phrase_set_compile(const char *const *sources, const size_t *
 		set->nprefixed++;
 	return set;
 }
+
+size_t phrase_list_max(const char *text, size_t len)
+{
+	size_t n = 1;
+	for (const char *c = text; (c = memchr(c, ',', len - (size_t)(c - text))) != NULL; c++)
+		n++;
+	return n;
+}
+
+static bool list_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+size_t phrase_list_split(const char *text, size_t len, const char **phrases, size_t *lens)
+{
+	size_t n = 0;
+	const char *end = text + len;
+	for (const char *at = text; at <= end;) {
+		const char *comma = memchr(at, ',', (size_t)(end - at));
+		const char *a = at, *b = comma ? comma : end;
+		while (a < b && list_space(*a))
+			a++;
+		while (b > a && list_space(b[-1]))
+			b--;
+		if (b > a) {
+			phrases[n] = a;
+			lens[n++] = (size_t)(b - a);
+		}
+		if (!comma)
+			break;
+		at = comma + 1;
+	}
+	return n;
+}

@@ -72,6 +72,15 @@ static inline bool phrase_set_may_start(const struct phrase_set *set, uint32_t w
 struct phrase_set *phrase_set_compile(const char *const *phrases, const size_t *lens, size_t n,
 				      size_t *size);
 
+/* A list written as one string, "a, b, c" (lint.phrases takes that as well as a table; the
+ * built-in word lists are written so: undumping their thousand short strings, each hashed and
+ * interned, was 7% of a one-post lint): its phrases are separated by commas, each
+ * without the white space around it (Lua's %s), and empty ones are left out. At most
+ * phrase_list_max(text, len) phrases; phrase_list_split writes them as pointers into text
+ * and lengths, and returns how many. */
+size_t phrase_list_max(const char *text, size_t len);
+size_t phrase_list_split(const char *text, size_t len, const char **phrases, size_t *lens);
+
 /* A list's key: its phrases' bytes in order, each mixed with its length. */
 static inline void phrase_set_key_init(uint64_t key[2])
 {

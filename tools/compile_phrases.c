@@ -5,8 +5,9 @@
  * seventh of a one-post lint, in every Lua state.
  *
  * The lists are the ones lib/words.lua hands to lint.phrases: every field of a language's
- * table that is a table, except "templates", in a language without `substring = true`; a
- * list holding anything but strings is left to lint.phrases (and its error).
+ * table that is a string (phrases separated by commas: phrase_list_split) or a table, except
+ * "templates", in a language without `substring = true`; a list holding anything but
+ * strings is left to lint.phrases (and its error).
  *
  * Usage: compile_phrases OUT.c WORDS_DIR LANG... */
 #include <stdio.h>
@@ -33,7 +34,8 @@ static char **list_names(lua_State *L, size_t *n)
 	*n = 0;
 	lua_pushnil(L);
 	while (lua_next(L, -2)) {
-		if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1) &&
+		if (lua_type(L, -2) == LUA_TSTRING &&
+		    (lua_istable(L, -1) || lua_type(L, -1) == LUA_TSTRING) &&
 		    strcmp(lua_tostring(L, -2), "templates") != 0) {
 			if (*n == cap) {
 				cap = cap ? cap * 2 : 64;
@@ -56,23 +58,37 @@ static int write_set(lua_State *L, FILE *out, const char *lang, const char *name
 		     FILE *table)
 {
 	lua_getfield(L, -1, name);
-	size_t n = (size_t)luaL_len(L, -1);
-	const char **sources = calloc(n + 1, sizeof(*sources));
-	size_t *lens = calloc(n + 1, sizeof(*lens));
-	if (!sources || !lens)
-		exit(1);
+	size_t n;
+	const char **sources;
+	size_t *lens;
+	int ok = 1;
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		size_t len;
+		const char *text = lua_tolstring(L, -1, &len);
+		size_t max = phrase_list_max(text, len);
+		sources = calloc(max, sizeof(*sources));
+		lens = calloc(max, sizeof(*lens));
+		if (!sources || !lens)
+			exit(1);
+		n = phrase_list_split(text, len, sources, lens); /* (text alive in the table) */
+	} else {
+		n = (size_t)luaL_len(L, -1);
+		sources = calloc(n + 1, sizeof(*sources));
+		lens = calloc(n + 1, sizeof(*lens));
+		if (!sources || !lens)
+			exit(1);
+		for (size_t i = 0; i < n && ok; i++) {
+			if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
+				ok = 0;
+			else
+				sources[i] = lua_tolstring(L, -1, &lens[i]); /* alive in the list */
+			lua_pop(L, 1);
+		}
+	}
 	uint64_t key[2];
 	phrase_set_key_init(key);
-	int ok = 1;
-	for (size_t i = 0; i < n && ok; i++) {
-		if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
-			ok = 0;
-		else
-			sources[i] = lua_tolstring(L, -1, &lens[i]); /* alive in the list */
-		lua_pop(L, 1);
-		if (ok)
-			phrase_set_key_add(key, sources[i], lens[i]);
-	}
+	for (size_t i = 0; i < n && ok; i++)
+		phrase_set_key_add(key, sources[i], lens[i]);
 	if (ok) {
 		size_t size;
 		struct phrase_set *set = phrase_set_compile(sources, lens, n, &size);

@@ -412,7 +412,8 @@ local function list_words(W)
     return W.all_words
   end
   local set = {}
-  for name, list in pairs(W.data) do
+  for name in pairs(W.written) do
+    local list = W.data[name]
     if type(list) == "table" and name ~= "templates" then
       for _, phrase in ipairs(list) do
         for _, w in ipairs(lint.words(phrase)) do

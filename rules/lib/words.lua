@@ -1,7 +1,8 @@
 -- Per-language word lists for the built-in rules, compiled once per Lua state.
 --   local words = require("lib.words")
 --   local W = words("en")   -- nil when postlint has no lists for the language
---   W.data.first_person     -- the raw list (lib/words/en.lua)
+--   W.data.first_person     -- the list as a table of phrases (lib/words/en.lua writes it as
+--                           -- one string, "i, me, my, ...": see lint.phrase_list)
 --   W.sets.first_person["i"] -- membership of single words
 --   W.phrases.first_person  -- compiled for post:find (nil for substring languages), in the
 --                           -- group W.group: post:matches scans the group's lists together
@@ -17,9 +18,20 @@ return function(lang)
   if W then
     return W
   end
-  local data = require("lib.words." .. lang)
-  -- the lists' compiled sets are one group: a post's words are walked once for all of them
-  W = { lang = lang, data = data, substring = data.substring == true,
+  local written = require("lib.words." .. lang)
+  -- a list is written as one string of phrases ("i, me, my"): a language's thousand phrases
+  -- as short strings, each hashed and interned as the chunk loaded, were 7% of a
+  -- one-post lint. W.data holds the lists as tables, each made when first read; lint.phrases
+  -- reads the string itself, with no Lua string per phrase.
+  local data = setmetatable({}, { __index = function(lists, name)
+    local value = written[name]
+    if type(value) == "string" then
+      value = lint.phrase_list(value)
+    end
+    rawset(lists, name, value)
+    return value
+  end })
+  W = { lang = lang, data = data, written = written, substring = written.substring == true,
     group = lint.phrase_group() }
   local function list_of(name)
     local list = data[name]
@@ -40,8 +52,8 @@ return function(lang)
     return set
   end })
   W.phrases = setmetatable({}, { __index = function(phrases, name)
-    local list = not W.substring and list_of(name)
-    if not list then
+    local list = not W.substring and name ~= "templates" and written[name]
+    if type(list) ~= "string" and type(list) ~= "table" then
       return nil
     end
     local compiled_list = lint.phrases(list, W.group)

@@ -2,6 +2,8 @@
  * text, and the Unicode helpers rules should not rewrite in Lua.
  *
  *   lint.phrases{ "buy now", "sign up", "discount*" }  -> a compiled phrase list (userdata)
+ *   lint.phrases("buy now, sign up, discount*")        -> the same list, written as one string
+ *   lint.phrase_list("buy now, sign up") -> { "buy now", "sign up" }: such a string's phrases
  *   post:find(list [, { quoted = false, links = true }]) uses it (api_post.c)
  *   lint.phrase_group() -> a group: lint.phrases(list, group) makes lists that post:matches
  *                          scans together, in one walk over a post's words
@@ -87,27 +89,48 @@ static struct compile_guard *compile_guard_open(lua_State *L)
 
 /* lint.phrases(list [, group]) -> compiled phrase list: a copy of the set made at build time
  * when the list's phrases are those of a built-in word list, else compiled now; with a group
- * (lint.phrase_group()), a member of it (api_phrase_group.c). */
+ * (lint.phrase_group()), a member of it (api_phrase_group.c). The list is a table of
+ * phrases or one string of them separated by commas (phrase_list_split). */
 static int f_phrases(lua_State *L)
 {
-	luaL_checktype(L, 1, LUA_TTABLE);
+	if (lua_type(L, 1) != LUA_TSTRING)
+		luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 2); /* the group or nil at 2, whatever comes after */
 	if (!lua_isnil(L, 2))
 		api_phrase_group_check(L, 2);
-	lua_Integer n = luaL_len(L, 1);
-	if (n > MAX_PHRASES)
-		return luaL_error(L, "lint.phrases: too many phrases (%d at most)", MAX_PHRASES);
+	/* the phrases, alive in the list (its strings, or the one string) while compiled */
+	struct compile_guard *g = compile_guard_open(L);
+	size_t n;
+	if (lua_type(L, 1) == LUA_TSTRING) {
+		size_t len;
+		const char *text = lua_tolstring(L, 1, &len);
+		size_t max = phrase_list_max(text, len);
+		if (max > MAX_PHRASES)
+			return luaL_error(L, "lint.phrases: too many phrases (%d at most)",
+					  MAX_PHRASES);
+		g->sources = xmalloc(max * sizeof(*g->sources));
+		g->lens = xmalloc(max * sizeof(*g->lens));
+		n = phrase_list_split(text, len, g->sources, g->lens);
+	} else {
+		lua_Integer count = luaL_len(L, 1);
+		if (count > MAX_PHRASES)
+			return luaL_error(L, "lint.phrases: too many phrases (%d at most)",
+					  MAX_PHRASES);
+		n = (size_t)count;
+		g->sources = xmalloc((n + 1) * sizeof(*g->sources));
+		g->lens = xmalloc((n + 1) * sizeof(*g->lens));
+		for (size_t i = 0; i < n; i++) {
+			if (lua_rawgeti(L, 1, (lua_Integer)i + 1) != LUA_TSTRING)
+				return luaL_error(L, "lint.phrases: entry %d is a %s, not a string",
+						  (int)i + 1, luaL_typename(L, -1));
+			g->sources[i] = lua_tolstring(L, -1, &g->lens[i]);
+			lua_pop(L, 1);
+		}
+	}
 	uint64_t key[2];
 	phrase_set_key_init(key);
-	for (lua_Integer i = 1; i <= n; i++) {
-		if (lua_rawgeti(L, 1, i) != LUA_TSTRING)
-			return luaL_error(L, "lint.phrases: entry %d is a %s, not a string", (int)i,
-					  luaL_typename(L, -1));
-		size_t len;
-		const char *s = lua_tolstring(L, -1, &len);
-		phrase_set_key_add(key, s, len);
-		lua_pop(L, 1);
-	}
+	for (size_t i = 0; i < n; i++)
+		phrase_set_key_add(key, g->sources[i], g->lens[i]);
 	const struct precompiled_phrases *made = find_precompiled(key);
 	const void *from;
 	size_t size;
@@ -115,16 +138,7 @@ static int f_phrases(lua_State *L)
 		from = made->data;
 		size = made->size;
 	} else {
-		/* the strings stay alive in the list while their bytes are compiled */
-		struct compile_guard *g = compile_guard_open(L);
-		g->sources = xmalloc(((size_t)n + 1) * sizeof(*g->sources));
-		g->lens = xmalloc(((size_t)n + 1) * sizeof(*g->lens));
-		for (lua_Integer i = 1; i <= n; i++) {
-			lua_rawgeti(L, 1, i);
-			g->sources[i - 1] = lua_tolstring(L, -1, &g->lens[i - 1]);
-			lua_pop(L, 1);
-		}
-		g->set = phrase_set_compile(g->sources, g->lens, (size_t)n, &size);
+		g->set = phrase_set_compile(g->sources, g->lens, n, &size);
 		from = g->set;
 	}
 	struct phrase_set *set = lua_newuserdatauv(L, size, 1);
@@ -136,6 +150,27 @@ static int f_phrases(lua_State *L)
 	luaL_setmetatable(L, API_TYPE_PHRASES);
 	if (!lua_isnil(L, 2))
 		api_phrase_group_join(L, 2, -1);
+	return 1;
+}
+
+/* lint.phrase_list(text) -> the phrases of a list written as one string, as a table
+ * (phrase_list_split: lint.phrases reads such a string the same way). */
+static int f_phrase_list(lua_State *L)
+{
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
+	size_t max = phrase_list_max(text, len);
+	if (max > MAX_PHRASES)
+		return luaL_error(L, "lint.phrase_list: too many phrases (%d at most)", MAX_PHRASES);
+	struct compile_guard *g = compile_guard_open(L);
+	g->sources = xmalloc(max * sizeof(*g->sources));
+	g->lens = xmalloc(max * sizeof(*g->lens));
+	size_t n = phrase_list_split(text, len, g->sources, g->lens);
+	lua_createtable(L, (int)n, 0);
+	for (size_t i = 0; i < n; i++) {
+		lua_pushlstring(L, g->sources[i], g->lens[i]);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
 	return 1;
 }
 
@@ -451,6 +486,7 @@ int api_open_lint(lua_State *L)
 	};
 	static const luaL_Reg funcs[] = {
 		{ "phrases", f_phrases },
+		{ "phrase_list", f_phrase_list },
 		{ "phrase_group", api_phrase_group_new },
 		{ "fold", f_fold },
 		{ "words", f_words },

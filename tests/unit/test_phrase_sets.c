@@ -24,20 +24,39 @@ static const struct precompiled_phrases *made_for(const char *name)
 	return NULL;
 }
 
+/* The phrases of the list at the top of the stack: a table's strings, or one string's
+ * phrases (phrase_list_split); pointers into the list, which stays on the stack. */
+static const char **list_phrases(lua_State *L, size_t **lens, size_t *n)
+{
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		size_t len;
+		const char *text = lua_tolstring(L, -1, &len);
+		size_t max = phrase_list_max(text, len);
+		const char **sources = calloc(max, sizeof(*sources));
+		*lens = calloc(max, sizeof(**lens));
+		*n = phrase_list_split(text, len, sources, *lens);
+		return sources;
+	}
+	*n = (size_t)luaL_len(L, -1);
+	const char **sources = calloc(*n + 1, sizeof(*sources));
+	*lens = calloc(*n + 1, sizeof(**lens));
+	for (size_t i = 0; i < *n; i++) {
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		sources[i] = lua_tolstring(L, -1, &(*lens)[i]);
+		lua_pop(L, 1);
+	}
+	return sources;
+}
+
 /* The list at the top of the stack, compiled now; compared with the set made for it. */
 static void check_list(lua_State *L, const char *name)
 {
-	size_t n = (size_t)luaL_len(L, -1);
-	const char **sources = calloc(n + 1, sizeof(*sources));
-	size_t *lens = calloc(n + 1, sizeof(*lens));
+	size_t n, *lens;
+	const char **sources = list_phrases(L, &lens, &n);
 	uint64_t key[2];
 	phrase_set_key_init(key);
-	for (size_t i = 0; i < n; i++) {
-		lua_rawgeti(L, -1, (lua_Integer)i + 1);
-		sources[i] = lua_tolstring(L, -1, &lens[i]);
-		lua_pop(L, 1);
+	for (size_t i = 0; i < n; i++)
 		phrase_set_key_add(key, sources[i], lens[i]);
-	}
 	size_t size;
 	struct phrase_set *now = phrase_set_compile(sources, lens, n, &size);
 	const struct precompiled_phrases *made = made_for(name);
@@ -49,6 +68,23 @@ static void check_list(lua_State *L, const char *name)
 	}
 	free(now);
 	free(sources);
+	free(lens);
+}
+
+/* phrase_list_split: commas apart, white space around a phrase dropped, empty ones left
+ * out. */
+static void check_split(const char *text, const char *const *want)
+{
+	size_t len = strlen(text), max = phrase_list_max(text, len);
+	const char **got = calloc(max, sizeof(*got));
+	size_t *lens = calloc(max, sizeof(*lens));
+	size_t n = phrase_list_split(text, len, got, lens), k = 0;
+	for (; want[k]; k++)
+		CHECK(k < n && lens[k] == strlen(want[k]) && memcmp(got[k], want[k], lens[k]) == 0,
+		      "split \"%s\": phrase %zu is \"%s\"", text, k, want[k]);
+	CHECK(n == k && n <= max, "split \"%s\": %zu phrases (%zu), at most %zu", text, k, n,
+	      max);
+	free(got);
 	free(lens);
 }
 
@@ -89,7 +125,8 @@ int main(int argc, char **argv)
 		      path);
 		lua_pushnil(words);
 		while (lua_next(words, -2)) {
-			if (lua_type(words, -2) == LUA_TSTRING && lua_istable(words, -1) &&
+			if (lua_type(words, -2) == LUA_TSTRING &&
+			    (lua_istable(words, -1) || lua_type(words, -1) == LUA_TSTRING) &&
 			    strcmp(lua_tostring(words, -2), "templates") != 0) {
 				char name[256];
 				snprintf(name, sizeof(name), "%s.%s", *lang, lua_tostring(words, -2));
@@ -108,23 +145,43 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/en.lua", argv[1]);
 	CHECK(luaL_dofile(words, path) == LUA_OK, "en.lua loads again");
 	lua_getfield(words, -1, "first_person");
-	size_t n = (size_t)luaL_len(words, -1);
+	size_t n, *lens;
+	const char **phrases = list_phrases(words, &lens, &n);
+	CHECK(n > 10, "en.first_person has its phrases (%zu)", n);
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
-		lua_rawgeti(words, -1, (lua_Integer)i + 1);
-		size_t len;
-		const char *s = lua_tolstring(words, -1, &len);
-		lua_pushlstring(L, s, len);
+		lua_pushlstring(L, phrases[i], lens[i]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
-		lua_pop(words, 1);
 	}
+	free(phrases);
+	free(lens);
+	size_t text_len;
+	const char *text = lua_tolstring(words, -1, &text_len);
+	lua_pushlstring(L, text ? text : "", text ? text_len : 0); /* the list as written */
+	lua_insert(L, -2);
 	lua_close(words);
 	size_t compiled_size, copied_size, marked_size;
 	char *compiled = phrases_bytes(L, lint, &compiled_size);
+	lua_pushvalue(L, -2);
+	size_t written_now_size;
+	char *written_now = phrases_bytes(L, lint, &written_now_size);
+	lua_pop(L, 1);
+	CHECK(written_now_size == compiled_size &&
+		      memcmp(written_now, compiled, compiled_size) == 0,
+	      "lint.phrases: the list as one string compiles to the set of its table");
+	free(written_now);
 	api_lint_precompiled(builtin_phrase_sets, builtin_phrase_sets_count);
 	char *copied = phrases_bytes(L, lint, &copied_size);
 	CHECK(compiled_size == copied_size && memcmp(compiled, copied, copied_size) == 0,
 	      "lint.phrases: the same set compiled and copied");
+	/* the list as written (one string) is the same list: the same set */
+	lua_pushvalue(L, -2);
+	size_t written_size;
+	char *written = phrases_bytes(L, lint, &written_size);
+	lua_pop(L, 1);
+	CHECK(written_size == copied_size && memcmp(written, copied, copied_size) == 0,
+	      "lint.phrases: the list as one string makes the set its table makes");
+	free(written);
 	/* ...and copied it was: a registered set marked (its nprefixed) comes back marked */
 	const struct precompiled_phrases *made = made_for("en.first_person");
 	unsigned char *marked = malloc(made->size);
@@ -141,7 +198,15 @@ int main(int argc, char **argv)
 	free(marked);
 	free(compiled);
 	free(copied);
-	lua_pop(L, 1);
+	lua_pop(L, 2);
+
+	check_split("a, b,c", (const char *const[]){ "a", "b", "c", NULL });
+	check_split(" let me know ,\n\tlmk,\r\n  thank you\f\v", 
+		    (const char *const[]){ "let me know", "lmk", "thank you", NULL });
+	check_split("", (const char *const[]){ NULL });
+	check_split(" , ,, \n", (const char *const[]){ NULL });
+	check_split("i'm,,y'all,", (const char *const[]){ "i'm", "y'all", NULL });
+	check_split("amaz*", (const char *const[]){ "amaz*", NULL });
 	host_free(h);
 	return check_done();
 }
