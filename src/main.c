@@ -1,8 +1,12 @@
 /* postlint: argv -> options -> command -> exit code. Each command lives in a cmd_*.c of its
  * own (lint: cmd_lint.c); the small ones that only look at the rules are here. */
+#define _DEFAULT_SOURCE /* sbrk, madvise */
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -294,6 +298,39 @@ static int run_postlint(int argc, char **argv)
 	return rc;
 }
 
+/* The heap a one-post lint fills (the rules' Lua state, the post and its tokens: about 450 KB
+ * of brk heap and a 128 KB chunk of the Lua pool), made at once. Touched page by page, each
+ * of its pages faulted on its own - about a third of a one-post run's 270 page faults, and
+ * on a virtual machine a fault costs 1.5 us here; one madvise(MADV_POPULATE_WRITE) makes
+ * them for 0.5 us a page. (A one-post lint 2.38 -> 2.30 ms, 264 -> 148 page faults; 1,000
+ * and 10,000 posts the same. Populating more than it uses cost the time back.) */
+#define STARTING_HEAP (640u << 10)
+
+static void prefault_heap(void)
+{
+#ifdef MADV_POPULATE_WRITE
+	/* glibc grows the heap by the request and this pad (and keeps that much at its top
+	 * when it trims) */
+	mallopt(M_TOP_PAD, (int)STARTING_HEAP);
+	/* blocks under glibc's 128 KB mmap threshold until the heap grows (the first at once
+	 * when it has not been made yet; otherwise when what its top has left is taken), then
+	 * given back: the heap's new part stays, as the top (volatile: a malloc whose block is
+	 * freed unused is elided) */
+	char *start = sbrk(0);
+	void *volatile blocks[8];
+	size_t n = 0;
+	while (n < 8 && (blocks[n] = malloc(96u << 10)) != NULL && (n++, sbrk(0) == start))
+		;
+	while (n > 0)
+		free(blocks[--n]);
+	char *end = sbrk(0);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	char *from = (char *)(((uintptr_t)start + page - 1) & ~(page - 1));
+	if (start != (char *)-1 && end != (char *)-1 && from < end)
+		(void)madvise(from, (size_t)(end - from), MADV_POPULATE_WRITE); /* (a hint) */
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	api_lint_precompiled(builtin_phrase_sets, builtin_phrase_sets_count);
@@ -303,5 +340,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		lsp |= strcmp(argv[i], "lsp") == 0;
 	int rc = lsp ? -1 : server_forward(argc, argv);
-	return rc >= 0 ? rc : run_postlint(argc, argv);
+	if (rc >= 0)
+		return rc;
+	prefault_heap();
+	return run_postlint(argc, argv);
 }
