@@ -324,9 +324,13 @@ static void prefault_heap(void)
 	while (n > 0)
 		free(blocks[--n]);
 	char *end = sbrk(0);
+	/* from the heap's start (the bytes it has from the system end at the break): what was
+	 * made before (finding a server's socket made the heap) has pages still untouched, and
+	 * the pages made already are passed over */
+	size_t made = mallinfo2().arena;
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	char *from = (char *)(((uintptr_t)start + page - 1) & ~(page - 1));
-	if (start != (char *)-1 && end != (char *)-1 && from < end)
+	char *from = (char *)(((uintptr_t)end - made + page - 1) & ~(page - 1));
+	if (start != (char *)-1 && end != (char *)-1 && made > 0 && from < end)
 		(void)madvise(from, (size_t)(end - from), MADV_POPULATE_WRITE); /* (a hint) */
 #endif
 }
