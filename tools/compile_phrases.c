@@ -72,7 +72,10 @@ static int write_set(lua_State *L, FILE *out, const char *lang, const char *name
 			exit(1);
 		n = phrase_list_split(text, len, sources, lens); /* (text alive in the table) */
 	} else {
-		n = (size_t)luaL_len(L, -1);
+		lua_Integer count = luaL_len(L, -1);
+		if (count < 0)
+			exit(1);
+		n = (size_t)count;
 		sources = calloc(n + 1, sizeof(*sources));
 		lens = calloc(n + 1, sizeof(*lens));
 		if (!sources || !lens)

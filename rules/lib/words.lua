@@ -28,7 +28,9 @@ return function(lang)
     if type(value) == "string" then
       value = lint.phrase_list(value)
     end
-    rawset(lists, name, value)
+    if value ~= nil then
+      rawset(lists, name, value)
+    end
     return value
   end })
   W = { lang = lang, data = data, written = written, substring = written.substring == true,

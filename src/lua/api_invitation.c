@@ -7,9 +7,10 @@
  *   -> { genuine = bool, genuine_at = { [si] = true }, sentences = { info, ... } }
  *
  * W is lib/words.lua's table for the post's language: W.phrases[name] (compiled lists),
- * W.sets[name] (sets of single words), W.data[name] (the lists themselves, searched as
- * substrings when W.substring - Japanese), all read as Lua reads them (metamethods
- * included, so lists are still compiled when first asked for). rt_first is where retweeted
+ * W.sets[name] (sets of single words), W.data[name] (the lists as tables, made from the
+ * strings they are written as when first read; searched as substrings when W.substring -
+ * Japanese), all read as Lua reads them (metamethods included, so lists are still compiled
+ * and made when first asked for). rt_first is where retweeted
  * text starts (or nil), all_quoted whether the whole post is a quotation, sales_raw the
  * sales score.
  *

@@ -93,8 +93,8 @@ static struct compile_guard *compile_guard_open(lua_State *L)
  * phrases or one string of them separated by commas (phrase_list_split). */
 static int f_phrases(lua_State *L)
 {
-	if (lua_type(L, 1) != LUA_TSTRING)
-		luaL_checktype(L, 1, LUA_TTABLE);
+	if (lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TTABLE)
+		return luaL_typeerror(L, 1, "table or string");
 	lua_settop(L, 2); /* the group or nil at 2, whatever comes after */
 	if (!lua_isnil(L, 2))
 		api_phrase_group_check(L, 2);
@@ -106,16 +106,17 @@ static int f_phrases(lua_State *L)
 		const char *text = lua_tolstring(L, 1, &len);
 		size_t max = phrase_list_max(text, len);
 		if (max > MAX_PHRASES)
-			return luaL_error(L, "lint.phrases: too many phrases (%d at most)",
+			return luaL_error(L, "lint.phrases: too many commas (%d phrases at most)",
 					  MAX_PHRASES);
 		g->sources = xmalloc(max * sizeof(*g->sources));
 		g->lens = xmalloc(max * sizeof(*g->lens));
 		n = phrase_list_split(text, len, g->sources, g->lens);
 	} else {
+		/* (its length as #list says it: a __len may say anything, a negative count too) */
 		lua_Integer count = luaL_len(L, 1);
-		if (count > MAX_PHRASES)
-			return luaL_error(L, "lint.phrases: too many phrases (%d at most)",
-					  MAX_PHRASES);
+		if (count < 0 || count > MAX_PHRASES)
+			return luaL_error(L, "lint.phrases: a list of %I phrases (0 to %d)",
+					  (LUAI_UACINT)count, MAX_PHRASES);
 		n = (size_t)count;
 		g->sources = xmalloc((n + 1) * sizeof(*g->sources));
 		g->lens = xmalloc((n + 1) * sizeof(*g->lens));
@@ -157,11 +158,13 @@ static int f_phrases(lua_State *L)
  * (phrase_list_split: lint.phrases reads such a string the same way). */
 static int f_phrase_list(lua_State *L)
 {
+	luaL_checktype(L, 1, LUA_TSTRING);
 	size_t len;
-	const char *text = luaL_checklstring(L, 1, &len);
+	const char *text = lua_tolstring(L, 1, &len);
 	size_t max = phrase_list_max(text, len);
 	if (max > MAX_PHRASES)
-		return luaL_error(L, "lint.phrase_list: too many phrases (%d at most)", MAX_PHRASES);
+		return luaL_error(L, "lint.phrase_list: too many commas (%d phrases at most)",
+				  MAX_PHRASES);
 	struct compile_guard *g = compile_guard_open(L);
 	g->sources = xmalloc(max * sizeof(*g->sources));
 	g->lens = xmalloc(max * sizeof(*g->lens));

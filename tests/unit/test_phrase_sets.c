@@ -82,8 +82,8 @@ static void check_split(const char *text, const char *const *want)
 	for (; want[k]; k++)
 		CHECK(k < n && lens[k] == strlen(want[k]) && memcmp(got[k], want[k], lens[k]) == 0,
 		      "split \"%s\": phrase %zu is \"%s\"", text, k, want[k]);
-	CHECK(n == k && n <= max, "split \"%s\": %zu phrases (%zu), at most %zu", text, k, n,
-	      max);
+	CHECK(n == k && n <= max, "split \"%s\": %zu phrases (wanted %zu), at most %zu", text, n,
+	      k, max);
 	free(got);
 	free(lens);
 }
@@ -200,8 +200,36 @@ int main(int argc, char **argv)
 	free(copied);
 	lua_pop(L, 2);
 
+	/* a list whose __len says a negative or huge count, or what is not a list, is an error
+	 * (a length of -1 made a buffer of 0 bytes that the phrases were then written to) */
+	static const char *const refused[][2] = {
+		{ "local t = {} for i = 1, 200 do t[i] = 'w' .. i end "
+		  "return lint.phrases(setmetatable(t, { __len = function() return -1 end }))",
+		  "lint.phrases: a list of -1 phrases" },
+		{ "return lint.phrases(setmetatable({ 'a' }, { __len = function() return -2 end }))",
+		  "lint.phrases: a list of -2 phrases" },
+		{ "return lint.phrases(setmetatable({ 'a' }, { __len = function() return 1 << 40 end }))",
+		  "lint.phrases: a list of 1099511627776 phrases" },
+		{ "return lint.phrases(12)", "(table or string expected, got number)" },
+		{ "return lint.phrase_list(12)", "(string expected, got number)" },
+		{ "return lint.phrase_list({ 'a' })", "(string expected, got table)" },
+	};
+	lua_pushcfunction(L, luaopen_base); /* setmetatable, in this state's plain globals */
+	lua_call(L, 0, 0);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		lua_pushvalue(L, lint);
+		lua_setglobal(L, "lint");
+		int rc = luaL_loadstring(L, refused[i][0]);
+		if (rc == LUA_OK)
+			rc = lua_pcall(L, 0, 1, 0);
+		const char *msg = lua_tostring(L, -1);
+		CHECK(rc == LUA_ERRRUN && msg && strstr(msg, refused[i][1]),
+		      "refused: %s -> %s", refused[i][0], msg ? msg : "(no error)");
+		lua_pop(L, 1);
+	}
+
 	check_split("a, b,c", (const char *const[]){ "a", "b", "c", NULL });
-	check_split(" let me know ,\n\tlmk,\r\n  thank you\f\v", 
+	check_split(" let me know ,\n\tlmk,\r\n  thank you\f\v",
 		    (const char *const[]){ "let me know", "lmk", "thank you", NULL });
 	check_split("", (const char *const[]){ NULL });
 	check_split(" , ,, \n", (const char *const[]){ NULL });
