@@ -87,6 +87,20 @@ static struct compile_guard *compile_guard_open(lua_State *L)
 	return g;
 }
 
+/* The phrases of the string at index 1 (a list written as one string), as pointers into it
+ * in g; raises the error of `who` when it could hold more than MAX_PHRASES. */
+static size_t split_into(lua_State *L, struct compile_guard *g, const char *who)
+{
+	size_t len;
+	const char *text = lua_tolstring(L, 1, &len);
+	size_t max = phrase_list_max(text, len);
+	if (max > MAX_PHRASES)
+		luaL_error(L, "%s: too many commas (%d phrases at most)", who, MAX_PHRASES);
+	g->sources = xmalloc(max * sizeof(*g->sources));
+	g->lens = xmalloc(max * sizeof(*g->lens));
+	return phrase_list_split(text, len, g->sources, g->lens);
+}
+
 /* lint.phrases(list [, group]) -> compiled phrase list: a copy of the set made at build time
  * when the list's phrases are those of a built-in word list, else compiled now; with a group
  * (lint.phrase_group()), a member of it (api_phrase_group.c). The list is a table of
@@ -102,15 +116,7 @@ static int f_phrases(lua_State *L)
 	struct compile_guard *g = compile_guard_open(L);
 	size_t n;
 	if (lua_type(L, 1) == LUA_TSTRING) {
-		size_t len;
-		const char *text = lua_tolstring(L, 1, &len);
-		size_t max = phrase_list_max(text, len);
-		if (max > MAX_PHRASES)
-			return luaL_error(L, "lint.phrases: too many commas (%d phrases at most)",
-					  MAX_PHRASES);
-		g->sources = xmalloc(max * sizeof(*g->sources));
-		g->lens = xmalloc(max * sizeof(*g->lens));
-		n = phrase_list_split(text, len, g->sources, g->lens);
+		n = split_into(L, g, "lint.phrases");
 	} else {
 		/* (its length as #list says it: a __len may say anything, a negative count too) */
 		lua_Integer count = luaL_len(L, 1);
@@ -159,16 +165,8 @@ static int f_phrases(lua_State *L)
 static int f_phrase_list(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TSTRING);
-	size_t len;
-	const char *text = lua_tolstring(L, 1, &len);
-	size_t max = phrase_list_max(text, len);
-	if (max > MAX_PHRASES)
-		return luaL_error(L, "lint.phrase_list: too many commas (%d phrases at most)",
-				  MAX_PHRASES);
 	struct compile_guard *g = compile_guard_open(L);
-	g->sources = xmalloc(max * sizeof(*g->sources));
-	g->lens = xmalloc(max * sizeof(*g->lens));
-	size_t n = phrase_list_split(text, len, g->sources, g->lens);
+	size_t n = split_into(L, g, "lint.phrase_list");
 	lua_createtable(L, (int)n, 0);
 	for (size_t i = 0; i < n; i++) {
 		lua_pushlstring(L, g->sources[i], g->lens[i]);
