@@ -81,16 +81,16 @@ struct phrase_set *phrase_set_compile(const char *const *phrases, const size_t *
 size_t phrase_list_max(const char *text, size_t len);
 size_t phrase_list_split(const char *text, size_t len, const char **phrases, size_t *lens);
 
-/* A list's key: its phrases' bytes in order, each mixed with its length. */
-static inline void phrase_set_key_init(uint64_t key[2])
+/* A list's key, under which the set made at build time for it is found: its phrases' bytes
+ * in order, each mixed with its length (lint.phrases, the build tool and its test make it
+ * here, so that the three agree). */
+static inline void phrase_set_key(uint64_t key[2], const char *const *phrases,
+				  const size_t *lens, size_t n)
 {
 	key[0] = 0x70687261736573ULL; /* "phrases" */
 	key[1] = (uint64_t)POST_LEAD_SLOTS << 32 | EXACT_BITS;
-}
-
-static inline void phrase_set_key_add(uint64_t key[2], const char *phrase, size_t len)
-{
-	hash128_mix(key, phrase, len);
+	for (size_t i = 0; i < n; i++)
+		hash128_mix(key, phrases[i], lens[i]);
 }
 
 /* A set made at build time from the list named name (e.g. "en.first_person"). */

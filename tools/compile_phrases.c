@@ -89,9 +89,7 @@ static int write_set(lua_State *L, FILE *out, const char *lang, const char *name
 		}
 	}
 	uint64_t key[2];
-	phrase_set_key_init(key);
-	for (size_t i = 0; i < n && ok; i++)
-		phrase_set_key_add(key, sources[i], lens[i]);
+	phrase_set_key(key, sources, lens, ok ? n : 0);
 	if (ok) {
 		size_t size;
 		struct phrase_set *set = phrase_set_compile(sources, lens, n, &size);

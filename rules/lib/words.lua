@@ -35,9 +35,14 @@ return function(lang)
   end })
   W = { lang = lang, data = data, written = written, substring = written.substring == true,
     group = lint.phrase_group() }
+  -- a word list as written (a string of phrases, or a table of them), or nil for what is
+  -- not one (the templates, the substring flag)
+  local function written_list(name)
+    local list = name ~= "templates" and written[name]
+    return (type(list) == "string" or type(list) == "table") and list or nil
+  end
   local function list_of(name)
-    local list = data[name]
-    return type(list) == "table" and name ~= "templates" and list or nil
+    return written_list(name) and data[name]
   end
   -- each list is made into a set and compiled when a rule first asks for it: a post uses
   -- about half of the 37 lists, and compiling them all was a tenth of a one-post run
@@ -54,8 +59,8 @@ return function(lang)
     return set
   end })
   W.phrases = setmetatable({}, { __index = function(phrases, name)
-    local list = not W.substring and name ~= "templates" and written[name]
-    if type(list) ~= "string" and type(list) ~= "table" then
+    local list = not W.substring and written_list(name)
+    if not list then
       return nil
     end
     local compiled_list = lint.phrases(list, W.group)

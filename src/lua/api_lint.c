@@ -135,9 +135,7 @@ static int f_phrases(lua_State *L)
 		}
 	}
 	uint64_t key[2];
-	phrase_set_key_init(key);
-	for (size_t i = 0; i < n; i++)
-		phrase_set_key_add(key, g->sources[i], g->lens[i]);
+	phrase_set_key(key, g->sources, g->lens, n);
 	const struct precompiled_phrases *made = find_precompiled(key);
 	const void *from;
 	size_t size;

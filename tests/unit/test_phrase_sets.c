@@ -54,9 +54,7 @@ static void check_list(lua_State *L, const char *name)
 	size_t n, *lens;
 	const char **sources = list_phrases(L, &lens, &n);
 	uint64_t key[2];
-	phrase_set_key_init(key);
-	for (size_t i = 0; i < n; i++)
-		phrase_set_key_add(key, sources[i], lens[i]);
+	phrase_set_key(key, sources, lens, n);
 	size_t size;
 	struct phrase_set *now = phrase_set_compile(sources, lens, n, &size);
 	const struct precompiled_phrases *made = made_for(name);
