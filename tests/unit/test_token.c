@@ -178,6 +178,17 @@ static void folding(void)
 	buf_release(&b);
 	CHECK(!token_fold("\xFF", 1, &b), "invalid UTF-8 is refused");
 	buf_release(&b);
+	/* words appended one after the other, as the tokenizer does: ASCII lowered, a word
+	 * that turns non-ASCII after an ASCII start folded whole, and a refused word leaves
+	 * what was there, still terminated at its length */
+	CHECK(token_fold("Zoo-42", 6, &b), "ASCII folds");
+	CHECK(token_fold("CAFÉ", strlen("CAFÉ"), &b), "ASCII, then not");
+	CHECK_STR(b.ptr, "zoo-42café", "appended and lowered");
+	CHECK(!token_fold("AB\xFF", 3, &b), "invalid UTF-8 after ASCII is refused");
+	CHECK(b.len == strlen("zoo-42café") && b.ptr[b.len] == '\0', "the refused word left nothing");
+	CHECK(token_fold("@[`{", 4, &b), "ASCII around the capitals folds");
+	CHECK_STR(b.ptr + strlen("zoo-42café"), "@[`{", "only A-Z change");
+	buf_release(&b);
 }
 
 /* Display width as the text report defines it, written the plain way: per grapheme cluster
