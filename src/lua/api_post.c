@@ -163,7 +163,7 @@ bool api_word_capital(const char *s, size_t n)
 }
 
 /* The fields of a word table, in the order they are set (a table's pairs order follows it);
- * their key strings are upvalues of words_index (FIELD_KEY). */
+ * their key strings are upvalues of lazy_list_index (FIELD_KEY). */
 enum word_key { WK_FIRST, WK_LAST, WK_PART, WK_NORM, WK_TEXT, WK_SENTENCE, WK_QUOTED, WK_LINK,
 		WK_HEADING, WK_CAPITAL, WORD_KEYS };
 static const char *const word_key_names[WORD_KEYS] = { "first",	   "last",   "part",
@@ -175,7 +175,7 @@ static const char *const word_key_names[WORD_KEYS] = { "first",	   "last",   "pa
  * running C function and lua_rawset: lua_setfield would look each key's C string up in
  * Lua's string cache (a strcmp) and check for a metatable, for every field of every word,
  * token and match. Key k is upvalue 2 + k (upvalue 1 is the function's own: the post's
- * handle for words_index, the table of post keys for post_index and post:find). */
+ * token kind for lazy_list_index, the table of post keys for post_index and post:find). */
 #define FIELD_KEY(k) lua_upvalueindex(2 + (int)(k))
 
 /* table[key k] = the value on top of the stack (popped); the table is below it */
@@ -216,7 +216,7 @@ static bool word_is_norm(const struct post *p, const struct token *t)
 	       memcmp(p->tk->norms.ptr + t->norm_off, p->text + t->start, t->norm_len) == 0;
 }
 
-/* A word's table (called by words_index, whose upvalues hold the key strings). */
+/* A word's table (called by lazy_list_index, whose upvalues hold the key strings). */
 static void push_word(lua_State *L, const struct post *p, const struct token *t)
 {
 	lua_createtable(L, 0, 8);
@@ -312,45 +312,50 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
 	}
 }
 
-/* post.words is made word by word, as rules read it. Most words of most posts are never
- * looked at by a rule (the golden rules ask the host's C functions about them and read a
- * few), and a word's table was a seventh of a run's instructions with its share of garbage
- * collection. The list has a metatable of its own whose __index makes word i's table the
- * first time it is read and stores it in the list (the next reads are plain), __len gives
- * the number of words, and __pairs walks 1..n like ipairs. The closures hold the post's
- * handle (upvalue 1: a word read after the check is refused, as the post's fields are) and
- * __index the key strings. */
-static struct post *words_post(lua_State *L)
+/* post.words and post.sentences are made item by item, as rules read them. Most words of
+ * most posts are never looked at by a rule (the golden rules ask the host's C functions
+ * about them and read a few), and a word's table was a seventh of a run's instructions with
+ * its share of garbage collection; of a post's sentences a rule reads one or two (where a
+ * closing question goes, the sentence of a shouted word), and all of their tables were 2%
+ * of a run. Such a list holds the post's handle under HANDLE_KEY, as the post table does (a
+ * read after the check is refused, as the post's fields are), and has a metatable shared by
+ * every list of its kind (made once per state: lazy_list_meta): __index makes item i's table
+ * the first time it is read and stores it in the list (the next reads are plain), __len
+ * gives the number of items, and __pairs walks 1..n like ipairs. The __index and __len
+ * closures hold the token kind (upvalue 1) and __index the field names (FIELD_KEY). */
+static struct post *list_post(lua_State *L)
 {
-	const struct post_handle *h = lua_touserdata(L, lua_upvalueindex(1));
-	if (!h->view)
-		luaL_error(L, "this post is no longer valid: rules must not keep a post after "
-			      "check returns");
-	return h->view->post;
+	return check_view(L, 1)->post;
 }
 
-static int words_index(lua_State *L)
+static int lazy_list_index(lua_State *L)
 {
 	int exact = 0;
 	lua_Integer i = lua_tointegerx(L, 2, &exact);
 	if (!exact)
 		return 0; /* post.words.n, post.words[1.5]: nil, as in a plain list */
-	struct post *p = words_post(L);
-	if (i < 1 || (lua_Unsigned)i > p->tk->tokens[TOK_WORD].len)
+	enum token_kind kind = (enum token_kind)lua_tointeger(L, lua_upvalueindex(1));
+	struct post *p = list_post(L);
+	if (i < 1 || (lua_Unsigned)i > p->tk->tokens[kind].len)
 		return 0;
-	push_word(L, p, &p->tk->tokens[TOK_WORD].items[i - 1]);
+	const struct token *t = &p->tk->tokens[kind].items[i - 1];
+	if (kind == TOK_WORD)
+		push_word(L, p, t);
+	else
+		push_token(L, p, kind, t);
 	lua_pushvalue(L, -1);
 	lua_rawseti(L, 1, i);
 	return 1;
 }
 
-static int words_len(lua_State *L)
+static int lazy_list_len(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)words_post(L)->tk->tokens[TOK_WORD].len);
+	enum token_kind kind = (enum token_kind)lua_tointeger(L, lua_upvalueindex(1));
+	lua_pushinteger(L, (lua_Integer)list_post(L)->tk->tokens[kind].len);
 	return 1;
 }
 
-static int words_next(lua_State *L)
+static int lazy_list_next(lua_State *L)
 {
 	lua_Integer i = luaL_optinteger(L, 2, 0) + 1;
 	if (lua_geti(L, 1, i) == LUA_TNIL)
@@ -360,34 +365,52 @@ static int words_next(lua_State *L)
 	return 2;
 }
 
-static int words_pairs(lua_State *L)
+static int lazy_list_pairs(lua_State *L)
 {
-	lua_pushcfunction(L, words_next);
+	lua_pushcfunction(L, lazy_list_next);
 	lua_pushvalue(L, 1);
 	lua_pushinteger(L, 0);
 	return 3;
 }
 
-/* post.words: the list (its tables made on first read); the post table is at post_at */
-static void push_words(lua_State *L, struct post *p, int post_at)
+static char words_meta_key, sentences_meta_key;
+
+/* Pushes the shared metatable of the lazy lists of kind (TOK_WORD or TOK_SENTENCE). */
+static void lazy_list_meta(lua_State *L, enum token_kind kind)
 {
-	size_t n = p->tk->tokens[TOK_WORD].len;
-	lua_createtable(L, (int)n, 0); /* the array part, for the tables to come */
+	const void *key = kind == TOK_WORD ? &words_meta_key : &sentences_meta_key;
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE)
+		return;
+	lua_pop(L, 1);
+	int nkeys = kind == TOK_WORD ? WORD_KEYS : TOK_KEYS;
+	const char *const *names = kind == TOK_WORD ? word_key_names : tok_key_names;
 	lua_createtable(L, 0, 4);
-	luaL_checkstack(L, WORD_KEYS + 8, "the words of a post");
-	lua_rawgeti(L, post_at, HANDLE_KEY);
-	for (int k = 0; k < WORD_KEYS; k++)
-		lua_pushstring(L, word_key_names[k]);
-	lua_pushcclosure(L, words_index, 1 + WORD_KEYS);
+	luaL_checkstack(L, nkeys + 4, "a post's lists");
+	lua_pushinteger(L, kind);
+	for (int k = 0; k < nkeys; k++)
+		lua_pushstring(L, names[k]);
+	lua_pushcclosure(L, lazy_list_index, 1 + nkeys);
 	lua_setfield(L, -2, "__index");
-	lua_rawgeti(L, post_at, HANDLE_KEY);
-	lua_pushcclosure(L, words_len, 1);
+	lua_pushinteger(L, kind);
+	lua_pushcclosure(L, lazy_list_len, 1);
 	lua_setfield(L, -2, "__len");
-	lua_pushcfunction(L, words_pairs);
+	lua_pushcfunction(L, lazy_list_pairs);
 	lua_setfield(L, -2, "__pairs");
 	/* the list is shared by every rule on the post: one may not take its metatable away */
-	lua_pushliteral(L, "words");
+	lua_pushstring(L, kind == TOK_WORD ? "words" : "sentences");
 	lua_setfield(L, -2, "__metatable");
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+}
+
+/* post.words or post.sentences: the list (its tables made on first read); the post table
+ * is at post_at */
+static void push_lazy_list(lua_State *L, struct post *p, enum token_kind kind, int post_at)
+{
+	lua_createtable(L, (int)p->tk->tokens[kind].len, 1); /* the array part, for the tables */
+	lua_rawgeti(L, post_at, HANDLE_KEY);
+	lua_rawseti(L, -2, HANDLE_KEY);
+	lazy_list_meta(L, kind);
 	lua_setmetatable(L, -2);
 }
 
@@ -448,8 +471,8 @@ static void push_tokens(lua_State *L, struct post *p, enum token_kind kind)
 	post_tokens(p);
 	size_t n = p->tk->tokens[kind].len;
 	host_charge(L, (long long)n * 4);
-	if (kind == TOK_WORD) {
-		push_words(L, p, 1);
+	if (kind == TOK_WORD || kind == TOK_SENTENCE) {
+		push_lazy_list(L, p, kind, 1);
 		return;
 	}
 	lua_createtable(L, (int)n, 0);

@@ -786,18 +786,57 @@ class HostileRules(Case):
     def test_a_rule_that_keeps_the_words_cannot_read_them_later(self):
         # post.words makes a word's table when it is first read, through the post: a kept
         # list must be refused like the post, not read a post whose run is over
+        # (post.sentences likewise)
         self.plugin({
             "keeper": 'if kept then local _ = kept[2] end kept = post.words',
             "counter": 'if kept_words then local _ = #kept_words end kept_words = post.words',
+            "sentence-keeper": 'if kept_s then local _ = kept_s[1] end kept_s = post.sentences',
         })
         self.write("a.md", GOOD)
         self.write("b.md", GOOD)
         data, r = self.lint_json("a.md", "b.md", code=2)
         errors = [d for d in data["diagnostics"] if d["rule"] == "rule-error"]
-        self.assertEqual(len(errors), 2, errors)
+        self.assertEqual(len(errors), 3, errors)
         for e in errors:
             self.assertEqual(e["path"], "b.md")
             self.assertIn("no longer valid", e["message"])
+
+    def test_the_lists_made_as_read_are_lists_and_hold_no_other_post(self):
+        # post.words and post.sentences make their items' tables when read, through the
+        # post's handle kept in the list (under the key the post table keeps it): reading
+        # them every way a list is read gives what a plain list would, and a handle a rule
+        # swaps in (any userdata of its own) is refused, never taken for a post
+        checks = []
+        for name in ("words", "sentences"):
+            checks.append(f"""
+                local l = post.{name}
+                local n, by_ipairs, by_pairs = #l, {{}}, {{}}
+                for i, t in ipairs(l) do by_ipairs[i] = t.text end
+                for i, t in pairs(l) do by_pairs[#by_pairs + 1] = i .. "=" .. t.text end
+                assert(getmetatable(l) == "{name}", "metatable " .. tostring(getmetatable(l)))
+                assert(l[0] == nil and l[n + 1] == nil and l.n == nil and l[1.5] == nil)
+                assert(rawequal(l[1], l[1]) and l[n].last <= #post.text)
+                ctx:report{{ message = "{name} " .. n .. ": " .. table.concat(by_ipairs, "|")
+                  .. " / " .. table.concat(by_pairs, "|") }}""")
+        self.plugin({
+            "lists": "\n".join(checks),
+            # (after "lists", which read every item: # still asks the handle)
+            "spoofer": 'rawset(post.sentences, math.mininteger, lint.phrases{ "x" }); '
+                       'local _ = #post.sentences',
+        })
+        self.write("p.md", "Big news. We shipped it! Do you like it?\n")
+        data, r = self.lint_json("p.md", code=2)
+        msgs = sorted(d["message"] for d in data["diagnostics"] if d["rule"] == "lists")
+        self.assertEqual(msgs, [
+            "sentences 3: Big news.|We shipped it!|Do you like it? / "
+            "1=Big news.|2=We shipped it!|3=Do you like it?",
+            "still running",
+            "words 9: Big|news|We|shipped|it|Do|you|like|it / "
+            "1=Big|2=news|3=We|4=shipped|5=it|6=Do|7=you|8=like|9=it"], data["diagnostics"])
+        errors = [d["message"] for d in data["diagnostics"] if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 1, errors)
+        self.assertIn("rule 'spoofer' failed", errors[0])
+        self.assertIn("expected a post", errors[0])
 
     def test_broken_rule_files_are_reported_with_their_line(self):
         self.write("plug/rules/syntax.lua", "return {\n  id = 'syntax',\n  summary = \n}\n")
