@@ -548,12 +548,8 @@ function M.is_bare_quote(a, min_words)
   if a.quote.token and not a.quote.tagged and #lint.words(a.quote.token.text) < min_words then
     return false
   end
-  for _, info in ipairs(a.invitation.sentences) do
-    if info.question or info.genuine then
-      return false -- a question about the quote makes it a conversation
-    end
-  end
-  return true
+  -- a question about the quote makes it a conversation
+  return not a.invitation.asks
 end
 
 M.matches = matches

@@ -4,7 +4,8 @@
  * post it asked the host about six word lists, one call each, and walked the answers.
  *
  *   a.invitation = post:invitation(a.W, a.rt_first, a.all_quoted, a.sales_raw)
- *   -> { genuine = bool, genuine_at = { [si] = true }, sentences = { info, ... } }
+ *   -> { genuine = bool, genuine_at = { [si] = true }, turns_to_reader = bool, asks = bool,
+ *        sentences = { info, ... } (made when first read) }
  *
  * W is lib/words.lua's table for the post's language: W.phrases[name] (compiled lists),
  * W.sets[name] (sets of single words), W.data[name] (the lists as tables, made from the
@@ -237,32 +238,48 @@ static bool is_headline(struct word_lists *v, size_t si, size_t k)
 	return title || (k == 0 && link_follows(v, si));
 }
 
-static void set_bool(lua_State *L, const char *field, bool value)
-{
-	lua_pushboolean(L, value);
-	lua_setfield(L, -2, field);
-}
+/* What post:invitation judged of one own sentence: its info table is made from this when
+ * a.invitation.sentences is first read. The rules read a.invitation.genuine (and share's and
+ * self's C read genuine_at and turns_to_reader): the info tables, nine fields each for every
+ * sentence of every post, and the sentence tables they held, were 3% of a run's instructions
+ * for nothing. */
+enum judged {
+	JUDGED_QUESTION = 1 << 0,
+	JUDGED_REQUEST = 1 << 1,
+	JUDGED_GENUINE = 1 << 2,
+	JUDGED_ADDRESSED = 1 << 3,
+	JUDGED_SHORT = 1 << 4,
+	JUDGED_HOOK = 1 << 5,
+	JUDGED_SELF_DIRECTED = 1 << 6,
+};
 
-/* The info of own sentence k (0-based), sentence si, next_si the next own sentence or
- * SIZE_MAX; pushed. sentences is the stack slot of post.sentences. Returns whether the
- * sentence is a genuine invitation. */
-static bool sentence_info(struct word_lists *v, int sentences, size_t k, size_t si,
-			  size_t next_si, bool leading_mention, double sales_raw)
+struct judgment {
+	uint32_t si;   /* the sentence (0-based) */
+	uint32_t what; /* enum judged */
+};
+
+/* The judgments of a post's own sentences: a userdata whose user value is the post table
+ * (for info.sentence), kept in the result under &judgments_key. */
+struct judgments {
+	size_t n;
+	struct judgment items[];
+};
+
+#define JUDGMENTS_TYPE "postlint.invitation_judgments"
+static char judgments_key, result_meta_key, judgments_meta_key;
+
+/* Judges own sentence k (0-based), sentence si; next_si is the next own sentence or
+ * SIZE_MAX. */
+static uint32_t judge_sentence(struct word_lists *v, size_t k, size_t si, size_t next_si,
+			       bool leading_mention, double sales_raw)
 {
-	lua_State *L = v->L;
 	bool q = is_question(v, si);
 	bool request = sentence_has(v, "request_phrases", si);
-	lua_createtable(L, 0, q ? 9 : 5);
-	lua_geti(L, sentences, (lua_Integer)si + 1);
-	lua_setfield(L, -2, "sentence");
-	lua_pushinteger(L, (lua_Integer)si + 1);
-	lua_setfield(L, -2, "index");
-	set_bool(L, "question", q);
-	set_bool(L, "request", request);
-	if (!q) {
-		set_bool(L, "genuine", request);
-		return request;
-	}
+	if (!q)
+		return request ? JUDGED_REQUEST | JUDGED_GENUINE : 0;
+	/* (info.request says whether a request phrase is there; a question word of the list
+	 * question_requests makes the question a request too, below, for judging it only) */
+	uint32_t what = JUDGED_QUESTION | (request ? JUDGED_REQUEST : 0);
 	size_t n = api_own_count(v, si);
 	bool addressed = sentence_has(v, "second_person", si) ||
 			 sentence_has(v, "reader_groups", si) || (leading_mention && k < 2);
@@ -288,12 +305,91 @@ static bool sentence_info(struct word_lists *v, int sentences, size_t k, size_t 
 	bool genuine = (request && !hook && !exclaimed) ||
 		       !(exclaimed || is_short || self_directed || rhetorical || hook || headline ||
 			 answered);
-	set_bool(L, "addressed", addressed);
-	set_bool(L, "short", is_short);
-	set_bool(L, "hook", hook);
-	set_bool(L, "self_directed", self_directed);
-	set_bool(L, "genuine", genuine);
-	return genuine;
+	return what | (genuine ? JUDGED_GENUINE : 0) | (addressed ? JUDGED_ADDRESSED : 0) |
+	       (is_short ? JUDGED_SHORT : 0) | (hook ? JUDGED_HOOK : 0) |
+	       (self_directed ? JUDGED_SELF_DIRECTED : 0);
+}
+
+/* A sentence that turns to the reader (post:self): a genuine invitation, or a question that
+ * is not self-directed and not short unless a hook. */
+static bool turns_to_reader(uint32_t what)
+{
+	return (what & JUDGED_GENUINE) ||
+	       ((what & JUDGED_QUESTION) && !(what & JUDGED_SELF_DIRECTED) &&
+		(!(what & JUDGED_SHORT) || (what & JUDGED_HOOK)));
+}
+
+static void set_bool(lua_State *L, const char *field, bool value)
+{
+	lua_pushboolean(L, value);
+	lua_setfield(L, -2, field);
+}
+
+/* An own sentence's info: { sentence, index, question, request, genuine } and, for a
+ * question, addressed, short, hook and self_directed too (pushed). sentences is the stack
+ * slot of post.sentences. */
+static void push_info(lua_State *L, int sentences, const struct judgment *j)
+{
+	bool q = j->what & JUDGED_QUESTION;
+	lua_createtable(L, 0, q ? 9 : 5);
+	lua_geti(L, sentences, (lua_Integer)j->si + 1);
+	lua_setfield(L, -2, "sentence");
+	lua_pushinteger(L, (lua_Integer)j->si + 1);
+	lua_setfield(L, -2, "index");
+	set_bool(L, "question", q);
+	set_bool(L, "request", j->what & JUDGED_REQUEST);
+	if (q) {
+		set_bool(L, "addressed", j->what & JUDGED_ADDRESSED);
+		set_bool(L, "short", j->what & JUDGED_SHORT);
+		set_bool(L, "hook", j->what & JUDGED_HOOK);
+		set_bool(L, "self_directed", j->what & JUDGED_SELF_DIRECTED);
+	}
+	set_bool(L, "genuine", j->what & JUDGED_GENUINE);
+}
+
+/* __index of post:invitation's result: .sentences, made from the judgments when first read
+ * and kept in the result (the next reads are plain); any other key is nil. */
+static int result_index(lua_State *L)
+{
+	const char *key = lua_tostring(L, 2);
+	if (lua_type(L, 2) != LUA_TSTRING || strcmp(key, "sentences") != 0)
+		return 0;
+	lua_rawgetp(L, 1, &judgments_key);
+	const struct judgments *j = luaL_testudata(L, -1, JUDGMENTS_TYPE);
+	if (!j)
+		return 0; /* (a rule took it out: nothing to make them from) */
+	int judged = lua_gettop(L);
+	lua_getiuservalue(L, judged, 1);
+	lua_getfield(L, -1, "sentences"); /* the post's: refused once its run is over */
+	int sentences = lua_gettop(L);
+	luaL_checkstack(L, 8, "post:invitation");
+	lua_createtable(L, (int)j->n, 0);
+	for (size_t k = 0; k < j->n; k++) {
+		push_info(L, sentences, &j->items[k]);
+		lua_rawseti(L, -2, (lua_Integer)k + 1);
+	}
+	lua_pushliteral(L, "sentences");
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
+/* Pushes the result's metatable, then the judgments' (made once per state). */
+static void push_metas(lua_State *L)
+{
+	if (lua_rawgetp(L, LUA_REGISTRYINDEX, &result_meta_key) == LUA_TTABLE) {
+		lua_rawgetp(L, LUA_REGISTRYINDEX, &judgments_meta_key);
+		return;
+	}
+	lua_pop(L, 1);
+	lua_createtable(L, 0, 1);
+	lua_pushcfunction(L, result_index);
+	lua_setfield(L, -2, "__index");
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &result_meta_key);
+	luaL_newmetatable(L, JUDGMENTS_TYPE); /* (by name too: for luaL_testudata) */
+	lua_pushvalue(L, -1);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &judgments_meta_key);
 }
 
 int api_post_invitation(lua_State *L)
@@ -306,40 +402,57 @@ int api_post_invitation(lua_State *L)
 	lua_settop(L, 5);
 	struct word_lists v;
 	api_lists_open(L, &v, view->post, 2, rt_first, all_quoted);
-	lua_getfield(L, 1, "sentences");
-	int sentences = lua_gettop(L);
-	lua_createtable(L, 0, 0);
-	int list = lua_gettop(L);
+	size_t nsentences = v.nsentences, own = 0;
+	for (size_t si = 0; si < nsentences; si++)
+		own += api_own_count(&v, si) > 0;
+	push_metas(L);
+	int metas = lua_gettop(L); /* the result's at metas - 1 */
+	struct judgments *judged =
+		lua_newuserdatauv(L, sizeof(*judged) + own * sizeof(judged->items[0]), 1);
+	judged->n = 0;
+	lua_pushvalue(L, metas);
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, 1);
+	lua_setiuservalue(L, -2, 1);
+	int judged_at = lua_gettop(L);
 	lua_createtable(L, 0, 0);
 	int genuine_at = lua_gettop(L);
 	const struct post *p = v.p;
 	const struct token *mentions = p->tk->tokens[TOK_MENTION].items;
 	bool leading_mention = p->tk->tokens[TOK_MENTION].len > 0 &&
 			       mentions[0].start == p->body_start;
-	bool genuine = false;
-	size_t k = 0, si = 0, nsentences = v.nsentences;
+	bool genuine = false, turns = false, asks = false;
+	size_t si = 0;
 	while (si < nsentences && api_own_count(&v, si) == 0)
 		si++;
 	while (si < nsentences) {
 		size_t next = si + 1;
 		while (next < nsentences && api_own_count(&v, next) == 0)
 			next++;
-		luaL_checkstack(L, 8, "post:invitation");
-		if (sentence_info(&v, sentences, k, si, next < nsentences ? next : SIZE_MAX,
-				  leading_mention, sales_raw)) {
+		uint32_t what = judge_sentence(&v, judged->n, si, next < nsentences ? next : SIZE_MAX,
+					       leading_mention, sales_raw);
+		judged->items[judged->n++] = (struct judgment){ (uint32_t)si, what };
+		if (what & JUDGED_GENUINE) {
 			genuine = true;
 			lua_pushboolean(L, 1);
 			lua_rawseti(L, genuine_at, (lua_Integer)si + 1);
 		}
-		lua_rawseti(L, list, (lua_Integer)++k);
+		turns = turns || turns_to_reader(what);
+		asks = asks || (what & (JUDGED_QUESTION | JUDGED_GENUINE));
 		si = next;
 	}
-	lua_createtable(L, 0, 3);
+	lua_createtable(L, 0, 5);
 	lua_pushboolean(L, genuine);
 	lua_setfield(L, -2, "genuine");
-	lua_pushvalue(L, list);
-	lua_setfield(L, -2, "sentences");
 	lua_pushvalue(L, genuine_at);
 	lua_setfield(L, -2, "genuine_at");
+	lua_pushboolean(L, turns);
+	lua_setfield(L, -2, "turns_to_reader");
+	lua_pushboolean(L, asks);
+	lua_setfield(L, -2, "asks");
+	lua_pushvalue(L, judged_at);
+	lua_rawsetp(L, -2, &judgments_key);
+	lua_pushvalue(L, metas - 1);
+	lua_setmetatable(L, -2);
 	return 1;
 }

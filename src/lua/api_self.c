@@ -221,13 +221,19 @@ static bool own_names(struct word_lists *v, const void *names, int more)
 	return found;
 }
 
-/* A sentence of the invitation that turns to the reader. */
+/* A sentence of the invitation that turns to the reader: post:invitation's turns_to_reader,
+ * or, in an a.invitation made otherwise (a rule's own), its sentences' infos. */
 static bool invitation_turns(lua_State *L, int a)
 {
 	int top = lua_gettop(L);
 	bool turns = false;
 	api_raw_field(L, a, "invitation");
-	if (lua_istable(L, -1) && lua_getfield(L, -1, "sentences") == LUA_TTABLE) {
+	int invitation = lua_gettop(L);
+	if (!lua_istable(L, invitation)) {
+		/* nothing to read */
+	} else if (lua_getfield(L, invitation, "turns_to_reader") == LUA_TBOOLEAN) {
+		turns = lua_toboolean(L, -1);
+	} else if (lua_getfield(L, invitation, "sentences") == LUA_TTABLE) {
 		int list = lua_gettop(L);
 		lua_Integer n = (lua_Integer)lua_rawlen(L, list);
 		for (lua_Integer k = 1; k <= n && !turns; k++) {

@@ -256,10 +256,31 @@ end
 local FIELDS = { "sentence", "index", "question", "request", "addressed", "short", "hook",
   "self_directed", "genuine" }
 
+-- What post:self and is_bare_quote ask of the sentences, derived from the plain infos:
+-- whether one turns to the reader, whether one asks something.
+local function turns_and_asks(sentences)
+  local turns, asks = false, false
+  for _, info in ipairs(sentences) do
+    turns = turns or info.genuine
+      or (info.question and not info.self_directed and (not info.short or info.hook)) or false
+    asks = asks or info.question or info.genuine or false
+  end
+  return turns, asks
+end
+
 -- The first difference between two invitations, or nil.
 local function difference(got, want, nsentences)
   if got.genuine ~= want.genuine then
     return "genuine " .. tostring(got.genuine)
+  end
+  -- the infos are made when first read (no table per sentence for a rule that reads genuine)
+  if rawget(got, "sentences") ~= nil then
+    return "sentences made before they were read"
+  end
+  local turns, asks = turns_and_asks(want.sentences)
+  if got.turns_to_reader ~= turns or got.asks ~= asks then
+    return string.format("turns_to_reader %s, asks %s, not %s, %s", tostring(got.turns_to_reader),
+      tostring(got.asks), tostring(turns), tostring(asks))
   end
   for si = 1, nsentences do
     if got.genuine_at[si] ~= want.genuine_at[si] then
