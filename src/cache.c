@@ -15,10 +15,12 @@
 
 #include <jansson.h>
 
+#include "build_id.h"
 #include "cache_prune.h"
 #include "embedded.h"
 #include "light_pack.h"
 #include "source.h"
+#include "unicode.h"
 #include "util/hash.h"
 #include "util/xalloc.h"
 #include "value_bin.h"
@@ -88,6 +90,13 @@ static void mix_tree(uint64_t h[2], const char *dir, int depth)
 static void run_fingerprint(const struct session *s, uint64_t h[2])
 {
 	hash128_mixs(h, "postlint " POSTLINT_VERSION);
+	/* this build (its code in C: the tokenizer, the analyses) and the Unicode tables of the
+	 * utf8proc it loads (words, folding and graphemes follow them) */
+	size_t build_len;
+	const unsigned char *build = build_id(&build_len);
+	if (build)
+		hash128_mix(h, build, build_len);
+	hash128_mixs(h, uni_library_version());
 	for (size_t o = 0; o < s->rules->norigins; o++) {
 		const struct rule_origin *origin = &s->rules->origins[o];
 		hash128_mixs(h, origin->name);

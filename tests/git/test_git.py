@@ -954,6 +954,40 @@ class Cache(Case):
         self.assertIn("cache: 0 reused, 6 linted", r.lint(*args).stderr)
 
 
+    def test_another_build_of_postlint_does_not_reuse_the_results(self):
+        # findings follow postlint's code in C (the tokenizer, the analyses) as much as the
+        # rules: a cache written by one build must not answer for another, though the version
+        # string and every rule are the same. The other build here is a copy whose build ID
+        # (the linker's hash of the binary, which the cache keys mix in) differs by a byte.
+        r = self.repo()
+        for i, t in enumerate([BAD, GOOD, GOOD2]):
+            r.write("posts/p%d.md" % i, t)
+        r.commit()
+        notes = subprocess.run(["readelf", "-n", POSTLINT], capture_output=True, text=True)
+        build = re.search(r"Build ID: ([0-9a-f]+)", notes.stdout)
+        self.assertIsNotNone(build, notes.stdout + notes.stderr)
+        with open(POSTLINT, "rb") as f:
+            binary = bytearray(f.read())
+        at = binary.find(bytes.fromhex(build.group(1)))
+        self.assertGreater(at, 0)
+        binary[at] ^= 0xFF
+        other = os.path.join(self.tmp, "postlint-other-build")
+        with open(other, "wb") as f:
+            f.write(binary)
+        os.chmod(other, 0o755)
+        args = ["--cache", "--verbose", "--format", "json", "posts"]
+
+        def lint_with(binary_path):
+            return subprocess.run([binary_path, *args], cwd=r.path, capture_output=True,
+                                  text=True, env=r.env, timeout=120)
+        first = lint_with(POSTLINT)
+        self.assertIn("cache: 0 reused, 3 linted", first.stderr)
+        self.assertIn("cache: 3 reused, 0 linted", lint_with(POSTLINT).stderr)
+        by_other = lint_with(other)
+        self.assertIn("cache: 0 reused, 3 linted", by_other.stderr)
+        self.assertEqual(by_other.stdout, first.stdout)  # (the same code, in fact)
+        self.assertIn("cache: 3 reused, 0 linted", lint_with(other).stderr)
+
     def test_the_calendars_findings_are_reused_and_follow_every_post(self):
         # --cache keeps the findings of the rules across posts per calendar, keyed by every
         # post's entry: a second run does not run those rules, and any post, linted or only
