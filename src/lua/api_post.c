@@ -1011,19 +1011,24 @@ static int m_shingles(lua_State *L)
 		return 2;
 	}
 	size_t span = (size_t)k < n ? (size_t)k : n, count = n - span + 1;
-	uint64_t *hashes = lua_newuserdatauv(L, count * sizeof(uint64_t), 0);
-	for (size_t i = 0; i < count; i++) {
+	/* each word's norm hashed once (FNV-1a), then each run of span words from those: a
+	 * word's bytes were read k times, once per shingle it is in */
+	uint64_t *hashes = lua_newuserdatauv(L, (n + count) * sizeof(uint64_t), 0);
+	uint64_t *word_hash = hashes + count;
+	for (size_t w = 0; w < n; w++) {
 		uint64_t h = 1469598103934665603ULL;
+		const unsigned char *c = (const unsigned char *)p->tk->norms.ptr + words[w].norm_off;
+		for (size_t b = 0; b < words[w].norm_len; b++) {
+			h ^= c[b];
+			h *= 1099511628211ULL;
+		}
+		word_hash[w] = h;
+	}
+	for (size_t i = 0; i < count; i++) {
+		uint64_t h = 0x9E3779B97F4A7C15ULL;
 		for (size_t w = i; w < i + span; w++) {
-			if (w > i) {
-				h ^= ' ';
-				h *= 1099511628211ULL;
-			}
-			const unsigned char *c = (const unsigned char *)p->tk->norms.ptr + words[w].norm_off;
-			for (size_t b = 0; b < words[w].norm_len; b++) {
-				h ^= c[b];
-				h *= 1099511628211ULL;
-			}
+			h = (h ^ word_hash[w]) * 0xBF58476D1CE4E5B9ULL;
+			h ^= h >> 31;
 		}
 		hashes[i] = h;
 	}
