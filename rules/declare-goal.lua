@@ -25,13 +25,19 @@ local function goal_value_range(post)
       end
     end
     local eol = text:find("\n", pos, true) or (fm.last + 1)
-    local line = text:sub(pos, math.min(eol - 1, pos + 1024)):gsub("\r$", "")
-    local key, value_start = line:match("^(goal%s*:%s*)()")
-    if key then
-      local value = line:sub(value_start):gsub("%s*#.*$", ""):gsub("%s+$", "")
-      if value ~= "" then
+    local line = text:sub(pos, math.min(eol - 1, pos + 1024))
+    local value_start = line:match("^goal%s*:%s*()")
+    if value_start then
+      -- the value ends before a comment ("#" and what follows) and the spaces before it
+      -- (found by plain searches: gsub would try its pattern at every offset)
+      local value_end = (line:find("#", value_start, true) or #line + 1) - 1
+      while value_end >= value_start and line:byte(value_end) <= 32
+        and line:sub(value_end, value_end):match("%s") do
+        value_end = value_end - 1
+      end
+      if value_end >= value_start then
         local first = pos + value_start - 1
-        return first, first + #value - 1
+        return first, pos + value_end - 1
       end
       return nil
     end
@@ -67,6 +73,34 @@ local function vanity_words(post, extra)
     set[lint.fold(v)] = true
   end
   return set
+end
+
+-- The vanity word of a goal (a word of it in the set, or the whole goal folded), or nil.
+-- Known per set and goal: a team's posts repeat a few goals, and the words of each were made
+-- again for every post.
+local verdicts = setmetatable({}, { __mode = "k" }) -- set -> { [goal] = word or false }
+
+local function vanity_in(vanity, goal)
+  local known = verdicts[vanity]
+  if not known then
+    known = {}
+    verdicts[vanity] = known
+  end
+  local found = known[goal]
+  if found == nil then
+    found = false
+    for _, w in ipairs(lint.words(goal)) do
+      if vanity[w] then
+        found = w
+        break
+      end
+    end
+    if not found and vanity[lint.fold(goal)] then
+      found = goal
+    end
+    known[goal] = found
+  end
+  return found or nil
 end
 
 return {
@@ -119,18 +153,8 @@ go in the `vanity` option; `suggested` is the goal the suggestions propose.]],
     local vanity = vanity_words(post, ctx.options.vanity)
     for _, g in ipairs(goals) do
       local found
-      if type(g) ~= "string" and type(g) ~= "number" then
-        found = nil
-      else
-        for _, w in ipairs(lint.words(tostring(g))) do
-          if vanity[w] then
-            found = w
-            break
-          end
-        end
-        if not found and vanity[lint.fold(tostring(g))] then
-          found = tostring(g)
-        end
+      if type(g) == "string" or type(g) == "number" then
+        found = vanity_in(vanity, tostring(g))
       end
       if found then
         local first, last = goal_value_range(post)
@@ -157,6 +181,8 @@ go in the `vanity` option; `suggested` is the goal the suggestions propose.]],
       "---\nplatform: x\ngoal: replies from people who tried the beta\n---\nHello.",
       "---\ngoal: [feedback, conversation]\n---\nHello.",
       { text = "---\nlang: es\ngoal: conversación con clientes\n---\nHola.", options = { vanity = {} } },
+      -- not a vanity word here, though it is one where the options say so (below)
+      "---\ngoal: signups\n---\nHello.",
     },
     invalid = {
       { text = "---\nplatform: x\n---\nOur launch post.",
@@ -165,6 +191,12 @@ go in the `vanity` option; `suggested` is the goal the suggestions propose.]],
       { text = "---\ngoal: more likes\n---\nHello.",
         errors = { { message = "vanity count %(likes%)", line = 2, column = 7 } } },
       { text = "---\ngoal: go viral # fingers crossed\n---\nHello.", errors = 1 },
+      -- the value's range stops before the comment and the blanks before it
+      { text = "---\r\ngoal:  go viral \t# fingers crossed\r\n---\r\nHello.",
+        errors = { { line = 2, column = 8, suggestions = { { output =
+          "---\r\ngoal:  replies \t# fingers crossed\r\n---\r\nHello." } } } } },
+      { text = "---\ngoal: more likes\t\r\n---\nHello.",
+        errors = { { suggestions = { { output = "---\ngoal: replies\t\r\n---\nHello." } } } } },
       -- the value is found on a later line, past another key that starts with "goal"
       { text = "---\r\ngoals_seen: 3\r\nplatform: x\r\ngoal: more likes\r\n---\r\nHello.",
         errors = { { message = "vanity count %(likes%)", line = 4, column = 7 } } },
