@@ -861,6 +861,13 @@ void token_scan(struct post *p)
 {
 	struct scanner s = { .p = p, .t = p->text, .cls = p->tk->cls };
 	s.quoted = xcalloc(p->len + 1, 1);
+	/* room for the words and sentences of most posts (a word and its space take six bytes
+	 * on average, a sentence some sixty) and the words' norms: they grew by doubling, six
+	 * reallocations a post */
+	struct post_tokens *room = p->tk;
+	VEC_RESERVE(&room->tokens[TOK_WORD], p->len / 5 + 8);
+	VEC_RESERVE(&room->tokens[TOK_SENTENCE], p->len / 40 + 4);
+	buf_grow(&room->norms, p->len);
 	for (size_t k = 0; k < p->parts.len; k++) {
 		s.start = p->parts.items[k].start;
 		s.end = p->parts.items[k].end;
