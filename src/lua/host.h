@@ -111,7 +111,8 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 bool host_needs_reset(const struct host *h);
 /* What the next calls are doing, for the watchdog's message ("rule 'x' on 'post.md'"). */
 void host_set_label(struct host *h, const char *label);
-/* The label joined from n parts (NULL as ""), straight into the host's own buffer. */
+/* The label joined from n parts (NULL as ""), for the next host_call only: the parts must
+ * live until it returns (they are joined when it starts). */
 void host_set_label_parts(struct host *h, const char *const *parts, size_t n);
 /* Bytes of memory the state holds now, and its cap. */
 size_t host_memory(const struct host *h);
