@@ -78,15 +78,16 @@ end
 -- The vanity word of a goal (a word of it in the set, or the whole goal folded), or nil.
 -- Known per set and goal: a team's posts repeat a few goals, and the words of each were made
 -- again for every post.
-local verdicts = setmetatable({}, { __mode = "k" }) -- set -> { [goal] = word or false }
+local verdicts = setmetatable({}, { __mode = "k" }) -- set -> { of = { [goal] = word or false }, n }
+local KNOWN_MAX = 10000 -- goals remembered per set (then forgotten, and learnt again)
 
 local function vanity_in(vanity, goal)
   local known = verdicts[vanity]
-  if not known then
-    known = {}
+  if not known or known.n == KNOWN_MAX then
+    known = { of = {}, n = 0 }
     verdicts[vanity] = known
   end
-  local found = known[goal]
+  local found = known.of[goal]
   if found == nil then
     found = false
     for _, w in ipairs(lint.words(goal)) do
@@ -98,7 +99,8 @@ local function vanity_in(vanity, goal)
     if not found and vanity[lint.fold(goal)] then
       found = goal
     end
-    known[goal] = found
+    known.of[goal] = found
+    known.n = known.n + 1
   end
   return found or nil
 end

@@ -18,10 +18,11 @@ static void search_notes(const unsigned char *at, size_t size, struct found *f)
 	while (off + sizeof(ElfW(Nhdr)) <= size) {
 		ElfW(Nhdr) note;
 		memcpy(&note, at + off, sizeof(note));
+		/* (in size_t: a damaged size near 2^32 must not wrap to a small one) */
 		size_t name_at = off + sizeof(note);
-		size_t desc_at = name_at + ((note.n_namesz + 3u) & ~(size_t)3);
-		size_t next = desc_at + ((note.n_descsz + 3u) & ~(size_t)3);
-		if (next > size || next <= off)
+		size_t desc_at = name_at + (((size_t)note.n_namesz + 3) & ~(size_t)3);
+		size_t next = desc_at + (((size_t)note.n_descsz + 3) & ~(size_t)3);
+		if (desc_at > size || next > size || next <= off)
 			return;
 		if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 &&
 		    memcmp(at + name_at, "GNU", 4) == 0 && note.n_descsz > 0) {

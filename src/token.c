@@ -857,6 +857,10 @@ static void link_sentences(struct post *p)
 	}
 }
 
+/* Posts up to this size have their tokens' room reserved at once (a longer one, often code
+ * or links rather than words, grows it as its words come) */
+#define RESERVED_BYTES 16384
+
 void token_scan(struct post *p)
 {
 	struct scanner s = { .p = p, .t = p->text, .cls = p->tk->cls };
@@ -865,9 +869,10 @@ void token_scan(struct post *p)
 	 * on average, a sentence some sixty) and the words' norms: they grew by doubling, six
 	 * reallocations a post */
 	struct post_tokens *room = p->tk;
-	VEC_RESERVE(&room->tokens[TOK_WORD], p->len / 5 + 8);
-	VEC_RESERVE(&room->tokens[TOK_SENTENCE], p->len / 40 + 4);
-	buf_grow(&room->norms, p->len);
+	size_t len = p->len < RESERVED_BYTES ? p->len : RESERVED_BYTES;
+	VEC_RESERVE(&room->tokens[TOK_WORD], len / 5 + 8);
+	VEC_RESERVE(&room->tokens[TOK_SENTENCE], len / 40 + 4);
+	buf_grow(&room->norms, len);
 	for (size_t k = 0; k < p->parts.len; k++) {
 		s.start = p->parts.items[k].start;
 		s.end = p->parts.items[k].end;

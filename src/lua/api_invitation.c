@@ -351,8 +351,8 @@ static void push_info(lua_State *L, int sentences, const struct judgment *j)
  * and kept in the result (the next reads are plain); any other key is nil. */
 static int result_index(lua_State *L)
 {
-	const char *key = lua_tostring(L, 2);
-	if (lua_type(L, 2) != LUA_TSTRING || strcmp(key, "sentences") != 0)
+	if (!lua_istable(L, 1) || lua_type(L, 2) != LUA_TSTRING ||
+	    strcmp(lua_tostring(L, 2), "sentences") != 0)
 		return 0;
 	lua_rawgetp(L, 1, &judgments_key);
 	const struct judgments *j = luaL_testudata(L, -1, JUDGMENTS_TYPE);
@@ -382,12 +382,18 @@ static void push_metas(lua_State *L)
 		return;
 	}
 	lua_pop(L, 1);
-	lua_createtable(L, 0, 1);
+	/* both shared by every result of the state: a rule may not read, change or take them
+	 * (getmetatable answers the __metatable string; setmetatable refuses) */
+	lua_createtable(L, 0, 2);
 	lua_pushcfunction(L, result_index);
 	lua_setfield(L, -2, "__index");
+	lua_pushliteral(L, "invitation");
+	lua_setfield(L, -2, "__metatable");
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &result_meta_key);
 	luaL_newmetatable(L, JUDGMENTS_TYPE); /* (by name too: for luaL_testudata) */
+	lua_pushliteral(L, "invitation judgments");
+	lua_setfield(L, -2, "__metatable");
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, LUA_REGISTRYINDEX, &judgments_meta_key);
 }

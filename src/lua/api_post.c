@@ -325,7 +325,13 @@ static void push_token(lua_State *L, const struct post *p, enum token_kind kind,
  * closures hold the token kind (upvalue 1) and __index the field names (FIELD_KEY). */
 static struct post *list_post(lua_State *L)
 {
-	return check_view(L, 1)->post;
+	/* the handle sits in the list, where a rule can put another post's in its place: one
+	 * of a post without tokens (a light post of check_set, or one already shrunk) is
+	 * refused rather than read; another whole post's tokens are read in bounds */
+	const struct post_view *view = check_view(L, 1);
+	if (view->light || !view->post->tk)
+		luaL_error(L, "this list is not a list of a post's words or sentences");
+	return view->post;
 }
 
 static int lazy_list_index(lua_State *L)
@@ -992,7 +998,8 @@ static int m_matches(lua_State *L)
 
 /* post:shingles(k) -> set, words: the distinct runs of k consecutive words (folded; the whole
  * text when it has fewer words) as a set for lint.nearest, and the number of words. The set
- * is a string of 8-byte hashes (FNV-1a of the words joined by spaces), sorted: four to ten
+ * is a string of 8-byte hashes (each word's norm hashed with FNV-1a, a run's from its words'
+ * hashes), sorted: four to ten
  * times smaller than the words, and compared without hashing text again. The buffer is a
  * userdata, so a budget error leaks nothing. */
 static int m_shingles(lua_State *L)

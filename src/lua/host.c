@@ -1316,6 +1316,7 @@ void host_set_label_parts(struct host *h, const char *const *parts, size_t n)
 	 * run's instructions */
 	h->label_parts = parts;
 	h->nlabel_parts = n;
+	h->label[0] = '\0'; /* (a later call with no label of its own is "a rule") */
 }
 
 size_t host_memory(const struct host *h)

@@ -838,6 +838,47 @@ class HostileRules(Case):
         self.assertIn("rule 'spoofer' failed", errors[0])
         self.assertIn("expected a post", errors[0])
 
+    def test_a_list_given_a_post_without_words_is_refused(self):
+        # the handle a list keeps can be swapped for a real one of another post: one of a
+        # post of check_set that has no words (a light post, its tokens long freed) must be
+        # refused, not read (this crashed postlint)
+        self.write("plug/rules/swapper.lua", textwrap.dedent("""\
+            return {
+              id = "swapper", summary = "s", docs = "d", severity = "warning",
+              collect = function(post, ctx) kept = kept or post.words; return {} end,
+              check_set = function(posts, ctx)
+                rawset(kept, math.mininteger, rawget(posts[1], math.mininteger))
+                ctx:report{ post = posts[1], message = "words: " .. #kept }
+              end,
+            }
+            """))
+        self.write(".lintrc", 'plugins = { "./plug" }\n')
+        self.write("a.md", GOOD)
+        self.write("b.md", GOOD)
+        data, r = self.lint_json("--jobs", "1", "--only", "swapper", "a.md", "b.md", code=2)
+        errors = [d["message"] for d in data["diagnostics"] if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 1, r.stdout + r.stderr)
+        self.assertIn("this list is not a list of a post's words or sentences", errors[0])
+
+    def test_the_invitations_metatables_are_out_of_reach(self):
+        # post:invitation's results share two metatables per state: a rule may not read
+        # (for their functions), change (a __gc of its own) or take them away
+        self.plugin({"inv": textwrap.dedent("""\
+            local W = { phrases = {}, sets = {}, data = {} }
+            local inv = post:invitation(W, nil, false, 0)
+            assert(getmetatable(inv) == "invitation", tostring(getmetatable(inv)))
+            assert(not pcall(setmetatable, inv, nil), "the metatable was taken")
+            local judged
+            for _, v in pairs(inv) do
+              if type(v) == "userdata" then judged = v end
+            end
+            assert(getmetatable(judged) == "invitation judgments")
+            assert(#inv.sentences == 2 and inv.sentences[2].question)""").replace("\n", " ")})
+        self.write("p.md", "We met. Do you agree?\n")
+        data, r = self.lint_json("--only", "inv", "p.md", code=0)
+        self.assertEqual([d["message"] for d in data["diagnostics"]], ["still running"],
+                         r.stdout + r.stderr)
+
     def test_broken_rule_files_are_reported_with_their_line(self):
         self.write("plug/rules/syntax.lua", "return {\n  id = 'syntax',\n  summary = \n}\n")
         self.write("plug/rules/typo.lua", 'return { id = "typo", summary = "s", docs = "d", '
