@@ -113,6 +113,19 @@ static bool dash_punct(int32_t c)
 }
 
 /* DOMAIN_VALID_CHARS: anything but punctuation, spaces, controls and marks of direction. */
+/* A byte after which a run of letters and digits cannot be the start of a URL: ASCII space
+ * and punctuation other than those a URL's next part starts with (. : / - _ and the like). */
+static bool ends_word(char c)
+{
+	switch (c) {
+	case ' ': case '\t': case '\n': case '\r': case ',': case ';': case '!': case '?':
+	case '"': case '\'': case ')': case ']': case '}': case '(': case '[': case '{':
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool domain_char(int32_t c)
 {
 	if (c >= 0 && c < 0x80)
@@ -580,6 +593,19 @@ void tt_extract_urls(const char *s, size_t len, bool with_scheme_only, tt_entiti
 				if (ascii_alnum(pb) || pb == '@' || pb == '$' || pb == '#' ||
 				    !domain_char(b)) {
 					u++;
+					continue;
+				}
+			}
+			/* a run of ASCII letters and digits ended by the text's end, a space or
+			 * punctuation that no domain, port, path or scheme goes on with is a word:
+			 * a URL needs a dot (or "://") after its first run. Passed over whole,
+			 * without trying a match at its start (most words of a post) */
+			if (b < 0x80 && ascii_alnum(b)) {
+				size_t k = u + 1;
+				while (k < len && ascii_alnum((unsigned char)s[k]))
+					k++;
+				if (k == len || ends_word(s[k])) {
+					u = k;
 					continue;
 				}
 			}
