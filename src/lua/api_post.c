@@ -568,6 +568,10 @@ enum post_key {
 	KEY_TOKENS,
 };
 
+/* Where post_index's table of keys keeps the state's post:find and post:matches closures */
+#define SHARED_FIND (-1)
+#define SHARED_MATCHES (-2)
+
 static const struct {
 	const char *name;
 	int key;
@@ -784,11 +788,9 @@ static int post_index(lua_State *L)
 		return light_field(L, view, key);
 	lua_CFunction method = method_of(key);
 	if (method == m_find || method == m_matches) {
-		/* with post_index's upvalues: the matches' field names */
-		luaL_checkstack(L, TOK_KEYS + 4, "post:find");
-		for (int k = 1; k <= 1 + TOK_KEYS; k++)
-			lua_pushvalue(L, lua_upvalueindex(k));
-		lua_pushcclosure(L, method, 1 + TOK_KEYS);
+		/* closures with the matches' field names, made once per state (a closure of 23
+		 * upvalues per post and method was made here): kept in the table of keys */
+		lua_rawgeti(L, lua_upvalueindex(1), method == m_find ? SHARED_FIND : SHARED_MATCHES);
 	} else if (method) {
 		lua_pushcfunction(L, method);
 	} else if (key >= KEY_TOKENS && key < KEY_TOKENS + TOK_KINDS) {
@@ -1111,11 +1113,24 @@ static int m_length(lua_State *L)
 
 void api_open_post_meta(lua_State *L)
 {
+	luaL_checkstack(L, TOK_KEYS + 8, "the post's metatable");
 	luaL_newmetatable(L, "postlint.post");
 	lua_createtable(L, 0, (int)(sizeof(post_keys) / sizeof(*post_keys)));
 	for (size_t i = 0; i < sizeof(post_keys) / sizeof(*post_keys); i++) {
 		lua_pushinteger(L, post_keys[i].key);
 		lua_setfield(L, -2, post_keys[i].name);
+	}
+	/* post:find and post:matches, one closure each for the state, with post_index's
+	 * upvalues (their first, this table, unused) */
+	int keys = lua_gettop(L);
+	const lua_CFunction shared[] = { m_find, m_matches };
+	const lua_Integer at[] = { SHARED_FIND, SHARED_MATCHES };
+	for (size_t i = 0; i < 2; i++) {
+		lua_pushvalue(L, keys);
+		for (int k = 0; k < TOK_KEYS; k++)
+			lua_pushstring(L, tok_key_names[k]);
+		lua_pushcclosure(L, shared[i], 1 + TOK_KEYS);
+		lua_rawseti(L, keys, at[i]);
 	}
 	for (int k = 0; k < TOK_KEYS; k++)
 		lua_pushstring(L, tok_key_names[k]);
