@@ -42,6 +42,10 @@ struct formatter {
 	/* post may be NULL when the file could not be read */
 	void (*file)(struct fmt_ctx *ctx, const struct report *report, const struct post *post);
 	void (*end)(struct fmt_ctx *ctx, const struct summary *summary);
+	/* When set: what file would print, appended to out instead; from any thread, reading
+	 * ctx only (a run's output is prepared on two threads: cmd_lint.c, print_ahead.h) */
+	void (*file_to_buf)(const struct fmt_ctx *ctx, const struct report *report,
+			    const struct post *post, struct buf *out);
 };
 
 extern const struct formatter fmt_text;

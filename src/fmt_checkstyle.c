@@ -48,4 +48,4 @@ static void cs_end(struct fmt_ctx *ctx, const struct summary *s)
 	fputs("</checkstyle>\n", ctx->out);
 }
 
-const struct formatter fmt_checkstyle = { "checkstyle", cs_begin, cs_file, cs_end };
+const struct formatter fmt_checkstyle = { "checkstyle", cs_begin, cs_file, cs_end, NULL };

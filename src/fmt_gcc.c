@@ -63,4 +63,4 @@ static void gcc_end(struct fmt_ctx *ctx, const struct summary *s)
 	(void)s;
 }
 
-const struct formatter fmt_gcc = { "gcc", gcc_begin, gcc_file, gcc_end };
+const struct formatter fmt_gcc = { "gcc", gcc_begin, gcc_file, gcc_end, NULL };

@@ -85,4 +85,4 @@ static void gh_end(struct fmt_ctx *ctx, const struct summary *s)
 	(void)s;
 }
 
-const struct formatter fmt_github = { "github", gh_begin, gh_file, gh_end };
+const struct formatter fmt_github = { "github", gh_begin, gh_file, gh_end, NULL };

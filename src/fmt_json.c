@@ -119,7 +119,7 @@ static void json_end(struct fmt_ctx *ctx, const struct summary *s)
 	ctx->state = NULL;
 }
 
-const struct formatter fmt_json = { "json", json_begin, json_file, json_end };
+const struct formatter fmt_json = { "json", json_begin, json_file, json_end, NULL };
 
 /* json-lines: one diagnostic object per line, as soon as its file is done (streamable;
  * no summary). */
@@ -148,4 +148,5 @@ static void lines_end(struct fmt_ctx *ctx, const struct summary *s)
 	(void)s;
 }
 
-const struct formatter fmt_json_lines = { "json-lines", lines_begin, lines_file, lines_end };
+const struct formatter fmt_json_lines = { "json-lines", lines_begin, lines_file, lines_end,
+						 NULL };

@@ -182,4 +182,4 @@ static void sarif_end(struct fmt_ctx *ctx, const struct summary *s)
 	ctx->state = NULL;
 }
 
-const struct formatter fmt_sarif = { "sarif", sarif_begin, sarif_file, sarif_end };
+const struct formatter fmt_sarif = { "sarif", sarif_begin, sarif_file, sarif_end, NULL };

@@ -196,11 +196,9 @@ static void snippet(struct buf *b, const struct fmt_ctx *ctx, const struct findi
 	buf_addc(b, '\n');
 }
 
-static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct post *post)
+static void text_file_to_buf(const struct fmt_ctx *ctx, const struct report *r,
+			     const struct post *post, struct buf *b)
 {
-	/* one buffer for the run (text_begin): grown once, not again for every file */
-	struct buf own = BUF_INIT, *b = ctx->state ? ctx->state : &own;
-	buf_reset(b);
 	for (size_t i = 0; i < r->findings.len; i++) {
 		const struct finding *f = &r->findings.items[i];
 		if (!fmt_shows(ctx, f))
@@ -274,6 +272,14 @@ static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct 
 		buf_addf(b, "%s--- end of %s ---%s\n\n", paint(ctx, GREEN), r->path,
 			 paint(ctx, RESET));
 	}
+}
+
+static void text_file(struct fmt_ctx *ctx, const struct report *r, const struct post *post)
+{
+	/* one buffer for the run (text_begin): grown once, not again for every file */
+	struct buf own = BUF_INIT, *b = ctx->state ? ctx->state : &own;
+	buf_reset(b);
+	text_file_to_buf(ctx, r, post, b);
 	fwrite(b->ptr, 1, b->len, ctx->out);
 	buf_release(&own);
 }
@@ -322,4 +328,4 @@ static void text_begin(struct fmt_ctx *ctx)
 	ctx->state = b;
 }
 
-const struct formatter fmt_text = { "text", text_begin, text_file, text_end };
+const struct formatter fmt_text = { "text", text_begin, text_file, text_end, text_file_to_buf };

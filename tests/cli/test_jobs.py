@@ -117,6 +117,8 @@ def make_corpus(root, n=240):
         date = f"2026-12-{1 + (r >> 20) % 28:02d}"
         if i % 40 == 3:  # bare quotes in a row on one day: a quote streak
             body, date = SENTENCES[2], "2026-11-15"
+        if i % 29 == 4:  # a switch the findings of the rules across posts must obey
+            body = "<!-- postlint-disable cross-post-duplicate promo-ratio -->\n" + body
         front = f"platform: {PLATFORMS[(r >> 8) % 4]}\nscheduled: {date}\n"
         if i % 3:
             front += "goal: replies\n"
