@@ -5,7 +5,6 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "util/xalloc.h"
 
@@ -17,7 +16,15 @@ struct print_ahead {
 	atomic_size_t delivering; /* the item the main thread waits for or delivers */
 	atomic_bool *ready;      /* item i prepared */
 	pthread_t helper;
+	/* the helper waits here when it is a window ahead, until delivery moves on (a pipe
+	 * that is not read can hold the main thread for as long as it likes) */
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	atomic_bool helper_waits;
 };
+
+/* As jobs.c's workers: the same stack on every C library (musl's default is 128 KB). */
+#define HELPER_STACK (8u << 20)
 
 static void prepare_one(struct print_ahead *pa, size_t k)
 {
@@ -32,12 +39,18 @@ static void *helper_main(void *arg)
 		size_t k = atomic_fetch_add(&pa->next, 1);
 		if (k >= pa->n)
 			return NULL;
-		/* not further ahead than the window: a pause of 20 us until delivery moves on
-		 * (a wait of this thread only; the main thread never waits for a claimed item
-		 * but this one, and it delivers the items before it meanwhile) */
-		while (k >= atomic_load(&pa->delivering) + pa->window) {
-			struct timespec pause = { 0, 20000 };
-			nanosleep(&pause, NULL);
+		/* not further ahead than the window: asleep until delivery moves on (a wait of
+		 * this thread only: the main thread never waits for a claimed item but this
+		 * one, and it delivers the items before it meanwhile). helper_waits is set
+		 * before the window is looked at again, and the main thread moves delivering
+		 * before it looks at helper_waits: one of the two sees the other's change */
+		if (k >= atomic_load(&pa->delivering) + pa->window) {
+			pthread_mutex_lock(&pa->lock);
+			atomic_store(&pa->helper_waits, true);
+			while (k >= atomic_load(&pa->delivering) + pa->window)
+				pthread_cond_wait(&pa->moved, &pa->lock);
+			atomic_store(&pa->helper_waits, false);
+			pthread_mutex_unlock(&pa->lock);
 		}
 		prepare_one(pa, k);
 	}
@@ -56,7 +69,17 @@ struct print_ahead *print_ahead_start(size_t n, size_t window,
 	pa->ready = xcalloc(n ? n : 1, sizeof(*pa->ready));
 	for (size_t i = 0; i < n; i++)
 		atomic_init(&pa->ready[i], false);
-	if (pthread_create(&pa->helper, NULL, helper_main, pa) != 0) {
+	pthread_mutex_init(&pa->lock, NULL);
+	pthread_cond_init(&pa->moved, NULL);
+	atomic_init(&pa->helper_waits, false);
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, HELPER_STACK);
+	int rc = pthread_create(&pa->helper, &attr, helper_main, pa);
+	pthread_attr_destroy(&attr);
+	if (rc != 0) {
+		pthread_cond_destroy(&pa->moved);
+		pthread_mutex_destroy(&pa->lock);
 		free(pa->ready);
 		free(pa);
 		return NULL;
@@ -64,9 +87,20 @@ struct print_ahead *print_ahead_start(size_t n, size_t window,
 	return pa;
 }
 
-void print_ahead_wait(struct print_ahead *pa, size_t i)
+/* Moves delivery on to item i, waking the helper if it waits for that. */
+static void deliver_from(struct print_ahead *pa, size_t i)
 {
 	atomic_store(&pa->delivering, i);
+	if (atomic_load(&pa->helper_waits)) {
+		pthread_mutex_lock(&pa->lock);
+		pthread_cond_signal(&pa->moved);
+		pthread_mutex_unlock(&pa->lock);
+	}
+}
+
+void print_ahead_wait(struct print_ahead *pa, size_t i)
+{
+	deliver_from(pa, i);
 	while (!atomic_load_explicit(&pa->ready[i], memory_order_acquire)) {
 		/* not ready: this thread prepares the next unclaimed item within the window (i
 		 * itself, or one the helper will not have to), else waits for the helper's */
@@ -83,8 +117,10 @@ void print_ahead_finish(struct print_ahead *pa)
 {
 	if (!pa)
 		return;
-	atomic_store(&pa->delivering, pa->n); /* (no window left to wait for) */
+	deliver_from(pa, pa->n); /* (no window left to wait for) */
 	pthread_join(pa->helper, NULL);
+	pthread_cond_destroy(&pa->moved);
+	pthread_mutex_destroy(&pa->lock);
 	free(pa->ready);
 	free(pa);
 }

@@ -121,7 +121,9 @@ void session_lint_set_one(struct session *s, const struct rule *rule, const stru
 			  const char *const *platforms, const char *lang, struct set_post *posts,
 			  size_t n);
 /* Moves set findings about post into its report (built by session_lint or a cache), applying
- * the post's in-file switches, then locates and sorts the report again. */
+ * the post's in-file switches, then locates and sorts the report again. It only reads s (the
+ * rule ids), so that two threads merge different posts at once (cmd_lint.c's
+ * prepare_delivery): it must not run rules, count rule errors or change s. */
 void session_merge_set(struct session *s, struct post *post, struct report *set_findings,
 		       struct report *report);
 /* Whether any rule has a check_set. */
