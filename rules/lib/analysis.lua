@@ -548,15 +548,8 @@ function M.is_bare_quote(a, min_words)
   if a.quote.token and not a.quote.tagged and #lint.words(a.quote.token.text) < min_words then
     return false
   end
-  -- a question about the quote makes it a conversation (asks, from post:invitation; an
-  -- a.invitation made otherwise has its sentences read)
-  local asks = a.invitation.asks
-  if asks == nil then
-    for _, info in ipairs(a.invitation.sentences) do
-      asks = asks or info.question or info.genuine
-    end
-  end
-  return not asks
+  -- a question about the quote makes it a conversation
+  return not a.invitation.asks
 end
 
 M.matches = matches

@@ -435,8 +435,9 @@ int api_post_invitation(lua_State *L)
 		size_t next = si + 1;
 		while (next < nsentences && api_own_count(&v, next) == 0)
 			next++;
-		uint32_t what = judge_sentence(&v, judged->n, si, next < nsentences ? next : SIZE_MAX,
-					       leading_mention, sales_raw);
+		size_t next_si = next < nsentences ? next : SIZE_MAX;
+		uint32_t what = judge_sentence(&v, judged->n, si, next_si, leading_mention,
+					       sales_raw);
 		judged->items[judged->n++] = (struct judgment){ (uint32_t)si, what };
 		if (what & JUDGED_GENUINE) {
 			genuine = true;

@@ -790,7 +790,8 @@ static int post_index(lua_State *L)
 	if (method == m_find || method == m_matches) {
 		/* closures with the matches' field names, made once per state (a closure of 23
 		 * upvalues per post and method was made here): kept in the table of keys */
-		lua_rawgeti(L, lua_upvalueindex(1), method == m_find ? SHARED_FIND : SHARED_MATCHES);
+		lua_rawgeti(L, lua_upvalueindex(1),
+			    method == m_find ? SHARED_FIND : SHARED_MATCHES);
 	} else if (method) {
 		lua_pushcfunction(L, method);
 	} else if (key >= KEY_TOKENS && key < KEY_TOKENS + TOK_KINDS) {
@@ -1026,7 +1027,8 @@ static int m_shingles(lua_State *L)
 	uint64_t *word_hash = hashes + count;
 	for (size_t w = 0; w < n; w++) {
 		uint64_t h = 1469598103934665603ULL;
-		const unsigned char *c = (const unsigned char *)p->tk->norms.ptr + words[w].norm_off;
+		const unsigned char *c =
+			(const unsigned char *)p->tk->norms.ptr + words[w].norm_off;
 		for (size_t b = 0; b < words[w].norm_len; b++) {
 			h ^= c[b];
 			h *= 1099511628211ULL;

@@ -5,8 +5,8 @@
  *
  * Reads of the analysis a (raw): a.W (the word lists, see api_lists.h), a.rt_first,
  * a.all_quoted, a.quote_tweet, a.sales.score, a.share_threshold (3 when nil), a.share.items
- * and a.invitation.turns_to_reader (or, without it, a.invitation.sentences); names is a compiled list (lint.phrases) of the poster's own
- * names, or nil. A post without words of the poster's own is none of these; else, in its
+ * and a.invitation.turns_to_reader; names is a compiled list (lint.phrases) of the poster's
+ * own names, or nil. A post without words of the poster's own is none of these; else, in its
  * own text of the body:
  *   selfref   it refers to the poster: a first_person phrase ("I", "my", "we") not inside
  *             general_we ("we all"); a subject left out at the start of the first own
@@ -221,37 +221,16 @@ static bool own_names(struct word_lists *v, const void *names, int more)
 	return found;
 }
 
-/* Whether an info of the list at idx turns to the reader: genuine, or a question neither
- * self-directed nor short (unless a hook). */
-static bool any_sentence_turns(lua_State *L, int list)
-{
-	bool turns = false;
-	lua_Integer n = (lua_Integer)lua_rawlen(L, list);
-	for (lua_Integer k = 1; k <= n && !turns; k++) {
-		lua_rawgeti(L, list, k);
-		int info = lua_gettop(L);
-		turns = raw_truthy(L, info, "genuine") ||
-			(raw_truthy(L, info, "question") && !raw_truthy(L, info, "self_directed") &&
-			 (!raw_truthy(L, info, "short") || raw_truthy(L, info, "hook")));
-		lua_pop(L, 1);
-	}
-	return turns;
-}
-
-/* A sentence of the invitation that turns to the reader: post:invitation's turns_to_reader,
- * or, in an a.invitation made otherwise (a rule's own), its sentences' infos. */
+/* A sentence of the invitation that turns to the reader: post:invitation's answer,
+ * a.invitation.turns_to_reader (api_invitation.c says what turns). */
 static bool invitation_turns(lua_State *L, int a)
 {
 	int top = lua_gettop(L);
-	bool turns = false;
 	api_raw_field(L, a, "invitation");
-	int invitation = lua_gettop(L);
-	if (lua_istable(L, invitation)) {
-		api_raw_field(L, invitation, "turns_to_reader");
-		if (lua_type(L, -1) == LUA_TBOOLEAN)
-			turns = lua_toboolean(L, -1);
-		else if (lua_getfield(L, invitation, "sentences") == LUA_TTABLE)
-			turns = any_sentence_turns(L, lua_gettop(L));
+	bool turns = false;
+	if (lua_istable(L, -1)) {
+		api_raw_field(L, -1, "turns_to_reader");
+		turns = lua_toboolean(L, -1);
 	}
 	lua_settop(L, top);
 	return turns;
