@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "post.h"
+#include "unicode.h"
 #include "util/xalloc.h"
 
 static struct post *make(const char *text)
@@ -149,11 +150,89 @@ static void bad_input(void)
 	post_free(p);
 }
 
+/* The reference answers, byte by byte: line starts after LF, CR or CRLF; a column counts
+ * code points, an invalid byte as one; the first invalid byte. */
+static int reference_line_col(const char *t, size_t len, size_t offset, int *col)
+{
+	int line = 1;
+	size_t start = 0;
+	for (size_t i = 0; i < offset; i++) {
+		if (t[i] == '\r' && i + 1 < len && t[i + 1] == '\n')
+			i++;
+		if ((t[i] == '\n' || t[i] == '\r') && i < offset) {
+			line++;
+			start = i + 1;
+		}
+	}
+	*col = 1;
+	for (size_t i = start; i < offset;) {
+		int32_t cp;
+		int n = uni_decode(t + i, len - i, &cp);
+		i += n > 0 ? (size_t)n : 1;
+		(*col)++;
+	}
+	return line;
+}
+
+/* The scans that pass eight ASCII bytes at a time (the line table, columns, the UTF-8
+ * check) against the byte-by-byte answers, over texts whose breaks, tabs, multibyte and
+ * invalid bytes fall at every offset of an eight-byte word. */
+static void scans_by_word(void)
+{
+	static const char *const pieces[] = { "a", "abcdefgh", "abcdefghijklmno", "\n", "\r",
+					      "\r\n", "\t", "\xC3\xA9", "\xF0\x9F\x91\x8D",
+					      "\xE2\x82", "\xFF", " ", "0123456" };
+	unsigned seed = 12345;
+	int failures = 0;
+	for (int round = 0; round < 400 && failures < 5; round++) {
+		char text[512];
+		size_t len = 0;
+		while (len < 400) {
+			seed = seed * 1103515245u + 12345u;
+			const char *piece = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(*pieces))];
+			size_t n = strlen(piece);
+			memcpy(text + len, piece, n);
+			len += n;
+		}
+		text[len] = '\0';
+		struct post *p = post_new("t.txt", xstrndup(text, len), len);
+		size_t invalid = len;
+		for (size_t i = 0; i < len;) {
+			int32_t cp;
+			int n = uni_decode(text + i, len - i, &cp);
+			if (n < 0) {
+				invalid = i;
+				break;
+			}
+			i += (size_t)n;
+		}
+		if (p->first_invalid_utf8 != invalid) {
+			CHECK(false, "round %d: first invalid byte %zu, expected %zu", round,
+			      p->first_invalid_utf8, invalid);
+			failures++;
+		}
+		for (size_t off = 0; off <= len; off++) {
+			int line, col, want_col;
+			post_line_col(p, off, &line, &col);
+			int want_line = reference_line_col(text, len, off, &want_col);
+			if (line != want_line || col != want_col) {
+				CHECK(false, "round %d, offset %zu: %d:%d, expected %d:%d", round, off,
+				      line, col, want_line, want_col);
+				failures++;
+				break;
+			}
+		}
+		post_free(p);
+	}
+	CHECK(failures == 0, "line table, columns and the UTF-8 check agree byte by byte");
+}
+
 int main(void)
 {
 	front_matter();
 	lines_and_columns();
 	parts();
 	bad_input();
+	scans_by_word();
 	return check_done();
 }
