@@ -267,7 +267,7 @@ static int call_on_post(struct session *s, const struct rule *r, const struct po
 	const char *parts[] = { what, " '", r->id, "' on '", post->path, "'" };
 	host_set_label_parts(s->host, parts, sizeof(parts) / sizeof(parts[0]));
 	if (rule_compiled_in(s->rules, r))
-		host_trust_next_call(s->host);
+		host_trust_next_call(s->host, HOST_TRUSTED_UNCOUNTED_MS);
 	long long started = timing_now();
 	int rc = host_call(s->host, fn, call, budget + INSTRUCTIONS_PER_BYTE * (long long)post->len,
 			   err);

@@ -43,6 +43,7 @@ struct host {
 	long long budget_left, budget_total;
 	bool budget_tripped;
 	bool trust_next_call; /* host_trust_next_call */
+	int trusted_ms;       /* its uncounted time */
 	bool reset_needed;
 	size_t printed;
 	struct host_error *err; /* of the call in progress */
@@ -91,12 +92,11 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
 /* Trusted calls (host_trust_next_call: code compiled into postlint) run without the count
  * hook: with any hook set, the 5.4 VM stops at every instruction (luaG_traceexec), 11% of
  * the instructions of a 10,000-post run. The watchdog still watches them: once such a call
- * has run TRUSTED_COUNT_AFTER_MS, the watchdog's handler sends HOST_COUNT_SIGNAL to its
- * thread, whose handler sets the hook there (lua_sethook is made to be called from a signal
+ * has run its uncounted time (host_trust_next_call), the watchdog's handler sends
+ * HOST_COUNT_SIGNAL to its thread, whose handler sets the hook there (lua_sethook is made to be called from a signal
  * handler: lua.c's Ctrl-C does the same), and from then on the budget and the time limit
  * stop it like any call, with its file and line. (A coroutine the call made has no hook of
  * its own; the built-in rules make none.) */
-#define TRUSTED_COUNT_AFTER_MS 200
 
 struct watch_slot {
 	atomic_bool taken;
@@ -106,6 +106,7 @@ struct watch_slot {
 	_Atomic int label_ready;
 	/* a trusted call's thread (its kernel id) until the hook is set on it; 0: none */
 	_Atomic int count_tid;
+	_Atomic int uncounted_ms; /* the trusted call's time before its count starts */
 	char label[256];
 };
 
@@ -168,7 +169,7 @@ static void watch_one(struct watch_slot *w, struct watch_seen *seen, long long n
 	if (!armed)
 		return;
 	int tid = atomic_load(&w->count_tid);
-	if (tid && now - armed >= TRUSTED_COUNT_AFTER_MS &&
+	if (tid && now - armed >= atomic_load(&w->uncounted_ms) &&
 	    atomic_compare_exchange_strong(&w->count_tid, &tid, 0))
 		syscall(SYS_tgkill, (long)getpid(), (long)tid, (long)HOST_COUNT_SIGNAL);
 	if (armed != seen->armed || ticks != seen->ticks) {
@@ -1268,9 +1269,10 @@ void host_free(struct host *h)
 	free(h);
 }
 
-void host_trust_next_call(struct host *h)
+void host_trust_next_call(struct host *h, int uncounted_ms)
 {
 	h->trust_next_call = true;
+	h->trusted_ms = uncounted_ms > 0 ? uncounted_ms : 0;
 }
 
 lua_State *host_state(struct host *h)
@@ -1393,6 +1395,7 @@ int host_call(struct host *h, lua_CFunction fn, void *ud, long long instructions
 			lua_sethook(L, NULL, 0, 0);
 			uncounted_host = h;
 			atomic_signal_fence(memory_order_seq_cst);
+			atomic_store(&h->watch->uncounted_ms, h->trusted_ms);
 			atomic_store(&h->watch->count_tid, current_tid());
 		} else {
 			lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_STEP);

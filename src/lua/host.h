@@ -85,11 +85,13 @@ void host_set_memory_limit(struct host *h, size_t bytes);
  * budget, and the watchdog ends the process if the call is stuck in C. */
 void host_set_watchdog(struct host *h, int seconds);
 /* The next host_call runs code compiled into postlint (the built-in rules), not a
- * stranger's: its Lua instructions are not counted while it is quick, since the count hook
- * makes the VM stop at every instruction. C functions' charges still count, and a call that
- * runs for TRUSTED_COUNT_AFTER_MS (host.c) gets the hook from the watchdog, so a loop in it
- * is still stopped by the budget and the time limit, with its file and line. */
-void host_trust_next_call(struct host *h);
+ * stranger's: its Lua instructions are not counted for its first uncounted_ms, since the
+ * count hook makes the VM stop at every instruction. C functions' charges still count, and a
+ * call still running then gets the hook from the watchdog, so a loop in it is still stopped
+ * by the budget and the time limit, with its file and line. */
+void host_trust_next_call(struct host *h, int uncounted_ms);
+/* A call on one post: far longer than a built-in rule takes. */
+#define HOST_TRUSTED_UNCOUNTED_MS 200
 /* The watchdog's timer signal (a real-time one: SIGALRM and the one ITIMER_REAL stay free
  * for whoever embeds the host). */
 #define HOST_WATCHDOG_SIGNAL (SIGRTMIN + 3)

@@ -36,18 +36,20 @@ struct outcome {
 	double seconds;
 };
 
-/* Runs src in a new host (a 1 s time limit) with `instructions`, trusted or not. */
-static struct outcome run(const char *src, long long instructions, bool trusted)
+/* Runs src in a new host (a time limit of `seconds`) with `instructions`, trusted for
+ * uncounted_ms (not at all: 0). */
+static struct outcome run_for(const char *src, long long instructions, int uncounted_ms,
+			      int seconds)
 {
 	struct host_limits limits = { .instructions = instructions };
 	struct host *h = host_new(&limits);
-	host_set_watchdog(h, 1);
+	host_set_watchdog(h, seconds);
 	host_set_label(h, "rule 'trusted' on 'p.md'");
 	struct host_error err;
 	struct timespec t0, t1;
 	chunk_src = src;
-	if (trusted)
-		host_trust_next_call(h);
+	if (uncounted_ms > 0)
+		host_trust_next_call(h, uncounted_ms);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct outcome o = { 0 };
 	o.rc = host_call(h, run_chunk, NULL, instructions, &err);
@@ -57,6 +59,12 @@ static struct outcome run(const char *src, long long instructions, bool trusted)
 	snprintf(o.message, sizeof(o.message), "%s", o.rc < 0 ? err.message : "finished");
 	host_free(h);
 	return o;
+}
+
+/* ... with a 1 s time limit, trusted for a post's time or not */
+static struct outcome run(const char *src, long long instructions, bool trusted)
+{
+	return run_for(src, instructions, trusted ? HOST_TRUSTED_UNCOUNTED_MS : 0, 1);
 }
 
 #define ENDLESS "local n = 0\nwhile true do n = n + 1 end"
@@ -127,7 +135,7 @@ int main(void)
 		chunk_src = busy;
 		int rc = -1;
 		for (int tries = 0; tries < 3 && rc != 0; tries++) { /* as above */
-			host_trust_next_call(h);
+			host_trust_next_call(h, HOST_TRUSTED_UNCOUNTED_MS);
 			rc = host_call(h, run_chunk, NULL, 200000, &err);
 		}
 		CHECK_INT(rc, 0, "the trusted call");
@@ -135,6 +143,14 @@ int main(void)
 		      "the next call is counted");
 		host_free(h);
 	}
+	/* a longer uncounted time (a calendar's check_set) lets a call of a second or so run
+	 * uncounted to its end, where a post's 200 ms start the count on it */
+	const char *long_busy = "local n = 0 for i = 1, 3e8 do n = n + i end assert(n > 0)";
+	o = run_for(long_busy, 200000, 600000, 600);
+	CHECK(o.rc == 0, "uncounted for its whole run (%.2f s): %s", o.seconds, o.message);
+	o = run_for(long_busy, 200000, HOST_TRUSTED_UNCOUNTED_MS, 600);
+	CHECK(o.rc < 0 && o.kind == HOST_ERR_BUDGET, "counted after 200 ms (%.2f s): %s",
+	      o.seconds, o.message);
 	/* a C function's charges count in a trusted call too */
 	o = run("local s = ('x'):rep(100000) for i = 1, 50 do s:find('y', 1, true) end", 100000,
 		true);
