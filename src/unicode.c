@@ -332,13 +332,6 @@ bool uni_cluster_is_emoji(const char *s, size_t start, size_t end)
 	return false;
 }
 
-/* Whether the eight bytes at s are printable ASCII (0x20..0x7E), each one column. */
-static bool printable_ascii8(const char *s)
-{
-	uint64_t x = swar_load(s);
-	return swar_ascii(x) && !swar_has_below(x, 0x20) && !swar_has_byte(x, 0x7F);
-}
-
 size_t uni_display_width(const char *s, size_t start, size_t end)
 {
 	size_t width = 0;
@@ -346,7 +339,7 @@ size_t uni_display_width(const char *s, size_t start, size_t end)
 		/* eight printable ASCII characters before ASCII or the end: eight columns (the
 		 * rule below, eight bytes at a time) */
 		if (i + 8 <= end && (i + 8 == end || (unsigned char)s[i + 8] < 0x80) &&
-		    printable_ascii8(s + i)) {
+		    swar_printable(swar_load(s + i))) { /* (each one column) */
 			width += 8;
 			i += 8;
 			continue;

@@ -50,35 +50,6 @@ void buf_grow(struct buf *b, size_t extra)
 	b->cap = ncap;
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
-{
-	buf_grow(b, len);
-	memcpy(b->ptr + b->len, data, len);
-	b->len += len;
-	b->ptr[b->len] = '\0';
-}
-
-void buf_adds(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void buf_addc(struct buf *b, char c)
-{
-	if (b->len + 1 >= b->cap)
-		buf_grow(b, 1);
-	b->ptr[b->len++] = c;
-	b->ptr[b->len] = '\0';
-}
-
-void buf_addn(struct buf *b, char c, size_t n)
-{
-	buf_grow(b, n);
-	memset(b->ptr + b->len, c, n);
-	b->len += n;
-	b->ptr[b->len] = '\0';
-}
-
 void buf_addi(struct buf *b, long long v)
 {
 	char digits[24];

@@ -39,4 +39,10 @@ static inline bool swar_has_below(uint64_t x, unsigned char n)
 	return ((x - SWAR_ONES * n) & ~x & SWAR_HIGHS) != 0;
 }
 
+/* Whether every byte of x is printable ASCII (0x20..0x7E). */
+static inline bool swar_printable(uint64_t x)
+{
+	return swar_ascii(x) && !swar_has_below(x, 0x20) && !swar_has_byte(x, 0x7F);
+}
+
 #endif

@@ -123,6 +123,13 @@ class TextFormat(unittest.TestCase):
             '  suggestion: t: delete "target"; insert "" at 2:1',
         ])
 
+    def test_source_lines_show_tabs_as_spaces_and_controls_as_question_marks(self):
+        # (the line is copied eight bytes at a time where none is a control character: the
+        # tab and the \x02 sit inside such words, and at their ends)
+        out = self.lint("abcdefgh\tijklmnopqrstuvw\x02xyzabcdefghijklm\tn target\n")
+        self.assertEqual(out.splitlines()[1],
+                         "    1 | abcdefgh ijklmnopqrstuvw?xyzabcdefghijklm n target")
+
     def test_long_lines_show_a_window_around_the_range(self):
         # 300 columns before the range: the window starts 30 characters before it and
         # holds 120 columns; wide characters (CJK, emoji) count two
