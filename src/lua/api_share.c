@@ -235,12 +235,16 @@ int api_post_share(lua_State *L)
 	lua_setfield(L, -2, "items");
 	if (nitems == 0)
 		return 1;
-	if (!lua_istable(L, v->norms)) {
-		/* every own word is looked up in three sets: their norms interned once */
+	sh.person = api_person_open(v);
+	int stopwords = api_set_open(v, "stopwords");
+	if (!lua_istable(L, v->norms) &&
+	    (lua_istable(L, sh.person) || lua_istable(L, sh.person + 1) ||
+	     lua_istable(L, stopwords))) {
+		/* every own word is looked up in three sets: their norms interned once, where a
+		 * set is a Lua table (a grouped phrase set answers by the word's hash, in C) */
 		lua_getfield(L, 1, "norms");
 		lua_replace(L, v->norms);
 	}
-	sh.person = api_person_open(v);
 	sh.removed = lua_newuserdatauv(L, v->nwords ? v->nwords : 1, 0);
 	memset(sh.removed, 0, v->nwords ? v->nwords : 1);
 	/* framing and interjections are no comment */
@@ -257,7 +261,6 @@ int api_post_share(lua_State *L)
 		if (items[k].kind == ITEM_LINK)
 			remove_link_title(&sh, &items[k]);
 	remove_after_framing_colon(&sh);
-	int stopwords = api_set_open(v, "stopwords");
 	lua_Integer content = 0;
 	bool person = false;
 	for (size_t k = 0; k < v->nown; k++) {
