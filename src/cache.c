@@ -26,8 +26,9 @@
 #include "value_bin.h"
 #include "version.h"
 
-/* 3: entries with collected data keep the post's language guess ("lang") */
-#define CACHE_FORMAT 3
+/* 3: entries with collected data keep the post's language guess ("lang"); 4: that data after
+ * the JSON, in binary */
+#define CACHE_FORMAT 4
 
 struct cache {
 	char *dir;
@@ -319,127 +320,92 @@ static void clear(struct report *r)
 	r->skipped = false;
 }
 
-static json_t *value_json(const struct value *v)
+static void collected_from_lang(json_t *root, struct post *post)
 {
-	switch (v ? v->type : VALUE_NIL) {
-	case VALUE_BOOL: return json_boolean(v->boolean);
-	case VALUE_NUMBER: return json_real(v->number);
-	case VALUE_STRING: {
-		/* JSON strings are UTF-8; other bytes (post:shingles' hashes) go as hex */
-		json_t *j = json_stringn(v->string, v->string_len);
-		if (j)
-			return j;
-		struct buf hex = BUF_INIT;
-		for (size_t i = 0; i < v->string_len; i++)
-			buf_addf(&hex, "%02x", (unsigned char)v->string[i]);
-		j = json_pack("{s:s%}", "hex", hex.ptr ? hex.ptr : "", hex.len);
-		buf_release(&hex);
-		return j;
-	}
-	case VALUE_LIST: {
-		json_t *a = json_array();
-		for (size_t i = 0; i < v->len; i++)
-			json_array_append_new(a, value_json(v->items[i]));
-		return a;
-	}
-	case VALUE_MAP: {
-		/* pairs keep the order of the keys (a JSON object would not) */
-		json_t *a = json_array();
-		for (size_t i = 0; i < v->len; i++)
-			json_array_append_new(a, json_pack("[s,o]", v->keys[i],
-							   value_json(v->items[i])));
-		return json_pack("{s:o}", "map", a);
-	}
-	default: return json_null();
-	}
-}
-
-/* 0-15; anything else counts as 0 (a damaged entry then differs, it does not crash) */
-static unsigned hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0');
-	if (c >= 'a' && c <= 'f')
-		return (unsigned)(c - 'a' + 10);
-	if (c >= 'A' && c <= 'F')
-		return (unsigned)(c - 'A' + 10);
-	return 0;
-}
-
-static struct value *json_value(json_t *j)
-{
-	if (json_is_boolean(j))
-		return value_new_bool(json_is_true(j));
-	if (json_is_number(j))
-		return value_new_number(json_number_value(j));
-	if (json_is_string(j))
-		return value_new_string(json_string_value(j), json_string_length(j));
-	if (json_is_array(j)) {
-		struct value *list = value_new(VALUE_LIST);
-		for (size_t i = 0; i < json_array_size(j); i++)
-			value_list_push(list, json_value(json_array_get(j, i)));
-		return list;
-	}
-	json_t *hex = json_object_get(j, "hex");
-	if (json_is_string(hex)) {
-		const char *h = json_string_value(hex);
-		size_t n = json_string_length(hex) / 2;
-		char *bytes = xmalloc(n + 1);
-		for (size_t i = 0; i < n; i++)
-			bytes[i] = (char)(hex_digit(h[2 * i]) << 4 | hex_digit(h[2 * i + 1]));
-		struct value *v = value_new_string(bytes, n);
-		free(bytes);
-		return v;
-	}
-	json_t *pairs = json_object_get(j, "map");
-	if (json_is_array(pairs)) {
-		struct value *map = value_new(VALUE_MAP);
-		for (size_t i = 0; i < json_array_size(pairs); i++) {
-			json_t *pair = json_array_get(pairs, i);
-			const char *key = json_string_value(json_array_get(pair, 0));
-			if (key)
-				value_map_set(map, key, json_value(json_array_get(pair, 1)));
-		}
-		return map;
-	}
-	return value_new(VALUE_NIL);
-}
-
-/* { rule id: data } of the rules with collect; JSON null for a post rules do not see. */
-static json_t *collected_json(const struct session *s, const struct collected *col)
-{
-	if (!col->seen)
-		return json_null();
-	json_t *o = json_object();
-	for (size_t i = 0; i < s->rules->nrules; i++) {
-		const struct rule *r = &s->rules->rules[i];
-		if (r->has_collect && r->collect_slot < col->n && col->values[r->collect_slot])
-			json_object_set_new(o, r->id, value_json(col->values[r->collect_slot]));
-	}
-	return o;
-}
-
-/* Fills col from an entry's "collected"; false when the entry has none (made without).
- * The post gets the language guessed when it was linted: a light post keeps no words to
- * guess it from again. */
-static bool collected_from(const struct session *s, json_t *root, struct post *post,
-			   struct collected *col)
-{
-	json_t *o = json_object_get(root, "collected");
-	if (!o)
-		return false;
 	json_t *lang = json_object_get(root, "lang");
 	if (json_is_string(lang) && !post->lang_guessed)
 		snprintf(post->lang, sizeof(post->lang), "%s", json_string_value(lang));
-	if (json_is_null(o))
-		return true; /* rules do not see this post */
-	collected_init(col, s->rules->ncollect);
+}
+
+/* Each rule's data (a tree, or already in binary: collected_compact) as (id, value) pairs in
+ * value_bin's form after their count: how the pack of light posts and the per-post entries
+ * keep it. */
+static void put_collected(struct buf *out, const struct session *s, const struct collected *col)
+{
+	struct buf pairs = BUF_INIT;
+	size_t n = 0;
 	for (size_t i = 0; i < s->rules->nrules; i++) {
 		const struct rule *r = &s->rules->rules[i];
-		json_t *v = json_object_get(o, r->id);
-		if (r->has_collect && v)
-			col->values[r->collect_slot] = json_value(v);
+		if (!r->has_collect || r->collect_slot >= col->n)
+			continue;
+		size_t k = r->collect_slot;
+		const struct collected_raw *raw = col->raw ? &col->raw[k] : NULL;
+		if (!col->values[k] && !(raw && raw->bytes))
+			continue;
+		n++;
+		value_bin_put_varint(&pairs, strlen(r->id));
+		buf_adds(&pairs, r->id);
+		if (col->values[k])
+			value_bin_put(&pairs, col->values[k]);
+		else
+			buf_add(&pairs, raw->bytes, raw->len);
 	}
+	value_bin_put_varint(out, n);
+	buf_add(out, pairs.ptr, pairs.len);
+	buf_release(&pairs);
+}
+
+static int collect_slot_of(const struct session *s, const char *id, size_t len);
+
+/* Reads put_collected's pairs into col (made here) as raw slots pointing into r's bytes,
+ * each checked as value_bin_get would; false (col released) when they are damaged or name
+ * a rule not loaded. */
+static bool get_collected(const struct session *s, struct bin_reader *r, struct collected *col)
+{
+	uint64_t n = value_bin_get_varint(r);
+	collected_init(col, s->rules->ncollect);
+	col->raw = xcalloc(col->n ? col->n : 1, sizeof(*col->raw));
+	for (uint64_t i = 0; i < n && r->ok; i++) {
+		size_t id_len;
+		const char *id = value_bin_get_bytes(r, &id_len);
+		const unsigned char *at = r->p;
+		int k = id && value_bin_skip(r) ? collect_slot_of(s, id, id_len) : -1;
+		if (k < 0 || col->raw[k].bytes)
+			r->ok = false;
+		else
+			col->raw[k] = (struct collected_raw){ at, (size_t)(r->p - at) };
+	}
+	if (!r->ok) {
+		collected_release(col);
+		return false;
+	}
+	return true;
+}
+
+/* Fills col from an entry's collected data, the binary tail after its JSON (*tail, taken
+ * when used); false when the entry has none (made without) or it is damaged. The post gets
+ * the language guessed when it was linted: a light post keeps no words to guess it from
+ * again. */
+static bool collected_from(const struct session *s, json_t *root, unsigned char **tail,
+			   size_t tail_len, struct post *post, struct collected *col)
+{
+	json_t *o = json_object_get(root, "collected");
+	if (!json_is_boolean(o))
+		return false;
+	if (json_is_false(o)) {
+		collected_from_lang(root, post);
+		return true; /* rules do not see this post */
+	}
+	struct bin_reader r = { *tail, *tail + tail_len, *tail != NULL };
+	if (!get_collected(s, &r, col))
+		return false;
+	if (r.p != r.end) {
+		collected_release(col);
+		return false;
+	}
+	col->raw_owned = *tail; /* what raw points into */
+	*tail = NULL;
+	collected_from_lang(root, post);
 	return true;
 }
 
@@ -470,32 +436,56 @@ static bool write_entry(const char *path, const char *bytes, size_t len)
 	return written;
 }
 
+/* An entry is JSON (the report, and whether and in what language rules saw the post), then a
+ * line break and, for a post rules see, its collected data in value_bin's form
+ * (put_collected). As JSON the data (post:shingles' thousands of bytes a post, in hex) was
+ * two thirds of an entry and of reading a warm cache. */
 static void store(struct cache *c, const char *path, const struct session *s,
 		  struct post *post, const struct report *r, const struct collected *col)
 {
 	json_t *root = report_json(r);
 	if (col) {
-		json_object_set_new(root, "collected", collected_json(s, col));
+		json_object_set_new(root, "collected", json_boolean(col->seen));
 		post_tokens(post); /* the language guess, when no rule asked for words */
 		json_object_set_new(root, "lang", json_string(post->lang));
 	}
 	char *text = json_dumps(root, JSON_COMPACT);
-	if (text && write_entry(path, text, strlen(text)))
-		c->written++;
-	free(text);
 	json_decref(root);
+	if (!text)
+		return;
+	struct buf entry = BUF_INIT;
+	buf_adds(&entry, text);
+	free(text);
+	buf_addc(&entry, '\n');
+	if (col && col->seen)
+		put_collected(&entry, s, col);
+	if (write_entry(path, entry.ptr, entry.len))
+		c->written++;
+	buf_release(&entry);
 }
 
-/* An entry, or NULL when there is none or it is not JSON. Read in one piece: jansson's
- * json_load_file reads a byte at a time, which was a fifth of a warm run. */
-static json_t *load_entry(const char *path, struct timespec *mtime)
+/* An entry's JSON, or NULL when there is none or it is not JSON, and the bytes after it
+ * (*tail, owned by the caller; NULL when none). Read in one piece: jansson's json_load_file
+ * reads a byte at a time, which was a fifth of a warm run. */
+static json_t *load_entry(const char *path, struct timespec *mtime, unsigned char **tail,
+			  size_t *tail_len)
 {
 	char *data;
 	size_t len;
 	struct stat st;
+	*tail = NULL;
+	*tail_len = 0;
 	if (source_read_stat(path, &data, &len, &st, NULL) < 0)
 		return NULL;
-	json_t *root = json_loadb(data, len, 0, NULL);
+	json_error_t err;
+	json_t *root = json_loadb(data, len, JSON_DISABLE_EOF_CHECK, &err);
+	/* (jansson sets the position after the JSON on success too) */
+	size_t end = root && err.position >= 0 ? (size_t)err.position : len;
+	if (root && end < len && data[end] == '\n' && len - end - 1 > 0) {
+		*tail_len = len - end - 1;
+		*tail = xmalloc(*tail_len);
+		memcpy(*tail, data + end + 1, *tail_len);
+	}
 	free(data);
 	*mtime = st.st_mtim;
 	return root;
@@ -527,15 +517,18 @@ bool cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 		key[1] = h[1];
 	}
 	struct timespec mtime;
-	json_t *root = load_entry(path, &mtime);
+	unsigned char *tail;
+	size_t tail_len;
+	json_t *root = load_entry(path, &mtime, &tail, &tail_len);
 	note_use(c, h);
 	if (root && report_from(root, post, report) == 0) {
 		bool whole = true;
-		if (col && !collected_from(s, root, post, col)) {
+		if (col && !collected_from(s, root, &tail, tail_len, post, col)) {
 			session_collect(s, post, abs_path, cfg, col);
 			whole = !collect_failed(col);
 		}
 		json_decref(root);
+		free(tail);
 		report_locate(report, post);
 		report_sort(report);
 		cache_entry_touch(path, &mtime);
@@ -544,6 +537,7 @@ bool cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 		return whole;
 	}
 	json_decref(root);
+	free(tail);
 	clear(report);
 	size_t rule_errors = s->rule_errors;
 	session_lint_collect(s, post, abs_path, cfg, report, col);
@@ -563,10 +557,13 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 	uint64_t h[2];
 	char *path = entry_path(c, post, abs_path, cfg, h);
 	struct timespec mtime;
-	json_t *root = load_entry(path, &mtime);
+	unsigned char *tail;
+	size_t tail_len;
+	json_t *root = load_entry(path, &mtime, &tail, &tail_len);
 	note_use(c, h);
-	bool found = root && collected_from(s, root, post, col);
+	bool found = root && collected_from(s, root, &tail, tail_len, post, col);
 	json_decref(root);
+	free(tail);
 	if (!found) {
 		/* the whole lint, stored: the next run reuses it whether this post is linted
 		 * or context then */
@@ -878,23 +875,12 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 	bool meta_ok = value_bin_skip(r);
 	size_t meta_len = (size_t)(r->p - meta);
 	meta_ok = meta_ok && value_bin_is_map(meta, meta_len);
-	uint64_t n = value_bin_get_varint(r);
-	collected_init(col, s->rules->ncollect);
 	/* checked now, read into Lua only if check_set asks (most context is never looked at
 	 * twice, and the shingles of 10,000 posts need not be copied twice) */
-	col->raw = xcalloc(col->n ? col->n : 1, sizeof(*col->raw));
-	for (uint64_t i = 0; i < n && r->ok; i++) {
-		size_t id_len;
-		const char *id = value_bin_get_bytes(r, &id_len);
-		const unsigned char *at = r->p;
-		int k = id && value_bin_skip(r) ? collect_slot_of(s, id, id_len) : -1;
-		if (k < 0 || col->raw[k].bytes)
-			r->ok = false;
-		else
-			col->raw[k] = (struct collected_raw){ at, (size_t)(r->p - at) };
-	}
+	if (!get_collected(s, r, col))
+		return false;
 	char lang_code[sizeof((*post)->lang)];
-	if (!r->ok || r->p != r->end || !meta_ok || lang_len >= sizeof(lang_code)) {
+	if (r->p != r->end || !meta_ok || lang_len >= sizeof(lang_code)) {
 		collected_release(col);
 		return false;
 	}
@@ -945,29 +931,7 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 		value_bin_put_varint(&payload, strlen(post->lang));
 		buf_adds(&payload, post->lang);
 		value_bin_put(&payload, post_meta(post));
-		/* each rule's data, a tree or already in binary (collected_compact), after
-		 * their count */
-		struct buf pairs = BUF_INIT;
-		size_t n = 0;
-		for (size_t i = 0; i < s->rules->nrules; i++) {
-			const struct rule *r = &s->rules->rules[i];
-			if (!r->has_collect || r->collect_slot >= col->n)
-				continue;
-			size_t k = r->collect_slot;
-			const struct collected_raw *raw = col->raw ? &col->raw[k] : NULL;
-			if (!col->values[k] && !(raw && raw->bytes))
-				continue;
-			n++;
-			value_bin_put_varint(&pairs, strlen(r->id));
-			buf_adds(&pairs, r->id);
-			if (col->values[k])
-				value_bin_put(&pairs, col->values[k]);
-			else
-				buf_add(&pairs, raw->bytes, raw->len);
-		}
-		value_bin_put_varint(&payload, n);
-		buf_add(&payload, pairs.ptr, pairs.len);
-		buf_release(&pairs);
+		put_collected(&payload, s, col);
 	}
 	light_pack_add(c->pack, key, payload.ptr, payload.len);
 	buf_release(&payload);

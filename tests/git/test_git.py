@@ -757,7 +757,7 @@ class CollectRules(Case):
         r.commit()
         return r
 
-    # raw: bytes that are not UTF-8 (as post:shingles makes), which the cache keeps as hex
+    # raw: bytes that are not UTF-8 (as post:shingles makes), which the cache keeps as they are
     COUNT_WORDS = ("    return { words = #post.words, first = post.body.first,\n"
                    "             raw = string.char(0, 255, 128) .. post.path }",
                    """    local total = 0
@@ -1199,6 +1199,48 @@ class Cache(Case):
         second, reads, res = self.hook_run(r)
         self.assertEqual(reads, 0, res.stderr)
         self.assertEqual(second, plain)
+
+    def test_an_entrys_collected_data_is_binary_and_collected_again_when_damaged(self):
+        # an entry is JSON, a line break, and the data the rules across posts collected
+        # (post:shingles' bytes among it) in the host's binary form; damaged, the data is
+        # collected again and the output stays right
+        r = self.repo()
+        r.write("posts/x.md", GOOD)
+        r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
+        r.write("posts/p.md", post("Note 0. What would you add to it?"))
+        r.commit()
+        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        plain, _ = r.lint_json("posts")
+        self.assertIn(("posts/x.md", "cross-post-duplicate"), found(plain))
+
+        def run():
+            res = r.lint("--cache", "--verbose", "--format", "json", "--jobs", "1", "posts",
+                         env={"POSTLINT_TIMING": "1"})
+            return json.loads(res.stdout), res.stderr, CollectRules.timing(res.stderr)
+
+        run()
+        data, err, rows = run()
+        self.assertIn("cache: 3 reused, 0 linted", err)
+        self.assertEqual(data, plain)
+        self.assertNotIn("cross-post-duplicate (collect)", rows)
+        tails = {}
+        for e in os.listdir(cache):
+            if e.endswith(".json"):
+                with open(os.path.join(cache, e), "rb") as f:
+                    head, _, tail = f.read().partition(b"\n")
+                self.assertEqual(json.loads(head)["format"], 4)
+                tails[e] = (head, tail)
+        with_data = [e for e, (_, tail) in tails.items() if tail]
+        self.assertEqual(len(with_data), 3, tails)
+        for damage in (lambda t: t[: len(t) // 2], lambda t: b"\xff" * len(t),
+                       lambda t: t + b"\x00"):
+            for e in with_data:
+                head, tail = tails[e]
+                with open(os.path.join(cache, e), "wb") as f:
+                    f.write(head + b"\n" + damage(tail))
+            data, err, rows = run()
+            self.assertEqual(data, plain)
+            self.assertEqual(rows.get("cross-post-duplicate (collect)"), 3, err)
 
     def test_a_damaged_pack_costs_reads_not_results(self):
         r = self.hook_repo()
