@@ -93,10 +93,10 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2 &&
  * hook: with any hook set, the 5.4 VM stops at every instruction (luaG_traceexec), 11% of
  * the instructions of a 10,000-post run. The watchdog still watches them: once such a call
  * has run its uncounted time (host_trust_next_call), the watchdog's handler sends
- * HOST_COUNT_SIGNAL to its thread, whose handler sets the hook there (lua_sethook is made to be called from a signal
- * handler: lua.c's Ctrl-C does the same), and from then on the budget and the time limit
- * stop it like any call, with its file and line. (A coroutine the call made has no hook of
- * its own; the built-in rules make none.) */
+ * HOST_COUNT_SIGNAL to its thread, whose handler sets the hook there (lua_sethook is made to
+ * be called from a signal handler: lua.c's Ctrl-C does the same), and from then on the
+ * budget and the time limit stop it like any call, with its file and line. (A coroutine the
+ * call made has no hook of its own; the built-in rules make none.) */
 
 struct watch_slot {
 	atomic_bool taken;

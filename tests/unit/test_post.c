@@ -189,7 +189,8 @@ static void scans_by_word(void)
 		size_t len = 0;
 		while (len < 400) {
 			seed = seed * 1103515245u + 12345u;
-			const char *piece = pieces[(seed >> 16) % (sizeof(pieces) / sizeof(*pieces))];
+			size_t npieces = sizeof(pieces) / sizeof(*pieces);
+			const char *piece = pieces[(seed >> 16) % npieces];
 			size_t n = strlen(piece);
 			memcpy(text + len, piece, n);
 			len += n;
@@ -216,8 +217,8 @@ static void scans_by_word(void)
 			post_line_col(p, off, &line, &col);
 			int want_line = reference_line_col(text, len, off, &want_col);
 			if (line != want_line || col != want_col) {
-				CHECK(false, "round %d, offset %zu: %d:%d, expected %d:%d", round, off,
-				      line, col, want_line, want_col);
+				CHECK(false, "round %d, offset %zu: %d:%d, expected %d:%d", round,
+				      off, line, col, want_line, want_col);
 				failures++;
 				break;
 			}
