@@ -396,7 +396,7 @@ static bool collected_from(const struct session *s, json_t *root, unsigned char 
 		collected_from_lang(root, post);
 		return true; /* rules do not see this post */
 	}
-	struct bin_reader r = { *tail, *tail + tail_len, *tail != NULL };
+	struct bin_reader r = { *tail, *tail ? *tail + tail_len : NULL, *tail != NULL };
 	if (!get_collected(s, &r, col))
 		return false;
 	if (r.p != r.end) {
@@ -481,7 +481,13 @@ static json_t *load_entry(const char *path, struct timespec *mtime, unsigned cha
 	json_t *root = json_loadb(data, len, JSON_DISABLE_EOF_CHECK, &err);
 	/* (jansson sets the position after the JSON on success too) */
 	size_t end = root && err.position >= 0 ? (size_t)err.position : len;
-	if (root && end < len && data[end] == '\n' && len - end - 1 > 0) {
+	/* the JSON, a line break, and bytes after it only when it says it has collected data:
+	 * anything else is damaged, and the entry is not used */
+	bool has_data = json_is_true(json_object_get(root, "collected"));
+	if (root && (end >= len || data[end] != '\n' || (!has_data && end + 1 != len))) {
+		json_decref(root);
+		root = NULL;
+	} else if (root && end + 1 < len) {
 		*tail_len = len - end - 1;
 		*tail = xmalloc(*tail_len);
 		memcpy(*tail, data + end + 1, *tail_len);
@@ -524,8 +530,12 @@ bool cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 	if (root && report_from(root, post, report) == 0) {
 		bool whole = true;
 		if (col && !collected_from(s, root, &tail, tail_len, post, col)) {
+			/* its data damaged (or made without): collected again, and the entry
+			 * written anew with it, so that the next run reuses it whole */
 			session_collect(s, post, abs_path, cfg, col);
 			whole = !collect_failed(col);
+			if (whole)
+				store(c, path, s, post, report, col);
 		}
 		json_decref(root);
 		free(tail);

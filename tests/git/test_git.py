@@ -1233,7 +1233,7 @@ class Cache(Case):
         with_data = [e for e, (_, tail) in tails.items() if tail]
         self.assertEqual(len(with_data), 3, tails)
         for damage in (lambda t: t[: len(t) // 2], lambda t: b"\xff" * len(t),
-                       lambda t: t + b"\x00"):
+                       lambda t: t + b"\x00", lambda t: b""):
             for e in with_data:
                 head, tail = tails[e]
                 with open(os.path.join(cache, e), "wb") as f:
@@ -1241,6 +1241,20 @@ class Cache(Case):
             data, err, rows = run()
             self.assertEqual(data, plain)
             self.assertEqual(rows.get("cross-post-duplicate (collect)"), 3, err)
+            # ...and the entries are written anew: the next run reuses them whole
+            data, err, rows = run()
+            self.assertEqual(data, plain)
+            self.assertNotIn("cross-post-duplicate (collect)", rows, err)
+        # an entry whose JSON says rules did not see the post holds nothing after it: with
+        # bytes there it is damaged, and the post is linted again (taken as it was, the
+        # post would have left the calendar and its cross-post finding with it)
+        for e in with_data:
+            head, _ = tails[e]
+            with open(os.path.join(cache, e), "wb") as f:
+                f.write(head.replace(b'"collected":true', b'"collected":false') + b"\nxx")
+        data, err, rows = run()
+        self.assertEqual(data, plain)
+        self.assertIn("cache: 0 reused, 3 linted", err)
 
     def test_a_damaged_pack_costs_reads_not_results(self):
         r = self.hook_repo()
