@@ -1065,16 +1065,20 @@ class Cache(Case):
         res = r.lint("--cache", "--format", "json", "posts", env={"POSTLINT_TIMING": "1"})
         self.assertNotIn("cross-post-duplicate", CollectRules.timing(res.stderr))
 
-    def test_per_post_entries_are_pruned_least_recently_used_first(self):
-        # every version of a post leaves an entry; past the limit (POSTLINT_CACHE_ENTRIES,
-        # never under four times the run's posts) the folder is pruned to half of it, the
-        # least recently used first and never an entry the run used
+    def three_posts(self):
+        """A repository of three posts, two of them one text cross-posted, and its cache."""
         r = self.repo()
         r.write("posts/x.md", GOOD)
         r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
         r.write("posts/p.md", post("Note 0. What would you add to it?"))
         r.commit()
-        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        return r, os.path.join(r.path, ".git", "postlint", "cache")
+
+    def test_per_post_entries_are_pruned_least_recently_used_first(self):
+        # every version of a post leaves an entry; past the limit (POSTLINT_CACHE_ENTRIES,
+        # never under four times the run's posts) the folder is pruned to half of it, the
+        # least recently used first and never an entry the run used
+        r, cache = self.three_posts()
         env = {"POSTLINT_CACHE_ENTRIES": "8"}  # the run's three posts make it 12
 
         def entries():
@@ -1204,12 +1208,7 @@ class Cache(Case):
         # an entry is JSON, a line break, and the data the rules across posts collected
         # (post:shingles' bytes among it) in the host's binary form; damaged, the data is
         # collected again and the output stays right
-        r = self.repo()
-        r.write("posts/x.md", GOOD)
-        r.write("posts/li.md", GOOD.replace("platform: x", "platform: linkedin"))
-        r.write("posts/p.md", post("Note 0. What would you add to it?"))
-        r.commit()
-        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        r, cache = self.three_posts()
         plain, _ = r.lint_json("posts")
         self.assertIn(("posts/x.md", "cross-post-duplicate"), found(plain))
 
