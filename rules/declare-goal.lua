@@ -31,9 +31,10 @@ local function goal_value_range(post)
       -- the value ends before a comment ("#" and what follows) and the spaces before it
       -- (found by plain searches: gsub would try its pattern at every offset)
       local value_end = (line:find("#", value_start, true) or #line + 1) - 1
-      while value_end >= value_start and line:byte(value_end) <= 32
-        and line:sub(value_end, value_end):match("%s") do
+      local b = line:byte(value_end)
+      while value_end >= value_start and (b == 32 or (b >= 9 and b <= 13)) do -- (%s)
         value_end = value_end - 1
+        b = line:byte(value_end)
       end
       if value_end >= value_start then
         local first = pos + value_start - 1

@@ -320,6 +320,8 @@ static void clear(struct report *r)
 	r->skipped = false;
 }
 
+/* The language guessed when the post was linted, kept in its entry: a light post keeps no
+ * words to guess it from again. */
 static void collected_from_lang(json_t *root, struct post *post)
 {
 	json_t *lang = json_object_get(root, "lang");
@@ -383,9 +385,8 @@ static bool get_collected(const struct session *s, struct bin_reader *r, struct 
 }
 
 /* Fills col from an entry's collected data, the binary tail after its JSON (*tail, taken
- * when used); false when the entry has none (made without) or it is damaged. The post gets
- * the language guessed when it was linted: a light post keeps no words to guess it from
- * again. */
+ * when used), and the post's language from it; false when the entry has none (made
+ * without) or it is damaged. */
 static bool collected_from(const struct session *s, json_t *root, unsigned char **tail,
 			   size_t tail_len, struct post *post, struct collected *col)
 {

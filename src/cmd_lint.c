@@ -73,13 +73,13 @@ struct calendar_pass {
 	long long started;
 };
 
-/* What every file of a lint run shares. */
 /* From this many files, a run that waited for its calendar prepares its output on two
  * threads (below that, starting the thread costs more than it saves); at most this many
  * files ahead of the printing, each in a buffer of its own, reused. */
 #define PRINT_AHEAD_MIN_FILES 64
 #define PRINT_AHEAD_WINDOW 256
 
+/* What every file of a lint run shares. */
 struct lint_run {
 	const struct cli *cli;
 	struct session *s;
@@ -380,8 +380,6 @@ static void prepare_delivery(size_t i, void *ud)
 	run->fmt->file_to_buf(run->ctx, &res->r, res->post, out);
 	res->printed_ahead = true;
 }
-
-
 
 /* Rules across posts that read whole posts: their findings join each file's report when it
  * is delivered. With collect_pass, only the rules without collect run here. */

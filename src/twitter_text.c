@@ -112,7 +112,6 @@ static bool dash_punct(int32_t c)
 	return c >= 0 && strcmp(uni_category(c), "Pd") == 0;
 }
 
-/* DOMAIN_VALID_CHARS: anything but punctuation, spaces, controls and marks of direction. */
 /* A byte after which a run of letters and digits cannot be the start of a URL: ASCII space
  * and punctuation other than those a URL's next part starts with (. : / - _ and the like). */
 static bool ends_word(char c)
@@ -126,6 +125,7 @@ static bool ends_word(char c)
 	}
 }
 
+/* DOMAIN_VALID_CHARS: anything but punctuation, spaces, controls and marks of direction. */
 static bool domain_char(int32_t c)
 {
 	if (c >= 0 && c < 0x80)

@@ -1002,8 +1002,8 @@ static int m_matches(lua_State *L)
 /* post:shingles(k) -> set, words: the distinct runs of k consecutive words (folded; the whole
  * text when it has fewer words) as a set for lint.nearest, and the number of words. The set
  * is a string of 8-byte hashes (each word's norm hashed with FNV-1a, a run's from its words'
- * hashes), sorted: four to ten
- * times smaller than the words, and compared without hashing text again. The buffer is a
+ * hashes), sorted: four to ten times smaller than the words, and compared without hashing
+ * text again. The buffer is a
  * userdata, so a budget error leaks nothing. */
 static int m_shingles(lua_State *L)
 {
