@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # bench/run.sh - how fast postlint is, alone and beside the prose linters people would use.
 #
-# Builds a Release binary, makes corpora of generated posts with the shared generator
-# (make-corpus.sh and the seed essays of the shared folder), and times postlint with every
-# built-in rule on each size (also with a warm --cache), the pre-commit case (one staged post
-# in a repository of 10,000, without and with the cache, and the installed hook script
-# itself), `wc -w` as the floor of reading the files, and a program that does nothing
-# (`true`) as the floor of starting one. 10,000 posts are also timed with the heap on 2 MB
-# pages (glibc's hugetlb tunable; mimalloc's large pages when libmimalloc2.0 is installed),
-# and so is the hook's command with mimalloc; the installed hook cell runs with the hook's own
-# tunables: the same binary, for users on machines where page faults are dear. With --peers it also installs and times write-good, textlint (with
-# its write-good and alex rules), alex and proselint on the same corpora, in the same run.
-# Prints median wall time, CPU time (user + sys), peak RSS, the ratio postlint / peer per size,
-# and the issue's targets with pass or fail. Not a test: nothing here runs in ctest or CI.
+# Builds postlint with tools/build-pgo (and a plain Release binary for one cell), makes
+# corpora of generated posts with the shared generator (make-corpus.sh and the seed essays of
+# the shared folder), and times postlint with every built-in rule on each size (also with a
+# warm --cache), the pre-commit case (one staged post in a repository of 10,000, without and
+# with the cache, and the installed hook script itself), `wc -w` as the floor of reading the
+# files, and a program that does nothing (`true`) as the floor of starting one. 10,000 posts
+# are also timed with the heap on 2 MB pages (glibc's hugetlb tunable; mimalloc's large pages
+# when libmimalloc2.0 is installed), and so is the hook's command with mimalloc; the installed
+# hook cell runs with the hook's own tunables: the same binary, for users on machines where
+# page faults are dear. With --peers it also installs and times write-good, textlint (with its
+# write-good and alex rules), alex and proselint on the same corpora, in the same run. Prints
+# median wall time, CPU time (user + sys), peak RSS, the ratio postlint / peer per size, and
+# the issue's targets with pass or fail. Not a test: nothing here runs in ctest or CI.
 #
 # Usage: bench/run.sh [options]
 #   --shared DIR     the shared folder (default: ../shared next to the repository); without
@@ -32,9 +33,9 @@
 #                    instructions of each postlint cell of up to 1,000 posts and of the hook:
 #                    a figure a busy or drifting VM does not move, for comparing two builds
 #                    (run the benchmark at each); the 10,000-post runs would take minutes
-# Needs: cmake, a C compiler, git, python3, GNU time (apt: time); hyperfine is used when
-# installed (apt: hyperfine), else every run goes through GNU time. --peers needs npm;
-# --instructions needs valgrind.
+# Needs: cmake, GCC (tools/build-pgo), git, python3, GNU time (apt: time); hyperfine is
+# used when installed (apt: hyperfine), else every run goes through GNU time. --peers needs
+# npm; --instructions needs valgrind.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,10 +83,17 @@ results=$work/results
 touch "$results/rows.txt"
 
 # ---- build -------------------------------------------------------------------------------
-echo "== building a Release binary in $work/build" >&2
-cmake -S "$root" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DPOSTLINT_TESTS=OFF >/dev/null
-cmake --build "$work/build" -j "$(nproc)" >/dev/null
+# the fastest build (tools/build-pgo: Release, profile-guided and link-time optimization,
+# trained on examples/), which every postlint cell runs; and a plain Release build beside
+# it, for one cell at 10,000 posts that shows what the profile brings in this run
+echo "== building postlint with tools/build-pgo in $work/build" >&2
+"$root/tools/build-pgo" "$work/build" >"$work/build-pgo.log" 2>&1 ||
+  { tail -n 30 "$work/build-pgo.log" >&2; exit 2; }
 postlint=$work/build/postlint
+echo "== building a plain Release binary in $work/build-plain" >&2
+cmake -S "$root" -B "$work/build-plain" -DCMAKE_BUILD_TYPE=Release -DPOSTLINT_TESTS=OFF >/dev/null
+cmake --build "$work/build-plain" -j "$(nproc)" --target postlint >/dev/null
+plain=$work/build-plain/postlint
 
 # ---- corpora: each a git repository (postlint runs inside one, as in a project) ------------
 make_corpus() {  # make_corpus N -> $work/corpus-N, committed
@@ -208,6 +216,7 @@ for n in $sizes; do
     cell "postlint --cache (warm)" "$n" "exec '$pl' --no-color --cache ."
   fi
   if [ "$n" = 10000 ]; then
+    cell "postlint, plain Release build (no PGO, no LTO)" "$n" "exec '$plain' --no-color ."
     cell "postlint, glibc huge pages" "$n" \
       "export GLIBC_TUNABLES=glibc.malloc.hugetlb=1; exec '$pl' --no-color ."
     [ -z "$mimalloc" ] ||
