@@ -85,7 +85,8 @@ touch "$results/rows.txt"
 # ---- build -------------------------------------------------------------------------------
 # the fastest build (tools/build-pgo: Release, profile-guided and link-time optimization,
 # trained on examples/), which every postlint cell runs; and a plain Release build beside
-# it, for one cell at 10,000 posts that shows what the profile brings in this run
+# it, for one cell at 10,000 posts (the gain, 2-3%, is within this VM's drift between two
+# cells: the README's comparison runs the two binaries in turn)
 echo "== building postlint with tools/build-pgo in $work/build" >&2
 "$root/tools/build-pgo" "$work/build" >"$work/build-pgo.log" 2>&1 ||
   { tail -n 30 "$work/build-pgo.log" >&2; exit 2; }
