@@ -901,28 +901,51 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 	return true;
 }
 
-bool cache_light_find(struct cache *c, const struct session *s, const struct source_file *f,
-		      struct post **post, struct collected *col)
+/* The payload under key (cache_post_key's) in the pack and its flags, or NULL (none, or a
+ * damaged one, which is dropped: the post is read and collected again, and kept anew). */
+static const unsigned char *light_payload(struct cache *c, const uint64_t key[2],
+					  struct bin_reader *r, uint64_t *flags)
 {
-	*post = NULL;
-	if (!c || !f->blob_id[0])
-		return false;
-	uint64_t key[2];
-	entry_key(c, f->blob_id, f->abs_path, f->display, f->config, key);
 	size_t len;
 	const unsigned char *payload = light_pack_find(pack_of(c), key, &len);
 	if (!payload)
-		return false;
-	struct bin_reader r = { payload, payload + len, true };
-	uint64_t flags = value_bin_get_varint(&r);
-	if (!r.ok || flags > LIGHT_SEEN || ((flags & LIGHT_SEEN) &&
-					    !light_from(s, &r, f->display, post, col))) {
-		/* damaged: the post is read and collected again, and kept anew */
+		return NULL;
+	*r = (struct bin_reader){ payload, payload + len, true };
+	*flags = value_bin_get_varint(r);
+	if (!r->ok || *flags > LIGHT_SEEN) {
 		light_pack_drop(c->pack, key);
-		return false;
+		return NULL;
 	}
+	return payload;
+}
+
+bool cache_light_peek(struct cache *c, const uint64_t key[2], bool *seen)
+{
+	uint64_t flags = 0;
+	struct bin_reader r;
+	*seen = false;
+	if (!c || !light_payload(c, key, &r, &flags))
+		return false;
+	*seen = (flags & LIGHT_SEEN) != 0;
 	c->reused++;
 	return true;
+}
+
+bool cache_light_load(struct cache *c, const struct session *s, const uint64_t key[2],
+		      const char *display, struct post **post, struct collected *col)
+{
+	uint64_t flags = 0;
+	struct bin_reader r;
+	*post = NULL;
+	if (!c)
+		return false;
+	if (light_payload(c, key, &r, &flags)) {
+		if (!(flags & LIGHT_SEEN) || light_from(s, &r, display, post, col))
+			return true;
+		light_pack_drop(c->pack, key); /* damaged past its flags */
+	}
+	c->reused--; /* (counted by cache_light_peek) read and collected again instead */
+	return false;
 }
 
 void cache_light_keep(struct cache *c, const struct session *s, const struct source_file *f,

@@ -37,11 +37,16 @@ bool cache_collect(struct cache *c, struct session *s, struct post *post, const 
 		   const struct config *cfg, struct collected *col);
 /* Light posts (see light_pack.h), for the calendar's posts when check_set of rules with
  * collect is all that reads them. Main thread only. */
-/* A calendar file answered by its blob id without reading it: true when the pack has it,
- * with *post its light post (NULL when rules do not see the post) and col its collected
- * data. */
-bool cache_light_find(struct cache *c, const struct session *s, const struct source_file *f,
-		      struct post **post, struct collected *col);
+/* A calendar file answered by its blob id without reading it: true when the pack has the
+ * entry of key (cache_post_key's), with *seen whether rules see the post. Its light post is
+ * made by cache_light_load only if the calendar is judged: a retried commit's calendar is
+ * answered by cache_calendar_find from the posts' keys alone. */
+bool cache_light_peek(struct cache *c, const uint64_t key[2], bool *seen);
+/* The light post of an entry cache_light_peek found seen, in *post (named display, with col
+ * its collected data); false when its payload turns out damaged (dropped: read and collect
+ * the post again). */
+bool cache_light_load(struct cache *c, const struct session *s, const uint64_t key[2],
+		      const char *display, struct post **post, struct collected *col);
 /* Keeps a calendar post's light form for the next run, unless the pack has it: post (shrunk;
  * NULL or col->n == 0 when rules do not see it) and what was collected from it, under f's
  * blob id. Written by cache_close. */

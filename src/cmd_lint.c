@@ -94,7 +94,8 @@ struct lint_run {
 	struct file_result *results;     /* per file, computed by any thread (--jobs) */
 	bool trouble;
 	/* --jobs: the calendar runs on the main thread while the workers lint */
-	const struct source_list *all, *calendar;
+	const struct source_list *all;
+	struct source_list *calendar; /* (its blobs are read on the main thread, when needed) */
 	struct session_options opts;
 	struct config_store *configs;
 	/* rules across posts with collect: the workers collect their data from every post
@@ -140,7 +141,10 @@ struct context_result {
 	struct post *post; /* shrunk to path and meta, or NULL when rules cannot see it */
 	struct collected col;
 	bool from_pack; /* answered by the cache's pack of light posts before the run */
+	bool deferred;  /* ...seen by rules: its light post is made if the calendar is judged */
 	bool computed;  /* read and collected (or found unusable) by context_compute */
+	bool keyed;     /* --cache: key is its entry's (cache_post_key; the pack's too) */
+	uint64_t key[2];
 };
 
 /* After the fix loop changed a file: write it, or add its diff, as cli asks. Returns false
@@ -417,6 +421,12 @@ static void prepare_calendar(const struct lint_run *run, struct source_list *cal
 	if (!run->set)
 		return;
 	long long started = timing_now();
+	for (size_t k = 0; run->cache && k < calendar->len; k++) {
+		struct context_result *res = &run->context[k];
+		res->keyed = calendar->items[k].blob_id[0] != '\0';
+		if (res->keyed)
+			cache_post_key(run->cache, &calendar->items[k], res->key);
+	}
 	bool *skip = NULL;
 	if (run->cache && run->collect_pass &&
 	    !session_has_set_rules_of(run->s, SET_RULES_WITHOUT_COLLECT)) {
@@ -426,7 +436,7 @@ static void prepare_calendar(const struct lint_run *run, struct source_list *cal
 			struct context_result *res = &run->context[k];
 			if (!f->config || is_bad(run->bad, f->config))
 				skip[k] = true;
-			else if (cache_light_find(run->cache, run->s, f, &res->post, &res->col))
+			else if (res->keyed && cache_light_peek(run->cache, res->key, &res->deferred))
 				skip[k] = res->from_pack = true;
 		}
 	}
@@ -453,11 +463,12 @@ static void calendar_key_add(struct calendar_key *k, const uint64_t post_key[2],
 	}
 }
 
-static size_t calendar_prepare(void *ud)
+/* The calendar's posts in the order the rules see them, into the pass (posts, n, and the
+ * key mixed from their entries' keys). A context post the pack answered counts by its key
+ * before its light post is made (deferred). */
+static void gather_calendar(struct lint_run *run)
 {
-	struct lint_run *run = ud;
 	struct calendar_pass *cp = &run->pass;
-	cp->started = timing_now();
 	size_t nfiles = run->all->len, ncontext = run->calendar->len;
 	struct set_post *posts = xcalloc(nfiles + ncontext + 1, sizeof(*posts));
 	size_t n = 0;
@@ -477,21 +488,71 @@ static size_t calendar_prepare(void *ud)
 	for (size_t k = 0; k < ncontext; k++) {
 		const struct source_file *f = &run->calendar->items[k];
 		struct context_result *res = &run->context[k];
-		if (!res->post)
+		if (!res->post && !res->deferred)
 			continue;
 		posts[n++] = (struct set_post){ .post = res->post, .abs_path = f->abs_path,
 						.cfg = f->config, .collected = &res->col };
-		uint64_t h[2] = { 0, 0 };
-		if (key.ok && f->blob_id[0])
-			cache_post_key(run->cache, f, h);
-		calendar_key_add(&key, h, f->blob_id[0] != '\0', false);
+		calendar_key_add(&key, res->key, res->keyed, false);
 	}
 	cp->posts = posts;
 	cp->n = n;
 	cp->keyed = key.ok;
 	memcpy(cp->key, key.h, sizeof(cp->key));
-	if (cp->keyed && cache_calendar_find(run->cache, key.h, posts, n))
+}
+
+/* The light posts of the context posts the pack answered, made now that the calendar is
+ * judged. One whose payload turns out damaged is read from git and collected here (this is
+ * the main thread: libgit2 stays on it). Returns whether there were any. */
+static bool load_deferred(struct lint_run *run)
+{
+	long long started = timing_now();
+	size_t ncontext = run->calendar->len;
+	bool any = false, *reread = NULL;
+	for (size_t k = 0; k < ncontext; k++) {
+		struct context_result *res = &run->context[k];
+		if (!res->deferred)
+			continue;
+		any = true;
+		res->deferred = false;
+		if (cache_light_load(run->cache, run->s, res->key, run->calendar->items[k].display,
+				     &res->post, &res->col))
+			continue;
+		res->from_pack = false;
+		if (!reread) {
+			reread = xcalloc(ncontext, sizeof(*reread));
+			for (size_t i = 0; i < ncontext; i++)
+				reread[i] = true; /* (as a skip list: all but the damaged) */
+		}
+		reread[k] = false;
+	}
+	if (reread) {
+		source_git_read_unread(run->calendar, reread);
+		for (size_t k = 0; k < ncontext; k++)
+			if (!reread[k])
+				context_compute(run, run->s, k);
+		free(reread);
+	}
+	if (any)
+		timing_add("(host: calendar, light posts)", started);
+	return any;
+}
+
+static size_t calendar_prepare(void *ud)
+{
+	struct lint_run *run = ud;
+	struct calendar_pass *cp = &run->pass;
+	cp->started = timing_now();
+	gather_calendar(run);
+	if (cp->keyed && cache_calendar_find(run->cache, cp->key, cp->posts, cp->n))
 		return cp->parts = 0;
+	if (load_deferred(run)) {
+		/* again, with the light posts (a damaged one that git could not give is left out,
+		 * and the key no longer names it) */
+		free(cp->posts);
+		gather_calendar(run);
+	}
+	struct set_post *posts = cp->posts;
+	size_t n = cp->n;
 	cp->before = xcalloc(n + 1, sizeof(*cp->before));
 	for (size_t k = 0; k < n; k++)
 		cp->before[k] = posts[k].report ? posts[k].report->findings.len : 0;

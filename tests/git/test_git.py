@@ -11,6 +11,7 @@ import json
 import re
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -1203,6 +1204,98 @@ class Cache(Case):
         second, reads, res = self.hook_run(r)
         self.assertEqual(reads, 0, res.stderr)
         self.assertEqual(second, plain)
+
+    def test_a_retried_commit_makes_no_light_posts(self):
+        # the calendar is keyed by its posts' entries: a retried commit's (the same staged
+        # post, `pre-commit run` then `git commit`) comes from the cache without the pack's
+        # light posts being made; a new commit's calendar makes them and runs the rules
+        r = self.hook_repo()
+        light = "(host: calendar, light posts)"
+        first, reads, res = self.hook_run(r)
+        self.assertEqual(reads, 11, res.stderr)
+        self.assertNotIn(light, CollectRules.timing(res.stderr))  # none in the pack yet
+        r.write("posts/q8.md", post(QUOTES[0] + " Still true.", scheduled="2026-12-09"))
+        r.git("add", "posts/q8.md")
+        plain, _ = r.lint_json("--staged")
+        self.assertIn(("posts/q8.md", "quote-streak"), found(plain))
+        new, reads, res = self.hook_run(r)
+        rows = CollectRules.timing(res.stderr)
+        self.assertEqual((new, reads), (plain, 0), res.stderr)
+        self.assertEqual(rows.get(light), 1, res.stderr)
+        self.assertIn("quote-streak", rows)
+        retried, reads, res = self.hook_run(r)
+        rows = CollectRules.timing(res.stderr)
+        self.assertEqual((retried, reads), (plain, 0), res.stderr)
+        self.assertNotIn(light, rows, res.stderr)
+        self.assertNotIn("quote-streak", rows, res.stderr)
+
+    @staticmethod
+    def pack_checksum(payload):
+        """light_pack.c's checksum of a record's payload (four lanes, then a fold)."""
+        m = (1 << 64) - 1
+
+        def step(h, v):
+            h = ((h ^ v) * 0x9e3779b97f4a7c15) & m
+            return h ^ (h >> 29)
+
+        def word(f, v):
+            f[0] = step(f[0], v)
+            f[1] = ((f[1] ^ v) * 0xff51afd7ed558ccd) & m
+            f[1] ^= f[1] >> 32
+
+        lanes = [0x243f6a8885a308d3, 0x13198a2e03707344, 0xa4093822299f31d0,
+                 0x082efa98ec4e6c89]
+        for i in range(0, len(payload) + 1, 32):
+            block = payload[i:i + 32].ljust(32, b"\0")
+            for k in range(4):
+                lanes[k] = step(lanes[k], struct.unpack_from("<Q", block, 8 * k)[0])
+        fold = [0x452821e638d01377, 0xbe5466cf34e90c6c]
+        for v in lanes + [len(payload)]:
+            word(fold, v)
+        return (fold[0] ^ fold[1] ^ (fold[1] >> 32)) & 0xffffffff
+
+    def test_a_light_post_damaged_past_its_checksum_is_read_from_git_when_judged(self):
+        # a record whose checksum holds but whose light post cannot be made (its language's
+        # length spoiled, the checksum made anew): found by the key, and only when the
+        # calendar is judged does it turn out unusable - then that post is read from git
+        # and collected, with the same findings, and kept anew
+        r = self.hook_repo()
+        self.hook_run(r)
+        pack = os.path.join(r.path, ".git", "postlint", "cache", "light.pack")
+        with open(pack, "rb") as f:
+            data = bytearray(f.read())
+        count = struct.unpack_from("<Q", data, 24)[0]
+        payloads = 32 + 32 * count
+        spoiled = 0
+        for i in range(count):
+            at = 32 + 32 * i
+            off, length = struct.unpack_from("<II", data, at + 16)
+            start = payloads + off
+            # (the checksum here is the pack's: else the record would fail when found)
+            check = struct.unpack_from("<I", data, at + 28)[0]
+            self.assertEqual(self.pack_checksum(bytes(data[start:start + length])), check)
+            if length > 2 and data[start] == 1:  # a post rules see: flags, language, ...
+                data[start + 1] = 0x7f
+                struct.pack_into("<I", data, at + 28,
+                                 self.pack_checksum(bytes(data[start:start + length])))
+                spoiled += 1
+                break
+        self.assertEqual(spoiled, 1)
+        with open(pack, "wb") as f:
+            f.write(data)
+        # a new commit: the calendar is judged, the spoiled post read from git
+        r.write("posts/q8.md", post(QUOTES[0] + " Still true.", scheduled="2026-12-09"))
+        r.git("add", "posts/q8.md")
+        plain, _ = r.lint_json("--staged")
+        data, reads, res = self.hook_run(r)
+        self.assertEqual((data, reads), (plain, 1), res.stderr)
+        self.assertEqual(res.stderr.count("postlint:"), 0, res.stderr)
+        # kept anew: a second new commit reads nothing
+        r.write("posts/q8.md", post(QUOTES[0] + " Still.", scheduled="2026-12-09"))
+        r.git("add", "posts/q8.md")
+        plain, _ = r.lint_json("--staged")
+        data, reads, res = self.hook_run(r)
+        self.assertEqual((data, reads), (plain, 0), res.stderr)
 
     def test_an_entrys_collected_data_is_binary_and_collected_again_when_damaged(self):
         # an entry is JSON, a line break, and the data the rules across posts collected
