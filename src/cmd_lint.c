@@ -510,7 +510,7 @@ static bool load_deferred(struct lint_run *run)
 {
 	long long started = timing_now();
 	size_t ncontext = run->calendar->len;
-	bool any = false, *reread = NULL;
+	bool any = false, *skip = NULL; /* (for the git reads: all but the damaged ones) */
 	for (size_t k = 0; k < ncontext; k++) {
 		struct context_result *res = &run->context[k];
 		if (!res->deferred)
@@ -521,19 +521,19 @@ static bool load_deferred(struct lint_run *run)
 				     &res->post, &res->col))
 			continue;
 		res->from_pack = false;
-		if (!reread) {
-			reread = xcalloc(ncontext, sizeof(*reread));
+		if (!skip) {
+			skip = xcalloc(ncontext, sizeof(*skip));
 			for (size_t i = 0; i < ncontext; i++)
-				reread[i] = true; /* (as a skip list: all but the damaged) */
+				skip[i] = true;
 		}
-		reread[k] = false;
+		skip[k] = false;
 	}
-	if (reread) {
-		source_git_read_unread(run->calendar, reread);
+	if (skip) {
+		source_git_read_unread(run->calendar, skip);
 		for (size_t k = 0; k < ncontext; k++)
-			if (!reread[k])
+			if (!skip[k])
 				context_compute(run, run->s, k);
-		free(reread);
+		free(skip);
 	}
 	if (any)
 		timing_add("(host: calendar, light posts)", started);
