@@ -63,6 +63,10 @@ void source_list_release(struct source_list *list);
  * SOURCE_GIT). display NULL: derived from abs. */
 void source_list_add(struct source_list *list, const char *abs, const char *display,
 		     const struct config *c, char *data, size_t data_len);
+/* source_list_add taking ownership of abs and display too (both malloc'd, neither NULL):
+ * the hook's calendar lists 10,000 files, each path made for it. */
+void source_list_take(struct source_list *list, char *abs, char *display,
+		      const struct config *c, char *data, size_t data_len);
 /* Room for n more files without growing (a repository's calendar, sized by its index; at
  * most 262,144: the rest grow as they come). */
 void source_list_reserve(struct source_list *list, size_t n);

@@ -247,11 +247,17 @@ void source_list_reserve(struct source_list *list, size_t n)
 void source_list_add(struct source_list *list, const char *abs, const char *display,
 		     const struct config *c, char *data, size_t data_len)
 {
+	source_list_take(list, xstrdup(abs), display ? xstrdup(display) : source_display(abs), c,
+			 data, data_len);
+}
+
+void source_list_take(struct source_list *list, char *abs, char *display,
+		      const struct config *c, char *data, size_t data_len)
+{
 	xgrow((void **)&list->items, &list->cap, list->len + 1, sizeof(*list->items));
 	list->items[list->len++] = (struct source_file){
-		.abs_path = xstrdup(abs), .display = display ? xstrdup(display) : source_display(abs),
-		.config = c, .data = data, .data_len = data_len,
-		.origin = data ? SOURCE_GIT : SOURCE_DISK };
+		.abs_path = abs, .display = display, .config = c, .data = data,
+		.data_len = data_len, .origin = data ? SOURCE_GIT : SOURCE_DISK };
 	if (list->len * 2 > list->nslots) { /* at most half full */
 		size_t nslots = list->nslots ? list->nslots * 2 : 64;
 		while (list->len * 2 > nslots)

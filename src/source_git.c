@@ -488,6 +488,7 @@ struct calendar_walk {
 	struct buf memo_root;
 	bool memo_valid;
 	const struct config *memo_config;
+	struct buf path; /* the entry's path in the repository, made again for each */
 };
 
 /* Context comes from the projects being linted: a post of the tree counts only when the
@@ -516,10 +517,11 @@ static const struct config *project_of(const struct calendar_walk *w, const char
 static void calendar_add(struct calendar_walk *w, const char *root, const char *name,
 			 const git_oid *id)
 {
-	struct buf path = BUF_INIT;
-	buf_adds(&path, root);
-	buf_adds(&path, name);
-	char *abs = abs_of(w->r, path.ptr);
+	struct buf *path = &w->path;
+	buf_reset(path);
+	buf_adds(path, root);
+	buf_adds(path, name);
+	char *abs = abs_of(w->r, path->ptr);
 	if (source_list_find(w->files, abs) < 0 && source_list_find(w->calendar, abs) < 0) {
 		if (!w->memo_valid || strcmp(w->memo_root.ptr, root) != 0) {
 			buf_reset(&w->memo_root);
@@ -530,9 +532,9 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 		const struct config *c = w->memo_config;
 		if (c && config_wants(c, abs)) {
 			/* the bytes wait: with --cache, most context posts need only their id */
-			char *display = display_of(w->r, abs, path.ptr);
-			source_list_add(w->calendar, abs, display, c, NULL, 0);
-			free(display);
+			source_list_take(w->calendar, abs, display_of(w->r, abs, path->ptr), c, NULL,
+					 0);
+			abs = NULL; /* (the list's now) */
 			struct source_file *f = &w->calendar->items[w->calendar->len - 1];
 			f->origin = SOURCE_GIT;
 			f->unread = true;
@@ -542,7 +544,6 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 		}
 	}
 	free(abs);
-	buf_release(&path);
 }
 
 static int calendar_entry(const char *root, const git_tree_entry *e, void *payload)
@@ -574,6 +575,7 @@ static bool calendar_walk_init(struct calendar_walk *w)
 
 static void calendar_walk_release(struct calendar_walk *w)
 {
+	buf_release(&w->path);
 	buf_release(&w->memo_root);
 	free(w->projects);
 }
@@ -583,7 +585,8 @@ static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_s
 {
 	if (!tree)
 		return;
-	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL };
+	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
+				   BUF_INIT };
 	if (calendar_walk_init(&w))
 		git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
 	calendar_walk_release(&w);
@@ -601,7 +604,8 @@ static void calendar_of_index(struct git_repo *r, git_index *index,
 {
 	size_t n = git_index_entrycount(index);
 	source_list_reserve(calendar, n);
-	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL };
+	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
+				   BUF_INIT };
 	struct buf root = BUF_INIT;
 	bool wanted = calendar_walk_init(&w);
 	for (size_t i = 0; wanted && i < n; i++) {
