@@ -419,29 +419,30 @@ static void keep_light_posts(const struct lint_run *run)
 /* Before the run: the calendar's posts the cache's pack knows need no blob read and no
  * collect; the others are read from git now, on this thread (libgit2 stays on one). Without
  * rules across posts nothing is read. */
-static void prepare_calendar(const struct lint_run *run, struct source_list *calendar)
+static void prepare_calendar(const struct lint_run *run)
 {
 	if (!run->set)
 		return;
 	long long started = timing_now();
-	for (size_t k = 0; run->cache && k < calendar->len; k++) {
+	struct source_list *calendar = run->calendar;
+	/* with --cache, each context post's entry key (the calendar key's part, and the pack's
+	 * key), and the pack asked for the posts it holds */
+	bool keys = run->cache && run->collect_pass;
+	bool *skip = keys && !session_has_set_rules_of(run->s, SET_RULES_WITHOUT_COLLECT)
+			     ? xcalloc(calendar->len + 1, sizeof(bool))
+			     : NULL;
+	for (size_t k = 0; keys && k < calendar->len; k++) {
+		const struct source_file *f = &calendar->items[k];
 		struct context_result *res = &run->context[k];
-		res->keyed = calendar->items[k].blob_id[0] != '\0';
+		res->keyed = f->blob_id[0] != '\0';
 		if (res->keyed)
-			cache_post_key(run->cache, &calendar->items[k], res->key);
-	}
-	bool *skip = NULL;
-	if (run->cache && run->collect_pass &&
-	    !session_has_set_rules_of(run->s, SET_RULES_WITHOUT_COLLECT)) {
-		skip = xcalloc(calendar->len + 1, sizeof(*skip));
-		for (size_t k = 0; k < calendar->len; k++) {
-			const struct source_file *f = &calendar->items[k];
-			struct context_result *res = &run->context[k];
-			if (!f->config || is_bad(run->bad, f->config))
-				skip[k] = true;
-			else if (res->keyed && cache_light_peek(run->cache, res->key, &res->deferred))
-				skip[k] = res->from_pack = true;
-		}
+			cache_post_key(run->cache, f, res->key);
+		if (!skip)
+			continue;
+		if (!f->config || is_bad(run->bad, f->config))
+			skip[k] = true;
+		else if (res->keyed && cache_light_peek(run->cache, res->key, &res->deferred))
+			skip[k] = res->from_pack = true;
 	}
 	source_git_read_unread(calendar, skip);
 	free(skip);
@@ -757,7 +758,7 @@ int cmd_lint(const struct cli *cli)
 				xcalloc(calendar.len ? calendar.len : 1,
 					sizeof(struct context_result)),
 				1, { 0 }, NULL, NULL };
-	prepare_calendar(&run, &calendar);
+	prepare_calendar(&run);
 	if (cli->fix_mode != FIX_DIFF)
 		fmt->begin(&ctx);
 	/* the context posts the cache's pack answered are items with nothing to do: counted,
