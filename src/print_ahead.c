@@ -21,6 +21,10 @@ struct print_ahead {
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
 	atomic_bool helper_waits;
+	/* the delivery the waiting helper is to be woken at: half a window past the one it
+	 * needs, so that the main thread wakes it once per half window, not once per item
+	 * (a futex wake per file was most of the main thread's cost of writing one out) */
+	atomic_size_t wake_at;
 };
 
 /* As jobs.c's workers: the same stack on every C library (musl's default is 128 KB). */
@@ -41,13 +45,16 @@ static void *helper_main(void *arg)
 			return NULL;
 		/* not further ahead than the window: asleep until delivery moves on (a wait of
 		 * this thread only: the main thread never waits for a claimed item but this
-		 * one, and it delivers the items before it meanwhile). helper_waits is set
-		 * before the window is looked at again, and the main thread moves delivering
-		 * before it looks at helper_waits: one of the two sees the other's change */
+		 * one, and it delivers the items before it meanwhile). Once asleep, it sleeps
+		 * until half a window is free. wake_at and helper_waits are set before the
+		 * delivery is looked at again, and the main thread moves delivering before it
+		 * looks at them: one of the two sees the other's change */
 		if (k >= atomic_load(&pa->delivering) + pa->window) {
+			size_t wake_at = k + 1 - pa->window + pa->window / 2;
 			pthread_mutex_lock(&pa->lock);
+			atomic_store(&pa->wake_at, wake_at);
 			atomic_store(&pa->helper_waits, true);
-			while (k >= atomic_load(&pa->delivering) + pa->window)
+			while (atomic_load(&pa->delivering) < wake_at)
 				pthread_cond_wait(&pa->moved, &pa->lock);
 			atomic_store(&pa->helper_waits, false);
 			pthread_mutex_unlock(&pa->lock);
@@ -72,6 +79,7 @@ struct print_ahead *print_ahead_start(size_t n, size_t window,
 	pthread_mutex_init(&pa->lock, NULL);
 	pthread_cond_init(&pa->moved, NULL);
 	atomic_init(&pa->helper_waits, false);
+	atomic_init(&pa->wake_at, 0);
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, HELPER_STACK);
@@ -87,11 +95,11 @@ struct print_ahead *print_ahead_start(size_t n, size_t window,
 	return pa;
 }
 
-/* Moves delivery on to item i, waking the helper if it waits for that. */
+/* Moves delivery on to item i, waking the helper if it waits for that far. */
 static void deliver_from(struct print_ahead *pa, size_t i)
 {
 	atomic_store(&pa->delivering, i);
-	if (atomic_load(&pa->helper_waits)) {
+	if (atomic_load(&pa->helper_waits) && i >= atomic_load(&pa->wake_at)) {
 		pthread_mutex_lock(&pa->lock);
 		pthread_cond_signal(&pa->moved);
 		pthread_mutex_unlock(&pa->lock);
