@@ -154,7 +154,7 @@ timed() {  # timed SCRIPT LOG: one run under GNU time, appended to LOG (%I: 512-
 warm_script() {  # warm_script SIZE: the script that reads corpus-SIZE into the page cache
   local script=$results/cmd/warm-$1.sh
   printf 'cd %q || exit 0\n%s\n' "$work/corpus-$1" \
-    "find . -maxdepth 1 -name '*.md' -print0 | xargs -0 -r cat > /dev/null; cat .git/index .git/HEAD .git/config .git/objects/pack/* .git/postlint/* > /dev/null 2>&1; exit 0" \
+    "find . -maxdepth 1 -name '*.md' -print0 | xargs -0 -r cat > /dev/null; cat .git/index .git/HEAD .git/config .git/objects/pack/* > /dev/null 2>&1; find .git/postlint -type f -print0 2>/dev/null | xargs -0 -r cat > /dev/null; exit 0" \
     > "$script"
   printf '%s' "$script"
 }
