@@ -354,6 +354,32 @@ int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *co
 	return r.ok ? 0 : -1;
 }
 
+int value_bin_map_value(const unsigned char *bytes, size_t len, const char *key,
+			const unsigned char **value, size_t *value_len)
+{
+	struct bin_reader r = { bytes, bytes + len, true };
+	unsigned char tag;
+	int line, column;
+	if (!get_header(&r, 0, &tag, &line, &column) || tag != TAG_MAP)
+		return -1;
+	size_t key_len = strlen(key), n = get_count(&r);
+	for (size_t i = 0; i < n && r.ok; i++) {
+		size_t klen;
+		const char *name = value_bin_get_bytes(&r, &klen);
+		if (!name)
+			return -1;
+		const unsigned char *start = r.p;
+		if (!skip_value(&r, 1, NULL))
+			return -1;
+		if (klen == key_len && memcmp(name, key, klen) == 0) {
+			*value = start;
+			*value_len = (size_t)(r.p - start);
+			return 1;
+		}
+	}
+	return r.ok ? 0 : -1;
+}
+
 struct block {
 	char *at; /* the next free byte */
 };

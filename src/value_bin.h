@@ -53,6 +53,12 @@ bool value_bin_is_map(const unsigned char *bytes, size_t len);
  * else 0. */
 int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *const *keys,
 			  size_t nkeys, int *found, const char **s, size_t *slen);
+/* Where the map that bytes hold keeps key's value: *value and *value_len (within bytes) are
+ * that value in the same binary form, a value of its own (value_bin_get and api_push_bin
+ * read it), and 1 is returned; 0 when the key is missing, -1 when bytes hold no map or are
+ * damaged before the key. The first entry of a key counts. */
+int value_bin_map_value(const unsigned char *bytes, size_t len, const char *key,
+			const unsigned char **value, size_t *value_len);
 /* Steps over the next value, checking it as value_bin_get would, without building it:
  * false (r->ok false) exactly when value_bin_get would fail on the same bytes. */
 bool value_bin_skip(struct bin_reader *r);

@@ -969,13 +969,51 @@ static bool collected_fields(const unsigned char *bin, size_t len, const struct 
 	return !v || v->type == VALUE_STRING || v->type == VALUE_NIL;
 }
 
-/* lint.nearest_posts(posts, threshold, set_key, group_key): lint.nearest over the posts'
- * collected data, items[i] = { set = c[set_key], group = c[group_key], name = post.path,
- * want = post.linted } where c = post.collected (no item where it is nil). The host's light
- * posts are read in C, from the data as the host keeps it (the cache's pack, or the binary
- * form the per-post pass left): a calendar's sets are never copied into Lua strings nor
- * its items made as tables, which took cross-post-duplicate's check_set longer than the
- * search and held 1 KB of Lua memory per post. Other tables are read through their fields. */
+/* At most this many fields of a post's collected data are carried into its match. */
+#define CARRY_MAX 8
+
+/* Copies the carried fields of post i's collected data (keys) into its match, the table on
+ * top: read where the host keeps them for a light post (one value each, not the whole
+ * data: its set is thousands of bytes), through Lua for another table. */
+static void carry_fields(lua_State *L, size_t i, const char *const *keys, size_t nkeys)
+{
+	lua_rawgeti(L, 1, (lua_Integer)i + 1);
+	const struct post_view *view = api_test_post_view(L, -1);
+	if (view && view->light) {
+		lua_pop(L, 1);
+		const unsigned char *bin, *value;
+		size_t len, value_len;
+		const struct value *tree;
+		api_post_collected(L, view, &bin, &len, &tree);
+		for (size_t k = 0; k < nkeys; k++) {
+			if (bin && value_bin_map_value(bin, len, keys[k], &value, &value_len) == 1)
+				api_push_bin(L, value, value_len);
+			else if (!bin && tree && tree->type == VALUE_MAP)
+				api_push_value(L, value_map_get(tree, keys[k]));
+			else
+				lua_pushnil(L);
+			lua_setfield(L, -2, keys[k]);
+		}
+		return;
+	}
+	lua_getfield(L, -1, "collected"); /* a table: it made the item */
+	for (size_t k = 0; k < nkeys; k++) {
+		lua_getfield(L, -1, keys[k]);
+		lua_setfield(L, -4, keys[k]);
+	}
+	lua_pop(L, 2);
+}
+
+/* lint.nearest_posts(posts, threshold, set_key, group_key [, carry]): lint.nearest over the
+ * posts' collected data, items[i] = { set = c[set_key], group = c[group_key], name =
+ * post.path, want = post.linted } where c = post.collected (no item where it is nil). The
+ * host's light posts are read in C, from the data as the host keeps it (the cache's pack,
+ * or the binary form the per-post pass left): a calendar's sets are never copied into Lua
+ * strings nor its items made as tables, which took cross-post-duplicate's check_set longer
+ * than the search and held 1 KB of Lua memory per post. Other tables are read through
+ * their fields. carry, a list of keys, copies those fields of each matched post's own c
+ * into its match: reading post.collected to report on the post decoded all of c, its set
+ * too (at 100,000 posts, a sixth of cross-post-duplicate's time). */
 static int f_nearest_posts(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
@@ -983,11 +1021,27 @@ static int f_nearest_posts(lua_State *L)
 	luaL_argcheck(L, t > 0 && t <= 1, 2, "the threshold must be above 0 and at most 1");
 	const char *set_key = luaL_checkstring(L, 3);
 	const char *group_key = luaL_checkstring(L, 4);
-	lua_settop(L, 4);
+	const char *carry[CARRY_MAX];
+	size_t ncarry = 0;
+	if (!lua_isnoneornil(L, 5)) {
+		luaL_checktype(L, 5, LUA_TTABLE);
+		size_t count = (size_t)lua_rawlen(L, 5);
+		luaL_argcheck(L, count <= CARRY_MAX, 5, "at most 8 fields are carried");
+		for (size_t k = 0; k < count; k++) {
+			if (lua_rawgeti(L, 5, (lua_Integer)k + 1) != LUA_TSTRING)
+				luaL_argerror(L, 5, "the fields to carry are a list of strings");
+			const char *key = lua_tostring(L, -1);
+			lua_pop(L, 1); /* (the string stays in the list, on the stack) */
+			if (strcmp(key, "index") == 0 || strcmp(key, "similarity") == 0)
+				luaL_argerror(L, 5, "a match has its own 'index' and 'similarity'");
+			carry[ncarry++] = key;
+		}
+	}
+	lua_settop(L, 5);
 	size_t n = (size_t)lua_rawlen(L, 1);
-	lua_createtable(L, 0, 0); /* 5: the strings read through Lua (kept_string) */
+	lua_createtable(L, 0, 0); /* 6: the strings read through Lua (kept_string) */
 	lua_Integer kept = 0;
-	struct scratch *pad = scratch_open(L); /* 6 */
+	struct scratch *pad = scratch_open(L); /* 7 */
 	struct item *items = take(pad, n, sizeof(*items));
 	size_t total = 0, wanted = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1014,30 +1068,30 @@ static int f_nearest_posts(lua_State *L)
 			it->want = view->linted;
 		} else {
 			if (lua_type(L, -1) != LUA_TTABLE) {
-				lua_settop(L, 6);
+				lua_settop(L, 7);
 				continue;
 			}
 			lua_getfield(L, -1, "collected");
 			if (!lua_toboolean(L, -1)) { /* nil or false: no item */
-				lua_settop(L, 6);
+				lua_settop(L, 7);
 				continue;
 			}
 			if (!lua_istable(L, -1))
 				luaL_error(L, "lint.nearest_posts: post %d: collected data is no table",
 					   (int)i + 1);
 			if (lua_getfield(L, -1, set_key) == LUA_TSTRING)
-				set = kept_string(L, 5, &kept, &set_len);
+				set = kept_string(L, 6, &kept, &set_len);
 			int group_type = lua_getfield(L, -2, group_key);
 			group_ok = group_type == LUA_TNIL || group_type == LUA_TSTRING;
 			if (group_type == LUA_TSTRING)
-				group = kept_string(L, 5, &kept, &group_len);
+				group = kept_string(L, 6, &kept, &group_len);
 			lua_getfield(L, -4, "path");
 			size_t name_len;
 			it->name = lua_type(L, -1) == LUA_TSTRING
-					   ? kept_string(L, 5, &kept, &name_len) : "";
+					   ? kept_string(L, 6, &kept, &name_len) : "";
 			lua_getfield(L, -5, "linted");
 			it->want = lua_isnil(L, -1) || lua_toboolean(L, -1);
-			lua_settop(L, 6);
+			lua_settop(L, 7);
 		}
 		if (!set)
 			luaL_error(L, "lint.nearest_posts: post %d: collected data needs '%s' (from "
@@ -1057,6 +1111,11 @@ static int f_nearest_posts(lua_State *L)
 		total += it->len;
 	}
 	search(L, pad, items, n, total, wanted, t);
+	for (size_t i = 0; ncarry > 0 && i < n; i++) {
+		if (lua_rawgeti(L, -1, (lua_Integer)i + 1) == LUA_TTABLE)
+			carry_fields(L, i, carry, ncarry);
+		lua_pop(L, 1);
+	}
 	return 1;
 }
 

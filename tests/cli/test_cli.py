@@ -972,6 +972,22 @@ class GoldenRules(Case):
         v = data["diagnostics"][1]
         self.assertEqual(v["suggestions"][0]["edits"][0]["text"], "replies")
 
+    def test_a_cross_post_is_reported_where_its_text_starts(self):
+        # the finding's place comes with the match (lint.nearest_posts carries the post's
+        # collected `first` and `last`); without it, ctx:report would fall back to the body's
+        # first line, here a blank one
+        body = "\n\n   " + GOOD.split("---\n")[2]
+        for platform in ("x", "linkedin"):
+            self.write(platform + ".md", "---\nplatform: %s\ngoal: replies\n---\n%s"
+                       % (platform, body))
+        for args in ((".",), ("--jobs", "1", "x.md", "linkedin.md")):
+            with self.subTest(args=args):
+                data, _ = self.lint_json(*args)
+                got = sorted((d["path"], d["line"], d["column"], d["end_line"], d["end_column"])
+                             for d in data["diagnostics"] if d["rule"] == "cross-post-duplicate")
+                end = 4 + len(GOOD.split("---\n")[2].split("\n")[0])
+                self.assertEqual(got, [("linkedin.md", 7, 4, 7, end), ("x.md", 7, 4, 7, end)])
+
     def test_language_without_word_lists_stays_silent(self):
         self.write("fr.md", "---\ngoal: conversation\nlang: fr\n---\nJe suis allée au marché.\n")
         data, _ = self.lint_json("fr.md", code=0)

@@ -95,22 +95,29 @@ for c = 1, corpora do
   -- lint.nearest_posts on the same items as posts with collected data: odd corpora with the
   -- sets under other keys, false items as posts without collected data
   local set_key, group_key = c % 2 == 1 and "s" or "shingles", c % 2 == 1 and "g" or "platforms"
+  -- (every third corpus, each post's own `first` and `last` carried into its match)
   local posts = {}
   for i, it in ipairs(items) do
     posts[i] = { path = it and it.name, linted = it and it.want,
-                 collected = it and { [set_key] = it.set, [group_key] = it.group } or nil }
+                 collected = it and { [set_key] = it.set, [group_key] = it.group,
+                                      first = i * 3, last = "end " .. i } or nil }
   end
-  local got_posts = lint.nearest_posts(posts, threshold, set_key, group_key)
+  local carry = c % 3 == 0 and { "last", "first" } or nil
+  local got_posts = lint.nearest_posts(posts, threshold, set_key, group_key, carry)
   for i = 1, #items do
     cases = cases + 1
     local g, p = got[i], got_posts[i]
+    local carried = p == nil or (carry and p.first == i * 3 and p.last == "end " .. i)
+      or (not carry and p.first == nil and p.last == nil)
     if (g == nil) ~= (p == nil) or (g and (g.index ~= p.index or g.similarity ~= p.similarity))
+      or not carried
     then
       failures = failures + 1
       if failures <= 10 then
-        print(string.format("# corpus %d item %d: lint.nearest %s, lint.nearest_posts %s", c,
-          i, g and (g.index .. "@" .. g.similarity) or "none",
-          p and (p.index .. "@" .. p.similarity) or "none"))
+        print(string.format("# corpus %d item %d: lint.nearest %s, lint.nearest_posts %s%s",
+          c, i, g and (g.index .. "@" .. g.similarity) or "none",
+          p and (p.index .. "@" .. p.similarity) or "none",
+          carried and "" or " (its carried fields wrong)"))
       end
     end
   end
@@ -179,6 +186,22 @@ do
             w and (w.index .. "@" .. w.similarity) or "none"))
         end
       end
+    end
+  end
+end
+
+-- A match has its own index and similarity: carrying fields of those names is an error, as
+-- is a list of anything but strings, or of more than 8.
+do
+  local posts = { { path = "a.md", linted = true, collected = { s = string.rep("\1", 8) } } }
+  for _, carry in ipairs({ { "index" }, { "similarity" }, { 1 }, { "a", "b", "c", "d", "e",
+                           "f", "g", "h", "i" } }) do
+    cases = cases + 1
+    local ok, err = pcall(lint.nearest_posts, posts, 0.5, "s", "g", carry)
+    if ok or not tostring(err):find("bad argument #5", 1, true) then
+      failures = failures + 1
+      print(string.format("# carrying %s: %s", table.concat(carry, ","),
+        ok and "no error" or tostring(err)))
     end
   end
 end
