@@ -129,6 +129,12 @@ void source_git_close(struct git_repo *repo);
 /* Its work tree root (absolute, no trailing slash), or NULL for a bare repository. */
 const char *source_git_workdir(const struct git_repo *repo);
 bool source_git_ignored(struct git_repo *repo, const char *abs_path);
+/* Whether the walk should ask about a file that no .gitignore of the work tree covers
+ * (none from its root down to the file's folder): true when ignore rules come from
+ * elsewhere (the repository's info/exclude, the excludes file) - without them git ignores
+ * no such file, and the walk need not ask, nor read the index to ask - and when the index
+ * is small enough that reading it costs less than looking for them. */
+bool source_git_ask_elsewhere(struct git_repo *repo);
 /* The repository's git folder (absolute, no trailing slash). */
 const char *source_git_dir(const struct git_repo *repo);
 /* Git's blob id of bytes, as 40 hex digits and a NUL. */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "git_dl.h"
@@ -23,6 +24,7 @@ struct git_repo {
 	char *gitdir;  /* absolute, no trailing slash */
 	git_index *tracked;  /* the index, once the walk asks whether a file is ignored */
 	bool tracked_loaded; /* tried (tracked stays NULL when it cannot be read) */
+	int ask_elsewhere;   /* source_git_ask_elsewhere: -1 not worked out yet, else 0 or 1 */
 };
 
 /* libgit2 is loaded (git_dl.c) and initialised at the first git call, on the main thread.
@@ -95,6 +97,7 @@ static struct git_repo *wrap(git_repository *repo)
 	if (wd)
 		r->workdir = without_slash(wd);
 	r->gitdir = without_slash(git_repository_path(repo));
+	r->ask_elsewhere = -1;
 	return r;
 }
 
@@ -145,6 +148,81 @@ static bool is_tracked(struct git_repo *r, const char *rel)
 			r->tracked = NULL;
 	}
 	return r->tracked && git_index_get_bypath(r->tracked, rel, 0) != NULL;
+}
+
+/* Whether the file at path holds an ignore rule: a line that is neither blank nor a
+ * comment. A file that is there but cannot be read counts as one (the careful answer). */
+static bool file_has_rules(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return access(path, F_OK) == 0;
+	char line[512];
+	bool rules = false;
+	while (!rules && fgets(line, sizeof(line), f)) {
+		const char *c = line + strspn(line, " \t\r\n");
+		rules = *c != '\0' && *c != '#';
+	}
+	fclose(f);
+	return rules;
+}
+
+static bool joined_has_rules(const char *dir, const char *rel)
+{
+	if (!dir || !*dir)
+		return false;
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/%s", dir, rel);
+	bool rules = file_has_rules(path.ptr);
+	buf_release(&path);
+	return rules;
+}
+
+/* Whether ignore rules come from outside the work tree's .gitignore files: the
+ * repository's info/exclude, or the excludes file (core.excludesFile, else git's default
+ * under $XDG_CONFIG_HOME or ~/.config; both defaults are looked at). A linked worktree
+ * (its info/ is the main repository's) counts as having them. */
+static bool rules_elsewhere(struct git_repo *r)
+{
+	struct stat st;
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/commondir", r->gitdir);
+	bool rules = stat(path.ptr, &st) == 0 || joined_has_rules(r->gitdir, "info/exclude");
+	buf_release(&path);
+	git_config *cfg = NULL;
+	if (!rules && git_repository_config_snapshot(&cfg, r->repo) == 0) {
+		git_buf file = { 0 };
+		if (git_config_get_path(&file, cfg, "core.excludesfile") == 0)
+			rules = file_has_rules(file.ptr);
+		git_buf_dispose(&file);
+		git_config_free(cfg);
+	}
+	if (!rules)
+		rules = joined_has_rules(getenv("XDG_CONFIG_HOME"), "git/ignore") ||
+			joined_has_rules(getenv("HOME"), ".config/git/ignore");
+	return rules;
+}
+
+/* Below this size the index is read rather than the rules looked for: the configuration's
+ * snapshot alone is some 50,000 instructions (1% of a one-post lint), reading a small
+ * index less. 16 KB is about 150 entries. */
+#define SMALL_INDEX (16u << 10)
+
+bool source_git_ask_elsewhere(struct git_repo *r)
+{
+	if (r->ask_elsewhere < 0) {
+		const char *file = getenv("GIT_INDEX_FILE");
+		struct buf index = BUF_INIT;
+		if (file && *file)
+			buf_addf(&index, "%s", file);
+		else
+			buf_addf(&index, "%s/index", r->gitdir);
+		struct stat st;
+		bool small = stat(index.ptr, &st) != 0 || st.st_size < (off_t)SMALL_INDEX;
+		buf_release(&index);
+		r->ask_elsewhere = small || rules_elsewhere(r);
+	}
+	return r->ask_elsewhere == 1;
 }
 
 /* git's rule: .gitignore applies to the files git does not track; a tracked file is never

@@ -1118,6 +1118,56 @@ class Git(Case):
         self.assertEqual(self.linted(os.path.join(self.dir, "posts", "deep")),
                          ["../a.md", "../ünïcode name with spaces.md"])
 
+    def test_every_source_of_ignore_rules_is_honoured(self):
+        # without any rule postlint does not ask git (nor read the index): each source of
+        # rules must make it ask again - info/exclude, core.excludesFile, git's default
+        # excludes file, a .gitignore above the folder walked or in a folder below it - and
+        # git ignores what is under .git whatever the rules
+        home, xdg = os.path.join(self.dir, "home"), os.path.join(self.dir, "xdg")
+        cases = {
+            "info/exclude": lambda: self.write(".git/info/exclude", "# comment\n\nb.md\n"),
+            "core.excludesFile": lambda: (
+                self.write("rules.txt", "b.md\n"),
+                self.git("config", "core.excludesFile", os.path.join(self.dir, "rules.txt"))),
+            "$XDG_CONFIG_HOME/git/ignore": lambda: self.write("xdg/git/ignore", "b.md\n"),
+            "~/.config/git/ignore": lambda: self.write("home/.config/git/ignore", "b.md\n"),
+            ".gitignore above": lambda: self.write(".gitignore", "posts/b.md\n"),
+            ".gitignore below": lambda: self.write("posts/.gitignore", "b.md\n"),
+        }
+        for name, add_rule in cases.items():
+            with self.subTest(source=name):
+                shutil.rmtree(self.dir)
+                os.makedirs(self.dir)
+                self.git("init", "-q")
+                for post in ("posts/a.md", "posts/b.md", "other/b.md"):
+                    self.write(post, self.POST)
+                # an index past 16 KB: postlint reads a smaller one rather than look for
+                # rules elsewhere
+                for i in range(300):
+                    self.write("assets/file-%03d.txt" % i, "x\n")
+                self.git("add", "assets")
+                # (git reads ~/.config/git/ignore only where XDG_CONFIG_HOME is not set)
+                env = {k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}
+                env["HOME"] = home
+                if not name.startswith("~"):
+                    env["XDG_CONFIG_HOME"] = xdg
+                lint = lambda: subprocess.run([POSTLINT, "--format", "json", "posts"],
+                                              cwd=self.dir, env=env, capture_output=True,
+                                              text=True, timeout=60)
+                r = lint()
+                self.assertEqual(sorted(json.loads(r.stdout)["files"]),
+                                 ["posts/a.md", "posts/b.md"], r.stderr)
+                add_rule()
+                r = lint()
+                self.assertEqual(sorted(json.loads(r.stdout)["files"]), ["posts/a.md"],
+                                 r.stderr)
+        shutil.rmtree(self.dir)
+        os.makedirs(self.dir)
+        self.git("init", "-q")
+        self.write(".git/drafts/a.md", self.POST)
+        r = run(["--format", "json", ".git/drafts"], self.dir)
+        self.assertEqual(json.loads(r.stdout)["files"], [], r.stderr)
+
     def test_a_tracked_post_is_linted_even_where_gitignore_matches_it(self):
         # git's rule: ignore patterns apply to untracked files only
         self.repo_with("*.tmp.md\n", ["posts/kept.tmp.md", "posts/scratch.tmp.md", "posts/a.md"])
