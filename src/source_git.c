@@ -150,8 +150,10 @@ static bool is_tracked(struct git_repo *r, const char *rel)
 	return r->tracked && git_index_get_bypath(r->tracked, rel, 0) != NULL;
 }
 
-/* Whether the file at path holds an ignore rule: a line that is neither blank nor a
- * comment. A file that is there but cannot be read counts as one (the careful answer). */
+/* Whether the file at path holds an ignore rule: a line that is neither a comment ('#'
+ * first) nor blank (spaces only: git trims trailing spaces, while a leading space or a tab
+ * is part of a pattern). The careful answer where unsure: a file that is there but cannot be
+ * read, or a line too long to look at whole, counts as a rule. */
 static bool file_has_rules(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -160,8 +162,9 @@ static bool file_has_rules(const char *path)
 	char line[512];
 	bool rules = false;
 	while (!rules && fgets(line, sizeof(line), f)) {
-		const char *c = line + strspn(line, " \t\r\n");
-		rules = *c != '\0' && *c != '#';
+		size_t len = strlen(line);
+		bool whole = (len > 0 && line[len - 1] == '\n') || feof(f);
+		rules = !whole || (line[0] != '#' && line[strspn(line, " \r\n")] != '\0');
 	}
 	fclose(f);
 	return rules;
@@ -190,10 +193,12 @@ static bool rules_elsewhere(struct git_repo *r)
 	bool rules = stat(path.ptr, &st) == 0 || joined_has_rules(r->gitdir, "info/exclude");
 	buf_release(&path);
 	git_config *cfg = NULL;
-	if (!rules && git_repository_config_snapshot(&cfg, r->repo) == 0) {
+	if (!rules && git_repository_config_snapshot(&cfg, r->repo) != 0) {
+		rules = true; /* (a configuration that cannot be read: git's answer is unknown) */
+	} else if (!rules) {
 		git_buf file = { 0 };
-		if (git_config_get_path(&file, cfg, "core.excludesfile") == 0)
-			rules = file_has_rules(file.ptr);
+		int found = git_config_get_path(&file, cfg, "core.excludesfile");
+		rules = found == 0 ? file_has_rules(file.ptr) : found != GIT_ENOTFOUND;
 		git_buf_dispose(&file);
 		git_config_free(cfg);
 	}
