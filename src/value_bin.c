@@ -287,21 +287,20 @@ bool value_bin_is_map(const unsigned char *bytes, size_t len)
 	return get_header(&r, 0, &tag, &line, &column) && tag == TAG_MAP;
 }
 
-int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *const *keys,
-			  size_t nkeys, int *found, const char **s, size_t *slen)
+int value_bin_map_values(const unsigned char *bytes, size_t len, const char *const *keys,
+			 size_t nkeys, const unsigned char **values, size_t *value_lens)
 {
 	struct bin_reader r = { bytes, bytes + len, true };
 	unsigned char tag;
 	int line, column;
 	if (!get_header(&r, 0, &tag, &line, &column) || tag != TAG_MAP)
 		return -1;
-	size_t key_len[8];
-	bool done[8];
-	if (nkeys > sizeof(key_len) / sizeof(*key_len))
+	size_t key_len[VALUE_BIN_MAX_KEYS];
+	if (nkeys > VALUE_BIN_MAX_KEYS)
 		return -1;
 	for (size_t k = 0; k < nkeys; k++) {
-		found[k] = 0;
-		done[k] = false;
+		values[k] = NULL;
+		value_lens[k] = 0;
 		key_len[k] = strlen(keys[k]);
 	}
 	size_t n = get_count(&r), left = nkeys;
@@ -312,72 +311,44 @@ int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *co
 		const char *name = value_bin_get_bytes(&r, &klen);
 		if (!name)
 			return -1;
-		unsigned wanted = 0;
-		for (size_t k = 0; k < nkeys; k++)
-			if (!done[k] && klen == key_len[k] && memcmp(name, keys[k], klen) == 0)
-				wanted |= 1u << k;
 		const unsigned char *value = r.p;
-		if (!wanted) {
-			if (!skip_value(&r, 1, NULL))
-				return -1;
-			continue;
-		}
-		if (!get_header(&r, 1, &tag, &line, &column))
+		if (!skip_value(&r, 1, NULL))
 			return -1;
-		const char *str = NULL;
-		size_t str_len = 0;
-		int answer;
-		if (tag == TAG_STRING) {
-			str = value_bin_get_bytes(&r, &str_len);
-			if (!str)
-				return -1;
-			answer = 1;
-		} else {
-			/* nil: as missing; any other value: no string. Stepped over whole. */
-			answer = tag == TAG_NIL ? 0 : -1;
-			r.p = value;
-			if (!skip_value(&r, 1, NULL))
-				return -1;
-		}
 		for (size_t k = 0; k < nkeys; k++) {
-			if (!(wanted & (1u << k)))
+			if (values[k] || klen != key_len[k] || memcmp(name, keys[k], klen) != 0)
 				continue;
-			done[k] = true;
+			values[k] = value;
+			value_lens[k] = (size_t)(r.p - value);
 			left--;
-			found[k] = answer;
-			if (answer == 1) {
-				s[k] = str;
-				slen[k] = str_len;
-			}
 		}
 	}
 	return r.ok ? 0 : -1;
 }
 
-int value_bin_map_value(const unsigned char *bytes, size_t len, const char *key,
-			const unsigned char **value, size_t *value_len)
+int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *const *keys,
+			  size_t nkeys, int *found, const char **s, size_t *slen)
 {
-	struct bin_reader r = { bytes, bytes + len, true };
-	unsigned char tag;
-	int line, column;
-	if (!get_header(&r, 0, &tag, &line, &column) || tag != TAG_MAP)
+	const unsigned char *values[VALUE_BIN_MAX_KEYS];
+	size_t lens[VALUE_BIN_MAX_KEYS];
+	if (value_bin_map_values(bytes, len, keys, nkeys, values, lens) != 0)
 		return -1;
-	size_t key_len = strlen(key), n = get_count(&r);
-	for (size_t i = 0; i < n && r.ok; i++) {
-		size_t klen;
-		const char *name = value_bin_get_bytes(&r, &klen);
-		if (!name)
-			return -1;
-		const unsigned char *start = r.p;
-		if (!skip_value(&r, 1, NULL))
-			return -1;
-		if (klen == key_len && memcmp(name, key, klen) == 0) {
-			*value = start;
-			*value_len = (size_t)(r.p - start);
-			return 1;
+	for (size_t k = 0; k < nkeys; k++) {
+		found[k] = 0;
+		if (!values[k])
+			continue;
+		/* (checked whole by value_bin_map_values) */
+		struct bin_reader r = { values[k], values[k] + lens[k], true };
+		unsigned char tag = TAG_NIL;
+		int line, column;
+		get_header(&r, 1, &tag, &line, &column);
+		if (tag == TAG_STRING) {
+			s[k] = value_bin_get_bytes(&r, &slen[k]);
+			found[k] = 1;
+		} else {
+			found[k] = tag == TAG_NIL ? 0 : -1; /* nil: as missing */
 		}
 	}
-	return r.ok ? 0 : -1;
+	return 0;
 }
 
 struct block {

@@ -45,20 +45,21 @@ struct value *value_in_one_block(struct value *v);
 bool value_bin_truthy(const unsigned char *bytes, size_t len);
 /* Whether bytes hold a map (its header; value_bin_skip checks the rest). */
 bool value_bin_is_map(const unsigned char *bytes, size_t len);
-/* The strings under keys in the map that bytes hold (one value as value_bin_put wrote it),
- * in one pass and without reading the rest into a tree. For each key, found[i] is 1 with
- * s[i] and slen[i] (pointing into bytes), 0 when the key is missing or nil, -1 when its value
- * is no string; the first entry of a key counts. Returns -1 when the value is no map, nkeys
- * is over 8, or the bytes are damaged before all keys were found (found[] is then unset),
- * else 0. */
+/* At most this many keys are looked up in one pass. */
+#define VALUE_BIN_MAX_KEYS 8
+/* Where the map that bytes hold keeps the values of keys, in one pass: values[i] and
+ * value_lens[i] (within bytes) hold key i's value in the same binary form, a value of its own
+ * (value_bin_get and api_push_bin read it), or NULL when the key is missing; the first entry
+ * of a key counts, and a key asked twice is answered twice. Returns -1 when the value is no
+ * map, nkeys is over VALUE_BIN_MAX_KEYS, or the bytes are damaged before all keys were found
+ * (values[] is then unset), else 0. */
+int value_bin_map_values(const unsigned char *bytes, size_t len, const char *const *keys,
+			 size_t nkeys, const unsigned char **values, size_t *value_lens);
+/* The strings under keys, as value_bin_map_values finds them: found[i] is 1 with s[i] and
+ * slen[i] (pointing into bytes), 0 when the key is missing or nil, -1 when its value is no
+ * string; the return value and found[] on failure as value_bin_map_values's. */
 int value_bin_map_strings(const unsigned char *bytes, size_t len, const char *const *keys,
 			  size_t nkeys, int *found, const char **s, size_t *slen);
-/* Where the map that bytes hold keeps key's value: *value and *value_len (within bytes) are
- * that value in the same binary form, a value of its own (value_bin_get and api_push_bin
- * read it), and 1 is returned; 0 when the key is missing, -1 when bytes hold no map or are
- * damaged before the key. The first entry of a key counts. */
-int value_bin_map_value(const unsigned char *bytes, size_t len, const char *key,
-			const unsigned char **value, size_t *value_len);
 /* Steps over the next value, checking it as value_bin_get would, without building it:
  * false (r->ok false) exactly when value_bin_get would fail on the same bytes. */
 bool value_bin_skip(struct bin_reader *r);

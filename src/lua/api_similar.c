@@ -969,8 +969,9 @@ static bool collected_fields(const unsigned char *bin, size_t len, const struct 
 	return !v || v->type == VALUE_STRING || v->type == VALUE_NIL;
 }
 
-/* At most this many fields of a post's collected data are carried into its match. */
-#define CARRY_MAX 8
+/* At most this many fields of a post's collected data are carried into its match (read in
+ * one pass). */
+#define CARRY_MAX VALUE_BIN_MAX_KEYS
 
 /* Copies the carried fields of post i's collected data (keys) into its match, the table on
  * top: read where the host keeps them for a light post (one value each, not the whole
@@ -981,13 +982,14 @@ static void carry_fields(lua_State *L, size_t i, const char *const *keys, size_t
 	const struct post_view *view = api_test_post_view(L, -1);
 	if (view && view->light) {
 		lua_pop(L, 1);
-		const unsigned char *bin, *value;
-		size_t len, value_len;
+		const unsigned char *bin, *values[CARRY_MAX];
+		size_t len, value_lens[CARRY_MAX];
 		const struct value *tree;
 		api_post_collected(L, view, &bin, &len, &tree);
+		bool read = bin && value_bin_map_values(bin, len, keys, nkeys, values, value_lens) == 0;
 		for (size_t k = 0; k < nkeys; k++) {
-			if (bin && value_bin_map_value(bin, len, keys[k], &value, &value_len) == 1)
-				api_push_bin(L, value, value_len);
+			if (read && values[k])
+				api_push_bin(L, values[k], value_lens[k]);
 			else if (!bin && tree && tree->type == VALUE_MAP)
 				api_push_value(L, value_map_get(tree, keys[k]));
 			else
@@ -1027,6 +1029,7 @@ static int f_nearest_posts(lua_State *L)
 		luaL_checktype(L, 5, LUA_TTABLE);
 		size_t count = (size_t)lua_rawlen(L, 5);
 		luaL_argcheck(L, count <= CARRY_MAX, 5, "at most 8 fields are carried");
+		_Static_assert(CARRY_MAX == 8, "the message says 8");
 		for (size_t k = 0; k < count; k++) {
 			if (lua_rawgeti(L, 5, (lua_Integer)k + 1) != LUA_TSTRING)
 				luaL_argerror(L, 5, "the fields to carry are a list of strings");

@@ -491,8 +491,9 @@ static void pack_ageing(void)
 	buf_release(&path);
 }
 
-/* value_bin_map_strings answers for each key what value_bin_map_string answers for it alone,
- * in one pass: first entry of a key, nil as missing, no string as -1, keys asked twice. */
+/* value_bin_map_strings answers for each key what the whole tree says of it, in one pass:
+ * first entry of a key, nil as missing, no string as -1, keys asked twice; and
+ * value_bin_map_values, which it is made of, finds each value's own bytes. */
 static void map_strings(void)
 {
 	struct value *m = value_new(VALUE_MAP);
@@ -531,6 +532,31 @@ static void map_strings(void)
 	CHECK(found[1] == 1 && found[6] == 1 && str[6] == str[1], "a key asked twice: both answered");
 	CHECK(found[2] == -1 && found[3] == 0 && found[4] == 0 && found[5] == -1,
 	      "a number and a list are no string (-1); nil and a missing key are missing (0)");
+	/* value_bin_map_values: each value's own bytes, as value_bin_put writes the tree's */
+	const unsigned char *values[8];
+	size_t value_lens[8];
+	CHECK_INT(value_bin_map_values(b, out.len, keys, nkeys, values, value_lens), 0,
+		  "seven values in one pass");
+	tr = (struct bin_reader){ b, b + out.len, true };
+	tree = value_bin_get(&tr);
+	agree = 0;
+	for (size_t k = 0; k < nkeys; k++) {
+		const struct value *v = value_map_get(tree, keys[k]);
+		struct buf own = BUF_INIT;
+		if (v)
+			value_bin_put(&own, v);
+		agree += v ? values[k] && value_lens[k] == own.len &&
+				     memcmp(values[k], own.ptr, own.len) == 0
+			   : values[k] == NULL;
+		buf_release(&own);
+	}
+	value_free(tree);
+	CHECK_INT(agree, nkeys, "each value's bytes are the tree's value written alone (none when "
+		  "missing)");
+	CHECK(values[6] == values[1] && values[3] != NULL && values[4] == NULL,
+	      "a key asked twice: both answered; nil is a value, a missing key none");
+	CHECK_INT(value_bin_map_values(b, out.len - 4, keys, 5, values, value_lens), -1,
+		  "values: a map cut short before the keys are found");
 	/* damage: the count of entries larger than the map holds */
 	size_t cut = out.len - 4;
 	CHECK_INT(value_bin_map_strings(b, cut, keys, 5, found, str, len), -1,
