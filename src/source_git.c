@@ -126,12 +126,19 @@ const char *source_git_workdir(const struct git_repo *r)
 	return r->workdir;
 }
 
-/* The index a commit would record: GIT_INDEX_FILE when git set it (commit -a, commit
- * <paths> and linked worktrees use other files than .git/index), else the repository's. */
-static int open_index(git_index **out, git_repository *repo)
+/* The index file git set for a commit (commit -a, commit <paths> and linked worktrees use
+ * other files than .git/index), or NULL for the repository's own. */
+static const char *index_file_set_by_git(void)
 {
 	const char *file = getenv("GIT_INDEX_FILE");
-	if (file && *file) {
+	return file && *file ? file : NULL;
+}
+
+/* The index a commit would record: index_file_set_by_git, else the repository's. */
+static int open_index(git_index **out, git_repository *repo)
+{
+	const char *file = index_file_set_by_git();
+	if (file) {
 		if (git_index_open(out, file) != 0)
 			return -1;
 		return git_repository_set_index(repo, *out);
@@ -216,9 +223,9 @@ static bool rules_elsewhere(struct git_repo *r)
 bool source_git_ask_elsewhere(struct git_repo *r)
 {
 	if (r->ask_elsewhere < 0) {
-		const char *file = getenv("GIT_INDEX_FILE");
+		const char *file = index_file_set_by_git();
 		struct buf index = BUF_INIT;
-		if (file && *file)
+		if (file)
 			buf_addf(&index, "%s", file);
 		else
 			buf_addf(&index, "%s/index", r->gitdir);

@@ -1003,8 +1003,7 @@ static int m_matches(lua_State *L)
  * text when it has fewer words) as a set for lint.nearest, and the number of words. The set
  * is a string of 8-byte hashes (each word's norm hashed with FNV-1a, a run's from its words'
  * hashes), sorted: four to ten times smaller than the words, and compared without hashing
- * text again. The buffer is a
- * userdata, so a budget error leaks nothing. */
+ * text again. The buffer is a userdata, so a budget error leaks nothing. */
 static int m_shingles(lua_State *L)
 {
 	const struct post_view *view = api_whole_post_view(L, "shingles");

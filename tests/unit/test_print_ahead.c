@@ -25,6 +25,7 @@ struct items {
 	atomic_size_t most_ahead;   /* the largest i - delivered seen by prepare */
 	atomic_int out_of_window;   /* items prepared a window or more ahead */
 	atomic_int by_helper;       /* items prepared on another thread than the main one */
+	atomic_int helper_resumed;  /* ...past the first window, less than half a window ahead */
 	pthread_t main_thread;
 };
 
@@ -51,8 +52,11 @@ static void prepare(size_t i, void *ud)
 	size_t seen = atomic_load(&it->most_ahead);
 	while (ahead > seen && !atomic_compare_exchange_weak(&it->most_ahead, &seen, ahead))
 		;
-	if (!pthread_equal(pthread_self(), it->main_thread))
+	if (!pthread_equal(pthread_self(), it->main_thread)) {
 		atomic_fetch_add(&it->by_helper, 1);
+		if (i >= it->window && ahead < it->window / 2)
+			atomic_fetch_add(&it->helper_resumed, 1);
+	}
 	spin(it->prepare_spin);
 	atomic_store(&it->slot[i % it->window], i);
 	atomic_fetch_add(&it->prepared[i], 1);
@@ -90,6 +94,14 @@ static void run(const char *what, size_t n, size_t window, unsigned prepare_spin
 	CHECK_INT(twice, 0, "items not prepared exactly once");
 	CHECK_INT(atomic_load(&it.out_of_window), 0, "items prepared a window ahead or more");
 	CHECK_INT(atomic_load(&it.most_ahead), window - 1, "how far ahead preparing got");
+	/* asleep at the window's edge, the helper is woken once half the window is written
+	 * (not at every file): with a slow delivery it then resumes under half a window ahead,
+	 * and prepares half a window before it is at the edge again, where woken at every file
+	 * it would stay at the edge (window 256: 0 or 1 such items, against thousands) */
+	if (window >= 16 && deliver_spin > prepare_spin)
+		CHECK(atomic_load(&it.helper_resumed) >= (int)window / 2,
+		      "%s: the helper resumed under half a window ahead %d times", what,
+		      atomic_load(&it.helper_resumed));
 	free(it.prepared);
 	free(it.slot);
 }
