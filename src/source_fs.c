@@ -16,6 +16,7 @@
 #include "source.h"
 #include "timing.h"
 #include "util/hash.h"
+#include "util/sort.h"
 #include "util/xalloc.h"
 
 /* Posts larger than this are refused rather than read into memory. */
@@ -186,17 +187,24 @@ int source_file_read(const struct source_file *f, char **data, size_t *len, stru
 	return 0;
 }
 
-static size_t path_hash(const char *s)
+static uint64_t path_hash(const char *s)
 {
-	return (size_t)hash_fnv64(s, strlen(s));
+	return hash_fnv64(s, strlen(s));
 }
 
-static void index_put(size_t *slots, size_t nslots, const char *abs, size_t i)
+/* A slot of the path index: the hash's high half above, the item's index + 1 below. */
+static uint64_t slot_of(uint64_t hash, size_t i)
 {
-	size_t k = path_hash(abs) & (nslots - 1);
+	return (hash & 0xffffffff00000000ULL) | (uint64_t)(i + 1);
+}
+
+static void index_put(uint64_t *slots, size_t nslots, const char *abs, size_t i)
+{
+	uint64_t h = path_hash(abs);
+	size_t k = (size_t)h & (nslots - 1);
 	while (slots[k])
 		k = (k + 1) & (nslots - 1);
-	slots[k] = i + 1;
+	slots[k] = slot_of(h, i);
 }
 
 bool source_name_skipped(const char *name, size_t len)
@@ -208,10 +216,11 @@ long source_list_find(const struct source_list *list, const char *abs)
 {
 	if (!list->nslots)
 		return -1;
-	for (size_t k = path_hash(abs) & (list->nslots - 1); list->slots[k];
+	uint64_t h = path_hash(abs), tag = slot_of(h, 0) >> 32;
+	for (size_t k = (size_t)h & (list->nslots - 1); list->slots[k];
 	     k = (k + 1) & (list->nslots - 1)) {
-		size_t i = list->slots[k] - 1;
-		if (strcmp(list->items[i].abs_path, abs) == 0)
+		size_t i = (size_t)(list->slots[k] & 0xffffffffu) - 1;
+		if (list->slots[k] >> 32 == tag && strcmp(list->items[i].abs_path, abs) == 0)
 			return (long)i;
 	}
 	return -1;
@@ -233,9 +242,10 @@ static void index_rebuild(struct source_list *list, size_t nslots)
 void source_list_reserve(struct source_list *list, size_t n)
 {
 	size_t want = list->len + (n < RESERVE_MAX ? n : RESERVE_MAX);
-	if (want > list->cap) {
-		list->items = xrealloc(list->items, want * sizeof(*list->items));
-		list->cap = want;
+	if (want > list->cap) { /* geometric, for a walk that reserves folder by folder */
+		size_t cap = list->cap * 2 > want ? list->cap * 2 : want;
+		list->items = xrealloc(list->items, cap * sizeof(*list->items));
+		list->cap = cap;
 	}
 	size_t nslots = list->nslots ? list->nslots : 64;
 	while (want * 2 > nslots)
@@ -306,9 +316,12 @@ static void add_symlink(struct walk *w, const char *path)
 	free(target);
 }
 
-/* An entry of a folder, with its type when readdir tells it (DT_UNKNOWN otherwise). */
+/* An entry of a folder: its name's offset in the folder's names, and its type when readdir
+ * tells it (DT_UNKNOWN otherwise). The names lie together, not in an allocation each: the
+ * walk visits them in sorted order, not readdir's, and 100,000 names scattered over the heap
+ * made a cache miss of nearly every one (a fifth of finding 100,000 posts). */
 struct dir_entry {
-	char *name;
+	size_t name;
 	unsigned char type;
 };
 
@@ -320,11 +333,6 @@ static void add_joined(struct buf *b, const char *dir, const char *name)
 	if (strcmp(dir, "/") != 0)
 		buf_addc(b, '/');
 	buf_adds(b, name);
-}
-
-static int compare_entries(const void *a, const void *b)
-{
-	return strcmp(((const struct dir_entry *)a)->name, ((const struct dir_entry *)b)->name);
 }
 
 /* The entry's kind as lstat would tell it: from readdir's d_type where the file system gives
@@ -359,27 +367,41 @@ static void walk_dir(struct walk *w, const char *dir, int depth, bool gitignore_
 		return;
 	struct dir_entry *entries = NULL;
 	size_t n = 0, cap = 0;
+	struct buf names = BUF_INIT; /* each name and its '\0' */
 	struct dirent *e;
 	bool gitignore_here = false;
 	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
 		gitignore_here |= strcmp(e->d_name, ".gitignore") == 0;
-		if (source_name_skipped(e->d_name, strlen(e->d_name)))
+		if (source_name_skipped(e->d_name, len))
 			continue;
 		xgrow((void **)&entries, &cap, n + 1, sizeof(*entries));
-		entries[n++] = (struct dir_entry){ xstrdup(e->d_name), e->d_type };
+		entries[n++] = (struct dir_entry){ names.len, e->d_type };
+		buf_add(&names, e->d_name, len + 1);
 	}
 	closedir(d);
-	if (n > 1)
-		qsort(entries, n, sizeof(*entries), compare_entries);
+	/* in name order (strcmp's, the same on every file system) */
+	const char **name_of = xcalloc(n + 1, sizeof(*name_of));
+	uint32_t *order = xcalloc(n + 1, sizeof(*order));
+	for (size_t i = 0; i < n; i++) {
+		name_of[i] = names.ptr + entries[i].name;
+		order[i] = (uint32_t)i;
+	}
+	sort_strings(name_of, order, n);
+	/* room for the folder's files at once: a list grown one post at a time hashed its
+	 * paths again at each doubling */
+	source_list_reserve(w->out, n);
 	bool gitignore = gitignore_above || gitignore_here;
 	bool ask = w->repo && n > 0 && (gitignore || source_git_ask_elsewhere(w->repo));
-	for (size_t i = 0; i < n; i++) {
-		struct buf path = BUF_INIT;
-		add_joined(&path, dir, entries[i].name);
+	struct buf path = BUF_INIT;
+	for (size_t k = 0; k < n; k++) {
+		const struct dir_entry *entry = &entries[order[k]];
+		buf_reset(&path);
+		add_joined(&path, dir, name_of[order[k]]);
 		mode_t mode;
 		/* lstat's view: symlinked folders are not followed (no loops, no escaping the
 		 * tree) */
-		if (entry_mode(&entries[i], path.ptr, &mode) &&
+		if (entry_mode(entry, path.ptr, &mode) &&
 		    !(ask && source_git_ignored(w->repo, path.ptr))) {
 			struct stat st;
 			if (S_ISDIR(mode)) {
@@ -393,9 +415,11 @@ static void walk_dir(struct walk *w, const char *dir, int depth, bool gitignore_
 				add_symlink(w, path.ptr);
 			}
 		}
-		buf_release(&path);
-		free(entries[i].name);
 	}
+	buf_release(&path);
+	buf_release(&names);
+	free(name_of);
+	free(order);
 	free(entries);
 }
 

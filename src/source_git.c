@@ -311,13 +311,20 @@ static struct git_repo *open_for_mode(const char *cwd)
 
 /* Where a repository path lives for config matching and display: under the work tree, or
  * for a bare repository under its git folder. */
-static char *abs_of(const struct git_repo *r, const char *path)
+/* The absolute path of a path in the repository, into b (reset first). */
+static void abs_into(struct buf *b, const struct git_repo *r, const char *path)
 {
 	/* once per post of the calendar: no format string */
+	buf_reset(b);
+	buf_adds(b, r->workdir ? r->workdir : r->gitdir);
+	buf_addc(b, '/');
+	buf_adds(b, path);
+}
+
+static char *abs_of(const struct git_repo *r, const char *path)
+{
 	struct buf b = BUF_INIT;
-	buf_adds(&b, r->workdir ? r->workdir : r->gitdir);
-	buf_addc(&b, '/');
-	buf_adds(&b, path);
+	abs_into(&b, r, path);
 	return buf_detach(&b, NULL);
 }
 
@@ -579,6 +586,7 @@ struct calendar_walk {
 	bool memo_valid;
 	const struct config *memo_config;
 	struct buf path; /* the entry's path in the repository, made again for each */
+	struct buf abs;  /* and its absolute path (copied only for a post taken) */
 };
 
 /* Context comes from the projects being linted: a post of the tree counts only when the
@@ -611,7 +619,8 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 	buf_reset(path);
 	buf_adds(path, root);
 	buf_adds(path, name);
-	char *abs = abs_of(w->r, path->ptr);
+	abs_into(&w->abs, w->r, path->ptr);
+	const char *abs = w->abs.ptr;
 	if (source_list_find(w->files, abs) < 0 && source_list_find(w->calendar, abs) < 0) {
 		if (!w->memo_valid || strcmp(w->memo_root.ptr, root) != 0) {
 			buf_reset(&w->memo_root);
@@ -622,9 +631,8 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 		const struct config *c = w->memo_config;
 		if (c && config_wants(c, abs)) {
 			/* the bytes wait: with --cache, most context posts need only their id */
-			source_list_take(w->calendar, abs, display_of(w->r, abs, path->ptr), c, NULL,
-					 0);
-			abs = NULL; /* (the list's now) */
+			source_list_take(w->calendar, xstrdup(abs), display_of(w->r, abs, path->ptr),
+					 c, NULL, 0);
 			struct source_file *f = &w->calendar->items[w->calendar->len - 1];
 			f->origin = SOURCE_GIT;
 			f->unread = true;
@@ -633,7 +641,6 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 				w->calendar->git_dir = xstrdup(w->r->gitdir);
 		}
 	}
-	free(abs);
 }
 
 static int calendar_entry(const char *root, const git_tree_entry *e, void *payload)
@@ -666,6 +673,7 @@ static bool calendar_walk_init(struct calendar_walk *w)
 static void calendar_walk_release(struct calendar_walk *w)
 {
 	buf_release(&w->path);
+	buf_release(&w->abs);
 	buf_release(&w->memo_root);
 	free(w->projects);
 }
@@ -676,7 +684,7 @@ static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_s
 	if (!tree)
 		return;
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
-				   BUF_INIT };
+				   BUF_INIT, BUF_INIT };
 	if (calendar_walk_init(&w))
 		git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
 	calendar_walk_release(&w);
@@ -695,7 +703,7 @@ static void calendar_of_index(struct git_repo *r, git_index *index,
 	size_t n = git_index_entrycount(index);
 	source_list_reserve(calendar, n);
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
-				   BUF_INIT };
+				   BUF_INIT, BUF_INIT };
 	struct buf root = BUF_INIT;
 	bool wanted = calendar_walk_init(&w);
 	for (size_t i = 0; wanted && i < n; i++) {

@@ -1,7 +1,10 @@
 /* Introsort for unsigned integers (see sort.h). */
 #include "util/sort.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "util/xalloc.h"
 
 #define SHORT_RANGE 16
 
@@ -144,3 +147,78 @@ DEFINE_SORT(sort_u32, uint32_t)
 
 DEFINE_SPREAD(sort_u64_spread, uint64_t, 64, sort_u64)
 DEFINE_SPREAD(sort_u32_spread, uint32_t, 32, sort_u32)
+
+/* ---- strings ------------------------------------------------------------------------- */
+
+/* Up to 8 bytes of s as a big-endian number, zeros past its end: numbers compare as the
+ * bytes do under strcmp (unsigned, and an end sorts before any byte). */
+static uint64_t leading_bytes(const char *s)
+{
+	uint64_t v = 0;
+	for (int k = 0, ended = 0; k < 8; k++) {
+		ended = ended || s[k] == '\0'; /* (never read past the end) */
+		v = (v << 8) | (ended ? 0 : (unsigned char)s[k]);
+	}
+	return v;
+}
+
+/* idx[0..n) by s[idx[k]] + offset, the strings equal before offset; keys and tmp: room
+ * for n. */
+static void sort_strings_from(const char *const *s, uint32_t *idx, size_t n, size_t offset,
+			      uint64_t *keys, uint32_t *tmp)
+{
+	if (n <= SHORT_RANGE) {
+		for (size_t i = 1; i < n; i++) {
+			uint32_t x = idx[i];
+			size_t j = i;
+			for (; j > 0 && strcmp(s[idx[j - 1]] + offset, s[x] + offset) > 0; j--)
+				idx[j] = idx[j - 1];
+			idx[j] = x;
+		}
+		return;
+	}
+	/* the prefix they share, then their next bytes as keys over the position's bits */
+	const char *first = s[idx[0]] + offset;
+	size_t common = strlen(first);
+	for (size_t k = 1; k < n && common > 0; k++) {
+		const char *t = s[idx[k]] + offset;
+		size_t m = 0;
+		while (m < common && t[m] == first[m])
+			m++;
+		common = m;
+	}
+	offset += common;
+	unsigned bits = 1;
+	while (((size_t)1 << bits) < n)
+		bits++;
+	uint64_t low = ((uint64_t)1 << bits) - 1;
+	for (size_t k = 0; k < n; k++)
+		keys[k] = (leading_bytes(s[idx[k]] + offset) & ~low) | k;
+	sort_u64(keys, n);
+	for (size_t k = 0; k < n; k++)
+		tmp[k] = idx[keys[k] & low];
+	memcpy(idx, tmp, n * sizeof(*idx));
+	/* strings whose keys are equal share at least their first (64 - bits) / 8 bytes after
+	 * offset (3 or more: n < 2^32): each run of them is sorted past those, so every level
+	 * of this goes at least 3 bytes further. A run of the whole input whose key is 0 is of
+	 * strings all ending at offset: equal, and done. */
+	for (size_t start = 0, end; start < n; start = end) {
+		uint64_t key = keys[start] & ~low;
+		for (end = start + 1; end < n && (keys[end] & ~low) == key; end++)
+			;
+		if (end - start > 1 && !(key == 0 && end - start == n))
+			sort_strings_from(s, idx + start, end - start, offset, keys + start,
+					  tmp + start);
+	}
+}
+
+void sort_strings(const char *const *s, uint32_t *idx, size_t n)
+{
+	if (n < 2)
+		return;
+	uint64_t *keys = xcalloc(n, sizeof(*keys));
+	uint32_t *tmp = xcalloc(n, sizeof(*tmp));
+	sort_strings_from(s, idx, n, 0, keys, tmp);
+	free(keys);
+	free(tmp);
+}

@@ -26,4 +26,12 @@ void sort_u32_spread(uint32_t *v, size_t n, uint32_t *tmp);
  * the fallback, which random inputs never reach. */
 void sort_u64_depth(uint64_t *v, size_t n, int depth);
 
+/* Orders the indices idx[0..n) by the strings they name, s[idx[k]], ascending as strcmp
+ * orders them (equal strings in any order). qsort with strcmp spent 25 ms on the 100,000
+ * names of one folder (a folder of posts, each name walked by a call through a pointer
+ * past a prefix they all share); here the strings' first 8 bytes after their common prefix
+ * are sorted as integers, with the index in their low bits, and only names those bytes do
+ * not tell apart are compared further. */
+void sort_strings(const char *const *s, uint32_t *idx, size_t n);
+
 #endif

@@ -409,6 +409,66 @@ static void small_pieces(void)
 	      "a needle longer than the text is not found");
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* sort_strings against qsort with strcmp: names of one shared prefix and numbers (a folder
+ * of posts), names that are prefixes of others, duplicates (more than its short-range
+ * cutoff of them), bytes past 0x7F (UTF-8, compared unsigned), and names alike for 8 bytes
+ * and more after their common prefix, which only its further levels tell apart. */
+static void sorting_strings(void)
+{
+	enum { MAX = 3000, LEN = 48 };
+	char (*store)[LEN] = xcalloc(MAX, sizeof(*store));
+	const char **names = xcalloc(MAX, sizeof(*names)), **want = xcalloc(MAX, sizeof(*want));
+	uint32_t *idx = xcalloc(MAX, sizeof(*idx));
+	unsigned seed = 11;
+	bool same = true;
+	int cases = 0;
+	static const char *const parts[] = { "a", "ab", "abc", "\xc3\xa9t\xc3\xa9", "z", "" };
+	for (size_t n = 0; n <= MAX; n = n < 40 ? n + 1 : n * 2) {
+		for (int shape = 0; shape < 5; shape++) {
+			for (size_t i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				unsigned r = seed >> 8;
+				switch (shape) {
+				case 0: snprintf(store[i], LEN, "post-%05u.md", r % 100000); break;
+				case 1: snprintf(store[i], LEN, "%s%s", parts[r % 6], parts[(r / 6) % 6]);
+					break;
+				case 2: snprintf(store[i], LEN, "same"); break;
+				case 3: snprintf(store[i], LEN, "%c\xe2\x80\x94%u", 'a' + (int)(r % 3), r % 50);
+					break;
+				case 4: snprintf(store[i], LEN, "%u-shared-middle-part-%u", r % 2, r % 1000);
+					break;
+				}
+				names[i] = store[i];
+				idx[i] = (uint32_t)i;
+			}
+			memcpy(want, names, n * sizeof(*names));
+			if (n > 1)
+				qsort(want, n, sizeof(*want), cmp_str);
+			sort_strings(names, idx, n);
+			bool *seen = xcalloc(n + 1, sizeof(*seen));
+			for (size_t i = 0; i < n; i++) {
+				same &= idx[i] < n && !seen[idx[i]]; /* a permutation */
+				if (idx[i] < n) {
+					seen[idx[i]] = true;
+					same &= strcmp(names[idx[i]], want[i]) == 0;
+				}
+			}
+			free(seen);
+			cases++;
+		}
+	}
+	CHECK(same, "sort_strings orders %d lists of names as qsort with strcmp does", cases);
+	free(store);
+	free(names);
+	free(want);
+	free(idx);
+}
+
 int main(void)
 {
 	small_pieces();
@@ -416,6 +476,7 @@ int main(void)
 	numbers();
 	grapheme_counts();
 	sorting();
+	sorting_strings();
 	globs();
 	fixes();
 	fix_options_and_atomicity();
