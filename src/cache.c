@@ -921,11 +921,14 @@ static const unsigned char *light_payload(struct cache *c, const uint64_t key[2]
 
 bool cache_light_peek(struct cache *c, const uint64_t key[2], bool *seen)
 {
-	uint64_t flags = 0;
-	struct bin_reader r;
+	unsigned flags = 0;
 	*seen = false;
-	if (!c || !light_payload(c, key, &r, &flags))
+	if (!c || !light_pack_has(pack_of(c), key, &flags))
 		return false;
+	if (flags > LIGHT_SEEN) { /* not a pack of this postlint's */
+		light_pack_drop(c->pack, key);
+		return false;
+	}
 	*seen = (flags & LIGHT_SEEN) != 0;
 	c->reused++;
 	return true;
@@ -967,7 +970,7 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 		value_bin_put(&payload, post_meta(post));
 		put_collected(&payload, s, col);
 	}
-	light_pack_add(c->pack, key, payload.ptr, payload.len);
+	light_pack_add(c->pack, key, payload.ptr, payload.len, seen ? LIGHT_SEEN : 0);
 	buf_release(&payload);
 }
 

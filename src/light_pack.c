@@ -2,8 +2,9 @@
  *
  * File: a header (a magic line padded to 24 bytes and the number of records as 8 bytes),
  * an index of one 32-byte entry per record sorted by key (the key, then the payload's offset
- * and length, the count of saves since a run last found the record, and a checksum of the
- * payload, each 4 bytes), then the payloads. Numbers are in the machine's byte order: the
+ * and length, 4 bytes each, the count of saves since a run last found the record in 2, the
+ * record's flags and their complement in 1 each, and a checksum of the payload in 4), then
+ * the payloads. Numbers are in the machine's byte order: the
  * pack is a cache of this machine's runs.
  *
  * Why an index in front: finding a record reads the index alone (10,000 records: 320 KB
@@ -13,7 +14,7 @@
  * and loading the pack cost the hook 12 ms. The payloads are written in the order the last
  * run used them (the calendar's order), so the next run reads them front to back, and the
  * records of another command line sharing the pack sit after them, untouched. */
-#define _GNU_SOURCE /* MAP_POPULATE */
+#define _GNU_SOURCE /* MADV_POPULATE_READ */
 #include "light_pack.h"
 
 #include <errno.h>
@@ -31,13 +32,9 @@
 #include "util/hash.h"
 #include "util/xalloc.h"
 
-#ifndef MAP_POPULATE
-#define MAP_POPULATE 0
-#endif
-
-/* 3: the index in front; 4: the checksum in four lanes (packs of earlier versions read as
- * empty) */
-#define MAGIC "postlint light pack 4\n"
+/* 3: the index in front; 4: the checksum in four lanes; 5: the flags in the index (packs of
+ * earlier versions read as empty) */
+#define MAGIC "postlint light pack 5\n"
 #define HEADER_BYTES 32 /* the magic line padded to 24 bytes, then the record count */
 #define ENTRY_BYTES 32
 #define KEEP_SLACK 1000
@@ -54,18 +51,22 @@
 struct entry {
 	uint64_t key[2];
 	uint32_t off, len; /* in the payloads */
-	uint32_t unused_saves; /* saves in a row that wrote it back unused */
+	uint16_t unused_saves; /* saves in a row that wrote it back unused */
+	uint8_t flags;         /* the caller's (light_pack_add), and */
+	uint8_t flags_check;   /* ~flags: a damaged flag is not believed */
 	uint32_t check;        /* of the payload: damage inside a payload is found, not used */
 };
 _Static_assert(sizeof(struct entry) == ENTRY_BYTES, "an index entry is 32 bytes");
 
-/* What this run did with a record of the file. */
-enum { REC_USED = 1, REC_DROPPED = 2 };
+/* What this run did with a record of the file: found it, dropped it (damaged), checked its
+ * payload against the checksum. */
+enum { REC_USED = 1, REC_DROPPED = 2, REC_CHECKED = 4 };
 
 struct fresh {
 	uint64_t key[2];
 	size_t off, len; /* in `added` */
 	uint32_t order;  /* when it was added, among the records this run used */
+	uint8_t flags;
 };
 
 struct light_pack {
@@ -75,7 +76,8 @@ struct light_pack {
 	const unsigned char *index; /* the file's entries, n of them, sorted by key */
 	const unsigned char *payloads;
 	size_t n;
-	unsigned char *state;  /* per entry: REC_USED, REC_DROPPED */
+	unsigned char *state;  /* per entry: REC_USED, REC_DROPPED, REC_CHECKED */
+	bool populated;        /* the payloads' pages asked for (map_file) */
 	uint32_t *used_order;  /* per entry: when this run first found it */
 	uint32_t next_order;
 	struct fresh *fresh; /* this run's */
@@ -159,18 +161,20 @@ static void read_index(struct light_pack *p)
 				break;
 			}
 		}
-		if ((size_t)e.off > payload_bytes || (size_t)e.len > payload_bytes - e.off)
+		if ((size_t)e.off > payload_bytes || (size_t)e.len > payload_bytes - e.off ||
+		    (uint8_t)(e.flags_check ^ e.flags) != 0xff)
 			p->state[i] = REC_DROPPED;
 	}
 	p->n = n;
 }
 
-/* Maps the file: the hook reads a pack of 10,000 posts (8 MB of payloads that it all
- * reads) where a copy would cost a page fault per 4 KB. MAP_POPULATE maps every page in
- * this call, where faulting them in 64 KB at a time cost the hook 250 page faults (2.5 ms on
- * the benchmark's VM); where it does not exist (not Linux), the pages come in on first
- * touch. The pack is replaced by rename, never rewritten in place, so the mapping stays
- * whole while another run writes the next one. */
+/* Maps the file: the hook reads a pack of 10,000 posts (16 MB of payloads, all of them when
+ * the calendar must be judged again) where a copy would cost a page fault per 4 KB. The
+ * payloads' pages are asked for in one call at the first payload read (populate_payloads):
+ * faulting them in 64 KB at a time cost the hook 250 page faults (2.5 ms on the benchmark's
+ * VM), and a hook whose calendar the cache answers reads the index alone. The pack is
+ * replaced by rename, never rewritten in place, so the mapping stays whole while another
+ * run writes the next one. */
 static bool map_file(struct light_pack *p, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -179,13 +183,29 @@ static bool map_file(struct light_pack *p, const char *path)
 	struct stat st;
 	void *m = MAP_FAILED;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
 		return false;
 	p->data = m;
 	p->data_len = p->mapped_len = (size_t)st.st_size;
 	return true;
+}
+
+/* Maps the payloads' pages at once (Linux 5.14 and later; elsewhere they come in on first
+ * touch). */
+static void populate_payloads(struct light_pack *p)
+{
+	p->populated = true;
+#ifdef MADV_POPULATE_READ
+	if (p->mapped_len && p->n) {
+		long page = sysconf(_SC_PAGESIZE);
+		size_t from = (size_t)((const char *)p->payloads - p->data);
+		from -= from % (size_t)(page > 0 ? page : 4096);
+		if (from < p->mapped_len)
+			madvise(p->data + from, p->mapped_len - from, MADV_POPULATE_READ);
+	}
+#endif
 }
 
 struct light_pack *light_pack_load(const char *path)
@@ -217,20 +237,43 @@ static size_t lookup(const struct light_pack *p, const uint64_t key[2])
 	return SIZE_MAX;
 }
 
-const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2], size_t *len)
+/* The record's position when it is there and not dropped (it counts as used), else SIZE_MAX. */
+static size_t use(struct light_pack *p, const uint64_t key[2])
 {
 	size_t i = lookup(p, key);
 	if (i == SIZE_MAX || (p->state[i] & REC_DROPPED))
+		return SIZE_MAX;
+	if (!(p->state[i] & REC_USED)) {
+		p->state[i] |= REC_USED;
+		p->used_order[i] = p->next_order++;
+	}
+	return i;
+}
+
+bool light_pack_has(struct light_pack *p, const uint64_t key[2], unsigned *flags)
+{
+	size_t i = use(p, key);
+	if (i == SIZE_MAX)
+		return false;
+	*flags = entry_at(p, i).flags;
+	return true;
+}
+
+const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2], size_t *len)
+{
+	size_t i = use(p, key);
+	if (i == SIZE_MAX)
 		return NULL;
 	struct entry e = entry_at(p, i);
 	const unsigned char *payload = p->payloads + e.off;
-	if (!(p->state[i] & REC_USED)) {
+	if (!(p->state[i] & REC_CHECKED)) {
+		if (!p->populated)
+			populate_payloads(p);
 		if (checksum(payload, e.len) != e.check) {
 			p->state[i] = REC_DROPPED;
 			return NULL;
 		}
-		p->state[i] = REC_USED;
-		p->used_order[i] = p->next_order++;
+		p->state[i] |= REC_CHECKED;
 	}
 	*len = e.len;
 	return payload;
@@ -243,13 +286,15 @@ void light_pack_drop(struct light_pack *p, const uint64_t key[2])
 		p->state[i] = REC_DROPPED;
 }
 
-void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len)
+void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len,
+		    unsigned flags)
 {
 	if (len > UINT32_MAX)
 		return; /* lengths are 32-bit (a post is at most a few MB: never, in practice) */
 	xgrow((void **)&p->fresh, &p->cap_fresh, p->nfresh + 1, sizeof(*p->fresh));
 	p->fresh[p->nfresh++] = (struct fresh){ .key = { key[0], key[1] }, .off = p->added.len,
-					       .len = len, .order = p->next_order++ };
+					       .len = len, .order = p->next_order++,
+					       .flags = (uint8_t)flags };
 	buf_add(&p->added, payload, len);
 }
 
@@ -319,6 +364,7 @@ void light_pack_save(struct light_pack *p)
 		const struct fresh *fr = &p->fresh[i];
 		const unsigned char *payload = (const unsigned char *)p->added.ptr + fr->off;
 		struct entry e = { .key = { fr->key[0], fr->key[1] }, .len = (uint32_t)fr->len,
+				   .flags = fr->flags, .flags_check = (uint8_t)~fr->flags,
 				   .check = checksum(payload, fr->len) };
 		keep(out, &n, e, payload, fr->order);
 	}

@@ -1358,9 +1358,21 @@ class Cache(Case):
         damage = [lambda f: (f.seek(size // 2), f.write(b"\xff" * 48)),
                   lambda f: f.truncate(size - 20),
                   lambda f: (f.seek(0), f.write(b"not a pack at all"))]
-        for spoil in damage:
+        # a retried commit reads no payload (the calendar's findings are in the cache):
+        # damage inside the payloads costs it nothing, and it says the same
+        with open(pack, "r+b") as f:
+            f.seek(size // 2)
+            f.write(b"\xff" * 48)
+        data, reads, res = self.hook_run(r)
+        self.assertEqual((data, reads), (plain, 0), res.stderr)
+        for n, spoil in enumerate(damage):
             with open(pack, "r+b") as f:
                 spoil(f)
+            # a new commit (another staged quote): the calendar is judged again, and the
+            # posts whose records are damaged are read from git
+            r.write("posts/q8.md", post(QUOTES[n + 1], scheduled="2026-12-09"))
+            r.git("add", "posts/q8.md")
+            plain, _ = r.lint_json("--staged")
             data, reads, res = self.hook_run(r)
             self.assertEqual(data, plain, res.stderr)
             self.assertGreater(reads, 0, res.stderr)

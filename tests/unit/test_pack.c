@@ -166,9 +166,9 @@ static void pack(void)
 
 	struct light_pack *p = light_pack_load(path.ptr);
 	CHECK(light_pack_find(p, keys[0], &len) == NULL, "a missing file is an empty pack");
-	light_pack_add(p, keys[0], "first", 5);
-	light_pack_add(p, keys[1], "", 0);
-	light_pack_add(p, keys[2], "third\0x", 7);
+	light_pack_add(p, keys[0], "first", 5, 0);
+	light_pack_add(p, keys[1], "", 0, 0);
+	light_pack_add(p, keys[2], "third\0x", 7, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 
@@ -183,7 +183,7 @@ static void pack(void)
 	light_pack_drop(p, keys[2]);
 	CHECK(light_pack_find(p, keys[2], &len) == NULL, "a dropped record is not found");
 	uint64_t fresh[2] = { 9, 9 };
-	light_pack_add(p, fresh, "new", 3);
+	light_pack_add(p, fresh, "new", 3, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 
@@ -254,16 +254,16 @@ static void pack_damage_and_order(void)
 	uint64_t a[2] = { 1, 1 }, b[2] = { 2, 2 }, c[2] = { 3, 3 }, d[2] = { 4, 4 };
 	size_t len;
 	struct light_pack *p = light_pack_load(path.ptr);
-	light_pack_add(p, a, "payload-a", 9);
-	light_pack_add(p, b, "payload-b", 9);
-	light_pack_add(p, c, "payload-c", 9);
+	light_pack_add(p, a, "payload-a", 9, 0);
+	light_pack_add(p, b, "payload-b", 9, 0);
+	light_pack_add(p, c, "payload-c", 9, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 
 	/* a run uses c, then a (b not at all), and adds d */
 	p = light_pack_load(path.ptr);
 	CHECK(light_pack_find(p, c, &len) && light_pack_find(p, a, &len), "c and a are found");
-	light_pack_add(p, d, "payload-d", 9);
+	light_pack_add(p, d, "payload-d", 9, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	long oc = offset_of(path.ptr, "payload-c"), oa = offset_of(path.ptr, "payload-a");
@@ -282,7 +282,7 @@ static void pack_damage_and_order(void)
 	CHECK(light_pack_find(p, a, &len) == NULL, "a payload with a changed byte is not found");
 	const unsigned char *got = light_pack_find(p, b, &len);
 	CHECK(got && len == 9 && memcmp(got, "payload-b", 9) == 0, "the other records are");
-	light_pack_add(p, a, "payload-a", 9); /* read again and kept anew */
+	light_pack_add(p, a, "payload-a", 9, 0); /* read again and kept anew */
 	light_pack_save(p);
 	light_pack_free(p);
 	p = light_pack_load(path.ptr);
@@ -299,7 +299,7 @@ static void pack_damage_and_order(void)
 	/* and one of version 3, whose checksums were made another way: were it read, every
 	 * payload would fail its check and be read from git again (a run's worth of reads) */
 	p = light_pack_load(path.ptr);
-	light_pack_add(p, a, "payload-a", 9);
+	light_pack_add(p, a, "payload-a", 9, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
@@ -309,6 +309,62 @@ static void pack_damage_and_order(void)
 	p = light_pack_load(path.ptr);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 3 is empty");
 	light_pack_free(p);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
+/* Flags live in the index: light_pack_has answers with them without reading or checking the
+ * payload (a hook whose calendar the cache answers reads no payload), light_pack_find still
+ * checks the payload when it is read, and a flag byte changed in the index is not believed. A
+ * pack of version 4 (flags in the payload only) reads as empty. */
+static void pack_flags(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/light.pack", dir);
+	uint64_t a[2] = { 1, 1 }, b[2] = { 2, 2 };
+	size_t len;
+	unsigned flags = 99;
+	struct light_pack *p = light_pack_load(path.ptr);
+	light_pack_add(p, a, "payload-a", 9, 1);
+	light_pack_add(p, b, "payload-b", 9, 0);
+	light_pack_save(p);
+	light_pack_free(p);
+
+	char *bytes;
+	size_t size;
+	long oa = offset_of(path.ptr, "payload-a");
+	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+	bytes[oa + 8] = 'X'; /* payload a damaged */
+	write_file(path.ptr, bytes, size);
+	p = light_pack_load(path.ptr);
+	CHECK(light_pack_has(p, a, &flags) && flags == 1,
+	      "a record's flags are found without its payload (flags %u)", flags);
+	CHECK(light_pack_has(p, b, &flags) && flags == 0, "and 0 where none were given");
+	CHECK(light_pack_find(p, a, &len) == NULL, "the damaged payload is found out when read");
+	CHECK(!light_pack_has(p, a, &flags), "and its record is gone after that");
+	light_pack_free(p);
+
+	/* the first entry's flag byte (after its key, offset, length and age: 16 + 4 + 4 + 2)
+	 * changed: its complement no longer matches */
+	bytes[oa + 8] = 'a';
+	bytes[32 + 26] ^= 1;
+	write_file(path.ptr, bytes, size);
+	p = light_pack_load(path.ptr);
+	CHECK(!light_pack_has(p, a, &flags), "a record whose flag byte changed is not found");
+	CHECK(light_pack_has(p, b, &flags) && flags == 0, "the others are");
+	light_pack_free(p);
+
+	bytes[32 + 26] ^= 1;
+	memcpy(bytes, "postlint light pack 4\n", 22);
+	write_file(path.ptr, bytes, size);
+	p = light_pack_load(path.ptr);
+	CHECK(!light_pack_has(p, a, &flags) && light_pack_find(p, b, &len) == NULL,
+	      "a pack of version 4 is empty");
+	light_pack_free(p);
+	free(bytes);
 	unlink(path.ptr);
 	rmdir(dir);
 	buf_release(&path);
@@ -336,7 +392,7 @@ static void pack_checksum_every_byte(void)
 	for (size_t n = 1; n <= sizeof(payload); n += (n < 70 ? 1 : 30)) {
 		struct light_pack *p = light_pack_load(path.ptr);
 		light_pack_drop(p, key);
-		light_pack_add(p, key, payload, n);
+		light_pack_add(p, key, payload, n, 0);
 		light_pack_save(p);
 		light_pack_free(p);
 		char *bytes;
@@ -397,9 +453,9 @@ static void pack_duplicate_and_temporary(void)
 	memset(payload, 'p', sizeof(payload));
 	struct light_pack *p = light_pack_load(path.ptr);
 	uint64_t later[2] = { 10, 10 }; /* a larger key after it must not be lost */
-	light_pack_add(p, key, payload, sizeof(payload));
-	light_pack_add(p, key, payload, sizeof(payload));
-	light_pack_add(p, later, "z", 1);
+	light_pack_add(p, key, payload, sizeof(payload), 0);
+	light_pack_add(p, key, payload, sizeof(payload), 0);
+	light_pack_add(p, later, "z", 1, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	char *bytes;
@@ -438,8 +494,8 @@ static void pack_ageing(void)
 	uint64_t aging[2] = { 50, 50 }, found[2] = { 60, 60 }, hook[2] = { 70, 70 };
 	size_t len;
 	struct light_pack *p = light_pack_load(path.ptr);
-	light_pack_add(p, aging, "aging", 5);
-	light_pack_add(p, found, "found", 5);
+	light_pack_add(p, aging, "aging", 5, 0);
+	light_pack_add(p, found, "found", 5, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	for (int save = 1; save <= 9; save++) {
@@ -448,7 +504,7 @@ static void pack_ageing(void)
 		if (save == 5)
 			light_pack_find(p, found, &len);
 		uint64_t added[2] = { 100, (uint64_t)save };
-		light_pack_add(p, added, "a commit", 8);
+		light_pack_add(p, added, "a commit", 8, 0);
 		light_pack_save(p);
 		light_pack_free(p);
 		p = light_pack_load(path.ptr);
@@ -463,14 +519,14 @@ static void pack_ageing(void)
 	}
 	/* the hook finds its record and adds nothing, between runs that add and save */
 	p = light_pack_load(path.ptr);
-	light_pack_add(p, hook, "hook", 4);
+	light_pack_add(p, hook, "hook", 4, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	bool hook_found = true;
 	for (int run = 1; run <= 12; run++) {
 		p = light_pack_load(path.ptr);
 		uint64_t added[2] = { 200, (uint64_t)run };
-		light_pack_add(p, added, "a commit", 8);
+		light_pack_add(p, added, "a commit", 8, 0);
 		light_pack_save(p);
 		light_pack_free(p);
 		p = light_pack_load(path.ptr);
@@ -578,6 +634,7 @@ int main(void)
 	round_trip();
 	pack();
 	pack_damage_and_order();
+	pack_flags();
 	pack_checksum_every_byte();
 	pack_duplicate_and_temporary();
 	pack_ageing();
