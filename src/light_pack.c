@@ -77,7 +77,7 @@ struct light_pack {
 	const unsigned char *payloads;
 	size_t n;
 	unsigned char *state;  /* per entry: REC_USED, REC_DROPPED, REC_CHECKED */
-	bool populated;        /* the payloads' pages asked for (map_file) */
+	bool populated;        /* the payloads' pages asked for (populate_payloads) */
 	uint32_t *used_order;  /* per entry: when this run first found it */
 	uint32_t next_order;
 	struct fresh *fresh; /* this run's */

@@ -310,8 +310,7 @@ static struct git_repo *open_for_mode(const char *cwd)
 
 
 /* Where a repository path lives for config matching and display: under the work tree, or
- * for a bare repository under its git folder. */
-/* The absolute path of a path in the repository, into b (reset first). */
+ * for a bare repository under its git folder; into b (reset first). */
 static void abs_into(struct buf *b, const struct git_repo *r, const char *path)
 {
 	/* once per post of the calendar: no format string */
