@@ -31,7 +31,9 @@ void sort_u64_depth(uint64_t *v, size_t n, int depth);
  * names of one folder (a folder of posts, each name walked by a call through a pointer
  * past a prefix they all share); here the strings' first 8 bytes after their common prefix
  * are sorted as integers, with the index in their low bits, and only names those bytes do
- * not tell apart are compared further. */
+ * not tell apart are compared further, by the same means (each level at least 4 bytes
+ * further: it recurses up to a quarter of the strings' length deep, so it is for short
+ * strings such as file names, at most 255 bytes). */
 void sort_strings(const char *const *s, uint32_t *idx, size_t n);
 
 #endif
