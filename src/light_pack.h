@@ -9,8 +9,10 @@
  *
  * The file is replaced whole (a temporary file and a rename), so a concurrent run reads
  * either pack, never half of one. A damaged pack answers for what it can still vouch for: an
- * index cut short is no index, an index out of order is read up to the disorder, and a payload
- * outside the file or unlike its checksum is not found (its post is read from git again). */
+ * index cut short is no index, an index out of order is read up to the disorder, a record
+ * whose payload lies outside the file or whose flags are damaged is not found, and a payload
+ * unlike its checksum is refused when it is read (its post is read from git again; the record
+ * may have been found by light_pack_has before, which reads no payload). */
 #ifndef POSTLINT_LIGHT_PACK_H
 #define POSTLINT_LIGHT_PACK_H
 
