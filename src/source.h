@@ -52,6 +52,10 @@ struct source_list {
 	 * alone (not by reading the paths hashed near it: cache misses, at 100,000 posts) */
 	uint64_t *slots;
 	size_t nslots;
+	/* paths unique by how the list is made (one walk of a tree or of the index, into an
+	 * empty list): no path index is kept, and source_list_find reads the list through. The
+	 * hook's calendar of 10,000 posts: 5% of the hook was keeping that index. */
+	bool unique_paths;
 	char *git_dir; /* the repository of the unread files (owned), or NULL */
 };
 

@@ -214,6 +214,12 @@ bool source_name_skipped(const char *name, size_t len)
 
 long source_list_find(const struct source_list *list, const char *abs)
 {
+	if (list->unique_paths) { /* no index: read through (no caller asks this of one now) */
+		for (size_t i = 0; i < list->len; i++)
+			if (strcmp(list->items[i].abs_path, abs) == 0)
+				return (long)i;
+		return -1;
+	}
 	if (!list->nslots)
 		return -1;
 	uint64_t h = path_hash(abs), tag = slot_of(h, 0) >> 32;
@@ -247,6 +253,8 @@ void source_list_reserve(struct source_list *list, size_t n)
 		list->items = xrealloc(list->items, cap * sizeof(*list->items));
 		list->cap = cap;
 	}
+	if (list->unique_paths)
+		return;
 	size_t nslots = list->nslots ? list->nslots : 64;
 	while (want * 2 > nslots)
 		nslots *= 2;
@@ -268,6 +276,8 @@ void source_list_take(struct source_list *list, char *abs, char *display,
 	list->items[list->len++] = (struct source_file){
 		.abs_path = abs, .display = display, .config = c, .data = data,
 		.data_len = data_len, .origin = data ? SOURCE_GIT : SOURCE_DISK };
+	if (list->unique_paths)
+		return;
 	if (list->len * 2 > list->nslots) { /* at most half full */
 		size_t nslots = list->nslots ? list->nslots * 2 : 64;
 		while (list->len * 2 > nslots)

@@ -620,7 +620,8 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 	buf_adds(path, name);
 	abs_into(&w->abs, w->r, path->ptr);
 	const char *abs = w->abs.ptr;
-	if (source_list_find(w->files, abs) < 0 && source_list_find(w->calendar, abs) < 0) {
+	if (source_list_find(w->files, abs) < 0 &&
+	    (w->calendar->unique_paths || source_list_find(w->calendar, abs) < 0)) {
 		if (!w->memo_valid || strcmp(w->memo_root.ptr, root) != 0) {
 			buf_reset(&w->memo_root);
 			buf_adds(&w->memo_root, root);
@@ -657,6 +658,10 @@ static int calendar_entry(const char *root, const git_tree_entry *e, void *paylo
  * Returns false when there is none (nothing to look for). */
 static bool calendar_walk_init(struct calendar_walk *w)
 {
+	/* one walk of a tree or of the index (one entry per path) into an empty list: no
+	 * post can come twice, so the list keeps no path index to find them by */
+	if (w->calendar->len == 0)
+		w->calendar->unique_paths = true;
 	w->projects = xcalloc(w->files->len + 1, sizeof(*w->projects));
 	for (size_t i = 0; i < w->files->len; i++) {
 		const struct config *c = w->files->items[i].config;
@@ -700,11 +705,11 @@ static void calendar_of_index(struct git_repo *r, git_index *index,
 			      struct source_list *calendar)
 {
 	size_t n = git_index_entrycount(index);
-	source_list_reserve(calendar, n);
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
 				   BUF_INIT, BUF_INIT };
 	struct buf root = BUF_INIT;
 	bool wanted = calendar_walk_init(&w);
+	source_list_reserve(calendar, n);
 	for (size_t i = 0; wanted && i < n; i++) {
 		const git_index_entry *e = git_index_get_byindex(index, i);
 		if (!e || (e->flags & GIT_INDEX_ENTRY_STAGEMASK) ||

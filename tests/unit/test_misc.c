@@ -9,6 +9,7 @@
 #include "finding.h"
 #include "fix.h"
 #include "glob.h"
+#include "source.h"
 #include "unicode.h"
 #include "util/buf.h"
 #include "util/hash.h"
@@ -469,6 +470,42 @@ static void sorting_strings(void)
 	free(idx);
 }
 
+/* The list of files: found by path through its index (the slots keep half of each path's
+ * hash, so most misses are told without reading a path), reserved ahead or grown; and a list
+ * of paths unique by construction (the calendar's one walk) keeps no index, yet finds. */
+static void source_lists(void)
+{
+	enum { N = 5000 };
+	struct source_list indexed = { 0 }, unique = { 0 };
+	unique.unique_paths = true;
+	source_list_reserve(&indexed, N / 2); /* half reserved, half grown */
+	source_list_reserve(&unique, N);
+	char path[64];
+	for (int i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "/repo/posts/%d/post-%05d.md", i % 7, i);
+		source_list_add(&indexed, path, path + 6, NULL, NULL, 0);
+		source_list_add(&unique, path, path + 6, NULL, NULL, 0);
+	}
+	bool found = true, missed = true;
+	for (int i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "/repo/posts/%d/post-%05d.md", i % 7, i);
+		found &= source_list_find(&indexed, path) == i;
+		if (i % 50 == 0)
+			found &= source_list_find(&unique, path) == i;
+		snprintf(path, sizeof(path), "/repo/posts/%d/post-%05d.md", (i + 1) % 7, i);
+		missed &= source_list_find(&indexed, path) < 0;
+		if (i % 50 == 0)
+			missed &= source_list_find(&unique, path) < 0;
+	}
+	CHECK(found, "every path of %d is found at its place, with and without the index", N);
+	CHECK(missed, "a path not in the list is not found, with and without the index");
+	CHECK(indexed.nslots >= 2 * N && unique.nslots == 0 && unique.slots == NULL,
+	      "the index is at most half full (%zu slots), and a list of unique paths has none",
+	      indexed.nslots);
+	source_list_release(&indexed);
+	source_list_release(&unique);
+}
+
 int main(void)
 {
 	small_pieces();
@@ -477,6 +514,7 @@ int main(void)
 	grapheme_counts();
 	sorting();
 	sorting_strings();
+	source_lists();
 	globs();
 	fixes();
 	fix_options_and_atomicity();
