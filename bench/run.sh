@@ -181,6 +181,16 @@ cell() {
   # command that fails - the peers do when they find problems - and that line is no time)
   probe=$(awk 'NF == 5 { print $1 }' "$results/$tag.probe")
   rm -f "$results/$tag.probe"
+  # a cell with --cache times runs on a warm cache, and its first run may have filled it (a
+  # binary whose cache is cold: `--only` after a rebuild took 2.8 s where the runs take 15
+  # ms, and the cell was timed as a slow one, three runs under GNU time's 10 ms steps): such
+  # a cell is timed by how a second run went
+  if [[ $name == *"--cache"* ]] && awk -v p="$probe" 'BEGIN { exit !(p >= 0.1) }'; then
+    sh "$warm"
+    timed "$script" "$results/$tag.probe"
+    probe=$(awk 'NF == 5 { print $1 }' "$results/$tag.probe")
+    rm -f "$results/$tag.probe"
+  fi
   if [ "$quick" = 1 ]; then
     sh "$warm"; timed "$script" "$log"
   elif awk -v p="$probe" 'BEGIN { exit !(p < 2) }'; then
