@@ -218,21 +218,39 @@ struct light_pack *light_pack_load(const char *path)
 	return p;
 }
 
-/* The position of the file's record with this key, or SIZE_MAX. */
+/* The position of the file's record with this key, or SIZE_MAX. The keys are hashes, spread
+ * evenly over their range, so the first probes guess where key[0] falls between the keys
+ * bounding the range (interpolation) and only then halve it: the hook looks up each of its
+ * calendar's 10,000 posts, and halving took 14 probes a lookup, most of them to far parts of
+ * a 320 KB index. A few guesses, then halving: keys not spread so cost no more than that. */
 static size_t lookup(const struct light_pack *p, const uint64_t key[2])
 {
 	size_t lo = 0, hi = p->n;
-	while (lo < hi) {
+	uint64_t below = 0, above = UINT64_MAX; /* bounds of key[0] in [lo, hi) */
+	for (int guesses = 0; lo < hi; guesses++) {
 		size_t mid = lo + (hi - lo) / 2;
+		if (guesses < 4 && key[0] >= below && key[0] <= above) {
+			/* (key[0] - below) / (above - below + 1) of the way, in 64 bits: both
+			 * scaled under 2^32, and the range is under 2^32 records */
+			uint64_t width = above - below;
+			int shift = 0;
+			while ((width >> shift) > UINT32_MAX)
+				shift += 8;
+			uint64_t part = (key[0] - below) >> shift, whole = (width >> shift) + 1;
+			mid = lo + (size_t)(part * (uint64_t)(hi - lo) / whole);
+		}
 		uint64_t at[2];
 		memcpy(at, p->index + mid * ENTRY_BYTES, sizeof(at));
 		int c = compare_keys(at, key);
 		if (c == 0)
 			return mid;
-		if (c < 0)
+		if (c < 0) {
 			lo = mid + 1;
-		else
+			below = at[0];
+		} else {
 			hi = mid;
+			above = at[0];
+		}
 	}
 	return SIZE_MAX;
 }

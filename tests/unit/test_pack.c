@@ -550,6 +550,56 @@ static void pack_ageing(void)
 /* value_bin_map_strings answers for each key what the whole tree says of it, in one pass:
  * first entry of a key, nil as missing, no string as -1, keys asked twice; and
  * value_bin_map_values, which it is made of, finds each value's own bytes. */
+/* Lookups in a pack of many records: keys spread like hashes (the search's guesses), keys
+ * crowded at both ends of the range and keys alike in their first half (where guessing is
+ * no help and halving takes over): every record is found with its payload, and keys not
+ * stored are not. */
+static void pack_many_keys(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/light.pack", dir);
+	enum { N = 6000 };
+	uint64_t(*keys)[2] = xcalloc(N, sizeof(*keys));
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	for (size_t i = 0; i < N; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		switch (i % 3) {
+		case 0: keys[i][0] = x; keys[i][1] = i; break;                 /* spread */
+		case 1: keys[i][0] = i % 2 ? i : UINT64_MAX - i; keys[i][1] = x; break; /* crowded */
+		case 2: keys[i][0] = 42; keys[i][1] = x; break;                  /* alike */
+		}
+	}
+	struct light_pack *p = light_pack_load(path.ptr);
+	char payload[32];
+	for (size_t i = 0; i < N; i++) {
+		int n = snprintf(payload, sizeof(payload), "record %zu", i);
+		light_pack_add(p, keys[i], payload, (size_t)n, 0);
+	}
+	light_pack_save(p);
+	light_pack_free(p);
+	p = light_pack_load(path.ptr);
+	bool found = true, absent = true;
+	size_t len;
+	for (size_t i = 0; i < N; i++) {
+		int n = snprintf(payload, sizeof(payload), "record %zu", i);
+		const unsigned char *got = light_pack_find(p, keys[i], &len);
+		found &= got && len == (size_t)n && memcmp(got, payload, len) == 0;
+		uint64_t other[2] = { keys[i][0], keys[i][1] ^ 0x8000000000000000ULL };
+		uint64_t next[2] = { keys[i][0] + 1, keys[i][1] };
+		absent &= light_pack_find(p, other, &len) == NULL;
+		absent &= i % 3 != 0 || light_pack_find(p, next, &len) == NULL;
+	}
+	CHECK(found, "each of %d records is found with its payload", N);
+	CHECK(absent, "keys not stored are not found");
+	light_pack_free(p);
+	free(keys);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
 static void map_strings(void)
 {
 	struct value *m = value_new(VALUE_MAP);
@@ -635,6 +685,7 @@ int main(void)
 	pack();
 	pack_damage_and_order();
 	pack_flags();
+	pack_many_keys();
 	pack_checksum_every_byte();
 	pack_duplicate_and_temporary();
 	pack_ageing();
