@@ -586,6 +586,7 @@ struct calendar_walk {
 	const struct config *memo_config;
 	struct buf path; /* the entry's path in the repository, made again for each */
 	struct buf abs;  /* and its absolute path (copied only for a post taken) */
+	bool fresh;      /* the calendar was empty: this walk cannot add a post twice */
 };
 
 /* Context comes from the projects being linted: a post of the tree counts only when the
@@ -621,7 +622,7 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 	abs_into(&w->abs, w->r, path->ptr);
 	const char *abs = w->abs.ptr;
 	if (source_list_find(w->files, abs) < 0 &&
-	    (w->calendar->unique_paths || source_list_find(w->calendar, abs) < 0)) {
+	    (w->fresh || source_list_find(w->calendar, abs) < 0)) {
 		if (!w->memo_valid || strcmp(w->memo_root.ptr, root) != 0) {
 			buf_reset(&w->memo_root);
 			buf_adds(&w->memo_root, root);
@@ -659,8 +660,10 @@ static int calendar_entry(const char *root, const git_tree_entry *e, void *paylo
 static bool calendar_walk_init(struct calendar_walk *w)
 {
 	/* one walk of a tree or of the index (one entry per path) into an empty list: no
-	 * post can come twice, so the list keeps no path index to find them by */
-	if (w->calendar->len == 0)
+	 * post can come twice, so the list keeps no path index to find them by (a walk into a
+	 * list with posts already would look each up) */
+	w->fresh = w->calendar->len == 0;
+	if (w->fresh)
 		w->calendar->unique_paths = true;
 	w->projects = xcalloc(w->files->len + 1, sizeof(*w->projects));
 	for (size_t i = 0; i < w->files->len; i++) {
@@ -688,7 +691,7 @@ static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_s
 	if (!tree)
 		return;
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
-				   BUF_INIT, BUF_INIT };
+				   BUF_INIT, BUF_INIT, false };
 	if (calendar_walk_init(&w))
 		git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
 	calendar_walk_release(&w);
@@ -706,7 +709,7 @@ static void calendar_of_index(struct git_repo *r, git_index *index,
 {
 	size_t n = git_index_entrycount(index);
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
-				   BUF_INIT, BUF_INIT };
+				   BUF_INIT, BUF_INIT, false };
 	struct buf root = BUF_INIT;
 	bool wanted = calendar_walk_init(&w);
 	source_list_reserve(calendar, n);
