@@ -116,8 +116,18 @@ static int run_child(lua_CFunction fn, bool on_thread, bool blocked, char *msg, 
 		_exit(rc == 0 ? 0 : 3);
 	}
 	close(fds[1]);
-	ssize_t n = read(fds[0], msg, size - 1);
-	msg[n > 0 ? n : 0] = '\0';
+	/* to the end: the child writes its message and the exit hook's line in two writes, and
+	 * one read could return between them (1 run in about 15 under ctest -j2) */
+	size_t got = 0;
+	for (;;) {
+		ssize_t n = read(fds[0], msg + got, size - 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	msg[got] = '\0';
 	close(fds[0]);
 	int status;
 	waitpid(pid, &status, 0);
