@@ -958,9 +958,9 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 		return;
 	uint64_t key[2];
 	entry_key(c, f->blob_id, f->abs_path, f->display, f->config, key);
-	size_t len;
-	if (light_pack_find(pack_of(c), key, &len))
-		return; /* kept already */
+	unsigned flags;
+	if (light_pack_has(pack_of(c), key, &flags))
+		return; /* kept already (a damaged payload is dropped when read, then kept anew) */
 	struct buf payload = BUF_INIT;
 	bool seen = post && col && col->seen;
 	value_bin_put_varint(&payload, seen ? LIGHT_SEEN : 0);

@@ -192,10 +192,16 @@ static uint64_t path_hash(const char *s)
 	return hash_fnv64(s, strlen(s));
 }
 
-/* A slot of the path index: the hash's high half above, the item's index + 1 below. */
+/* A slot of the path index: the hash's high half above (its tag), the item's index + 1
+ * below. */
+static uint64_t slot_tag(uint64_t hash)
+{
+	return hash >> 32;
+}
+
 static uint64_t slot_of(uint64_t hash, size_t i)
 {
-	return (hash & 0xffffffff00000000ULL) | (uint64_t)(i + 1);
+	return (slot_tag(hash) << 32) | (uint64_t)(i + 1);
 }
 
 static void index_put(uint64_t *slots, size_t nslots, const char *abs, size_t i)
@@ -222,7 +228,7 @@ long source_list_find(const struct source_list *list, const char *abs)
 	}
 	if (!list->nslots)
 		return -1;
-	uint64_t h = path_hash(abs), tag = slot_of(h, 0) >> 32;
+	uint64_t h = path_hash(abs), tag = slot_tag(h);
 	for (size_t k = (size_t)h & (list->nslots - 1); list->slots[k];
 	     k = (k + 1) & (list->nslots - 1)) {
 		size_t i = (size_t)(list->slots[k] & 0xffffffffu) - 1;
