@@ -490,7 +490,7 @@ static int eval_lintrc(lua_State *L)
 				     "platform = \"x\" (it returned a %s)", c->path,
 				  luaL_typename(L, -1));
 	}
-	api_to_map(L, -1, &c->root, c->path);
+	api_to_map(L, -1, &c->root, c->path, LINTRC_MEMORY);
 	return 0;
 }
 

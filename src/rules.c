@@ -294,7 +294,7 @@ static int load_rule(lua_State *L)
 	}
 	char what[300];
 	snprintf(what, sizeof(what), "%s: options", file);
-	api_to_map(L, -1, &r->options, what);
+	api_to_map(L, -1, &r->options, what, API_OPTIONS_MAX_BYTES);
 	lua_pop(L, 1);
 
 	api_push_ctx(L, r->id);

@@ -107,29 +107,46 @@ void value_map_set(struct value *map, const char *key, struct value *item)
 	map->items[map->len++] = item;
 }
 
+void value_map_add(struct value *map, const char *key, struct value *item)
+{
+	grow(map);
+	map->keys[map->len] = xstrdup(key);
+	map->items[map->len++] = item;
+}
+
 struct map_entry {
 	char *key;
 	struct value *item;
+	size_t added; /* its place in the order of adding: of equal keys, the last wins */
 };
 
 static int compare_entries_by_key(const void *a, const void *b)
 {
-	return strcmp(((const struct map_entry *)a)->key, ((const struct map_entry *)b)->key);
+	const struct map_entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->added > y->added) - (x->added < y->added);
 }
 
 void value_map_sort(struct value *map)
 {
 	if (map->len < 2)
 		return;
-	/* keys are unique (value_map_set), so the order is total and qsort's instability moot */
+	/* (key, order added) is a total order, so qsort's instability is moot */
 	struct map_entry *entries = xmalloc(map->len * sizeof(*entries));
 	for (size_t i = 0; i < map->len; i++)
-		entries[i] = (struct map_entry){ map->keys[i], map->items[i] };
+		entries[i] = (struct map_entry){ map->keys[i], map->items[i], i };
 	qsort(entries, map->len, sizeof(*entries), compare_entries_by_key);
+	size_t kept = 0;
 	for (size_t i = 0; i < map->len; i++) {
-		map->keys[i] = entries[i].key;
-		map->items[i] = entries[i].item;
+		if (i + 1 < map->len && strcmp(entries[i].key, entries[i + 1].key) == 0) {
+			free(entries[i].key); /* a later entry has its key */
+			value_free(entries[i].item);
+			continue;
+		}
+		map->keys[kept] = entries[i].key;
+		map->items[kept++] = entries[i].item;
 	}
+	map->len = kept;
 	free(entries);
 }
 

@@ -45,8 +45,13 @@ struct value *value_copy(const struct value *v);
 void value_list_push(struct value *list, struct value *item);
 /* Sets key in a map (takes ownership of item; replaces an existing key). */
 void value_map_set(struct value *map, const char *key, struct value *item);
-/* Orders a map's entries by key: a map made from a Lua table, whose order changes from run to
- * run with Lua's string hash seed, prints and compares the same in every run. */
+/* Appends key to a map without looking for it (takes ownership of item): for maps built
+ * whole, then ordered by value_map_sort, which keeps the last entry added for a key.
+ * value_map_set looks through every key, which made a map of n keys n * n / 2 compares. */
+void value_map_add(struct value *map, const char *key, struct value *item);
+/* Orders a map's entries by key, and where value_map_add added a key more than once keeps
+ * the last one added: a map made from a Lua table, whose order changes from run to run with
+ * Lua's string hash seed, prints and compares the same in every run. */
 void value_map_sort(struct value *map);
 /* Borrowed child for key, or NULL. */
 const struct value *value_map_get(const struct value *map, const char *key);

@@ -178,13 +178,17 @@ void api_push_value(lua_State *L, const struct value *v);
 /* Pushes a value in the binary form of value_bin.h, as api_push_value pushes it decoded. */
 void api_push_bin(lua_State *L, const unsigned char *bytes, size_t len);
 /* Converts the Lua value at idx into children of parent (a list or map; key for maps): plain
- * data only (nil, booleans, numbers, strings, tables of those, 16 levels at most). Raises on
- * anything else, naming `what`; whatever was converted already is owned by parent, so a raise
- * leaks nothing. */
-void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what);
+ * data only (nil, booleans, numbers, strings, tables of those, 16 levels at most, a tree of
+ * at most max_bytes, a table counted each time it appears). Raises on anything else, naming
+ * `what`; whatever was converted already is owned by parent, so a raise leaks nothing. */
+void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what,
+		  size_t max_bytes);
 /* Converts the table at idx, whose keys must be names, into a VALUE_MAP stored in *slot
- * before it is filled (so a raise leaves it owned by the caller's slot). {} is an empty map. */
-void api_to_map(lua_State *L, int idx, struct value **slot, const char *what);
+ * before it is filled (so a raise leaves it owned by the caller's slot). {} is an empty map.
+ * At most max_bytes, as api_to_value. */
+void api_to_map(lua_State *L, int idx, struct value **slot, const char *what, size_t max_bytes);
+/* The most a rule's options (its defaults, a test's) come to as a value tree. */
+#define API_OPTIONS_MAX_BYTES (1u << 20)
 
 /* Adds lint.nearest (near-duplicate sets) to the lint table on top of the stack.
  * api_similar.c. */

@@ -133,7 +133,7 @@ static void read_case(lua_State *L, int idx, struct rule_test_case *c, const cha
 	c->name = dup_field(L, idx, "name", NULL, false, what);
 	c->path = dup_field(L, idx, "path", NULL, false, what);
 	if (lua_getfield(L, idx, "options") != LUA_TNIL)
-		api_to_map(L, -1, &c->options, what);
+		api_to_map(L, -1, &c->options, what, API_OPTIONS_MAX_BYTES);
 	lua_pop(L, 1);
 	int pt = lua_getfield(L, idx, "platform");
 	if (pt == LUA_TSTRING) {

@@ -125,9 +125,31 @@ void api_push_bin(lua_State *L, const unsigned char *bytes, size_t len)
 static void attach(struct value *parent, const char *key, struct value *child)
 {
 	if (parent->type == VALUE_MAP)
-		value_map_set(parent, key, child);
+		value_map_add(parent, key, child); /* value_map_sort settles a key given twice */
 	else
 		value_list_push(parent, child);
+}
+
+/* One conversion: what it converts (for messages) and the size of the tree so far, bounded.
+ * The bound is what keeps a conversion short: a table may appear in the data many times,
+ * each appearance converted anew, so a few tables nested in each other 8 times over were
+ * 16 million values (3 GB, and 10 seconds until the watchdog stopped a .lintrc of 9 lines),
+ * where the Lua state's own memory cap saw a few hundred bytes. */
+struct conversion {
+	const char *what;
+	size_t bytes, max_bytes;
+};
+
+/* Counts a value about to be added under key (NULL in a list) with string_bytes of string
+ * (its NUL too), as much as the tree will hold for it: a node, its slot in its parent, its
+ * key and the key's slot. */
+static void count(lua_State *L, struct conversion *cv, const char *key, size_t string_bytes)
+{
+	cv->bytes += sizeof(struct value) + sizeof(struct value *) + string_bytes +
+		     (key ? strlen(key) + 1 + sizeof(char *) : 0);
+	if (cv->bytes > cv->max_bytes)
+		luaL_error(L, "%s: too large (at most %d KB of data; a table counts each time it "
+			      "appears)", cv->what, (int)(cv->max_bytes >> 10));
 }
 
 /* A table is a list when its keys are exactly 1..n (and it is not empty, unless it has
@@ -156,22 +178,26 @@ static bool is_sequence(lua_State *L, int idx, lua_Integer *n)
 }
 
 static void convert(lua_State *L, int idx, struct value *parent, const char *key,
-		    const char *what, int depth)
+		    struct conversion *cv, int depth)
 {
 	idx = lua_absindex(L, idx);
 	switch (lua_type(L, idx)) {
 	case LUA_TNIL:
+		count(L, cv, key, 0);
 		attach(parent, key, value_new(VALUE_NIL));
 		return;
 	case LUA_TBOOLEAN:
+		count(L, cv, key, 0);
 		attach(parent, key, value_new_bool(lua_toboolean(L, idx)));
 		return;
 	case LUA_TNUMBER:
+		count(L, cv, key, 0);
 		attach(parent, key, value_new_number((double)lua_tonumber(L, idx)));
 		return;
 	case LUA_TSTRING: {
 		size_t len;
 		const char *s = lua_tolstring(L, idx, &len);
+		count(L, cv, key, len + 1); /* (an empty string is allocated too) */
 		attach(parent, key, value_new_string(s, len));
 		return;
 	}
@@ -179,11 +205,12 @@ static void convert(lua_State *L, int idx, struct value *parent, const char *key
 		break;
 	default:
 		luaL_error(L, "%s: a %s is not plain data (use strings, numbers, booleans and tables)",
-			   what, luaL_typename(L, idx));
+			   cv->what, luaL_typename(L, idx));
 		return;
 	}
 	if (depth >= MAX_DEPTH)
-		luaL_error(L, "%s: tables are nested too deeply", what);
+		luaL_error(L, "%s: tables are nested too deeply", cv->what);
+	count(L, cv, key, 0);
 	lua_Integer n;
 	bool list = is_sequence(L, idx, &n);
 	struct value *t = value_new(list ? VALUE_LIST : VALUE_MAP);
@@ -191,7 +218,7 @@ static void convert(lua_State *L, int idx, struct value *parent, const char *key
 	if (list) {
 		for (lua_Integer i = 1; i <= n; i++) {
 			lua_rawgeti(L, idx, i);
-			convert(L, -1, t, NULL, what, depth + 1);
+			convert(L, -1, t, NULL, cv, depth + 1);
 			lua_pop(L, 1);
 		}
 		return;
@@ -207,32 +234,35 @@ static void convert(lua_State *L, int idx, struct value *parent, const char *key
 			snprintf(numkey, sizeof(numkey), "%lld", (long long)lua_tointeger(L, -2));
 			k = numkey;
 		} else {
-			luaL_error(L, "%s: table keys must be strings or integers", what);
+			luaL_error(L, "%s: table keys must be strings or integers", cv->what);
 			return;
 		}
-		convert(L, -1, t, k, what, depth + 1);
+		convert(L, -1, t, k, cv, depth + 1);
 		lua_pop(L, 1);
 	}
 	value_map_sort(t);
 }
 
-void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what)
+void api_to_value(lua_State *L, int idx, struct value *parent, const char *key, const char *what,
+		  size_t max_bytes)
 {
-	convert(L, idx, parent, key, what, 0);
+	struct conversion cv = { what, 0, max_bytes };
+	convert(L, idx, parent, key, &cv, 0);
 }
 
-void api_to_map(lua_State *L, int idx, struct value **slot, const char *what)
+void api_to_map(lua_State *L, int idx, struct value **slot, const char *what, size_t max_bytes)
 {
 	idx = lua_absindex(L, idx);
 	if (!lua_istable(L, idx))
 		luaL_error(L, "%s: expected a table of name = value", what);
+	struct conversion cv = { what, sizeof(struct value), max_bytes };
 	struct value *map = value_new(VALUE_MAP);
 	*slot = map;
 	lua_pushnil(L);
 	while (lua_next(L, idx)) {
 		if (lua_type(L, -2) != LUA_TSTRING)
 			luaL_error(L, "%s: expected names as keys, like name = value", what);
-		convert(L, -1, map, lua_tostring(L, -2), what, 1);
+		convert(L, -1, map, lua_tostring(L, -2), &cv, 1);
 		lua_pop(L, 1);
 	}
 	value_map_sort(map);

@@ -871,6 +871,10 @@ class CollectRules(Case):
         # runaway collect and oversized data are stopped the same way
         for collect, words in (("    while true do end", "instruction budget exceeded"),
                                ('    return string.rep("x", 100000)', "at most 64 KB"),
+                               # a table nested in itself 8 times over, 12 times: 8^12
+                               # values if converted whole (it ran until the watchdog)
+                               ("    local t = { 1 }\n    for i = 1, 12 do t = { t, t, t, t, t, "
+                                "t, t, t } end\n    return t", "at most 64 KB"),
                                ("    return function() end", "not plain data")):
             shutil.rmtree(r.path)
             r = self.plugin(collect, "    return", n=2)

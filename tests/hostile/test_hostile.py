@@ -405,6 +405,21 @@ class HostileLintrc(unittest.TestCase):
         self.check("x = " + "(" * 300 + "1" + ")" * 300 + "\n",
                    r"postlint: [^\n]*\.lintrc: C stack overflow\n")
 
+    def test_a_table_repeated_many_times_is_refused_in_time(self):
+        """Found by fuzz_lintrc (CI): the settings are converted to C data, each appearance of
+        a table anew: a table nested 8 times over, 8 times in each, was 16 million values,
+        3 GB and 10 seconds, until the watchdog stopped postlint."""
+        lines = ["a0 = { 1 }"] + ["a%d = { %s }" % (i, ", ".join(["a%d" % (i - 1)] * 8))
+                                  for i in range(1, 9)]
+        self.check("\n".join(lines) + "\n",
+                   r"\.lintrc: too large \(at most 16384 KB of data; a table counts each time")
+
+    def test_a_table_of_many_keys_is_read_in_time(self):
+        # each key was looked for among those before it: 150,000 keys took over 10 seconds
+        r = self.check('local t = {}\nfor i = 1, 150000 do t["k" .. i] = i end\nx = t\n',
+                       r"\.lintrc:3: unknown key 'x'")
+        self.assertNotIn("seconds", r.stderr)
+
     def test_limits_out_of_range_are_refused(self):
         """Found by fuzz_lintrc: 1e30 was converted to an integer before the range check."""
         for value in ("1e30", "-1e300", "0/0", "1/0", "2^63"):

@@ -17,6 +17,7 @@
 #include "util/strjoin.h"
 #include "util/sort.h"
 #include "util/xalloc.h"
+#include "value.h"
 
 static void globs(void)
 {
@@ -506,9 +507,38 @@ static void source_lists(void)
 	source_list_release(&unique);
 }
 
+/* Maps built whole: value_map_add appends, value_map_sort orders by key and keeps the last
+ * entry added for a key (as value_map_set, which replaces, would have left it). */
+static void maps_built_whole(void)
+{
+	struct value *map = value_new(VALUE_MAP);
+	enum { KEYS = 3000 };
+	char key[32];
+	for (int round = 0; round < 2; round++) {
+		for (int i = KEYS - 1; i >= 0; i--) {
+			snprintf(key, sizeof(key), "k%d", i);
+			value_map_add(map, key, value_new_number(round * 10000 + i));
+		}
+	}
+	value_map_add(map, "k7", value_new_string("last", 4));
+	value_map_sort(map);
+	CHECK(map->len == KEYS, "each key once: %zu entries", map->len);
+	bool ordered = true;
+	for (size_t i = 1; i < map->len; i++)
+		ordered &= strcmp(map->keys[i - 1], map->keys[i]) < 0;
+	CHECK(ordered, "keys in order");
+	const char *last = value_map_string(map, "k7");
+	CHECK(last && strcmp(last, "last") == 0, "the last k7 added wins: %s", last ? last : "-");
+	const struct value *k123 = value_map_get(map, "k123");
+	CHECK(k123 && k123->number == 10123, "the second round's k123 wins: %g",
+	      k123 ? k123->number : -1);
+	value_free(map); /* (the replaced entries were freed: valgrind and ASan run this) */
+}
+
 int main(void)
 {
 	small_pieces();
+	maps_built_whole();
 	formatting();
 	numbers();
 	grapheme_counts();
