@@ -8,9 +8,28 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lua/host.h"
 #include "util/buf.h"
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The watchdog ends a .lintrc stuck in C with _exit(2), which libFuzzer never sees: the run
+ * failed without saying which input did it. abort() (async-signal-safe) is a deadly signal
+ * to libFuzzer, which then saves the input to the artifacts folder. */
+static void abort_on_watchdog(int code)
+{
+	(void)code;
+	abort();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	host_watchdog_on_exit(abort_on_watchdog);
+	return 0;
+}
 
 static char lintrc_path[256];
 
