@@ -587,7 +587,24 @@ struct calendar_walk {
 	struct buf path; /* the entry's path in the repository, made again for each */
 	struct buf abs;  /* and its absolute path (copied only for a post taken) */
 	bool fresh;      /* the calendar was empty: this walk cannot add a post twice */
+	/* the linted file after the last one this walk met: the work tree's walk and git's
+	 * trees both list a folder's names in byte order, so the next entry is most often that
+	 * file, found without the path index (at 100,000 posts each lookup there was two or
+	 * three cache misses: half of the calendar's walk of HEAD) */
+	size_t next_file;
 };
+
+/* Index of the linted file at abs, or -1: the walk's next file first. */
+static long linted_file(struct calendar_walk *w, const char *abs)
+{
+	const struct source_list *files = w->files;
+	if (w->next_file < files->len && strcmp(files->items[w->next_file].abs_path, abs) == 0)
+		return (long)w->next_file++;
+	long i = source_list_find(files, abs);
+	if (i >= 0)
+		w->next_file = (size_t)i + 1;
+	return i;
+}
 
 /* Context comes from the projects being linted: a post of the tree counts only when the
  * .lintrc that governs one of the linted files governs it too. Files elsewhere in the
@@ -621,7 +638,7 @@ static void calendar_add(struct calendar_walk *w, const char *root, const char *
 	buf_adds(path, name);
 	abs_into(&w->abs, w->r, path->ptr);
 	const char *abs = w->abs.ptr;
-	if (source_list_find(w->files, abs) < 0 &&
+	if (linted_file(w, abs) < 0 &&
 	    (w->fresh || source_list_find(w->calendar, abs) < 0)) {
 		if (!w->memo_valid || strcmp(w->memo_root.ptr, root) != 0) {
 			buf_reset(&w->memo_root);
@@ -691,7 +708,7 @@ static void calendar_of_tree(struct git_repo *r, git_tree *tree, struct config_s
 	if (!tree)
 		return;
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
-				   BUF_INIT, BUF_INIT, false };
+				   BUF_INIT, BUF_INIT, false, 0 };
 	if (calendar_walk_init(&w))
 		git_tree_walk(tree, GIT_TREEWALK_PRE, calendar_entry, &w);
 	calendar_walk_release(&w);
@@ -709,7 +726,7 @@ static void calendar_of_index(struct git_repo *r, git_index *index,
 {
 	size_t n = git_index_entrycount(index);
 	struct calendar_walk w = { r, configs, files, calendar, NULL, 0, BUF_INIT, false, NULL,
-				   BUF_INIT, BUF_INIT, false };
+				   BUF_INIT, BUF_INIT, false, 0 };
 	struct buf root = BUF_INIT;
 	bool wanted = calendar_walk_init(&w);
 	source_list_reserve(calendar, n);
