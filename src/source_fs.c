@@ -307,7 +307,20 @@ struct walk {
 	struct source_list *out;
 	const char *root;  /* the folder being walked, symlinks resolved */
 	struct buf *notes; /* posts skipped, one line each (not errors) */
+	/* the list was empty when this walk began: one walk meets each path once (it follows
+	 * no symlinked folder), so its files are not looked for in the list first (a lookup
+	 * per post, an eighth of walking a folder of 100,000) */
+	bool fresh;
 };
+
+/* Adds a file the walk found. */
+static void walk_add(struct walk *w, const char *abs, const struct config *c)
+{
+	if (w->fresh)
+		source_list_add(w->out, abs, NULL, c, NULL, 0);
+	else
+		add_file(w->out, abs, c);
+}
 
 /* A symlinked post is read only when it points inside the folder being walked: a link to
  * ~/.ssh/id_rsa named notes.md must not end up in the output. */
@@ -324,7 +337,7 @@ static void add_symlink(struct walk *w, const char *path)
 		buf_addf(w->notes, "skipped '%s': cannot follow the symbolic link: %s\n", display,
 			 strerror(e));
 	else if (strncmp(target, w->root, n) == 0 && (target[n] == '/' || strcmp(w->root, "/") == 0))
-		add_file(w->out, path, c);
+		walk_add(w, path, c);
 	else
 		buf_addf(w->notes, "skipped '%s': a symbolic link to '%s', outside '%s'\n", display,
 			 target, w->root);
@@ -425,7 +438,7 @@ static void walk_dir(struct walk *w, const char *dir, int depth, bool gitignore_
 			} else if (S_ISREG(mode)) {
 				const struct config *c = config_store_for(w->configs, path.ptr, false);
 				if (c && config_wants(c, path.ptr))
-					add_file(w->out, path.ptr, c);
+					walk_add(w, path.ptr, c);
 			} else if (S_ISLNK(mode) &&
 				   (stat(path.ptr, &st) != 0 || S_ISREG(st.st_mode))) {
 				add_symlink(w, path.ptr);
@@ -530,10 +543,11 @@ static size_t collect(char *const *paths, size_t npaths, const char *cwd, struct
 		      struct config_store *configs, struct source_list *out, struct buf *errors)
 {
 	size_t nerrors = 0;
-	struct walk w = { configs, repo, out, NULL, errors };
+	struct walk w = { configs, repo, out, NULL, errors, false };
 	if (npaths == 0) {
 		char *root = project_root(cwd, repo);
 		w.root = root;
+		w.fresh = out->len == 0;
 		config_store_for(configs, root, true);
 		walk_dir(&w, root, 0, gitignore_above(repo, root));
 		free(root);
@@ -551,6 +565,7 @@ static size_t collect(char *const *paths, size_t npaths, const char *cwd, struct
 			struct git_repo *own = here ? NULL : source_git_open(abs);
 			w.repo = here ? repo : own;
 			w.root = abs;
+			w.fresh = out->len == 0;
 			config_store_for(configs, abs, true);
 			walk_dir(&w, abs, 0, gitignore_above(w.repo, abs));
 			source_git_close(own);

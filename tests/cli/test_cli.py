@@ -393,6 +393,19 @@ class Config(Case):
                                ("posts/sub/e.md", "self-focus", "info")})
         self.assertEqual(sorted(data["files"]), ["posts/a.md", "posts/drafts/b.md", "posts/sub/e.md"])
 
+    def test_a_post_named_twice_is_linted_once(self):
+        # a folder named twice, a folder inside one named, a file inside one named: each post
+        # once, in the order first named (the first walk does not look its posts up)
+        me = "---\ngoal: conversation\n---\nI finished my first marathon today.\n"
+        self.write("posts/a.md", me)
+        self.write("posts/sub/b.md", me)
+        data, _ = self.lint_json("posts", "posts/sub", "posts/a.md", "posts", code=0)
+        self.assertEqual(data["files"], ["posts/a.md", "posts/sub/b.md"])
+        data, _ = self.lint_json("posts/sub", "posts", code=0)
+        self.assertEqual(data["files"], ["posts/sub/b.md", "posts/a.md"])
+        got = [d["path"] for d in data["diagnostics"] if d["rule"] == "self-focus"]
+        self.assertEqual(got, ["posts/sub/b.md", "posts/a.md"])
+
     def test_config_flag_and_print_config(self):
         cfg = self.write("team.lintrc", 'platform = { "x", "linkedin" }\nlang = "de"\n'
                                         'rules = { ["no-sales-push"] = { "error", threshold = 4 } }\n')
