@@ -168,7 +168,9 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 /* sort_u64 and sort_u32 against qsort: random values, few distinct values (duplicates),
- * sorted, reversed and organ-pipe inputs (a quicksort's bad cases), and every short size. */
+ * sorted, reversed and organ-pipe inputs (a quicksort's bad cases), values crowded low with
+ * a spread tail (the spread sorts' crowded buckets among sparse ones: the search's ranks),
+ * and every short size. */
 static void sorting(void)
 {
 	enum { MAX = 5000 };
@@ -180,7 +182,7 @@ static void sorting(void)
 	uint32_t *f = xcalloc(MAX, sizeof(*f)), *tmp32 = xcalloc(MAX, sizeof(*tmp32));
 	int cases = 0;
 	for (size_t n = 0; n <= MAX; n = n < 40 ? n + 1 : n * 3 / 2) {
-		for (int shape = 0; shape < 5; shape++) {
+		for (int shape = 0; shape < 6; shape++) {
 			for (size_t i = 0; i < n; i++) {
 				seed = seed * 1103515245u + 12345u;
 				uint64_t x = ((uint64_t)seed << 32) ^ (seed >> 3);
@@ -189,6 +191,7 @@ static void sorting(void)
 				case 2: x = i; break;                   /* sorted */
 				case 3: x = n - i; break;               /* reversed */
 				case 4: x = i < n / 2 ? i : n - i; break; /* organ pipe */
+				case 5: x = i % 4 ? x % 97 : x; break;  /* crowded low */
 				}
 				a[i] = b[i] = e[i] = x;
 				c[i] = d[i] = (uint32_t)(x ^ (x >> 32));
@@ -431,7 +434,7 @@ static void sorting_strings(void)
 	int cases = 0;
 	static const char *const parts[] = { "a", "ab", "abc", "\xc3\xa9t\xc3\xa9", "z", "" };
 	for (size_t n = 0; n <= MAX; n = n < 40 ? n + 1 : n * 2) {
-		for (int shape = 0; shape < 5; shape++) {
+		for (int shape = 0; shape < 6; shape++) {
 			for (size_t i = 0; i < n; i++) {
 				seed = seed * 1103515245u + 12345u;
 				unsigned r = seed >> 8;
