@@ -186,7 +186,7 @@ static bool better_name(const struct item *items, size_t j, size_t best)
 /* Items with identical sets, found by a hash of their sorted ranks: for such an item the
  * answer is known without a search (similarity 1 is the most there is), and a corpus where
  * the same text goes to several platforms is mostly such items. Each item's key is its
- * hash's high bits over the item's index (low bits of ITEM_BITS): sorted as integers (a
+ * hash's high bits over the item's index (the bits key_item_mask gives): sorted as integers (a
  * qsort of hash and index pairs through a comparison function was a third of finding the
  * classes at 100,000 posts), equal sets have equal keys but for the index, and the few
  * different sets whose hashes agree on the high bits are told apart by comparing them. */
@@ -712,7 +712,7 @@ static void rank_chunk(void *arg, unsigned thread, size_t from, size_t to)
 			r[k] = run->rank_of[r[k]];
 		uint32_t room[1024];
 		if (it->len <= 1024)
-			sort_u32_spread(r, it->len, room); /* (ranks: spread over their range) */
+			sort_u32_spread(r, it->len, room); /* (low ranks crowd: sorted apart) */
 		else
 			sort_u32(r, it->len);
 		double need = ceil(run->t * (double)it->len - 1e-7);

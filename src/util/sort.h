@@ -13,10 +13,10 @@ void sort_u32(uint32_t *v, size_t n);
 
 /* sort_u64 for values spread evenly between their least and greatest (hashes), with room
  * tmp for n of them: one pass that puts each value in its bucket of that range, then an
- * insertion sort that finds each in place within its bucket. A quicksort's every comparison of random hashes is
- * a coin toss for the branch predictor (2 us a shingle set of 100, a thirtieth of a lint);
- * this pass has no such branches. Values not spread so (a bucket of more than 16) are
- * sorted by sort_u64 instead: never quadratic. */
+ * insertion sort that finds each in place within its bucket. A quicksort's every comparison
+ * of random hashes is a coin toss for the branch predictor (2 us a shingle set of 100, a
+ * thirtieth of a lint); this pass has no such branches. A bucket where values crowd (more
+ * than 16) is sorted by sort_u64 on its own first: never quadratic. */
 void sort_u64_spread(uint64_t *v, size_t n, uint64_t *tmp);
 
 /* The same for 32-bit values (the search's ranks of a set's tokens). */
