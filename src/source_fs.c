@@ -218,9 +218,16 @@ bool source_name_skipped(const char *name, size_t len)
 	return (len > 0 && name[0] == '.') || (len == 12 && memcmp(name, "node_modules", 12) == 0);
 }
 
+/* Lists this short are read through rather than hashed into: a commit's list of one or two
+ * staged posts is asked about each of the calendar's 10,000 entries, and hashing each path
+ * byte by byte cost more than comparing it with those posts (strcmp stops at the first
+ * difference). */
+#define FIND_BY_READING 8
+
 long source_list_find(const struct source_list *list, const char *abs)
 {
-	if (list->unique_paths) { /* no index: read through (no caller asks this of one now) */
+	/* (a list of unique paths keeps no index: no caller asks this of a long one now) */
+	if (list->unique_paths || list->len <= FIND_BY_READING) {
 		for (size_t i = 0; i < list->len; i++)
 			if (strcmp(list->items[i].abs_path, abs) == 0)
 				return (long)i;

@@ -508,6 +508,27 @@ static void source_lists(void)
 	      indexed.nslots);
 	source_list_release(&indexed);
 	source_list_release(&unique);
+	/* short lists, read through rather than hashed into, and the sizes around that bound */
+	bool short_found = true, short_missed = true;
+	for (int n = 0; n <= 20; n++) {
+		struct source_list list = { 0 };
+		for (int i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "/repo/post-%02d.md", i);
+			source_list_add(&list, path, path + 6, NULL, NULL, 0);
+		}
+		for (int i = 0; i <= n; i++) {
+			snprintf(path, sizeof(path), "/repo/post-%02d.md", i);
+			if (i < n)
+				short_found &= source_list_find(&list, path) == i;
+			else
+				short_missed &= source_list_find(&list, path) < 0;
+			snprintf(path, sizeof(path), "/repo/post-%02d.m", i); /* a prefix of it */
+			short_missed &= source_list_find(&list, path) < 0;
+		}
+		source_list_release(&list);
+	}
+	CHECK(short_found && short_missed,
+	      "lists of 0 to 20 paths find each at its place and nothing else");
 }
 
 /* Maps built whole: value_map_add appends, value_map_sort orders by key and keeps the last
