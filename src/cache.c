@@ -954,8 +954,8 @@ bool cache_light_load(struct cache *c, const struct session *s, const uint64_t k
 void cache_light_keep(struct cache *c, const struct session *s, const struct source_file *f,
 		      const struct post *post, const struct collected *col)
 {
-	if (!c || !f->blob_id[0] || collect_failed(col))
-		return;
+	if (!c || !f->blob_id[0] || collect_failed(col) || (col && col->dropped))
+		return; /* (dropped: the pack would answer with less than the post has) */
 	uint64_t key[2];
 	entry_key(c, f->blob_id, f->abs_path, f->display, f->config, key);
 	unsigned flags;

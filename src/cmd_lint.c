@@ -251,6 +251,7 @@ static void lint_compute(const struct lint_run *run, struct session *s, size_t i
 			 * thread was an eighth of printing 10,000 posts) */
 			post_shrink(res->post, true);
 			report_compact(&res->r, 1);
+			collected_account(&res->col, run->opts.collect_budget);
 			collected_compact(&res->col);
 		}
 	} else {
@@ -331,6 +332,7 @@ static void context_compute(const struct lint_run *run, struct session *s, size_
 	res->computed = true;
 	if (cache_collect(run->cache, s, post, f->abs_path, f->config, &res->col)) {
 		post_shrink(post, false);
+		collected_account(&res->col, run->opts.collect_budget);
 		collected_compact(&res->col);
 		res->post = post;
 	} else {
@@ -519,8 +521,10 @@ static bool load_deferred(struct lint_run *run)
 		any = true;
 		res->deferred = false;
 		if (cache_light_load(run->cache, run->s, res->key, run->calendar->items[k].display,
-				     &res->post, &res->col))
+				     &res->post, &res->col)) {
+			collected_account(&res->col, run->opts.collect_budget);
 			continue;
+		}
 		res->from_pack = false;
 		if (!skip) {
 			skip = xcalloc(ncontext, sizeof(*skip));
@@ -640,6 +644,20 @@ static void collected_job(void *ud)
  * 1,000, nothing at 250, and a loss for a few posts. */
 #define MANY_POSTS 1000
 
+/* What a rule across posts may keep of its collected data over a run (collected.h): the
+ * largest memory limit of the run's configs (memory_mb: 64 MB unless set), and 2 KB a post -
+ * the built-in rules keep a few hundred bytes a post. */
+#define COLLECT_BYTES_PER_POST (2u << 10)
+
+static size_t collect_max_bytes(const struct config_store *configs, size_t posts)
+{
+	size_t memory = config_store_count(configs) ? 0 : HOST_DEFAULT_MEMORY;
+	for (size_t i = 0; i < config_store_count(configs); i++)
+		if (config_store_get(configs, i)->limits.memory > memory)
+			memory = config_store_get(configs, i)->limits.memory;
+	return memory + COLLECT_BYTES_PER_POST * posts;
+}
+
 /* Threads besides the main one: --jobs (default: the cores), never more than the posts
  * call for, and none for a few (a commit, an editor), where a worker's Lua state and rules
  * would cost more than they save. nfiles counts the posts with work to do: those to lint,
@@ -738,6 +756,10 @@ int cmd_lint(const struct cli *cli)
 		source_list_release(&calendar);
 		return EXIT_TROUBLE;
 	}
+	struct collect_budget budget;
+	collect_budget_init(&budget, s->rules->ncollect,
+			    collect_max_bytes(configs, files.len + calendar.len));
+	s->opts.collect_budget = opts.collect_budget = &budget; /* opts: the workers' sessions */
 	cmd_print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
 	struct cache *cache = cli->cache ? cache_open(s, &errors) : NULL;
@@ -834,6 +856,7 @@ int cmd_lint(const struct cli *cli)
 	/* the process exits after this command (main.c; a server's child likewise) */
 	session_ends_with_process(s);
 	session_free(s);
+	collect_budget_release(&budget);
 	config_store_free(configs);
 	source_list_release(&files);
 	if (trouble)

@@ -1,6 +1,7 @@
 /* Collected data of one post (see collected.h). */
 #include "collected.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "util/buf.h"
@@ -9,8 +10,7 @@
 
 void collected_init(struct collected *c, size_t nslots)
 {
-	c->n = nslots;
-	c->seen = true;
+	*c = (struct collected){ .n = nslots, .seen = true };
 	c->values = xcalloc(nslots ? nslots : 1, sizeof(*c->values));
 	c->errors = xcalloc(nslots ? nslots : 1, sizeof(*c->errors));
 }
@@ -60,4 +60,51 @@ void collected_compact(struct collected *c)
 	}
 	buf_release(&bytes);
 	free(start);
+}
+
+void collect_budget_init(struct collect_budget *b, size_t nslots, size_t max_bytes)
+{
+	b->bytes = xcalloc(nslots ? nslots : 1, sizeof(*b->bytes));
+	for (size_t i = 0; i < nslots; i++)
+		atomic_init(&b->bytes[i], 0);
+	b->nslots = nslots;
+	b->max_bytes = max_bytes;
+}
+
+void collect_budget_release(struct collect_budget *b)
+{
+	free((void *)b->bytes);
+	*b = (struct collect_budget){ 0 };
+}
+
+void collected_account(struct collected *c, const struct collect_budget *b)
+{
+	if (!b || !c || !c->values)
+		return;
+	for (size_t i = 0; i < c->n && i < b->nslots; i++) {
+		size_t len = c->raw && c->raw[i].bytes ? c->raw[i].len
+			     : c->values[i]	       ? value_bin_size(c->values[i])
+						       : 0;
+		if (len == 0)
+			continue;
+		size_t total = atomic_fetch_add_explicit(&b->bytes[i], len, memory_order_relaxed) +
+			       len;
+		if (total > b->max_bytes && c->values[i]) {
+			value_free(c->values[i]);
+			c->values[i] = NULL;
+			c->dropped = true;
+		} else if (total > b->max_bytes) {
+			c->dropped = true; /* raw: its bytes belong to the whole entry */
+		}
+	}
+}
+
+bool collect_budget_over(const struct collect_budget *b, size_t slot, size_t *bytes)
+{
+	size_t n = b && slot < b->nslots
+			   ? atomic_load_explicit(&b->bytes[slot], memory_order_relaxed)
+			   : 0;
+	if (bytes)
+		*bytes = n;
+	return b && n > b->max_bytes;
 }

@@ -26,6 +26,7 @@ struct collected {
 	unsigned char *raw_owned;  /* the bytes raw points into, when not the pack's */
 	size_t n;              /* slots */
 	bool seen;             /* made by collected_init: the rules across posts see the post */
+	bool dropped;          /* some slot's data was dropped: its rule kept too much (below) */
 };
 
 /* Makes room for nslots rules with collect (nothing collected yet). */
@@ -34,5 +35,27 @@ void collected_release(struct collected *c);
 /* Keeps each rule's data in the binary form instead of a value tree (a third of the memory):
  * for posts whose data waits for the calendar. Errors stay as they are. */
 void collected_compact(struct collected *c);
+
+/* How much of what collect returns the rules across posts may keep, over all the posts of a
+ * run: per rule (slot), counted in the binary form (value_bin.h), the form in which the data
+ * of thousands of posts waits for the calendar. 64 KB a post is what one collect may return
+ * (session.c); this bounds the sum, which would otherwise grow with the repository (a rule
+ * returning 60 KB a post made postlint hold 6 GB at 100,000 posts). The count is the sum of
+ * every post's data, whatever the order the threads counted in, so whether a rule went over
+ * is the same for every --jobs and with or without --cache. */
+struct collect_budget {
+	_Atomic size_t *bytes; /* per slot: counted so far */
+	size_t nslots;
+	size_t max_bytes; /* per slot */
+};
+
+void collect_budget_init(struct collect_budget *b, size_t nslots, size_t max_bytes);
+void collect_budget_release(struct collect_budget *b);
+/* Counts c's data (values or raw) against b (any thread). A slot whose count has gone over
+ * drops its data at once (its values freed: the rule will not run across posts, see
+ * collect_budget_over) and sets c->dropped, so that nothing stores the post as collected. */
+void collected_account(struct collected *c, const struct collect_budget *b);
+/* Whether slot's count went over its bound; *bytes its count. */
+bool collect_budget_over(const struct collect_budget *b, size_t slot, size_t *bytes);
 
 #endif

@@ -31,6 +31,9 @@ struct session_options {
 	bool many_posts;
 	/* the rules' tests are read (postlint test): the built-in rules are loaded whole */
 	bool with_tests;
+	/* what the rules across posts may keep of their collected data over the run (shared by
+	 * the sessions of --jobs), or NULL: no bound (rule tests) */
+	const struct collect_budget *collect_budget;
 };
 
 struct session {

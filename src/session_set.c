@@ -295,6 +295,36 @@ static void report_collect_errors(struct session *s, size_t index, struct set_en
 	}
 }
 
+/* Rule index's collect returned more data over the run than it may keep (collected.h): one
+ * rule-error, on the first post the rule is on, and no check_set - the data of the posts
+ * counted after the bound was passed is gone, and a calendar judged without it would be
+ * judged wrongly. Returns whether the rule went over. */
+static bool report_collect_over(struct session *s, size_t index, struct set_entry *entries,
+				size_t n)
+{
+	const struct rule *r = &s->rules->rules[index];
+	const struct collect_budget *b = s->opts.collect_budget;
+	size_t bytes;
+	if (!collect_budget_over(b, r->collect_slot, &bytes))
+		return false;
+	size_t usable = 0;
+	struct set_entry *first = NULL;
+	for (size_t i = 0; i < n; i++) {
+		usable += entries[i].usable;
+		if (entries[i].enabled && !first)
+			first = &entries[i];
+	}
+	if (first) {
+		struct post *p = first->view.post;
+		s->rule_errors++;
+		report_addf(first->src->report, RULE_ERROR, SEVERITY_ERROR, p->body_start,
+			    p->body_start, "rule '%s' was stopped across %zu posts: its collect "
+			    "returned %zu KB of data in all, more than the %zu KB a rule may keep "
+			    "for this run (the memory limit and 2 KB a post)", r->id, usable,
+			    bytes >> 10, b->max_bytes >> 10);
+	}
+	return true;
+}
 
 /* Runs the set rules of `which` numbered from..to-1 among them (or only `test_rule`, with
  * `test_options`, for rule tests) over posts. platforms and lang are the defaults of posts
@@ -338,6 +368,7 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 			collected_init(e->own, s->rules->ncollect);
 			post_tokens(e->view.post);
 			collect_all(s, &e->view, posts[i].cfg, posts[i].cfg ? &e->fc : NULL, e->own);
+			collected_account(e->own, s->opts.collect_budget);
 			release(s);
 			e->light_view.collected = e->own;
 		}
@@ -365,6 +396,8 @@ static void lint_set(struct session *s, struct set_post *posts, size_t n,
 		}
 		if (r->has_collect)
 			report_collect_errors(s, ri, entries, n);
+		if (r->has_collect && report_collect_over(s, ri, entries, n))
+			continue;
 		/* one call per distinct options among the linted posts (usually one) */
 		bool *done = xcalloc(n, sizeof(bool));
 		for (size_t i = 0; i < n; i++) {

@@ -73,6 +73,45 @@ void value_bin_put(struct buf *out, const struct value *v)
 	}
 }
 
+static size_t varint_size(uint64_t n)
+{
+	size_t k = 1;
+	while (n >>= 7)
+		k++;
+	return k;
+}
+
+static size_t position_size(const struct value *v)
+{
+	return varint_size(v->line > 0 ? (uint64_t)v->line : 0) +
+	       varint_size(v->column > 0 ? (uint64_t)v->column : 0);
+}
+
+size_t value_bin_size(const struct value *v)
+{
+	if (!v)
+		return 3; /* the tag and a position of two zeros */
+	size_t n = 1 + position_size(v);
+	switch (v->type) {
+	case VALUE_NUMBER: n += sizeof(v->number); break;
+	case VALUE_STRING: n += varint_size(v->string_len) + v->string_len; break;
+	case VALUE_LIST:
+		n += varint_size(v->len);
+		for (size_t i = 0; i < v->len; i++)
+			n += value_bin_size(v->items[i]);
+		break;
+	case VALUE_MAP:
+		n += varint_size(v->len);
+		for (size_t i = 0; i < v->len; i++) {
+			size_t key_len = strlen(v->keys[i]);
+			n += varint_size(key_len) + key_len + value_bin_size(v->items[i]);
+		}
+		break;
+	default: break;
+	}
+	return n;
+}
+
 uint64_t value_bin_get_varint(struct bin_reader *r)
 {
 	uint64_t n = 0;

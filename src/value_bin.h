@@ -18,6 +18,8 @@
 
 /* Appends v (NULL: nil) to out. */
 void value_bin_put(struct buf *out, const struct value *v);
+/* How many bytes value_bin_put appends for v, without writing them. */
+size_t value_bin_size(const struct value *v);
 /* An unsigned integer in 7-bit groups, low first. */
 void value_bin_put_varint(struct buf *out, uint64_t n);
 

@@ -11,8 +11,10 @@ A test file does:
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 
@@ -31,6 +33,34 @@ def main(module, postlint_default=None, **options):
     for name in options:
         setattr(module, name.upper(), getattr(args, name))
     unittest.main(module=module, argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+def run_measured(args, cwd, env=None):
+    """Runs a command to its end; returns (completed process with text output, seconds, its
+    own peak RSS in bytes - wait4's, not the largest of every child the tests ran)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        p = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, env=env)
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        except BaseException:
+            p.kill()
+            raise
+        took = time.monotonic() - start
+        p.returncode = os.waitstatus_to_exitcode(status)  # (reaped here, not by Popen)
+        out.seek(0)
+        err.seek(0)
+        r = subprocess.CompletedProcess(p.args, p.returncode,
+                                        out.read().decode("utf-8", "replace"),
+                                        err.read().decode("utf-8", "replace"))
+    return r, took, usage.ru_maxrss * 1024
+
+
+def sanitized(binary):
+    """Whether binary was built with AddressSanitizer, which holds freed memory in quarantine
+    (its peak RSS says nothing of postlint's own)."""
+    with open(binary, "rb") as f:
+        return b"__asan_init" in f.read()
 
 
 class TempCase(unittest.TestCase):

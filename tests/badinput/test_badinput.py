@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -67,25 +66,11 @@ SMALL = {
 }
 
 
-def run(args, cwd, timeout=300):
+def run(args, cwd):
     """Runs postlint; returns (completed process, seconds, peak RSS in bytes)."""
     env = dict(os.environ)
     env.pop("NO_COLOR", None)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        start = time.monotonic()
-        p = subprocess.Popen([POSTLINT] + args, cwd=cwd, stdout=out, stderr=err, env=env)
-        try:
-            _, status, usage = os.wait4(p.pid, 0)
-        except BaseException:
-            p.kill()
-            raise
-        took = time.monotonic() - start
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        r = subprocess.CompletedProcess(p.args, p.returncode, out.read().decode("utf-8", "replace"),
-                                        err.read().decode("utf-8", "replace"))
-    return r, took, usage.ru_maxrss * 1024
+    return harness.run_measured([POSTLINT] + args, cwd, env)
 
 
 class BadInput(unittest.TestCase):

@@ -883,6 +883,76 @@ class CollectRules(Case):
             self.assertEqual(len(errors), 2, res.stderr)
             self.assertIn(words, errors[0])
 
+    # 60 KB a post, each post's own: what one collect may return, kept for every post
+    BIG_COLLECT = ('    return string.rep("x", 60000) .. post.path',
+                   """    for _, p in ipairs(posts) do
+      if p.linted then ctx:report{ post = p, message = "judged " .. #p.collected } end
+    end""")
+    # a rule keeps at most the memory limit and 2 KB a post of collected data over a run
+    SMALL_MEMORY = 'plugins = { "./lint/cal" }\nlimits = { memory_mb = 8 }\n'
+
+    def test_a_rule_that_collects_too_much_over_the_run_is_stopped_once(self):
+        # 130 posts: 7.6 MB of data, under 8 MB and 260 KB: judged
+        r = self.plugin(*self.BIG_COLLECT, n=130)
+        r.write(".lintrc", self.SMALL_MEMORY)
+        r.commit()
+        data, res = r.lint_json("--only", "cal-collect", code=0)
+        self.assertEqual(len(found(data, "cal-collect")), 130, res.stderr)
+        # 150 posts: 8,791 KB, over 8 MB and 300 KB (8,492 KB): one rule-error, on the first
+        # post, and no check_set - the same for every --jobs, and from the cache
+        for i in range(130, 150):
+            r.write("posts/p%03d.md" % i, post("%s %s" % (USEFUL[i % 5], "word " * i)))
+        r.commit()
+        outs = []
+        for args in (("--jobs", "1"), ("--jobs", "2"), ("--jobs", "3"), ("--cache",),
+                     ("--cache", "--verbose")):
+            data, res = r.lint_json("--only", "cal-collect", *args, code=2)
+            errors = [(d["path"], d["message"]) for d in data["diagnostics"]
+                      if d["rule"] == "rule-error"]
+            self.assertEqual(len(errors), 1, res.stderr)
+            self.assertEqual(errors[0][0], "posts/p00.md")
+            self.assertIn("rule 'cal-collect' was stopped across 150 posts: its collect returned "
+                          "8791 KB of data in all, more than the 8492 KB a rule may keep",
+                          errors[0][1])
+            self.assertEqual(found(data, "cal-collect"), [])
+            outs.append(data)
+        self.assertIn("cache: 150 reused", res.stderr)
+        for data in outs[1:]:
+            self.assertEqual(data, outs[0])
+        # one post linted, the others context: collected anew (no cache yet), then from the
+        # pack, which keeps no post whose data was dropped (it would answer with less than the
+        # post has, and the rule would judge a calendar with holes in it)
+        shutil.rmtree(os.path.join(r.path, ".git", "postlint"))
+        for _ in range(3):
+            data, res = r.lint_json("--only", "cal-collect", "posts/p77.md", "--cache", code=2)
+            errors = [(d["path"], d["message"]) for d in data["diagnostics"]
+                      if d["rule"] == "rule-error"]
+            self.assertEqual(len(errors), 1, res.stderr)
+            self.assertEqual(errors[0][0], "posts/p77.md")
+            self.assertIn("8791 KB of data in all", errors[0][1])
+        # the fix modes collect from whole posts in the calendar itself: the same bound
+        data, res = r.lint_json("--only", "cal-collect", "--fix-dry-run", code=2)
+        errors = [d["message"] for d in data["diagnostics"] if d["rule"] == "rule-error"]
+        self.assertEqual(len(errors), 1, res.stderr)
+        self.assertIn("8791 KB of data in all", errors[0])
+
+    def test_what_a_rule_collects_over_the_run_is_held_within_its_bound(self):
+        # 1,500 posts of 60 KB: 88 MB collected, of which the rule may keep 11 MB. The rest
+        # is dropped as it comes (the whole of it was held: 100 MB peak)
+        r = self.plugin(*self.BIG_COLLECT, n=1500)
+        r.write(".lintrc", self.SMALL_MEMORY)
+        r.commit()
+        for jobs in ("1", "2"):
+            res, _, rss = harness.run_measured([POSTLINT, "--format", "json", "--only",
+                                             "cal-collect", "--jobs", jobs], r.path, r.env)
+            self.assertEqual(res.returncode, 2, res.stderr)
+            errors = [d["message"] for d in json.loads(res.stdout)["diagnostics"]
+                      if d["rule"] == "rule-error"]
+            self.assertEqual(len(errors), 1)
+            self.assertIn("more than the 11192 KB a rule may keep", errors[0])
+            if not harness.sanitized(POSTLINT):  # (AddressSanitizer holds freed memory)
+                self.assertLess(rss, 50 << 20, "peak RSS %d MB" % (rss >> 20))
+
     def test_more_findings_than_the_per_post_cap_in_one_calendar(self):
         # the cap of 1000 reports is per post: a calendar of 1,100 quotes in a row is 1,100
         # findings (a cap per rule call dropped the last 100 without a word)

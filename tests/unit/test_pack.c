@@ -1,5 +1,6 @@
 /* The cache's pack of light posts and the binary value form it stores: round trips, and
- * damaged bytes read as "not there", never as a crash or a wrong value. */
+ * damaged bytes read as "not there", never as a crash or a wrong value; what the rules across
+ * posts may keep of that form over a run (collected.h). */
 #define _GNU_SOURCE /* memmem */
 #include <dirent.h>
 #include <stdlib.h>
@@ -7,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "collected.h"
 #include "light_pack.h"
 #include "source.h"
 #include "util/buf.h"
@@ -678,10 +680,99 @@ static void map_strings(void)
 	value_free(m);
 }
 
+/* value_bin_size says what value_bin_put writes, to the byte: the bound on collected data is
+ * counted with it for fresh data and with the stored length for data from the cache, and the
+ * two must agree for a run to be judged the same with and without --cache. */
+static void sizes(void)
+{
+	struct value *trees[6] = { sample(), NULL, value_new_string("", 0),
+				   value_new(VALUE_LIST), value_new(VALUE_MAP), NULL };
+	/* lengths and positions past one and two varint bytes (127, 16,383) */
+	size_t n = 20000;
+	char *text = xcalloc(n, 1);
+	memset(text, 'x', n);
+	struct value *long_ones = value_new(VALUE_MAP);
+	long_ones->line = 200;
+	long_ones->column = 70000;
+	value_map_set(long_ones, "s200", value_new_string(text, 200));
+	value_map_set(long_ones, "s20000", value_new_string(text, n));
+	struct value *many = value_new(VALUE_LIST);
+	for (int i = 0; i < 300; i++)
+		value_list_push(many, value_new_number(i));
+	value_map_set(long_ones, "many", many);
+	value_map_set(long_ones, text + n - 150, value_new_bool(true)); /* a 150-byte key */
+	trees[5] = long_ones;
+	for (size_t i = 0; i < sizeof(trees) / sizeof(*trees); i++) {
+		struct buf out = BUF_INIT;
+		value_bin_put(&out, trees[i]);
+		CHECK(value_bin_size(trees[i]) == out.len, "tree %zu: size %zu, written %zu", i,
+		      value_bin_size(trees[i]), out.len);
+		buf_release(&out);
+		value_free(trees[i]);
+	}
+	free(text);
+}
+
+/* A post's collected data: slot 0 a string of len bytes, slot 1 the number 1. */
+static void collected_of(struct collected *c, size_t len)
+{
+	collected_init(c, 2);
+	char *text = xcalloc(len + 1, 1);
+	memset(text, 'y', len);
+	c->values[0] = value_new_string(text, len);
+	c->values[1] = value_new_number(1);
+	free(text);
+}
+
+static void budget(void)
+{
+	/* in the binary form, a string of 100 bytes is 104 (tag, two positions, length), a number
+	 * 11 */
+	struct collect_budget b;
+	collect_budget_init(&b, 2, 250);
+	struct collected posts[4];
+	for (size_t i = 0; i < 4; i++) {
+		collected_of(&posts[i], 100);
+		collected_account(&posts[i], &b);
+	}
+	size_t bytes = 0;
+	CHECK(posts[0].values[0] && posts[1].values[0] && !posts[0].dropped && !posts[1].dropped,
+	      "the data under the bound is kept");
+	CHECK(!posts[2].values[0] && !posts[3].values[0] && posts[2].dropped && posts[3].dropped,
+	      "the data counted past it is dropped at once, and the post says so");
+	CHECK(posts[2].values[1] && posts[3].values[1], "another rule's data is not");
+	CHECK(collect_budget_over(&b, 0, &bytes) && bytes == 4 * 104,
+	      "the rule is over, having counted every post (%zu bytes)", bytes);
+	CHECK(!collect_budget_over(&b, 1, &bytes) && bytes == 4 * 11, "the other is not (%zu)",
+	      bytes);
+	CHECK(!collect_budget_over(NULL, 0, NULL), "no budget: never over");
+	/* data read from the cache counts by its stored length, the same sum */
+	struct collect_budget raw_b;
+	collect_budget_init(&raw_b, 2, 250);
+	for (size_t i = 0; i < 4; i++) {
+		struct collected c;
+		collected_of(&c, 100);
+		collected_compact(&c);
+		CHECK(c.raw && c.raw[0].len == 104, "compacted, slot 0 holds %zu bytes",
+		      c.raw ? c.raw[0].len : 0);
+		collected_account(&c, &raw_b);
+		CHECK(c.dropped == (i >= 2), "post %zu from the cache: dropped %d", i, c.dropped);
+		collected_release(&c);
+	}
+	CHECK(collect_budget_over(&raw_b, 0, &bytes) && bytes == 4 * 104,
+	      "from the cache, the same count (%zu)", bytes);
+	for (size_t i = 0; i < 4; i++)
+		collected_release(&posts[i]);
+	collect_budget_release(&b);
+	collect_budget_release(&raw_b);
+}
+
 int main(void)
 {
 	map_strings();
 	round_trip();
+	sizes();
+	budget();
 	pack();
 	pack_damage_and_order();
 	pack_flags();
