@@ -3,6 +3,7 @@
 
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -77,26 +78,53 @@ void collect_budget_release(struct collect_budget *b)
 	*b = (struct collect_budget){ 0 };
 }
 
+/* c's raw slots dropped (NULL) from bytes of its own (a cache entry's): the others copied to
+ * bytes of their own, so that the memory of the dropped ones goes (a run over posts answered
+ * by the cache would otherwise hold every entry's data, the bound notwithstanding) */
+static void release_dropped_raw(struct collected *c)
+{
+	if (!c->raw_owned)
+		return; /* bytes of the pack, mapped from its file */
+	size_t total = 0;
+	for (size_t i = 0; i < c->n; i++)
+		total += c->raw[i].bytes ? c->raw[i].len : 0;
+	unsigned char *own = xmalloc(total ? total : 1), *at = own;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->raw[i].bytes)
+			continue;
+		memcpy(at, c->raw[i].bytes, c->raw[i].len);
+		c->raw[i].bytes = at;
+		at += c->raw[i].len;
+	}
+	free(c->raw_owned);
+	c->raw_owned = own;
+}
+
 void collected_account(struct collected *c, const struct collect_budget *b)
 {
 	if (!b || !c || !c->values)
 		return;
+	bool raw_dropped = false;
 	for (size_t i = 0; i < c->n && i < b->nslots; i++) {
-		size_t len = c->raw && c->raw[i].bytes ? c->raw[i].len
-			     : c->values[i]	       ? value_bin_size(c->values[i])
-						       : 0;
+		bool raw = c->raw && c->raw[i].bytes;
+		size_t len = raw ? c->raw[i].len : c->values[i] ? value_bin_size(c->values[i]) : 0;
 		if (len == 0)
 			continue;
 		size_t total = atomic_fetch_add_explicit(&b->bytes[i], len, memory_order_relaxed) +
 			       len;
-		if (total > b->max_bytes && c->values[i]) {
+		if (total <= b->max_bytes)
+			continue;
+		c->dropped = true;
+		if (raw) {
+			c->raw[i] = (struct collected_raw){ NULL, 0 };
+			raw_dropped = true;
+		} else {
 			value_free(c->values[i]);
 			c->values[i] = NULL;
-			c->dropped = true;
-		} else if (total > b->max_bytes) {
-			c->dropped = true; /* raw: its bytes belong to the whole entry */
 		}
 	}
+	if (raw_dropped)
+		release_dropped_raw(c);
 }
 
 bool collect_budget_over(const struct collect_budget *b, size_t slot, size_t *bytes)

@@ -52,7 +52,7 @@ struct collect_budget {
 void collect_budget_init(struct collect_budget *b, size_t nslots, size_t max_bytes);
 void collect_budget_release(struct collect_budget *b);
 /* Counts c's data (values or raw) against b (any thread). A slot whose count has gone over
- * drops its data at once (its values freed: the rule will not run across posts, see
+ * drops its data at once (freed: the rule will not run across posts, see
  * collect_budget_over) and sets c->dropped, so that nothing stores the post as collected. */
 void collected_account(struct collected *c, const struct collect_budget *b);
 /* Whether slot's count went over its bound; *bytes its count. */

@@ -942,9 +942,10 @@ class CollectRules(Case):
         r = self.plugin(*self.BIG_COLLECT, n=1500)
         r.write(".lintrc", self.SMALL_MEMORY)
         r.commit()
-        for jobs in ("1", "2"):
+        # (--cache twice: the second run reads every post's 60 KB from its cache entry)
+        for args in (("--jobs", "1"), ("--jobs", "2"), ("--cache",), ("--cache",)):
             res, _, rss = harness.run_measured([POSTLINT, "--format", "json", "--only",
-                                             "cal-collect", "--jobs", jobs], r.path, r.env)
+                                                "cal-collect", *args], r.path, r.env)
             self.assertEqual(res.returncode, 2, res.stderr)
             errors = [d["message"] for d in json.loads(res.stdout)["diagnostics"]
                       if d["rule"] == "rule-error"]

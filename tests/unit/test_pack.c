@@ -757,6 +757,13 @@ static void budget(void)
 		      c.raw ? c.raw[0].len : 0);
 		collected_account(&c, &raw_b);
 		CHECK(c.dropped == (i >= 2), "post %zu from the cache: dropped %d", i, c.dropped);
+		CHECK(!c.raw[0].bytes == (i >= 2), "... its bytes too");
+		/* the kept slot reads back from the bytes left (valgrind and ASan watch the copy) */
+		struct bin_reader r = { c.raw[1].bytes, c.raw[1].bytes + c.raw[1].len, true };
+		struct value *one = value_bin_get(&r);
+		CHECK(one && one->type == VALUE_NUMBER && one->number == 1 && r.p == r.end,
+		      "the other rule's data is still there");
+		value_free(one);
 		collected_release(&c);
 	}
 	CHECK(collect_budget_over(&raw_b, 0, &bytes) && bytes == 4 * 104,
