@@ -64,14 +64,12 @@ Good: one offer in a fortnight of posts that give readers something to respond t
 
   check_set = function(posts, ctx)
     local o = ctx.options
-    local dated, linted = calendar.dated(posts)
-    local is_push = calendar.memo(dated, function(p)
-      return p.collected ~= nil
-    end)
+    -- push[k]: whether dated[k]'s collect returned data, that is, it is a sales push
+    local dated, linted, push = calendar.dated(posts)
     local function count(from, to)
       local c = 0
       for k = from, to do
-        if is_push(k) then c = c + 1 end
+        if push[k] then c = c + 1 end
       end
       return c
     end
@@ -115,7 +113,7 @@ Good: one offer in a fortnight of posts that give readers something to respond t
     -- only the posts being linted are reported on: in a commit, one of thousands
     for _, i in ipairs(linted) do
       local p = dated[i]
-      if is_push(i) then
+      if push[i] then
         local new_hi = first_past(p.time + half, hi + 1, #dated) - 1
         local new_lo = first_past(p.time - half, lo, i, true)
         if new_lo > hi then

@@ -53,20 +53,18 @@ Good: say what one of the quotes means to you, or post something of your own bet
 
   check_set = function(posts, ctx)
     local o = ctx.options
-    local dated, linted = calendar.dated(posts)
-    local is_bare = calendar.memo(dated, function(p)
-      return p.collected ~= nil
-    end)
+    -- bare[k]: whether dated[k]'s collect returned data, that is, it is a bare quote
+    local dated, linted, bare = calendar.dated(posts)
     -- only the runs that hold a post being linted are walked: in a commit, one of thousands
     local next_k = 1 -- the first position no run reported so far covers
     for _, k in ipairs(linted) do
-      if k >= next_k and is_bare(k) then
+      if k >= next_k and bare[k] then
         -- the whole run of bare quotes that holds post k: [i, j - 1]
         local i, j = k, k + 1
-        while i > 1 and is_bare(i - 1) do
+        while i > 1 and bare[i - 1] do
           i = i - 1
         end
-        while j <= #dated and is_bare(j) do
+        while j <= #dated and bare[j] do
           j = j + 1
         end
         local run = j - i

@@ -514,6 +514,8 @@ static bool load_deferred(struct lint_run *run)
 	long long started = timing_now();
 	size_t ncontext = run->calendar->len;
 	bool any = false, *skip = NULL; /* (for the git reads: all but the damaged ones) */
+	const struct collect_budget *budget = run->opts.collect_budget;
+	size_t *sums = budget ? xcalloc(budget->nslots + 1, sizeof(*sums)) : NULL;
 	for (size_t k = 0; k < ncontext; k++) {
 		struct context_result *res = &run->context[k];
 		if (!res->deferred)
@@ -522,7 +524,8 @@ static bool load_deferred(struct lint_run *run)
 		res->deferred = false;
 		if (cache_light_load(run->cache, run->s, res->key, run->calendar->items[k].display,
 				     &res->post, &res->col)) {
-			collected_account(&res->col, run->opts.collect_budget);
+			if (sums) /* the pack's data, mapped: counted, nothing to drop */
+				collected_tally(&res->col, sums, budget->nslots);
 			continue;
 		}
 		res->from_pack = false;
@@ -540,6 +543,9 @@ static bool load_deferred(struct lint_run *run)
 				context_compute(run, run->s, k);
 		free(skip);
 	}
+	if (sums)
+		collect_budget_add(budget, sums);
+	free(sums);
 	if (any)
 		timing_add("(host: calendar, light posts)", started);
 	return any;

@@ -100,6 +100,14 @@ static void release_dropped_raw(struct collected *c)
 	c->raw_owned = own;
 }
 
+/* Slot i's data in the binary form: its length, stored or measured. */
+static size_t slot_bytes(const struct collected *c, size_t i)
+{
+	if (c->raw && c->raw[i].bytes)
+		return c->raw[i].len;
+	return c->values[i] ? value_bin_size(c->values[i]) : 0;
+}
+
 void collected_account(struct collected *c, const struct collect_budget *b)
 {
 	if (!b || !c || !c->values)
@@ -107,7 +115,7 @@ void collected_account(struct collected *c, const struct collect_budget *b)
 	bool raw_dropped = false;
 	for (size_t i = 0; i < c->n && i < b->nslots; i++) {
 		bool raw = c->raw && c->raw[i].bytes;
-		size_t len = raw ? c->raw[i].len : c->values[i] ? value_bin_size(c->values[i]) : 0;
+		size_t len = slot_bytes(c, i);
 		if (len == 0)
 			continue;
 		size_t total = atomic_fetch_add_explicit(&b->bytes[i], len, memory_order_relaxed) +
@@ -125,6 +133,27 @@ void collected_account(struct collected *c, const struct collect_budget *b)
 	}
 	if (raw_dropped)
 		release_dropped_raw(c);
+}
+
+void collected_tally(const struct collected *c, size_t *sums, size_t nslots)
+{
+	if (!c || !c->values)
+		return;
+	size_t n = c->n < nslots ? c->n : nslots;
+	if (c->raw) { /* then every slot's data is raw (collected.h), a missing one of length 0 */
+		for (size_t i = 0; i < n; i++)
+			sums[i] += c->raw[i].len;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		sums[i] += slot_bytes(c, i);
+}
+
+void collect_budget_add(const struct collect_budget *b, const size_t *sums)
+{
+	for (size_t i = 0; b && i < b->nslots; i++)
+		if (sums[i])
+			atomic_fetch_add_explicit(&b->bytes[i], sums[i], memory_order_relaxed);
 }
 
 bool collect_budget_over(const struct collect_budget *b, size_t slot, size_t *bytes)

@@ -8,7 +8,8 @@ local M = {}
 -- sorted by time, then path (a stable order for posts scheduled at the same moment). A new
 -- list each call: callers may change it. Sorted in C (lint.dated): key strings and
 -- table.sort here were most of what two rules did in the pre-commit hook, with the
--- repository's other posts as context.
+-- repository's other posts as context. Also the positions of the posts being linted, and
+-- for a rule with collect whether each post has data (lint.dated's three lists).
 function M.dated(posts)
   return lint.dated(posts)
 end
@@ -28,21 +29,6 @@ function M.name(post)
     cut = slash or cut
   until not slash
   return cut < #path and path:sub(cut + 1) or path
-end
-
--- judge(post) over the dated list, as a function of the index: each post is judged at most
--- once, and only when asked, so that linting one post (a commit) does not analyse the whole
--- repository.
-function M.memo(dated, judge)
-  local known = {}
-  return function(k)
-    local v = known[k]
-    if v == nil then
-      v = judge(dated[k])
-      known[k] = v
-    end
-    return v
-  end
 end
 
 return M

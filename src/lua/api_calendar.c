@@ -1,11 +1,17 @@
 /* lint.dated(posts): the posts of a calendar in time order, for rules across posts.
  *
  *   lint.dated(posts) -> a new list of the posts whose `time` is not nil, sorted by time,
- *                        then path, then position in `posts`; and the positions in that
- *                        list of the posts being linted (post.linted), ascending
+ *                        then path, then position in `posts`; the positions in that list
+ *                        of the posts being linted (post.linted), ascending; and, in
+ *                        check_set of a rule with collect, whether each post of the list has
+ *                        data (post.collected neither nil nor false)
  *
  * The second list lets a rule visit only the posts it may report on: in the pre-commit hook
- * one post of 10,000, where walking the whole list asked each post whether it is linted.
+ * one post of 10,000, where walking the whole list asked each post whether it is linted. The
+ * third answers what a calendar rule asks of every post (is it a sales push? a bare quote?)
+ * without making its post.collected: at 100,000 posts, reading it of each post was most of
+ * what promo-ratio and quote-streak did, a metamethod call, a chain of cache misses from the
+ * post's table to its data, and a table made from the data per post.
  *
  * Every rule across posts that looks at a calendar sorts it first (rules/lib/calendar.lua).
  * In Lua that was a key string per post and table.sort over them: in the pre-commit hook, with
@@ -33,6 +39,7 @@ struct dated {
 	size_t path_len;
 	lua_Integer index; /* 1-based position in posts */
 	bool linted;       /* post.linted */
+	const struct post_view *view; /* the host's post, or NULL: a plain table */
 };
 
 /* Paths compare as Lua compares strings (strcoll, here in the C locale: bytes). */
@@ -120,11 +127,51 @@ static const struct time_key *sort_by_time(struct scratch *pad, const struct dat
 	return from;
 }
 
+/* Whether the post at idx has data for the running rule: post.collected neither nil nor
+ * false (view: its host view, or NULL for a plain table, whose field is read). */
+static bool has_data(lua_State *L, int idx, const struct post_view *view)
+{
+	if (view)
+		return api_post_collected_truthy(L, view);
+	lua_getfield(L, idx, "collected");
+	bool has = lua_toboolean(L, -1);
+	lua_pop(L, 1);
+	return has;
+}
+
+/* __index of the third list when few of the posts are linted (a commit's among thousands):
+ * whether dated[k] has data, found when first asked and kept in the list. A rule asks about
+ * the posts around those it may report on, and reading every post's data was 2% of a new
+ * commit's hook. Upvalues: the posts, and where in them each of the dated list's posts is
+ * (uint32_t each), so that a rule that changes its dated list is still told about the
+ * posts as they were dated. */
+static int has_data_when_asked(lua_State *L)
+{
+	int exact;
+	lua_Integer k = lua_tointegerx(L, 2, &exact);
+	size_t count = lua_rawlen(L, lua_upvalueindex(2)) / sizeof(uint32_t);
+	if (!exact || k < 1 || (lua_Unsigned)k > count)
+		return 0;
+	const uint32_t *index = lua_touserdata(L, lua_upvalueindex(2));
+	lua_rawgeti(L, lua_upvalueindex(1), index[k - 1]);
+	host_charge(L, 4);
+	bool has = has_data(L, -1, api_test_post_view(L, -1));
+	lua_pushboolean(L, has);
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, 1, k);
+	return 1;
+}
+
+/* The third list is made whole when at least this share of the posts is linted (1 in N) */
+#define DATA_WHOLE_FROM 8
+
 static int f_dated(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
 	size_t n = (size_t)lua_rawlen(L, 1);
+	const struct rule_run *run = host_context(host_of(L));
+	bool with_data = run && run->collect_slot >= 0;
 	/* 2: the working arrays, given back as the function returns (a to-be-closed slot) */
 	struct scratch *pad = scratch_open(L);
 	struct dated *list = scratch_take(pad, n, sizeof(struct dated), "lint.dated");
@@ -145,7 +192,7 @@ static int f_dated(lua_State *L)
 				continue;
 			list[count++] = (struct dated){ (lua_Integer)when, view->post->path,
 							strlen(view->post->path), (lua_Integer)i + 1,
-							!view->in_set || view->linted };
+							!view->in_set || view->linted, view };
 			continue;
 		}
 		lua_getfield(L, -1, "time");
@@ -164,6 +211,7 @@ static int f_dated(lua_State *L)
 		d->time = time;
 		d->path = lua_tolstring(L, -1, &d->path_len);
 		d->index = (lua_Integer)i + 1;
+		d->view = NULL;
 		lua_rawseti(L, 3, (lua_Integer)count); /* the path */
 		lua_getfield(L, -2, "linted");
 		d->linted = lua_toboolean(L, -1);
@@ -177,19 +225,45 @@ static int f_dated(lua_State *L)
 	size_t nlinted = 0;
 	for (size_t k = 0; k < count; k++)
 		nlinted += list[k].linted;
+	bool data_whole = with_data && nlinted * DATA_WHOLE_FROM >= count;
 	lua_createtable(L, (int)count, 0);
 	lua_createtable(L, (int)nlinted, 0);
+	if (with_data)
+		lua_createtable(L, data_whole ? (int)count : 0, 0);
+	int lists = with_data ? 3 : 2; /* how far below the top the dated list is */
+	uint32_t *index = with_data && !data_whole
+				  ? lua_newuserdatauv(L, count * sizeof(uint32_t), 0)
+				  : NULL;
+	if (index)
+		lua_insert(L, -1 - lists); /* (under the lists: they stay at the top) */
 	lua_Integer at = 0;
 	for (size_t k = 0; k < count; k++) {
 		const struct dated *d = order ? &list[order[k].at] : &list[k];
 		lua_rawgeti(L, 1, d->index);
-		lua_rawseti(L, -3, (lua_Integer)k + 1);
+		bool has = data_whole && has_data(L, -1, d->view);
+		lua_rawseti(L, -1 - lists, (lua_Integer)k + 1);
 		if (d->linted) {
 			lua_pushinteger(L, (lua_Integer)k + 1);
-			lua_rawseti(L, -2, ++at);
+			lua_rawseti(L, -lists, ++at);
+		}
+		if (data_whole) {
+			lua_pushboolean(L, has);
+			lua_rawseti(L, -2, (lua_Integer)k + 1);
+		} else if (index) {
+			index[k] = (uint32_t)d->index;
 		}
 	}
-	return 2;
+	if (data_whole)
+		host_charge(L, (long long)count * 2);
+	if (index) {
+		lua_createtable(L, 0, 1);
+		lua_pushvalue(L, 1);
+		lua_pushvalue(L, -1 - lists - 2); /* the index */
+		lua_pushcclosure(L, has_data_when_asked, 2);
+		lua_setfield(L, -2, "__index");
+		lua_setmetatable(L, -2);
+	}
+	return lists;
 }
 
 void api_open_calendar(lua_State *L)

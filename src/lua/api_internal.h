@@ -170,6 +170,10 @@ const struct post_view *api_test_post_view(lua_State *L, int idx);
  * is nil (no data, a failed collect, or not a light post of such a rule). */
 bool api_post_collected(lua_State *L, const struct post_view *view, const unsigned char **bin,
 			size_t *len, const struct value **tree);
+/* Whether post.collected is true in Lua (neither nil nor false), read without making it. */
+bool api_post_collected_truthy(lua_State *L, const struct post_view *view);
+/* The same, of what api_post_collected found. */
+bool api_collected_truthy(const unsigned char *bin, size_t len, const struct value *tree);
 /* Ends the current post: every post table handed out now raises when used, so a rule that
  * kept one cannot read freed memory later. */
 void api_release_posts(lua_State *L);

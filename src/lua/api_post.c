@@ -49,6 +49,7 @@
 #include "unicode.h"
 #include "util/buf.h"
 #include "util/sort.h"
+#include "value_bin.h"
 
 struct post_handle {
 	const struct post_view *view; /* NULL once the post's run is over */
@@ -681,6 +682,22 @@ bool api_post_collected(lua_State *L, const struct post_view *view, const unsign
 	}
 	*tree = c->values[run->collect_slot];
 	return *tree != NULL;
+}
+
+bool api_collected_truthy(const unsigned char *bin, size_t len, const struct value *tree)
+{
+	if (bin)
+		return value_bin_truthy(bin, len);
+	return tree && tree->type != VALUE_NIL && !(tree->type == VALUE_BOOL && !tree->boolean);
+}
+
+bool api_post_collected_truthy(lua_State *L, const struct post_view *view)
+{
+	const unsigned char *bin;
+	size_t len;
+	const struct value *tree;
+	return api_post_collected(L, view, &bin, &len, &tree) &&
+	       api_collected_truthy(bin, len, tree);
 }
 
 /* The fields of a light post (check_set of a rule with collect): what the host knows

@@ -1069,9 +1069,7 @@ static int f_nearest_posts(lua_State *L)
 			const struct value *tree;
 			lua_pop(L, 1);
 			if (!api_post_collected(L, view, &bin, &len, &tree) ||
-			    (bin && !value_bin_truthy(bin, len)) ||
-			    (tree && (tree->type == VALUE_NIL ||
-				      (tree->type == VALUE_BOOL && !tree->boolean))))
+			    !api_collected_truthy(bin, len, tree))
 				continue; /* nil or false: no item, as `d and {...} or false` */
 			group_ok = collected_fields(bin, len, tree, set_key, group_key, &set,
 						    &set_len, &group, &group_len);

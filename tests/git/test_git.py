@@ -883,6 +883,53 @@ class CollectRules(Case):
             self.assertEqual(len(errors), 2, res.stderr)
             self.assertIn(words, errors[0])
 
+    def test_dated_tells_which_posts_have_data_whole_or_when_asked(self):
+        # lint.dated's third list, in check_set of a rule with collect: whether each dated
+        # post's post.collected is neither nil nor false. Made whole when many posts are
+        # linted, answered when asked when few are (one of twelve); the same answers, for the
+        # posts as dated even after the rule reorders its list.
+        collect = ('    local n = tonumber(post.path:match("d(%d+)"))\n'
+                   '    return ({ nil, false, true, { 1 }, 0, "" })[n % 6 + 1]')
+        check_set = """    local dated, linted, data = lint.dated(posts)
+    local expect = {}
+    for k, p in ipairs(dated) do expect[k] = p.collected ~= nil and p.collected ~= false end
+    for i = 1, #dated // 2 do
+      dated[i], dated[#dated + 1 - i] = dated[#dated + 1 - i], dated[i]
+    end
+    local flags = {}
+    for k = 1, #expect do
+      assert(data[k] == expect[k], "post " .. k)
+      flags[k] = data[k] and "1" or "0"
+    end
+    assert(data[0] == nil and data[#expect + 1] == nil and data.x == nil, "outside the list")
+    for _, k in ipairs(linted) do
+      ctx:report{ post = dated[#dated + 1 - k], message = table.concat(flags) }
+    end"""
+        files = {"posts/d%02d.md" % i: post("%s %s" % (USEFUL[i % 5], "word " * i),
+                                              scheduled="2026-12-%02d" % (12 - i))
+                 for i in range(12)}  # (dated: d11 first, against the order of the paths)
+        # a rule without collect gets the two lists alone
+        files["lint/cal/rules/cal-plain.lua"] = """return {
+  id = "cal-plain", summary = "test", docs = "test",
+  check_set = function(posts, ctx)
+    local n = select("#", lint.dated(posts))
+    for _, p in ipairs(posts) do
+      if p.linted then ctx:report{ post = p, message = "values " .. n } end
+    end
+  end,
+}
+"""
+        r = self.plugin(collect, check_set, n=0, files=files)
+        data, res = r.lint_json("--only", "cal-collect,cal-plain", code=0)
+        messages = sorted((d["path"], d["rule"], d["message"]) for d in data["diagnostics"])
+        self.assertEqual(messages, sorted(
+            [("posts/d%02d.md" % i, "cal-collect", "111100111100") for i in range(12)] +
+            [("posts/d%02d.md" % i, "cal-plain", "values 2") for i in range(12)]), res.stderr)
+        for args in (("posts/d05.md",), ("posts/d05.md", "--cache"), ("posts/d05.md", "--cache")):
+            data, res = r.lint_json("--only", "cal-collect", *args, code=0)
+            self.assertEqual([(d["path"], d["message"]) for d in data["diagnostics"]],
+                             [("posts/d05.md", "111100111100")], res.stderr)
+
     # 60 KB a post, each post's own: what one collect may return, kept for every post
     BIG_COLLECT = ('    return string.rep("x", 60000) .. post.path',
                    """    for _, p in ipairs(posts) do
