@@ -689,7 +689,7 @@ static void sizes(void)
 				   value_new(VALUE_LIST), value_new(VALUE_MAP), NULL };
 	/* lengths and positions past one and two varint bytes (127, 16,383) */
 	size_t n = 20000;
-	char *text = xcalloc(n, 1);
+	char *text = xcalloc(n + 1, 1); /* NUL-terminated: its tail is a key */
 	memset(text, 'x', n);
 	struct value *long_ones = value_new(VALUE_MAP);
 	long_ones->line = 200;
