@@ -495,9 +495,14 @@ run10, run100 = runs_of("linearity-10000"), runs_of("linearity-100000")
 turn10, turn100 = [float(r[0]) for r in run10], [float(r[0]) for r in run100]
 if turn10 and turn100:
     t10, t100 = statistics.median(turn10), statistics.median(turn100)
-    check("100,000 posts <= 10x the 10,000 time, the two run in turn (%s against %s: %.2fx, "
+    # each round's own ratio: its 100,000-post run against the mean of the 10,000-post runs
+    # on either side of it (the spread says how far to trust the medians' ratio)
+    rounds = [turn100[r] / ((turn10[2 * r] + turn10[2 * r + 1]) / 2)
+              for r in range(min(len(turn100), len(turn10) // 2))]
+    spread = "; rounds %.2fx-%.2fx" % (min(rounds), max(rounds)) if len(rounds) > 1 else ""
+    check("100,000 posts <= 10x the 10,000 time, the two run in turn (%s against %s: %.2fx%s, "
           "read from disk %s and %s; the cells above, minutes apart: %s)"
-          % (secs(t100), secs(t10), t100 / t10, disk_of(run100), disk_of(run10),
+          % (secs(t100), secs(t10), t100 / t10, spread, disk_of(run100), disk_of(run10),
              "%.1fx" % (big / ten) if big and ten else "-"), t100 <= 10 * t10)
 else:
     check("100,000 posts <= 10x the 10,000 time", None if big is None or ten is None else big <= 10 * ten)
