@@ -104,12 +104,16 @@ static void push_posts(lua_State *L, const struct set_call *c)
 	lua_pop(L, 1);
 	lua_createtable(L, (int)c->n, 0);
 	lua_Integer k = 0;
+	struct api_post_tables tables;
+	api_post_tables_open(L, &tables);
 	for (size_t i = 0; i < c->n; i++) {
 		if (!c->entries[i].usable)
 			continue;
-		api_push_post_table(L, c->light ? &c->entries[i].light_view : &c->entries[i].view);
-		lua_rawseti(L, -2, ++k);
+		api_post_tables_push(L, &tables,
+				     c->light ? &c->entries[i].light_view : &c->entries[i].view);
+		lua_rawseti(L, tables.base - 1, ++k);
 	}
+	api_post_tables_close(L, &tables);
 	lua_pushvalue(L, -1);
 	lua_rawsetp(L, -3, c->origin);
 	lua_remove(L, -2); /* posts */

@@ -157,6 +157,17 @@ void api_push_post(lua_State *L, const struct post_view *view, const void *origi
 /* Pushes a new post table for view (rules across posts get one per post). It is ended by
  * api_release_posts like the others. */
 void api_push_post_table(lua_State *L, const struct post_view *view);
+/* The same for the many posts of a calendar: api_post_tables_open pushes the three registry
+ * tables every post table needs, looked up once (three lookups a post were a quarter of
+ * making a calendar's tables), api_post_tables_push pushes one post's table, and
+ * api_post_tables_close pops the three, which must be on top again by then. */
+struct api_post_tables {
+	int base;             /* the stack index of the first of the three tables */
+	lua_Integer nhandles; /* the handles' list's length */
+};
+void api_post_tables_open(lua_State *L, struct api_post_tables *t);
+void api_post_tables_push(lua_State *L, struct api_post_tables *t, const struct post_view *view);
+void api_post_tables_close(lua_State *L, struct api_post_tables *t);
 /* The view of the post table at idx; raises when it is not a live post. */
 const struct post_view *api_post_view(lua_State *L, int idx);
 /* api_post_view(L, 1) for the methods that read a post's text or words (method names it in

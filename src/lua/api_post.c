@@ -35,6 +35,7 @@
  *
  * Ranges are 1-based and inclusive: first = C start + 1, last = C end (string.find's
  * convention), so post.text:sub(t.first, t.last) is the token's text. */
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1180,6 +1181,37 @@ const struct post_view *api_test_post_view(lua_State *L, int idx)
 {
 	const struct post_handle *h = find_handle(L, lua_absindex(L, idx));
 	return h ? h->view : NULL;
+}
+
+void api_post_tables_open(lua_State *L, struct api_post_tables *t)
+{
+	t->base = lua_gettop(L) + 1;
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &handle_meta_key); /* base */
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &handles_key);     /* base + 1 */
+	lua_rawgetp(L, LUA_REGISTRYINDEX, &post_meta_key);   /* base + 2 */
+	t->nhandles = (lua_Integer)lua_rawlen(L, t->base + 1);
+}
+
+void api_post_tables_push(lua_State *L, struct api_post_tables *t, const struct post_view *view)
+{
+	/* (as api_push_post_table, which says why the room) */
+	lua_createtable(L, 0, view->light ? 4 : 32);
+	struct post_handle *h = lua_newuserdatauv(L, sizeof(*h), 0);
+	h->view = view;
+	lua_pushvalue(L, t->base);
+	lua_setmetatable(L, -2);
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, t->base + 1, ++t->nhandles);
+	lua_rawseti(L, -2, HANDLE_KEY);
+	lua_pushvalue(L, t->base + 2);
+	lua_setmetatable(L, -2);
+}
+
+void api_post_tables_close(lua_State *L, struct api_post_tables *t)
+{
+	assert(lua_gettop(L) == t->base + 2);
+	(void)t; /* (used by the assertion only) */
+	lua_pop(L, 3);
 }
 
 void api_push_post_table(lua_State *L, const struct post_view *view)
