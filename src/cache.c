@@ -19,6 +19,7 @@
 #include "cache_prune.h"
 #include "embedded.h"
 #include "light_pack.h"
+#include "schedule.h"
 #include "source.h"
 #include "unicode.h"
 #include "util/hash.h"
@@ -848,7 +849,9 @@ void cache_calendar_keep(struct cache *c, const uint64_t key[2], const struct se
 
 /* ---- light posts: the pack --------------------------------------------------------------
  * A payload: a varint of flags (LIGHT_SEEN: rules see the post), then for a post rules see
- * its language, its meta and its collected data as (rule id, value) pairs. */
+ * its language, its meta, its collected data as (rule id, value) pairs, and its time (a
+ * varint: 0 for none, else the time zigzagged, plus one). The time is kept rather than found
+ * again in the meta and path: parsing it was 4% of a new commit's hook, for 10,000 posts. */
 
 #define LIGHT_SEEN 1u
 
@@ -875,6 +878,24 @@ static int collect_slot_of(const struct session *s, const char *id, size_t len)
 }
 
 /* Reads a payload of a post rules see; false when it is damaged or names a rule not loaded. */
+/* A time as kept in a payload: 0 for none, else its zigzag form plus one. */
+static uint64_t time_code(bool has_time, long long time)
+{
+	if (!has_time)
+		return 0;
+	uint64_t zigzag = time < 0 ? ~((uint64_t)time << 1) : (uint64_t)time << 1;
+	return zigzag + 1; /* (a time of 2^63 - 1 wraps to 0: read as none; no post is dated so) */
+}
+
+static bool time_of_code(uint64_t code, long long *time)
+{
+	if (code == 0)
+		return false;
+	uint64_t zigzag = code - 1;
+	*time = (long long)(zigzag & 1 ? ~(zigzag >> 1) : zigzag >> 1);
+	return true;
+}
+
 static bool light_from(const struct session *s, struct bin_reader *r, const char *display,
 		       struct post **post, struct collected *col)
 {
@@ -890,14 +911,16 @@ static bool light_from(const struct session *s, struct bin_reader *r, const char
 	 * twice, and the shingles of 10,000 posts need not be copied twice) */
 	if (!get_collected(s, r, col))
 		return false;
+	long long time = 0;
+	bool has_time = time_of_code(value_bin_get_varint(r), &time);
 	char lang_code[sizeof((*post)->lang)];
-	if (r->p != r->end || !meta_ok || lang_len >= sizeof(lang_code)) {
+	if (!r->ok || r->p != r->end || !meta_ok || lang_len >= sizeof(lang_code)) {
 		collected_release(col);
 		return false;
 	}
 	memcpy(lang_code, lang, lang_len);
 	lang_code[lang_len] = '\0';
-	*post = post_new_light(display, meta, meta_len, lang_code);
+	*post = post_new_light(display, meta, meta_len, lang_code, has_time, time);
 	return true;
 }
 
@@ -969,6 +992,9 @@ void cache_light_keep(struct cache *c, const struct session *s, const struct sou
 		buf_adds(&payload, post->lang);
 		value_bin_put(&payload, post_meta(post));
 		put_collected(&payload, s, col);
+		long long time;
+		bool has_time = schedule_of(post, &time);
+		value_bin_put_varint(&payload, time_code(has_time, time));
 	}
 	light_pack_add(c->pack, key, payload.ptr, payload.len, seen ? LIGHT_SEEN : 0);
 	buf_release(&payload);

@@ -287,7 +287,7 @@ static void drop_tokens(struct post *p)
 }
 
 struct post *post_new_light(const char *path, const unsigned char *meta, size_t meta_len,
-			    const char *lang)
+			    const char *lang, bool has_time, long long time)
 {
 	/* what post_new("") and post_shrink leave, without their work: the hook makes one of
 	 * these for every post of the calendar */
@@ -299,7 +299,8 @@ struct post *post_new_light(const char *path, const unsigned char *meta, size_t 
 	p->nlines = 1;
 	p->meta_bin = meta;
 	p->meta_bin_len = meta_len;
-	p->has_time = schedule_compute_bin(meta, meta_len, p->path, &p->time);
+	p->has_time = has_time;
+	p->time = has_time ? time : 0;
 	size_t n = lang ? strnlen(lang, sizeof(p->lang) - 1) : 0;
 	memcpy(p->lang, lang ? lang : "", n);
 	p->lang[n] = '\0';

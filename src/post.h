@@ -169,10 +169,10 @@ void post_free(struct post *post);
 void post_shrink(struct post *post, bool keep_text);
 
 /* A post as post_shrink(post, false) leaves it, made from what the cache kept: path, front
- * matter (a map as value_bin wrote it: borrowed, it must outlive the post) and language (""
- * when unknown). */
+ * matter (a map as value_bin wrote it: borrowed, it must outlive the post), language (""
+ * when unknown) and time (schedule.h's, as the post had it). */
 struct post *post_new_light(const char *path, const unsigned char *meta, size_t meta_len,
-			    const char *lang);
+			    const char *lang, bool has_time, long long time);
 
 /* The post's front matter map (an empty map when it has none). A light post's is made from
  * its bytes on first use; like the rest of a post, not from two threads at once. */

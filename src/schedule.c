@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-#include "value_bin.h"
 
 static bool digits(const char *s, size_t n, size_t at, size_t count, int *out)
 {
@@ -129,21 +128,6 @@ bool schedule_compute(const struct value *meta, const char *path, long long *whe
 		const struct value *v = value_map_get(meta, time_keys[k]);
 		if (v && v->type == VALUE_STRING)
 			return schedule_parse(v->string, v->string_len, when);
-	}
-	return from_file_name(path, when);
-}
-
-bool schedule_compute_bin(const unsigned char *meta, size_t len, const char *path,
-			  long long *when)
-{
-	int found[2];
-	const char *s[2];
-	size_t n[2];
-	/* as above: a key that is missing, nil or no string passes to the next */
-	if (meta && value_bin_map_strings(meta, len, time_keys, 2, found, s, n) == 0) {
-		for (size_t k = 0; k < 2; k++)
-			if (found[k] == 1)
-				return schedule_parse(s[k], n[k], when);
 	}
 	return from_file_name(path, when);
 }

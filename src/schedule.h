@@ -15,9 +15,6 @@ bool schedule_parse(const char *s, size_t n, long long *when);
 /* The time of a post with this front matter and path: `scheduled` (else `date`), else a
  * date opening its file name ("2026-12-01-launch.md"). False when it has none. */
 bool schedule_compute(const struct value *meta, const char *path, long long *when);
-/* The same from front matter as value_bin wrote it (a light post's), without a tree. */
-bool schedule_compute_bin(const unsigned char *meta, size_t len, const char *path,
-			  long long *when);
 
 /* The post's time, as schedule_compute gave it when the post was made. */
 bool schedule_of(const struct post *post, long long *when);

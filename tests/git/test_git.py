@@ -1546,8 +1546,9 @@ class Cache(Case):
 
     def test_light_posts_from_the_pack_keep_their_front_matter_and_time(self):
         # a post answered from the pack keeps its front matter as the pack's bytes until a
-        # rule asks (post_meta), and its time is worked out from those bytes: scheduled
-        # before date, date alone, a dated file name, and a list under meta
+        # rule asks (post_meta), and its time as the post had it (kept in the pack beside
+        # them): scheduled before date, date alone, a dated file name, one before 1970, and a
+        # list under meta
         r = self.repo()
         r.write("lint/cal/rules/cal-meta.lua", calendar_reporter(
             "cal-meta", 'string.format("%s kind=%s goal=%s tag2=%s time=%s", p.path, '
@@ -1560,6 +1561,7 @@ class Cache(Case):
         r.write("posts/c.md", post("Hello seven.", scheduled="2026-12-03",
                                    extra="date: 2026-11-03\n"))
         r.write("posts/2026-10-04-d.md", post("Hello eight."))
+        r.write("posts/f.md", post("Hello ten.", scheduled="1969-07-20"))
         r.commit()
         r.write("posts/e.md", post("Hello nine.", scheduled="2026-12-05"))
         r.git("add", "posts/e.md")
@@ -1570,9 +1572,16 @@ class Cache(Case):
             "posts/a.md kind=quote goal=replies from readers tag2=b time=" + day((2026, 12, 1)),
             "posts/b.md kind=nil goal=replies from readers tag2=nil time=" + day((2026, 11, 2)),
             "posts/c.md kind=nil goal=replies from readers tag2=nil time=" + day((2026, 12, 3)),
-            "posts/e.md kind=nil goal=replies from readers tag2=nil time=" + day((2026, 12, 5))])
-        # from git, then twice with the cache: the second answers the four from the pack
-        for args in ((), ("--cache",), ("--cache",)):
+            "posts/e.md kind=nil goal=replies from readers tag2=nil time=" + day((2026, 12, 5)),
+            "posts/f.md kind=nil goal=replies from readers tag2=nil time=" + day((1969, 7, 20))])
+        # from git, then with the cache: the second answers the context from the pack, and
+        # so does the third, whose staged post changed (a new calendar: its findings are not
+        # in the cache, so the light posts are made from the pack's payloads)
+        for args in ((), ("--cache",), ("--cache",), ("--cache", "new")):
+            if args and args[-1] == "new":
+                r.write("posts/e.md", post("Hello nine again.", scheduled="2026-12-05"))
+                r.git("add", "posts/e.md")
+                args = args[:-1]
             res = r.lint("--staged", "--only", "cal-meta", "--format", "json", *args,
                          env={"POSTLINT_TIMING": "1"})
             data = json.loads(res.stdout)
