@@ -877,14 +877,15 @@ static int collect_slot_of(const struct session *s, const char *id, size_t len)
 	return -1;
 }
 
-/* Reads a payload of a post rules see; false when it is damaged or names a rule not loaded. */
 /* A time as kept in a payload: 0 for none, else its zigzag form plus one. */
 static uint64_t time_code(bool has_time, long long time)
 {
 	if (!has_time)
 		return 0;
 	uint64_t zigzag = time < 0 ? ~((uint64_t)time << 1) : (uint64_t)time << 1;
-	return zigzag + 1; /* (a time of 2^63 - 1 wraps to 0: read as none; no post is dated so) */
+	/* (the earliest time of all, -2^63, wraps to 0 and reads as none; parse_date's years
+	 * 0-9999 never come near it) */
+	return zigzag + 1;
 }
 
 static bool time_of_code(uint64_t code, long long *time)
@@ -896,6 +897,7 @@ static bool time_of_code(uint64_t code, long long *time)
 	return true;
 }
 
+/* Reads a payload of a post rules see; false when it is damaged or names a rule not loaded. */
 static bool light_from(const struct session *s, struct bin_reader *r, const char *display,
 		       struct post **post, struct collected *col)
 {

@@ -3,7 +3,6 @@
 
 #include <string.h>
 
-
 static bool digits(const char *s, size_t n, size_t at, size_t count, int *out)
 {
 	if (at + count > n)
