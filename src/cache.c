@@ -1,5 +1,6 @@
-/* The result cache (see cache.h). Entries are small JSON files named by their key, written
- * through a temporary file and rename, so concurrent runs never read half an entry. */
+/* The result cache (see cache.h). Entries are small files in the host's binary form named by
+ * their key, written through a temporary file and rename, so concurrent runs never read half
+ * an entry. */
 #include "cache.h"
 
 #include <dirent.h>
@@ -13,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "build_id.h"
 #include "cache_prune.h"
 #include "embedded.h"
@@ -26,10 +25,6 @@
 #include "util/xalloc.h"
 #include "value_bin.h"
 #include "version.h"
-
-/* 3: entries with collected data keep the post's language guess ("lang"); 4: that data after
- * the JSON, in binary */
-#define CACHE_FORMAT 4
 
 struct cache {
 	char *dir;
@@ -200,428 +195,42 @@ static char *entry_path(const struct cache *c, const struct post *post, const ch
 	source_git_blob_id(post->text, post->len, blob);
 	entry_key(c, blob, abs_path, post->path, cfg, h);
 	struct buf p = BUF_INIT;
-	buf_addf(&p, "%s/%016llx%016llx.json", c->dir, (unsigned long long)h[0],
+	buf_addf(&p, "%s/%016llx%016llx.bin", c->dir, (unsigned long long)h[0],
 		 (unsigned long long)h[1]);
 	return buf_detach(&p, NULL);
 }
 
-/* ---- entries: JSON --------------------------------------------------------------------- */
+/* ---- entries ------------------------------------------------------------------------------
+ * An entry, in the host's binary form (value_bin's varints and strings) - as JSON, parsing
+ * 10,000 entries took 100 ms of a warm run's 290 ms of CPU:
+ *   ENTRY_MAGIC, the checksum of the rest (hash_checksum32, 4 bytes in the machine's order),
+ *   varint flags (entry_flags), [the post's language when ENTRY_COLLECTED], [varint length,
+ *   then the collected data (put_collected) when ENTRY_SEEN], varint findings, each as
+ *   put_finding writes it (the calendar entries' form).
+ * The checksum makes any damage cost the entry (its post is linted again) rather than a wrong
+ * number or flag passing for a result. The collected data goes before the findings, with its
+ * length, so that a context post reads no finding. */
 
-static json_t *edits_json(const struct edit *edits, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(a, json_pack("[I,I,s%]", (json_int_t)edits[i].start,
-						   (json_int_t)edits[i].end, edits[i].text,
-						   edits[i].text_len));
-	return a;
-}
+#define ENTRY_MAGIC "postlint-entry-5\n"
 
-static json_t *report_json(const struct report *r)
-{
-	json_t *list = json_array();
-	for (size_t i = 0; i < r->findings.len; i++) {
-		const struct finding *f = &r->findings.items[i];
-		json_t *o = json_pack("{s:s,s:i,s:s,s:I,s:I,s:b}", "rule", f->rule, "severity",
-				      (int)f->severity, "message", f->message, "start",
-				      (json_int_t)f->start, "end", (json_int_t)f->end, "internal",
-				      f->internal);
-		if (f->detail)
-			json_object_set_new(o, "detail", json_string(f->detail));
-		if (f->nfix)
-			json_object_set_new(o, "fix", edits_json(f->fix, f->nfix));
-		if (f->nsuggestions) {
-			json_t *sg = json_array();
-			for (size_t k = 0; k < f->nsuggestions; k++)
-				json_array_append_new(sg, json_pack("{s:s,s:o}", "title",
-					f->suggestions[k].title,
-					"edits", edits_json(f->suggestions[k].edits,
-							    f->suggestions[k].nedits)));
-			json_object_set_new(o, "suggestions", sg);
-		}
-		json_array_append_new(list, o);
-	}
-	return json_pack("{s:i,s:b,s:o}", "format", CACHE_FORMAT, "skipped", r->skipped,
-			 "findings", list);
-}
+enum entry_flags {
+	ENTRY_SKIPPED = 1,   /* the report's skipped (the post's front matter says so) */
+	ENTRY_COLLECTED = 2, /* made by a run with rules that collect: the language follows */
+	ENTRY_SEEN = 4,      /* rules see the post: its collected data follows (ENTRY_COLLECTED) */
+};
 
-static int edits_from(json_t *a, const struct post *post, struct edit **out, size_t *n)
-{
-	if (!json_is_array(a))
-		return -1;
-	size_t count = json_array_size(a);
-	*out = count ? xcalloc(count, sizeof(**out)) : NULL;
-	*n = 0;
-	for (size_t i = 0; i < count; i++) {
-		json_int_t s, e;
-		const char *text;
-		size_t len;
-		if (json_unpack(json_array_get(a, i), "[I,I,s%]", &s, &e, &text, &len) != 0 ||
-		    s < 0 || e < s || (size_t)e > post->len)
-			return -1;
-		(*out)[(*n)++] = (struct edit){ (size_t)s, (size_t)e, xstrndup(text, len), len };
-	}
-	return 0;
-}
-
-/* Fills report from an entry; -1 (report left empty) when the entry does not fit. */
-static int report_from(json_t *root, const struct post *post, struct report *r)
-{
-	int format = 0, skipped = 0;
-	json_t *list = NULL;
-	if (json_unpack(root, "{s:i,s:b,s:o}", "format", &format, "skipped", &skipped, "findings",
-			&list) != 0 || format != CACHE_FORMAT || !json_is_array(list))
-		return -1;
-	for (size_t i = 0; i < json_array_size(list); i++) {
-		json_t *o = json_array_get(list, i);
-		const char *rule, *message;
-		int severity, internal;
-		json_int_t start, end;
-		if (json_unpack(o, "{s:s,s:i,s:s,s:I,s:I,s:b}", "rule", &rule, "severity", &severity,
-				"message", &message, "start", &start, "end", &end, "internal",
-				&internal) != 0 || start < 0 || end < start || (size_t)end > post->len)
-			return -1;
-		struct finding f = { .rule = xstrdup(rule), .severity = (enum severity)severity,
-				     .message = xstrdup(message), .start = (size_t)start,
-				     .end = (size_t)end, .internal = internal };
-		json_t *detail = json_object_get(o, "detail");
-		if (json_is_string(detail))
-			f.detail = xstrdup(json_string_value(detail));
-		json_t *fix = json_object_get(o, "fix");
-		bool ok = !fix || edits_from(fix, post, &f.fix, &f.nfix) == 0;
-		json_t *sg = json_object_get(o, "suggestions");
-		for (size_t k = 0; ok && sg && k < json_array_size(sg); k++) {
-			const char *title;
-			json_t *edits;
-			if (json_unpack(json_array_get(sg, k), "{s:s,s:o}", "title", &title, "edits",
-					&edits) != 0) {
-				ok = false;
-				break;
-			}
-			f.suggestions = xrealloc(f.suggestions,
-						 (f.nsuggestions + 1) * sizeof(*f.suggestions));
-			struct suggestion *s = &f.suggestions[f.nsuggestions++];
-			memset(s, 0, sizeof(*s));
-			s->title = xstrdup(title);
-			ok = edits_from(edits, post, &s->edits, &s->nedits) == 0;
-		}
-		report_add(r, &f);
-		if (!ok)
-			return -1;
-	}
-	r->skipped = skipped;
-	return 0;
-}
-
-static void clear(struct report *r)
-{
-	for (size_t i = 0; i < r->findings.len; i++)
-		finding_release(&r->findings.items[i]);
-	r->findings.len = 0;
-	r->skipped = false;
-}
-
-/* The language guessed when the post was linted, kept in its entry: a light post keeps no
- * words to guess it from again. */
-static void collected_from_lang(json_t *root, struct post *post)
-{
-	json_t *lang = json_object_get(root, "lang");
-	if (json_is_string(lang) && !post->lang_guessed)
-		snprintf(post->lang, sizeof(post->lang), "%s", json_string_value(lang));
-}
-
-/* Each rule's data (a tree, or already in binary: collected_compact) as (id, value) pairs in
- * value_bin's form after their count: how the pack of light posts and the per-post entries
- * keep it. */
-static void put_collected(struct buf *out, const struct session *s, const struct collected *col)
-{
-	struct buf pairs = BUF_INIT;
-	size_t n = 0;
-	for (size_t i = 0; i < s->rules->nrules; i++) {
-		const struct rule *r = &s->rules->rules[i];
-		if (!r->has_collect || r->collect_slot >= col->n)
-			continue;
-		size_t k = r->collect_slot;
-		const struct collected_raw *raw = col->raw ? &col->raw[k] : NULL;
-		if (!col->values[k] && !(raw && raw->bytes))
-			continue;
-		n++;
-		value_bin_put_varint(&pairs, strlen(r->id));
-		buf_adds(&pairs, r->id);
-		if (col->values[k])
-			value_bin_put(&pairs, col->values[k]);
-		else
-			buf_add(&pairs, raw->bytes, raw->len);
-	}
-	value_bin_put_varint(out, n);
-	buf_add(out, pairs.ptr, pairs.len);
-	buf_release(&pairs);
-}
-
-static int collect_slot_of(const struct session *s, const char *id, size_t len);
-
-/* Reads put_collected's pairs into col (made here) as raw slots pointing into r's bytes,
- * each checked as value_bin_get would; false (col released) when they are damaged or name
- * a rule not loaded. */
-static bool get_collected(const struct session *s, struct bin_reader *r, struct collected *col)
-{
-	uint64_t n = value_bin_get_varint(r);
-	collected_init(col, s->rules->ncollect);
-	col->raw = xcalloc(col->n ? col->n : 1, sizeof(*col->raw));
-	for (uint64_t i = 0; i < n && r->ok; i++) {
-		size_t id_len;
-		const char *id = value_bin_get_bytes(r, &id_len);
-		const unsigned char *at = r->p;
-		int k = id && value_bin_skip(r) ? collect_slot_of(s, id, id_len) : -1;
-		if (k < 0 || col->raw[k].bytes)
-			r->ok = false;
-		else
-			col->raw[k] = (struct collected_raw){ at, (size_t)(r->p - at) };
-	}
-	if (!r->ok) {
-		collected_release(col);
-		return false;
-	}
-	return true;
-}
-
-/* Fills col from an entry's collected data, the binary tail after its JSON (*tail, taken
- * when used), and the post's language from it; false when the entry has none (made
- * without) or it is damaged. */
-static bool collected_from(const struct session *s, json_t *root, unsigned char **tail,
-			   size_t tail_len, struct post *post, struct collected *col)
-{
-	json_t *o = json_object_get(root, "collected");
-	if (!json_is_boolean(o))
-		return false;
-	if (json_is_false(o)) {
-		collected_from_lang(root, post);
-		return true; /* rules do not see this post */
-	}
-	struct bin_reader r = { *tail, *tail ? *tail + tail_len : NULL, *tail != NULL };
-	if (!get_collected(s, &r, col))
-		return false;
-	if (r.p != r.end) {
-		collected_release(col);
-		return false;
-	}
-	col->raw_owned = *tail; /* what raw points into */
-	*tail = NULL;
-	collected_from_lang(root, post);
-	return true;
-}
-
-static bool collect_failed(const struct collected *col)
-{
-	for (size_t i = 0; col && i < col->n; i++)
-		if (col->errors[i])
-			return true;
-	return false;
-}
-
-/* Replaces path with bytes through a temporary file and a rename, so that no reader sees
- * half an entry (a failed write leaves no temporary file behind). A cache that cannot be
- * written is only slower: no message, only the answer. */
-static bool write_entry(const char *path, const char *bytes, size_t len)
-{
-	struct buf tmp = BUF_INIT;
-	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	FILE *f = fopen(tmp.ptr, "wb");
-	bool written = f && fwrite(bytes, 1, len, f) == len;
-	if (f && fclose(f) != 0)
-		written = false;
-	if (written)
-		written = rename(tmp.ptr, path) == 0;
-	if (f && !written)
-		unlink(tmp.ptr);
-	buf_release(&tmp);
-	return written;
-}
-
-/* An entry is JSON (the report, and whether and in what language rules saw the post), then a
- * line break and, for a post rules see, its collected data in value_bin's form
- * (put_collected). As JSON the data (post:shingles' thousands of bytes a post, in hex) was
- * two thirds of an entry and of reading a warm cache. */
-static void store(struct cache *c, const char *path, const struct session *s,
-		  struct post *post, const struct report *r, const struct collected *col)
-{
-	json_t *root = report_json(r);
-	if (col) {
-		json_object_set_new(root, "collected", json_boolean(col->seen));
-		post_tokens(post); /* the language guess, when no rule asked for words */
-		json_object_set_new(root, "lang", json_string(post->lang));
-	}
-	char *text = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (!text)
-		return;
-	struct buf entry = BUF_INIT;
-	buf_adds(&entry, text);
-	free(text);
-	buf_addc(&entry, '\n');
-	if (col && col->seen)
-		put_collected(&entry, s, col);
-	if (write_entry(path, entry.ptr, entry.len))
-		c->written++;
-	buf_release(&entry);
-}
-
-/* An entry's JSON, or NULL when there is none or it is not JSON, and the bytes after it
- * (*tail, owned by the caller; NULL when none). Read in one piece: jansson's json_load_file
- * reads a byte at a time, which was a fifth of a warm run. */
-static json_t *load_entry(const char *path, struct timespec *mtime, unsigned char **tail,
-			  size_t *tail_len)
-{
-	char *data;
+/* An entry as read: its bytes and where its parts lie in them. */
+struct entry {
+	char *data; /* the file (owned) */
 	size_t len;
-	struct stat st;
-	*tail = NULL;
-	*tail_len = 0;
-	if (source_read_stat(path, &data, &len, &st, NULL) < 0)
-		return NULL;
-	json_error_t err;
-	json_t *root = json_loadb(data, len, JSON_DISABLE_EOF_CHECK, &err);
-	/* (jansson sets the position after the JSON on success too) */
-	size_t end = root && err.position >= 0 ? (size_t)err.position : len;
-	/* the JSON, a line break, and bytes after it only when it says it has collected data:
-	 * anything else is damaged, and the entry is not used */
-	bool has_data = json_is_true(json_object_get(root, "collected"));
-	if (root && (end >= len || data[end] != '\n' || (!has_data && end + 1 != len))) {
-		json_decref(root);
-		root = NULL;
-	} else if (root && end + 1 < len) {
-		*tail_len = len - end - 1;
-		*tail = xmalloc(*tail_len);
-		memcpy(*tail, data + end + 1, *tail_len);
-	}
-	free(data);
-	*mtime = st.st_mtim;
-	return root;
-}
-
-/* The run used the entry with key h (read or written): pruning keeps it. */
-static void note_use(struct cache *c, const uint64_t h[2])
-{
-	pthread_mutex_lock(&c->used_lock);
-	xgrow((void **)&c->used, &c->used_cap, c->n_used + 1, sizeof(*c->used));
-	c->used[c->n_used][0] = h[0];
-	c->used[c->n_used][1] = h[1];
-	c->n_used++;
-	pthread_mutex_unlock(&c->used_lock);
-}
-
-bool cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
-		const struct config *cfg, struct report *report, struct collected *col,
-		uint64_t key[2])
-{
-	if (!c) {
-		session_lint_collect(s, post, abs_path, cfg, report, col);
-		return false;
-	}
-	uint64_t h[2];
-	char *path = entry_path(c, post, abs_path, cfg, h);
-	if (key) {
-		key[0] = h[0];
-		key[1] = h[1];
-	}
 	struct timespec mtime;
-	unsigned char *tail;
-	size_t tail_len;
-	json_t *root = load_entry(path, &mtime, &tail, &tail_len);
-	note_use(c, h);
-	if (root && report_from(root, post, report) == 0) {
-		bool whole = true;
-		if (col && !collected_from(s, root, &tail, tail_len, post, col)) {
-			/* its data damaged (or made without): collected again, and the entry
-			 * written anew with it, so that the next run reuses it whole */
-			session_collect(s, post, abs_path, cfg, col);
-			whole = !collect_failed(col);
-			if (whole)
-				store(c, path, s, post, report, col);
-		}
-		json_decref(root);
-		free(tail);
-		report_locate(report, post);
-		report_sort(report);
-		cache_entry_touch(path, &mtime);
-		c->reused++;
-		free(path);
-		return whole;
-	}
-	json_decref(root);
-	free(tail);
-	clear(report);
-	size_t rule_errors = s->rule_errors;
-	session_lint_collect(s, post, abs_path, cfg, report, col);
-	c->linted++;
-	bool storable = s->rule_errors == rule_errors && !collect_failed(col);
-	if (storable)
-		store(c, path, s, post, report, col);
-	free(path);
-	return storable;
-}
-
-bool cache_collect(struct cache *c, struct session *s, struct post *post, const char *abs_path,
-		   const struct config *cfg, struct collected *col)
-{
-	if (!c)
-		return session_collect(s, post, abs_path, cfg, col);
-	uint64_t h[2];
-	char *path = entry_path(c, post, abs_path, cfg, h);
-	struct timespec mtime;
-	unsigned char *tail;
-	size_t tail_len;
-	json_t *root = load_entry(path, &mtime, &tail, &tail_len);
-	note_use(c, h);
-	bool found = root && collected_from(s, root, &tail, tail_len, post, col);
-	json_decref(root);
-	free(tail);
-	if (!found) {
-		/* the whole lint, stored: the next run reuses it whether this post is linted
-		 * or context then */
-		struct report scratch;
-		report_init(&scratch, post->path);
-		size_t rule_errors = s->rule_errors;
-		session_lint_collect(s, post, abs_path, cfg, &scratch, col);
-		c->linted++;
-		if (s->rule_errors == rule_errors && !collect_failed(col))
-			store(c, path, s, post, &scratch, col);
-		report_release(&scratch);
-	} else {
-		cache_entry_touch(path, &mtime);
-		c->reused++;
-	}
-	free(path);
-	return col->seen;
-}
-
-/* ---- the calendar's findings ------------------------------------------------------------
- * An entry per calendar (in cache/calendars/): the findings the rules across posts with
- * collect made on its linted posts, keyed by every post's key in calendar order (the caller
- * mixes them: cmd_lint.c, calendar_key). Such rules
- * see a post only through what its key stands for (its bytes, path and config, the rules and
- * the command line), so the same keys give the same findings. In the host's binary form
- * (value_bin's varints and strings), not JSON: 6,658 findings of a 10,000-post calendar were
- * 2.8 MB of JSON, whose parse took 500 million instructions. The form:
- *   CALENDAR_MAGIC, varint posts; per post: varint index, varint findings; per finding:
- *   rule, varint severity, message, varint start, varint end, varint flags (1 internal,
- *   2 detail follows), [detail], edits of the fix, varint suggestions, per suggestion its
- *   title and edits; edits are a varint count and (varint start, varint end, text). */
-
-#define CALENDAR_MAGIC "postlint-calendar-3\n"
-
-void cache_post_key(const struct cache *c, const struct source_file *f, uint64_t key[2])
-{
-	entry_key(c, f->blob_id, f->abs_path, f->display, f->config, key);
-}
-
-static char *calendar_path(const struct cache *c, const uint64_t key[2])
-{
-	struct buf p = BUF_INIT;
-	buf_addf(&p, "%s/calendars/%016llx%016llx.bin", c->dir, (unsigned long long)key[0],
-		 (unsigned long long)key[1]);
-	return buf_detach(&p, NULL);
-}
+	unsigned flags;
+	const char *lang; /* ENTRY_COLLECTED: the language guessed when it was linted */
+	size_t lang_len;
+	const unsigned char *collected; /* ENTRY_SEEN: put_collected's bytes */
+	size_t collected_len;
+	struct bin_reader findings; /* at the count of findings */
+};
 
 static void put_text(struct buf *out, const char *s, size_t len)
 {
@@ -639,6 +248,9 @@ static void put_edits(struct buf *out, const struct edit *edits, size_t n)
 	}
 }
 
+/* A finding: rule, varint severity, message, varint start, varint end, varint flags (1
+ * internal, 2 detail follows), [detail], the fix's edits, varint suggestions, per suggestion
+ * its title and edits; edits are a varint count and (varint start, varint end, text). */
 static void put_finding(struct buf *out, const struct finding *f)
 {
 	put_text(out, f->rule, strlen(f->rule));
@@ -715,6 +327,338 @@ static bool get_finding(struct bin_reader *r, const struct post *post, struct fi
 			return false;
 	}
 	return r->ok;
+}
+
+/* Each rule's data (a tree, or already in binary: collected_compact) as (id, value) pairs in
+ * value_bin's form after their count: how the pack of light posts and the per-post entries
+ * keep it. */
+static void put_collected(struct buf *out, const struct session *s, const struct collected *col)
+{
+	struct buf pairs = BUF_INIT;
+	size_t n = 0;
+	for (size_t i = 0; i < s->rules->nrules; i++) {
+		const struct rule *r = &s->rules->rules[i];
+		if (!r->has_collect || r->collect_slot >= col->n)
+			continue;
+		size_t k = r->collect_slot;
+		const struct collected_raw *raw = col->raw ? &col->raw[k] : NULL;
+		if (!col->values[k] && !(raw && raw->bytes))
+			continue;
+		n++;
+		value_bin_put_varint(&pairs, strlen(r->id));
+		buf_adds(&pairs, r->id);
+		if (col->values[k])
+			value_bin_put(&pairs, col->values[k]);
+		else
+			buf_add(&pairs, raw->bytes, raw->len);
+	}
+	value_bin_put_varint(out, n);
+	buf_add(out, pairs.ptr, pairs.len);
+	buf_release(&pairs);
+}
+
+static int collect_slot_of(const struct session *s, const char *id, size_t len);
+
+/* Reads put_collected's pairs into col (made here) as raw slots pointing into r's bytes,
+ * each checked as value_bin_get would; false (col released) when they are damaged or name
+ * a rule not loaded. */
+static bool get_collected(const struct session *s, struct bin_reader *r, struct collected *col)
+{
+	uint64_t n = value_bin_get_varint(r);
+	collected_init(col, s->rules->ncollect);
+	col->raw = xcalloc(col->n ? col->n : 1, sizeof(*col->raw));
+	for (uint64_t i = 0; i < n && r->ok; i++) {
+		size_t id_len;
+		const char *id = value_bin_get_bytes(r, &id_len);
+		const unsigned char *at = r->p;
+		int k = id && value_bin_skip(r) ? collect_slot_of(s, id, id_len) : -1;
+		if (k < 0 || col->raw[k].bytes)
+			r->ok = false;
+		else
+			col->raw[k] = (struct collected_raw){ at, (size_t)(r->p - at) };
+	}
+	if (!r->ok) {
+		collected_release(col);
+		return false;
+	}
+	return true;
+}
+
+/* The post's language as the entry keeps it (guessed when the post was linted): a light post
+ * keeps no words to guess it from again. */
+static void entry_lang(const struct entry *e, struct post *post)
+{
+	if (!post->lang_guessed)
+		snprintf(post->lang, sizeof(post->lang), "%.*s", (int)e->lang_len, e->lang);
+}
+
+/* Fills col from an entry's collected data (copied: the entry's bytes go when it has been
+ * read) and the post's language from it; false when the entry has none (made without) or it
+ * is damaged. */
+static bool collected_from(const struct session *s, const struct entry *e, struct post *post,
+			   struct collected *col)
+{
+	if (!(e->flags & ENTRY_COLLECTED))
+		return false;
+	if (!(e->flags & ENTRY_SEEN)) {
+		entry_lang(e, post);
+		return true; /* rules do not see this post */
+	}
+	unsigned char *bytes = xmalloc(e->collected_len ? e->collected_len : 1);
+	memcpy(bytes, e->collected, e->collected_len);
+	struct bin_reader r = { bytes, bytes + e->collected_len, true };
+	if (!get_collected(s, &r, col) || r.p != r.end) {
+		if (r.ok)
+			collected_release(col); /* (get_collected released it when damaged) */
+		free(bytes);
+		return false;
+	}
+	col->raw_owned = bytes; /* what raw points into */
+	entry_lang(e, post);
+	return true;
+}
+
+/* Fills report from an entry's findings; -1 when they do not fit the post or are damaged, or
+ * bytes follow them (the report is then emptied by the caller). */
+static int report_from(struct entry *e, const struct post *post, struct report *report)
+{
+	struct bin_reader *r = &e->findings;
+	uint64_t n = value_bin_get_varint(r);
+	if (!r->ok || n > (uint64_t)(r->end - r->p))
+		return -1;
+	for (uint64_t i = 0; i < n; i++) {
+		struct finding f;
+		if (!get_finding(r, post, &f)) {
+			finding_release(&f);
+			return -1;
+		}
+		report_add(report, &f);
+	}
+	if (!r->ok || r->p != r->end)
+		return -1;
+	report->skipped = (e->flags & ENTRY_SKIPPED) != 0;
+	return 0;
+}
+
+static void clear(struct report *r)
+{
+	for (size_t i = 0; i < r->findings.len; i++)
+		finding_release(&r->findings.items[i]);
+	r->findings.len = 0;
+	r->skipped = false;
+}
+
+static bool collect_failed(const struct collected *col)
+{
+	for (size_t i = 0; col && i < col->n; i++)
+		if (col->errors[i])
+			return true;
+	return false;
+}
+
+/* Replaces path with bytes through a temporary file and a rename, so that no reader sees
+ * half an entry (a failed write leaves no temporary file behind). A cache that cannot be
+ * written is only slower: no message, only the answer. */
+static bool write_entry(const char *path, const char *bytes, size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	FILE *f = fopen(tmp.ptr, "wb");
+	bool written = f && fwrite(bytes, 1, len, f) == len;
+	if (f && fclose(f) != 0)
+		written = false;
+	if (written)
+		written = rename(tmp.ptr, path) == 0;
+	if (f && !written)
+		unlink(tmp.ptr);
+	buf_release(&tmp);
+	return written;
+}
+
+/* Writes the entry of a post: its report, and with col (a run whose rules collect) its
+ * language and whether rules see it, with their data. */
+static void store(struct cache *c, const char *path, const struct session *s,
+		  struct post *post, const struct report *r, const struct collected *col)
+{
+	struct buf entry = BUF_INIT;
+	buf_adds(&entry, ENTRY_MAGIC);
+	const size_t body = entry.len + sizeof(uint32_t);
+	buf_add(&entry, "\0\0\0\0", sizeof(uint32_t)); /* the checksum, once the rest is there */
+	unsigned flags = (r->skipped ? ENTRY_SKIPPED : 0u) | (col ? ENTRY_COLLECTED : 0u) |
+			 (col && col->seen ? ENTRY_SEEN : 0u);
+	value_bin_put_varint(&entry, flags);
+	if (col) {
+		post_tokens(post); /* the language guess, when no rule asked for words */
+		put_text(&entry, post->lang, strlen(post->lang));
+	}
+	if (flags & ENTRY_SEEN) {
+		struct buf data = BUF_INIT;
+		put_collected(&data, s, col);
+		put_text(&entry, data.ptr, data.len);
+		buf_release(&data);
+	}
+	value_bin_put_varint(&entry, r->findings.len);
+	for (size_t i = 0; i < r->findings.len; i++)
+		put_finding(&entry, &r->findings.items[i]);
+	uint32_t check = hash_checksum32(entry.ptr + body, entry.len - body);
+	memcpy(entry.ptr + body - sizeof(check), &check, sizeof(check));
+	if (write_entry(path, entry.ptr, entry.len))
+		c->written++;
+	buf_release(&entry);
+}
+
+/* Reads the entry at path into e, its checksum and header checked and its parts found; false
+ * when there is none or it is damaged (e then holds nothing to release). The findings and the
+ * collected data are checked by report_from and collected_from, which read them. */
+static bool load_entry(const char *path, struct entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	struct stat st;
+	if (source_read_stat(path, &e->data, &e->len, &st, NULL) < 0)
+		return false;
+	e->mtime = st.st_mtim;
+	size_t body = strlen(ENTRY_MAGIC) + sizeof(uint32_t);
+	uint32_t check = 0;
+	bool whole = e->len >= body && memcmp(e->data, ENTRY_MAGIC, strlen(ENTRY_MAGIC)) == 0;
+	if (whole)
+		memcpy(&check, e->data + body - sizeof(check), sizeof(check));
+	struct bin_reader r = { (const unsigned char *)e->data + body,
+				(const unsigned char *)e->data + e->len,
+				whole && hash_checksum32(e->data + body, e->len - body) == check };
+	uint64_t flags = r.ok ? value_bin_get_varint(&r) : 0;
+	bool ok = r.ok && flags <= (ENTRY_SKIPPED | ENTRY_COLLECTED | ENTRY_SEEN) &&
+		  (!(flags & ENTRY_SEEN) || (flags & ENTRY_COLLECTED));
+	if (ok && (flags & ENTRY_COLLECTED)) {
+		e->lang = value_bin_get_bytes(&r, &e->lang_len);
+		ok = e->lang && e->lang_len < sizeof(((struct post *)0)->lang);
+	}
+	if (ok && (flags & ENTRY_SEEN))
+		ok = (e->collected = (const unsigned char *)value_bin_get_bytes(
+			      &r, &e->collected_len)) != NULL;
+	if (!ok) {
+		free(e->data);
+		memset(e, 0, sizeof(*e));
+		return false;
+	}
+	e->flags = (unsigned)flags;
+	e->findings = r;
+	return true;
+}
+
+/* The run used the entry with key h (read or written): pruning keeps it. */
+static void note_use(struct cache *c, const uint64_t h[2])
+{
+	pthread_mutex_lock(&c->used_lock);
+	xgrow((void **)&c->used, &c->used_cap, c->n_used + 1, sizeof(*c->used));
+	c->used[c->n_used][0] = h[0];
+	c->used[c->n_used][1] = h[1];
+	c->n_used++;
+	pthread_mutex_unlock(&c->used_lock);
+}
+
+bool cache_lint(struct cache *c, struct session *s, struct post *post, const char *abs_path,
+		const struct config *cfg, struct report *report, struct collected *col,
+		uint64_t key[2])
+{
+	if (!c) {
+		session_lint_collect(s, post, abs_path, cfg, report, col);
+		return false;
+	}
+	uint64_t h[2];
+	char *path = entry_path(c, post, abs_path, cfg, h);
+	if (key) {
+		key[0] = h[0];
+		key[1] = h[1];
+	}
+	struct entry e;
+	bool found = load_entry(path, &e);
+	note_use(c, h);
+	if (found && report_from(&e, post, report) == 0) {
+		bool whole = true;
+		if (col && !collected_from(s, &e, post, col)) {
+			/* its data damaged (or made without): collected again, and the entry
+			 * written anew with it, so that the next run reuses it whole */
+			session_collect(s, post, abs_path, cfg, col);
+			whole = !collect_failed(col);
+			if (whole)
+				store(c, path, s, post, report, col);
+		}
+		free(e.data);
+		report_locate(report, post);
+		report_sort(report);
+		cache_entry_touch(path, &e.mtime);
+		c->reused++;
+		free(path);
+		return whole;
+	}
+	free(e.data);
+	clear(report);
+	size_t rule_errors = s->rule_errors;
+	session_lint_collect(s, post, abs_path, cfg, report, col);
+	c->linted++;
+	bool storable = s->rule_errors == rule_errors && !collect_failed(col);
+	if (storable)
+		store(c, path, s, post, report, col);
+	free(path);
+	return storable;
+}
+
+bool cache_collect(struct cache *c, struct session *s, struct post *post, const char *abs_path,
+		   const struct config *cfg, struct collected *col)
+{
+	if (!c)
+		return session_collect(s, post, abs_path, cfg, col);
+	uint64_t h[2];
+	char *path = entry_path(c, post, abs_path, cfg, h);
+	struct entry e;
+	bool found = load_entry(path, &e);
+	note_use(c, h);
+	/* (a context post reads no finding: they are checked when the post is linted) */
+	found = found && collected_from(s, &e, post, col);
+	free(e.data);
+	if (!found) {
+		/* the whole lint, stored: the next run reuses it whether this post is linted
+		 * or context then */
+		struct report scratch;
+		report_init(&scratch, post->path);
+		size_t rule_errors = s->rule_errors;
+		session_lint_collect(s, post, abs_path, cfg, &scratch, col);
+		c->linted++;
+		if (s->rule_errors == rule_errors && !collect_failed(col))
+			store(c, path, s, post, &scratch, col);
+		report_release(&scratch);
+	} else {
+		cache_entry_touch(path, &e.mtime);
+		c->reused++;
+	}
+	free(path);
+	return col->seen;
+}
+
+/* ---- the calendar's findings ------------------------------------------------------------
+ * An entry per calendar (in cache/calendars/): the findings the rules across posts with
+ * collect made on its linted posts, keyed by every post's key in calendar order (the caller
+ * mixes them: cmd_lint.c, calendar_key). Such rules
+ * see a post only through what its key stands for (its bytes, path and config, the rules and
+ * the command line), so the same keys give the same findings. In the host's binary form
+ * (value_bin's varints and strings), not JSON: 6,658 findings of a 10,000-post calendar were
+ * 2.8 MB of JSON, whose parse took 500 million instructions. The form:
+ *   CALENDAR_MAGIC, varint posts; per post: varint index, varint findings, and each
+ *   finding as put_finding writes it (the per-post entries' form, above). */
+
+#define CALENDAR_MAGIC "postlint-calendar-3\n"
+
+void cache_post_key(const struct cache *c, const struct source_file *f, uint64_t key[2])
+{
+	entry_key(c, f->blob_id, f->abs_path, f->display, f->config, key);
+}
+
+static char *calendar_path(const struct cache *c, const uint64_t key[2])
+{
+	struct buf p = BUF_INIT;
+	buf_addf(&p, "%s/calendars/%016llx%016llx.bin", c->dir, (unsigned long long)key[0],
+		 (unsigned long long)key[1]);
+	return buf_detach(&p, NULL);
 }
 
 bool cache_calendar_find(struct cache *c, const uint64_t key[2], struct set_post *posts,

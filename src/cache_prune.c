@@ -10,7 +10,7 @@
 
 #include "util/xalloc.h"
 
-#define KEY_HEX 32 /* an entry's name: its key as 32 hex digits, then ".json" */
+#define KEY_HEX 32 /* an entry's name: its key as 32 hex digits, then ".bin" */
 #define DAY_SECONDS (24 * 60 * 60)
 #define HOUR_SECONDS (60 * 60)
 
@@ -57,7 +57,11 @@ static int hex_value(char c)
 /* The key of an entry's file name, false for any other file. */
 static bool entry_key_of(const char *name, uint64_t key[2])
 {
-	if (strlen(name) != KEY_HEX + 5 || strcmp(name + KEY_HEX, ".json") != 0)
+	/* (".json": an entry of an earlier postlint, whose entries were JSON: pruned
+	 * like any other entry no run uses) */
+	size_t len = strlen(name);
+	if (!((len == KEY_HEX + 4 && strcmp(name + KEY_HEX, ".bin") == 0) ||
+	      (len == KEY_HEX + 5 && strcmp(name + KEY_HEX, ".json") == 0)))
 		return false;
 	key[0] = key[1] = 0;
 	for (int i = 0; i < KEY_HEX; i++) {

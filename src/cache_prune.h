@@ -23,10 +23,10 @@
  * context), it is pruned down to half of it. */
 size_t cache_entries_limit(size_t posts_in_run);
 
-/* Removes the least recently used entries of dir (named by their key, KEY.json) until at
- * most keep remain, never those whose key is in used (n_used keys, sorted by
- * cache_keys_sort), and any temporary file a killed run left more than an hour ago.
- * Returns the entries that remain. */
+/* Removes the least recently used entries of dir (named by their key: KEY.bin, and KEY.json
+ * from earlier postlints) until at most keep remain, never those whose key is in used
+ * (n_used keys, sorted by cache_keys_sort), and any temporary file a killed run left more
+ * than an hour ago. Returns the entries that remain. */
 size_t cache_prune_entries(const char *dir, size_t keep, const uint64_t (*used)[2],
 			   size_t n_used);
 void cache_keys_sort(uint64_t (*keys)[2], size_t n);

@@ -85,38 +85,6 @@ struct light_pack {
 	struct buf added; /* their payloads */
 };
 
-/* The payload's checksum: four lanes of multiply and xor-shift over 8-byte words, each lane
- * every fourth word, so that the lanes' multiplies overlap. The hook checks every payload of
- * its pack (16 MB for a calendar of 10,000 posts): one chain of multiplies (hash128_mix, 8
- * bytes a step) took 4 ms of it, a tenth of the hook. Each step is a bijection of the lane
- * for a given word, so a change inside one word always changes that lane; the lanes, then
- * the length, are folded into 32 bits. Damage is what it finds, not tampering: the pack is
- * this machine's cache. */
-static uint32_t checksum(const void *payload, size_t len)
-{
-	uint64_t h[4] = { 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL,
-			  0x082efa98ec4e6c89ULL };
-	const unsigned char *p = payload;
-	unsigned char tail[32] = { 0 };
-	for (size_t i = 0; i <= len; i += 32) {
-		const unsigned char *block = p + i;
-		if (i + 32 > len) { /* the last words: the rest, zero-padded (none when it is 0) */
-			memcpy(tail, p + i, len - i);
-			block = tail;
-		}
-		for (int k = 0; k < 4; k++) {
-			uint64_t v;
-			memcpy(&v, block + 8 * k, 8);
-			h[k] = hash_lane_step(h[k], v);
-		}
-	}
-	uint64_t fold[2] = { 0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL };
-	for (int k = 0; k < 4; k++)
-		hash128_word(fold, h[k]);
-	hash128_word(fold, (uint64_t)len);
-	return (uint32_t)(fold[0] ^ fold[1] ^ (fold[1] >> 32));
-}
-
 static struct entry entry_at(const struct light_pack *p, size_t i)
 {
 	struct entry e;
@@ -287,7 +255,7 @@ const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2]
 	if (!(p->state[i] & REC_CHECKED)) {
 		if (!p->populated)
 			populate_payloads(p);
-		if (checksum(payload, e.len) != e.check) {
+		if (hash_checksum32(payload, e.len) != e.check) {
 			p->state[i] = REC_DROPPED;
 			return NULL;
 		}
@@ -383,7 +351,7 @@ void light_pack_save(struct light_pack *p)
 		const unsigned char *payload = (const unsigned char *)p->added.ptr + fr->off;
 		struct entry e = { .key = { fr->key[0], fr->key[1] }, .len = (uint32_t)fr->len,
 				   .flags = fr->flags, .flags_check = (uint8_t)~fr->flags,
-				   .check = checksum(payload, fr->len) };
+				   .check = hash_checksum32(payload, fr->len) };
 		keep(out, &n, e, payload, fr->order);
 	}
 	for (size_t i = 0; i < p->n; i++)

@@ -96,6 +96,85 @@ class Repo:
         return json.loads(r.stdout), r
 
 
+# ---- the cache's per-post entries, as src/cache.c writes them --------------------------------
+ENTRY_MAGIC = b"postlint-entry-5\n"
+ENTRY_SKIPPED, ENTRY_COLLECTED, ENTRY_SEEN = 1, 2, 4
+M64 = (1 << 64) - 1
+
+
+def _lane_step(h, v):
+    h = ((h ^ v) * 0x9E3779B97F4A7C15) & M64
+    return h ^ (h >> 29)
+
+
+def _word(h, v):
+    h[0] = _lane_step(h[0], v)
+    h[1] = ((h[1] ^ v) * 0xFF51AFD7ED558CCD) & M64
+    h[1] ^= h[1] >> 32
+
+
+def checksum32(data):
+    """src/util/hash.h's hash_checksum32."""
+    h = [0x243F6A8885A308D3, 0x13198A2E03707344, 0xA4093822299F31D0, 0x082EFA98EC4E6C89]
+    for i in range(0, len(data) + 1, 32):
+        block = data[i:i + 32].ljust(32, b"\0")
+        for k in range(4):
+            h[k] = _lane_step(h[k], struct.unpack_from("<Q", block, 8 * k)[0])
+    fold = [0x452821E638D01377, 0xBE5466CF34E90C6C]
+    for k in range(4):
+        _word(fold, h[k])
+    _word(fold, len(data))
+    return (fold[0] ^ fold[1] ^ (fold[1] >> 32)) & 0xFFFFFFFF
+
+
+def varint(data, i):
+    n = shift = 0
+    while True:
+        b = data[i]
+        i += 1
+        n |= (b & 0x7F) << shift
+        shift += 7
+        if b < 0x80:
+            return n, i
+
+
+def put_varint(n):
+    out = bytearray()
+    while True:
+        b, n = n & 0x7F, n >> 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def read_entry(data):
+    """An entry's parts: (flags, lang, collected data, findings' bytes); asserts its magic
+    and checksum."""
+    assert data.startswith(ENTRY_MAGIC), data[:32]
+    body = data[len(ENTRY_MAGIC) + 4:]
+    assert struct.unpack_from("<I", data, len(ENTRY_MAGIC))[0] == checksum32(body)
+    flags, i = varint(body, 0)
+    lang = collected = None
+    if flags & ENTRY_COLLECTED:
+        n, i = varint(body, i)
+        lang, i = body[i:i + n], i + n
+    if flags & ENTRY_SEEN:
+        n, i = varint(body, i)
+        collected, i = body[i:i + n], i + n
+    return flags, lang, collected, body[i:]
+
+
+def make_entry(flags, lang, collected, findings):
+    """An entry of these parts, with its checksum: damage that the checksum does not find."""
+    body = put_varint(flags)
+    if lang is not None:
+        body += put_varint(len(lang)) + lang
+    if collected is not None:
+        body += put_varint(len(collected)) + collected
+    body += findings
+    return ENTRY_MAGIC + struct.pack("<I", checksum32(body)) + body
+
+
 def calendar_reporter(rule_id, line, sep):
     """A plugin rule across posts (with collect) that reports on each linted post one message:
     `line` (a Lua expression of p) for every post of the calendar, sorted, joined by sep."""
@@ -1046,7 +1125,7 @@ class Cache(Case):
         first = r.lint(*args)
         self.assertIn("cache: 0 reused, 6 linted", first.stderr)
         cache = os.path.join(r.path, ".git", "postlint", "cache")
-        entries = [e for e in os.listdir(cache) if e.endswith(".json")]
+        entries = [e for e in os.listdir(cache) if e.endswith(".bin")]
         self.assertEqual(len(entries), 6)
         # no pack of light posts: every post was linted, none was only context
         self.assertFalse(os.path.exists(os.path.join(cache, "light.pack")))
@@ -1204,8 +1283,8 @@ class Cache(Case):
         r, cache = self.three_posts()
         env = {"POSTLINT_CACHE_ENTRIES": "8"}  # the run's three posts make it 12
 
-        def entries():
-            return sorted(e for e in os.listdir(cache) if e.endswith(".json"))
+        def entries():  # (".json": entries of earlier postlints, which pruning removes too)
+            return sorted(e for e in os.listdir(cache) if e.endswith((".bin", ".json")))
 
         def run():
             res = r.lint("--cache", "--verbose", "--format", "json", "posts", env=env)
@@ -1244,13 +1323,13 @@ class Cache(Case):
         # hour ago goes too, one being written now stays
         stale = []
         for k in range(30):
-            name = os.path.join(cache, "%032x.json" % k)
+            name = os.path.join(cache, "%032x.%s" % (k, "json" if k % 2 else "bin"))
             with open(name, "w") as f:
                 f.write("{}")
             os.utime(name, (old, old))
             stale.append(os.path.basename(name))
-        left = os.path.join(cache, "%032x.json.4242.tmp" % 99)
-        fresh = os.path.join(cache, "%032x.json.4343.tmp" % 98)
+        left = os.path.join(cache, "%032x.bin.4242.tmp" % 99)
+        fresh = os.path.join(cache, "%032x.bin.4343.tmp" % 98)
         for name in (left, fresh):
             with open(name, "w") as f:
                 f.write("{")
@@ -1419,10 +1498,11 @@ class Cache(Case):
         data, reads, res = self.hook_run(r)
         self.assertEqual((data, reads), (plain, 0), res.stderr)
 
-    def test_an_entrys_collected_data_is_binary_and_collected_again_when_damaged(self):
-        # an entry is JSON, a line break, and the data the rules across posts collected
-        # (post:shingles' bytes among it) in the host's binary form; damaged, the data is
-        # collected again and the output stays right
+    def test_an_entry_is_binary_and_a_damaged_one_costs_its_post_a_lint(self):
+        # an entry is the host's binary form with a checksum: its flags, the post's language,
+        # the data the rules across posts collected (post:shingles' bytes among it), then the
+        # findings. Any changed byte costs the post a lint, never a wrong result; an entry
+        # whose checksum holds but whose parts do not fit is not used either
         r, cache = self.three_posts()
         plain, _ = r.lint_json("posts")
         self.assertIn(("posts/x.md", "cross-post-duplicate"), found(plain))
@@ -1437,38 +1517,65 @@ class Cache(Case):
         self.assertIn("cache: 3 reused, 0 linted", err)
         self.assertEqual(data, plain)
         self.assertNotIn("cross-post-duplicate (collect)", rows)
-        tails = {}
+        entries = {}
         for e in os.listdir(cache):
-            if e.endswith(".json"):
+            if e.endswith(".bin"):
                 with open(os.path.join(cache, e), "rb") as f:
-                    head, _, tail = f.read().partition(b"\n")
-                self.assertEqual(json.loads(head)["format"], 4)
-                tails[e] = (head, tail)
-        with_data = [e for e, (_, tail) in tails.items() if tail]
-        self.assertEqual(len(with_data), 3, tails)
-        for damage in (lambda t: t[: len(t) // 2], lambda t: b"\xff" * len(t),
-                       lambda t: t + b"\x00", lambda t: b""):
-            for e in with_data:
-                head, tail = tails[e]
+                    entries[e] = f.read()
+        self.assertEqual(len(entries), 3)
+        for e, raw in entries.items():
+            flags, lang, collected, findings = read_entry(raw)
+            self.assertEqual(flags, ENTRY_COLLECTED | ENTRY_SEEN, e)
+            self.assertEqual(lang, b"en")
+            self.assertIn(b"cross-post-duplicate", collected)
+        # the findings of the rules of one post are there (not those across posts)
+        self.assertEqual(sum(varint(read_entry(raw)[3], 0)[0] for raw in entries.values()),
+                         sum(1 for d in plain["diagnostics"]
+                             if d["rule"] not in SET_RULES.split(",")))
+
+        def spoil(change, reused, collects):
+            for e, raw in entries.items():
                 with open(os.path.join(cache, e), "wb") as f:
-                    f.write(head + b"\n" + damage(tail))
+                    f.write(change(raw))
             data, err, rows = run()
-            self.assertEqual(data, plain)
-            self.assertEqual(rows.get("cross-post-duplicate (collect)"), 3, err)
+            self.assertEqual(data, plain, err)
+            self.assertIn("cache: %d reused, %d linted" % (reused, 3 - reused), err)
+            self.assertEqual(rows.get("cross-post-duplicate (collect)"), collects, err)
             # ...and the entries are written anew: the next run reuses them whole
             data, err, rows = run()
             self.assertEqual(data, plain)
+            self.assertIn("cache: 3 reused, 0 linted", err)
             self.assertNotIn("cross-post-duplicate (collect)", rows, err)
-        # an entry whose JSON says rules did not see the post holds nothing after it: with
-        # bytes there it is damaged, and the post is linted again (taken as it was, the
-        # post would have left the calendar and its cross-post finding with it)
-        for e in with_data:
-            head, _ = tails[e]
-            with open(os.path.join(cache, e), "wb") as f:
-                f.write(head.replace(b'"collected":true', b'"collected":false') + b"\nxx")
-        data, err, rows = run()
-        self.assertEqual(data, plain)
-        self.assertIn("cache: 0 reused, 3 linted", err)
+
+        def flip(at):
+            return lambda raw: raw[:at(raw)] + bytes([raw[at(raw)] ^ 0x10]) + raw[at(raw) + 1:]
+
+        # damage the checksum finds: one bit anywhere, cut short, a byte more, no body
+        for change in (flip(lambda raw: len(raw) - 1),            # the last finding
+                       flip(lambda raw: len(ENTRY_MAGIC) + 4),     # the flags
+                       flip(lambda raw: len(raw) // 2),            # the collected data
+                       flip(lambda raw: len(ENTRY_MAGIC) + 1),     # the checksum itself
+                       flip(lambda raw: 3),                        # the magic
+                       lambda raw: raw[:len(raw) // 2], lambda raw: raw + b"\0",
+                       lambda raw: raw[:len(ENTRY_MAGIC) + 4]):
+            spoil(change, 0, 3)
+        # checksums that hold over parts that do not fit. Collected data that is not the
+        # host's (or has a byte after it) costs the data alone: collected again, the
+        # findings reused
+        for change in (lambda c: c[:len(c) // 2], lambda c: c + b"\0", lambda c: b"",
+                       lambda c: b"\xff" * len(c)):
+            spoil(lambda raw: make_entry(*(lambda f, l, c, fi: (f, l, change(c), fi))(
+                *read_entry(raw))), 3, 3)
+        # a byte after the findings, a finding cut short, flags no postlint writes, or an
+        # entry that says rules do not see the post while data follows (taken as it was, the
+        # post would have left the calendar and its cross-post finding with it): linted again
+        for change in (lambda f, l, c, fi: (f, l, c, fi + b"\0"),
+                       lambda f, l, c, fi: (f, l, c, fi[:-1]),
+                       lambda f, l, c, fi: (f | 8, l, c, fi),
+                       lambda f, l, c, fi: (ENTRY_SEEN, None, c, fi),
+                       lambda f, l, c, fi: (f & ~ENTRY_SEEN, l, None, put_varint(len(c)) + c + fi),
+                       lambda f, l, c, fi: (f, b"x" * 8, c, fi)):
+            spoil(lambda raw: make_entry(*change(*read_entry(raw))), 0, 3)
 
     def test_a_damaged_pack_costs_reads_not_results(self):
         r = self.hook_repo()
