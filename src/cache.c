@@ -195,7 +195,8 @@ static char *entry_path(const struct cache *c, const struct post *post, const ch
 	source_git_blob_id(post->text, post->len, blob);
 	entry_key(c, blob, abs_path, post->path, cfg, h);
 	struct buf p = BUF_INIT;
-	buf_addf(&p, "%s/%016llx%016llx.bin", c->dir, (unsigned long long)h[0],
+	buf_addf(&p, "%s/%02x/%016llx%016llx.bin", c->dir,
+		 (unsigned)(h[0] >> 56) % ENTRY_FOLDERS, (unsigned long long)h[0],
 		 (unsigned long long)h[1]);
 	return buf_detach(&p, NULL);
 }
@@ -464,6 +465,14 @@ static bool write_entry(const char *path, const char *bytes, size_t len)
 	struct buf tmp = BUF_INIT;
 	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	FILE *f = fopen(tmp.ptr, "wb");
+	if (!f && errno == ENOENT) {
+		/* the entry's folder (cache_prune.h), made when first written to */
+		char *slash = strrchr(tmp.ptr, '/');
+		*slash = '\0';
+		mkdir(tmp.ptr, 0777);
+		*slash = '/';
+		f = fopen(tmp.ptr, "wb");
+	}
 	bool written = f && fwrite(bytes, 1, len, f) == len;
 	if (f && fclose(f) != 0)
 		written = false;

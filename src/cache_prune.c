@@ -3,11 +3,13 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 #define KEY_HEX 32 /* an entry's name: its key as 32 hex digits, then ".bin" */
@@ -94,16 +96,27 @@ static int oldest_first(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-size_t cache_prune_entries(const char *dir, size_t keep, const uint64_t (*used)[2],
-			   size_t n_used)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
+/* What pruning found: every entry, and those it may remove. */
+struct scan {
 	struct timespec now;
-	clock_gettime(CLOCK_REALTIME, &now);
-	struct candidate *old = NULL;
-	size_t n_old = 0, cap = 0, remaining = 0;
+	const uint64_t (*used)[2];
+	size_t n_used;
+	struct candidate *old;
+	size_t n_old, cap, remaining;
+};
+
+/* The entries and temporary files of one folder (sub of the cache's, "" for itself, which
+ * holds the entries of earlier postlints), named by their path from the cache's folder. */
+static void scan_folder(struct scan *sc, int top, const char *sub)
+{
+	int fd = *sub ? openat(top, sub, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+		      : dup(top);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		uint64_t key[2];
@@ -117,27 +130,47 @@ size_t cache_prune_entries(const char *dir, size_t keep, const uint64_t (*used)[
 		if (!entry) {
 			/* a run writes an entry's temporary file in a moment; one an hour old is
 			 * what a killed run left */
-			if (now.tv_sec - st.st_mtim.tv_sec > HOUR_SECONDS)
+			if (sc->now.tv_sec - st.st_mtim.tv_sec > HOUR_SECONDS)
 				unlinkat(dirfd(d), e->d_name, 0);
 			continue;
 		}
-		remaining++;
-		if (n_used && bsearch(key, used, n_used, sizeof(*used), compare_keys))
+		sc->remaining++;
+		if (sc->n_used && bsearch(key, sc->used, sc->n_used, sizeof(*sc->used),
+					  compare_keys))
 			continue; /* this run's: the next run will want it */
-		xgrow((void **)&old, &cap, n_old + 1, sizeof(*old));
-		old[n_old++] = (struct candidate){ xstrdup(e->d_name), st.st_mtim };
-	}
-	if (remaining > keep) {
-		qsort(old, n_old, sizeof(*old), oldest_first);
-		for (size_t i = 0; i < n_old && remaining > keep; i++)
-			if (unlinkat(dirfd(d), old[i].name, 0) == 0)
-				remaining--;
+		xgrow((void **)&sc->old, &sc->cap, sc->n_old + 1, sizeof(*sc->old));
+		struct buf name = BUF_INIT;
+		buf_addf(&name, "%s%s%s", sub, *sub ? "/" : "", e->d_name);
+		sc->old[sc->n_old++] = (struct candidate){ buf_detach(&name, NULL), st.st_mtim };
 	}
 	closedir(d);
-	for (size_t i = 0; i < n_old; i++)
-		free(old[i].name);
-	free(old);
-	return remaining;
+}
+
+size_t cache_prune_entries(const char *dir, size_t keep, const uint64_t (*used)[2],
+			   size_t n_used)
+{
+	int top = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0)
+		return 0;
+	struct scan sc = { .used = used, .n_used = n_used };
+	clock_gettime(CLOCK_REALTIME, &sc.now);
+	scan_folder(&sc, top, "");
+	for (unsigned k = 0; k < ENTRY_FOLDERS; k++) {
+		char sub[3];
+		snprintf(sub, sizeof(sub), "%02x", k);
+		scan_folder(&sc, top, sub);
+	}
+	if (sc.remaining > keep) {
+		qsort(sc.old, sc.n_old, sizeof(*sc.old), oldest_first);
+		for (size_t i = 0; i < sc.n_old && sc.remaining > keep; i++)
+			if (unlinkat(top, sc.old[i].name, 0) == 0)
+				sc.remaining--;
+	}
+	close(top);
+	for (size_t i = 0; i < sc.n_old; i++)
+		free(sc.old[i].name);
+	free(sc.old);
+	return sc.remaining;
 }
 
 void cache_entry_touch(const char *path, const struct timespec *mtime)

@@ -164,6 +164,21 @@ def read_entry(data):
     return flags, lang, collected, body[i:]
 
 
+def cache_entries(cache):
+    """The cache's per-post entries, by path from its folder: XX/KEY.bin, in the folder of
+    the key's first byte (asserted), and KEY.json or KEY.bin in the folder itself (written
+    by earlier postlints)."""
+    found = []
+    for path in glob.glob(os.path.join(cache, "*", "*.bin")):
+        folder, name = os.path.relpath(path, cache).split(os.sep)
+        if folder == "calendars":  # (a calendar's findings: not a post's entry)
+            continue
+        assert re.fullmatch(r"[0-9a-f]{2}", folder) and name.startswith(folder), path
+        found.append(folder + "/" + name)
+    found += [e for e in os.listdir(cache) if e.endswith((".json", ".bin"))]
+    return sorted(found)
+
+
 def make_entry(flags, lang, collected, findings):
     """An entry of these parts, with its checksum: damage that the checksum does not find."""
     body = put_varint(flags)
@@ -1125,8 +1140,9 @@ class Cache(Case):
         first = r.lint(*args)
         self.assertIn("cache: 0 reused, 6 linted", first.stderr)
         cache = os.path.join(r.path, ".git", "postlint", "cache")
-        entries = [e for e in os.listdir(cache) if e.endswith(".bin")]
+        entries = cache_entries(cache)
         self.assertEqual(len(entries), 6)
+        self.assertTrue(all("/" in e for e in entries), entries)
         # no pack of light posts: every post was linted, none was only context
         self.assertFalse(os.path.exists(os.path.join(cache, "light.pack")))
         second = r.lint(*args)
@@ -1283,8 +1299,8 @@ class Cache(Case):
         r, cache = self.three_posts()
         env = {"POSTLINT_CACHE_ENTRIES": "8"}  # the run's three posts make it 12
 
-        def entries():  # (".json": entries of earlier postlints, which pruning removes too)
-            return sorted(e for e in os.listdir(cache) if e.endswith((".bin", ".json")))
+        def entries():
+            return cache_entries(cache)
 
         def run():
             res = r.lint("--cache", "--verbose", "--format", "json", "posts", env=env)
@@ -1321,19 +1337,24 @@ class Cache(Case):
         # a cache filled before the count existed (or with its count damaged) is counted
         # and pruned by the next run that writes; a temporary file a killed run left an
         # hour ago goes too, one being written now stays
+        # (entries of earlier postlints, in the folder itself, go the same way)
         stale = []
+        os.makedirs(os.path.join(cache, "00"), exist_ok=True)
         for k in range(30):
-            name = os.path.join(cache, "%032x.%s" % (k, "json" if k % 2 else "bin"))
-            with open(name, "w") as f:
+            name = ["00/%032x.bin", "%032x.json", "%032x.bin"][k % 3] % k
+            with open(os.path.join(cache, name), "w") as f:
                 f.write("{}")
-            os.utime(name, (old, old))
-            stale.append(os.path.basename(name))
-        left = os.path.join(cache, "%032x.bin.4242.tmp" % 99)
-        fresh = os.path.join(cache, "%032x.bin.4343.tmp" % 98)
-        for name in (left, fresh):
+            os.utime(os.path.join(cache, name), (old, old))
+            stale.append(name)
+        self.assertEqual(len(set(stale) & set(entries())), 30)
+        left = os.path.join(cache, "00", "%032x.bin.4242.tmp" % 99)
+        left_top = os.path.join(cache, "%032x.json.4141.tmp" % 97)
+        fresh = os.path.join(cache, "00", "%032x.bin.4343.tmp" % 98)
+        for name in (left, left_top, fresh):
             with open(name, "w") as f:
                 f.write("{")
         os.utime(left, (old, old))
+        os.utime(left_top, (old, old))
         with open(os.path.join(cache, "entries.count"), "w") as f:
             f.write("not a number")
         r.write("posts/p.md", post("Note 11. What would you add to it?"))
@@ -1342,6 +1363,7 @@ class Cache(Case):
         self.assertEqual(len(entries()), 6)
         self.assertFalse(set(stale) & set(entries()))
         self.assertFalse(os.path.exists(left))
+        self.assertFalse(os.path.exists(left_top))
         self.assertTrue(os.path.exists(fresh))
         data, err = run()
         self.assertIn("cache: 3 reused, 0 linted", err)
@@ -1518,10 +1540,9 @@ class Cache(Case):
         self.assertEqual(data, plain)
         self.assertNotIn("cross-post-duplicate (collect)", rows)
         entries = {}
-        for e in os.listdir(cache):
-            if e.endswith(".bin"):
-                with open(os.path.join(cache, e), "rb") as f:
-                    entries[e] = f.read()
+        for e in cache_entries(cache):
+            with open(os.path.join(cache, e), "rb") as f:
+                entries[e] = f.read()
         self.assertEqual(len(entries), 3)
         for e, raw in entries.items():
             flags, lang, collected, findings = read_entry(raw)
