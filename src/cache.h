@@ -31,8 +31,8 @@ bool cache_lint(struct cache *c, struct session *s, struct post *post, const cha
 		const struct config *cfg, struct report *report, struct collected *col,
 		uint64_t key[2]);
 /* session_collect through the cache, for a post of the calendar that is not linted: the
- * collected data of its entry when there is one, else lints it whole and stores the entry
- * (so that the next run reuses it, linted or not). */
+ * collected data of its entry when there is one, else session_collect's (nothing stored:
+ * the pack of light posts keeps what the next run needs, cache_light_keep). */
 bool cache_collect(struct cache *c, struct session *s, struct post *post, const char *abs_path,
 		   const struct config *cfg, struct collected *col);
 /* Light posts (see light_pack.h), for the calendar's posts when check_set of rules with

@@ -1414,6 +1414,35 @@ class Cache(Case):
         self.assertEqual(reads, 1, res.stderr)
         self.assertEqual(third, plain)
 
+    def test_a_cold_hook_runs_the_rules_of_one_post_on_the_staged_post_alone(self):
+        # the hook after an upgrade or an edit of a rule reads every context post anew: it
+        # collects from them and keeps them in the pack, but runs the rules of one post on
+        # the staged post alone and writes that post's entry only (linting every context
+        # post whole to store its entry took the hook 1.19 s instead of 0.5 s at 10,000)
+        r = self.hook_repo()
+        plain, _ = r.lint_json("--staged")
+        first, reads, res = self.hook_run(r)
+        self.assertEqual(first, plain)
+        self.assertEqual(reads, 11, res.stderr)
+        rows = CollectRules.timing(res.stderr)
+        self.assertEqual(rows.get("invite-conversation"), 1, res.stderr)
+        self.assertEqual(rows.get("quote-streak (collect)"), 11, res.stderr)
+        cache = os.path.join(r.path, ".git", "postlint", "cache")
+        self.assertEqual(len(cache_entries(cache)), 1)
+        # the next commit's hook reads nothing and says the same
+        second, reads, res = self.hook_run(r)
+        self.assertEqual((second, reads), (plain, 0), res.stderr)
+        # a run over the repository lints the posts the hook only collected from, and
+        # stores them: the one after it reuses them all
+        whole, _ = r.lint_json()
+        args = ("--cache", "--verbose", "--format", "json")
+        res = r.lint(*args)
+        self.assertIn("cache: 1 reused, 11 linted", res.stderr)
+        self.assertEqual(json.loads(res.stdout), whole)
+        res = r.lint(*args)
+        self.assertIn("cache: 12 reused, 0 linted", res.stderr)
+        self.assertEqual(json.loads(res.stdout), whole)
+
     def test_hook_finds_a_cross_post_among_context_posts_from_the_pack(self):
         # cross-post-duplicate reads the context posts' shingles where the pack keeps them
         # (lint.nearest_posts), not from Lua copies: the same finding from git and from the pack
