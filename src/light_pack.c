@@ -64,8 +64,10 @@ enum { REC_USED = 1, REC_DROPPED = 2, REC_CHECKED = 4 };
 
 struct fresh {
 	uint64_t key[2];
-	size_t off, len; /* in `added` */
-	uint32_t order;  /* when it was added, among the records this run used */
+	uint64_t off;   /* in the run's payloads: the spill file's, then `added` */
+	size_t len;
+	uint32_t order; /* when it was added, among the records this run used */
+	uint32_t check; /* of the payload */
 	uint8_t flags;
 };
 
@@ -82,8 +84,16 @@ struct light_pack {
 	uint32_t next_order;
 	struct fresh *fresh; /* this run's */
 	size_t nfresh, cap_fresh;
-	struct buf added; /* their payloads */
+	struct buf added; /* their payloads, after those spilled */
+	/* the payloads added before, written out as they came (a temporary file, gone when
+	 * closed): a run that adds records by the thousand holds none of them in memory */
+	int spill_fd;
+	uint64_t spilled;  /* bytes in it */
+	bool spill_failed; /* no more tries: the rest stays in memory */
 };
+
+/* Added payloads go to the spill file a megabyte at a time. */
+#define SPILL_FROM (1u << 20)
 
 static struct entry entry_at(const struct light_pack *p, size_t i)
 {
@@ -180,6 +190,7 @@ struct light_pack *light_pack_load(const char *path)
 {
 	struct light_pack *p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
+	p->spill_fd = -1;
 	buf_init(&p->added);
 	if (map_file(p, path) || source_read(path, &p->data, &p->data_len, NULL) == 0)
 		read_index(p);
@@ -272,16 +283,57 @@ void light_pack_drop(struct light_pack *p, const uint64_t key[2])
 		p->state[i] = REC_DROPPED;
 }
 
+static bool write_all(int fd, const void *bytes, size_t len)
+{
+	const char *at = bytes;
+	while (len > 0) {
+		ssize_t w = write(fd, at, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		at += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+/* Moves the payloads held in memory to the spill file (made beside the pack, unnamed). A
+ * file that cannot be made or written leaves them in memory, as before there was one. */
+static void spill(struct light_pack *p)
+{
+	if (p->spill_failed)
+		return;
+	if (p->spill_fd < 0) {
+		char *dir = xstrdup(p->path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		p->spill_fd = open(slash ? dir : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		free(dir);
+	}
+	if (p->spill_fd < 0 || !write_all(p->spill_fd, p->added.ptr, p->added.len)) {
+		p->spill_failed = true; /* (a part written is never read: offsets count in full) */
+		return;
+	}
+	p->spilled += p->added.len;
+	p->added.len = 0;
+}
+
 void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len,
 		    unsigned flags)
 {
 	if (len > UINT32_MAX)
 		return; /* lengths are 32-bit (a post is at most a few MB: never, in practice) */
 	xgrow((void **)&p->fresh, &p->cap_fresh, p->nfresh + 1, sizeof(*p->fresh));
-	p->fresh[p->nfresh++] = (struct fresh){ .key = { key[0], key[1] }, .off = p->added.len,
-					       .len = len, .order = p->next_order++,
+	p->fresh[p->nfresh++] = (struct fresh){ .key = { key[0], key[1] },
+					       .off = p->spilled + p->added.len, .len = len,
+					       .order = p->next_order++,
+					       .check = hash_checksum32(payload, len),
 					       .flags = (uint8_t)flags };
 	buf_add(&p->added, payload, len);
+	if (p->added.len >= SPILL_FROM)
+		spill(p);
 }
 
 /* Whether a record this run found has gone unused in half the saves that drop it: writing
@@ -301,7 +353,8 @@ static bool found_aged(const struct light_pack *p)
 /* A record being written: its entry (off still to be set) and where its payload is. */
 struct out_record {
 	struct entry e;
-	const unsigned char *payload;
+	const unsigned char *payload; /* NULL: in the spill file, at spill_off */
+	uint64_t spill_off;
 	uint64_t order; /* payloads are laid out by it: this run's use, then the others */
 };
 
@@ -336,6 +389,24 @@ static void keep(struct out_record *out, size_t *n, struct entry e, const unsign
 	out[(*n)++] = (struct out_record){ .e = e, .payload = payload, .order = order };
 }
 
+/* Writes a record's payload to f: from the mapped pack or memory, or from the spill file. */
+static bool put_payload(FILE *f, const struct light_pack *p, const struct out_record *r)
+{
+	if (r->payload)
+		return fwrite(r->payload, 1, r->e.len, f) == r->e.len;
+	char chunk[1 << 14];
+	for (size_t done = 0; done < r->e.len;) {
+		size_t want = r->e.len - done < sizeof(chunk) ? r->e.len - done : sizeof(chunk);
+		ssize_t got = pread(p->spill_fd, chunk, want, (off_t)(r->spill_off + done));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0 || fwrite(chunk, 1, (size_t)got, f) != (size_t)got)
+			return false;
+		done += (size_t)got;
+	}
+	return true;
+}
+
 void light_pack_save(struct light_pack *p)
 {
 	if (!p->nfresh && !found_aged(p))
@@ -348,11 +419,14 @@ void light_pack_save(struct light_pack *p)
 	size_t n = 0;
 	for (size_t i = 0; i < p->nfresh; i++) {
 		const struct fresh *fr = &p->fresh[i];
-		const unsigned char *payload = (const unsigned char *)p->added.ptr + fr->off;
+		bool spilled = fr->off < p->spilled;
+		const unsigned char *payload =
+			spilled ? NULL : (const unsigned char *)p->added.ptr + (fr->off - p->spilled);
 		struct entry e = { .key = { fr->key[0], fr->key[1] }, .len = (uint32_t)fr->len,
 				   .flags = fr->flags, .flags_check = (uint8_t)~fr->flags,
-				   .check = hash_checksum32(payload, fr->len) };
+				   .check = fr->check };
 		keep(out, &n, e, payload, fr->order);
+		out[n - 1].spill_off = fr->off;
 	}
 	for (size_t i = 0; i < p->n; i++)
 		if (p->state[i] & REC_USED) {
@@ -388,41 +462,39 @@ void light_pack_save(struct light_pack *p)
 		free(out);
 		return;
 	}
-	qsort(out, kept, sizeof(*out), by_key);
-	struct buf file = BUF_INIT;
-	char header[HEADER_BYTES] = { 0 };
-	memcpy(header, MAGIC, strlen(MAGIC));
-	uint64_t count = kept;
-	memcpy(header + HEADER_BYTES - 8, &count, 8);
-	buf_add(&file, header, sizeof(header));
-	for (size_t i = 0; i < kept; i++)
-		buf_add(&file, &out[i].e, sizeof(out[i].e));
-	size_t payloads = file.len;
-	buf_grow(&file, (size_t)off); /* the payloads go where their entries say */
-	memset(file.ptr + payloads, 0, (size_t)off);
-	for (size_t i = 0; i < kept; i++)
-		memcpy(file.ptr + payloads + out[i].e.off, out[i].payload, out[i].e.len);
-	file.len = payloads + (size_t)off;
-	free(out);
+	/* the index by key, then the payloads in the order laid out, streamed to the file: a
+	 * pack of a run's thousands of entries is never whole in memory */
+	struct out_record *index = xcalloc(kept + 1, sizeof(*index));
+	memcpy(index, out, kept * sizeof(*out));
+	qsort(index, kept, sizeof(*index), by_key);
 	/* a fresh file of a name no other run (of any pid namespace) can have, created, never
 	 * opened through a link someone left there, then renamed over the pack */
 	struct buf tmp = BUF_INIT;
 	buf_addf(&tmp, "%s.XXXXXX", p->path);
 	int fd = mkstemp(tmp.ptr);
-	bool ok = fd >= 0;
-	for (size_t done = 0; ok && done < file.len;) {
-		ssize_t w = write(fd, file.ptr + done, file.len - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		ok = w > 0;
-		done += ok ? (size_t)w : 0;
+	FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	bool ok = f != NULL;
+	if (f) {
+		setvbuf(f, NULL, _IOFBF, 1 << 16);
+		char header[HEADER_BYTES] = { 0 };
+		memcpy(header, MAGIC, strlen(MAGIC));
+		uint64_t count = kept;
+		memcpy(header + HEADER_BYTES - 8, &count, 8);
+		ok = fwrite(header, 1, sizeof(header), f) == sizeof(header);
+		for (size_t i = 0; ok && i < kept; i++)
+			ok = fwrite(&index[i].e, 1, sizeof(index[i].e), f) == sizeof(index[i].e);
+		for (size_t i = 0; ok && i < kept; i++)
+			ok = put_payload(f, p, &out[i]);
+		if (fclose(f) != 0)
+			ok = false;
+	} else if (fd >= 0) {
+		close(fd);
 	}
-	if (fd >= 0 && close(fd) != 0)
-		ok = false;
 	if (fd >= 0 && (!ok || rename(tmp.ptr, p->path) != 0))
 		unlink(tmp.ptr);
+	free(index);
+	free(out);
 	buf_release(&tmp);
-	buf_release(&file);
 }
 
 void light_pack_free(struct light_pack *p)
@@ -438,5 +510,7 @@ void light_pack_free(struct light_pack *p)
 	free(p->used_order);
 	free(p->fresh);
 	buf_release(&p->added);
+	if (p->spill_fd >= 0)
+		close(p->spill_fd);
 	free(p);
 }

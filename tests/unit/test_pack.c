@@ -549,6 +549,46 @@ static void pack_ageing(void)
 	buf_release(&path);
 }
 
+/* Payloads added by the thousand go to the spill file a megabyte at a time, and the save
+ * streams them (with those the pack had, and those still in memory) into the new pack: every
+ * payload reads back whole, wherever it waited. */
+static void pack_spilled(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/light.pack", dir);
+	enum { N = 3000, LEN = 1000 };
+	static unsigned char payload[LEN + N];
+	for (size_t i = 0; i < sizeof(payload); i++)
+		payload[i] = (unsigned char)(i * 7 + i / 251);
+	struct light_pack *p = light_pack_load(path.ptr);
+	uint64_t old[2] = { 1, 1 };
+	light_pack_add(p, old, "old", 3, 0);
+	light_pack_save(p);
+	light_pack_free(p);
+	p = light_pack_load(path.ptr);
+	size_t len;
+	CHECK(light_pack_find(p, old, &len) != NULL, "the pack's record is found");
+	for (uint64_t k = 0; k < N; k++) /* 3 MB: two spills and some left in memory */
+		light_pack_add(p, (uint64_t[2]){ 1000 + k, k }, payload + k, LEN + k % 7, 0);
+	light_pack_save(p);
+	light_pack_free(p);
+	p = light_pack_load(path.ptr);
+	size_t wrong = 0;
+	for (uint64_t k = 0; k < N; k++) {
+		const unsigned char *got = light_pack_find(p, (uint64_t[2]){ 1000 + k, k }, &len);
+		wrong += !got || len != LEN + k % 7 || memcmp(got, payload + k, len) != 0;
+	}
+	CHECK_INT(wrong, 0, "payloads spilled and streamed that do not read back whole");
+	const unsigned char *got = light_pack_find(p, old, &len);
+	CHECK(got && len == 3 && memcmp(got, "old", 3) == 0, "the pack's record is kept");
+	light_pack_free(p);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
 /* value_bin_map_strings answers for each key what the whole tree says of it, in one pass:
  * first entry of a key, nil as missing, no string as -1, keys asked twice; and
  * value_bin_map_values, which it is made of, finds each value's own bytes. */
@@ -787,5 +827,6 @@ int main(void)
 	pack_checksum_every_byte();
 	pack_duplicate_and_temporary();
 	pack_ageing();
+	pack_spilled();
 	return check_done();
 }
