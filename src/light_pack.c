@@ -419,9 +419,9 @@ void light_pack_save(struct light_pack *p)
 	size_t n = 0;
 	for (size_t i = 0; i < p->nfresh; i++) {
 		const struct fresh *fr = &p->fresh[i];
-		bool spilled = fr->off < p->spilled;
-		const unsigned char *payload =
-			spilled ? NULL : (const unsigned char *)p->added.ptr + (fr->off - p->spilled);
+		const unsigned char *payload = NULL; /* (spilled) */
+		if (fr->off >= p->spilled)
+			payload = (const unsigned char *)p->added.ptr + (fr->off - p->spilled);
 		struct entry e = { .key = { fr->key[0], fr->key[1] }, .len = (uint32_t)fr->len,
 				   .flags = fr->flags, .flags_check = (uint8_t)~fr->flags,
 				   .check = fr->check };
