@@ -23,6 +23,9 @@ struct cache;
 /* The cache of the repository at the working directory for a session's rules, or NULL
  * outside a repository (with the reason in err). */
 struct cache *cache_open(const struct session *s, struct buf *err);
+/* How many posts this run lints: from ENTRY_PACK_FROM (cache.c) on, it keeps their entries in
+ * one pack rather than a file each. */
+void cache_expect_posts(struct cache *c, size_t posts);
 /* session_lint_collect through the cache: a stored report (and collected data, when col is
  * not NULL) when there is one, else lints and stores. With c NULL it is session_lint_collect.
  * Returns whether the result is the entry's, reused or stored (not when a rule failed),

@@ -769,6 +769,7 @@ int cmd_lint(const struct cli *cli)
 	cmd_print_lines(stderr, "postlint: ", errors.ptr);
 	buf_reset(&errors);
 	struct cache *cache = cli->cache ? cache_open(s, &errors) : NULL;
+	cache_expect_posts(cache, files.len);
 	cmd_print_lines(stderr, "postlint: ", errors.ptr);
 
 	const struct formatter *fmt = fmt_find(cli->format);

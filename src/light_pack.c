@@ -18,6 +18,7 @@
 #include "light_pack.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -80,6 +81,14 @@ struct light_pack {
 	size_t n;
 	unsigned char *state;  /* per entry: REC_USED, REC_DROPPED, REC_CHECKED */
 	bool populated;        /* the payloads' pages asked for (populate_payloads) */
+	/* light_pack_load's whole false: payloads are read from the file as asked
+	 * (light_pack_read), so a run that reads thousands holds none of their pages */
+	bool lazy;
+	int fd; /* the file, kept open when lazy */
+	/* light_pack_read, light_pack_add and light_pack_drop may come from several threads
+	 * (the cache's --jobs workers): they take it, and read a payload without it */
+	pthread_mutex_t lock;
+	size_t cap;            /* light_pack_set_cap's, 0 when unset */
 	uint32_t *used_order;  /* per entry: when this run first found it */
 	uint32_t next_order;
 	struct fresh *fresh; /* this run's */
@@ -162,7 +171,10 @@ static bool map_file(struct light_pack *p, const char *path)
 	void *m = MAP_FAILED;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
+	if (m == MAP_FAILED || !p->lazy)
+		close(fd);
+	else
+		p->fd = fd;
 	if (m == MAP_FAILED)
 		return false;
 	p->data = m;
@@ -186,11 +198,14 @@ static void populate_payloads(struct light_pack *p)
 #endif
 }
 
-struct light_pack *light_pack_load(const char *path)
+struct light_pack *light_pack_load(const char *path, bool whole)
 {
 	struct light_pack *p = xcalloc(1, sizeof(*p));
 	p->path = xstrdup(path);
 	p->spill_fd = -1;
+	p->fd = -1;
+	p->lazy = !whole;
+	pthread_mutex_init(&p->lock, NULL);
 	buf_init(&p->added);
 	if (map_file(p, path) || source_read(path, &p->data, &p->data_len, NULL) == 0)
 		read_index(p);
@@ -276,11 +291,54 @@ const unsigned char *light_pack_find(struct light_pack *p, const uint64_t key[2]
 	return payload;
 }
 
+static bool read_at(int fd, void *to, size_t len, uint64_t at)
+{
+	char *into = to;
+	for (size_t done = 0; done < len;) {
+		ssize_t got = pread(fd, into + done, len - done, (off_t)(at + done));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return false;
+		done += (size_t)got;
+	}
+	return true;
+}
+
+bool light_pack_read(struct light_pack *p, const uint64_t key[2], struct buf *out)
+{
+	pthread_mutex_lock(&p->lock);
+	size_t i = use(p, key);
+	pthread_mutex_unlock(&p->lock);
+	if (i == SIZE_MAX)
+		return false;
+	struct entry e = entry_at(p, i);
+	const unsigned char *payload = p->payloads + e.off;
+	buf_reset(out);
+	buf_grow(out, e.len);
+	bool ok = true;
+	if (p->fd >= 0)
+		ok = read_at(p->fd, out->ptr, e.len, (uint64_t)((const char *)payload - p->data));
+	else
+		memcpy(out->ptr, payload, e.len);
+	out->len = e.len;
+	/* (checked every time: the state of a record found by another thread is its) */
+	ok = ok && hash_checksum32(out->ptr, e.len) == e.check;
+	if (!ok) {
+		pthread_mutex_lock(&p->lock);
+		p->state[i] = REC_DROPPED;
+		pthread_mutex_unlock(&p->lock);
+	}
+	return ok;
+}
+
 void light_pack_drop(struct light_pack *p, const uint64_t key[2])
 {
 	size_t i = lookup(p, key);
+	pthread_mutex_lock(&p->lock);
 	if (i != SIZE_MAX)
 		p->state[i] = REC_DROPPED;
+	pthread_mutex_unlock(&p->lock);
 }
 
 static bool write_all(int fd, const void *bytes, size_t len)
@@ -320,20 +378,27 @@ static void spill(struct light_pack *p)
 	p->added.len = 0;
 }
 
+void light_pack_set_cap(struct light_pack *p, size_t records)
+{
+	p->cap = records;
+}
+
 void light_pack_add(struct light_pack *p, const uint64_t key[2], const void *payload, size_t len,
 		    unsigned flags)
 {
 	if (len > UINT32_MAX)
 		return; /* lengths are 32-bit (a post is at most a few MB: never, in practice) */
+	uint32_t check = hash_checksum32(payload, len);
+	pthread_mutex_lock(&p->lock);
 	xgrow((void **)&p->fresh, &p->cap_fresh, p->nfresh + 1, sizeof(*p->fresh));
 	p->fresh[p->nfresh++] = (struct fresh){ .key = { key[0], key[1] },
 					       .off = p->spilled + p->added.len, .len = len,
 					       .order = p->next_order++,
-					       .check = hash_checksum32(payload, len),
-					       .flags = (uint8_t)flags };
+					       .check = check, .flags = (uint8_t)flags };
 	buf_add(&p->added, payload, len);
 	if (p->added.len >= SPILL_FROM)
 		spill(p);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Whether a record this run found has gone unused in half the saves that drop it: writing
@@ -353,8 +418,9 @@ static bool found_aged(const struct light_pack *p)
 /* A record being written: its entry (off still to be set) and where its payload is. */
 struct out_record {
 	struct entry e;
-	const unsigned char *payload; /* NULL: in the spill file, at spill_off */
-	uint64_t spill_off;
+	const unsigned char *payload; /* NULL: in file `from` at from_off */
+	int from;
+	uint64_t from_off;
 	uint64_t order; /* payloads are laid out by it: this run's use, then the others */
 };
 
@@ -389,20 +455,30 @@ static void keep(struct out_record *out, size_t *n, struct entry e, const unsign
 	out[(*n)++] = (struct out_record){ .e = e, .payload = payload, .order = order };
 }
 
-/* Writes a record's payload to f: from the mapped pack or memory, or from the spill file. */
-static bool put_payload(FILE *f, const struct light_pack *p, const struct out_record *r)
+/* A record of the file: its payload where the mapping has it, or in the file of a lazy pack
+ * (copied from there by the save: its pages never come into the process). */
+static void keep_old(struct out_record *out, size_t *n, const struct light_pack *p,
+		     struct entry e, uint64_t order)
+{
+	const unsigned char *payload = p->payloads + e.off;
+	keep(out, n, e, p->fd >= 0 ? NULL : payload, order);
+	out[*n - 1].from = p->fd;
+	out[*n - 1].from_off = (uint64_t)((const char *)payload - p->data);
+}
+
+/* Writes a record's payload to f: from the mapped pack or memory, or from a file (the spill
+ * file, a lazy pack's). */
+static bool put_payload(FILE *f, const struct out_record *r)
 {
 	if (r->payload)
 		return fwrite(r->payload, 1, r->e.len, f) == r->e.len;
 	char chunk[1 << 14];
 	for (size_t done = 0; done < r->e.len;) {
 		size_t want = r->e.len - done < sizeof(chunk) ? r->e.len - done : sizeof(chunk);
-		ssize_t got = pread(p->spill_fd, chunk, want, (off_t)(r->spill_off + done));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0 || fwrite(chunk, 1, (size_t)got, f) != (size_t)got)
+		if (!read_at(r->from, chunk, want, r->from_off + done) ||
+		    fwrite(chunk, 1, want, f) != want)
 			return false;
-		done += (size_t)got;
+		done += want;
 	}
 	return true;
 }
@@ -415,6 +491,8 @@ void light_pack_save(struct light_pack *p)
 	for (size_t i = 0; i < p->n; i++)
 		in_use += (p->state[i] & REC_USED) != 0;
 	size_t room = in_use + KEEP_SLACK; /* for the records not in use */
+	if (p->cap)
+		room = p->cap > in_use ? p->cap - in_use : 0;
 	struct out_record *out = xcalloc(p->nfresh + p->n + 1, sizeof(*out));
 	size_t n = 0;
 	for (size_t i = 0; i < p->nfresh; i++) {
@@ -426,13 +504,14 @@ void light_pack_save(struct light_pack *p)
 				   .flags = fr->flags, .flags_check = (uint8_t)~fr->flags,
 				   .check = fr->check };
 		keep(out, &n, e, payload, fr->order);
-		out[n - 1].spill_off = fr->off;
+		out[n - 1].from = p->spill_fd;
+		out[n - 1].from_off = fr->off;
 	}
 	for (size_t i = 0; i < p->n; i++)
 		if (p->state[i] & REC_USED) {
 			struct entry e = entry_at(p, i);
 			e.unused_saves = 0;
-			keep(out, &n, e, p->payloads + e.off, p->used_order[i]);
+			keep_old(out, &n, p, e, p->used_order[i]);
 		}
 	/* the others (posts since changed or deleted, or outside this run's calendar), as
 	 * many as there is room for, unless unused for KEEP_UNUSED_SAVES saves already; after
@@ -441,7 +520,7 @@ void light_pack_save(struct light_pack *p)
 		struct entry e = entry_at(p, i);
 		if (!p->state[i] && e.unused_saves < KEEP_UNUSED_SAVES) {
 			e.unused_saves++;
-			keep(out, &n, e, p->payloads + e.off, ((uint64_t)1 << 32) + e.off);
+			keep_old(out, &n, p, e, ((uint64_t)1 << 32) + e.off);
 			room--;
 		}
 	}
@@ -484,7 +563,7 @@ void light_pack_save(struct light_pack *p)
 		for (size_t i = 0; ok && i < kept; i++)
 			ok = fwrite(&index[i].e, 1, sizeof(index[i].e), f) == sizeof(index[i].e);
 		for (size_t i = 0; ok && i < kept; i++)
-			ok = put_payload(f, p, &out[i]);
+			ok = put_payload(f, &out[i]);
 		if (fclose(f) != 0)
 			ok = false;
 	} else if (fd >= 0) {
@@ -512,5 +591,8 @@ void light_pack_free(struct light_pack *p)
 	buf_release(&p->added);
 	if (p->spill_fd >= 0)
 		close(p->spill_fd);
+	if (p->fd >= 0)
+		close(p->fd);
+	pthread_mutex_destroy(&p->lock);
 	free(p);
 }

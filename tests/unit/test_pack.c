@@ -166,7 +166,7 @@ static void pack(void)
 	uint64_t keys[3][2] = { { 1, 2 }, { 7, 0 }, { 1, 3 } };
 	size_t len;
 
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_find(p, keys[0], &len) == NULL, "a missing file is an empty pack");
 	light_pack_add(p, keys[0], "first", 5, 0);
 	light_pack_add(p, keys[1], "", 0, 0);
@@ -174,7 +174,7 @@ static void pack(void)
 	light_pack_save(p);
 	light_pack_free(p);
 
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	const unsigned char *got = light_pack_find(p, keys[2], &len);
 	CHECK(got && len == 7 && memcmp(got, "third\0x", 7) == 0, "a payload reads back");
 	got = light_pack_find(p, keys[1], &len);
@@ -189,7 +189,7 @@ static void pack(void)
 	light_pack_save(p);
 	light_pack_free(p);
 
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_find(p, keys[2], &len) == NULL, "a dropped record was not written back");
 	got = light_pack_find(p, keys[0], &len);
 	CHECK(got && len == 5 && memcmp(got, "first", 5) == 0,
@@ -205,7 +205,7 @@ static void pack(void)
 	size_t bad = 0;
 	for (size_t n = 0; n < size; n++) {
 		write_file(path.ptr, bytes, n);
-		p = light_pack_load(path.ptr);
+		p = light_pack_load(path.ptr, true);
 		got = light_pack_find(p, keys[0], &len);
 		bad += got && (len != 5 || memcmp(got, "first", 5) != 0);
 		light_pack_free(p);
@@ -255,7 +255,7 @@ static void pack_damage_and_order(void)
 	buf_addf(&path, "%s/light.pack", dir);
 	uint64_t a[2] = { 1, 1 }, b[2] = { 2, 2 }, c[2] = { 3, 3 }, d[2] = { 4, 4 };
 	size_t len;
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	light_pack_add(p, a, "payload-a", 9, 0);
 	light_pack_add(p, b, "payload-b", 9, 0);
 	light_pack_add(p, c, "payload-c", 9, 0);
@@ -263,7 +263,7 @@ static void pack_damage_and_order(void)
 	light_pack_free(p);
 
 	/* a run uses c, then a (b not at all), and adds d */
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_find(p, c, &len) && light_pack_find(p, a, &len), "c and a are found");
 	light_pack_add(p, d, "payload-d", 9, 0);
 	light_pack_save(p);
@@ -280,14 +280,14 @@ static void pack_damage_and_order(void)
 	bytes[oa + 8] = 'X'; /* "payload-X" */
 	write_file(path.ptr, bytes, size);
 	free(bytes);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a payload with a changed byte is not found");
 	const unsigned char *got = light_pack_find(p, b, &len);
 	CHECK(got && len == 9 && memcmp(got, "payload-b", 9) == 0, "the other records are");
 	light_pack_add(p, a, "payload-a", 9, 0); /* read again and kept anew */
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	got = light_pack_find(p, a, &len);
 	CHECK(got && len == 9 && memcmp(got, "payload-a", 9) == 0, "kept anew, once");
 	CHECK(offset_of(path.ptr, "payload-X") < 0, "the damaged payload was not written back");
@@ -295,12 +295,12 @@ static void pack_damage_and_order(void)
 
 	/* a pack of version 2 (the records' headers between the payloads) reads as empty */
 	write_old_pack(path.ptr, "postlint light pack 2\n", a, "\000\011payload-a", 11);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 2 is empty");
 	light_pack_free(p);
 	/* and one of version 3, whose checksums were made another way: were it read, every
 	 * payload would fail its check and be read from git again (a run's worth of reads) */
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	light_pack_add(p, a, "payload-a", 9, 0);
 	light_pack_save(p);
 	light_pack_free(p);
@@ -308,7 +308,7 @@ static void pack_damage_and_order(void)
 	memcpy(bytes, "postlint light pack 3\n", 22);
 	write_file(path.ptr, bytes, size);
 	free(bytes);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 3 is empty");
 	light_pack_free(p);
 	unlink(path.ptr);
@@ -329,7 +329,7 @@ static void pack_flags(void)
 	uint64_t a[2] = { 1, 1 }, b[2] = { 2, 2 };
 	size_t len;
 	unsigned flags = 99;
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	light_pack_add(p, a, "payload-a", 9, 1);
 	light_pack_add(p, b, "payload-b", 9, 0);
 	light_pack_save(p);
@@ -341,7 +341,7 @@ static void pack_flags(void)
 	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
 	bytes[oa + 8] = 'X'; /* payload a damaged */
 	write_file(path.ptr, bytes, size);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_has(p, a, &flags) && flags == 1,
 	      "a record's flags are found without its payload (flags %u)", flags);
 	CHECK(light_pack_has(p, b, &flags) && flags == 0, "and 0 where none were given");
@@ -354,7 +354,7 @@ static void pack_flags(void)
 	bytes[oa + 8] = 'a';
 	bytes[32 + 26] ^= 1;
 	write_file(path.ptr, bytes, size);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(!light_pack_has(p, a, &flags), "a record whose flag byte changed is not found");
 	CHECK(light_pack_has(p, b, &flags) && flags == 0, "the others are");
 	light_pack_free(p);
@@ -362,7 +362,7 @@ static void pack_flags(void)
 	bytes[32 + 26] ^= 1;
 	memcpy(bytes, "postlint light pack 4\n", 22);
 	write_file(path.ptr, bytes, size);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(!light_pack_has(p, a, &flags) && light_pack_find(p, b, &len) == NULL,
 	      "a pack of version 4 is empty");
 	light_pack_free(p);
@@ -392,7 +392,7 @@ static void pack_checksum_every_byte(void)
 	}
 	size_t missed = 0, cases = 0, len;
 	for (size_t n = 1; n <= sizeof(payload); n += (n < 70 ? 1 : 30)) {
-		struct light_pack *p = light_pack_load(path.ptr);
+		struct light_pack *p = light_pack_load(path.ptr, true);
 		light_pack_drop(p, key);
 		light_pack_add(p, key, payload, n, 0);
 		light_pack_save(p);
@@ -421,7 +421,7 @@ static void pack_checksum_every_byte(void)
 			}
 			write_file(path.ptr, damaged, size);
 			free(damaged);
-			p = light_pack_load(path.ptr);
+			p = light_pack_load(path.ptr, true);
 			missed += light_pack_find(p, key, &len) != NULL;
 			cases++;
 			light_pack_free(p);
@@ -431,7 +431,7 @@ static void pack_checksum_every_byte(void)
 	}
 	CHECK(cases > 2000, "damaged payloads tried (%zu)", cases);
 	CHECK_INT(missed, 0, "damaged payloads found as if whole");
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	const unsigned char *got = light_pack_find(p, key, &len);
 	CHECK(got && len == sizeof(payload) && memcmp(got, payload, len) == 0,
 	      "the undamaged payload is found");
@@ -453,7 +453,7 @@ static void pack_duplicate_and_temporary(void)
 	uint64_t key[2] = { 9, 9 };
 	char payload[1000];
 	memset(payload, 'p', sizeof(payload));
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	uint64_t later[2] = { 10, 10 }; /* a larger key after it must not be lost */
 	light_pack_add(p, key, payload, sizeof(payload), 0);
 	light_pack_add(p, key, payload, sizeof(payload), 0);
@@ -467,7 +467,7 @@ static void pack_duplicate_and_temporary(void)
 		  "bytes of a pack of a key added twice and another (header, two entries, two "
 		  "payloads)");
 	free(bytes);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	size_t len;
 	const unsigned char *got = light_pack_find(p, key, &len);
 	CHECK(got && len == sizeof(payload) && memcmp(got, payload, len) == 0,
@@ -495,21 +495,21 @@ static void pack_ageing(void)
 	buf_addf(&path, "%s/light.pack", dir);
 	uint64_t aging[2] = { 50, 50 }, found[2] = { 60, 60 }, hook[2] = { 70, 70 };
 	size_t len;
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	light_pack_add(p, aging, "aging", 5, 0);
 	light_pack_add(p, found, "found", 5, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	for (int save = 1; save <= 9; save++) {
 		/* another command line adds a record, and finds `found` once */
-		p = light_pack_load(path.ptr);
+		p = light_pack_load(path.ptr, true);
 		if (save == 5)
 			light_pack_find(p, found, &len);
 		uint64_t added[2] = { 100, (uint64_t)save };
 		light_pack_add(p, added, "a commit", 8, 0);
 		light_pack_save(p);
 		light_pack_free(p);
-		p = light_pack_load(path.ptr);
+		p = light_pack_load(path.ptr, true);
 		bool aging_kept = light_pack_find(p, aging, &len) != NULL;
 		bool found_kept = light_pack_find(p, found, &len) != NULL;
 		light_pack_free(p);
@@ -520,18 +520,18 @@ static void pack_ageing(void)
 			      "unused by a 9th save: gone; found at the 5th: kept");
 	}
 	/* the hook finds its record and adds nothing, between runs that add and save */
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	light_pack_add(p, hook, "hook", 4, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	bool hook_found = true;
 	for (int run = 1; run <= 12; run++) {
-		p = light_pack_load(path.ptr);
+		p = light_pack_load(path.ptr, true);
 		uint64_t added[2] = { 200, (uint64_t)run };
 		light_pack_add(p, added, "a commit", 8, 0);
 		light_pack_save(p);
 		light_pack_free(p);
-		p = light_pack_load(path.ptr);
+		p = light_pack_load(path.ptr, true);
 		hook_found &= light_pack_find(p, hook, &len) != NULL;
 		light_pack_save(p);
 		light_pack_free(p);
@@ -541,7 +541,7 @@ static void pack_ageing(void)
 	 * an index of this version anyway; the version check itself is tested above, with a
 	 * pack of this layout whose magic line says 3) */
 	write_old_pack(path.ptr, "postlint light pack 1\n", aging, "\002\001x", 3);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	CHECK(light_pack_find(p, aging, &len) == NULL, "a pack of version 1 is empty");
 	light_pack_free(p);
 	unlink(path.ptr);
@@ -559,22 +559,22 @@ static void pack_spilled(void)
 	struct buf path = BUF_INIT;
 	buf_addf(&path, "%s/light.pack", dir);
 	enum { N = 3000, LEN = 1000 };
-	static unsigned char payload[LEN + N];
+	static unsigned char payload[LEN + N + 7]; /* (payload + k, LEN + k % 7 bytes) */
 	for (size_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (unsigned char)(i * 7 + i / 251);
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	uint64_t old[2] = { 1, 1 };
 	light_pack_add(p, old, "old", 3, 0);
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	size_t len;
 	CHECK(light_pack_find(p, old, &len) != NULL, "the pack's record is found");
 	for (uint64_t k = 0; k < N; k++) /* 3 MB: two spills and some left in memory */
 		light_pack_add(p, (uint64_t[2]){ 1000 + k, k }, payload + k, LEN + k % 7, 0);
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	size_t wrong = 0;
 	for (uint64_t k = 0; k < N; k++) {
 		const unsigned char *got = light_pack_find(p, (uint64_t[2]){ 1000 + k, k }, &len);
@@ -583,6 +583,60 @@ static void pack_spilled(void)
 	CHECK_INT(wrong, 0, "payloads spilled and streamed that do not read back whole");
 	const unsigned char *got = light_pack_find(p, old, &len);
 	CHECK(got && len == 3 && memcmp(got, "old", 3) == 0, "the pack's record is kept");
+	light_pack_free(p);
+	unlink(path.ptr);
+	rmdir(dir);
+	buf_release(&path);
+}
+
+/* A pack with a cap (the cache's entries): a save keeps the records in use, then unused ones
+ * up to the cap, where the default keeps twice those in use and 1,000 more; and one loaded
+ * without populating its pages reads the same. */
+static void pack_cap_and_lazy(void)
+{
+	char dir[] = "/tmp/postlint-pack-XXXXXX";
+	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s/entries.pack", dir);
+	size_t len;
+	struct light_pack *p = light_pack_load(path.ptr, false);
+	for (uint64_t k = 1; k <= 6; k++) {
+		uint64_t key[2] = { k, k };
+		light_pack_add(p, key, "entry", 5, 0);
+	}
+	light_pack_save(p);
+	light_pack_free(p);
+	/* a run uses two records and adds one: with a cap of 4, one unused record stays */
+	p = light_pack_load(path.ptr, false);
+	uint64_t used1[2] = { 2, 2 }, used2[2] = { 5, 5 }, fresh[2] = { 9, 9 };
+	const unsigned char *got = light_pack_find(p, used1, &len);
+	CHECK(got && len == 5 && memcmp(got, "entry", 5) == 0, "a lazy pack reads a payload");
+	CHECK(light_pack_find(p, used2, &len) != NULL, "a lazy pack finds a second record");
+	light_pack_add(p, fresh, "fresh", 5, 0);
+	light_pack_set_cap(p, 4);
+	light_pack_save(p);
+	light_pack_free(p);
+	p = light_pack_load(path.ptr, true);
+	int kept = 0;
+	for (uint64_t k = 1; k <= 6; k++) {
+		uint64_t key[2] = { k, k };
+		kept += light_pack_find(p, key, &len) != NULL;
+	}
+	CHECK(light_pack_find(p, fresh, &len) != NULL, "the fresh record is kept under the cap");
+	CHECK(light_pack_find(p, used1, &len) && light_pack_find(p, used2, &len),
+	      "the records in use are kept under the cap");
+	CHECK_INT(kept, 3, "records of the six kept with a cap of 4 (two in use, one fresh)");
+	/* no cap: every unused record stays (room for twice those in use and 1,000) */
+	light_pack_add(p, (uint64_t[2]){ 10, 10 }, "more", 4, 0);
+	light_pack_save(p);
+	light_pack_free(p);
+	p = light_pack_load(path.ptr, true);
+	kept = 0;
+	for (uint64_t k = 1; k <= 10; k++) {
+		uint64_t key[2] = { k, k };
+		kept += light_pack_find(p, key, &len) != NULL;
+	}
+	CHECK_INT(kept, 5, "records kept without a cap (3 earlier, the fresh one, one more)");
 	light_pack_free(p);
 	unlink(path.ptr);
 	rmdir(dir);
@@ -613,7 +667,7 @@ static void pack_many_keys(void)
 		case 2: keys[i][0] = 42; keys[i][1] = x; break;                  /* alike */
 		}
 	}
-	struct light_pack *p = light_pack_load(path.ptr);
+	struct light_pack *p = light_pack_load(path.ptr, true);
 	char payload[32];
 	for (size_t i = 0; i < N; i++) {
 		int n = snprintf(payload, sizeof(payload), "record %zu", i);
@@ -621,7 +675,7 @@ static void pack_many_keys(void)
 	}
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr);
+	p = light_pack_load(path.ptr, true);
 	bool found = true, absent = true;
 	size_t len;
 	for (size_t i = 0; i < N; i++) {
@@ -828,5 +882,6 @@ int main(void)
 	pack_duplicate_and_temporary();
 	pack_ageing();
 	pack_spilled();
+	pack_cap_and_lazy();
 	return check_done();
 }
