@@ -14,12 +14,12 @@
  * and loading the pack cost the hook 12 ms. The payloads are written in the order the last
  * run used them (the calendar's order), so the next run reads them front to back, and the
  * records of another command line sharing the pack sit after them, untouched. */
-#define _GNU_SOURCE /* MADV_POPULATE_READ */
+#define _GNU_SOURCE /* MADV_POPULATE_READ, O_TMPFILE */
 #include "light_pack.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,7 +322,8 @@ bool light_pack_read(struct light_pack *p, const uint64_t key[2], struct buf *ou
 	else
 		memcpy(out->ptr, payload, e.len);
 	out->len = e.len;
-	/* (checked every time: the state of a record found by another thread is its) */
+	/* (checked at each read, not marked checked: a run reads a record once, and the mark
+	 * would be one more write under the lock) */
 	ok = ok && hash_checksum32(out->ptr, e.len) == e.check;
 	if (!ok) {
 		pthread_mutex_lock(&p->lock);
