@@ -150,6 +150,27 @@ static void round_trip(void)
 	value_free(v);
 }
 
+/* A pack file in a folder of its own, made for a test and removed after it. */
+struct pack_dir {
+	char dir[sizeof("/tmp/postlint-pack-XXXXXX")];
+	struct buf path;
+};
+
+static void pack_dir_make(struct pack_dir *pd, const char *name)
+{
+	memcpy(pd->dir, "/tmp/postlint-pack-XXXXXX", sizeof(pd->dir));
+	CHECK(mkdtemp(pd->dir) != NULL, "a temporary folder");
+	buf_init(&pd->path);
+	buf_addf(&pd->path, "%s/%s", pd->dir, name);
+}
+
+static void pack_dir_remove(struct pack_dir *pd)
+{
+	unlink(pd->path.ptr);
+	rmdir(pd->dir);
+	buf_release(&pd->path);
+}
+
 static void write_file(const char *path, const char *bytes, size_t n)
 {
 	FILE *f = fopen(path, "wb");
@@ -159,14 +180,12 @@ static void write_file(const char *path, const char *bytes, size_t n)
 
 static void pack(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	uint64_t keys[3][2] = { { 1, 2 }, { 7, 0 }, { 1, 3 } };
 	size_t len;
 
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_find(p, keys[0], &len) == NULL, "a missing file is an empty pack");
 	light_pack_add(p, keys[0], "first", 5, 0);
 	light_pack_add(p, keys[1], "", 0, 0);
@@ -174,7 +193,7 @@ static void pack(void)
 	light_pack_save(p);
 	light_pack_free(p);
 
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	const unsigned char *got = light_pack_find(p, keys[2], &len);
 	CHECK(got && len == 7 && memcmp(got, "third\0x", 7) == 0, "a payload reads back");
 	got = light_pack_find(p, keys[1], &len);
@@ -189,7 +208,7 @@ static void pack(void)
 	light_pack_save(p);
 	light_pack_free(p);
 
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_find(p, keys[2], &len) == NULL, "a dropped record was not written back");
 	got = light_pack_find(p, keys[0], &len);
 	CHECK(got && len == 5 && memcmp(got, "first", 5) == 0,
@@ -201,11 +220,11 @@ static void pack(void)
 	char *bytes;
 	size_t size;
 	struct buf err = BUF_INIT;
-	CHECK(source_read(path.ptr, &bytes, &size, &err) == 0, "the pack reads (%zu bytes)", size);
+	CHECK(source_read(pd.path.ptr, &bytes, &size, &err) == 0, "the pack reads (%zu bytes)", size);
 	size_t bad = 0;
 	for (size_t n = 0; n < size; n++) {
-		write_file(path.ptr, bytes, n);
-		p = light_pack_load(path.ptr, true);
+		write_file(pd.path.ptr, bytes, n);
+		p = light_pack_load(pd.path.ptr, true);
 		got = light_pack_find(p, keys[0], &len);
 		bad += got && (len != 5 || memcmp(got, "first", 5) != 0);
 		light_pack_free(p);
@@ -213,9 +232,7 @@ static void pack(void)
 	CHECK_INT(bad, 0, "cut packs that return a wrong payload");
 	free(bytes);
 	buf_release(&err);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 /* A pack of an earlier version: its magic line, then one record as that version wrote it
@@ -249,13 +266,11 @@ static long offset_of(const char *path, const char *payload)
  * walking the same calendar) reads the file front to back. */
 static void pack_damage_and_order(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	uint64_t a[2] = { 1, 1 }, b[2] = { 2, 2 }, c[2] = { 3, 3 }, d[2] = { 4, 4 };
 	size_t len;
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	light_pack_add(p, a, "payload-a", 9, 0);
 	light_pack_add(p, b, "payload-b", 9, 0);
 	light_pack_add(p, c, "payload-c", 9, 0);
@@ -263,57 +278,55 @@ static void pack_damage_and_order(void)
 	light_pack_free(p);
 
 	/* a run uses c, then a (b not at all), and adds d */
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_find(p, c, &len) && light_pack_find(p, a, &len), "c and a are found");
 	light_pack_add(p, d, "payload-d", 9, 0);
 	light_pack_save(p);
 	light_pack_free(p);
-	long oc = offset_of(path.ptr, "payload-c"), oa = offset_of(path.ptr, "payload-a");
-	long od = offset_of(path.ptr, "payload-d"), ob = offset_of(path.ptr, "payload-b");
+	long oc = offset_of(pd.path.ptr, "payload-c"), oa = offset_of(pd.path.ptr, "payload-a");
+	long od = offset_of(pd.path.ptr, "payload-d"), ob = offset_of(pd.path.ptr, "payload-b");
 	CHECK(oc >= 0 && oc < oa && oa < od && od < ob,
 	      "payloads in the order of use, then the unused (c %ld, a %ld, d %ld, b %ld)", oc, oa,
 	      od, ob);
 
 	char *bytes;
 	size_t size;
-	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+	CHECK(source_read(pd.path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
 	bytes[oa + 8] = 'X'; /* "payload-X" */
-	write_file(path.ptr, bytes, size);
+	write_file(pd.path.ptr, bytes, size);
 	free(bytes);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a payload with a changed byte is not found");
 	const unsigned char *got = light_pack_find(p, b, &len);
 	CHECK(got && len == 9 && memcmp(got, "payload-b", 9) == 0, "the other records are");
 	light_pack_add(p, a, "payload-a", 9, 0); /* read again and kept anew */
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	got = light_pack_find(p, a, &len);
 	CHECK(got && len == 9 && memcmp(got, "payload-a", 9) == 0, "kept anew, once");
-	CHECK(offset_of(path.ptr, "payload-X") < 0, "the damaged payload was not written back");
+	CHECK(offset_of(pd.path.ptr, "payload-X") < 0, "the damaged payload was not written back");
 	light_pack_free(p);
 
 	/* a pack of version 2 (the records' headers between the payloads) reads as empty */
-	write_old_pack(path.ptr, "postlint light pack 2\n", a, "\000\011payload-a", 11);
-	p = light_pack_load(path.ptr, true);
+	write_old_pack(pd.path.ptr, "postlint light pack 2\n", a, "\000\011payload-a", 11);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 2 is empty");
 	light_pack_free(p);
 	/* and one of version 3, whose checksums were made another way: were it read, every
 	 * payload would fail its check and be read from git again (a run's worth of reads) */
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	light_pack_add(p, a, "payload-a", 9, 0);
 	light_pack_save(p);
 	light_pack_free(p);
-	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+	CHECK(source_read(pd.path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
 	memcpy(bytes, "postlint light pack 3\n", 22);
-	write_file(path.ptr, bytes, size);
+	write_file(pd.path.ptr, bytes, size);
 	free(bytes);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_find(p, a, &len) == NULL, "a pack of version 3 is empty");
 	light_pack_free(p);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 /* Flags live in the index: light_pack_has answers with them without reading or checking the
@@ -322,14 +335,12 @@ static void pack_damage_and_order(void)
  * pack of version 4 (flags in the payload only) reads as empty. */
 static void pack_flags(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	uint64_t a[2] = { 1, 1 }, b[2] = { 2, 2 };
 	size_t len;
 	unsigned flags = 99;
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	light_pack_add(p, a, "payload-a", 9, 1);
 	light_pack_add(p, b, "payload-b", 9, 0);
 	light_pack_save(p);
@@ -337,11 +348,11 @@ static void pack_flags(void)
 
 	char *bytes;
 	size_t size;
-	long oa = offset_of(path.ptr, "payload-a");
-	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+	long oa = offset_of(pd.path.ptr, "payload-a");
+	CHECK(source_read(pd.path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
 	bytes[oa + 8] = 'X'; /* payload a damaged */
-	write_file(path.ptr, bytes, size);
-	p = light_pack_load(path.ptr, true);
+	write_file(pd.path.ptr, bytes, size);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_has(p, a, &flags) && flags == 1,
 	      "a record's flags are found without its payload (flags %u)", flags);
 	CHECK(light_pack_has(p, b, &flags) && flags == 0, "and 0 where none were given");
@@ -353,23 +364,21 @@ static void pack_flags(void)
 	 * changed: its complement no longer matches */
 	bytes[oa + 8] = 'a';
 	bytes[32 + 26] ^= 1;
-	write_file(path.ptr, bytes, size);
-	p = light_pack_load(path.ptr, true);
+	write_file(pd.path.ptr, bytes, size);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(!light_pack_has(p, a, &flags), "a record whose flag byte changed is not found");
 	CHECK(light_pack_has(p, b, &flags) && flags == 0, "the others are");
 	light_pack_free(p);
 
 	bytes[32 + 26] ^= 1;
 	memcpy(bytes, "postlint light pack 4\n", 22);
-	write_file(path.ptr, bytes, size);
-	p = light_pack_load(path.ptr, true);
+	write_file(pd.path.ptr, bytes, size);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(!light_pack_has(p, a, &flags) && light_pack_find(p, b, &len) == NULL,
 	      "a pack of version 4 is empty");
 	light_pack_free(p);
 	free(bytes);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 /* Records age: written back unused by 8 saves in a row, a record is dropped by the next
@@ -379,10 +388,8 @@ static void pack_flags(void)
  * four words, and the tail after them), and two of its words swapped. */
 static void pack_checksum_every_byte(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	uint64_t key[2] = { 7, 7 };
 	unsigned char payload[100];
 	uint32_t seed = 12345;
@@ -392,14 +399,14 @@ static void pack_checksum_every_byte(void)
 	}
 	size_t missed = 0, cases = 0, len;
 	for (size_t n = 1; n <= sizeof(payload); n += (n < 70 ? 1 : 30)) {
-		struct light_pack *p = light_pack_load(path.ptr, true);
+		struct light_pack *p = light_pack_load(pd.path.ptr, true);
 		light_pack_drop(p, key);
 		light_pack_add(p, key, payload, n, 0);
 		light_pack_save(p);
 		light_pack_free(p);
 		char *bytes;
 		size_t size;
-		CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+		CHECK(source_read(pd.path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
 		const char *at = memmem(bytes, size, payload, n);
 		CHECK(at != NULL, "the payload of %zu bytes is in the file", n);
 		if (!at) {
@@ -419,26 +426,24 @@ static void pack_checksum_every_byte(void)
 				free(damaged);
 				continue;
 			}
-			write_file(path.ptr, damaged, size);
+			write_file(pd.path.ptr, damaged, size);
 			free(damaged);
-			p = light_pack_load(path.ptr, true);
+			p = light_pack_load(pd.path.ptr, true);
 			missed += light_pack_find(p, key, &len) != NULL;
 			cases++;
 			light_pack_free(p);
 		}
-		write_file(path.ptr, bytes, size);
+		write_file(pd.path.ptr, bytes, size);
 		free(bytes);
 	}
 	CHECK(cases > 2000, "damaged payloads tried (%zu)", cases);
 	CHECK_INT(missed, 0, "damaged payloads found as if whole");
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	const unsigned char *got = light_pack_find(p, key, &len);
 	CHECK(got && len == sizeof(payload) && memcmp(got, payload, len) == 0,
 	      "the undamaged payload is found");
 	light_pack_free(p);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 /* A key added twice in one run is written once, and its other copy leaves no hole (the file
@@ -446,14 +451,12 @@ static void pack_checksum_every_byte(void)
  * takes away (nothing else is left in the folder). */
 static void pack_duplicate_and_temporary(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	uint64_t key[2] = { 9, 9 };
 	char payload[1000];
 	memset(payload, 'p', sizeof(payload));
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	uint64_t later[2] = { 10, 10 }; /* a larger key after it must not be lost */
 	light_pack_add(p, key, payload, sizeof(payload), 0);
 	light_pack_add(p, key, payload, sizeof(payload), 0);
@@ -462,12 +465,12 @@ static void pack_duplicate_and_temporary(void)
 	light_pack_free(p);
 	char *bytes;
 	size_t size = 0;
-	CHECK(source_read(path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
+	CHECK(source_read(pd.path.ptr, &bytes, &size, NULL) == 0, "the pack reads");
 	CHECK_INT((long)size, 32 + 2 * 32 + (long)sizeof(payload) + 1,
 		  "bytes of a pack of a key added twice and another (header, two entries, two "
 		  "payloads)");
 	free(bytes);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	size_t len;
 	const unsigned char *got = light_pack_find(p, key, &len);
 	CHECK(got && len == sizeof(payload) && memcmp(got, payload, len) == 0,
@@ -475,41 +478,37 @@ static void pack_duplicate_and_temporary(void)
 	got = light_pack_find(p, later, &len);
 	CHECK(got && len == 1 && got[0] == 'z', "and the larger key after it");
 	light_pack_free(p);
-	DIR *d = opendir(dir);
+	DIR *d = opendir(pd.dir);
 	size_t files = 0;
 	for (struct dirent *e; d && (e = readdir(d));)
 		files += e->d_name[0] != '.';
 	if (d)
 		closedir(d);
 	CHECK_INT((long)files, 1, "files in the folder after a save (the pack alone)");
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 static void pack_ageing(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	uint64_t aging[2] = { 50, 50 }, found[2] = { 60, 60 }, hook[2] = { 70, 70 };
 	size_t len;
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	light_pack_add(p, aging, "aging", 5, 0);
 	light_pack_add(p, found, "found", 5, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	for (int save = 1; save <= 9; save++) {
 		/* another command line adds a record, and finds `found` once */
-		p = light_pack_load(path.ptr, true);
+		p = light_pack_load(pd.path.ptr, true);
 		if (save == 5)
 			light_pack_find(p, found, &len);
 		uint64_t added[2] = { 100, (uint64_t)save };
 		light_pack_add(p, added, "a commit", 8, 0);
 		light_pack_save(p);
 		light_pack_free(p);
-		p = light_pack_load(path.ptr, true);
+		p = light_pack_load(pd.path.ptr, true);
 		bool aging_kept = light_pack_find(p, aging, &len) != NULL;
 		bool found_kept = light_pack_find(p, found, &len) != NULL;
 		light_pack_free(p);
@@ -520,18 +519,18 @@ static void pack_ageing(void)
 			      "unused by a 9th save: gone; found at the 5th: kept");
 	}
 	/* the hook finds its record and adds nothing, between runs that add and save */
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	light_pack_add(p, hook, "hook", 4, 0);
 	light_pack_save(p);
 	light_pack_free(p);
 	bool hook_found = true;
 	for (int run = 1; run <= 12; run++) {
-		p = light_pack_load(path.ptr, true);
+		p = light_pack_load(pd.path.ptr, true);
 		uint64_t added[2] = { 200, (uint64_t)run };
 		light_pack_add(p, added, "a commit", 8, 0);
 		light_pack_save(p);
 		light_pack_free(p);
-		p = light_pack_load(path.ptr, true);
+		p = light_pack_load(pd.path.ptr, true);
 		hook_found &= light_pack_find(p, hook, &len) != NULL;
 		light_pack_save(p);
 		light_pack_free(p);
@@ -540,41 +539,51 @@ static void pack_ageing(void)
 	/* the pack of an earlier version (no counts) reads as empty (its bytes would not make
 	 * an index of this version anyway; the version check itself is tested above, with a
 	 * pack of this layout whose magic line says 3) */
-	write_old_pack(path.ptr, "postlint light pack 1\n", aging, "\002\001x", 3);
-	p = light_pack_load(path.ptr, true);
+	write_old_pack(pd.path.ptr, "postlint light pack 1\n", aging, "\002\001x", 3);
+	p = light_pack_load(pd.path.ptr, true);
 	CHECK(light_pack_find(p, aging, &len) == NULL, "a pack of version 1 is empty");
 	light_pack_free(p);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 /* Payloads added by the thousand go to the spill file a megabyte at a time, and the save
  * streams them (with those the pack had, and those still in memory) into the new pack: every
  * payload reads back whole, wherever it waited. */
+/* The files this process has open. */
+static long open_files(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	long n = 0;
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	if (d)
+		closedir(d);
+	return n;
+}
+
 static void pack_spilled(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	enum { N = 3000, LEN = 1000 };
 	static unsigned char payload[LEN + N + 7]; /* (payload + k, LEN + k % 7 bytes) */
 	for (size_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (unsigned char)(i * 7 + i / 251);
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	uint64_t old[2] = { 1, 1 };
 	light_pack_add(p, old, "old", 3, 0);
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	size_t len;
 	CHECK(light_pack_find(p, old, &len) != NULL, "the pack's record is found");
+	long fds = open_files();
 	for (uint64_t k = 0; k < N; k++) /* 3 MB: two spills and some left in memory */
 		light_pack_add(p, (uint64_t[2]){ 1000 + k, k }, payload + k, LEN + k % 7, 0);
+	CHECK_INT(open_files() - fds, 1, "files opened while adding 3 MB (the spill file)");
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	size_t wrong = 0;
 	for (uint64_t k = 0; k < N; k++) {
 		const unsigned char *got = light_pack_find(p, (uint64_t[2]){ 1000 + k, k }, &len);
@@ -584,22 +593,18 @@ static void pack_spilled(void)
 	const unsigned char *got = light_pack_find(p, old, &len);
 	CHECK(got && len == 3 && memcmp(got, "old", 3) == 0, "the pack's record is kept");
 	light_pack_free(p);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 /* A pack with a cap (the cache's entries): a save keeps the records in use, then unused ones
- * up to the cap, where the default keeps twice those in use and 1,000 more; and one loaded
- * without populating its pages reads the same. */
+ * up to the cap, where the default keeps twice those in use and 1,000 more; and a pack loaded
+ * without whole reads its records from the file and copies them file to file when saved. */
 static void pack_cap_and_lazy(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/entries.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "entries.pack");
 	size_t len;
-	struct light_pack *p = light_pack_load(path.ptr, false);
+	struct light_pack *p = light_pack_load(pd.path.ptr, false);
 	for (uint64_t k = 1; k <= 6; k++) {
 		uint64_t key[2] = { k, k };
 		light_pack_add(p, key, "entry", 5, 0);
@@ -607,16 +612,22 @@ static void pack_cap_and_lazy(void)
 	light_pack_save(p);
 	light_pack_free(p);
 	/* a run uses two records and adds one: with a cap of 4, one unused record stays */
-	p = light_pack_load(path.ptr, false);
+	p = light_pack_load(pd.path.ptr, false);
 	uint64_t used1[2] = { 2, 2 }, used2[2] = { 5, 5 }, fresh[2] = { 9, 9 };
-	const unsigned char *got = light_pack_find(p, used1, &len);
-	CHECK(got && len == 5 && memcmp(got, "entry", 5) == 0, "a lazy pack reads a payload");
-	CHECK(light_pack_find(p, used2, &len) != NULL, "a lazy pack finds a second record");
+	struct buf got_lazy = BUF_INIT;
+	CHECK(light_pack_read(p, used1, &got_lazy) && got_lazy.len == 5 &&
+		      memcmp(got_lazy.ptr, "entry", 5) == 0,
+	      "a lazy pack reads a payload from its file");
+	CHECK(light_pack_read(p, used2, &got_lazy), "a lazy pack reads a second record");
+	buf_release(&got_lazy);
 	light_pack_add(p, fresh, "fresh", 5, 0);
 	light_pack_set_cap(p, 4);
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
+	const unsigned char *got = light_pack_find(p, used1, &len);
+	CHECK(got && len == 5 && memcmp(got, "entry", 5) == 0,
+	      "a record the lazy pack copied file to file reads back");
 	int kept = 0;
 	for (uint64_t k = 1; k <= 6; k++) {
 		uint64_t key[2] = { k, k };
@@ -630,7 +641,7 @@ static void pack_cap_and_lazy(void)
 	light_pack_add(p, (uint64_t[2]){ 10, 10 }, "more", 4, 0);
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	kept = 0;
 	for (uint64_t k = 1; k <= 10; k++) {
 		uint64_t key[2] = { k, k };
@@ -638,9 +649,7 @@ static void pack_cap_and_lazy(void)
 	}
 	CHECK_INT(kept, 5, "records kept without a cap (3 earlier, the fresh one, one more)");
 	light_pack_free(p);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 /* value_bin_map_strings answers for each key what the whole tree says of it, in one pass:
@@ -652,10 +661,8 @@ static void pack_cap_and_lazy(void)
  * stored are not. */
 static void pack_many_keys(void)
 {
-	char dir[] = "/tmp/postlint-pack-XXXXXX";
-	CHECK(mkdtemp(dir) != NULL, "a temporary folder");
-	struct buf path = BUF_INIT;
-	buf_addf(&path, "%s/light.pack", dir);
+	struct pack_dir pd;
+	pack_dir_make(&pd, "light.pack");
 	enum { N = 6000 };
 	uint64_t(*keys)[2] = xcalloc(N, sizeof(*keys));
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
@@ -667,7 +674,7 @@ static void pack_many_keys(void)
 		case 2: keys[i][0] = 42; keys[i][1] = x; break;                  /* alike */
 		}
 	}
-	struct light_pack *p = light_pack_load(path.ptr, true);
+	struct light_pack *p = light_pack_load(pd.path.ptr, true);
 	char payload[32];
 	for (size_t i = 0; i < N; i++) {
 		int n = snprintf(payload, sizeof(payload), "record %zu", i);
@@ -675,7 +682,7 @@ static void pack_many_keys(void)
 	}
 	light_pack_save(p);
 	light_pack_free(p);
-	p = light_pack_load(path.ptr, true);
+	p = light_pack_load(pd.path.ptr, true);
 	bool found = true, absent = true;
 	size_t len;
 	for (size_t i = 0; i < N; i++) {
@@ -691,9 +698,7 @@ static void pack_many_keys(void)
 	CHECK(absent, "keys not stored are not found");
 	light_pack_free(p);
 	free(keys);
-	unlink(path.ptr);
-	rmdir(dir);
-	buf_release(&path);
+	pack_dir_remove(&pd);
 }
 
 static void map_strings(void)
